@@ -1,0 +1,117 @@
+"""Turn retrieved passages into the final answer object: text with [n] markers, numbered citations.
+
+Order of decisions: refuse when the report is silent → table row → section outline → best sentence span.
+Citations list the passages the answer uses first (in marker order), then the other retrieved passages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from qa.answer.extract import Span, WeightedTerms, best_spans, weigh_terms
+from qa.answer.question import classify
+from qa.answer.structured import find_outline, phrase_row, rows_named_in
+from qa.config import AnswerSettings
+from qa.index.store import LoadedIndex
+from qa.ingest.clean import search_normal_form
+from qa.ingest.passages import Passage
+from qa.retrieve.hybrid import Hit, Retrieval
+
+NO_ANSWER = "抱歉，报告中没有找到能回答这个问题的内容。"
+_END_PUNCT = "。！？!?；;，,：:"
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    id: str
+    source: str
+    section: str
+    text: str
+    score: float
+
+
+@dataclass
+class Answer:
+    """The contract object of `qa ask --json` and `POST /api/ask`."""
+
+    question: str
+    answer: str
+    answered: bool
+    citations: list[Citation] = field(default_factory=list)
+    latency_ms: float = 0.0
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class _Citations:
+    """Numbers passages in the order the answer first uses them."""
+
+    def __init__(self, hits: list[Hit]) -> None:
+        self.scores = {h.passage.id: h.score for h in hits}
+        self.used: list[Passage] = []
+
+    def mark(self, passage: Passage) -> str:
+        if passage not in self.used:
+            self.used.append(passage)
+        return f"[{self.used.index(passage) + 1}]"
+
+    def listing(self, hits: list[Hit], k: int) -> list[Citation]:
+        ordered = list(self.used)
+        for h in hits:
+            if len(ordered) >= max(k, len(self.used)):
+                break
+            if h.passage not in ordered:
+                ordered.append(h.passage)
+        return [Citation(n=i + 1, id=p.id, source=p.source, section=p.section, text=p.text,
+                         score=round(self.scores.get(p.id, 0.0), 6)) for i, p in enumerate(ordered)]
+
+
+def _sentence_end(text: str) -> str:
+    """A trimmed span ends with a full stop, not with the comma it was cut at."""
+    text = text.strip()
+    return (text.rstrip(_END_PUNCT) or text) + "。"
+
+
+def absent_names(question: str, index: LoadedIndex) -> list[str]:
+    """Names in the question (places, organisations, Latin words) that occur nowhere in the corpus."""
+    texts = [search_normal_form(d.text) for d in index.documents.values()]
+    return [n for n in index.segmenter.names(question)
+            if not index.lexical.has_term(n) and not any(search_normal_form(n) in t for t in texts)]
+
+
+def _unsupported(retrieval: Retrieval, top: Span | None, settings: AnswerSettings) -> bool:
+    """Neither the words nor the meaning of the question are found: the report is silent on it."""
+    return top is None or (top.coverage < settings.min_term_coverage
+                           and retrieval.best_dense < settings.min_dense_score)
+
+
+def compose(question: str, retrieval: Retrieval, index: LoadedIndex, k: int, settings: AnswerSettings) -> Answer:
+    """The answer to `question` from its retrieved passages (all `retrieval.hits` are candidates)."""
+    hits = retrieval.hits
+    terms: WeightedTerms = weigh_terms(question, index.segmenter, index.lexical)
+    qtype = classify(question)
+    cites = _Citations(hits)
+    missing = absent_names(question, index)
+    if missing:
+        text = f"抱歉，报告中没有关于“{'、'.join(missing)}”的内容，无法回答。"
+        return Answer(question, text, False, cites.listing(hits, k))
+
+    rows = rows_named_in(question, hits)
+    if rows:
+        text = "\n".join(f"{phrase_row(p)}{cites.mark(p)}" for p in rows[:3])
+        return Answer(question, text, True, cites.listing(hits, k))
+
+    outline = find_outline(terms, index.passages) if qtype.wants_list else None
+    if outline is not None:
+        items = "；".join(f"{name}{cites.mark(p)}" for name, p in outline.children)
+        text = f"“{outline.heading}”下共有 {len(outline.children)} 项：{items}。"
+        return Answer(question, text, True, cites.listing(hits, k))
+
+    spans = best_spans(hits, terms, qtype, index.segmenter, index.lexical)
+    top = spans[0] if spans else None
+    if top is None or _unsupported(retrieval, top, settings):
+        return Answer(question, NO_ANSWER, False, cites.listing(hits, k))
+    text = f"{_sentence_end(top.text)}{cites.mark(top.hit.passage)}"
+    return Answer(question, text, True, cites.listing(hits, k))

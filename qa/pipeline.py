@@ -1,0 +1,55 @@
+"""Where a question's text becomes an answer: validate → retrieve → compose. Every front door calls `Assistant`."""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+
+from qa.answer.compose import Answer, compose
+from qa.config import Settings
+from qa.index.store import LoadedIndex, open_index
+from qa.retrieve.hybrid import retrieve
+
+#: Passages considered when extracting the answer (more than are shown: the best sentence may sit in #6).
+ANSWER_CANDIDATES = 8
+
+
+class QuestionError(ValueError):
+    """The question cannot be asked as given; the message is Chinese and meant for the user."""
+
+
+def clean_question(question: object, max_chars: int) -> str:
+    """Reject empty or oversized questions; drop control characters and unpaired surrogates."""
+    if not isinstance(question, str):
+        raise QuestionError("问题必须是文本。")
+    text = "".join(
+        ch for ch in question
+        if not (unicodedata.category(ch) in ("Cc", "Cs", "Cf") and ch not in "\n\t")
+    )
+    text = " ".join(text.split())
+    if not text:
+        raise QuestionError("问题不能为空，请输入要问的内容。")
+    if len(text) > max_chars:
+        raise QuestionError(f"问题太长（{len(text)} 字），请控制在 {max_chars} 字以内。")
+    return text
+
+
+class Assistant:
+    """Holds the loaded index and answers questions about the corpus."""
+
+    def __init__(self, settings: Settings, index: LoadedIndex | None = None, show_progress: bool = True) -> None:
+        self.settings = settings
+        self.index = index or open_index(settings, show_progress=show_progress)
+
+    def ask(self, question: object, k: int | None = None) -> Answer:
+        """Answer one question; `k` is the number of citations to list (1…max_k)."""
+        started = time.perf_counter()
+        answer_settings = self.settings.answer
+        text = clean_question(question, answer_settings.max_question_chars)
+        k = answer_settings.default_k if k is None else k
+        if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= answer_settings.max_k:
+            raise QuestionError(f"k 必须是 1 到 {answer_settings.max_k} 之间的整数。")
+        retrieval = retrieve(self.index, text, max(k, ANSWER_CANDIDATES), self.settings.retrieval)
+        answer = compose(text, retrieval, self.index, k, answer_settings)
+        answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
+        return answer

@@ -1,0 +1,113 @@
+"""Chinese word segmentation for the lexical index and for matching question terms in sentences.
+
+jieba (search mode, so 人工智能 also yields 人工/智能) with a user dictionary of the report's domain terms
+and company names. Numbers, percentages, dates and Latin words are cut out *before* jieba so "62.44%",
+"2011-10" and "Geek+" stay whole; "2017年6月" additionally yields "2017.6", the form the table uses.
+Stopwords and punctuation never reach the index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+import jieba
+import jieba.posseg
+
+_ATOM = re.compile(r"[a-z0-9][a-z0-9.%+\-]*[a-z0-9%+]|[a-z0-9]")
+_YEAR_MONTH = re.compile(r"(\d{4})年(\d{1,2})月")
+_HAS_WORD_CHAR = re.compile(r"[\u4e00-\u9fff\w]")
+#: Part-of-speech tags of names that a question may ask about and a report may lack (places, people,
+#: organisations, other proper nouns, Latin words).
+NAME_TAGS = frozenset({"ns", "nr", "nt", "nz", "eng", "nrt", "nrfg"})
+
+jieba.setLogLevel(logging.WARNING)
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("qa.segment").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def analyzer_fingerprint() -> str:
+    """Hash of the user dictionary and stopword list: index tokens depend on them, so a change means rebuild."""
+    digest = hashlib.sha256(jieba.__version__.encode("utf-8"))
+    for name in ("userdict.txt", "stopwords.txt"):
+        digest.update("\n".join(_data_lines(name)).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width digits and letters become ASCII) and lower case, before any cutting."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+class Segmenter:
+    """jieba with the project's user dictionary, in its own `jieba.Tokenizer` so other users are unaffected."""
+
+    def __init__(self) -> None:
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        for line in _data_lines("userdict.txt"):
+            word, freq, tag = (line.split() + ["", ""])[:3]
+            self._jieba.add_word(word, int(freq) if freq else None, tag or None)
+        self._pos = jieba.posseg.POSTokenizer(self._jieba)
+        self.stopwords = frozenset(_data_lines("stopwords.txt"))
+
+    def _pieces(self, text: str) -> list[tuple[str, bool]]:
+        """Split normalised text into (piece, is_atom): atoms are numbers/Latin words, the rest goes to jieba."""
+        pieces: list[tuple[str, bool]] = []
+        last = 0
+        for m in _ATOM.finditer(text):
+            if m.start() > last:
+                pieces.append((text[last:m.start()], False))
+            pieces.append((m.group(), True))
+            last = m.end()
+        if last < len(text):
+            pieces.append((text[last:], False))
+        return pieces
+
+    def words(self, text: str) -> list[str]:
+        """Precise-mode words (no stopword removal): the units a question's terms are matched with."""
+        out: list[str] = []
+        for piece, is_atom in self._pieces(normalize(text)):
+            out.extend([piece] if is_atom else self._jieba.lcut(piece))
+        return [w for w in out if _HAS_WORD_CHAR.search(w)]
+
+    def index_tokens(self, text: str) -> list[str]:
+        """Tokens for BM25: search-mode words and atoms, plus year.month forms, without stopwords."""
+        norm = normalize(text)
+        tokens: list[str] = []
+        for piece, is_atom in self._pieces(norm):
+            tokens.extend([piece] if is_atom else self._jieba.lcut_for_search(piece))
+        tokens.extend(f"{y}.{int(m)}" for y, m in _YEAR_MONTH.findall(norm))
+        return [t for t in tokens if t not in self.stopwords and _HAS_WORD_CHAR.search(t)]
+
+    def content_terms(self, text: str) -> list[str]:
+        """Distinct precise-mode words that carry meaning (no stopwords), in order of appearance."""
+        seen: dict[str, None] = {}
+        for w in self.words(text):
+            if w not in self.stopwords:
+                seen.setdefault(w, None)
+        return list(seen)
+
+    def names(self, text: str) -> list[str]:
+        """Proper names and Latin words in a question (jieba POS), e.g. 广州, ChatGPT."""
+        found: list[str] = []
+        for piece, is_atom in self._pieces(normalize(text)):
+            if is_atom:
+                if len(piece) > 1 and piece.isascii() and any(c.isalpha() for c in piece):
+                    found.append(piece)
+                continue
+            found.extend(p.word for p in self._pos.lcut(piece) if p.flag in NAME_TAGS and len(p.word) > 1)
+        return found
+
+
+@lru_cache(maxsize=1)
+def get_segmenter() -> Segmenter:
+    """The process-wide segmenter: loading jieba's dictionary costs ~1 s, so it is done once."""
+    return Segmenter()
