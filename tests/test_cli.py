@@ -1,0 +1,64 @@
+"""The `qa` command: the --json contract, the human layout, and clear errors."""
+
+import json
+
+import pytest
+
+from qa.cli import main
+
+
+@pytest.fixture()
+def run(settings, assistant, capsys):
+    """Run `qa` against the session index; returns (exit code, stdout, stderr)."""
+    def _run(*argv: str) -> tuple[int, str, str]:
+        code = main([*argv, "--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+    return _run
+
+
+def test_ask_json_contract_answers_haidian_with_verbatim_citation(run, assistant):
+    code, out, _ = run("ask", "哪个区的人工智能企业最多？", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"question", "answer", "answered", "citations", "latency_ms"}
+    assert data["answered"] is True and "海淀" in data["answer"] and "[1]" in data["answer"]
+    assert isinstance(data["latency_ms"], float)
+    documents = {d.source: d.text for d in assistant.index.documents.values()}
+    for n, c in enumerate(data["citations"], start=1):
+        assert set(c) == {"n", "id", "source", "section", "text", "score"}
+        assert c["n"] == n and c["text"] in documents[c["source"]]
+    assert "海淀" in data["citations"][0]["text"]
+
+
+def test_ask_k_sets_the_number_of_citations(run):
+    code, out, _ = run("ask", "B轮企业占比是多少？", "--json", "-k", "5")
+    assert code == 0 and len(json.loads(out)["citations"]) == 5
+
+
+def test_human_output_shows_answer_then_sources(run):
+    code, out, _ = run("ask", "寒武纪是哪一年成立的？")
+    assert code == 0
+    answer, sources = out.split("来源：", 1)
+    assert "2016-3" in answer and "[1]" in answer
+    assert sources.lstrip().startswith("[1] beijing_ai_industry_report_2019.txt")
+
+
+def test_unanswerable_question_is_refused(run):
+    data = json.loads(run("ask", "ChatGPT是什么时候发布的？", "--json")[1])
+    assert data["answered"] is False and "没有" in data["answer"]
+
+
+def test_empty_question_is_a_clear_json_error(run):
+    code, out, _ = run("ask", "   ", "--json")
+    assert code == 2 and json.loads(out) == {"error": "问题不能为空，请输入要问的内容。"}
+
+
+def test_bad_k_is_a_clear_error(run):
+    code, _, err = run("ask", "海淀区占比多少？", "-k", "0")
+    assert code == 2 and err.startswith("错误：k 必须是")
+
+
+def test_missing_corpus_is_a_clear_error(tmp_path, capsys):
+    code = main(["index", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "idx")])
+    assert code == 2 and "语料目录不存在" in capsys.readouterr().err

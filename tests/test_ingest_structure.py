@@ -1,0 +1,36 @@
+"""Headings, list items and Table 1 give every passage a section path; rows become passages."""
+
+from qa.ingest.structure import build_blocks
+from qa.ingest.table import parse_row
+
+
+def test_headings_at_both_levels(report_text):
+    headings = [(b.level, b.text) for b in build_blocks(report_text) if b.kind == "heading"]
+    assert (1, "一、北京市人工智能产业发展情况") in headings
+    assert (1, "三、对策建议") in headings
+    assert (2, "4、人工智能产业发展生态良好，已经形成人工智能优势产业集群") in headings  # wrapped heading rejoined
+    assert (2, "1、尽快出台推动人工智能产业快速发展的落地方案") in headings  # heading not glued to its paragraph
+    assert len(headings) == 10  # 3 chapters, 4 + 3 numbered sections
+
+
+def test_list_items_extend_the_section_path(report_text):
+    blocks = build_blocks(report_text)
+    item = next(b for b in blocks if b.text.startswith("一是底层技术还比较薄弱"))
+    assert item.section == ("二、北京市人工智能产业存在的问题", "一是底层技术还比较薄弱")
+
+
+def test_table_rows_are_parsed_with_column_names(report_text):
+    rows = [b for b in build_blocks(report_text) if b.kind == "table_row"]
+    assert len(rows) == 14
+    assert all(b.table_title.startswith("表 1 单次融资超过10亿人民币") for b in rows)
+    shangtang = next(b.row for b in rows if "商汤" in b.text)
+    assert shangtang.cells == (("序号", "4"), ("企业简称", "商汤科技"), ("成立时间", "2014-8"),
+                               ("轮次", "D 轮"), ("融资事件", "2018.9 融资 10 亿美元"))
+    geek = next(b.row for b in rows if "Geek" in b.text)
+    assert geek.cell("企业简称") == "Geek+（极智嘉科技）" and geek.cell("轮次") == "B+轮"
+
+
+def test_row_with_exact_column_count_and_short_row():
+    columns = ["序号", "名称", "年份"]
+    assert parse_row("1 甲公司 2019", columns).cells == (("序号", "1"), ("名称", "甲公司"), ("年份", "2019"))
+    assert parse_row("2 乙公司", columns).cell("年份") == ""

@@ -1,0 +1,37 @@
+"""jieba with the project's dictionary: domain terms whole, numbers whole, no stopwords or punctuation."""
+
+from qa.segment.tokenizer import get_segmenter
+
+
+def test_company_names_and_domain_terms_are_single_tokens():
+    tokens = get_segmenter().words("商汤科技和智车优行都在表中，北京智源人工智能研究院也在")
+    assert "商汤科技" in tokens and "智车优行" in tokens and "北京智源人工智能研究院" in tokens
+
+
+def test_numbers_percentages_and_dates_stay_whole():
+    tokens = get_segmenter().index_tokens("海淀区占比达62.44%，成立于2011-10，融资1.5亿美元")
+    assert "62.44%" in tokens and "2011-10" in tokens and "1.5" in tokens
+
+
+def test_full_width_digits_are_normalised():
+    assert "62.44%" in get_segmenter().index_tokens("占比６２.４４％")
+
+
+def test_year_month_also_indexed_in_table_form():
+    assert "2017.6" in get_segmenter().index_tokens("青云在2017年6月获得了多少融资？")
+
+
+def test_stopwords_and_punctuation_stay_out_of_the_index():
+    tokens = get_segmenter().index_tokens("北京的人工智能企业有多少家？是什么、为什么！")
+    assert not {"的", "有", "多少", "是", "什么", "？", "、", "！"} & set(tokens)
+    assert "北京" in tokens and "人工智能企业" in tokens
+
+
+def test_search_mode_yields_sub_words_for_recall():
+    tokens = get_segmenter().index_tokens("人工智能")
+    assert {"人工", "智能", "人工智能"} <= set(tokens)
+
+
+def test_names_finds_places_and_latin_words():
+    names = get_segmenter().names("广州和ChatGPT的情况")
+    assert "广州" in names and "chatgpt" in names
