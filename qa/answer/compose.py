@@ -6,6 +6,7 @@ Citations list the passages the answer uses first (in marker order), then the ot
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 from qa.answer.extract import Span, WeightedTerms, best_spans, weigh_terms
@@ -19,6 +20,9 @@ from qa.retrieve.hybrid import Hit, Retrieval
 
 NO_ANSWER = "抱歉，报告中没有找到能回答这个问题的内容。"
 _END_PUNCT = "。！？!?；;，,：:"
+_CLOSED_SENTENCE = re.compile(r"[。！？!?][”’」』）)]+$")
+#: How much of the list announced by a "…：" sentence is quoted after it.
+INTRODUCED_ITEMS_CHARS = 220
 
 
 @dataclass(frozen=True)
@@ -69,22 +73,49 @@ class _Citations:
 
 
 def _sentence_end(text: str) -> str:
-    """A trimmed span ends with a full stop, not with the comma it was cut at."""
+    """A trimmed span ends with a full stop, not with the comma it was cut at (a closed quote stays as it is)."""
     text = text.strip()
+    if _CLOSED_SENTENCE.search(text):
+        return text
     return (text.rstrip(_END_PUNCT) or text) + "。"
+
+
+def _with_introduced_items(span: Span) -> str:
+    """A span that ends by announcing a list ("可以采取：") is followed by the items it announces."""
+    text = _sentence_end(span.text)
+    if not span.sentence.rstrip().endswith(("：", ":")):
+        return text
+    body = span.hit.passage.text
+    following = body[body.find(span.sentence) + len(span.sentence):].strip()
+    if not following:
+        return text
+    items = following[:INTRODUCED_ITEMS_CHARS]
+    cut = max(items.rfind(p) for p in "。；;")
+    return f"{span.text.strip()}{items[:cut + 1] if cut > 0 else items}"
 
 
 def absent_names(question: str, index: LoadedIndex) -> list[str]:
     """Names in the question (places, organisations, Latin words) that occur nowhere in the corpus."""
-    texts = [search_normal_form(d.text) for d in index.documents.values()]
+    texts = _normal_texts(index)
     return [n for n in index.segmenter.names(question)
             if not index.lexical.has_term(n) and not any(search_normal_form(n) in t for t in texts)]
 
 
-def _unsupported(retrieval: Retrieval, top: Span | None, settings: AnswerSettings) -> bool:
-    """Neither the words nor the meaning of the question are found: the report is silent on it."""
+def _normal_texts(index: LoadedIndex) -> list[str]:
+    return [search_normal_form(d.text) for d in index.documents.values()]
+
+
+def absent_share(terms: WeightedTerms, index: LoadedIndex) -> float:
+    """Share of the question's term weight carried by terms that occur nowhere in the corpus."""
+    texts = _normal_texts(index)
+    absent = [t for t in terms.weights if not any(t in text for text in texts)]
+    return sum(terms.weights[t] for t in absent) / terms.total
+
+
+def _unsupported(terms: WeightedTerms, top: Span | None, index: LoadedIndex, settings: AnswerSettings) -> bool:
+    """The best span barely matches and much of what is asked about is not in the report at all."""
     return top is None or (top.coverage < settings.min_term_coverage
-                           and retrieval.best_dense < settings.min_dense_score)
+                           and absent_share(terms, index) >= settings.max_absent_share)
 
 
 def compose(question: str, retrieval: Retrieval, index: LoadedIndex, k: int, settings: AnswerSettings) -> Answer:
@@ -111,7 +142,7 @@ def compose(question: str, retrieval: Retrieval, index: LoadedIndex, k: int, set
 
     spans = best_spans(hits, terms, qtype, index.segmenter, index.lexical)
     top = spans[0] if spans else None
-    if top is None or _unsupported(retrieval, top, settings):
+    if top is None or _unsupported(terms, top, index, settings):
         return Answer(question, NO_ANSWER, False, cites.listing(hits, k))
-    text = f"{_sentence_end(top.text)}{cites.mark(top.hit.passage)}"
+    text = f"{_with_introduced_items(top)}{cites.mark(top.hit.passage)}"
     return Answer(question, text, True, cites.listing(hits, k))

@@ -28,11 +28,10 @@ class Hit:
 
 @dataclass(frozen=True)
 class Retrieval:
-    """The ranked hits for one question, plus what the refusal check needs."""
+    """The ranked hits for one question and the tokens BM25 searched with."""
 
     hits: list[Hit]
     query_tokens: list[str]
-    best_dense: float
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:
@@ -61,5 +60,4 @@ def retrieve(index: LoadedIndex, question: str, k: int, settings: RetrievalSetti
     ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
     hits = [Hit(pos, index.passages[pos], score, float(lexical[pos]), dense_by_pos.get(pos, 0.0))
             for pos, score in ranked]
-    best_dense = float(dense_scores[0]) if len(dense_scores) else 0.0
-    return Retrieval(hits=hits, query_tokens=tokens, best_dense=best_dense)
+    return Retrieval(hits=hits, query_tokens=tokens)
