@@ -1,0 +1,92 @@
+"""Answer extraction: question types, short spans with context, table rows, outlines, refusals."""
+
+import pytest
+
+from qa.answer.extract import clauses, sentences
+from qa.answer.question import Kind, asking_part, classify
+from qa.ingest.clean import search_normal_form as norm
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("B轮企业占比是多少？", Kind.QUANTITY),
+    ("寒武纪是哪一年成立的？", Kind.TIME),
+    ("北京先后成立了哪些人工智能研究院？", Kind.LIST),
+    ("报告提出了哪几条对策建议？", Kind.LIST),
+    ("《新一代人工智能发展规划》提出到2030年要实现什么目标？", Kind.FACT),
+    ("对高级别人才达到一定比例的企业，政府可以怎么做？", Kind.FACT),  # "比例" is in the condition, not asked
+])
+def test_question_kinds(question, kind):
+    assert classify(question).kind is kind
+
+
+def test_asking_part_is_the_clause_with_the_question_word():
+    assert asking_part("对高级别人才达到一定比例的企业，政府可以怎么做？") == "政府可以怎么做"
+
+
+def test_clauses_do_not_split_inside_brackets():
+    parts = clauses("北京有119家企业（人民币融资69家，美元融资50家），其中有14家。")
+    assert parts == ["北京有119家企业（人民币融资69家，美元融资50家），", "其中有14家。"]
+
+
+def test_heading_lines_are_not_answer_sentences():
+    assert sentences("三、对策建议\n1、尽快出台落地方案\n为推动产业发展，应出台方案。") == ["为推动产业发展，应出台方案。"]
+
+
+def _answer(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.answered, answer.answer
+    return answer
+
+
+def test_short_answer_is_the_clause_that_holds_the_fact(assistant):
+    answer = _answer(assistant, "B轮企业占比是多少？")
+    assert "14.48%" in answer.answer and len(answer.answer) <= 40
+    assert answer.answer.endswith("[1]") and "14.48%" in answer.citations[0].text
+
+
+def test_answers_are_built_from_corpus_text(assistant):
+    for question in ("海淀和朝阳两区合计占比多少？", "北京早期投资案例占全国多少？", "报告建议搭建什么样的产业联盟？"):
+        answer = _answer(assistant, question)
+        body = answer.answer.rsplit("[", 1)[0].rstrip("。")
+        assert norm(body) in norm(answer.citations[0].text)
+
+
+def test_table_row_answer_uses_column_names(assistant):
+    answer = _answer(assistant, "寒武纪是哪一年成立的？")
+    assert "成立时间 2016-3" in answer.answer and answer.answer.startswith("据表 1，寒武纪")
+    assert answer.citations[0].text == "9 寒武纪 2016-3 B 轮 2018.6 融资 1 亿美元以上"
+
+
+def test_alias_in_brackets_finds_the_row(assistant):
+    assert "极智嘉科技" in _answer(assistant, "Geek+的全称是什么？").answer
+
+
+def test_outline_answer_lists_the_headings_under_the_asked_section(assistant):
+    answer = _answer(assistant, "报告提出了哪几条对策建议？")
+    for heading in ("1、尽快出台推动人工智能产业快速发展的落地方案", "2、加大高端人工智能人才引进和企业支持力度",
+                    "3、构建公共平台和服务体系，完善行业生态体系"):
+        assert heading in answer.answer
+    assert [c.n for c in answer.citations[:3]] == [1, 2, 3] and "对策建议" in answer.citations[0].text
+    assert "[1]" in answer.answer and "[3]" in answer.answer
+
+
+def test_list_answer_keeps_the_enumeration(assistant):
+    answer = _answer(assistant, "北京的人工智能有哪些落地场景？")
+    assert all(x in answer.answer for x in ("医疗", "教育", "金融"))
+
+
+def test_announced_list_is_quoted(assistant):
+    answer = _answer(assistant, "政府可以采取哪些措施支持人工智能企业？")
+    assert "(1)税费减免" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["广州的人工智能产业规模有多大？", "ChatGPT是什么时候发布的？",
+                                      "北京的房价是多少？", "今天天气怎么样？"])
+def test_questions_the_report_does_not_cover_are_refused(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.answered is False and answer.answer.startswith("抱歉")
+    assert "[1]" not in answer.answer
+
+
+def test_refusal_names_the_missing_entity(assistant):
+    assert "广州" in assistant.ask("广州的人工智能产业规模有多大？").answer
