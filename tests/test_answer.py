@@ -90,3 +90,8 @@ def test_questions_the_report_does_not_cover_are_refused(assistant, question):
 
 def test_refusal_names_the_missing_entity(assistant):
     assert "广州" in assistant.ask("广州的人工智能产业规模有多大？").answer
+
+
+def test_narrowing_clause_answers_a_question_about_the_narrower_scope(assistant):
+    answer = _answer(assistant, "北京获得过融资的人工智能企业有多少家，其中上市公司几家？")
+    assert "其中北京442家(含12家上市公司）" in answer.answer

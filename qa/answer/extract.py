@@ -44,6 +44,7 @@ _OPEN = "（(《“‘「【"
 _CLOSE = "）)》”’」】"
 _SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)]*")
 _NUMBER = re.compile(r"\d")
+_NARROWING = "其中"
 _WORD_CHAR = re.compile(r"[\u4e00-\u9fff\w]")
 
 
@@ -183,6 +184,22 @@ def _widen(parts: list[str], i: int, j: int, scores: dict[tuple[int, int], float
     return i, j
 
 
+def _with_narrowing(parts: list[str], i: int, j: int, terms: WeightedTerms) -> int:
+    """Take in a following "其中…" clause that names an asked term the span lacks.
+
+    Reports state a total and then narrow it ("全国…1259家，其中北京442家"); when the question asks about the
+    narrower scope (北京), the narrowing clause is the answer and the total is its context.
+    """
+    span = search_normal_form("".join(parts[i:j]))
+    while j < len(parts) and parts[j].startswith(_NARROWING):
+        clause = search_normal_form(parts[j])
+        if not any(t in clause and t not in span for t in terms.weights):
+            break
+        span += clause
+        j += 1
+    return j
+
+
 def best_spans(hits: list[Hit], terms: WeightedTerms, qtype: QuestionType, segmenter: Segmenter,
                lexical: LexicalIndex) -> list[Span]:
     """The best clause run of every sentence of the hits, widened to a readable length, best first."""
@@ -200,6 +217,7 @@ def best_spans(hits: list[Hit], terms: WeightedTerms, qtype: QuestionType, segme
                     scored[(i, j)] = scorer.score("".join(parts[i:j]), set().union(*words[i:j]), rank)
             allowed = {key: v for key, v in scored.items() if key[1] - key[0] <= MAX_CLAUSES}
             (i, j), (score, coverage, matched) = max(allowed.items(), key=lambda kv: (kv[1][0], -kv[0][1]))
+            j = _with_narrowing(parts, i, j, terms)
             i, j = _widen(parts, i, j, {key: v[0] for key, v in scored.items()})
             _, coverage, matched = scored[(i, j)]
             spans.append(Span(hit, rank, "".join(parts[i:j]), sentence, score, coverage, matched))
