@@ -95,3 +95,12 @@ def test_refusal_names_the_missing_entity(assistant):
 def test_narrowing_clause_answers_a_question_about_the_narrower_scope(assistant):
     answer = _answer(assistant, "北京获得过融资的人工智能企业有多少家，其中上市公司几家？")
     assert "其中北京442家(含12家上市公司）" in answer.answer
+
+
+def test_latin_letters_and_numbers_match_only_whole(assistant):
+    assert "44.80%" in _answer(assistant, "A轮企业占比多少？").answer  # not 天使轮（含preA）
+    assert "119家" in _answer(assistant, "有多少家北京人工智能企业单次融资超过1亿元？").answer  # not 10亿元
+
+
+def test_common_nouns_mistagged_as_names_do_not_cause_refusal(assistant):
+    assert "Momenta" in _answer(assistant, "初速度科技的英文名是什么？").answer

@@ -35,3 +35,8 @@ def test_search_mode_yields_sub_words_for_recall():
 def test_names_finds_places_and_latin_words():
     names = get_segmenter().names("广州和ChatGPT的情况")
     assert "广州" in names and "chatgpt" in names
+
+
+def test_names_trusts_weak_tags_only_for_well_known_words():
+    names = get_segmenter().names("初速度科技的英文名是什么？腾讯呢？")
+    assert "英文名" not in names and "腾讯" in names

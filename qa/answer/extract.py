@@ -73,7 +73,7 @@ class WeightedTerms:
         return sum(self.weights.values()) or 1.0
 
     def credit(self, term: str, text_norm: str) -> float:
-        if term in text_norm:
+        if contains_term(text_norm, term):
             return 1.0
         return PARTIAL_CREDIT if any(p in text_norm for p in self.parts[term]) else 0.0
 
@@ -81,6 +81,13 @@ class WeightedTerms:
         matched = {t: self.credit(t, text_norm) for t in self.weights}
         score = sum(self.weights[t] * c for t, c in matched.items()) / self.total
         return score, frozenset(t for t, c in matched.items() if c == 1.0)
+
+
+def contains_term(text_norm: str, term: str) -> bool:
+    """Substring match, except that Latin words and numbers must stand alone ("a" not in "prea", "1亿" not in "10亿")."""
+    if not term[0].isascii() or not term[0].isalnum():
+        return term in text_norm
+    return re.search(rf"(?<![a-z0-9.]){re.escape(term)}(?![a-z0-9])", text_norm) is not None
 
 
 def weigh_terms(question: str, segmenter: Segmenter, lexical: LexicalIndex) -> WeightedTerms:

@@ -21,9 +21,13 @@ import jieba.posseg
 _ATOM = re.compile(r"[a-z0-9][a-z0-9.%+\-]*[a-z0-9%+]|[a-z0-9]")
 _YEAR_MONTH = re.compile(r"(\d{4})年(\d{1,2})月")
 _HAS_WORD_CHAR = re.compile(r"[\u4e00-\u9fff\w]")
-#: Part-of-speech tags of names that a question may ask about and a report may lack (places, people,
-#: organisations, other proper nouns, Latin words).
-NAME_TAGS = frozenset({"ns", "nr", "nt", "nz", "eng", "nrt", "nrfg"})
+#: Part-of-speech tags of names that a question may ask about and a report may lack: places, people,
+#: organisations, Latin words.
+NAME_TAGS = frozenset({"ns", "nt", "eng", "nrt", "nrfg"})
+#: jieba also tags rare common nouns as person/other names (英文名 → nr, dictionary count 3), so these
+#: tags count only for words its dictionary knows well (华为 373, 腾讯 98, 李彦宏 24).
+WEAK_NAME_TAGS = frozenset({"nr", "nz"})
+MIN_WEAK_NAME_FREQ = 20
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -95,6 +99,11 @@ class Segmenter:
                 seen.setdefault(w, None)
         return list(seen)
 
+    def _is_name(self, word: str, flag: str) -> bool:
+        if flag in NAME_TAGS:
+            return True
+        return flag in WEAK_NAME_TAGS and self._jieba.FREQ.get(word, 0) >= MIN_WEAK_NAME_FREQ
+
     def names(self, text: str) -> list[str]:
         """Proper names and Latin words in a question (jieba POS), e.g. 广州, ChatGPT."""
         found: list[str] = []
@@ -103,7 +112,7 @@ class Segmenter:
                 if len(piece) > 1 and piece.isascii() and any(c.isalpha() for c in piece):
                     found.append(piece)
                 continue
-            found.extend(p.word for p in self._pos.lcut(piece) if p.flag in NAME_TAGS and len(p.word) > 1)
+            found.extend(p.word for p in self._pos.lcut(piece) if len(p.word) > 1 and self._is_name(p.word, p.flag))
         return found
 
 
