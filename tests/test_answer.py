@@ -30,6 +30,7 @@ def test_clauses_do_not_split_inside_brackets():
 
 def test_heading_lines_are_not_answer_sentences():
     assert sentences("三、对策建议\n1、尽快出台落地方案\n为推动产业发展，应出台方案。") == ["为推动产业发展，应出台方案。"]
+    assert sentences("3、构建公共平台和服务体系，完善行业生态体系")  # a heading that states a finding
 
 
 def _answer(assistant, question):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from qa.answer.question import SUPERLATIVE_STATEMENT, QuestionType
 from qa.index.lexical import LexicalIndex
 from qa.ingest.clean import search_normal_form
-from qa.ingest.structure import CHAPTER, MAX_HEADING_CHARS, SECTION
+from qa.ingest.structure import CHAPTER, SECTION
 from qa.retrieve.hybrid import Hit
 from qa.segment.tokenizer import Segmenter
 
@@ -37,6 +37,8 @@ PARTIAL_CREDIT = 0.5
 #: Fact/list answers earn up to this much for new content, saturating at NOVELTY_CHARS characters.
 NOVELTY_BONUS = 0.3
 NOVELTY_CHARS = 8
+#: Headings up to this length name a topic and are never answers; longer ones state a finding.
+MIN_STATEMENT_HEADING = 16
 #: Passage kinds whose sentences can be answers (captions, titles and headings only name topics).
 STATEMENT_KINDS = frozenset({"text"})
 _CLAUSE_BREAK = "，,；;：:"
@@ -117,8 +119,8 @@ def clauses(sentence: str) -> list[str]:
 
 
 def is_heading_line(line: str) -> bool:
-    """Headings name a topic; they never state the answer themselves."""
-    return len(line) <= MAX_HEADING_CHARS and bool(CHAPTER.match(line) or SECTION.match(line))
+    """Short headings ("三、对策建议") only name a topic; longer ones state a finding and may answer."""
+    return len(line) <= MIN_STATEMENT_HEADING and bool(CHAPTER.match(line) or SECTION.match(line))
 
 
 def sentences(text: str) -> list[str]:
