@@ -3,7 +3,10 @@
 Safety rules, because several processes (CLI, UI, eval) share one `index/` folder:
 - a build is written to a fresh `build-*` folder and only then made live by atomically replacing the
   `CURRENT` pointer file, so a killed build leaves the previous index usable;
-- builds take an exclusive file lock, and re-check freshness after getting it (two builders → one build);
+- builds take an exclusive file lock; `open_index` re-checks freshness after getting it (two processes
+  that find the index stale at once → one build, the other opens it), and a killed builder's lock is
+  released by the kernel; leftover `tmp-*` folders are swept by the next build;
+- build files are fsynced before the switch, and the folder holding CURRENT after it;
 - the manifest stores the corpus fingerprint, embedder id, vector dimension, format version and a SHA-256
   per file: a changed corpus or another embedder means rebuild, a damaged file is detected on open.
 """
@@ -62,6 +65,8 @@ class Manifest:
     build_seconds: float
     encode_seconds: float
     files: dict[str, str]
+    #: FAISS index kind, `flat` or `hnsw` (chosen by passage count, see `qa.index.dense.ANN_THRESHOLD`).
+    dense_kind: str = "flat"
 
 
 @dataclass
@@ -95,12 +100,27 @@ def _write_json(path: Path, data: object) -> None:
 
 
 def live_folder(index_dir: Path) -> Path | None:
-    """The folder `CURRENT` points at, if any."""
+    """The folder `CURRENT` points at, if any (None when the pointer is missing, unreadable or malformed)."""
     pointer = index_dir / CURRENT
-    if not pointer.is_file():
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
         return None
-    name = pointer.read_text(encoding="utf-8").strip()
-    return index_dir / name if name and "/" not in name else None
+    return index_dir / name if name.startswith("build-") and "/" not in name else None
+
+
+def _fsync_path(path: Path) -> None:
+    """Flush a file or a directory entry to disk (best effort where the platform refuses directories)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def read_manifest(folder: Path) -> Manifest:
@@ -113,10 +133,16 @@ def read_manifest(folder: Path) -> Manifest:
 
 def verify(folder: Path, manifest: Manifest) -> None:
     """Raise if a file is missing or its checksum differs from the manifest (truncated, edited, swapped)."""
+    if not manifest.files or not isinstance(manifest.files, dict):
+        raise IndexUnavailable(f"索引清单没有列出文件：{folder / MANIFEST}")
     for name, expected in manifest.files.items():
         path = folder / name
-        if not path.is_file() or _sha256(path) != expected:
-            raise IndexUnavailable(f"索引文件损坏：{path}")
+        try:
+            ok = path.is_file() and _sha256(path) == expected
+        except OSError:
+            ok = False
+        if not ok:
+            raise IndexUnavailable(f"索引文件损坏或缺失：{path}")
 
 
 @contextmanager
@@ -149,7 +175,8 @@ def _build_into(folder: Path, settings: Settings, embedder: Embedder, corpus_has
     encode_started = time.perf_counter()
     vectors = _encode(embedder, [p.index_text for p in passages], show_progress)
     encode_seconds = time.perf_counter() - encode_started
-    DenseIndex.build(vectors).save(folder / DENSE)
+    dense = DenseIndex.build(vectors)
+    dense.save(folder / DENSE)
     with (folder / PASSAGES).open("w", encoding="utf-8") as fh:
         for p in passages:
             fh.write(json.dumps(p.to_json(), ensure_ascii=False) + "\n")
@@ -158,9 +185,12 @@ def _build_into(folder: Path, settings: Settings, embedder: Embedder, corpus_has
         format_version=FORMAT_VERSION, corpus_hash=corpus_hash, embedder_id=embedder.id, dim=embedder.dim,
         passages=len(passages), built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         build_seconds=round(time.perf_counter() - started, 3), encode_seconds=round(encode_seconds, 3),
-        files=_files_of(folder),
+        files=_files_of(folder), dense_kind=dense.kind,
     )
     _write_json(folder / MANIFEST, asdict(manifest))
+    for path in folder.rglob("*"):
+        if path.is_file():
+            _fsync_path(path)
     return manifest
 
 
@@ -171,29 +201,35 @@ def _switch(index_dir: Path, folder: Path) -> None:
     with pointer_tmp.open("rb") as fh:
         os.fsync(fh.fileno())
     os.replace(pointer_tmp, index_dir / CURRENT)
+    _fsync_path(index_dir)
     for old in index_dir.glob("build-*"):
         if old != folder and old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
 
 
+def _build_locked(settings: Settings, embedder: Embedder, show_progress: bool) -> Manifest:
+    """Build into `tmp-*`, rename it to `build-*`, switch CURRENT; the caller holds the build lock."""
+    index_dir = settings.index_dir
+    for stale in index_dir.glob("tmp-*"):  # left by a build that was killed: nobody else can be writing it
+        shutil.rmtree(stale, ignore_errors=True)
+    corpus_hash = source_fingerprint(settings)
+    tmp = index_dir / f"tmp-{uuid.uuid4().hex}"
+    tmp.mkdir(parents=True)
+    try:
+        manifest = _build_into(tmp, settings, embedder, corpus_hash, show_progress)
+        final = index_dir / f"build-{corpus_hash[:12]}-{uuid.uuid4().hex[:8]}"
+        os.replace(tmp, final)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    _switch(index_dir, final)
+    return manifest
+
+
 def build_index(settings: Settings, embedder: Embedder | None = None, show_progress: bool = True) -> Manifest:
     """Build the index from the corpus and make it live (holding the build lock)."""
     embedder = embedder or make_embedder(settings.embedder, settings.query_prompt, settings.passage_prompt)
-    index_dir = settings.index_dir
-    with build_lock(index_dir):
-        corpus_hash = source_fingerprint(settings)
-        tmp = index_dir / f"tmp-{uuid.uuid4().hex}"
-        tmp.mkdir(parents=True)
-        try:
-            manifest = _build_into(tmp, settings, embedder, corpus_hash, show_progress)
-            final = index_dir / f"build-{corpus_hash[:12]}-{uuid.uuid4().hex[:8]}"
-            os.replace(tmp, final)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        _switch(index_dir, final)
-        for stale in index_dir.glob("tmp-*"):
-            shutil.rmtree(stale, ignore_errors=True)
-    return manifest
+    with build_lock(settings.index_dir):
+        return _build_locked(settings, embedder, show_progress)
 
 
 def source_fingerprint(settings: Settings) -> str:
@@ -205,7 +241,10 @@ def source_fingerprint(settings: Settings) -> str:
 
 def problem_with(settings: Settings, embedder_id: str | None) -> str | None:
     """Why the live index cannot serve this corpus and embedder, or None when it can."""
-    folder = live_folder(settings.index_dir)
+    return _problem_of(live_folder(settings.index_dir), settings, embedder_id)
+
+
+def _problem_of(folder: Path | None, settings: Settings, embedder_id: str | None) -> str | None:
     if folder is None or not folder.is_dir():
         return "索引尚未建立"
     try:
@@ -222,15 +261,20 @@ def problem_with(settings: Settings, embedder_id: str | None) -> str | None:
     return None
 
 
-def _load(folder: Path, embedder: Embedder) -> LoadedIndex:
+def _load(folder: Path, embedder: Embedder, verified: bool = False) -> LoadedIndex:
+    """Read a build folder into memory; `verified` skips the checksum pass when the caller just did it."""
     manifest = read_manifest(folder)
-    verify(folder, manifest)
+    if not verified:
+        verify(folder, manifest)
     if manifest.dim != embedder.dim or manifest.embedder_id != embedder.id:
         raise IndexUnavailable(f"索引由向量模型 {manifest.embedder_id} 建立，不能用 {embedder.id} 查询")
     with (folder / PASSAGES).open(encoding="utf-8") as fh:
         passages = [Passage.from_json(json.loads(line)) for line in fh]
     documents = {d["source"]: Document(**d) for d in json.loads((folder / DOCUMENTS).read_text(encoding="utf-8"))}
-    dense = DenseIndex.load(folder / DENSE)
+    try:
+        dense = DenseIndex.load(folder / DENSE)
+    except RuntimeError as exc:  # FAISS refuses a damaged file
+        raise IndexUnavailable(f"索引文件损坏：{folder / DENSE}") from exc
     if dense.size != len(passages) or dense.dim != manifest.dim:
         raise IndexUnavailable(f"索引文件彼此不一致：{folder}")
     return LoadedIndex(manifest, documents, passages, LexicalIndex.load(folder / BM25_DIR), dense, embedder,
@@ -244,13 +288,27 @@ def open_index(settings: Settings, rebuild: bool = True, show_progress: bool = T
     With `rebuild=False` a problem is raised as `IndexUnavailable` with a message saying what is wrong.
     """
     embedder = embedder or make_embedder(settings.embedder, settings.query_prompt, settings.passage_prompt)
-    problem = problem_with(settings, embedder.id)
-    if problem is not None:
-        if not rebuild:
-            raise IndexUnavailable(f"{problem}：请先运行 qa index")
-        if show_progress:
-            print(f"正在建立索引（{problem}）…", file=sys.stderr)
-        build_index(settings, embedder, show_progress)
-    folder = live_folder(settings.index_dir)
-    assert folder is not None
-    return _load(folder, embedder)
+    index_dir = settings.index_dir
+    for attempt in range(3):
+        folder = live_folder(index_dir)
+        problem = _problem_of(folder, settings, embedder.id)
+        if problem is not None:
+            if not rebuild:
+                raise IndexUnavailable(f"{problem}：请先运行 qa index")
+            with build_lock(index_dir):
+                # another process may have built it while we waited for the lock: then just open that
+                folder = live_folder(index_dir)
+                problem = _problem_of(folder, settings, embedder.id)
+                if problem is not None:
+                    if show_progress:
+                        print(f"正在建立索引（{problem}）…", file=sys.stderr)
+                    _build_locked(settings, embedder, show_progress)
+                    folder = live_folder(index_dir)
+        assert folder is not None
+        try:
+            return _load(folder, embedder, verified=True)  # checked just above, or freshly built
+        except (OSError, IndexUnavailable):
+            # a concurrent build switched CURRENT and swept this folder while we read it: look again
+            if attempt == 2 or live_folder(index_dir) == folder:
+                raise
+    raise AssertionError("unreachable")
