@@ -289,10 +289,12 @@ def open_index(settings: Settings, rebuild: bool = True, show_progress: bool = T
     """
     embedder = embedder or make_embedder(settings.embedder, settings.query_prompt, settings.passage_prompt)
     index_dir = settings.index_dir
-    for attempt in range(3):
+    for attempt in range(5):
         folder = live_folder(index_dir)
         problem = _problem_of(folder, settings, embedder.id)
         if problem is not None:
+            if live_folder(index_dir) != folder:
+                continue  # CURRENT moved while we checked (a concurrent build finished): check the new one
             if not rebuild:
                 raise IndexUnavailable(f"{problem}：请先运行 qa index")
             with build_lock(index_dir):
@@ -309,6 +311,6 @@ def open_index(settings: Settings, rebuild: bool = True, show_progress: bool = T
             return _load(folder, embedder, verified=True)  # checked just above, or freshly built
         except (OSError, IndexUnavailable):
             # a concurrent build switched CURRENT and swept this folder while we read it: look again
-            if attempt == 2 or live_folder(index_dir) == folder:
+            if attempt == 4 or live_folder(index_dir) == folder:
                 raise
-    raise AssertionError("unreachable")
+    raise IndexUnavailable("索引在读取期间被反复替换，请稍后重试")
