@@ -19,7 +19,7 @@ class QuestionError(ValueError):
 
 
 def clean_question(question: object, max_chars: int) -> str:
-    """Reject empty or oversized questions; drop control characters and unpaired surrogates."""
+    """Reject empty, oversized or wordless questions; drop control characters and unpaired surrogates."""
     if not isinstance(question, str):
         raise QuestionError("问题必须是文本。")
     text = "".join(
@@ -31,6 +31,9 @@ def clean_question(question: object, max_chars: int) -> str:
         raise QuestionError("问题不能为空，请输入要问的内容。")
     if len(text) > max_chars:
         raise QuestionError(f"问题太长（{len(text)} 字），请控制在 {max_chars} 字以内。")
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in text):
+        # only punctuation, symbols or emoji ("？？？", "\\", "😀"): nothing to search for
+        raise QuestionError("问题里没有文字，请用中文描述要问的内容。")
     return text
 
 
