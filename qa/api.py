@@ -1,0 +1,245 @@
+"""HTTP front door: `POST /api/ask`, `GET /healthz`, optional access token and a CORS allow-list.
+
+The contract (../shared/NOTES.md): `/api/ask` takes `{"question": str, "k": int?}` and returns the object of
+`qa ask --json`; bad input gets HTTP 4xx with `{"error": "<Chinese message>"}`. The Gradio chat is mounted on
+the same app by `qa.web.app.build_server`, so the token middleware protects the page as well.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+from urllib.parse import parse_qs, quote, unquote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from qa.pipeline import Assistant, QuestionError
+
+log = logging.getLogger(__name__)
+
+#: Largest request body accepted by `/api/ask` (a question is at most a few hundred characters).
+MAX_BODY_BYTES = 64 * 1024
+TOKEN_COOKIE = "qa_token"
+TOKEN_HEADER = "x-qa-token"
+TOKEN_QUERY = "token"
+#: Paths that answer without a token (load balancers and monitors probe them).
+OPEN_PATHS = frozenset({"/healthz"})
+
+_STATUS_MESSAGES = {
+    400: "请求格式不正确。",
+    401: "需要访问令牌。",
+    403: "没有访问权限。",
+    404: "没有这个地址。",
+    405: "不支持这种请求方法，请用 POST 提交问题。",
+    413: "请求内容太大。",
+    415: "请求内容必须是 JSON。",
+    422: "请求内容不正确。",
+}
+
+
+def error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+class ApiInputError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class ServerOptions:
+    """What the HTTP layer needs besides the assistant."""
+
+    token: str | None = None
+    cors_origins: Sequence[str] = field(default_factory=tuple)
+    max_body_bytes: int = MAX_BODY_BYTES
+
+
+class SerialAssistant:
+    """Answers one question at a time: a question costs ~30 ms, and the index objects are not shared-safe."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self._lock = threading.Lock()
+
+    @property
+    def settings(self):  # noqa: ANN201 - the assistant's Settings
+        return self.assistant.settings
+
+    def ask(self, question: object, k: int | None = None):  # noqa: ANN201 - qa.answer.compose.Answer
+        with self._lock:
+            return self.assistant.ask(question, k)
+
+
+def _request_token(scope: Scope) -> tuple[str | None, str]:
+    """(token, where) a request carries it: header `Authorization: Bearer …` / `X-QA-Token`, `?token=`, cookie."""
+    headers = {k.decode("latin-1").lower(): v.decode("utf-8", "replace") for k, v in scope.get("headers", [])}
+    auth = headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return auth[7:].strip(), "header"
+    if headers.get(TOKEN_HEADER):
+        return headers[TOKEN_HEADER].strip(), "header"
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    if query.get(TOKEN_QUERY):
+        return query[TOKEN_QUERY][0], "query"
+    for part in headers.get("cookie", "").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == TOKEN_COOKIE:
+            return unquote(value), "cookie"
+    return None, ""
+
+
+class TokenMiddleware:
+    """Every path except `/healthz` needs the token. A page opened with `?token=…` gets it as a cookie,
+    so the chat's own follow-up requests (scripts, queue, CSS) pass without repeating it."""
+
+    def __init__(self, app: ASGIApp, token: str) -> None:
+        self.app = app
+        self.token = token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        root = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root):] or "/"
+        if path in OPEN_PATHS or (scope["type"] == "http" and scope.get("method") == "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        given, where = _request_token(scope)
+        if given is None or not hmac.compare_digest(given.encode("utf-8"), self.token.encode("utf-8")):
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
+                return
+            message = "需要访问令牌：请在请求头 Authorization: Bearer <令牌> 中提供，或在地址后加 ?token=<令牌>。" \
+                if given is None else "访问令牌不正确。"
+            if path.startswith("/api/"):
+                response: Any = error(401, message)
+            else:
+                response = PlainTextResponse(message, status_code=401, media_type="text/plain; charset=utf-8")
+            await response(scope, receive, send)
+            return
+        if where != "query" or scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers_sent = False
+        secure = scope.get("scheme") == "https"
+
+        async def send_with_cookie(message: dict[str, Any]) -> None:
+            nonlocal headers_sent
+            if message["type"] == "http.response.start" and not headers_sent:
+                headers_sent = True
+                headers = list(message.get("headers", []))
+                # Cross-site iframes only send SameSite=None cookies, and browsers accept those only over https.
+                attrs = "SameSite=None; Secure" if secure else "SameSite=Lax"
+                cookie = f"{TOKEN_COOKIE}={quote(self.token, safe='')}; Path=/; HttpOnly; {attrs}"
+                headers.append((b"set-cookie", cookie.encode("latin-1")))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            if int(declared) > limit:
+                raise ApiInputError(413, f"请求内容太大（上限 {limit // 1024} KB）。")
+        except ValueError:
+            raise ApiInputError(400, "请求头 Content-Length 不正确。") from None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiInputError(413, f"请求内容太大（上限 {limit // 1024} KB）。")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_ask_body(raw: bytes) -> tuple[object, object]:
+    """(question, k) from a request body, or ApiInputError with a Chinese message."""
+    if not raw.strip():
+        raise ApiInputError(400, '请求内容为空，请提交 JSON，例如 {"question": "哪个区的人工智能企业最多？"}。')
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiInputError(400, "请求内容必须是 UTF-8 编码的 JSON。") from None
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        raise ApiInputError(400, '请求内容不是有效的 JSON，例如 {"question": "哪个区的人工智能企业最多？"}。') from None
+    if not isinstance(data, dict):
+        raise ApiInputError(400, '请求内容必须是 JSON 对象，例如 {"question": "哪个区的人工智能企业最多？"}。')
+    if "question" not in data:
+        raise ApiInputError(400, '缺少 "question" 字段。')
+    return data["question"], data.get("k")
+
+
+def create_api(assistant: Assistant | SerialAssistant, options: ServerOptions | None = None) -> FastAPI:
+    """The FastAPI app with `/api/ask` and `/healthz`; mount the chat on it afterwards."""
+    options = options or ServerOptions()
+    asker = assistant if isinstance(assistant, SerialAssistant) else SerialAssistant(assistant)
+    app = FastAPI(title="报告问答助手", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.assistant = asker
+    app.state.options = options
+
+    @app.exception_handler(ApiInputError)
+    async def _input_error(_: Request, exc: ApiInputError) -> JSONResponse:
+        return error(exc.status, str(exc))
+
+    @app.exception_handler(QuestionError)
+    async def _question_error(_: Request, exc: QuestionError) -> JSONResponse:
+        return error(400, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return error(exc.status_code, _STATUS_MESSAGES.get(exc.status_code, "请求无法处理。"))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - a bug, logged
+        log.exception("unexpected error in the HTTP API")
+        return error(500, "服务器内部错误，请稍后再试。")
+
+    @app.post("/api/ask")
+    async def ask(request: Request) -> JSONResponse:
+        question, k = parse_ask_body(await _read_body(request, options.max_body_bytes))
+        answer = await run_in_threadpool(asker.ask, question, k)
+        return JSONResponse(answer.to_json())
+
+    @app.get("/healthz")
+    async def healthz() -> JSONResponse:
+        index = getattr(asker.assistant, "index", None)
+        manifest = getattr(index, "manifest", None)
+        return JSONResponse({
+            "status": "ok",
+            "passages": getattr(manifest, "passages", None),
+            "embedder": getattr(manifest, "embedder_id", None),
+            "built_at": getattr(manifest, "built_at", None),
+        })
+
+    if options.token:
+        app.add_middleware(TokenMiddleware, token=options.token)
+    # Our own CORS policy (an empty allow-list means same-origin only); Gradio then adds none of its own.
+    # Added last so it is outermost: a refused token still carries the CORS headers the caller's page needs.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(options.cors_origins),
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "X-QA-Token"],
+        allow_credentials=bool(options.token) and "*" not in options.cors_origins,
+    )
+    return app
