@@ -10,13 +10,14 @@ from typing import Callable, Sequence
 
 from qa.answer.compose import Answer
 from qa.config import Settings
+from qa.evaluate.questions import EvalError
 from qa.index.embedders import EmbedderError
 from qa.index.store import IndexUnavailable, build_index
 from qa.ingest.read import CorpusError
 from qa.pipeline import Assistant, QuestionError
 
 #: Errors a user can cause and fix; they are printed as one Chinese line, never as a traceback.
-USER_ERRORS = (QuestionError, CorpusError, EmbedderError, IndexUnavailable)
+USER_ERRORS = (QuestionError, CorpusError, EmbedderError, IndexUnavailable, EvalError)
 
 
 def _add_source_options(parser: argparse.ArgumentParser) -> None:
@@ -62,6 +63,23 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from qa.evaluate import runner
+    from qa.evaluate.questions import read_questions
+
+    questions, row_errors = read_questions(args.file)
+    for error in row_errors:
+        print(f"警告：{args.file} {error}", file=sys.stderr)
+    if not questions:
+        raise EvalError(f"{args.file} 中没有可评测的问题")
+    baseline = runner.load_baseline(args.baseline) if args.baseline else None
+    assistant = Assistant(settings_from(args), show_progress=True)
+    evaluation = runner.evaluate(assistant, questions, args.out, k=args.k, source=str(args.file),
+                                 row_errors=row_errors, baseline=baseline)
+    print(runner.format_summary(evaluation))
+    return 130 if evaluation.interrupted else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qa", description="中文报告问答助手：从报告原文中抽取答案并标注出处。")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -74,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("-k", type=int, default=None, help="列出的引用段落数（默认 3）")
     _add_source_options(ask)
     ask.set_defaults(handler=cmd_ask)
+    ev = sub.add_parser("eval", help="批量评测：问题文件 → results.jsonl、summary.json、report.html")
+    ev.add_argument("file", type=Path, help="问题文件（.jsonl 或 .csv，格式见 README）")
+    ev.add_argument("--out", type=Path, required=True, help="输出目录")
+    ev.add_argument("--baseline", type=Path, help="上次评测的 summary.json，用于对比并标出退步")
+    ev.add_argument("-k", type=int, default=5, help="每题列出的引用段落数（默认 5，用于计算 hit@5）")
+    _add_source_options(ev)
+    ev.set_defaults(handler=cmd_eval)
     return parser
 
 
