@@ -23,18 +23,19 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 10
 .banner.warn { background: #fff8c5; border: 1px solid #d4a72c; }
 .banner.bad { background: #ffebe9; border: 1px solid #ff8182; }
 .banner.ok { background: #dafbe1; border: 1px solid #4ac26b; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 12px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; background: var(--bg); }
 .card .v { font-size: 28px; font-weight: 600; } .card .l { color: var(--mute); font-size: 13px; }
 .card .s { color: var(--mute); font-size: 12px; }
 .card.good .v { color: var(--ok); } .card.poor .v { color: var(--bad); }
-.charts { display: flex; flex-wrap: wrap; gap: 24px; }
+.charts { display: flex; flex-wrap: wrap; gap: 20px; align-items: flex-start; }
+.chartcol { display: flex; flex-direction: column; gap: 16px; }
 .chart { border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; }
 .chart h3 { font-size: 14px; margin: 0 0 6px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; }
 th { background: var(--bg); font-weight: 600; position: sticky; top: 0; }
-table.metrics { width: auto; min-width: 560px; } table.metrics td.n { text-align: right; font-variant-numeric: tabular-nums; }
+table.metrics { width: auto; min-width: 330px; } table.metrics td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .reg { color: var(--bad); font-weight: 600; } .imp { color: var(--ok); }
 tr.fail td:first-child { border-left: 4px solid var(--bad); } tr.pass td:first-child { border-left: 4px solid var(--ok); }
 .badge { display: inline-block; padding: 0 6px; border-radius: 10px; font-size: 12px; margin: 1px 2px 1px 0; }
@@ -106,7 +107,8 @@ def _bar_chart(summary: dict[str, Any]) -> str:
                      f'fill="#1f2328">{escape(label)}</text>')
         parts.append(f'<rect x="{left}" y="{y}" width="{max(width * value, 1):.1f}" height="{bar_h}" '
                      f'rx="3" fill="{colour}"><title>{escape(label)} {value:.3f}</title></rect>')
-        parts.append(f'<text x="{left + width * value + 4:.1f}" y="{y + bar_h - 5}" font-size="12" '
+        label_x = left + width * max(value, float(old.get(key) or 0)) + 5
+        parts.append(f'<text x="{label_x:.1f}" y="{y + bar_h - 5}" font-size="12" '
                      f'fill="#1f2328">{value:.2f}</text>')
         if old.get(key) is not None:
             ox = left + width * float(old[key])
@@ -121,17 +123,16 @@ def _latency_chart(results: Sequence[dict[str, Any]], summary: dict[str, Any]) -
     values = [float(r["latency_ms"]) for r in results if "error" not in r]
     if not values:
         return '<p class="mute">没有延迟数据。</p>'
-    top = max(values)
-    bins = 12
-    step = max(top / bins, 1e-9)
+    step = _nice_step(max(values) / 10)
+    bins = max(1, math.ceil(max(values) / step + 1e-9))
     counts = [0] * bins
     for v in values:
         counts[min(int(v / step), bins - 1)] += 1
-    left, width, height, bottom = 34, 330, 150, 30
+    left, width, height, bottom, pad = 34, 330, 150, 30, 10
     most = max(counts)
     bw = width / bins
-    parts = [f'<svg width="{left + width + 20}" height="{height + bottom}" '
-             f'role="img" aria-label="延迟分布">']
+    parts = [f'<svg width="{left + width + 20}" height="{height + bottom + pad}" '
+             f'role="img" aria-label="延迟分布"><g transform="translate(0,{pad})">']
     for i in range(0, most + 1, max(1, math.ceil(most / 4))):
         gy = height - height * i / most
         parts.append(f'<line x1="{left}" y1="{gy:.1f}" x2="{left + width}" y2="{gy:.1f}" stroke="#eaeef2"/>'
@@ -142,7 +143,7 @@ def _latency_chart(results: Sequence[dict[str, Any]], summary: dict[str, Any]) -
         parts.append(f'<rect x="{left + i * bw + 1:.1f}" y="{height - h:.1f}" width="{bw - 2:.1f}" '
                      f'height="{h:.1f}" fill="#0969da" opacity="0.75"><title>{i * step:.0f}–{(i + 1) * step:.0f} ms：'
                      f'{n} 题</title></rect>')
-    for i in range(0, bins + 1, 3):
+    for i in range(0, bins + 1, max(1, math.ceil(bins / 6))):
         parts.append(f'<text x="{left + i * bw:.1f}" y="{height + 14}" font-size="11" fill="#656d76" '
                      f'text-anchor="middle">{i * step:.0f}</text>')
     parts.append(f'<text x="{left + width}" y="{height + 27}" font-size="11" fill="#656d76" '
@@ -156,8 +157,16 @@ def _latency_chart(results: Sequence[dict[str, Any]], summary: dict[str, Any]) -
                      f'stroke-width="2" stroke-dasharray="4,2"/>'
                      f'<text x="{px + 3:.1f}" y="{12 if label == "p95" else 26}" font-size="11" '
                      f'fill="{colour}">{label} {v:.0f}</text>')
-    parts.append("</svg>")
+    parts.append("</g></svg>")
     return "".join(parts)
+
+
+def _nice_step(raw: float) -> float:
+    """The smallest 1/2/2.5/5 × 10^n at least `raw` (round histogram bins)."""
+    if raw <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    return next(f * power for f in (1, 2, 2.5, 5, 10) if f * power >= raw - 1e-12)
 
 
 def _cards(summary: dict[str, Any]) -> str:
@@ -177,7 +186,7 @@ def _cards(summary: dict[str, Any]) -> str:
         card(x["citation_verbatim"], "引用逐字出自原文", "所有引用段落", good=1.0),
         card(x["unanswerable_recall"], "拒答召回率",
              f"{c['unanswerable_refused']}/{c['unanswerable']} 道不可回答题被拒答"),
-        card(x["latency_p95_ms"], "延迟 p95", f"p50 {_fmt(x['latency_p50_ms'])} ms", good=None, digits=0,
+        card(x["latency_p95_ms"], "延迟 p95", f"p50 {_fmt(x['latency_p50_ms'], METRICS[-2])}", good=None, digits=0,
              unit=" ms"),
         card(c["passed"] / c["questions"] if c["questions"] else None, "全部检查通过",
              f"{c['passed']}/{c['questions']} 题"),
@@ -309,13 +318,14 @@ def render_report(summary: dict[str, Any], results: Sequence[dict[str, Any]]) ->
 用时 {float(summary.get("seconds", 0)):.1f} 秒{base_note}</div>
 {"".join(banners)}
 {_cards(summary)}
-<h2>图表</h2>
+<h2>指标与图表</h2>
 <div class="charts">
+<div>{_metrics_table(summary)}</div>
+<div class="chartcol">
 <div class="chart"><h3>证据命中率与正确率{"（竖线为基线）" if base else ""}</h3>{_bar_chart(summary)}</div>
 <div class="chart"><h3>延迟分布（{c["questions"] - c["errors"]} 题）</h3>{_latency_chart(results, summary)}</div>
 </div>
-<h2>指标</h2>
-{_metrics_table(summary)}
+</div>
 <h2>逐题结果（{failed_n} 题未通过，排在前面）</h2>
 <table class="questions">
 <tr><th>id</th><th>检查</th><th>问题</th><th>期望</th><th>答案</th><th>引用段落（<mark>证据</mark>已标出，蓝边为答案所引）</th></tr>
