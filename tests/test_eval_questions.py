@@ -1,0 +1,103 @@
+"""Question files for `qa eval`: JSONL, CSV as Excel writes it (BOM, `|` lists), and bad rows named by line."""
+
+import pytest
+
+from qa.evaluate.questions import EvalError, EvalQuestion, parse_questions, read_questions
+
+
+def test_jsonl_dev_format(tmp_path):
+    f = tmp_path / "q.jsonl"
+    f.write_text('{"id": "d01", "q": "寒武纪是哪一年成立的？", "answer": ["2016-3"], "evidence": ["寒武纪"], '
+                 '"unanswerable": false}\n\n'
+                 '{"id": "d29", "q": "ChatGPT是什么时候发布的？", "answer": [], "evidence": [], "unanswerable": true}\n'
+                 '{"id": "r1", "q": "海淀占比？", "answer": "62.44%", "reference": "海淀区，占比达62.44%"}\n',
+                 encoding="utf-8")
+    questions, errors = read_questions(f)
+    assert errors == []
+    assert questions[0] == EvalQuestion("d01", "寒武纪是哪一年成立的？", ("2016-3",), ("寒武纪",), False, (), 1)
+    assert questions[1].unanswerable and questions[1].answer == () and questions[1].line == 3
+    assert questions[2].answer == ("62.44%",) and questions[2].reference == ("海淀区，占比达62.44%",)
+
+
+def test_jsonl_bad_lines_are_named_and_the_rest_is_read(tmp_path):
+    f = tmp_path / "q.jsonl"
+    f.write_text('{"id": "a", "q": "问题一"}\n'
+                 '{"id": "b", "q": 问题二}\n'              # broken JSON
+                 '{"id": "c", "answer": ["x"]}\n'           # missing q
+                 '["not", "an", "object"]\n'
+                 '{"id": "e", "q": "  "}\n'                 # empty q
+                 '{"id": "a", "q": "重复的 id"}\n'
+                 '{"id": "g", "q": "问题七", "unanswerable": "maybe"}\n'
+                 '{"q": "没有 id 的问题"}\n', encoding="utf-8")
+    questions, errors = read_questions(f)
+    assert [q.id for q in questions] == ["a", "L8"]
+    assert [e.line for e in errors] == [2, 3, 4, 5, 6, 7]
+    messages = [str(e) for e in errors]
+    assert messages[0].startswith("第 2 行：不是有效的 JSON")
+    assert "缺少问题" in messages[1] and "缺少问题" in messages[3]
+    assert "JSON 对象" in messages[2] and "重复" in messages[4] and "unanswerable" in messages[5]
+
+
+def test_csv_with_bom_and_pipe_lists_as_excel_writes_it(tmp_path):
+    f = tmp_path / "q.csv"
+    text = ("id,q,answer,evidence,unanswerable,reference\r\n"
+            "c1,海淀和朝阳两区合计占比多少？,88%,88%,FALSE,\r\n"
+            'c2,"北京先后成立了哪些人工智能研究院？","北京前沿国际人工智能研究院|北京智源人工智能研究院",'
+            "北京智源人工智能研究院,false,\r\n"
+            "c3,ChatGPT是什么时候发布的？,,,TRUE,\r\n"
+            'c4,"含逗号,和""引号""的问题",a | b ,,0,参考答案\r\n')
+    f.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    questions, errors = read_questions(f)
+    assert errors == []
+    assert [q.id for q in questions] == ["c1", "c2", "c3", "c4"]
+    assert questions[0].answer == ("88%",) and not questions[0].unanswerable and questions[0].reference == ()
+    assert questions[1].answer == ("北京前沿国际人工智能研究院", "北京智源人工智能研究院")
+    assert questions[2].unanswerable and questions[2].answer == ()
+    assert questions[3].q == '含逗号,和"引号"的问题' and questions[3].answer == ("a", "b")
+    assert questions[3].reference == ("参考答案",)
+
+
+def test_csv_without_bom_semicolons_and_bad_rows(tmp_path):
+    f = tmp_path / "q.csv"
+    f.write_text("id;q;answer;evidence;unanswerable\n"
+                 "s1;B轮企业占比是多少？;14.48%;14.48%;\n"
+                 "s2;;x;;\n"
+                 "s3;问题;a;b;c;多出来的列\n"
+                 "s4;问题四;;;是\n", encoding="utf-8")
+    questions, errors = read_questions(f)
+    assert [q.id for q in questions] == ["s1", "s4"] and questions[1].unanswerable
+    assert [(e.line, e.message[:5]) for e in errors] == [(3, "缺少问题（"), (4, "有 6 列")]
+
+
+def test_csv_header_without_q_is_a_file_error(tmp_path):
+    f = tmp_path / "q.csv"
+    f.write_text("id,question\n1,问题\n", encoding="utf-8")
+    with pytest.raises(EvalError, match="第 1 行.*q 列"):
+        read_questions(f)
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n  \n", b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n"])
+def test_empty_files_are_a_clear_error(tmp_path, content):
+    for name in ("q.jsonl", "q.csv"):
+        f = tmp_path / name
+        f.write_bytes(content)
+        with pytest.raises(EvalError, match="文件为空"):
+            read_questions(f)
+
+
+def test_unreadable_files_are_clear_errors(tmp_path):
+    with pytest.raises(EvalError, match="找不到问题文件"):
+        read_questions(tmp_path / "missing.jsonl")
+    with pytest.raises(EvalError, match="是一个目录"):
+        read_questions(tmp_path)
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes("id,q\n1,海淀区占比\n".encode("gbk"))
+    with pytest.raises(EvalError, match="第 2 行不是 UTF-8"):
+        read_questions(gbk)
+
+
+def test_format_is_sniffed_without_a_known_suffix():
+    questions, _ = parse_questions('{"id": "1", "q": "问题"}\n', "jsonl")
+    assert questions[0].q == "问题"
+    questions, _ = parse_questions("id,q\n1,问题\n", "csv")
+    assert questions[0].q == "问题"
