@@ -209,3 +209,17 @@ def test_readers_never_fail_while_builds_replace_the_index(own: Settings, fake: 
     builder.join()
     assert not errors and opened > 0
     assert_usable(own, fake)
+
+
+def test_hnsw_is_chosen_above_the_threshold_and_recorded(own: Settings, fake: HashEmbedder, monkeypatch):
+    from qa.index import dense
+
+    assert dense.choose_kind(dense.ANN_THRESHOLD - 1) == "flat" and dense.choose_kind(dense.ANN_THRESHOLD) == "hnsw"
+    monkeypatch.setattr(dense, "ANN_THRESHOLD", 10)  # the report has a few dozen passages
+    manifest = build_index(own, fake, show_progress=False)
+    assert manifest.dense_kind == "hnsw"
+    loaded = assert_usable(own, fake)
+    assert loaded.dense.kind == "hnsw" and loaded.manifest.dense_kind == "hnsw"
+    vector = fake.embed_passages([loaded.passages[5].index_text])[0]
+    ids, scores = loaded.dense.search(vector, 3)
+    assert ids[0] == 5 and scores[0] > 0.99

@@ -35,9 +35,9 @@ HNSW = "hnsw"
 KINDS = (FLAT, HNSW)
 
 
-def choose_kind(passages: int, threshold: int = ANN_THRESHOLD) -> str:
-    """`hnsw` from `threshold` passages on, else `flat`."""
-    return HNSW if passages >= threshold else FLAT
+def choose_kind(passages: int, threshold: int | None = None) -> str:
+    """`hnsw` from `threshold` (default `ANN_THRESHOLD`) passages on, else `flat`."""
+    return HNSW if passages >= (ANN_THRESHOLD if threshold is None else threshold) else FLAT
 
 
 class DenseIndex:
