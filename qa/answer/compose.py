@@ -96,19 +96,17 @@ def _with_introduced_items(span: Span) -> str:
 
 def absent_names(question: str, index: LoadedIndex) -> list[str]:
     """Names in the question (places, organisations, Latin words) that occur nowhere in the corpus."""
-    texts = _normal_texts(index)
-    return [n for n in index.segmenter.names(question)
-            if not index.lexical.has_term(n) and not any(search_normal_form(n) in t for t in texts)]
+    return [n for n in index.segmenter.names(question) if not _in_corpus(n, index)]
 
 
-def _normal_texts(index: LoadedIndex) -> list[str]:
-    return [search_normal_form(d.text) for d in index.documents.values()]
+def _in_corpus(term: str, index: LoadedIndex) -> bool:
+    """A BM25 token, or (segmented differently) a substring of some cleaned document."""
+    return index.lexical.has_term(term) or any(search_normal_form(term) in t for t in index.normal_texts)
 
 
 def absent_share(terms: WeightedTerms, index: LoadedIndex) -> float:
     """Share of the question's term weight carried by terms that occur nowhere in the corpus."""
-    texts = _normal_texts(index)
-    absent = [t for t in terms.weights if not any(t in text for text in texts)]
+    absent = [t for t in terms.weights if not _in_corpus(t, index)]
     return sum(terms.weights[t] for t in absent) / terms.total
 
 
@@ -134,7 +132,7 @@ def compose(question: str, retrieval: Retrieval, index: LoadedIndex, k: int, set
         text = "\n".join(f"{phrase_row(p)}{cites.mark(p)}" for p in rows[:3])
         return Answer(question, text, True, cites.listing(hits, k))
 
-    outline = find_outline(terms, index.passages) if qtype.wants_list else None
+    outline = find_outline(terms, index.sections) if qtype.wants_list else None
     if outline is not None:
         items = "；".join(f"{name}{cites.mark(p)}" for name, p in outline.children)
         text = f"“{outline.heading}”下共有 {len(outline.children)} 项：{items}。"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from qa.answer.extract import WeightedTerms
 from qa.ingest.clean import search_normal_form
-from qa.ingest.passages import Passage
+from qa.ingest.passages import Passage, SectionTree
 from qa.ingest.structure import SECTION_SEPARATOR
 from qa.retrieve.hybrid import Hit
 
@@ -60,17 +60,10 @@ def phrase_row(passage: Passage) -> str:
     return f"据{label}，{entity}：{facts}"
 
 
-def find_outline(terms: WeightedTerms, passages: list[Passage]) -> Outline | None:
+def find_outline(terms: WeightedTerms, sections: SectionTree) -> Outline | None:
     """The heading best covered by the question that has at least two child sections, if one is covered enough."""
-    children: dict[tuple[str, ...], dict[str, Passage]] = {}
-    for p in passages:
-        if p.kind not in ("text", "heading") or not p.section:
-            continue
-        path = tuple(p.section.split(SECTION_SEPARATOR))
-        for depth in range(1, len(path)):
-            children.setdefault(path[:depth], {}).setdefault(path[depth], p)
     best: tuple[float, tuple[str, ...]] | None = None
-    for prefix, kids in children.items():
+    for prefix, kids in sections.items():
         if len(kids) < 2:
             continue
         coverage, _ = terms.coverage(search_normal_form(prefix[-1]))
@@ -79,4 +72,4 @@ def find_outline(terms: WeightedTerms, passages: list[Passage]) -> Outline | Non
     if best is None:
         return None
     prefix = best[1]
-    return Outline(heading=prefix[-1], children=list(children[prefix].items()))
+    return Outline(heading=prefix[-1], children=list(sections[prefix].items()))

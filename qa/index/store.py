@@ -23,6 +23,7 @@ import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Iterator
 
@@ -33,7 +34,8 @@ from qa.config import Settings
 from qa.index.dense import DenseIndex
 from qa.index.embedders import Embedder, make_embedder
 from qa.index.lexical import LexicalIndex
-from qa.ingest.passages import Document, Passage, build_passages
+from qa.ingest.clean import search_normal_form
+from qa.ingest.passages import Document, Passage, SectionTree, build_passages, section_tree
 from qa.ingest.read import corpus_fingerprint, read_corpus
 from qa.segment.tokenizer import Segmenter, analyzer_fingerprint, get_segmenter
 
@@ -80,6 +82,16 @@ class LoadedIndex:
     dense: DenseIndex
     embedder: Embedder
     segmenter: Segmenter
+
+    @cached_property
+    def normal_texts(self) -> list[str]:
+        """Every cleaned document in search-normal form, computed once (absent-term checks scan them)."""
+        return [search_normal_form(d.text) for d in self.documents.values()]
+
+    @cached_property
+    def sections(self) -> SectionTree:
+        """The corpus outline, computed once (outline answers look headings up in it)."""
+        return section_tree(self.passages)
 
 
 def _sha256(path: Path) -> str:

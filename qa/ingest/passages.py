@@ -171,6 +171,22 @@ def build_document(doc: RawDocument, chunking: ChunkingSettings) -> tuple[Docume
     return Document(source=doc.source, title=title, text=builder.text), passages
 
 
+#: For every section path prefix: its child sections, each with the passage that opens it.
+SectionTree = dict[tuple[str, ...], dict[str, Passage]]
+
+
+def section_tree(passages: list[Passage]) -> SectionTree:
+    """The report's outline as found in passage section paths (tables and captions are not sections)."""
+    tree: SectionTree = {}
+    for p in passages:
+        if p.kind not in ("text", "heading") or not p.section:
+            continue
+        path = tuple(p.section.split(SECTION_SEPARATOR))
+        for depth in range(1, len(path)):
+            tree.setdefault(path[:depth], {}).setdefault(path[depth], p)
+    return tree
+
+
 def build_passages(docs: list[RawDocument], chunking: ChunkingSettings) -> tuple[list[Document], list[Passage]]:
     """Cleaned documents and all their passages, in corpus order; duplicate ids get a numeric suffix."""
     documents: list[Document] = []
