@@ -9,6 +9,7 @@ from qa.answer.compose import Answer, compose
 from qa.config import Settings
 from qa.index.store import LoadedIndex, open_index
 from qa.retrieve.hybrid import retrieve
+from qa.segment.script import to_simplified
 
 #: Passages considered when extracting the answer (more than are shown: the best sentence may sit in #6).
 ANSWER_CANDIDATES = 8
@@ -52,7 +53,9 @@ class Assistant:
         k = answer_settings.default_k if k is None else k
         if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= answer_settings.max_k:
             raise QuestionError(f"k 必须是 1 到 {answer_settings.max_k} 之间的整数。")
-        retrieval = retrieve(self.index, text, max(k, ANSWER_CANDIDATES), self.settings.retrieval)
-        answer = compose(text, retrieval, self.index, k, answer_settings)
+        searched = to_simplified(text)
+        retrieval = retrieve(self.index, searched, max(k, ANSWER_CANDIDATES), self.settings.retrieval)
+        answer = compose(searched, retrieval, self.index, k, answer_settings)
+        answer.question = text
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
         return answer

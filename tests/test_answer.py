@@ -105,3 +105,8 @@ def test_latin_letters_and_numbers_match_only_whole(assistant):
 
 def test_common_nouns_mistagged_as_names_do_not_cause_refusal(assistant):
     assert "Momenta" in _answer(assistant, "初速度科技的英文名是什么？").answer
+
+
+def test_traditional_chinese_question_is_answered_from_the_simplified_report(assistant):
+    answer = _answer(assistant, "哪個區的人工智慧企業最多？")
+    assert answer.question == "哪個區的人工智慧企業最多？" and "海淀" in answer.answer

@@ -40,3 +40,9 @@ def test_names_finds_places_and_latin_words():
 def test_names_trusts_weak_tags_only_for_well_known_words():
     names = get_segmenter().names("初速度科技的英文名是什么？腾讯呢？")
     assert "英文名" not in names and "腾讯" in names
+
+
+def test_traditional_script_and_taiwan_wording_become_simplified():
+    from qa.segment.script import to_simplified
+    assert to_simplified("哪個區的人工智慧企業最多？") == "哪个区的人工智能企业最多？"
+    assert to_simplified("北京市人工智能企业主要集中于海淀区") == "北京市人工智能企业主要集中于海淀区"
