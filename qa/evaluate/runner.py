@@ -298,7 +298,7 @@ def format_summary(evaluation: Evaluation) -> str:
     if s["failed"]:
         lines.append("未通过：" + "；".join(f"{q}（{'、'.join(v)}）" for q, v in s["failed"].items()))
     else:
-        lines.append(f"全部 {c['questions']} 题通过。")
+        lines.append(f"{'已完成的' if s['interrupted'] else '全部'} {c['questions']} 题通过。")
     if "baseline" in s:
         b = s["baseline"]
         labels = {x.key: x.label for x in METRICS}
