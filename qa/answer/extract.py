@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import AbstractSet
 
 from qa.answer.question import SUPERLATIVE_STATEMENT, QuestionType
 from qa.index.lexical import LexicalIndex
@@ -138,6 +140,12 @@ def sentences(text: str) -> list[str]:
     return [s for s in out if s.strip()]
 
 
+@lru_cache(maxsize=65536)
+def clause_words(segmenter: Segmenter, clause: str) -> frozenset[str]:
+    """A clause's content words; cached because the same passages come back for related questions."""
+    return frozenset(search_normal_form(w) for w in segmenter.content_terms(clause))
+
+
 class _Scorer:
     """Scores clause runs; a clause's words are segmented once per question, not once per run."""
 
@@ -147,7 +155,7 @@ class _Scorer:
         self.segmenter = segmenter
         self.lexical = lexical
 
-    def off_topic(self, words: set[str]) -> float:
+    def off_topic(self, words: AbstractSet[str]) -> float:
         """IDF mass of the span's words that relate to no question term (numbers excepted: they are answers)."""
         extra = [w for w in words
                  if not _NUMBER.search(w) and not any(t in w or w in t for t in self.terms.weights)]
@@ -159,10 +167,10 @@ class _Scorer:
             norm = norm.replace(term, "")
         return len(_WORD_CHAR.findall(norm))
 
-    def words(self, clause: str) -> set[str]:
-        return {search_normal_form(w) for w in self.segmenter.content_terms(clause)}
+    def words(self, clause: str) -> frozenset[str]:
+        return clause_words(self.segmenter, clause)
 
-    def score(self, text: str, words: set[str], rank: int) -> tuple[float, float, frozenset[str]]:
+    def score(self, text: str, words: AbstractSet[str], rank: int) -> tuple[float, float, frozenset[str]]:
         norm = search_normal_form(text)
         coverage, matched = self.terms.coverage(norm)
         score = coverage - LENGTH_COST * len(norm) + RANK_PRIOR / (rank + 1)
