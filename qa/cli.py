@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, NoReturn, Sequence
 
 from qa.answer.compose import Answer
 from qa.config import Settings
@@ -80,8 +80,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 130 if evaluation.interrupted else 0
 
 
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is reported in one Chinese line (with argparse's detail) and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"错误：命令行参数有误（{message}）。运行 {self.prog} --help 查看用法。\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="qa", description="中文报告问答助手：从报告原文中抽取答案并标注出处。")
+    parser = ChineseArgumentParser(prog="qa", description="中文报告问答助手：从报告原文中抽取答案并标注出处。")
     sub = parser.add_subparsers(dest="command", required=True)
     index = sub.add_parser("index", help="建立或刷新索引")
     _add_source_options(index)

@@ -62,3 +62,11 @@ def test_bad_k_is_a_clear_error(run):
 def test_missing_corpus_is_a_clear_error(tmp_path, capsys):
     code = main(["index", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "idx")])
     assert code == 2 and "语料目录不存在" in capsys.readouterr().err
+
+
+def test_usage_mistakes_are_reported_in_chinese(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["ask", "海淀区占比多少？", "-k", "abc"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：命令行参数有误") and "Traceback" not in err
