@@ -1,0 +1,133 @@
+"""The chat page (Gradio Blocks) and the server that serves it together with the JSON API.
+
+`build_server(assistant, options)` returns one FastAPI app: `/api/ask` and `/healthz` from `qa.api`, the chat
+mounted at `/`. `/?q=问题` asks that question as the page opens. Follow-ups ("那朝阳区呢？") are resolved
+against the previous question of the same chat (`qa.web.followup`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402  (after the analytics switch)
+from fastapi import FastAPI, Response  # noqa: E402
+
+from qa.api import ServerOptions, SerialAssistant, create_api  # noqa: E402
+from qa.pipeline import Assistant, QuestionError  # noqa: E402
+from qa.web.followup import rewrite_followup  # noqa: E402
+from qa.web.render import render_answer, render_error, render_user  # noqa: E402
+from qa.web.theme import CSS, intranet_theme  # noqa: E402
+
+TITLE = "报告问答助手"
+#: Questions the bundled report answers (shown as clickable examples).
+EXAMPLES = [
+    "哪个区的人工智能企业最多？",
+    "海淀区的人工智能企业占比多少？",
+    "寒武纪是哪一年成立的？",
+    "北京人工智能产业发展有哪些特点？",
+]
+PLACEHOLDER = "就报告内容提问，例如：哪个区的人工智能企业最多？（可接着追问“那朝阳区呢？”）"
+
+
+def _previous(turns: list[dict[str, str]]) -> str | None:
+    return turns[-1]["asked"] if turns else None
+
+
+def build_chat(asker: SerialAssistant) -> gr.Blocks:
+    """The Gradio Blocks app (not yet mounted)."""
+    max_k = asker.settings.answer.max_k
+    default_k = asker.settings.answer.default_k
+
+    def answer_turn(text: str, history: list[dict[str, Any]], turns: list[dict[str, str]], k: int
+                    ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+        history = list(history or [])
+        turns = list(turns or [])
+        asked = rewrite_followup(text, _previous(turns))
+        try:
+            answer = asker.ask(asked, int(k))
+        except QuestionError as exc:
+            reply = render_error(str(exc))
+        else:
+            reply = render_answer(answer, asked_as=asked if asked != text.strip() else None)
+            turns.append({"typed": text, "asked": asked})
+        history += [{"role": "user", "content": render_user(text)}, {"role": "assistant", "content": reply}]
+        return history, turns
+
+    def submit(text: str, history: list, turns: list, k: int) -> tuple[str, list, list]:
+        if not (text or "").strip():
+            gr.Warning("请输入问题。")
+            return text, history, turns
+        history, turns = answer_turn(text, history, turns, k)
+        return "", history, turns
+
+    def retry(history: list, turns: list, k: int) -> tuple[list, list]:
+        if not turns:
+            gr.Info("还没有可以重新回答的问题。")
+            return history, turns
+        last = turns[-1]
+        # drop the last question/answer pair and ask the typed text again in the same context
+        return answer_turn(last["typed"], list(history or [])[:-2], turns[:-1], k)
+
+    def clear() -> tuple[list, list, str]:
+        return [], [], ""
+
+    def on_load(history: list, turns: list, k: int, request: gr.Request) -> tuple[list, list]:
+        question = (request.query_params.get("q") or "").strip() if request else ""
+        if not question or history:
+            return history, turns
+        return answer_turn(question, history, turns, k)
+
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+        gr.Markdown(f"# {TITLE}\n回答均摘自报告原文，[n] 标注出处；点开下方来源可查看原文段落，命中的词语已高亮。",
+                    elem_id="qa-title")
+        chatbot = gr.Chatbot(
+            label="对话", elem_id="qa-chat", height=560, sanitize_html=True, latex_delimiters=[],
+            feedback_options=None, buttons=["copy"], autoscroll=True, group_consecutive_messages=False,
+            placeholder="<b>你好！</b>请在下方输入关于报告的问题，或点击示例问题。",
+        )
+        turns = gr.State([])
+        with gr.Row(equal_height=True):
+            box = gr.Textbox(placeholder=PLACEHOLDER, show_label=False, lines=1, max_lines=4, scale=8,
+                             autofocus=True, elem_id="qa-input", max_length=asker.settings.answer.max_question_chars)
+            send = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="qa-send")
+        with gr.Row():
+            retry_btn = gr.Button("重新回答", size="sm", variant="secondary", elem_id="qa-retry")
+            clear_btn = gr.Button("清空对话", size="sm", variant="secondary", elem_id="qa-clear")
+            k = gr.Slider(1, max_k, value=default_k, step=1, label="引用段落数", scale=2)
+        examples = gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[box], label="示例问题（点击即问）")
+
+        io = dict(api_visibility="private", queue=True)
+        box.submit(submit, [box, chatbot, turns, k], [box, chatbot, turns], **io)
+        send.click(submit, [box, chatbot, turns, k], [box, chatbot, turns], **io)
+        examples.load_input_event.then(submit, [box, chatbot, turns, k], [box, chatbot, turns], **io)
+        retry_btn.click(retry, [chatbot, turns, k], [chatbot, turns], **io)
+        clear_btn.click(clear, None, [chatbot, turns, box], **io)
+        chatbot.clear(clear, None, [chatbot, turns, box], **io)  # the chat's own bin icon
+        demo.load(on_load, [chatbot, turns, k], [chatbot, turns], **io)
+    return demo
+
+
+def build_server(assistant: Assistant | SerialAssistant, options: ServerOptions | None = None,
+                 root_path: str | None = None) -> FastAPI:
+    """API + chat in one FastAPI app, ready for uvicorn."""
+    options = options or ServerOptions()
+    asker = assistant if isinstance(assistant, SerialAssistant) else SerialAssistant(assistant)
+    app = create_api(asker, options)
+    loader = Path(gr.__file__).parent / "templates" / "frontend" / "gradio.js"
+
+    @app.get("/gradio.js", include_in_schema=False)
+    def web_component_loader() -> Response:
+        """The `<gradio-app>` web component's loader, served here instead of from Gradio's CDN (it imports
+        ./assets/… relative to its own URL, which this server serves)."""
+        return Response(loader.read_bytes(), media_type="text/javascript; charset=utf-8",
+                        headers={"Cache-Control": "no-cache"})
+
+    demo = build_chat(asker)
+    return gr.mount_gradio_app(
+        app, demo, path="/", footer_links=[], run_history=False, theme=intranet_theme(), css=CSS,
+        root_path=root_path or None, show_error=False, pwa=False, mcp_server=False,
+    )
