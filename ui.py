@@ -86,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     url = f"http://{shown_host}:{args.port}{root_path}/"
     print(f"已就绪（{time.perf_counter() - started:.1f} 秒，{assistant.index.manifest.passages} 个段落）：{url}"
           + ("  （需要访问令牌）" if options.token else ""), flush=True)
-    config = uvicorn.Config(app, root_path=root_path, log_level="warning", proxy_headers=True,
+    config = uvicorn.Config(app, log_level="warning", proxy_headers=True,
                             forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"))
     server = uvicorn.Server(config)
     try:

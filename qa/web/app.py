@@ -15,6 +15,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402  (after the analytics switch)
 from fastapi import FastAPI, Response  # noqa: E402
+from fastapi.responses import RedirectResponse  # noqa: E402
 
 from qa.api import ServerOptions, SerialAssistant, create_api  # noqa: E402
 from qa.pipeline import Assistant, QuestionError  # noqa: E402
@@ -111,6 +112,25 @@ def build_chat(asker: SerialAssistant) -> gr.Blocks:
     return demo
 
 
+class RootPath:
+    """Serve under a reverse proxy's path prefix whether or not the proxy strips it: requests keep their path,
+    and `root_path` tells the routers (and Gradio's URLs) which prefix the outside world sees."""
+
+    def __init__(self, app: Any, root_path: str) -> None:
+        self.app = app
+        self.root_path = root_path
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] in ("http", "websocket"):
+            if scope["type"] == "http" and scope["path"] == self.root_path:
+                response = RedirectResponse(self.root_path + "/" + (
+                    "?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else ""))
+                await response(scope, receive, send)
+                return
+            scope = {**scope, "root_path": self.root_path}
+        await self.app(scope, receive, send)
+
+
 def build_server(assistant: Assistant | SerialAssistant, options: ServerOptions | None = None,
                  root_path: str | None = None) -> FastAPI:
     """API + chat in one FastAPI app, ready for uvicorn."""
@@ -127,7 +147,11 @@ def build_server(assistant: Assistant | SerialAssistant, options: ServerOptions 
                         headers={"Cache-Control": "no-cache"})
 
     demo = build_chat(asker)
-    return gr.mount_gradio_app(
+    root_path = (root_path or "").rstrip("/")
+    app = gr.mount_gradio_app(
         app, demo, path="/", footer_links=[], run_history=False, theme=intranet_theme(), css=CSS,
         root_path=root_path or None, show_error=False, pwa=False, mcp_server=False,
     )
+    if root_path:
+        app.add_middleware(RootPath, root_path=root_path)
+    return app
