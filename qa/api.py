@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from qa.pipeline import Assistant, QuestionError
+from qa.pipeline import Assistant, QuestionError, QuestionTooLong
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +203,7 @@ def create_api(assistant: Assistant | SerialAssistant, options: ServerOptions | 
 
     @app.exception_handler(QuestionError)
     async def _question_error(_: Request, exc: QuestionError) -> JSONResponse:
-        return error(400, str(exc))
+        return error(413 if isinstance(exc, QuestionTooLong) else 400, str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

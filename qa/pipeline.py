@@ -19,6 +19,10 @@ class QuestionError(ValueError):
     """The question cannot be asked as given; the message is Chinese and meant for the user."""
 
 
+class QuestionTooLong(QuestionError):
+    """The question exceeds the length limit (HTTP answers 413 for it)."""
+
+
 def clean_question(question: object, max_chars: int) -> str:
     """Reject empty, oversized or wordless questions; drop control characters and unpaired surrogates."""
     if not isinstance(question, str):
@@ -31,7 +35,7 @@ def clean_question(question: object, max_chars: int) -> str:
     if not text:
         raise QuestionError("问题不能为空，请输入要问的内容。")
     if len(text) > max_chars:
-        raise QuestionError(f"问题太长（{len(text)} 字），请控制在 {max_chars} 字以内。")
+        raise QuestionTooLong(f"问题太长（{len(text)} 字），请控制在 {max_chars} 字以内。")
     if not any(unicodedata.category(ch)[0] in "LN" for ch in text):
         # only punctuation, symbols or emoji ("？？？", "\\", "😀"): nothing to search for
         raise QuestionError("问题里没有文字，请用中文描述要问的内容。")

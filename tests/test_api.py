@@ -80,9 +80,9 @@ def test_non_json_bodies_get_chinese_400(client: TestClient, raw: bytes) -> None
     assert_chinese_error(response)
 
 
-def test_too_long_question_names_the_limit(client: TestClient, assistant: Assistant) -> None:
+def test_too_long_question_is_413_and_names_the_limit(client: TestClient, assistant: Assistant) -> None:
     limit = assistant.settings.answer.max_question_chars
-    message = assert_chinese_error(client.post("/api/ask", json={"question": "海" * (limit + 1)}), 400)
+    message = assert_chinese_error(client.post("/api/ask", json={"question": "海" * (limit + 1)}), 413)
     assert str(limit) in message
 
 
