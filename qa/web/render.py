@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Iterable
+from typing import Callable, Iterable
 
 from qa.answer.compose import Answer
 from qa.segment.tokenizer import Segmenter, get_segmenter
@@ -35,32 +35,30 @@ def highlight_terms(question: str, segmenter: Segmenter | None = None) -> list[s
     return sorted(keep, key=lambda t: (-len(t), t))
 
 
+def _escape_around(text: str, pattern: re.Pattern[str], markup: Callable[[re.Match[str]], str]) -> str:
+    """`text` made safe, each match of `pattern` replaced by the page's own markup for it."""
+    parts: list[str] = []
+    last = 0
+    for m in pattern.finditer(text):
+        parts.append(safe_text(text[last:m.start()]))
+        parts.append(markup(m))
+        last = m.end()
+    parts.append(safe_text(text[last:]))
+    return "".join(parts)
+
+
 def highlight(text: str, terms: Iterable[str]) -> str:
     """`text` made safe, with every occurrence of a term wrapped in <mark> (matching is case-insensitive)."""
     terms = [t for t in terms if t]
     if not terms:
         return safe_text(text)
     pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
-    parts: list[str] = []
-    last = 0
-    for m in pattern.finditer(text):
-        parts.append(safe_text(text[last:m.start()]))
-        parts.append(f'<mark class="qa-hit">{safe_text(m.group())}</mark>')
-        last = m.end()
-    parts.append(safe_text(text[last:]))
-    return "".join(parts)
+    return _escape_around(text, pattern, lambda m: f'<mark class="qa-hit">{safe_text(m.group())}</mark>')
 
 
 def _with_refs(answer_text: str) -> str:
     """Safe answer text whose [n] markers become small reference badges."""
-    parts: list[str] = []
-    last = 0
-    for m in _REF.finditer(answer_text):
-        parts.append(safe_text(answer_text[last:m.start()]))
-        parts.append(f'<sup class="qa-ref">&#91;{int(m.group(1))}&#93;</sup>')
-        last = m.end()
-    parts.append(safe_text(answer_text[last:]))
-    return "".join(parts)
+    return _escape_around(answer_text, _REF, lambda m: f'<sup class="qa-ref">&#91;{int(m.group(1))}&#93;</sup>')
 
 
 def render_answer(answer: Answer, asked_as: str | None = None, segmenter: Segmenter | None = None) -> str:
