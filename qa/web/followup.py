@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from qa.segment.tokenizer import Segmenter, get_segmenter
+from qa.segment.tokenizer import Segmenter, get_segmenter, normalize
 
 _ELLIPTIC = re.compile(
     r"^(?:那么|那|还有|再看看?|换成|如果是|要是)?\s*(?P<x>.+?)\s*(?:的)?\s*(?:呢|怎么样|如何|又如何|情况呢|的情况呢)$"
@@ -42,7 +42,7 @@ def elliptic_subject(question: str) -> str | None:
 
 
 def _find(haystack: str, needle: str, start: int = 0) -> int:
-    return unicodedata.normalize("NFKC", haystack).lower().find(needle.lower(), start)
+    return normalize(haystack).find(needle.lower(), start)
 
 
 def _replace_at(text: str, start: int, old_len: int, new: str) -> str:
@@ -66,7 +66,7 @@ def _noun_phrase_modifier(previous: str, segmenter: Segmenter) -> tuple[int, int
 
     "计算机视觉企业有多少家" → 计算机视觉 (the head noun 企业 stays); a run of one term is replaced whole.
     """
-    norm = unicodedata.normalize("NFKC", previous).lower()
+    norm = normalize(previous)
     pos = 0
     located: list[tuple[int, int]] = []
     for term in segmenter.content_terms(previous):
