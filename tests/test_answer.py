@@ -110,3 +110,20 @@ def test_common_nouns_mistagged_as_names_do_not_cause_refusal(assistant):
 def test_traditional_chinese_question_is_answered_from_the_simplified_report(assistant):
     answer = _answer(assistant, "哪個區的人工智慧企業最多？")
     assert answer.question == "哪個區的人工智慧企業最多？" and "海淀" in answer.answer
+
+
+def test_list_question_naming_a_cell_value_lists_the_matching_rows(assistant):
+    answer = _answer(assistant, "哪些企业获得了战略投资？")
+    assert answer.answer.startswith("据表 1，轮次为“战略投资”的共 2 项")
+    assert "智车优行[1]" in answer.answer and "Momenta（初速度科技）[2]" in answer.answer
+    assert [c.text.split()[1] for c in answer.citations[:2]] == ["智车优行", "Momenta（初速度科技）"]
+
+
+def test_a_pointer_to_a_figure_is_not_an_answer(assistant):
+    answer = _answer(assistant, "北京人工智能企业的融资阶段分布情况如何？")
+    assert "如图4所示" not in answer.answer and "%" in answer.answer
+
+
+def test_outline_for_a_non_list_question_needs_a_heading_that_covers_it(assistant):
+    answer = _answer(assistant, "北京人工智能产业的主要问题是什么？")
+    assert answer.answer.startswith("“二、北京市人工智能产业存在的问题”下共有 5 项")

@@ -46,3 +46,9 @@ def test_traditional_script_and_taiwan_wording_become_simplified():
     from qa.segment.script import to_simplified
     assert to_simplified("哪個區的人工智慧企業最多？") == "哪个区的人工智能企业最多？"
     assert to_simplified("北京市人工智能企业主要集中于海淀区") == "北京市人工智能企业主要集中于海淀区"
+
+
+def test_simplified_text_is_never_rewritten_by_the_taiwan_phrase_table():
+    from qa.segment.script import to_simplified
+    question = "与2018年5月相比，北京新增了多少家人工智能企业？"
+    assert to_simplified(question) == question  # tw2sp alone would turn 新增 into 添加

@@ -11,11 +11,13 @@ from dataclasses import asdict, dataclass, field
 
 from qa.answer.extract import Span, WeightedTerms, best_spans, weigh_terms
 from qa.answer.question import classify
-from qa.answer.structured import find_outline, phrase_row, rows_named_in
+from qa.answer.structured import (find_outline, phrase_row, row_entity, rows_named_in, rows_with_value,
+                                  table_label)
 from qa.config import AnswerSettings
 from qa.index.store import LoadedIndex
 from qa.ingest.clean import search_normal_form
-from qa.ingest.passages import Passage
+from qa.ingest.passages import Passage, SectionTree
+from qa.ingest.structure import SECTION_SEPARATOR
 from qa.retrieve.hybrid import Hit, Retrieval
 
 NO_ANSWER = "抱歉，报告中没有找到能回答这个问题的内容。"
@@ -80,18 +82,23 @@ def _sentence_end(text: str) -> str:
     return (text.rstrip(_END_PUNCT) or text) + "。"
 
 
-def _with_introduced_items(span: Span) -> str:
-    """A span that ends by announcing a list ("可以采取：") is followed by the items it announces."""
+def _with_introduced_items(span: Span, sections: SectionTree, cites: _Citations) -> str:
+    """A span that ends by announcing a list ("可以采取：", "主要特点如下：") is followed by what it announces:
+    the rest of its passage, or, when the list is a run of sub-sections ("一是…二是…"), their names, each cited."""
     text = _sentence_end(span.text)
     if not span.sentence.rstrip().endswith(("：", ":")):
-        return text
-    body = span.hit.passage.text
-    following = body[body.find(span.sentence) + len(span.sentence):].strip()
-    if not following:
-        return text
-    items = following[:INTRODUCED_ITEMS_CHARS]
-    cut = max(items.rfind(p) for p in "。；;")
-    return f"{span.text.strip()}{items[:cut + 1] if cut > 0 else items}"
+        return text + cites.mark(span.hit.passage)
+    passage = span.hit.passage
+    following = passage.text[passage.text.find(span.sentence) + len(span.sentence):].strip()
+    if following:
+        items = following[:INTRODUCED_ITEMS_CHARS]
+        cut = max(items.rfind(p) for p in "。；;")
+        return f"{span.text.strip()}{items[:cut + 1] if cut > 0 else items}{cites.mark(passage)}"
+    children = sections.get(tuple(passage.section.split(SECTION_SEPARATOR)), {})
+    if not children:
+        return text + cites.mark(passage)
+    head = f"{span.text.strip()}{cites.mark(passage)}"
+    return head + "；".join(f"{name}{cites.mark(p)}" for name, p in children.items()) + "。"
 
 
 def absent_names(question: str, index: LoadedIndex) -> list[str]:
@@ -132,7 +139,14 @@ def compose(question: str, retrieval: Retrieval, index: LoadedIndex, k: int, set
         text = "\n".join(f"{phrase_row(p)}{cites.mark(p)}" for p in rows[:3])
         return Answer(question, text, True, cites.listing(hits, k))
 
-    outline = find_outline(terms, index.sections) if qtype.wants_list else None
+    filtered = rows_with_value(question, index.table_rows) if qtype.wants_list else None
+    if filtered is not None:
+        column, value, matched = filtered
+        names = "、".join(f"{row_entity(p)}{cites.mark(p)}" for p in matched)
+        text = f"据{table_label(matched[0])}，{column}为“{value}”的共 {len(matched)} 项：{names}。"
+        return Answer(question, text, True, cites.listing(hits, k))
+
+    outline = find_outline(terms, index.sections, strict=not qtype.wants_list)
     if outline is not None:
         items = "；".join(f"{name}{cites.mark(p)}" for name, p in outline.children)
         text = f"“{outline.heading}”下共有 {len(outline.children)} 项：{items}。"
@@ -142,5 +156,5 @@ def compose(question: str, retrieval: Retrieval, index: LoadedIndex, k: int, set
     top = spans[0] if spans else None
     if top is None or _unsupported(terms, top, index, settings):
         return Answer(question, NO_ANSWER, False, cites.listing(hits, k))
-    text = f"{_with_introduced_items(top)}{cites.mark(top.hit.passage)}"
+    text = _with_introduced_items(top, index.sections, cites)
     return Answer(question, text, True, cites.listing(hits, k))

@@ -34,6 +34,8 @@ OFF_TOPIC_COST = 0.15
 NUMBER_BONUS = 0.35
 LIST_BONUS = 0.3
 SUPERLATIVE_BONUS = 0.2
+#: "如图4所示" / "详见图1" / "如表1" point at a figure the reader cannot see here: they are not answers.
+POINTER_COST = 0.3
 RANK_PRIOR = 0.08
 PARTIAL_CREDIT = 0.5
 #: Fact/list answers earn up to this much for new content, saturating at NOVELTY_CHARS characters.
@@ -49,6 +51,7 @@ _CLOSE = "）)》”’」】"
 _SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)]*")
 _NUMBER = re.compile(r"\d")
 _NARROWING = "其中"
+_FIGURE_POINTER = re.compile(r"[如见][图表]\d+")
 _WORD_CHAR = re.compile(r"[\u4e00-\u9fff\w]")
 
 
@@ -182,6 +185,8 @@ class _Scorer:
         else:
             # a fact or list answer must say something the question did not already say
             score += NOVELTY_BONUS * min(self.novel_chars(norm), NOVELTY_CHARS) / NOVELTY_CHARS
+        if _FIGURE_POINTER.search(norm):
+            score -= POINTER_COST
         if self.qtype.superlative and SUPERLATIVE_STATEMENT.search(norm):
             score += SUPERLATIVE_BONUS
         if self.qtype.wants_list and text.count("、") >= 2:

@@ -19,8 +19,11 @@ from qa.retrieve.hybrid import Hit
 
 #: Share of the question's term weight a heading must cover to be the thing asked about.
 MIN_HEADING_COVERAGE = 0.6
+MIN_HEADING_COVERAGE_STRICT = 0.85
 _ALIAS_SPLIT = re.compile(r"[（）()]")
 _TABLE_LABEL = re.compile(r"表\s*\d+")
+#: A cell value shorter than this ("B", "10") is too ambiguous to filter rows by.
+MIN_FILTER_VALUE_CHARS = 2
 
 
 @dataclass(frozen=True)
@@ -49,10 +52,35 @@ def rows_named_in(question: str, hits: list[Hit]) -> list[Passage]:
             if h.passage.kind == "table_row" and any(a in q for a in entity_aliases(row_entity(h.passage)))]
 
 
+def rows_with_value(question: str, rows: list[Passage]) -> tuple[str, str, list[Passage]] | None:
+    """For "哪些企业获得了战略投资？": the column and value the question names, and the rows holding it.
+
+    A value counts when the question contains it whole (spaces ignored: "D轮" finds "D 轮") and it is not the
+    row's name or serial number; the value named in the most rows' cells wins ties by length.
+    """
+    q = search_normal_form(question)
+    found: dict[tuple[str, str], list[Passage]] = {}
+    for row in rows:
+        entity = row_entity(row)
+        for name, value in row.cells:
+            norm = search_normal_form(value)
+            if len(norm) >= MIN_FILTER_VALUE_CHARS and value != entity and not value.isdigit() and norm in q:
+                found.setdefault((name, value), []).append(row)
+    if not found:
+        return None
+    (name, value), matched = max(found.items(), key=lambda kv: (len(search_normal_form(kv[0][1])), len(kv[1])))
+    return name, value, matched
+
+
+def table_label(passage: Passage) -> str:
+    """"表 1" for a row of Table 1 (its section path ends with the table title)."""
+    table = passage.section.split(SECTION_SEPARATOR)[-1]
+    return m.group(0) if (m := _TABLE_LABEL.match(table)) else "表格"
+
+
 def phrase_row(passage: Passage) -> str:
     """"据表 1，寒武纪：成立时间 2016-3，轮次 B 轮，融资事件 …" — the row in words, with its column names."""
-    table = passage.section.split(SECTION_SEPARATOR)[-1]
-    label = m.group(0) if (m := _TABLE_LABEL.match(table)) else "表格"
+    label = table_label(passage)
     entity = row_entity(passage)
     serial = passage.cells[0][1] if passage.cells and passage.cells[0][1].isdigit() else None
     facts = "，".join(f"{name} {value}" for i, (name, value) in enumerate(passage.cells)
@@ -60,14 +88,19 @@ def phrase_row(passage: Passage) -> str:
     return f"据{label}，{entity}：{facts}"
 
 
-def find_outline(terms: WeightedTerms, sections: SectionTree) -> Outline | None:
-    """The heading best covered by the question that has at least two child sections, if one is covered enough."""
+def find_outline(terms: WeightedTerms, sections: SectionTree, strict: bool = False) -> Outline | None:
+    """The heading best covered by the question that has at least two child sections, if one is covered enough.
+
+    `strict` is for questions that do not ask for a list ("主要问题是什么？"): the heading must then cover
+    nearly all of the question.
+    """
+    needed = MIN_HEADING_COVERAGE_STRICT if strict else MIN_HEADING_COVERAGE
     best: tuple[float, tuple[str, ...]] | None = None
     for prefix, kids in sections.items():
         if len(kids) < 2:
             continue
         coverage, _ = terms.coverage(search_normal_form(prefix[-1]))
-        if coverage >= MIN_HEADING_COVERAGE and (best is None or coverage > best[0]):
+        if coverage >= needed and (best is None or coverage > best[0]):
             best = (coverage, prefix)
     if best is None:
         return None

@@ -89,6 +89,11 @@ class LoadedIndex:
         return [search_normal_form(d.text) for d in self.documents.values()]
 
     @cached_property
+    def table_rows(self) -> list[Passage]:
+        """The passages that are table rows (list questions filter them by a named value)."""
+        return [p for p in self.passages if p.kind == "table_row"]
+
+    @cached_property
     def sections(self) -> SectionTree:
         """The corpus outline, computed once (outline answers look headings up in it)."""
         return section_tree(self.passages)
