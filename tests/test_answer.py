@@ -127,3 +127,17 @@ def test_a_pointer_to_a_figure_is_not_an_answer(assistant):
 def test_outline_for_a_non_list_question_needs_a_heading_that_covers_it(assistant):
     answer = _answer(assistant, "北京人工智能产业的主要问题是什么？")
     assert answer.answer.startswith("“二、北京市人工智能产业存在的问题”下共有 5 项")
+
+
+def test_an_announcing_sentence_is_followed_by_the_sub_items_it_announces(assistant):
+    from qa.answer.compose import _Citations, _with_introduced_items
+    from qa.answer.extract import Span
+    from qa.retrieve.hybrid import Hit
+
+    index = assistant.index
+    passage = next(p for p in index.passages if p.text.endswith("主要特点如下："))
+    hit = Hit(0, passage, 1.0, 1.0, 1.0)
+    span = Span(hit, 0, "主要特点如下：", "主要特点如下：", 1.0, 1.0, frozenset())
+    text = _with_introduced_items(span, index.sections, _Citations([hit]))
+    assert text.startswith("主要特点如下：[1]一是技术研发优势突出[2]；二是应用技术领先[3]")
+    assert text.endswith("五是创新活跃[6]。")
