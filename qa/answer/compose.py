@@ -1,6 +1,8 @@
 """Turn retrieved passages into the final answer object: text with [n] markers, numbered citations.
 
-Order of decisions: refuse when the report is silent → table row → section outline → best sentence span.
+Order of decisions: refuse when the question names something the corpus lacks → the row of a named table
+entity → the rows holding a named cell value (list questions) → a section outline → the best sentence span,
+or a refusal when even that barely matches.
 Citations list the passages the answer uses first (in marker order), then the other retrieved passages.
 """
 

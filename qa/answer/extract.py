@@ -21,6 +21,7 @@ from typing import AbstractSet
 from qa.answer.question import SUPERLATIVE_STATEMENT, QuestionType
 from qa.index.lexical import LexicalIndex
 from qa.ingest.clean import search_normal_form
+from qa.ingest.passages import sentence_spans
 from qa.ingest.structure import CHAPTER, SECTION
 from qa.retrieve.hybrid import Hit
 from qa.segment.tokenizer import Segmenter
@@ -48,7 +49,6 @@ STATEMENT_KINDS = frozenset({"text"})
 _CLAUSE_BREAK = "，,；;：:"
 _OPEN = "（(《“‘「【"
 _CLOSE = "）)》”’」】"
-_SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)]*")
 _NUMBER = re.compile(r"\d")
 _NARROWING = "其中"
 _FIGURE_POINTER = re.compile(r"[如见][图表]\d+")
@@ -132,14 +132,9 @@ def sentences(text: str) -> list[str]:
     """Statement sentences of a passage; heading lines are skipped and never joined to the text after them."""
     out: list[str] = []
     for line in text.split("\n"):
-        if is_heading_line(line):
-            continue
-        last = 0
-        for m in _SENTENCE_END.finditer(line):
-            out.append(line[last:m.end()])
-            last = m.end()
-        if last < len(line):
-            out.append(line[last:])
+        if not is_heading_line(line):
+            # the passage builder's own splitter; no length cap here, a long sentence is cut into clauses later
+            out.extend(line[start:end] for start, end in sentence_spans(line, 0, max_chars=len(line)))
     return [s for s in out if s.strip()]
 
 
