@@ -148,13 +148,14 @@ def compose(question: str, retrieval: Retrieval, index: LoadedIndex, k: int, set
         text = f"据{table_label(matched[0])}，{column}为“{value}”的共 {len(matched)} 项：{names}。"
         return Answer(question, text, True, cites.listing(hits, k))
 
-    outline = find_outline(terms, index.sections, strict=not qtype.wants_list)
+    needed = settings.min_heading_coverage if qtype.wants_list else settings.min_heading_coverage_strict
+    outline = find_outline(terms, index.sections, needed)
     if outline is not None:
         items = "；".join(f"{name}{cites.mark(p)}" for name, p in outline.children)
         text = f"“{outline.heading}”下共有 {len(outline.children)} 项：{items}。"
         return Answer(question, text, True, cites.listing(hits, k))
 
-    spans = best_spans(hits, terms, qtype, index.segmenter, index.lexical)
+    spans = best_spans(hits, terms, qtype, index.segmenter, index.lexical, settings.span)
     top = spans[0] if spans else None
     if top is None or _unsupported(terms, top, index, settings):
         return Answer(question, NO_ANSWER, False, cites.listing(hits, k))

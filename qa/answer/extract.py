@@ -1,7 +1,7 @@
 """Find the shortest span of the retrieved text that answers the question.
 
 Each sentence of the candidate passages is cut into clauses (at ，；： outside brackets and quotes) and
-every run of up to `MAX_CLAUSES` consecutive clauses is scored:
+every run of up to `SpanScoring.max_clauses` consecutive clauses is scored (weights in `qa/config.py`):
 
     coverage of the question's terms (IDF-weighted, substring match, so 海淀 matches 海淀区)
   + a bonus when the span holds what the question type needs (a number, an enumeration)
@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import AbstractSet
 
 from qa.answer.question import SUPERLATIVE_STATEMENT, QuestionType
+from qa.config import SpanScoring
 from qa.index.lexical import LexicalIndex
 from qa.ingest.clean import search_normal_form
 from qa.ingest.passages import sentence_spans
@@ -26,22 +27,7 @@ from qa.ingest.structure import CHAPTER, SECTION
 from qa.retrieve.hybrid import Hit
 from qa.segment.tokenizer import Segmenter
 
-MAX_CLAUSES = 4
-#: An answer shorter than this is widened by a neighbouring clause, so it reads as a statement with context.
-MIN_ANSWER_CHARS = 20
-LENGTH_COST = 0.006
-#: For number questions: cost of words the question did not ask about ("B轮、C轮…" when asked about B轮).
-OFF_TOPIC_COST = 0.15
-NUMBER_BONUS = 0.35
-LIST_BONUS = 0.3
-SUPERLATIVE_BONUS = 0.2
-#: "如图4所示" / "详见图1" / "如表1" point at a figure the reader cannot see here: they are not answers.
-POINTER_COST = 0.3
-RANK_PRIOR = 0.08
 PARTIAL_CREDIT = 0.5
-#: Fact/list answers earn up to this much for new content, saturating at NOVELTY_CHARS characters.
-NOVELTY_BONUS = 0.3
-NOVELTY_CHARS = 8
 #: Headings up to this length name a topic and are never answers; longer ones state a finding.
 MIN_STATEMENT_HEADING = 16
 #: Passage kinds whose sentences can be answers (captions, titles and headings only name topics).
@@ -147,7 +133,9 @@ def clause_words(segmenter: Segmenter, clause: str) -> frozenset[str]:
 class _Scorer:
     """Scores clause runs; a clause's words are segmented once per question, not once per run."""
 
-    def __init__(self, terms: WeightedTerms, qtype: QuestionType, segmenter: Segmenter, lexical: LexicalIndex) -> None:
+    def __init__(self, terms: WeightedTerms, qtype: QuestionType, segmenter: Segmenter, lexical: LexicalIndex,
+                 weights: SpanScoring) -> None:
+        self.weights = weights
         self.terms = terms
         self.qtype = qtype
         self.segmenter = segmenter
@@ -169,29 +157,31 @@ class _Scorer:
         return clause_words(self.segmenter, clause)
 
     def score(self, text: str, words: AbstractSet[str], rank: int) -> tuple[float, float, frozenset[str]]:
+        w = self.weights
         norm = search_normal_form(text)
         coverage, matched = self.terms.coverage(norm)
-        score = coverage - LENGTH_COST * len(norm) + RANK_PRIOR / (rank + 1)
+        score = coverage - w.length_cost * len(norm) + w.rank_prior / (rank + 1)
         if self.qtype.wants_number:
             # the answer is a number, so any other words the question did not ask about are noise
-            score -= OFF_TOPIC_COST * self.off_topic(words)
+            score -= w.off_topic_cost * self.off_topic(words)
             if _NUMBER.search(norm):
-                score += NUMBER_BONUS
+                score += w.number_bonus
         else:
             # a fact or list answer must say something the question did not already say
-            score += NOVELTY_BONUS * min(self.novel_chars(norm), NOVELTY_CHARS) / NOVELTY_CHARS
+            score += w.novelty_bonus * min(self.novel_chars(norm), w.novelty_chars) / w.novelty_chars
         if _FIGURE_POINTER.search(norm):
-            score -= POINTER_COST
+            score -= w.pointer_cost
         if self.qtype.superlative and SUPERLATIVE_STATEMENT.search(norm):
-            score += SUPERLATIVE_BONUS
+            score += w.superlative_bonus
         if self.qtype.wants_list and text.count("、") >= 2:
-            score += LIST_BONUS
+            score += w.list_bonus
         return score, coverage, matched
 
 
-def _widen(parts: list[str], i: int, j: int, scores: dict[tuple[int, int], float]) -> tuple[int, int]:
+def _widen(parts: list[str], i: int, j: int, scores: dict[tuple[int, int], float],
+           min_chars: int) -> tuple[int, int]:
     """Grow a too-short run by its better-scoring neighbour clause until it reads as a statement."""
-    while len("".join(parts[i:j])) < MIN_ANSWER_CHARS and (i > 0 or j < len(parts)):
+    while len("".join(parts[i:j])) < min_chars and (i > 0 or j < len(parts)):
         left = scores.get((i - 1, j), float("-inf")) if i > 0 else float("-inf")
         right = scores.get((i, j + 1), float("-inf")) if j < len(parts) else float("-inf")
         if i > 0 and (left >= right or j >= len(parts)):
@@ -218,9 +208,9 @@ def _with_narrowing(parts: list[str], i: int, j: int, terms: WeightedTerms) -> i
 
 
 def best_spans(hits: list[Hit], terms: WeightedTerms, qtype: QuestionType, segmenter: Segmenter,
-               lexical: LexicalIndex) -> list[Span]:
+               lexical: LexicalIndex, weights: SpanScoring) -> list[Span]:
     """The best clause run of every sentence of the hits, widened to a readable length, best first."""
-    scorer = _Scorer(terms, qtype, segmenter, lexical)
+    scorer = _Scorer(terms, qtype, segmenter, lexical, weights)
     spans: list[Span] = []
     for rank, hit in enumerate(hits):
         if hit.passage.kind not in STATEMENT_KINDS:
@@ -232,10 +222,10 @@ def best_spans(hits: list[Hit], terms: WeightedTerms, qtype: QuestionType, segme
             for i in range(len(parts)):
                 for j in range(i + 1, len(parts) + 1):
                     scored[(i, j)] = scorer.score("".join(parts[i:j]), set().union(*words[i:j]), rank)
-            allowed = {key: v for key, v in scored.items() if key[1] - key[0] <= MAX_CLAUSES}
+            allowed = {key: v for key, v in scored.items() if key[1] - key[0] <= weights.max_clauses}
             (i, j), (score, coverage, matched) = max(allowed.items(), key=lambda kv: (kv[1][0], -kv[0][1]))
             j = _with_narrowing(parts, i, j, terms)
-            i, j = _widen(parts, i, j, {key: v[0] for key, v in scored.items()})
+            i, j = _widen(parts, i, j, {key: v[0] for key, v in scored.items()}, weights.min_answer_chars)
             _, coverage, matched = scored[(i, j)]
             spans.append(Span(hit, rank, "".join(parts[i:j]), sentence, score, coverage, matched))
     spans.sort(key=lambda s: (-s.score, s.rank, len(s.text)))

@@ -17,9 +17,6 @@ from qa.ingest.passages import Passage, SectionTree
 from qa.ingest.structure import SECTION_SEPARATOR
 from qa.retrieve.hybrid import Hit
 
-#: Share of the question's term weight a heading must cover to be the thing asked about.
-MIN_HEADING_COVERAGE = 0.6
-MIN_HEADING_COVERAGE_STRICT = 0.85
 _ALIAS_SPLIT = re.compile(r"[（）()]")
 _TABLE_LABEL = re.compile(r"表\s*\d+")
 #: A cell value shorter than this ("B", "10") is too ambiguous to filter rows by.
@@ -88,13 +85,11 @@ def phrase_row(passage: Passage) -> str:
     return f"据{label}，{entity}：{facts}"
 
 
-def find_outline(terms: WeightedTerms, sections: SectionTree, strict: bool = False) -> Outline | None:
-    """The heading best covered by the question that has at least two child sections, if one is covered enough.
+def find_outline(terms: WeightedTerms, sections: SectionTree, needed: float) -> Outline | None:
+    """The heading with at least two child sections that covers at least `needed` of the question's term weight.
 
-    `strict` is for questions that do not ask for a list ("主要问题是什么？"): the heading must then cover
-    nearly all of the question.
+    A list question ("哪几条") needs less than a question that does not ask for a list ("主要问题是什么？").
     """
-    needed = MIN_HEADING_COVERAGE_STRICT if strict else MIN_HEADING_COVERAGE
     best: tuple[float, tuple[str, ...]] | None = None
     for prefix, kids in sections.items():
         if len(kids) < 2:
