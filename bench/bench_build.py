@@ -25,7 +25,7 @@ t0 = time.perf_counter()
 from pathlib import Path
 from qa.config import Settings
 from qa.index.embedders import make_embedder
-from qa.index.store import build_index
+from qa.index.build import build_index
 settings = Settings.from_env(index_dir=Path(sys.argv[1]))
 embedder = make_embedder(settings.embedder)
 loaded = time.perf_counter()

@@ -20,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, peak_rss_mb, summary, write_result  # noqa: E402
 
 from qa.config import Settings  # noqa: E402
-from qa.index.store import build_index, problem_with  # noqa: E402
+from qa.index.build import build_index  # noqa: E402
+from qa.index.loader import problem_with  # noqa: E402
 from qa.pipeline import Assistant  # noqa: E402
 
 INDEX = ROOT / "bench" / ".index"

@@ -30,8 +30,9 @@ from qa.config import Settings  # noqa: E402
 from qa.index import dense as dense_mod  # noqa: E402
 from qa.index.dense import DenseIndex  # noqa: E402
 from qa.index.lexical import LexicalIndex  # noqa: E402
-from qa.index.store import LoadedIndex, Manifest  # noqa: E402
-from qa.ingest.passages import Document, Passage  # noqa: E402
+from qa.index.loader import LoadedIndex  # noqa: E402
+from qa.index.store import FORMAT_VERSION, Manifest  # noqa: E402
+from qa.types import Document, Passage, PassageKind  # noqa: E402
 from qa.pipeline import Assistant  # noqa: E402
 from qa.retrieve.hybrid import _top  # noqa: E402
 
@@ -129,20 +130,21 @@ def dev_questions() -> list[str]:
 
 
 def synthetic_index(tokens: list[list[str]], vectors: np.ndarray, embedder, segmenter) -> LoadedIndex:
-    """A LoadedIndex over synthetic passages (documents of 1,000 passages each), like `qa.index.store._load`."""
+    """A LoadedIndex over synthetic passages (documents of 1,000 passages each), like `qa.index.loader._load`."""
     passages, documents = [], {}
     for d in range(0, len(tokens), 1000):
         source = f"synthetic_{d // 1000:04d}.txt"
         texts, pos = [], 0
         for i, toks in enumerate(tokens[d:d + 1000], start=d):
             text = "".join(toks) + "。"
-            passages.append(Passage(f"p{i}", source, "合成", "text", text, text, pos, pos + len(text)))
+            passages.append(Passage(f"p{i}", source, ("合成",), PassageKind.TEXT, text, text, pos, pos + len(text)))
             texts.append(text)
             pos += len(text) + 1
         documents[source] = Document(source, source, "\n".join(texts))
     lexical = LexicalIndex.build(tokens)
     dense = DenseIndex.build(vectors[:len(tokens)])
-    manifest = Manifest(1, "synthetic", embedder.id, DIM, len(passages), "", 0.0, 0.0, {}, dense.kind)
+    manifest = Manifest(FORMAT_VERSION, "synthetic", "synthetic", embedder.id, DIM, len(passages), "", 0.0, 0.0, {},
+                        dense.kind)
     return LoadedIndex(manifest, documents, passages, lexical, dense, embedder, segmenter)
 
 

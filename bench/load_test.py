@@ -121,7 +121,8 @@ def main() -> int:
 
     # the server opens bench/.index; build it here first so that start-up time is not a build
     from qa.config import Settings
-    from qa.index.store import build_index, problem_with
+    from qa.index.build import build_index
+    from qa.index.loader import problem_with
 
     settings = Settings.from_env(index_dir=INDEX)
     if problem_with(settings, None) is not None:

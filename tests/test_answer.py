@@ -2,9 +2,11 @@
 
 import pytest
 
-from qa.answer.extract import clauses, sentences
+from qa.answer.extract import sentences
 from qa.answer.question import Kind, asking_part, classify
-from qa.ingest.clean import search_normal_form as norm
+from qa.text import clauses
+from qa.text import normal_form as norm
+from qa.types import Passage, PassageKind
 
 
 @pytest.mark.parametrize(("question", "kind"), [
@@ -28,9 +30,15 @@ def test_clauses_do_not_split_inside_brackets():
     assert parts == ["北京有119家企业（人民币融资69家，美元融资50家），", "其中有14家。"]
 
 
+def _passage(text: str, body_start: int) -> Passage:
+    return Passage("d#1", "d.txt", (), PassageKind.TEXT, text, text, 0, len(text), body_start=body_start)
+
+
 def test_heading_lines_are_not_answer_sentences():
-    assert sentences("三、对策建议\n1、尽快出台落地方案\n为推动产业发展，应出台方案。") == ["为推动产业发展，应出台方案。"]
-    assert sentences("3、构建公共平台和服务体系，完善行业生态体系")  # a heading that states a finding
+    text = "三、对策建议\n1、尽快出台落地方案\n为推动产业发展，应出台方案。"
+    assert sentences(_passage(text, text.index("为推动"))) == ["为推动产业发展，应出台方案。"]
+    heading = "3、构建公共平台和服务体系，完善行业生态体系"
+    assert sentences(_passage(heading, len(heading))) == [heading]  # a heading that states a finding
 
 
 def _answer(assistant, question):
@@ -132,12 +140,11 @@ def test_outline_for_a_non_list_question_needs_a_heading_that_covers_it(assistan
 def test_an_announcing_sentence_is_followed_by_the_sub_items_it_announces(assistant):
     from qa.answer.compose import _Citations, _with_introduced_items
     from qa.answer.extract import Span
-    from qa.retrieve.hybrid import Hit
+    from qa.types import Hit
 
-    index = assistant.index
-    passage = next(p for p in index.passages if p.text.endswith("主要特点如下："))
-    hit = Hit(0, passage, 1.0, 1.0, 1.0)
-    span = Span(hit, 0, "主要特点如下：", "主要特点如下：", 1.0, 1.0, frozenset())
-    text = _with_introduced_items(span, index.sections, _Citations([hit]))
+    passage = next(p for p in assistant.index.passages if p.text.endswith("主要特点如下："))
+    hit = Hit(passage, 1.0)
+    span = Span(hit, 0, "主要特点如下：", "主要特点如下：", 1.0, 1.0)
+    text = _with_introduced_items(span, assistant.context.sections, _Citations([hit]))
     assert text.startswith("主要特点如下：[1]一是技术研发优势突出[2]；二是应用技术领先[3]")
     assert text.endswith("五是创新活跃[6]。")

@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from qa.pipeline import Assistant
+from qa.segment.tokenizer import get_segmenter
 from qa.web.followup import elliptic_subject, rewrite_followup
+
+#: A hand-made corpus vocabulary, as a corpus's qa.toml and tables would give it.
+SEGMENTER = get_segmenter(("海淀区 ns", "朝阳区 ns", "海淀 ns", "朝阳 ns", "旷视 nt", "寒武纪 nt"))
 
 
 @pytest.mark.parametrize("question, previous, expected", [
@@ -22,7 +26,7 @@ from qa.web.followup import elliptic_subject, rewrite_followup
     ("那语音识别呢？", "计算机视觉企业有多少家？", "语音识别企业有多少家？"),
 ])
 def test_elliptic_questions_take_the_previous_question(question: str, previous: str, expected: str) -> None:
-    assert rewrite_followup(question, previous) == expected
+    assert rewrite_followup(question, previous, SEGMENTER) == expected
 
 
 @pytest.mark.parametrize("question", [
@@ -33,7 +37,7 @@ def test_elliptic_questions_take_the_previous_question(question: str, previous: 
 ])
 def test_complete_or_first_questions_are_unchanged(question: str) -> None:
     previous = None if question == "那朝阳区呢？" else "海淀区占比多少？"
-    assert rewrite_followup(question, previous) == question
+    assert rewrite_followup(question, previous, SEGMENTER) == question
 
 
 def test_subject_extraction() -> None:
@@ -45,6 +49,6 @@ def test_subject_extraction() -> None:
 
 def test_follow_up_answers_about_the_new_subject(assistant: Assistant) -> None:
     first = assistant.ask("海淀区的人工智能企业占比多少？")
-    follow = assistant.ask(rewrite_followup("那朝阳区呢？", first.question))
+    follow = assistant.ask(rewrite_followup("那朝阳区呢？", first.question, assistant.segmenter))
     assert "62.44%" in first.answer
     assert follow.answered and "25.79%" in follow.answer and "朝阳" in follow.answer

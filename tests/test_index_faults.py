@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from qa.config import PROJECT_ROOT, Settings
-from qa.index import store
-from qa.index.store import (CURRENT, DENSE, IndexUnavailable, build_index, live_folder, open_index, problem_with,
-                            read_manifest, verify)
+from qa.index import build
+from qa.index.build import build_index
+from qa.index.loader import LoadedIndex, open_index, problem_with
+from qa.index.store import CURRENT, DENSE, IndexUnavailable, live_folder, read_manifest, verify
 
 from conftest import copy_corpus
 from index_fakes import HashEmbedder
@@ -32,7 +33,9 @@ import sys
 sys.path.insert(0, {tests!r})
 from pathlib import Path
 from qa.config import Settings
-from qa.index.store import build_index, open_index, live_folder
+from qa.index.build import build_index
+from qa.index.loader import open_index
+from qa.index.store import live_folder
 from index_fakes import HashEmbedder
 corpus, index, delay, mode = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
 settings = Settings(corpus_dir=Path(corpus), index_dir=Path(index))
@@ -68,7 +71,7 @@ def builds(settings: Settings) -> list[Path]:
     return sorted(settings.index_dir.glob("build-*"))
 
 
-def assert_usable(settings: Settings, fake: HashEmbedder) -> store.LoadedIndex:
+def assert_usable(settings: Settings, fake: HashEmbedder) -> LoadedIndex:
     assert problem_with(settings, fake.id) is None
     loaded = open_index(settings, rebuild=False, embedder=fake)
     assert loaded.passages and loaded.dense.size == len(loaded.passages) == loaded.manifest.passages
@@ -103,7 +106,7 @@ def test_build_failing_inside_leaves_previous_index_and_no_debris(own: Settings,
     def broken(*args, **kwargs):
         raise MemoryError("simulated failure while encoding")
 
-    monkeypatch.setattr(store, "_encode", broken)
+    monkeypatch.setattr(build, "_encode", broken)
     with pytest.raises(MemoryError):
         build_index(own, fake, show_progress=False)
     assert live_folder(own.index_dir) == before and builds(own) == [before]

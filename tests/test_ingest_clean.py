@@ -1,11 +1,14 @@
 """Cleaning of PDF-extraction damage, on real lines of the report."""
 
-from qa.ingest.clean import drop_footer_residue, join_wrapped, normalize_spacing, physical_lines
-from qa.ingest.structure import build_blocks, cleaned_text
+from qa.ingest.clean import drop_page_furniture, join_wrapped, normalize_spacing, physical_lines
+from qa.ingest.structure import BlockKind, build_blocks, cleaned_text
+
+#: Three earlier pages that end with the footer residue "北", so the residue is frequent enough to be found.
+PAGES_BEFORE = "".join(f"第{n}页的最后一句话到此北\n\n 第{n + 1}页开头。\n" for n in range(1, 4))
 
 
-def _clean(raw: str) -> str:
-    return cleaned_text(build_blocks(raw))
+def _clean(raw: str, pages_before: str = PAGES_BEFORE) -> str:
+    return cleaned_text(build_blocks(pages_before + raw, page_start="indent"))
 
 
 def test_footer_bei_before_page_break_is_removed():
@@ -27,8 +30,28 @@ def test_real_beijing_split_across_lines_is_kept():
 
 
 def test_trailing_bei_at_document_end_is_removed():
-    lines = drop_footer_residue(physical_lines("打造提供实施主体。北\n"))
+    lines = drop_page_furniture(physical_lines(PAGES_BEFORE + "打造提供实施主体。北\n", page_start="indent"))
     assert lines[-1].text == "打造提供实施主体。"
+
+
+def test_a_real_word_at_a_page_break_is_never_cut():
+    text = _clean("该公司总部设在河北\n    省石家庄市，员工三百人。\n")
+    assert "总部设在河北省石家庄市" in text
+
+
+def test_a_rare_line_end_character_is_not_furniture():
+    assert "到此北" in _clean("", pages_before=PAGES_BEFORE.replace("到此北", "到此", 1).replace("到此北", "到此", 1))
+
+
+def test_running_headers_and_footers_repeated_across_pages_are_dropped():
+    pages = "\f".join(f"某某研究院年度报告\n第{n}部分的正文内容写在这里。\n内部资料 注意保密" for n in range(1, 5))
+    text = cleaned_text(build_blocks(pages))
+    assert "某某研究院年度报告" not in text and "内部资料" not in text
+    assert text.count("部分的正文内容写在这里。") == 4
+
+
+def test_without_page_marks_nothing_is_removed():
+    assert cleaned_text(build_blocks("最后一句话到此北\n\n 下一页开头。\n")).startswith("最后一句话到此北")
 
 
 def test_page_number_lines_are_dropped():
@@ -53,16 +76,16 @@ def test_join_keeps_space_between_latin_words_only():
 
 
 def test_figure_captions_stay_labelled_and_separate(report_text):
-    blocks = build_blocks(report_text)
-    captions = [b for b in blocks if b.kind == "caption"]
+    blocks = build_blocks(report_text, page_start="indent")
+    captions = [b for b in blocks if b.kind is BlockKind.CAPTION]
     assert [b.label for b in captions] == ["图 1", "图 2", "图 3", "图 4", "图 5"]
     assert captions[0].text == "图 1 北京人工智能企业成立时间分布（442家获得融资的AI企业）"
-    paragraphs = " ".join(b.text for b in blocks if b.kind == "paragraph")
+    paragraphs = " ".join(b.text for b in blocks if b.kind is BlockKind.PARAGRAPH)
     assert "图 1 北京" not in paragraphs and "图1北京" not in paragraphs
 
 
 def test_whole_report_has_no_footer_residue(report_text):
-    text = _clean(report_text)
+    text = _clean(report_text, pages_before="")
     for damaged in ("超北过", "目北前", "科学家和北高水平", "迭代。 北", "实施主体。北"):
         assert damaged not in text
     assert "1270亿美元" in text

@@ -4,13 +4,17 @@ from pathlib import Path
 
 from qa.config import ChunkingSettings
 from qa.ingest.passages import build_passages
+from qa.ingest.profile import read_profile
 from qa.ingest.read import read_corpus
+from qa.types import PassageKind
 
 from conftest import CORPUS_DIR, copy_corpus
 
+PAGE_START = read_profile(CORPUS_DIR).page_start
+
 
 def test_every_passage_is_a_verbatim_span_of_its_document():
-    documents, passages = build_passages(read_corpus(CORPUS_DIR), ChunkingSettings())
+    documents, passages = build_passages(read_corpus(CORPUS_DIR), ChunkingSettings(), PAGE_START)
     texts = {d.source: d.text for d in documents}
     assert len(passages) > 40
     for p in passages:
@@ -19,8 +23,8 @@ def test_every_passage_is_a_verbatim_span_of_its_document():
 
 def test_passages_are_sentence_aligned_and_sized():
     chunking = ChunkingSettings()
-    _, passages = build_passages(read_corpus(CORPUS_DIR), chunking)
-    text_passages = [p for p in passages if p.kind == "text"]
+    _, passages = build_passages(read_corpus(CORPUS_DIR), chunking, PAGE_START)
+    text_passages = [p for p in passages if p.kind is PassageKind.TEXT]
     assert all(p.text.rstrip()[-1] in "。！？；：”" or "\n" in p.text or p.text.startswith("一是")
                for p in text_passages)
     assert max(len(p.text) for p in text_passages) <= chunking.max_chars + 60  # + the headings it opens with
@@ -28,24 +32,26 @@ def test_passages_are_sentence_aligned_and_sized():
 
 
 def test_ids_are_stable_across_builds():
-    first = [p.id for p in build_passages(read_corpus(CORPUS_DIR), ChunkingSettings())[1]]
-    second = [p.id for p in build_passages(read_corpus(CORPUS_DIR), ChunkingSettings())[1]]
+    first = [p.id for p in build_passages(read_corpus(CORPUS_DIR), ChunkingSettings(), PAGE_START)[1]]
+    second = [p.id for p in build_passages(read_corpus(CORPUS_DIR), ChunkingSettings(), PAGE_START)[1]]
     assert first == second and len(set(first)) == len(first)
 
 
 def test_table_rows_carry_title_and_columns_for_retrieval():
-    _, passages = build_passages(read_corpus(CORPUS_DIR), ChunkingSettings())
-    row = next(p for p in passages if p.kind == "table_row" and "商汤科技" in p.text)
+    _, passages = build_passages(read_corpus(CORPUS_DIR), ChunkingSettings(), PAGE_START)
+    row = next(p for p in passages if p.kind is PassageKind.TABLE_ROW and "商汤科技" in p.text)
     assert row.text == "4 商汤科技 2014-8 D 轮 2018.9 融资 10 亿美元"
     assert "成立时间：2014-8" in row.index_text and "表 1" in row.index_text
-    assert row.section.endswith("表 1 单次融资超过10亿人民币的北京人工智能企业名单（截止2019.3）")
+    assert row.section[-1] == "表 1 单次融资超过10亿人民币的北京人工智能企业名单（截止2019.3）"
 
 
 def test_section_paths_reach_every_text_passage():
-    _, passages = build_passages(read_corpus(CORPUS_DIR), ChunkingSettings())
+    _, passages = build_passages(read_corpus(CORPUS_DIR), ChunkingSettings(), PAGE_START)
     heading_first = [p for p in passages if p.text.startswith("三、对策建议")]
-    assert heading_first and heading_first[0].section == "三、对策建议 > 1、尽快出台推动人工智能产业快速发展的落地方案"
-    body = [p for p in passages if p.kind == "text"][3:]
+    assert heading_first and heading_first[0].section == ("三、对策建议", "1、尽快出台推动人工智能产业快速发展的落地方案")
+    assert heading_first[0].headings == ["三、对策建议", "1、尽快出台推动人工智能产业快速发展的落地方案"]
+    assert heading_first[0].body.startswith("为推动人工智能产业快速发展")
+    body = [p for p in passages if p.kind is PassageKind.TEXT][3:]
     assert all(p.section for p in body)
 
 
@@ -56,5 +62,5 @@ def test_several_documents_each_named_in_their_passages(tmp_path: Path):
     documents, passages = build_passages(read_corpus(corpus), ChunkingSettings())
     assert {d.source for d in documents} == {"beijing_ai_industry_report_2019.txt", "notes.md", "bom.txt"}
     shanghai = next(p for p in passages if "上海市" in p.text)
-    assert shanghai.source == "notes.md" and shanghai.section == "一、概况"
+    assert shanghai.source == "notes.md" and shanghai.section == ("一、概况",)
     assert any(p.source == "bom.txt" and p.text == "深圳的硬件产业链完整。" for p in passages)

@@ -3,9 +3,16 @@
 from qa.segment.tokenizer import get_segmenter
 
 
-def test_company_names_and_domain_terms_are_single_tokens():
-    tokens = get_segmenter().words("商汤科技和智车优行都在表中，北京智源人工智能研究院也在")
-    assert "商汤科技" in tokens and "智车优行" in tokens and "北京智源人工智能研究院" in tokens
+def test_the_corpus_vocabulary_keeps_names_and_terms_whole():
+    text = "商汤科技和智车优行都在表中，北京智源人工智能研究院也在"
+    plain = get_segmenter().words(text)
+    assert "智车优行" not in plain and "北京智源人工智能研究院" not in plain
+    tokens = get_segmenter(("智车优行 nt", "北京智源人工智能研究院")).words(text)
+    assert "智车优行" in tokens and "北京智源人工智能研究院" in tokens
+
+
+def test_vocabulary_tags_make_names():
+    assert "智车优行" in get_segmenter(("智车优行 nt",)).names("智车优行的情况")
 
 
 def test_numbers_percentages_and_dates_stay_whole():
@@ -22,7 +29,7 @@ def test_year_month_also_indexed_in_table_form():
 
 
 def test_stopwords_and_punctuation_stay_out_of_the_index():
-    tokens = get_segmenter().index_tokens("北京的人工智能企业有多少家？是什么、为什么！")
+    tokens = get_segmenter(("人工智能企业",)).index_tokens("北京的人工智能企业有多少家？是什么、为什么！")
     assert not {"的", "有", "多少", "是", "什么", "？", "、", "！"} & set(tokens)
     assert "北京" in tokens and "人工智能企业" in tokens
 

@@ -73,3 +73,13 @@ def test_serves_chat_and_api_behind_a_root_path(settings: Settings, assistant: A
     finally:
         proc.terminate()
         proc.wait(timeout=15)
+
+
+def test_chat_server_and_cli_share_the_source_options() -> None:
+    """ui.py knows every option `qa` uses to open an index (an index built with prompts is opened with them)."""
+    ui_help = subprocess.run([sys.executable, str(UI), "--help"], capture_output=True, text=True, env=ENV,
+                             timeout=60).stdout
+    cli_help = subprocess.run([sys.executable, "-m", "qa", "ask", "--help"], capture_output=True, text=True,
+                              env=ENV, timeout=60, cwd=PROJECT_ROOT).stdout
+    for option in ("--corpus", "--index", "--embedder", "--query-prompt", "--passage-prompt"):
+        assert option in ui_help and option in cli_help

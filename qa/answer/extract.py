@@ -18,26 +18,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import AbstractSet
 
+from qa.answer.context import TermStatistics
 from qa.answer.question import SUPERLATIVE_STATEMENT, QuestionType
 from qa.config import SpanScoring
-from qa.index.lexical import LexicalIndex
-from qa.ingest.clean import search_normal_form
-from qa.ingest.passages import sentence_spans
-from qa.ingest.structure import CHAPTER, SECTION
-from qa.retrieve.hybrid import Hit
 from qa.segment.tokenizer import Segmenter
+from qa.text import FIGURE_POINTER, clauses, normal_form, split_sentences
+from qa.types import Hit, Passage, PassageKind
 
 PARTIAL_CREDIT = 0.5
 #: Headings up to this length name a topic and are never answers; longer ones state a finding.
 MIN_STATEMENT_HEADING = 16
-#: Passage kinds whose sentences can be answers (captions, titles and headings only name topics).
-STATEMENT_KINDS = frozenset({"text"})
-_CLAUSE_BREAK = "，,；;：:"
-_OPEN = "（(《“‘「【"
-_CLOSE = "）)》”’」】"
 _NUMBER = re.compile(r"\d")
 _NARROWING = "其中"
-_FIGURE_POINTER = re.compile(r"[如见][图表]\d+")
 _WORD_CHAR = re.compile(r"[\u4e00-\u9fff\w]")
 
 
@@ -51,7 +43,6 @@ class Span:
     sentence: str
     score: float
     coverage: float
-    matched: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -70,10 +61,8 @@ class WeightedTerms:
             return 1.0
         return PARTIAL_CREDIT if any(p in text_norm for p in self.parts[term]) else 0.0
 
-    def coverage(self, text_norm: str) -> tuple[float, frozenset[str]]:
-        matched = {t: self.credit(t, text_norm) for t in self.weights}
-        score = sum(self.weights[t] * c for t, c in matched.items()) / self.total
-        return score, frozenset(t for t, c in matched.items() if c == 1.0)
+    def coverage(self, text_norm: str) -> float:
+        return sum(w * self.credit(t, text_norm) for t, w in self.weights.items()) / self.total
 
 
 def contains_term(text_norm: str, term: str) -> bool:
@@ -83,69 +72,45 @@ def contains_term(text_norm: str, term: str) -> bool:
     return re.search(rf"(?<![a-z0-9.]){re.escape(term)}(?![a-z0-9])", text_norm) is not None
 
 
-def weigh_terms(question: str, segmenter: Segmenter, lexical: LexicalIndex) -> WeightedTerms:
+def weigh_terms(question: str, segmenter: Segmenter, stats: TermStatistics) -> WeightedTerms:
     """IDF weight per question term; a term unknown to the corpus weighs as much as the rarest one."""
-    terms = [search_normal_form(t) for t in segmenter.content_terms(question)]
-    weights = {t: lexical.idf(t) for t in terms if t}
+    terms = [normal_form(t) for t in segmenter.content_terms(question)]
+    weights = {t: stats.idf(t) for t in terms if t}
     parts = {t: [p for p in segmenter.index_tokens(t) if len(p) >= 2 and p != t] for t in weights}
     return WeightedTerms(weights, parts)
 
 
-def clauses(sentence: str) -> list[str]:
-    """Cut a sentence after each clause break that is not inside brackets or quotes."""
-    out: list[str] = []
-    depth = 0
-    start = 0
-    for i, ch in enumerate(sentence):
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth = max(0, depth - 1)
-        elif ch in _CLAUSE_BREAK and depth == 0:
-            out.append(sentence[start:i + 1])
-            start = i + 1
-    if start < len(sentence):
-        out.append(sentence[start:])
-    return [c for c in out if c.strip()]
-
-
-def is_heading_line(line: str) -> bool:
-    """Short headings ("三、对策建议") only name a topic; longer ones state a finding and may answer."""
-    return len(line) <= MIN_STATEMENT_HEADING and bool(CHAPTER.match(line) or SECTION.match(line))
-
-
-def sentences(text: str) -> list[str]:
-    """Statement sentences of a passage; heading lines are skipped and never joined to the text after them."""
-    out: list[str] = []
-    for line in text.split("\n"):
-        if not is_heading_line(line):
-            # the passage builder's own splitter; no length cap here, a long sentence is cut into clauses later
-            out.extend(line[start:end] for start, end in sentence_spans(line, 0, max_chars=len(line)))
-    return [s for s in out if s.strip()]
+def sentences(passage: Passage) -> list[str]:
+    """Statement sentences of a passage: its body's sentences, and the opening headings long enough to state a
+    finding ("3、构建公共平台和服务体系，完善行业生态体系"); short ones ("三、对策建议") only name a topic."""
+    statements = [h for h in passage.headings if len(h) > MIN_STATEMENT_HEADING]
+    for line in passage.body.split("\n"):
+        statements.extend(split_sentences(line))
+    return statements
 
 
 @lru_cache(maxsize=65536)
 def clause_words(segmenter: Segmenter, clause: str) -> frozenset[str]:
     """A clause's content words; cached because the same passages come back for related questions."""
-    return frozenset(search_normal_form(w) for w in segmenter.content_terms(clause))
+    return frozenset(normal_form(w) for w in segmenter.content_terms(clause))
 
 
 class _Scorer:
     """Scores clause runs; a clause's words are segmented once per question, not once per run."""
 
-    def __init__(self, terms: WeightedTerms, qtype: QuestionType, segmenter: Segmenter, lexical: LexicalIndex,
+    def __init__(self, terms: WeightedTerms, qtype: QuestionType, segmenter: Segmenter, stats: TermStatistics,
                  weights: SpanScoring) -> None:
         self.weights = weights
         self.terms = terms
         self.qtype = qtype
         self.segmenter = segmenter
-        self.lexical = lexical
+        self.stats = stats
 
     def off_topic(self, words: AbstractSet[str]) -> float:
         """IDF mass of the span's words that relate to no question term (numbers excepted: they are answers)."""
         extra = [w for w in words
                  if not _NUMBER.search(w) and not any(t in w or w in t for t in self.terms.weights)]
-        return sum(self.lexical.idf(w) for w in extra) / self.terms.total
+        return sum(self.stats.idf(w) for w in extra) / self.terms.total
 
     def novel_chars(self, norm: str) -> int:
         """Word characters of the span left once the question's own terms are taken out."""
@@ -156,10 +121,10 @@ class _Scorer:
     def words(self, clause: str) -> frozenset[str]:
         return clause_words(self.segmenter, clause)
 
-    def score(self, text: str, words: AbstractSet[str], rank: int) -> tuple[float, float, frozenset[str]]:
+    def score(self, text: str, words: AbstractSet[str], rank: int) -> tuple[float, float]:
         w = self.weights
-        norm = search_normal_form(text)
-        coverage, matched = self.terms.coverage(norm)
+        norm = normal_form(text)
+        coverage = self.terms.coverage(norm)
         score = coverage - w.length_cost * len(norm) + w.rank_prior / (rank + 1)
         if self.qtype.wants_number:
             # the answer is a number, so any other words the question did not ask about are noise
@@ -169,13 +134,13 @@ class _Scorer:
         else:
             # a fact or list answer must say something the question did not already say
             score += w.novelty_bonus * min(self.novel_chars(norm), w.novelty_chars) / w.novelty_chars
-        if _FIGURE_POINTER.search(norm):
+        if FIGURE_POINTER.search(norm):
             score -= w.pointer_cost
         if self.qtype.superlative and SUPERLATIVE_STATEMENT.search(norm):
             score += w.superlative_bonus
         if self.qtype.wants_list and text.count("、") >= 2:
             score += w.list_bonus
-        return score, coverage, matched
+        return score, coverage
 
 
 def _widen(parts: list[str], i: int, j: int, scores: dict[tuple[int, int], float],
@@ -197,9 +162,9 @@ def _with_narrowing(parts: list[str], i: int, j: int, terms: WeightedTerms) -> i
     Reports state a total and then narrow it ("全国…1259家，其中北京442家"); when the question asks about the
     narrower scope (北京), the narrowing clause is the answer and the total is its context.
     """
-    span = search_normal_form("".join(parts[i:j]))
+    span = normal_form("".join(parts[i:j]))
     while j < len(parts) and parts[j].startswith(_NARROWING):
-        clause = search_normal_form(parts[j])
+        clause = normal_form(parts[j])
         if not any(t in clause and t not in span for t in terms.weights):
             break
         span += clause
@@ -208,25 +173,24 @@ def _with_narrowing(parts: list[str], i: int, j: int, terms: WeightedTerms) -> i
 
 
 def best_spans(hits: list[Hit], terms: WeightedTerms, qtype: QuestionType, segmenter: Segmenter,
-               lexical: LexicalIndex, weights: SpanScoring) -> list[Span]:
+               stats: TermStatistics, weights: SpanScoring) -> list[Span]:
     """The best clause run of every sentence of the hits, widened to a readable length, best first."""
-    scorer = _Scorer(terms, qtype, segmenter, lexical, weights)
+    scorer = _Scorer(terms, qtype, segmenter, stats, weights)
     spans: list[Span] = []
     for rank, hit in enumerate(hits):
-        if hit.passage.kind not in STATEMENT_KINDS:
+        if hit.passage.kind is not PassageKind.TEXT:
             continue
-        for sentence in sentences(hit.passage.text):
+        for sentence in sentences(hit.passage):
             parts = clauses(sentence)
             words = [scorer.words(c) for c in parts]
-            scored: dict[tuple[int, int], tuple[float, float, frozenset[str]]] = {}
+            scored: dict[tuple[int, int], tuple[float, float]] = {}
             for i in range(len(parts)):
                 for j in range(i + 1, len(parts) + 1):
                     scored[(i, j)] = scorer.score("".join(parts[i:j]), set().union(*words[i:j]), rank)
             allowed = {key: v for key, v in scored.items() if key[1] - key[0] <= weights.max_clauses}
-            (i, j), (score, coverage, matched) = max(allowed.items(), key=lambda kv: (kv[1][0], -kv[0][1]))
+            (i, j), (score, _) = max(allowed.items(), key=lambda kv: (kv[1][0], -kv[0][1]))
             j = _with_narrowing(parts, i, j, terms)
             i, j = _widen(parts, i, j, {key: v[0] for key, v in scored.items()}, weights.min_answer_chars)
-            _, coverage, matched = scored[(i, j)]
-            spans.append(Span(hit, rank, "".join(parts[i:j]), sentence, score, coverage, matched))
+            spans.append(Span(hit, rank, "".join(parts[i:j]), sentence, score, scored[(i, j)][1]))
     spans.sort(key=lambda s: (-s.score, s.rank, len(s.text)))
     return spans

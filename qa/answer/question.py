@@ -25,7 +25,7 @@ _QUANTITY = re.compile(r"多少|几[家个位项次成倍]|比例|占比|比重|
 
 _SUPERLATIVE_QUESTION = re.compile(r"最[多大高强早快少低好]|第一|之最|居首")
 #: How Chinese reports state a superlative without repeating the question's "最多".
-SUPERLATIVE_STATEMENT = re.compile(r"最|主要集中|集中于|首位|第一|居首|大多|多数|独大|领先|之首")
+SUPERLATIVE_STATEMENT = re.compile(r"最|主要集中|集中于|首位|第一|居首|大多|多数|领先|之首")
 _CLAUSE = re.compile(r"[，,；;。？?！!]")
 _INTERROGATIVE = re.compile(r"什么|怎么|怎样|如何|多少|几|哪|吗|呢|何|是否|有没有|谁|多大|多高|多长")
 

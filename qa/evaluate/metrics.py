@@ -1,6 +1,6 @@
 """Pure metric functions for `qa eval`; no I/O, no assistant — each one is tested on hand-made cases.
 
-Answer-key semantics (../shared/NOTES.md): both sides in `search_normal_form` (NFKC, lowercase, no whitespace);
+Answer-key semantics (../shared/NOTES.md): both sides in `normal_form` (NFKC, lowercase, no whitespace);
 an answer is correct when every key string occurs in it; a passage holds the evidence when it contains every
 evidence string; an unanswerable question is handled correctly when it is refused (`answered` false).
 """
@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 from typing import Iterable, Sequence
 
-from qa.ingest.clean import search_normal_form
+from qa.text import fold, normal_form
 
 #: The citation markers `[1]`, `[2]` … the assistant puts into answers; they are not part of the answer text.
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -35,8 +35,8 @@ def marked_numbers(answer: str) -> list[int]:
 
 def contains_all(text: str, keys: Iterable[str]) -> bool:
     """Every key occurs in `text` after normalising both (an empty key list is trivially contained)."""
-    normal = search_normal_form(text)
-    return all(search_normal_form(k) in normal for k in keys)
+    normal = normal_form(text)
+    return all(normal_form(k) in normal for k in keys)
 
 
 def answer_correct(answer: str, keys: Sequence[str]) -> bool:
@@ -62,7 +62,7 @@ def reciprocal_rank(rank: int | None) -> float:
 
 def _f1_chars(text: str) -> list[str]:
     """Characters compared by char-F1: NFKC, lowercase, without punctuation, separators, controls or whitespace."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    text = fold(text)
     return [ch for ch in text if not ch.isspace() and not unicodedata.category(ch).startswith(("P", "Z", "C"))]
 
 

@@ -16,13 +16,15 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa.errors import UserError
+
 #: Cell separator inside CSV list columns (`answer`, `evidence`, `reference` alternatives).
 LIST_SEPARATOR = "|"
 _TRUE = {"true", "1", "yes", "y", "t", "是", "对", "真"}
 _FALSE = {"false", "0", "no", "n", "f", "否", "错", "假", ""}
 
 
-class EvalError(Exception):
+class EvalError(UserError):
     """A question file, output folder, baseline or option `qa eval` cannot use; the message is Chinese."""
 
 

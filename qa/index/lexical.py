@@ -1,48 +1,61 @@
-"""BM25 over jieba tokens, with bm25s (sparse-matrix BM25: scoring a query touches only its terms' postings)."""
+"""BM25 over jieba tokens, with bm25s (sparse-matrix BM25: scoring a query touches only its terms' postings).
+
+Besides the BM25 matrix the index keeps each token's document frequency, counted from the tokens at build time
+(not read back out of bm25s internals), so later stages can ask for term statistics through `idf` and
+`has_term`; `tests/test_lexical.py` checks that `idf` is the weight bm25s itself scores with.
+"""
 
 from __future__ import annotations
 
+import json
+import math
+from collections import Counter
 from pathlib import Path
 
 import bm25s
 import numpy as np
 
+TERM_STATS = "term_stats.json"
+
 
 class LexicalIndex:
-    """Holds the BM25 matrix built once from the passages' tokens; queries never re-tokenise the corpus."""
+    """The BM25 matrix built once from the passages' tokens, and the document frequency of every token."""
 
-    def __init__(self, bm25: bm25s.BM25) -> None:
+    def __init__(self, bm25: bm25s.BM25, doc_freqs: dict[str, int], num_docs: int) -> None:
         self._bm25 = bm25
-        # the CSC matrix has one column per token: its non-zeros are the passages holding the token
-        self._doc_freqs = np.diff(np.asarray(bm25.scores["indptr"]))
+        self._doc_freqs = doc_freqs
+        self.num_docs = num_docs
 
     @classmethod
     def build(cls, token_lists: list[list[str]]) -> "LexicalIndex":
         bm25 = bm25s.BM25()
         bm25.index(token_lists, show_progress=False)
-        return cls(bm25)
+        doc_freqs = Counter(t for tokens in token_lists for t in set(tokens))
+        return cls(bm25, dict(doc_freqs), len(token_lists))
 
     @classmethod
     def load(cls, folder: Path) -> "LexicalIndex":
-        return cls(bm25s.BM25.load(str(folder)))
+        stats = json.loads((folder / TERM_STATS).read_text(encoding="utf-8"))
+        return cls(bm25s.BM25.load(str(folder)), stats["doc_freqs"], int(stats["num_docs"]))
 
     def save(self, folder: Path) -> None:
         self._bm25.save(str(folder))
+        (folder / TERM_STATS).write_text(
+            json.dumps({"num_docs": self.num_docs, "doc_freqs": self._doc_freqs}, ensure_ascii=False),
+            encoding="utf-8")
 
     def has_term(self, term: str) -> bool:
         """Whether any passage contains the token (used to tell when a question names something absent)."""
-        return term in self._bm25.vocab_dict
+        return term in self._doc_freqs
 
     def idf(self, term: str) -> float:
-        """Inverse document frequency (BM25 form) of a token; unknown tokens get the highest value."""
-        n_docs = self._bm25.scores["num_docs"]
-        col = self._bm25.vocab_dict.get(term)
-        df = int(self._doc_freqs[col]) if col is not None and col < len(self._doc_freqs) else 0
-        return float(np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5)))
+        """Inverse document frequency in bm25s's default (Lucene) form; unknown tokens get the highest value."""
+        df = self._doc_freqs.get(term, 0)
+        return math.log(1.0 + (self.num_docs - df + 0.5) / (df + 0.5))
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every passage for the query tokens (unknown tokens score nothing)."""
-        known = [t for t in tokens if t in self._bm25.vocab_dict]
+        known = [t for t in tokens if t in self._doc_freqs]
         if not known:
-            return np.zeros(self._bm25.scores["num_docs"], dtype=np.float32)
+            return np.zeros(self.num_docs, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(known), dtype=np.float32)

@@ -1,25 +1,34 @@
-"""Repair PDF-extraction damage at the level of physical lines and characters.
+"""Repair text-extraction damage at the level of physical lines and characters.
 
-The report was extracted from a PDF: every printed line is its own text line (with blank lines between),
-a page's first line starts with a space, and the page footer left a lone "北" at the end of the line before
-a page break. These helpers undo that without touching real text (北京 stays 北京).
+A PDF turned into text keeps every printed line as its own line, numbers pages, and leaves page furniture
+(running headers and footers, sometimes a footer's first character glued to the page's last line). What counts
+as furniture is decided by repetition across page breaks, never by fixed strings, and a character is only
+removed where it makes no word with its neighbours ("河北\\n 省" keeps 河北, "其中北\\n京" keeps 北京).
 """
 
 from __future__ import annotations
 
+import logging
 import re
-import unicodedata
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
-#: Characters that make a "北" at a line end part of a real word with the next line (北京, 北方 …).
-_BEI_WORD_STARTS = frozenset("京方部美欧大侧极边面")
-_FOOTER_RESIDUE = "北"
+import jieba
+
+from qa.text import CJK_CHARS, SENTENCE_END, is_cjk
+
 _PAGE_NUMBER = re.compile(r"^\s*(?:第\s*\d+\s*页|[-—–]?\s*\d{1,3}\s*[-—–]?|\d+\s*/\s*\d+)\s*$")
-
-_CJK = r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-_SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
+_SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{CJK_CHARS}])[ \t]+|[ \t]+(?=[{CJK_CHARS}])")
 _SPACES = re.compile(r"[ \t]+")
-_IS_CJK = re.compile(rf"[{_CJK}]")
+_DIGITS = re.compile(r"\d+")
+#: Furniture must recur at this many page breaks, and at this share of them, before anything is removed.
+MIN_REPEATS = 3
+MIN_SHARE = 1 / 3
+#: Running headers and footers are short lines.
+MAX_FURNITURE_CHARS = 30
+
+jieba.setLogLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)
@@ -30,36 +39,85 @@ class Line:
     starts_page: bool
 
 
-def is_cjk(char: str) -> bool:
-    """True for CJK ideographs and full-width punctuation, which are written without spaces around them."""
-    return bool(_IS_CJK.match(char))
-
-
-def physical_lines(raw: str) -> list[Line]:
-    """Non-empty lines with page-number lines dropped; a leading space marks the first line of a page."""
-    raw = raw.replace("\u3000", " ").replace("\t", " ").replace("\f", "\n ")
+def physical_lines(raw: str, page_start: str = "form-feed") -> list[Line]:
+    """Non-empty lines with page-number lines dropped. A form feed always starts a page; with
+    `page_start="indent"` (set in the corpus's qa.toml) so does a line that begins with a space."""
     lines: list[Line] = []
-    for text in raw.split("\n"):
-        stripped = text.strip()
+    new_page = False
+    for text in raw.replace("\f", "\n\f").split("\n"):
+        if text.startswith("\f"):
+            new_page, text = True, text[1:]
+        indented = text.startswith((" ", "\t"))
+        stripped = text.replace("\u3000", " ").strip()
         if not stripped or _PAGE_NUMBER.match(stripped):
             continue
-        lines.append(Line(text=stripped, starts_page=text.startswith(" ")))
+        lines.append(Line(text=stripped, starts_page=new_page or (page_start == "indent" and indented)))
+        new_page = False
     return lines
 
 
-def drop_footer_residue(lines: list[Line]) -> list[Line]:
-    """Remove the lone footer "北" left at the end of the last line of a page.
+@lru_cache(maxsize=4096)
+def is_word(text: str) -> bool:
+    """Whether jieba's dictionary knows `text` as a word (its prefix entries have frequency 0)."""
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ.get(text, 0) > 0
 
-    It is residue only where the next line starts a new page (or the document ends) and the next line's
-    first character does not make a word with it, so "…其中北\\n京人工智能…" keeps its 北京.
-    """
+
+def _page_end_positions(lines: list[Line]) -> list[int]:
+    """Indices of lines that end a page (the line before a page start, and the last line)."""
+    if not lines:
+        return []
+    return [i for i in range(len(lines) - 1) if lines[i + 1].starts_page] + [len(lines) - 1]
+
+
+def _page_boundaries(lines: list[Line], ends: list[int]) -> set[int]:
+    """Indices of the first and last line of every page."""
+    return {0, *ends, *(i + 1 for i in ends if i + 1 < len(lines))}
+
+
+def _furniture_lines(lines: list[Line], boundaries: set[int], pages: int) -> set[str]:
+    """Short lines (digits ignored) that recur at the first or last line of many pages: headers and footers."""
+    counts = Counter(_DIGITS.sub("#", lines[i].text) for i in boundaries if len(lines[i].text) <= MAX_FURNITURE_CHARS)
+    return {text for text, n in counts.items() if n >= MIN_REPEATS and n >= MIN_SHARE * pages}
+
+
+def _residue_chars(lines: list[Line], ends: list[int]) -> set[str]:
+    """Characters that end the last line of many pages: a footer's first letter glued to the text."""
+    counts = Counter(lines[i].text[-1] for i in ends if is_cjk(lines[i].text[-1]))
+    return {c for c, n in counts.items() if n >= MIN_REPEATS and n >= MIN_SHARE * len(ends)
+            and c not in SENTENCE_END and c.isalpha()}
+
+
+def _without_residue(text: str, residue: set[str], following: str) -> str:
+    """`text` without its last character when that is residue making no word with either neighbour."""
+    last = text[-1]
+    before = text[:-1].rstrip()
+    if last not in residue:
+        return text
+    if before and text[-2] == before[-1] and is_word(before[-1] + last):
+        return text  # 河北 at a page end
+    if following and is_word(last + following[0]):
+        return text  # 北 + 京 on the next page
+    return before
+
+
+def drop_page_furniture(lines: list[Line]) -> list[Line]:
+    """Remove running header/footer lines and footer residue characters, found by repetition across pages."""
+    ends = _page_end_positions(lines)
+    if len(ends) < MIN_REPEATS:
+        return lines
+    boundaries = _page_boundaries(lines, ends)
+    furniture = _furniture_lines(lines, boundaries, len(ends))
+    residue = _residue_chars(lines, ends)
+    end_set = set(ends)
     repaired: list[Line] = []
     for i, line in enumerate(lines):
-        nxt = lines[i + 1] if i + 1 < len(lines) else None
-        at_page_end = nxt is None or nxt.starts_page
+        if i in boundaries and _DIGITS.sub("#", line.text) in furniture:
+            continue
         text = line.text
-        if text.endswith(_FOOTER_RESIDUE) and at_page_end and (nxt is None or nxt.text[0] not in _BEI_WORD_STARTS):
-            text = text[: -len(_FOOTER_RESIDUE)].rstrip()
+        if i in end_set and residue:
+            following = lines[i + 1].text if i + 1 < len(lines) else ""
+            text = _without_residue(text, residue, following)
         if text:
             repaired.append(Line(text=text, starts_page=line.starts_page))
     return repaired
@@ -80,8 +138,3 @@ def normalize_spacing(text: str) -> str:
     """Drop spaces next to CJK characters ("1270 亿美元" → "1270亿美元"); keep single spaces between Latin words."""
     text = _SPACE_NEXT_TO_CJK.sub("", text)
     return _SPACES.sub(" ", text).strip()
-
-
-def search_normal_form(text: str) -> str:
-    """NFKC, lower case, no whitespace: the form in which answers and evidence are compared."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()

@@ -1,70 +1,22 @@
 """Cut structured documents into retrievable passages with stable ids and section paths.
 
-A passage is a run of whole sentences of one section (headings are kept at the start of the first
-passage under them), a table row, a caption or a table title. Its `text` is always a verbatim span of
-the cleaned document; `index_text` is what the retrievers see (section path + text, or a table row
-phrased with its column names), so "商汤科技是什么时候成立的？" meets "成立时间：2014-8".
+A passage is a run of whole sentences of one section (headings are kept at the start of the first passage
+under them, and `body_start` says where they end), a table row, a caption or a table title. Its `text` is
+always a verbatim span of the cleaned document; `index_text` is what the retrievers see (section path + text,
+or a table row phrased with its column names), so "商汤科技是什么时候成立的？" meets "成立时间：2014-8".
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-from dataclasses import asdict, dataclass
 from pathlib import PurePosixPath
 
 from qa.config import ChunkingSettings
 from qa.ingest.read import RawDocument
-from qa.ingest.structure import SECTION_SEPARATOR, Block, build_blocks, cleaned_text
+from qa.ingest.structure import Block, BlockKind, build_blocks, cleaned_text
 from qa.ingest.table import describe_row
-
-_SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』）)]*|$)")
-_SOFT_BREAK = re.compile(r"[^；;]*(?:[；;]|$)")
-
-
-@dataclass(frozen=True)
-class Passage:
-    """One retrievable unit. `start`/`end` locate `text` in its document's cleaned text."""
-
-    id: str
-    source: str
-    section: str
-    kind: str
-    text: str
-    index_text: str
-    start: int
-    end: int
-    cells: tuple[tuple[str, str], ...] = ()
-
-    def to_json(self) -> dict[str, object]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, object]) -> "Passage":
-        cells = tuple(tuple(c) for c in data.get("cells", ()))  # type: ignore[union-attr]
-        return cls(**{**data, "cells": cells})  # type: ignore[arg-type]
-
-
-@dataclass(frozen=True)
-class Document:
-    """A cleaned document: its source name, title and the text every citation quotes."""
-
-    source: str
-    title: str
-    text: str
-
-
-def sentence_spans(text: str, offset: int, max_chars: int) -> list[tuple[int, int]]:
-    """Sentence (start, end) offsets; a sentence longer than `max_chars` is cut further at semicolons."""
-    spans: list[tuple[int, int]] = []
-    for m in _SENTENCE.finditer(text):
-        if m.start() == m.end():
-            continue
-        pieces = [m] if m.end() - m.start() <= max_chars else list(_SOFT_BREAK.finditer(text, m.start(), m.end()))
-        for piece in pieces:
-            if piece.end() > piece.start():
-                spans.append((offset + piece.start(), offset + piece.end()))
-    return spans
+from qa.text import sentence_spans
+from qa.types import Cells, Document, Passage, PassageKind, SectionPath, section_label
 
 
 def _pack(spans: list[tuple[int, int]], chunking: ChunkingSettings) -> list[tuple[int, int]]:
@@ -90,24 +42,23 @@ def _passage_id(source: str, text: str) -> str:
 class _Builder:
     """Walks a document's blocks once, emitting passages; headings wait for the text they introduce."""
 
-    def __init__(self, doc: RawDocument, chunking: ChunkingSettings) -> None:
+    def __init__(self, doc: RawDocument, chunking: ChunkingSettings, page_start: str) -> None:
         self.doc = doc
         self.chunking = chunking
-        self.blocks = build_blocks(doc.text)
+        self.blocks = build_blocks(doc.text, page_start)
         self.text = cleaned_text(self.blocks)
         self.passages: list[Passage] = []
         self.headings: Block | None = None
         self.headings_end = 0
         self.group: list[Block] = []
 
-    def emit(self, kind: str, start: int, end: int, section: tuple[str, ...], index_text: str = "",
-             cells: tuple[tuple[str, str], ...] = ()) -> None:
+    def emit(self, kind: PassageKind, start: int, end: int, section: SectionPath, index_text: str = "",
+             cells: Cells = (), body_start: int = 0) -> None:
         text = self.text[start:end]
-        section_text = SECTION_SEPARATOR.join(section)
         self.passages.append(Passage(
-            id=_passage_id(self.doc.source, text), source=self.doc.source, section=section_text, kind=kind,
-            text=text, index_text=index_text or f"{section_text}\n{text}".strip(), start=start, end=end,
-            cells=cells,
+            id=_passage_id(self.doc.source, text), source=self.doc.source, section=section, kind=kind,
+            text=text, index_text=index_text or f"{section_label(section)}\n{text}".strip(), start=start, end=end,
+            body_start=body_start, cells=cells,
         ))
 
     def flush_group(self) -> None:
@@ -115,28 +66,33 @@ class _Builder:
             return
         spans = [s for b in self.group for s in sentence_spans(b.text, b.start, self.chunking.max_chars)]
         groups = _pack(spans, self.chunking)
+        body_start = 0
         if self.headings is not None:
+            body_start = groups[0][0] - self.headings.start
             groups[0] = (self.headings.start, groups[0][1])
             self.headings = None
         for start, end in groups:
-            self.emit("text", start, end, self.group[0].section)
+            self.emit(PassageKind.TEXT, start, end, self.group[0].section, body_start=body_start)
+            body_start = 0
         self.group = []
 
     def flush_headings(self) -> None:
         """Headings followed by no text of their own (e.g. by a table) become a passage by themselves."""
         if self.headings is not None:
-            self.emit("heading", self.headings.start, self.headings_end, self.headings.section)
+            end = self.headings_end
+            self.emit(PassageKind.HEADING, self.headings.start, end, self.headings.section,
+                      body_start=end - self.headings.start)
             self.headings = None
 
     def build(self) -> list[Passage]:
         for block in self.blocks:
-            if block.kind == "paragraph":
+            if block.kind is BlockKind.PARAGRAPH:
                 if self.group and self.group[0].section != block.section:
                     self.flush_group()
                 self.group.append(block)
                 continue
             self.flush_group()
-            if block.kind == "heading":
+            if block.kind is BlockKind.HEADING:
                 self.headings = self.headings or block
                 self.headings_end = block.end
                 continue
@@ -147,53 +103,40 @@ class _Builder:
         return self.passages
 
     def _emit_special(self, block: Block) -> None:
-        if block.kind == "table_row" and block.row is not None:
+        if block.kind is BlockKind.TABLE_ROW and block.row is not None:
             described = describe_row(block.row)
-            self.emit("table_row", block.start, block.end, (*block.section, block.table_title),
+            self.emit(PassageKind.TABLE_ROW, block.start, block.end, (*block.section, block.table_title),
                       index_text=f"{block.table_title}\n{described}", cells=block.row.cells)
-        elif block.kind == "table_header":
-            title = self.passages.pop() if self.passages and self.passages[-1].kind == "table_title" else None
+        elif block.kind is BlockKind.TABLE_HEADER:
+            title = self.passages.pop() if self.passages and self.passages[-1].kind is PassageKind.TABLE_TITLE \
+                else None
             start = title.start if title else block.start
-            self.emit("table_title", start, block.end, block.section)
-        elif block.kind == "table_title":
-            self.emit("table_title", block.start, block.end, block.section)
-        elif block.kind == "caption":
-            self.emit("caption", block.start, block.end, block.section)
-        elif block.kind == "title":
-            self.emit("title", block.start, block.end, ())
+            self.emit(PassageKind.TABLE_TITLE, start, block.end, block.section)
+        elif block.kind is BlockKind.TABLE_TITLE:
+            self.emit(PassageKind.TABLE_TITLE, block.start, block.end, block.section)
+        elif block.kind is BlockKind.CAPTION:
+            self.emit(PassageKind.CAPTION, block.start, block.end, block.section)
+        elif block.kind is BlockKind.TITLE:
+            self.emit(PassageKind.TITLE, block.start, block.end, ())
 
 
-def build_document(doc: RawDocument, chunking: ChunkingSettings) -> tuple[Document, list[Passage]]:
+def build_document(doc: RawDocument, chunking: ChunkingSettings,
+                   page_start: str = "form-feed") -> tuple[Document, list[Passage]]:
     """The cleaned document and its passages."""
-    builder = _Builder(doc, chunking)
+    builder = _Builder(doc, chunking, page_start)
     passages = builder.build()
-    title = next((b.text for b in builder.blocks if b.kind == "title"), PurePosixPath(doc.source).stem)
+    title = next((b.text for b in builder.blocks if b.kind is BlockKind.TITLE), PurePosixPath(doc.source).stem)
     return Document(source=doc.source, title=title, text=builder.text), passages
 
 
-#: For every section path prefix: its child sections, each with the passage that opens it.
-SectionTree = dict[tuple[str, ...], dict[str, Passage]]
-
-
-def section_tree(passages: list[Passage]) -> SectionTree:
-    """The report's outline as found in passage section paths (tables and captions are not sections)."""
-    tree: SectionTree = {}
-    for p in passages:
-        if p.kind not in ("text", "heading") or not p.section:
-            continue
-        path = tuple(p.section.split(SECTION_SEPARATOR))
-        for depth in range(1, len(path)):
-            tree.setdefault(path[:depth], {}).setdefault(path[depth], p)
-    return tree
-
-
-def build_passages(docs: list[RawDocument], chunking: ChunkingSettings) -> tuple[list[Document], list[Passage]]:
+def build_passages(docs: list[RawDocument], chunking: ChunkingSettings,
+                   page_start: str = "form-feed") -> tuple[list[Document], list[Passage]]:
     """Cleaned documents and all their passages, in corpus order; duplicate ids get a numeric suffix."""
     documents: list[Document] = []
     passages: list[Passage] = []
     seen: dict[str, int] = {}
     for doc in docs:
-        document, doc_passages = build_document(doc, chunking)
+        document, doc_passages = build_document(doc, chunking, page_start)
         documents.append(document)
         for p in doc_passages:
             count = seen.get(p.id, 0)

@@ -6,11 +6,15 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa.errors import UserError
+
 DOCUMENT_SUFFIXES = (".txt", ".md")
+#: The corpus's own settings file (see `qa.ingest.profile`); part of what an index is built from.
+PROFILE_NAME = "qa.toml"
 
 
-class CorpusError(Exception):
-    """The corpus folder is missing, empty or holds a file that is not text."""
+class CorpusError(UserError):
+    """The corpus folder is missing, empty, holds a file that is not text, or has a malformed `qa.toml`."""
 
 
 @dataclass(frozen=True)
@@ -50,9 +54,11 @@ def read_corpus(corpus_dir: Path) -> list[RawDocument]:
 
 
 def corpus_fingerprint(corpus_dir: Path) -> str:
-    """SHA-256 over every document's name and bytes: the index is stale exactly when this changes."""
+    """SHA-256 over every document's name and bytes and the corpus's `qa.toml`: the index is stale exactly
+    when this changes."""
     digest = hashlib.sha256()
-    for path in corpus_files(corpus_dir):
+    profile = corpus_dir / PROFILE_NAME
+    for path in [*corpus_files(corpus_dir), *([profile] if profile.is_file() else [])]:
         digest.update(path.relative_to(corpus_dir).as_posix().encode("utf-8"))
         digest.update(b"\0")
         digest.update(path.read_bytes())

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.ingest.clean import is_cjk
+from qa.text import is_cjk
+from qa.types import Cells
 
-TABLE_TITLE = re.compile(r"^表\s*(\d+)\s*(.+)$")
 _ROW_START = re.compile(r"^\d{1,3}\s+\S")
 _PLAIN_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_ALIAS_SPLIT = re.compile(r"[（）()]")
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class TableRow:
     """One parsed row: the line as printed and its cells keyed by column name."""
 
     line: str
-    cells: tuple[tuple[str, str], ...]
+    cells: Cells
 
     def cell(self, column: str) -> str:
         """The value of a column, or "" when the row has no such column."""
@@ -68,3 +69,14 @@ def parse_row(line: str, columns: list[str]) -> TableRow:
 def describe_row(row: TableRow, skip_columns: tuple[str, ...] = ("序号",)) -> str:
     """The row phrased with its column names ("企业简称：旷视科技；成立时间：2011-10；…")."""
     return "；".join(f"{name}：{value}" for name, value in row.cells if value and name not in skip_columns)
+
+
+def row_entity(cells: Cells) -> str:
+    """The row's name: its first cell that is not a serial number."""
+    return next((v for _, v in cells if v and not v.isdigit()), "")
+
+
+def entity_names(entity: str) -> list[str]:
+    """"Geek+（极智嘉科技）" is named as the whole cell, Geek+ or 极智嘉科技."""
+    parts = [p.strip() for p in _ALIAS_SPLIT.split(entity) if len(p.strip()) >= 2]
+    return list(dict.fromkeys([entity, *parts]))

@@ -1,9 +1,10 @@
 """Chinese word segmentation for the lexical index and for matching question terms in sentences.
 
-jieba (search mode, so 人工智能 also yields 人工/智能) with a user dictionary of the report's domain terms
-and company names. Numbers, percentages, dates and Latin words are cut out *before* jieba so "62.44%",
-"2011-10" and "Geek+" stay whole; "2017年6月" additionally yields "2017.6", the form the table uses.
-Stopwords and punctuation never reach the index.
+jieba (search mode, so 人工智能 also yields 人工/智能) plus the corpus's own vocabulary: the words its `qa.toml`
+lists and the names in its tables (the index records them, so questions are cut exactly as passages were).
+Numbers, percentages, dates and Latin words are cut out *before* jieba so "62.44%", "2011-10" and "Geek+"
+stay whole; "2017年6月" additionally yields "2017.6", the form tables use. Stopwords and punctuation never
+reach the index.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import unicodedata
 from functools import lru_cache
 from importlib import resources
 
 import jieba
 import jieba.posseg
+
+from qa.text import fold
 
 _ATOM = re.compile(r"[a-z0-9][a-z0-9.%+\-]*[a-z0-9%+]|[a-z0-9]")
 _YEAR_MONTH = re.compile(r"(\d{4})年(\d{1,2})月")
@@ -38,27 +40,25 @@ def _data_lines(name: str) -> list[str]:
 
 
 def analyzer_fingerprint() -> str:
-    """Hash of the user dictionary and stopword list: index tokens depend on them, so a change means rebuild."""
+    """Hash of jieba's version and the stopword list: index tokens depend on them, so a change means rebuild."""
     digest = hashlib.sha256(jieba.__version__.encode("utf-8"))
-    for name in ("userdict.txt", "stopwords.txt"):
-        digest.update("\n".join(_data_lines(name)).encode("utf-8"))
+    digest.update("\n".join(_data_lines("stopwords.txt")).encode("utf-8"))
     return digest.hexdigest()
 
 
-def normalize(text: str) -> str:
-    """NFKC (full-width digits and letters become ASCII) and lower case, before any cutting."""
-    return unicodedata.normalize("NFKC", text).lower()
-
-
 class Segmenter:
-    """jieba with the project's user dictionary, in its own `jieba.Tokenizer` so other users are unaffected."""
+    """jieba with the corpus's vocabulary, in its own `jieba.Tokenizer` so other users are unaffected.
 
-    def __init__(self) -> None:
+    `vocabulary` entries are a word, optionally followed by a space and a jieba POS tag ("海淀区 ns")."""
+
+    def __init__(self, vocabulary: tuple[str, ...] = ()) -> None:
+        self.vocabulary = vocabulary
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
-        for line in _data_lines("userdict.txt"):
-            word, freq, tag = (line.split() + ["", ""])[:3]
-            self._jieba.add_word(word, int(freq) if freq else None, tag or None)
+        for entry in vocabulary:
+            word, _, tag = entry.strip().partition(" ")
+            if word:
+                self._jieba.add_word(word, None, tag.strip() or None)
         self._pos = jieba.posseg.POSTokenizer(self._jieba)
         self.stopwords = frozenset(_data_lines("stopwords.txt"))
 
@@ -78,13 +78,13 @@ class Segmenter:
     def words(self, text: str) -> list[str]:
         """Precise-mode words (no stopword removal): the units a question's terms are matched with."""
         out: list[str] = []
-        for piece, is_atom in self._pieces(normalize(text)):
+        for piece, is_atom in self._pieces(fold(text)):
             out.extend([piece] if is_atom else self._jieba.lcut(piece))
         return [w for w in out if _HAS_WORD_CHAR.search(w)]
 
     def index_tokens(self, text: str) -> list[str]:
         """Tokens for BM25: search-mode words and atoms, plus year.month forms, without stopwords."""
-        norm = normalize(text)
+        norm = fold(text)
         tokens: list[str] = []
         for piece, is_atom in self._pieces(norm):
             tokens.extend([piece] if is_atom else self._jieba.lcut_for_search(piece))
@@ -107,7 +107,7 @@ class Segmenter:
     def names(self, text: str) -> list[str]:
         """Proper names and Latin words in a question (jieba POS), e.g. 广州, ChatGPT."""
         found: list[str] = []
-        for piece, is_atom in self._pieces(normalize(text)):
+        for piece, is_atom in self._pieces(fold(text)):
             if is_atom:
                 if len(piece) > 1 and piece.isascii() and any(c.isalpha() for c in piece):
                     found.append(piece)
@@ -116,7 +116,7 @@ class Segmenter:
         return found
 
 
-@lru_cache(maxsize=1)
-def get_segmenter() -> Segmenter:
-    """The process-wide segmenter: loading jieba's dictionary costs ~1 s, so it is done once."""
-    return Segmenter()
+@lru_cache(maxsize=4)
+def get_segmenter(vocabulary: tuple[str, ...] = ()) -> Segmenter:
+    """One segmenter per vocabulary and process: loading jieba's dictionary costs ~1 s, so it is done once."""
+    return Segmenter(vocabulary)

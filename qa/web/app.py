@@ -24,14 +24,7 @@ from qa.web.render import render_answer, render_error, render_user  # noqa: E402
 from qa.web.theme import CSS, intranet_theme  # noqa: E402
 
 TITLE = "报告问答助手"
-#: Questions the bundled report answers (shown as clickable examples).
-EXAMPLES = [
-    "哪个区的人工智能企业最多？",
-    "海淀区的人工智能企业占比多少？",
-    "寒武纪是哪一年成立的？",
-    "北京人工智能产业发展有哪些特点？",
-]
-PLACEHOLDER = "就报告内容提问，例如：哪个区的人工智能企业最多？（可接着追问“那朝阳区呢？”）"
+PLACEHOLDER = "就报告内容提问（可接着追问，如“那朝阳区呢？”）"
 
 
 def _previous(turns: list[dict[str, str]]) -> str | None:
@@ -47,13 +40,13 @@ def build_chat(asker: SerialAssistant) -> gr.Blocks:
                     ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
         history = list(history or [])
         turns = list(turns or [])
-        asked = rewrite_followup(text, _previous(turns))
+        asked = rewrite_followup(text, _previous(turns), asker.segmenter)
         try:
             answer = asker.ask(asked, int(k))
         except QuestionError as exc:
             reply = render_error(str(exc))
         else:
-            reply = render_answer(answer, asked_as=asked if asked != text.strip() else None)
+            reply = render_answer(answer, asker.segmenter, asked_as=asked if asked != text.strip() else None)
             turns.append({"typed": text, "asked": asked})
         history += [{"role": "user", "content": render_user(text)}, {"role": "assistant", "content": reply}]
         return history, turns
@@ -99,12 +92,13 @@ def build_chat(asker: SerialAssistant) -> gr.Blocks:
             retry_btn = gr.Button("重新回答", size="sm", variant="secondary", elem_id="qa-retry")
             clear_btn = gr.Button("清空对话", size="sm", variant="secondary", elem_id="qa-clear")
             k = gr.Slider(1, max_k, value=default_k, step=1, label="引用段落数", scale=2)
-        examples = gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[box], label="示例问题（点击即问）")
 
         io = dict(api_visibility="private", queue=True)
         box.submit(submit, [box, chatbot, turns, k], [box, chatbot, turns], **io)
         send.click(submit, [box, chatbot, turns, k], [box, chatbot, turns], **io)
-        examples.load_input_event.then(submit, [box, chatbot, turns, k], [box, chatbot, turns], **io)
+        if asker.examples:  # the corpus's qa.toml suggests them
+            examples = gr.Examples(examples=[[q] for q in asker.examples], inputs=[box], label="示例问题（点击即问）")
+            examples.load_input_event.then(submit, [box, chatbot, turns, k], [box, chatbot, turns], **io)
         retry_btn.click(retry, [chatbot, turns, k], [chatbot, turns], **io)
         clear_btn.click(clear, None, [chatbot, turns, box], **io)
         chatbot.clear(clear, None, [chatbot, turns, box], **io)  # the chat's own bin icon

@@ -11,9 +11,9 @@ Anything else is returned unchanged: a complete question never depends on the ch
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from qa.segment.tokenizer import Segmenter, get_segmenter, normalize
+from qa.segment.tokenizer import Segmenter
+from qa.text import fold, nfkc
 
 _ELLIPTIC = re.compile(
     r"^(?:那么|那|还有|再看看?|换成|如果是|要是)?\s*(?P<x>.+?)\s*(?:的)?\s*(?:呢|怎么样|如何|又如何|情况呢|的情况呢)$"
@@ -27,7 +27,7 @@ MAX_FOLLOWUP_CHARS = 16
 
 def elliptic_subject(question: str) -> str | None:
     """X of "那X呢？"-style questions, or None for a question that stands on its own."""
-    text = unicodedata.normalize("NFKC", question).strip().rstrip(_TRAILING).strip()
+    text = nfkc(question).strip().rstrip(_TRAILING).strip()
     if len(text) > MAX_FOLLOWUP_CHARS:
         return None
     m = _ELLIPTIC.match(text)
@@ -42,7 +42,7 @@ def elliptic_subject(question: str) -> str | None:
 
 
 def _find(haystack: str, needle: str, start: int = 0) -> int:
-    return normalize(haystack).find(needle.lower(), start)
+    return fold(haystack).find(needle.lower(), start)
 
 
 def _replace_at(text: str, start: int, old_len: int, new: str) -> str:
@@ -66,7 +66,7 @@ def _noun_phrase_modifier(previous: str, segmenter: Segmenter) -> tuple[int, int
 
     "计算机视觉企业有多少家" → 计算机视觉 (the head noun 企业 stays); a run of one term is replaced whole.
     """
-    norm = normalize(previous)
+    norm = fold(previous)
     pos = 0
     located: list[tuple[int, int]] = []
     for term in segmenter.content_terms(previous):
@@ -88,21 +88,20 @@ def _noun_phrase_modifier(previous: str, segmenter: Segmenter) -> tuple[int, int
     return start, run[-1][0] + run[-1][1] - start
 
 
-def rewrite_followup(question: str, previous: str | None, segmenter: Segmenter | None = None) -> str:
+def rewrite_followup(question: str, previous: str | None, segmenter: Segmenter) -> str:
     """The question to ask: `question` itself, or the previous question with the follow-up's subject in it."""
     if not previous:
         return question
     subject = elliptic_subject(question)
     if subject is None:
         return question
-    segmenter = segmenter or get_segmenter()
     prev = previous.strip()
-    if len(unicodedata.normalize("NFKC", prev)) != len(prev):  # positions below are found in the NFKC form
-        prev = unicodedata.normalize("NFKC", prev)
+    if len(nfkc(prev)) != len(prev):  # positions below are found in the NFKC form
+        prev = nfkc(prev)
 
     number = _NUMBER.search(subject)
     if number and number.group() == subject.rstrip("年月日号届次个家%％"):
-        old = _NUMBER.search(unicodedata.normalize("NFKC", prev))
+        old = _NUMBER.search(nfkc(prev))
         if old:
             return _replace_at(prev, old.start(), len(old.group()), number.group())
 

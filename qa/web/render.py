@@ -12,8 +12,8 @@ import html
 import re
 from typing import Callable, Iterable
 
-from qa.answer.compose import Answer
-from qa.segment.tokenizer import Segmenter, get_segmenter
+from qa.segment.tokenizer import Segmenter
+from qa.types import Answer
 
 #: Characters Markdown (links, emphasis, code, headings, tables, escapes) or LaTeX ($) would interpret.
 _MARKDOWN_ACTIVE = {c: f"&#{ord(c)};" for c in "\\`*_[]()#+-!|~$<>{}:="}
@@ -26,10 +26,9 @@ def safe_text(text: str) -> str:
     return out.replace("\r\n", "\n").replace("\n", "<br>")
 
 
-def highlight_terms(question: str, segmenter: Segmenter | None = None) -> list[str]:
+def highlight_terms(question: str, segmenter: Segmenter) -> list[str]:
     """Words of the question worth marking in a passage: content words and their search-mode parts (≥ 2 chars,
     or a number / Latin word), longest first so 人工智能企业 wins over 人工智能."""
-    segmenter = segmenter or get_segmenter()
     terms = set(segmenter.content_terms(question)) | set(segmenter.index_tokens(question))
     keep = {t for t in terms if len(t) >= 2 or t.isalnum() and t.isascii()}
     return sorted(keep, key=lambda t: (-len(t), t))
@@ -61,7 +60,7 @@ def _with_refs(answer_text: str) -> str:
     return _escape_around(answer_text, _REF, lambda m: f'<sup class="qa-ref">&#91;{int(m.group(1))}&#93;</sup>')
 
 
-def render_answer(answer: Answer, asked_as: str | None = None, segmenter: Segmenter | None = None) -> str:
+def render_answer(answer: Answer, segmenter: Segmenter, asked_as: str | None = None) -> str:
     """The assistant's chat message: answer, optional "understood as" note, then the numbered sources."""
     cls = "qa-answer" if answer.answered else "qa-answer qa-unanswered"
     out = [f'<div class="{cls}">{_with_refs(answer.answer)}</div>']

@@ -1,0 +1,114 @@
+"""Open the live index for questions, (re)building it first when it is missing, stale or damaged.
+
+Freshness is judged by the manifest: the corpus hash, the code hash, the embedder and the format version must
+all match what is here now. Two processes that find the index stale at once build it once: the second waits
+for the build lock, re-checks, and opens what the first built.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from qa.config import Settings
+from qa.index.build import build_locked, choose_embedder
+from qa.index.dense import DenseIndex
+from qa.index.embedders import Embedder
+from qa.index.fingerprint import code_fingerprint, corpus_hash
+from qa.index.lexical import LexicalIndex
+from qa.index.store import (BM25_DIR, DENSE, FORMAT_VERSION, IndexUnavailable, Manifest, build_lock, live_folder,
+                            read_contents, read_manifest, verify)
+from qa.segment.tokenizer import Segmenter, get_segmenter
+from qa.types import Document, Passage
+
+#: How often an open retries when concurrent builds keep replacing the folder it reads.
+OPEN_ATTEMPTS = 5
+
+
+@dataclass
+class LoadedIndex:
+    """Everything retrieval needs, in memory."""
+
+    manifest: Manifest
+    documents: dict[str, Document]
+    passages: list[Passage]
+    lexical: LexicalIndex
+    dense: DenseIndex
+    embedder: Embedder
+    segmenter: Segmenter
+
+
+def problem_with(settings: Settings, embedder_id: str | None) -> str | None:
+    """Why the live index cannot serve this corpus and embedder, or None when it can."""
+    return _problem_of(live_folder(settings.index_dir), settings, embedder_id)
+
+
+def _problem_of(folder: Path | None, settings: Settings, embedder_id: str | None) -> str | None:
+    if folder is None or not folder.is_dir():
+        return "索引尚未建立"
+    try:
+        manifest = read_manifest(folder)
+        verify(folder, manifest)
+    except IndexUnavailable as exc:
+        return str(exc)
+    if manifest.format_version != FORMAT_VERSION:
+        return f"索引格式版本 {manifest.format_version} 与程序版本 {FORMAT_VERSION} 不符"
+    if manifest.corpus_hash != corpus_hash(settings.corpus_dir, settings.chunking):
+        return "语料已变化"
+    if manifest.code_hash != code_fingerprint():
+        return "预处理程序已更新"
+    if embedder_id is not None and manifest.embedder_id != embedder_id:
+        return f"索引由向量模型 {manifest.embedder_id} 建立，当前模型为 {embedder_id}"
+    return None
+
+
+def _load(folder: Path, embedder: Embedder) -> LoadedIndex:
+    """Read a build folder (already verified) into memory."""
+    manifest = read_manifest(folder)
+    if manifest.dim != embedder.dim or manifest.embedder_id != embedder.id:
+        raise IndexUnavailable(f"索引由向量模型 {manifest.embedder_id} 建立，不能用 {embedder.id} 查询")
+    contents = read_contents(folder)
+    try:
+        dense = DenseIndex.load(folder / DENSE)
+    except RuntimeError as exc:  # FAISS refuses a damaged file
+        raise IndexUnavailable(f"索引文件损坏：{folder / DENSE}") from exc
+    if dense.size != len(contents.passages) or dense.dim != manifest.dim:
+        raise IndexUnavailable(f"索引文件彼此不一致：{folder}")
+    return LoadedIndex(manifest, {d.source: d for d in contents.documents}, contents.passages,
+                       LexicalIndex.load(folder / BM25_DIR), dense, embedder, get_segmenter(contents.vocabulary))
+
+
+def open_index(settings: Settings, rebuild: bool = True, show_progress: bool = True,
+               embedder: Embedder | None = None) -> LoadedIndex:
+    """Open the live index, (re)building it first when it is missing, stale, damaged or for another embedder.
+
+    With `rebuild=False` a problem is raised as `IndexUnavailable` with a message saying what is wrong.
+    """
+    choice = choose_embedder(settings, embedder)
+    index_dir = settings.index_dir
+    for attempt in range(OPEN_ATTEMPTS):
+        folder = live_folder(index_dir)
+        problem = _problem_of(folder, settings, choice.embedder.id)
+        if problem is not None:
+            if live_folder(index_dir) != folder:
+                continue  # CURRENT moved while we checked (a concurrent build finished): check the new one
+            if not rebuild:
+                raise IndexUnavailable(f"{problem}：请先运行 qa index")
+            with build_lock(index_dir):
+                # another process may have built it while we waited for the lock: then just open that
+                folder = live_folder(index_dir)
+                problem = _problem_of(folder, settings, choice.embedder.id)
+                if problem is not None:
+                    if show_progress:
+                        print(f"正在建立索引（{problem}）…", file=sys.stderr)
+                    build_locked(settings, choice, show_progress)
+                    folder = live_folder(index_dir)
+        assert folder is not None
+        try:
+            return _load(folder, choice.embedder)
+        except (OSError, IndexUnavailable):
+            # a concurrent build switched CURRENT and swept this folder while we read it: look again
+            if attempt == OPEN_ATTEMPTS - 1 or live_folder(index_dir) == folder:
+                raise
+    raise IndexUnavailable("索引在读取期间被反复替换，请稍后重试")

