@@ -50,6 +50,8 @@ class Passage:
     end: int
     body_start: int = 0
     cells: Cells = ()
+    #: 1-based page of a paginated source (PDF) where the passage starts; None for sources without pages
+    page: int | None = None
 
     @property
     def headings(self) -> list[str]:
@@ -103,6 +105,10 @@ class Citation:
     section: str
     text: str
     score: float
+    #: 1-based page for PDF passages, None otherwise
+    page: int | None = None
+    #: the document's title (metadata title, else first heading, else file name without extension)
+    title: str = ""
 
 
 @dataclass
@@ -114,6 +120,8 @@ class Answer:
     answered: bool
     citations: list[Citation] = field(default_factory=list)
     latency_ms: float = 0.0
+    #: the answer phrase (verbatim from a cited passage) for factoid questions, None otherwise
+    short_answer: str | None = None
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)

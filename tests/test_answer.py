@@ -145,6 +145,6 @@ def test_an_announcing_sentence_is_followed_by_the_sub_items_it_announces(assist
     passage = next(p for p in assistant.index.passages if p.text.endswith("主要特点如下："))
     hit = Hit(passage, 1.0)
     span = Span(hit, 0, "主要特点如下：", "主要特点如下：", 1.0, 1.0)
-    text = _with_introduced_items(span, assistant.context.sections, _Citations([hit]))
+    text = _with_introduced_items(span, assistant.context.sections, _Citations([hit], {}))
     assert text.startswith("主要特点如下：[1]一是技术研发优势突出[2]；二是应用技术领先[3]")
     assert text.endswith("五是创新活跃[6]。")

@@ -46,13 +46,13 @@ def test_ask_returns_the_cli_contract(client: TestClient) -> None:
     response = client.post("/api/ask", json={"question": "哪个区的人工智能企业最多？", "k": 2})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"question", "answer", "answered", "citations", "latency_ms"}
+    assert set(body) == {"question", "answer", "answered", "citations", "latency_ms", "short_answer"}
     assert body["question"] == "哪个区的人工智能企业最多？"
     assert body["answered"] is True and "海淀" in body["answer"] and "[1]" in body["answer"]
     assert isinstance(body["latency_ms"], float)
     assert 1 <= len(body["citations"]) <= 2
     for n, citation in enumerate(body["citations"], start=1):
-        assert set(citation) == {"n", "id", "source", "section", "text", "score"}
+        assert set(citation) == {"n", "id", "source", "section", "text", "score", "page", "title"}
         assert citation["n"] == n and isinstance(citation["score"], float)
         assert citation["source"].endswith(".txt") and citation["text"]
     assert "海淀" in body["citations"][0]["text"]

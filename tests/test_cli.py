@@ -21,13 +21,14 @@ def test_ask_json_contract_answers_haidian_with_verbatim_citation(run, assistant
     code, out, _ = run("ask", "哪个区的人工智能企业最多？", "--json")
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"question", "answer", "answered", "citations", "latency_ms"}
+    assert set(data) == {"question", "answer", "answered", "citations", "latency_ms", "short_answer"}
     assert data["answered"] is True and "海淀" in data["answer"] and "[1]" in data["answer"]
     assert isinstance(data["latency_ms"], float)
     documents = {d.source: d.text for d in assistant.index.documents.values()}
     for n, c in enumerate(data["citations"], start=1):
-        assert set(c) == {"n", "id", "source", "section", "text", "score"}
+        assert set(c) == {"n", "id", "source", "section", "text", "score", "page", "title"}
         assert c["n"] == n and c["text"] in documents[c["source"]]
+        assert c["page"] is None and c["title"] == "人工智能产业发展研究报告"  # a text file has no pages
     assert "海淀" in data["citations"][0]["text"]
 
 

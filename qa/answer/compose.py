@@ -25,8 +25,9 @@ INTRODUCED_ITEMS_CHARS = 220
 class _Citations:
     """Numbers passages in the order the answer first uses them."""
 
-    def __init__(self, hits: list[Hit]) -> None:
+    def __init__(self, hits: list[Hit], titles: dict[str, str]) -> None:
         self.scores = {h.passage.id: h.score for h in hits}
+        self.titles = titles
         self.used: list[Passage] = []
 
     def mark(self, passage: Passage) -> str:
@@ -42,7 +43,8 @@ class _Citations:
             if h.passage not in ordered:
                 ordered.append(h.passage)
         return [Citation(n=i + 1, id=p.id, source=p.source, section=section_label(p.section), text=p.text,
-                         score=round(self.scores.get(p.id, 0.0), 6)) for i, p in enumerate(ordered)]
+                         score=round(self.scores.get(p.id, 0.0), 6), page=p.page,
+                         title=self.titles.get(p.source, "")) for i, p in enumerate(ordered)]
 
 
 def _with_introduced_items(span: Span, sections: SectionTree, cites: _Citations) -> str:
@@ -85,7 +87,7 @@ def compose(question: str, hits: list[Hit], context: AnswerContext, k: int, sett
     """The answer to `question` from its retrieved passages (every hit is a candidate; `k` are cited)."""
     terms: WeightedTerms = weigh_terms(question, context.segmenter, context.terms)
     qtype = classify(question)
-    cites = _Citations(hits)
+    cites = _Citations(hits, context.titles)
     missing = absent_names(question, context)
     if missing:
         text = f"抱歉，报告中没有关于“{'、'.join(missing)}”的内容，无法回答。"

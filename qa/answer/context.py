@@ -46,14 +46,17 @@ class AnswerContext:
     table_rows: tuple[Passage, ...]
     #: every cleaned document in normal form, to tell whether a question's term occurs anywhere
     normal_texts: tuple[str, ...]
+    #: document title by source, for citations
+    titles: dict[str, str]
 
     @classmethod
     def build(cls, passages: Iterable[Passage], documents: Iterable[Document], segmenter: Segmenter,
               terms: TermStatistics) -> "AnswerContext":
-        passages = list(passages)
+        passages, documents = list(passages), list(documents)
         return cls(segmenter=segmenter, terms=terms, sections=section_tree(passages),
                    table_rows=tuple(p for p in passages if p.kind is PassageKind.TABLE_ROW),
-                   normal_texts=tuple(normal_form(d.text) for d in documents))
+                   normal_texts=tuple(normal_form(d.text) for d in documents),
+                   titles={d.source: d.title for d in documents})
 
     def in_corpus(self, term: str) -> bool:
         """A segmenter token of some passage, or (segmented differently) a substring of some document."""
