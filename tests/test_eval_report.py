@@ -10,7 +10,7 @@ from qa.cli import main
 from qa.evaluate.questions import EvalQuestion
 from qa.evaluate.runner import evaluate, load_baseline
 
-CONTRACT = {"question", "answer", "answered", "citations", "latency_ms"}
+CONTRACT = {"question", "answer", "answered", "citations", "latency_ms", "short_answer"}
 QUESTIONS = [
     EvalQuestion("ok", "海淀区的人工智能企业占全市多少比例？", ("62.44%",), ("62.44%",), line=1,
                  reference=("海淀区占比达62.44%",)),

@@ -84,7 +84,7 @@ def evaluate(assistant: Assistant, questions: Sequence[EvalQuestion], out_dir: P
                     result = {"id": question.id, **assistant.ask(question.q, k).to_json()}
                 except QuestionError as exc:
                     result = {"id": question.id, "question": question.q, "answer": "", "answered": False,
-                              "citations": [], "latency_ms": 0.0, "error": str(exc)}
+                              "citations": [], "latency_ms": 0.0, "short_answer": None, "error": str(exc)}
                 result["line"] = question.line
                 result["expected"] = question.expected()
                 result["checks"] = score(question, result, documents)
