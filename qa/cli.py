@@ -47,10 +47,22 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    """Question files are asked against the given corpus; a CMRC/SQuAD data set brings its own corpus, written
+    to --corpus (default OUT/corpus) and indexed into --index (default OUT/index)."""
     from qa.evaluate import runner
-    from qa.evaluate.questions import read_questions
+    from qa.evaluate.questions import detect_format, parse_questions, read_question_text
+    from qa.evaluate.reading import is_reading_set, parse_reading_set, write_corpus
 
-    questions, row_errors = read_questions(args.file)
+    text = read_question_text(args.file)
+    if is_reading_set(text):
+        reading = parse_reading_set(text)
+        questions, row_errors = reading.questions, []
+        args.corpus = args.corpus or args.out / "corpus"
+        args.index = args.index or args.out / "index"
+        write_corpus(reading.contexts, args.corpus)
+        print(f"数据集：{len(reading.contexts)} 篇上下文 → {args.corpus}，{len(questions)} 题", file=sys.stderr)
+    else:
+        questions, row_errors = parse_questions(text, detect_format(args.file, text))
     for error in row_errors:
         print(f"警告：{args.file} {error}", file=sys.stderr)
     if not questions:
@@ -83,7 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_source_options(ask)
     ask.set_defaults(handler=cmd_ask)
     ev = sub.add_parser("eval", help="批量评测：问题文件 → results.jsonl、summary.json、report.html")
-    ev.add_argument("file", type=Path, help="问题文件（.jsonl 或 .csv，格式见 README）")
+    ev.add_argument("file", type=Path,
+                    help="问题文件（.jsonl 或 .csv，格式见 README），或 CMRC/SQuAD 格式的阅读理解数据集（.json）")
     ev.add_argument("--out", type=Path, required=True, help="输出目录")
     ev.add_argument("--baseline", type=Path, help="上次评测的 summary.json，用于对比并标出退步")
     k_option(ev, 5, "每题列出的引用段落数（默认 5，用于计算 hit@5）")

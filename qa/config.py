@@ -37,27 +37,6 @@ class RetrievalSettings:
 
 
 @dataclass(frozen=True)
-class SpanScoring:
-    """Weights of the answer-span score (qa/answer/extract.py), measured on the dev questions (README)."""
-
-    max_clauses: int = 4
-    #: an answer shorter than this is widened by a neighbouring clause, so it reads as a statement with context
-    min_answer_chars: int = 20
-    length_cost: float = 0.006
-    #: number questions: cost of words the question did not ask about ("B轮、C轮…" when asked about B轮)
-    off_topic_cost: float = 0.15
-    number_bonus: float = 0.35
-    list_bonus: float = 0.3
-    superlative_bonus: float = 0.2
-    #: "如图4所示" / "详见图1" point at a figure the reader cannot see here
-    pointer_cost: float = 0.3
-    rank_prior: float = 0.08
-    #: fact/list answers earn up to `novelty_bonus` for new content, saturating at `novelty_chars` characters
-    novelty_bonus: float = 0.3
-    novelty_chars: int = 8
-
-
-@dataclass(frozen=True)
 class AnswerSettings:
     """Answer extraction and refusal thresholds."""
 
@@ -67,7 +46,7 @@ class AnswerSettings:
     #: Retrieved passages the answer may come from (more than are cited: the best sentence may sit in #6).
     candidates: int = 8
     max_question_chars: int = 500
-    #: The report is judged silent when the best span covers less than `min_term_coverage` of the question's
+    #: The report is judged silent when the best sentence covers less than `min_term_coverage` of the question's
     #: term weight while terms found nowhere in the corpus carry at least `max_absent_share` of it.
     #: (Dense cosine was measured too and does not separate: e5 scores 0.83-0.95 for both kinds.)
     min_term_coverage: float = 0.3
@@ -75,7 +54,6 @@ class AnswerSettings:
     #: share of the question's term weight a heading must cover for an outline answer (list / other questions)
     min_heading_coverage: float = 0.6
     min_heading_coverage_strict: float = 0.85
-    span: SpanScoring = field(default_factory=SpanScoring)
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ class Assistant:
         self.settings = settings
         self.index = index or open_index(settings, show_progress=show_progress)
         self.context = AnswerContext.build(self.index.passages, self.index.documents.values(),
-                                           self.index.segmenter, self.index.lexical)
+                                           self.index.segmenter, self.index.lexical, self.index.statement_vectors)
         #: example questions the corpus's qa.toml suggests (the chat shows them)
         self.examples = read_profile(settings.corpus_dir).examples
 
@@ -76,8 +76,8 @@ class Assistant:
         text = clean_question(question, answer_settings.max_question_chars)
         k = check_k(k, answer_settings)
         searched = to_simplified(text)
-        hits = retrieve(self.index, searched, max(k, answer_settings.candidates), self.settings.retrieval)
-        answer = compose(searched, hits, self.context, k, answer_settings)
+        found = retrieve(self.index, searched, max(k, answer_settings.candidates), self.settings.retrieval)
+        answer = compose(searched, found, self.context, k, answer_settings)
         answer.question = text
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
         return answer

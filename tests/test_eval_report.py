@@ -40,7 +40,7 @@ def test_results_jsonl_is_the_ask_contract_plus_id_and_checks(first_run):
     for r in lines:
         assert CONTRACT <= set(r) and {"id", "checks", "expected"} <= set(r)
     by_id = {r["id"]: r for r in lines}
-    assert by_id["ok"]["checks"]["passed"] and by_id["ok"]["checks"]["char_f1"] > 0.5
+    assert by_id["ok"]["checks"]["passed"] and 0.2 < by_id["ok"]["checks"]["char_f1"] <= 1
     assert by_id["wrong-key"]["checks"]["failed"] == ["answer"]
     assert by_id["refuse"]["checks"]["passed"] and not by_id["refuse"]["answered"]
     assert by_id["bad"]["checks"]["failed"] == ["error"] and "没有文字" in by_id["bad"]["error"]
@@ -114,7 +114,7 @@ def qa_eval(settings, assistant, capsys):
 def test_cli_eval_csv_with_bad_rows(qa_eval, tmp_path):
     f = tmp_path / "q.csv"
     f.write_bytes("\ufeffid,q,answer,evidence,unanswerable\n"
-                  "c1,海淀和朝阳两区合计占比多少？,88%,88%,false\n"
+                  "c1,寒武纪是哪一年成立的？,2016,寒武纪,false\n"
                   "c2,,x,,\n"
                   "c3,广州的人工智能产业规模有多大？,,,true\n".encode("utf-8"))
     code, out, err = qa_eval(f, "--out", tmp_path / "out")

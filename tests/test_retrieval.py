@@ -21,11 +21,11 @@ def test_cited_passages_hold_the_evidence(assistant, dev_questions):
 def test_hybrid_ranking_beats_the_baseline_at_five(assistant, dev_questions):
     answerable = [q for q in dev_questions if not q["unanswerable"]]
     settings = assistant.settings.retrieval
-    ranks = [_evidence_rank([h.passage.text for h in retrieve(assistant.index, q["q"], 5, settings)],
+    ranks = [_evidence_rank([h.passage.text for h in retrieve(assistant.index, q["q"], 5, settings).hits],
                             q["evidence"]) for q in answerable]
     assert sum(r is not None for r in ranks) / len(ranks) >= 0.96
 
 
 def test_company_founding_question_retrieves_its_table_row(assistant):
-    hits = retrieve(assistant.index, "商汤科技是什么时候成立的？", 3, assistant.settings.retrieval)
+    hits = retrieve(assistant.index, "商汤科技是什么时候成立的？", 3, assistant.settings.retrieval).hits
     assert hits[0].passage.kind is PassageKind.TABLE_ROW and "商汤科技" in hits[0].passage.text

@@ -1,25 +1,35 @@
 """Turn retrieved passages into the final answer object: text with [n] markers, numbered citations.
 
 Order of decisions: refuse when the question names something the corpus lacks → the row of a named table
-entity → the rows holding a named cell value (list questions) → a section outline → the best sentence span,
-or a refusal when even that barely matches.
+entity → the rows holding a named cell value (list questions) → a section outline → the sentence the learned
+selector ranks first (`features.py` + `models/selector.json`), led by its short answer phrase for factoid
+questions (`short.py` + `models/short.json`), or a refusal when even that sentence barely matches.
 Citations list the passages the answer uses first (in marker order), then the other retrieved passages.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
+from qa.answer.candidates import Candidate, collect
 from qa.answer.context import AnswerContext, SectionTree
-from qa.answer.extract import Span, WeightedTerms, best_spans, weigh_terms
-from qa.answer.question import classify
+from qa.answer.features import FEATURES, Question, WeightedTerms, analyse, feature_matrix
+from qa.answer.model import bundled_model
+from qa.answer.question import Kind
+from qa.answer.short import SHORT_FEATURES, TYPE_PATTERNS, phrase_candidates, short_features
 from qa.answer.structured import find_outline, phrase_row, rows_named_in, rows_with_value, table_label
 from qa.config import AnswerSettings
 from qa.ingest.table import row_entity
-from qa.text import close_sentence
+from qa.retrieve.hybrid import Retrieval
+from qa.text import close_sentence, normal_form
 from qa.types import Answer, Citation, Hit, Passage, section_label
 
 NO_ANSWER = "抱歉，报告中没有找到能回答这个问题的内容。"
 #: How much of the list announced by a "…：" sentence is quoted after it.
 INTRODUCED_ITEMS_CHARS = 220
+#: The short answer leads the quote ("2016年3月。寒武纪成立于…") only while it is at most this share of the
+#: sentence; a longer one (a whole clause) would only repeat what the quote says right after it.
+SHORT_LEAD_SHARE = 0.5
 
 
 class _Citations:
@@ -47,23 +57,53 @@ class _Citations:
                          title=self.titles.get(p.source, "")) for i, p in enumerate(ordered)]
 
 
-def _with_introduced_items(span: Span, sections: SectionTree, cites: _Citations) -> str:
-    """A span that ends by announcing a list ("可以采取：", "主要特点如下：") is followed by what it announces:
-    the rest of its passage, or, when the list is a run of sub-sections ("一是…二是…"), their names, each cited."""
-    text = close_sentence(span.text)
-    if not span.sentence.rstrip().endswith(("：", ":")):
-        return text + cites.mark(span.hit.passage)
-    passage = span.hit.passage
-    following = passage.text[passage.text.find(span.sentence) + len(span.sentence):].strip()
+#: Kinds whose answer is what follows a heading or an announcing sentence, not the sentence alone.
+_CONTINUED = (Kind.WHY, Kind.HOW, Kind.LIST)
+
+
+def _following(candidate: Candidate) -> str:
+    """The passage text after the chosen sentence, cut at a sentence end within INTRODUCED_ITEMS_CHARS."""
+    passage = candidate.passage
+    at = passage.text.find(candidate.text)
+    items = passage.text[at + len(candidate.text):].strip()[:INTRODUCED_ITEMS_CHARS] if at >= 0 else ""
+    cut = max(items.rfind(p) for p in "。；;")
+    return items[:cut + 1] if cut > 0 else items
+
+
+def _quoted(candidate: Candidate, kind: Kind, sections: SectionTree, cites: _Citations) -> str:
+    """The chosen sentence with its marker; a sentence announcing a list ("可以采取：") or — for why/how/list
+    questions — a heading is followed by what it introduces: the rest of its passage, or the names of its
+    sub-sections ("一是…二是…"), each cited."""
+    sentence = candidate.text.strip()
+    passage = candidate.passage
+    announces = sentence.endswith(("：", ":"))
+    if not announces and not (candidate.heading and kind in _CONTINUED):
+        return close_sentence(sentence) + cites.mark(passage)
+    following = _following(candidate)
     if following:
-        items = following[:INTRODUCED_ITEMS_CHARS]
-        cut = max(items.rfind(p) for p in "。；;")
-        return f"{span.text.strip()}{items[:cut + 1] if cut > 0 else items}{cites.mark(passage)}"
+        return f"{sentence if announces else close_sentence(sentence)}{following}{cites.mark(passage)}"
     children = sections.get(passage.section, {})
     if not children:
-        return text + cites.mark(passage)
-    head = f"{span.text.strip()}{cites.mark(passage)}"
+        return close_sentence(sentence) + cites.mark(passage)
+    head = f"{sentence}{cites.mark(passage)}"
     return head + "；".join(f"{name}{cites.mark(p)}" for name, p in children.items()) + "。"
+
+
+def short_answer(q: Question, candidate: Candidate, context: AnswerContext) -> str | None:
+    """The phrase of the sentence that answers a factoid question, when the model is confident enough."""
+    if not q.qtype.factoid:
+        return None
+    tagged, phrases = phrase_candidates(candidate.text, context.segmenter)
+    wanted = TYPE_PATTERNS.get(q.qtype.kind)
+    if wanted is not None:
+        # a quantity or time question is answered by a phrase holding one (answer-type filtering)
+        phrases = [p for p in phrases if wanted.search(p.text)]
+    if not phrases:
+        return None
+    model = bundled_model("short", SHORT_FEATURES)
+    p = model.probabilities(short_features(q, tagged, phrases))
+    best = int(np.argmax(p))
+    return phrases[best].text.strip() if p[best] >= model.thresholds.get("show", 0.5) else None
 
 
 def absent_names(question: str, context: AnswerContext) -> list[str]:
@@ -77,16 +117,16 @@ def absent_share(terms: WeightedTerms, context: AnswerContext) -> float:
     return sum(terms.weights[t] for t in absent) / terms.total
 
 
-def _unsupported(terms: WeightedTerms, top: Span | None, context: AnswerContext, settings: AnswerSettings) -> bool:
-    """The best span barely matches and much of what is asked about is not in the report at all."""
-    return top is None or (top.coverage < settings.min_term_coverage
-                           and absent_share(terms, context) >= settings.max_absent_share)
+def _unsupported(terms: WeightedTerms, coverage: float, context: AnswerContext, settings: AnswerSettings) -> bool:
+    """The best sentence barely matches and much of what is asked about is not in the report at all."""
+    return coverage < settings.min_term_coverage and absent_share(terms, context) >= settings.max_absent_share
 
 
-def compose(question: str, hits: list[Hit], context: AnswerContext, k: int, settings: AnswerSettings) -> Answer:
+def compose(question: str, found: Retrieval, context: AnswerContext, k: int, settings: AnswerSettings) -> Answer:
     """The answer to `question` from its retrieved passages (every hit is a candidate; `k` are cited)."""
-    terms: WeightedTerms = weigh_terms(question, context.segmenter, context.terms)
-    qtype = classify(question)
+    hits = found.hits
+    q = analyse(question, found.query_vector, context)
+    terms, qtype = q.terms, q.qtype
     cites = _Citations(hits, context.titles)
     missing = absent_names(question, context)
     if missing:
@@ -112,9 +152,15 @@ def compose(question: str, hits: list[Hit], context: AnswerContext, k: int, sett
         text = f"“{outline.heading}”下共有 {len(outline.children)} 项：{items}。"
         return Answer(question, text, True, cites.listing(hits, k))
 
-    spans = best_spans(hits, terms, qtype, context.segmenter, context.terms, settings.span)
-    top = spans[0] if spans else None
-    if top is None or _unsupported(terms, top, context, settings):
+    candidates = collect(hits, context)
+    if not candidates:
         return Answer(question, NO_ANSWER, False, cites.listing(hits, k))
-    text = _with_introduced_items(top, context.sections, cites)
-    return Answer(question, text, True, cites.listing(hits, k))
+    scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, context))
+    best = candidates[int(np.argmax(scores))]
+    if _unsupported(terms, terms.coverage(normal_form(best.text)), context, settings):
+        return Answer(question, NO_ANSWER, False, cites.listing(hits, k))
+    short = short_answer(q, best, context)
+    text = _quoted(best, qtype.kind, context.sections, cites)
+    if short and len(short) <= SHORT_LEAD_SHARE * len(best.text):
+        text = f"{short}。{text}"
+    return Answer(question, text, True, cites.listing(hits, k), short_answer=short)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Protocol
 
+import numpy as np
+
 from qa.segment.tokenizer import Segmenter
 from qa.text import normal_form
 from qa.types import Document, Passage, PassageKind, SectionPath
@@ -48,15 +50,40 @@ class AnswerContext:
     normal_texts: tuple[str, ...]
     #: document title by source, for citations
     titles: dict[str, str]
+    #: one vector per `Passage.statements` sentence, passages in index order
+    statement_vectors: np.ndarray
+    #: passage id → (row of its first statement vector, passage position in the index)
+    statement_rows: dict[str, tuple[int, int]]
+    #: passages in index order, so a sentence's neighbours in the document can be found
+    passages: tuple[Passage, ...]
 
     @classmethod
     def build(cls, passages: Iterable[Passage], documents: Iterable[Document], segmenter: Segmenter,
-              terms: TermStatistics) -> "AnswerContext":
+              terms: TermStatistics, statement_vectors: np.ndarray) -> "AnswerContext":
         passages, documents = list(passages), list(documents)
+        rows: dict[str, tuple[int, int]] = {}
+        row = 0
+        for position, p in enumerate(passages):
+            rows[p.id] = (row, position)
+            row += len(p.statements)
         return cls(segmenter=segmenter, terms=terms, sections=section_tree(passages),
                    table_rows=tuple(p for p in passages if p.kind is PassageKind.TABLE_ROW),
                    normal_texts=tuple(normal_form(d.text) for d in documents),
-                   titles={d.source: d.title for d in documents})
+                   titles={d.source: d.title for d in documents},
+                   statement_vectors=statement_vectors, statement_rows=rows, passages=tuple(passages))
+
+    def vectors_of(self, passage: Passage) -> np.ndarray:
+        """The statement vectors of one passage (float32 rows, in `passage.statements` order)."""
+        first, _ = self.statement_rows[passage.id]
+        return np.asarray(self.statement_vectors[first:first + len(passage.statements)], dtype=np.float32)
+
+    def neighbour(self, passage: Passage, step: int) -> Passage | None:
+        """The passage `step` places before/after this one in the same document (None at a document edge)."""
+        _, position = self.statement_rows[passage.id]
+        other = position + step
+        if 0 <= other < len(self.passages) and self.passages[other].source == passage.source:
+            return self.passages[other]
+        return None
 
     def in_corpus(self, term: str) -> bool:
         """A segmenter token of some passage, or (segmented differently) a substring of some document."""

@@ -1,7 +1,7 @@
 """What kind of answer a question wants, read from its Chinese wording.
 
-The kind steers extraction: a number or date must be in a quantity/time answer, a "哪些" answer should be
-an enumeration (or a section outline), a question naming a table entity is answered from its row.
+The kind is an input of the learned answer selector (each kind meets the candidate's content: a number, a date,
+a person …) and decides whether a short answer phrase is extracted: factoid kinds get one, why/how/list do not.
 """
 
 from __future__ import annotations
@@ -12,27 +12,43 @@ from enum import Enum
 
 
 class Kind(str, Enum):
-    QUANTITY = "quantity"
-    TIME = "time"
     LIST = "list"
+    WHY = "why"
+    HOW = "how"
+    TIME = "time"
+    QUANTITY = "quantity"
+    PERSON = "person"
+    PLACE = "place"
+    ORG = "org"
     FACT = "fact"
 
 
-_LIST = re.compile(r"哪些|哪几|有几[条个项点方]|几条|几个方面|几方面|包括什么|列举|分别")
-_TIME = re.compile(r"什么时候|何时|哪一年|哪年|哪个月|几月|几年|时间|日期|成立于")
-_QUANTITY = re.compile(r"多少|几[家个位项次成倍]|比例|占比|比重|多大|规模|金额|数量|几何|百分之|增长了?多|多高|多快")
-
-
-_SUPERLATIVE_QUESTION = re.compile(r"最[多大高强早快少低好]|第一|之最|居首")
-#: How Chinese reports state a superlative without repeating the question's "最多".
-SUPERLATIVE_STATEMENT = re.compile(r"最|主要集中|集中于|首位|第一|居首|大多|多数|领先|之首")
+#: Checked in this order: "有哪些企业成立于2015年" wants a list, not a date; "为什么…多少" wants reasons.
+_PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
+    (Kind.LIST, re.compile(r"哪些|哪几|有几[条个项点方种类]|几条|几个方面|几方面|包括什么|列举|分别")),
+    (Kind.WHY, re.compile(r"为什么|为何|原因|何故|怎么会|为啥|why", re.IGNORECASE)),
+    (Kind.HOW, re.compile(r"如何|怎么|怎样|什么办法|什么方法|什么方式|哪种方式|通过什么|how", re.IGNORECASE)),
+    (Kind.TIME, re.compile(r"什么时候|何时|哪一?年|哪个?月|几月|几年|哪天|几号|时间|日期|年代|朝代|when", re.IGNORECASE)),
+    (Kind.QUANTITY, re.compile(r"多少|几[家个位项次成倍种名人岁座部张]|比例|占比|比重|多大|多高|多长|多远|多重|多久|"
+                               r"规模|金额|数量|几何|百分之|增长了?多|多快|how many|how much", re.IGNORECASE)),
+    (Kind.PERSON, re.compile(r"谁|哪位|哪个人|什么人|哪名|创始人|作者|导演|主演|who", re.IGNORECASE)),
+    (Kind.PLACE, re.compile(r"哪里|哪儿|何处|何地|什么地方|哪个?(?:国家|城市|省|市|区|县|地区|地方)|在哪|where",
+                            re.IGNORECASE)),
+    (Kind.ORG, re.compile(r"哪家|哪个?(?:公司|企业|机构|组织|单位|大学|学校|部门|团队|球队|俱乐部)|什么(?:公司|机构|组织)")),
+)
+#: Kinds whose answer is a phrase inside a sentence ("2016年3月", "海淀区"), led by a short answer.
+FACTOID = frozenset({Kind.TIME, Kind.QUANTITY, Kind.PERSON, Kind.PLACE, Kind.ORG, Kind.FACT})
 _CLAUSE = re.compile(r"[，,；;。？?！!]")
-_INTERROGATIVE = re.compile(r"什么|怎么|怎样|如何|多少|几|哪|吗|呢|何|是否|有没有|谁|多大|多高|多长")
+_INTERROGATIVE = re.compile(r"什么|怎么|怎样|如何|多少|几|哪|吗|呢|何|是否|有没有|谁|多大|多高|多长|为啥")
+#: The question words themselves: they carry no content to match in the text.
+WH_WORDS = re.compile(r"为什么|为何|什么时候|什么|怎么样|怎么|怎样|如何|多少|哪一|哪些|哪个|哪家|哪位|哪里|哪儿|哪|谁|何时|"
+                      r"何地|何处|几|是否|有没有|吗|呢|请问|呀|啊")
+_SUPERLATIVE_QUESTION = re.compile(r"最[多大高强早晚快少低好小长短]|第一|之最|居首|扎堆")
 
 
 @dataclass(frozen=True)
 class QuestionType:
-    """The answer kind, and whether the answer must hold a number."""
+    """The answer kind, and whether the question asks for an extreme (最多, 最早 …)."""
 
     kind: Kind
     superlative: bool = False
@@ -45,6 +61,10 @@ class QuestionType:
     def wants_list(self) -> bool:
         return self.kind is Kind.LIST
 
+    @property
+    def factoid(self) -> bool:
+        return self.kind in FACTOID
+
 
 def asking_part(question: str) -> str:
     """The clause that holds the question word: in "对…比例的企业，政府可以怎么做？" only "政府可以怎么做" asks."""
@@ -54,13 +74,10 @@ def asking_part(question: str) -> str:
 
 
 def classify(question: str) -> QuestionType:
-    """List before time before quantity: "有哪些企业成立于2015年" wants a list, not a date."""
+    """The first kind whose wording occurs in the asking clause; FACT when none does."""
     part = asking_part(question)
     superlative = bool(_SUPERLATIVE_QUESTION.search(part))
-    if _LIST.search(part):
-        return QuestionType(Kind.LIST, superlative)
-    if _TIME.search(part):
-        return QuestionType(Kind.TIME, superlative)
-    if _QUANTITY.search(part):
-        return QuestionType(Kind.QUANTITY, superlative)
+    for kind, pattern in _PATTERNS:
+        if pattern.search(part):
+            return QuestionType(kind, superlative)
     return QuestionType(Kind.FACT, superlative)

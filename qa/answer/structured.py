@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from qa.answer.context import SectionTree
-from qa.answer.extract import WeightedTerms
+from qa.answer.features import WeightedTerms
 from qa.ingest.table import entity_names, row_entity
 from qa.text import normal_form
 from qa.types import Hit, Passage, PassageKind

@@ -39,17 +39,36 @@ def contains_all(text: str, keys: Iterable[str]) -> bool:
     return all(normal_form(k) in normal for k in keys)
 
 
-def answer_correct(answer: str, keys: Sequence[str]) -> bool:
-    """All key strings are present in the answer (citation markers removed first)."""
-    return contains_all(strip_markers(answer), keys)
+def contains_any(text: str, alternatives: Sequence[str]) -> bool:
+    """Some alternative occurs in `text` (normalised); no alternatives means no constraint."""
+    normal = normal_form(text)
+    return not alternatives or any(normal_form(a) in normal for a in alternatives)
 
 
-def evidence_rank(passages: Sequence[str], evidence: Sequence[str]) -> int | None:
-    """1-based rank of the first passage holding every evidence string; None when none does."""
+def holds(text: str, keys: Sequence[str], alternatives: Sequence[str] = ()) -> bool:
+    """Every key and at least one alternative (when there are any) occur in `text`."""
+    return contains_all(text, keys) and contains_any(text, alternatives)
+
+
+def answer_correct(answer: str, keys: Sequence[str], alternatives: Sequence[str] = ()) -> bool:
+    """All key strings (and one of the alternatives) are present in the answer (citation markers removed first)."""
+    return holds(strip_markers(answer), keys, alternatives)
+
+
+def evidence_rank(passages: Sequence[str], evidence: Sequence[str], alternatives: Sequence[str] = ()) -> int | None:
+    """1-based rank of the first passage holding every evidence string (and one alternative); None when none does."""
     for rank, text in enumerate(passages, start=1):
-        if contains_all(text, evidence):
+        if holds(text, evidence, alternatives):
             return rank
     return None
+
+
+def exact_match(prediction: str | None, references: Sequence[str]) -> float | None:
+    """1.0 when the prediction equals a reference once both are reduced to the characters char-F1 compares
+    (no punctuation or spaces, as the CMRC 2018 scorer does); None without references."""
+    if not references:
+        return None
+    return float(prediction is not None and any(_f1_chars(prediction) == _f1_chars(r) for r in references))
 
 
 def hit_at(rank: int | None, k: int) -> bool:

@@ -38,10 +38,24 @@ class EvalQuestion:
     #: Free-text reference answers (any one may match: F1 takes the best), empty when the file gives none.
     reference: tuple[str, ...] = ()
     line: int = 0
+    #: Gold alternatives of reading-comprehension sets: the answer must contain at least one of them.
+    answer_any: tuple[str, ...] = ()
+    #: …and one cited passage must hold at least one of them.
+    evidence_any: tuple[str, ...] = ()
+
+    @property
+    def keyed(self) -> bool:
+        return bool(self.answer or self.answer_any)
+
+    @property
+    def evidenced(self) -> bool:
+        return bool(self.evidence or self.evidence_any)
 
     def expected(self) -> dict[str, object]:
         data: dict[str, object] = {"answer": list(self.answer), "evidence": list(self.evidence),
                                    "unanswerable": self.unanswerable}
+        if self.answer_any:
+            data["answer_any"] = list(self.answer_any)
         if self.reference:
             data["reference"] = self.reference[0] if len(self.reference) == 1 else list(self.reference)
         return data
@@ -199,8 +213,8 @@ def detect_format(path: Path, text: str) -> str:
     return "jsonl" if text.lstrip("\ufeff \t\r\n").startswith("{") else "csv"
 
 
-def read_questions(path: Path) -> tuple[list[EvalQuestion], list[RowError]]:
-    """Read a JSONL or CSV question file; unreadable/undecodable/empty files raise `EvalError`."""
+def read_question_text(path: Path) -> str:
+    """The text of a question file; missing, unreadable and non-UTF-8 files raise `EvalError`."""
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
@@ -210,8 +224,13 @@ def read_questions(path: Path) -> tuple[list[EvalQuestion], list[RowError]]:
     except OSError as exc:
         raise EvalError(f"无法读取问题文件 {path}：{exc.strerror or exc}") from None
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise EvalError(f"{path} 第 {line} 行不是 UTF-8 编码（Excel 请选择「CSV UTF-8」另存）") from None
+
+
+def read_questions(path: Path) -> tuple[list[EvalQuestion], list[RowError]]:
+    """Read a JSONL or CSV question file; unreadable/undecodable/empty files raise `EvalError`."""
+    text = read_question_text(path)
     return parse_questions(text, detect_format(Path(path), text))

@@ -247,6 +247,8 @@ def _question_row(r: dict[str, Any], baseline: dict[str, Any] | None) -> str:
         details.append("引用中没有证据")
     if checks.get("char_f1") is not None:
         details.append(f"字符 F1 {checks['char_f1']:.2f}")
+    if checks.get("short_f1") is not None:
+        details.append(f"简答 F1 {checks['short_f1']:.2f}")
     details.append(f"{float(r.get('latency_ms', 0)):.0f} ms")
     answer_text = str(r.get("answer", ""))
     key_present = [contains_all(strip_markers(answer_text), [k]) for k in expected["answer"]]

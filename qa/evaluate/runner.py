@@ -137,7 +137,8 @@ def format_summary(evaluation: Evaluation) -> str:
         f"（{c['unanswerable_refused']}/{c['unanswerable']} 拒答）",
     ]
     if c["with_reference"]:
-        lines.append(f"字符 F1       {f('char_f1', 3)}（{c['with_reference']} 题有参考答案）")
+        lines.append(f"字符 F1       {f('char_f1', 3)}（{c['with_reference']} 题有参考答案）"
+                     f"   简答 EM {f('short_em', 3)}  F1 {f('short_f1', 3)}")
     lines.append(f"延迟          p50 {f('latency_p50_ms', 1)} ms  p95 {f('latency_p95_ms', 1)} ms")
     if s["failed"]:
         lines.append("未通过：" + "；".join(f"{q}（{'、'.join(v)}）" for q, v in s["failed"].items()))

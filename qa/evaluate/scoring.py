@@ -34,6 +34,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("citation_accuracy", "引用正确率（答案所引段落含证据）"),
     Metric("citation_verbatim", "引用逐字出自原文"),
     Metric("char_f1", "字符 F1（对参考答案）"),
+    Metric("short_em", "简答精确匹配 EM"),
+    Metric("short_f1", "简答字符 F1"),
     Metric("unanswerable_precision", "拒答精确率"),
     Metric("unanswerable_recall", "拒答召回率"),
     Metric("latency_p50_ms", "延迟 p50", higher_is_better=False, unit="ms"),
@@ -60,15 +62,15 @@ def score(question: EvalQuestion, result: dict[str, Any], documents: dict[str, s
     texts = [str(c.get("text", "")) for c in citations]
     answerable = not question.unanswerable
     checks: dict[str, Any] = {"answered": answered, "refusal_ok": answered == answerable}
-    checks["answer_correct"] = (answered and m.answer_correct(answer, question.answer)
-                                if answerable and question.answer else None)
-    if answerable and question.evidence:
-        rank = m.evidence_rank(texts, question.evidence)
+    checks["answer_correct"] = (answered and m.answer_correct(answer, question.answer, question.answer_any)
+                                if answerable and question.keyed else None)
+    if answerable and question.evidenced:
+        rank = m.evidence_rank(texts, question.evidence, question.evidence_any)
         cited = {c.get("n") for c in citations} & set(m.marked_numbers(answer))
         checks.update({"evidence_rank": rank, "hit@1": m.hit_at(rank, 1), "hit@3": m.hit_at(rank, 3),
                        "hit@5": m.hit_at(rank, 5), "rr": m.reciprocal_rank(rank),
                        "citation_correct": answered and any(
-                           m.contains_all(str(c.get("text", "")), question.evidence)
+                           m.holds(str(c.get("text", "")), question.evidence, question.evidence_any)
                            for c in citations if c.get("n") in cited)})
     else:
         checks.update({"evidence_rank": None, "hit@1": None, "hit@3": None, "hit@5": None, "rr": None,
@@ -77,6 +79,9 @@ def score(question: EvalQuestion, result: dict[str, Any], documents: dict[str, s
                                        for c in citations)
     checks["char_f1"] = (m.best_char_f1(answer if answered else "", question.reference)
                          if answerable else None)
+    short = result.get("short_answer") if answered else None
+    checks["short_em"] = m.exact_match(short, question.reference) if answerable else None
+    checks["short_f1"] = m.best_char_f1(short or "", question.reference) if answerable else None
     failed = []
     if "error" in result:
         failed.append("error")
@@ -108,6 +113,8 @@ def summarize(results: Sequence[dict[str, Any]]) -> dict[str, Any]:
     evidenced = [r for r in answerable if r["checks"]["hit@1"] is not None]
     cited = [r for r in answerable if r["checks"]["citation_correct"] is not None]
     f1 = [r["checks"]["char_f1"] for r in answerable if r["checks"]["char_f1"] is not None]
+    short_em = [r["checks"].get("short_em") for r in answerable if r["checks"].get("short_em") is not None]
+    short_f1 = [r["checks"].get("short_f1") for r in answerable if r["checks"].get("short_f1") is not None]
     precision, recall = m.refusal_precision_recall([not r["answered"] for r in ok],
                                                    [r["expected"]["unanswerable"] for r in ok])
     latencies = [float(r["latency_ms"]) for r in ok]
@@ -120,6 +127,8 @@ def summarize(results: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "citation_accuracy": m.mean(r["checks"]["citation_correct"] for r in cited),
         "citation_verbatim": m.mean(r["checks"]["citations_verbatim"] for r in ok),
         "char_f1": m.mean(f1),
+        "short_em": m.mean(short_em),
+        "short_f1": m.mean(short_f1),
         "unanswerable_precision": precision,
         "unanswerable_recall": recall,
         "latency_p50_ms": m.percentile(latencies, 50),

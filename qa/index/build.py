@@ -18,8 +18,8 @@ from qa.index.dense import DenseIndex
 from qa.index.embedders import Embedder, EmbedderChoice
 from qa.index.fingerprint import code_fingerprint, corpus_hash
 from qa.index.lexical import LexicalIndex
-from qa.index.store import (BM25_DIR, DENSE, FORMAT_VERSION, Contents, Manifest, build_lock, checksums,
-                            new_build_folder, recorded_manifest, write_contents, write_manifest)
+from qa.index.store import (BM25_DIR, DENSE, FORMAT_VERSION, STATEMENTS, Contents, Manifest, build_lock,
+                            checksums, new_build_folder, recorded_manifest, write_contents, write_manifest)
 from qa.ingest.passages import build_passages
 from qa.ingest.profile import CorpusProfile, read_profile
 from qa.ingest.read import read_corpus
@@ -36,11 +36,11 @@ def corpus_vocabulary(profile: CorpusProfile, passages: list[Passage]) -> tuple[
     return tuple(dict.fromkeys([*profile.words, *(n for n in names if " " not in n)]))
 
 
-def _encode(embedder: Embedder, texts: list[str], show_progress: bool) -> np.ndarray:
+def _encode(embedder: Embedder, texts: list[str], show_progress: bool, what: str = "段落") -> np.ndarray:
     """Passage vectors in batches, with a progress bar on the terminal."""
     batches = [texts[i:i + EMBED_BATCH] for i in range(0, len(texts), EMBED_BATCH)]
     parts = [embedder.embed_passages(batch)
-             for batch in tqdm(batches, desc="编码段落", unit="批", disable=not show_progress, file=sys.stderr)]
+             for batch in tqdm(batches, desc=f"编码{what}", unit="批", disable=not show_progress, file=sys.stderr)]
     return np.vstack(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
 
 
@@ -59,9 +59,13 @@ def build_locked(settings: Settings, choice: EmbedderChoice, show_progress: bool
         LexicalIndex.build([segmenter.index_tokens(p.index_text) for p in passages]).save(folder / BM25_DIR)
         encode_started = time.perf_counter()
         vectors = _encode(embedder, [p.index_text for p in passages], show_progress)
-        encode_seconds = time.perf_counter() - encode_started
         dense = DenseIndex.build(vectors)
         dense.save(folder / DENSE)
+        # the answer layer compares the question with each quotable sentence (paraphrase: 扎堆 ~ 集中), so
+        # sentence vectors are computed here, once, not per question
+        statements = _encode(embedder, [s for p in passages for s in p.statements], show_progress, "句子")
+        np.save(folder / STATEMENTS, statements.astype(np.float16))
+        encode_seconds = time.perf_counter() - encode_started
         write_contents(folder, Contents(documents, passages, vocabulary))
         manifest = Manifest(
             format_version=FORMAT_VERSION, corpus_hash=corpus, code_hash=code, embedder_id=embedder.id,

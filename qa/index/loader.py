@@ -11,13 +11,15 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from qa.config import Settings
 from qa.index.build import build_locked, choose_embedder
 from qa.index.dense import DenseIndex
 from qa.index.embedders import Embedder
 from qa.index.fingerprint import code_fingerprint, corpus_hash
 from qa.index.lexical import LexicalIndex
-from qa.index.store import (BM25_DIR, DENSE, FORMAT_VERSION, IndexUnavailable, Manifest, build_lock, live_folder,
+from qa.index.store import (BM25_DIR, DENSE, FORMAT_VERSION, STATEMENTS, IndexUnavailable, Manifest, build_lock, live_folder,
                             read_contents, read_manifest, verify)
 from qa.segment.tokenizer import Segmenter, get_segmenter
 from qa.types import Document, Passage
@@ -37,6 +39,8 @@ class LoadedIndex:
     dense: DenseIndex
     embedder: Embedder
     segmenter: Segmenter
+    #: one unit vector per quotable sentence (`Passage.statements`), passages in order (float16, memory-mapped)
+    statement_vectors: np.ndarray
 
 
 def problem_with(settings: Settings, embedder_id: str | None) -> str | None:
@@ -73,10 +77,13 @@ def _load(folder: Path, embedder: Embedder) -> LoadedIndex:
         dense = DenseIndex.load(folder / DENSE)
     except RuntimeError as exc:  # FAISS refuses a damaged file
         raise IndexUnavailable(f"索引文件损坏：{folder / DENSE}") from exc
-    if dense.size != len(contents.passages) or dense.dim != manifest.dim:
+    statements = np.load(folder / STATEMENTS, mmap_mode="r")
+    if (dense.size != len(contents.passages) or dense.dim != manifest.dim
+            or statements.shape != (sum(len(p.statements) for p in contents.passages), manifest.dim)):
         raise IndexUnavailable(f"索引文件彼此不一致：{folder}")
     return LoadedIndex(manifest, {d.source: d for d in contents.documents}, contents.passages,
-                       LexicalIndex.load(folder / BM25_DIR), dense, embedder, get_segmenter(contents.vocabulary))
+                       LexicalIndex.load(folder / BM25_DIR), dense, embedder, get_segmenter(contents.vocabulary),
+                       statements)
 
 
 def open_index(settings: Settings, rebuild: bool = True, show_progress: bool = True,

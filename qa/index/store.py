@@ -1,7 +1,8 @@
 """The on-disk format of an index folder, and the rules that keep it safe to share between processes.
 
     index/CURRENT              names the live build folder
-    index/build-<hash>-<id>/   manifest.json, passages.jsonl, documents.json, vocabulary.json, bm25/, dense.faiss
+    index/build-<hash>-<id>/   manifest.json, passages.jsonl, documents.json, vocabulary.json, bm25/, dense.faiss,
+                               statements.npy (one float16 vector per quotable sentence, in passage order)
     index/.lock                taken by builders
 
 - a build is written to a fresh `tmp-*` folder, renamed to `build-*` and only then made live by atomically
@@ -26,7 +27,7 @@ from typing import Iterator
 from qa.errors import UserError
 from qa.types import Document, Passage
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
@@ -34,6 +35,7 @@ DOCUMENTS = "documents.json"
 VOCABULARY = "vocabulary.json"
 BM25_DIR = "bm25"
 DENSE = "dense.faiss"
+STATEMENTS = "statements.npy"
 LOCK = ".lock"
 
 

@@ -6,6 +6,8 @@ similarities live on unrelated scales, and rank fusion needs no calibration per 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from qa.config import RetrievalSettings
@@ -22,7 +24,15 @@ def _top(scores: np.ndarray, n: int) -> np.ndarray:
     return part[np.argsort(-scores[part], kind="stable")]
 
 
-def retrieve(index: LoadedIndex, question: str, n: int, settings: RetrievalSettings) -> list[Hit]:
+@dataclass(frozen=True)
+class Retrieval:
+    """The ranked passages, and the question's vector (the answer layer compares it with sentence vectors)."""
+
+    hits: list[Hit]
+    query_vector: np.ndarray
+
+
+def retrieve(index: LoadedIndex, question: str, n: int, settings: RetrievalSettings) -> Retrieval:
     """The `n` best passages for a question, by fused lexical + dense rank."""
     lexical_order = _top(index.lexical.scores(index.segmenter.index_tokens(question)), settings.per_retriever)
     query_vector = index.embedder.embed_queries([question])[0]
@@ -32,4 +42,4 @@ def retrieve(index: LoadedIndex, question: str, n: int, settings: RetrievalSetti
         for rank, pos in enumerate(order):
             fused[int(pos)] = fused.get(int(pos), 0.0) + weight / (settings.rrf_k + rank + 1)
     ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:n]
-    return [Hit(index.passages[pos], score) for pos, score in ranked]
+    return Retrieval([Hit(index.passages[pos], score) for pos, score in ranked], query_vector)

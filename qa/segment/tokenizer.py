@@ -99,6 +99,11 @@ class Segmenter:
                 seen.setdefault(w, None)
         return list(seen)
 
+    def tagged(self, text: str) -> list[tuple[str, str]]:
+        """jieba words with POS tags over the text as given (not folded), so offsets stay verbatim; the words
+        concatenate back to `text`. Cached: the same report sentences come back for many questions."""
+        return _tagged(self, text)
+
     def _is_name(self, word: str, flag: str) -> bool:
         if flag in NAME_TAGS:
             return True
@@ -114,6 +119,11 @@ class Segmenter:
                 continue
             found.extend(p.word for p in self._pos.lcut(piece) if len(p.word) > 1 and self._is_name(p.word, p.flag))
         return found
+
+
+@lru_cache(maxsize=65536)
+def _tagged(segmenter: Segmenter, text: str) -> list[tuple[str, str]]:
+    return [(p.word, p.flag) for p in segmenter._pos.lcut(text)]
 
 
 @lru_cache(maxsize=4)

@@ -1,0 +1,165 @@
+"""The short answer: the phrase of the chosen sentence that fills the question's gap ("2016年3月", "陈天石").
+
+Candidate phrases are verbatim substrings of the sentence: runs of 1…`MAX_WORDS` jieba words inside one clause
+(an enumeration "、" or a bracketed title may sit inside), and runs of whole clauses up to the whole sentence —
+CMRC gold answers are a clause or a sentence for a third of the questions. A learned model (`models/short.json`, trained on CMRC 2018 trial gold spans)
+scores them with features that carry across texts:
+
+- alignment: whether the words just before/after the phrase occur in the question (in "X成立于哪一年", the
+  sentence's "成立于" sits right before the answer), and how many characters of the question's text before/after
+  its question word the sentence repeats right before/after the phrase;
+- overlap: answers rarely repeat the question's own words;
+- type: a number/time/person/place/organisation phrase for a question that asks for one (jieba POS);
+- shape: length, clause edges, function words at its ends.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+from qa.answer.features import Question
+from qa.answer.question import WH_WORDS, Kind
+from qa.segment.tokenizer import Segmenter
+from qa.text import CLAUSE_BREAK, SENTENCE_END, normal_form
+
+MAX_WORDS = 8
+MAX_CHARS = 30
+_BREAK = set(CLAUSE_BREAK + SENTENCE_END)
+_TRIM = CLAUSE_BREAK + SENTENCE_END + " "
+_DIGIT = re.compile(r"\d|[零〇一二两三四五六七八九十百千万亿]")
+_TIME = re.compile(r"\d{1,4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|世纪|年代|朝|时期")
+#: What a phrase must hold to answer a quantity or a time question.
+TYPE_PATTERNS = {Kind.QUANTITY: _DIGIT, Kind.TIME: _TIME}
+_FUNCTION_TAGS = ("u", "p", "c", "d", "y", "e", "uj", "ul", "uz", "ug", "ud", "uv", "r", "x")
+_NAME_TAGS = {"person": ("nr", "nrt", "nrfg"), "place": ("ns", "nsf"), "org": ("nt", "nz")}
+
+SHORT_FEATURES: tuple[str, ...] = (
+    "before1_in_question", "before2_in_question", "after1_in_question", "after2_in_question",
+    "question_overlap", "whole_in_question", "log_chars", "words", "clause_start", "clause_end", "whole_clause",
+    "function_start", "function_end", "has_number", "has_time", "has_person", "has_place", "has_org",
+    "number_match", "time_match", "person_match", "place_match", "org_match", "noun_end", "verb_inside",
+    "distance_to_match", "left_aligned", "right_aligned", "clause_run",
+)
+
+
+class Phrase:
+    """A run of words [i, j) of the tagged sentence, with its character offsets."""
+
+    __slots__ = ("i", "j", "start", "end", "text")
+
+    def __init__(self, i: int, j: int, start: int, end: int, text: str) -> None:
+        self.i, self.j, self.start, self.end, self.text = i, j, start, end, text
+
+
+def _clause_runs(tagged: list[tuple[str, str]], offsets: list[int]) -> list[Phrase]:
+    """Runs of whole clauses (word ranges between breaks), without the closing punctuation."""
+    bounds = [0] + [i + 1 for i, (w, _) in enumerate(tagged) if w in _BREAK]
+    if bounds[-1] != len(tagged):
+        bounds.append(len(tagged))
+    runs = []
+    for a in range(len(bounds) - 1):
+        for b in range(a + 1, len(bounds)):
+            i, j = bounds[a], bounds[b]
+            while j > i and tagged[j - 1][0] in _BREAK:
+                j -= 1
+            text = "".join(w for w, _ in tagged[i:j]).strip(_TRIM)
+            if text and j - i > MAX_WORDS:
+                runs.append(Phrase(i, j, offsets[i], offsets[j], "".join(w for w, _ in tagged[i:j])))
+    return runs
+
+
+def phrases(tagged: list[tuple[str, str]]) -> list[Phrase]:
+    """Word runs inside one clause, then the longer runs of whole clauses."""
+    offsets = [0]
+    for word, _ in tagged:
+        offsets.append(offsets[-1] + len(word))
+    found = []
+    for i, (word, _) in enumerate(tagged):
+        if word.strip() == "" or word in _BREAK:
+            continue
+        for j in range(i + 1, min(i + MAX_WORDS, len(tagged)) + 1):
+            last = tagged[j - 1][0]
+            if last in _BREAK or (j - 1 > i and last.strip() == ""):
+                break
+            text = "".join(w for w, _ in tagged[i:j])
+            if len(text) > MAX_CHARS:
+                break
+            found.append(Phrase(i, j, offsets[i], offsets[j], text))
+    return found + _clause_runs(tagged, offsets)
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def _gap(q: Question) -> tuple[str, str]:
+    """The question's text before and after its question word (normal form, no punctuation)."""
+    m = WH_WORDS.search(q.norm)
+    if m is None:
+        return q.norm.strip(_TRIM + "？?"), ""
+    return q.norm[:m.start()].strip(_TRIM + "？?"), q.norm[m.end():].strip(_TRIM + "？?")
+
+
+def _in_question(word: str, q: Question) -> float:
+    norm = normal_form(word)
+    return float(bool(norm) and any(ch.isalnum() for ch in norm) and norm in q.norm)
+
+
+def short_features(q: Question, tagged: list[tuple[str, str]], candidates: list[Phrase]) -> np.ndarray:
+    """One row per phrase, columns in SHORT_FEATURES order."""
+    words = [w for w, _ in tagged]
+    matched = [i for i, w in enumerate(words) if len(w.strip()) > 1 and _in_question(w, q)]
+    kind = q.qtype.kind
+    left, right = _gap(q)
+    sentence = "".join(words)
+    rows = []
+    for p in candidates:
+        before1 = words[p.i - 1] if p.i > 0 else ""
+        before2 = words[p.i - 2] if p.i > 1 else ""
+        after1 = words[p.j] if p.j < len(words) else ""
+        after2 = words[p.j + 1] if p.j + 1 < len(words) else ""
+        tags = [f for _, f in tagged[p.i:p.j]]
+        norm = normal_form(p.text)
+        chars = [ch for ch in norm if ch.isalnum()]
+        has = {
+            "number": bool(_DIGIT.search(p.text)), "time": bool(_TIME.search(p.text)),
+            **{k: any(f in v for f in tags) for k, v in _NAME_TAGS.items()},
+        }
+        start_edge = p.i == 0 or before1 in _BREAK
+        end_edge = p.j == len(words) or after1 in _BREAK
+        outside = [i for i in matched if i < p.i or i >= p.j]
+        distance = min((p.i - i if i < p.i else i - p.j + 1 for i in outside), default=len(words))
+        rows.append([
+            _in_question(before1, q), _in_question(before2, q), _in_question(after1, q), _in_question(after2, q),
+            sum(ch in q.norm for ch in chars) / (len(chars) or 1), float(norm in q.norm),
+            math.log1p(len(norm)), float(p.j - p.i), float(start_edge), float(end_edge),
+            float(start_edge and end_edge), float(tags[0] in _FUNCTION_TAGS), float(tags[-1] in _FUNCTION_TAGS),
+            float(has["number"]), float(has["time"]), float(has["person"]), float(has["place"]), float(has["org"]),
+            float(kind is Kind.QUANTITY and has["number"]), float(kind is Kind.TIME and has["time"]),
+            float(kind is Kind.PERSON and has["person"]), float(kind is Kind.PLACE and has["place"]),
+            float(kind is Kind.ORG and has["org"]),
+            float(tags[-1].startswith("n") or tags[-1] in ("m", "q", "eng", "t")),
+            float(any(f.startswith("v") for f in tags)), math.log1p(distance),
+            math.log1p(_common_suffix(normal_form(sentence[:p.start]).rstrip(_TRIM), left)),
+            math.log1p(_common_prefix(normal_form(sentence[p.end:]).lstrip(_TRIM), right)),
+            float(p.j - p.i > MAX_WORDS),
+        ])
+    return np.asarray(rows, dtype=np.float32).reshape(len(candidates), len(SHORT_FEATURES))
+
+
+def phrase_candidates(sentence: str, segmenter: Segmenter) -> tuple[list[tuple[str, str]], list[Phrase]]:
+    tagged = segmenter.tagged(sentence)
+    return tagged, phrases(tagged)
