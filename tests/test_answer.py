@@ -160,3 +160,9 @@ def test_an_announcing_sentence_is_followed_by_the_sub_items_it_announces(assist
     text = _quoted(candidate, Kind.FACT, assistant.context.sections, _Citations([Hit(passage, 1.0)], {}))
     assert text.startswith(f"{sentence}[1]一是技术研发优势突出[2]；二是应用技术领先[3]")
     assert text.endswith("五是创新活跃[6]。")
+
+
+def test_a_year_the_report_never_mentions_gets_the_nearest_fact_not_an_answer(assistant):
+    answer = assistant.ask("2023年北京人工智能企业的融资总额是多少？")
+    assert not answer.answered and answer.answer.startswith("报告没有2023年的数据；最接近的内容是：")
+    assert answer.answer.endswith("[1]") and answer.citations and answer.short_answer is None

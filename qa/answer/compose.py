@@ -3,11 +3,14 @@
 Order of decisions: refuse when the question names something the corpus lacks → the row of a named table
 entity → the rows holding a named cell value (list questions) → a section outline → the sentence the learned
 selector ranks first (`features.py` + `models/selector.json`), led by its short answer phrase for factoid
-questions (`short.py` + `models/short.json`), or a refusal when even that sentence barely matches.
+questions (`short.py` + `models/short.json`), or a refusal when even that sentence barely matches, or — when
+the question asks about a year the report never mentions — that sentence shown as the nearest fact, not answered.
 Citations list the passages the answer uses first (in marker order), then the other retrieved passages.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
@@ -21,7 +24,7 @@ from qa.answer.structured import find_outline, phrase_row, rows_named_in, rows_w
 from qa.config import AnswerSettings
 from qa.ingest.table import row_entity
 from qa.retrieve.hybrid import Retrieval
-from qa.text import close_sentence, normal_form
+from qa.text import CLAUSE_BREAK, close_sentence, normal_form
 from qa.types import Answer, Citation, Hit, Passage, section_label
 
 NO_ANSWER = "抱歉，报告中没有找到能回答这个问题的内容。"
@@ -94,6 +97,8 @@ def short_answer(q: Question, candidate: Candidate, context: AnswerContext) -> s
     if not q.qtype.factoid:
         return None
     tagged, phrases = phrase_candidates(candidate.text, context.segmenter)
+    # a short answer is a phrase ("number with unit, date, name, short noun phrase"), never clauses
+    phrases = [p for p in phrases if not any(ch in CLAUSE_BREAK for ch in p.text.strip(CLAUSE_BREAK))]
     wanted = TYPE_PATTERNS.get(q.qtype.kind)
     if wanted is not None:
         # a quantity or time question is answered by a phrase holding one (answer-type filtering)
@@ -104,6 +109,15 @@ def short_answer(q: Question, candidate: Candidate, context: AnswerContext) -> s
     p = model.probabilities(short_features(q, tagged, phrases))
     best = int(np.argmax(p))
     return phrases[best].text.strip() if p[best] >= model.thresholds.get("show", 0.5) else None
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?(?!\d)")
+
+
+def absent_years(question: str, context: AnswerContext) -> list[str]:
+    """Years the question asks about that the corpus never mentions: whatever sentence is found, it is about
+    another year, so it is shown as the nearest fact, not given as the answer."""
+    return [y for y in dict.fromkeys(_YEAR.findall(question)) if not context.in_corpus(y)]
 
 
 def absent_names(question: str, context: AnswerContext) -> list[str]:
@@ -159,6 +173,10 @@ def compose(question: str, found: Retrieval, context: AnswerContext, k: int, set
     best = candidates[int(np.argmax(scores))]
     if _unsupported(terms, terms.coverage(normal_form(best.text)), context, settings):
         return Answer(question, NO_ANSWER, False, cites.listing(hits, k))
+    years = absent_years(question, context)
+    if years:
+        text = f"报告没有{'、'.join(years)}年的数据；最接近的内容是：{_quoted(best, qtype.kind, context.sections, cites)}"
+        return Answer(question, text, False, cites.listing(hits, k))
     short = short_answer(q, best, context)
     text = _quoted(best, qtype.kind, context.sections, cites)
     if short and len(short) <= SHORT_LEAD_SHARE * len(best.text):

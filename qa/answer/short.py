@@ -32,7 +32,11 @@ _TRIM = CLAUSE_BREAK + SENTENCE_END + " "
 _DIGIT = re.compile(r"\d|[零〇一二两三四五六七八九十百千万亿]")
 _TIME = re.compile(r"\d{1,4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|世纪|年代|朝|时期")
 #: What a phrase must hold to answer a quantity or a time question.
-TYPE_PATTERNS = {Kind.QUANTITY: _DIGIT, Kind.TIME: _TIME}
+TYPE_PATTERNS = {
+    # a number that is not a year ("相比2018年" does not say how many)
+    Kind.QUANTITY: re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.]|\s*年)|[零〇两三四五六七八九十百千万亿]+(?!年|月)"),
+    Kind.TIME: _TIME,
+}
 _FUNCTION_TAGS = ("u", "p", "c", "d", "y", "e", "uj", "ul", "uz", "ug", "ud", "uv", "r", "x")
 _NAME_TAGS = {"person": ("nr", "nrt", "nrfg"), "place": ("ns", "nsf"), "org": ("nt", "nz")}
 
