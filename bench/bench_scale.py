@@ -102,7 +102,7 @@ def report_vocabulary() -> tuple[list[str], np.ndarray, list[int]]:
     from qa.segment.tokenizer import get_segmenter
 
     settings = Settings.from_env()
-    _, passages = build_passages(read_corpus(settings.corpus_dir), settings.chunking)
+    _, passages = build_passages(read_corpus(settings.corpus_dir).documents, settings.chunking)
     seg = get_segmenter()
     token_lists = [seg.index_tokens(p.index_text) for p in passages]
     counts = Counter(t for tokens in token_lists for t in tokens)

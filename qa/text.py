@@ -20,7 +20,7 @@ SENTENCE_END = "。！？!?"
 CLOSING_AFTER_END = "”’」』）)"
 #: Characters after which a sentence may be cut into clauses (outside brackets and quotes).
 CLAUSE_BREAK = "，,；;：:"
-#: Softer sentence breaks, used to cut an overlong sentence.
+#: Softer sentence breaks, used to cut an overlong sentence (then clause breaks, then spaces, then anywhere).
 SOFT_BREAK = "；;"
 OPEN_BRACKETS = "（(《“‘「【"
 CLOSE_BRACKETS = "）)》”’」】"
@@ -28,7 +28,8 @@ CLOSE_BRACKETS = "）)》”’」】"
 TRAILING_PUNCT = "。！？!?；;，,：:"
 
 _SENTENCE = re.compile(rf"[^{SENTENCE_END}]*(?:[{SENTENCE_END}]+[{CLOSING_AFTER_END}]*|$)")
-_SOFT = re.compile(rf"[^{SOFT_BREAK}]*(?:[{SOFT_BREAK}]|$)")
+#: Ever finer places to cut an overlong sentence: after a semicolon, a clause break or "、", a space.
+_CUTS = tuple(re.compile(rf"[^{chars}]*(?:[{chars}]+|$)") for chars in (SOFT_BREAK, CLAUSE_BREAK + "、", r"\s"))
 _CLOSED_QUOTE = re.compile(rf"[{SENTENCE_END}][{CLOSING_AFTER_END}]+$")
 
 #: Heading and block patterns of Chinese reports (numbering conventions, not any one report's wording).
@@ -61,17 +62,29 @@ def is_cjk(char: str) -> bool:
     return bool(_IS_CJK.match(char))
 
 
+def _cut(text: str, start: int, end: int, max_chars: int, level: int = 0) -> list[tuple[int, int]]:
+    """(start, end) pieces of `text[start:end]`, none longer than `max_chars`: cut at the coarsest break that
+    does it; without any break (a 20,000-character line), every `max_chars` characters."""
+    if end - start <= max_chars:
+        return [(start, end)]
+    if level == len(_CUTS):
+        return [(s, min(s + max_chars, end)) for s in range(start, end, max_chars)]
+    pieces: list[tuple[int, int]] = []
+    for m in _CUTS[level].finditer(text, start, end):
+        if m.end() > m.start():
+            pieces.extend(_cut(text, m.start(), m.end(), max_chars, level + 1))
+    return pieces
+
+
 def sentence_spans(text: str, offset: int = 0, max_chars: int | None = None) -> list[tuple[int, int]]:
-    """(start, end) of each sentence, shifted by `offset`; a sentence longer than `max_chars` is cut further
-    at semicolons."""
+    """(start, end) of each sentence, shifted by `offset`; a sentence longer than `max_chars` is cut into
+    pieces no longer than that (at semicolons, else clause breaks, else spaces, else anywhere)."""
     spans: list[tuple[int, int]] = []
     for m in _SENTENCE.finditer(text):
         if m.start() == m.end():
             continue
-        too_long = max_chars is not None and m.end() - m.start() > max_chars
-        for piece in (_SOFT.finditer(text, m.start(), m.end()) if too_long else [m]):
-            if piece.end() > piece.start():
-                spans.append((offset + piece.start(), offset + piece.end()))
+        pieces = _cut(text, m.start(), m.end(), max_chars) if max_chars is not None else [(m.start(), m.end())]
+        spans.extend((offset + s, offset + e) for s, e in pieces)
     return spans
 
 

@@ -101,6 +101,8 @@ class Document:
     source: str
     title: str
     text: str
+    #: page count of a paginated source (PDF), 0 otherwise
+    pages: int = 0
 
 
 @dataclass(frozen=True)

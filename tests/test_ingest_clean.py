@@ -1,14 +1,23 @@
 """Cleaning of PDF-extraction damage, on real lines of the report."""
 
-from qa.ingest.clean import drop_page_furniture, join_wrapped, normalize_spacing, physical_lines
+from qa.ingest.clean import Line, drop_page_furniture, is_page_number, join_wrapped, normalize_spacing
+from qa.ingest.readers.plaintext import text_document, text_lines
 from qa.ingest.structure import BlockKind, build_blocks, cleaned_text
+
+
+def blocks_of(raw: str, page_start: str = "form-feed"):
+    return build_blocks(text_document(raw, "report.txt", page_start))
+
+
+def lines_of(raw: str, page_start: str = "form-feed") -> list[Line]:
+    return [Line(b.text, b.starts_page) for b in text_lines(raw, page_start) if not is_page_number(b.text)]
 
 #: Three earlier pages that end with the footer residue "北", so the residue is frequent enough to be found.
 PAGES_BEFORE = "".join(f"第{n}页的最后一句话到此北\n\n 第{n + 1}页开头。\n" for n in range(1, 4))
 
 
 def _clean(raw: str, pages_before: str = PAGES_BEFORE) -> str:
-    return cleaned_text(build_blocks(pages_before + raw, page_start="indent"))
+    return cleaned_text(blocks_of(pages_before + raw, page_start="indent"))
 
 
 def test_footer_bei_before_page_break_is_removed():
@@ -30,7 +39,7 @@ def test_real_beijing_split_across_lines_is_kept():
 
 
 def test_trailing_bei_at_document_end_is_removed():
-    lines = drop_page_furniture(physical_lines(PAGES_BEFORE + "打造提供实施主体。北\n", page_start="indent"))
+    lines = drop_page_furniture(lines_of(PAGES_BEFORE + "打造提供实施主体。北\n", page_start="indent"))
     assert lines[-1].text == "打造提供实施主体。"
 
 
@@ -45,23 +54,26 @@ def test_a_rare_line_end_character_is_not_furniture():
 
 def test_running_headers_and_footers_repeated_across_pages_are_dropped():
     pages = "\f".join(f"某某研究院年度报告\n第{n}部分的正文内容写在这里。\n内部资料 注意保密" for n in range(1, 5))
-    text = cleaned_text(build_blocks(pages))
+    text = cleaned_text(blocks_of(pages))
     assert "某某研究院年度报告" not in text and "内部资料" not in text
     assert text.count("部分的正文内容写在这里。") == 4
 
 
 def test_without_page_marks_nothing_is_removed():
-    assert cleaned_text(build_blocks("最后一句话到此北\n\n 下一页开头。\n")).startswith("最后一句话到此北")
+    assert cleaned_text(blocks_of("最后一句话到此北\n\n 下一页开头。\n")).startswith("最后一句话到此北")
 
 
 def test_page_number_lines_are_dropped():
-    assert [l.text for l in physical_lines("第一行\n\n  12  \n\n- 3 -\n第二行")] == ["第一行", "第二行"]
+    assert [l.text for l in lines_of("第一行\n\n  12  \n\n- 3 -\n第二行")] == ["第一行", "第二行"]
+    for number in ("3/12", "- 3 -", "第 3 页", "第3页 共12页", "共 12 页 第 3 页", "Page 3 of 12"):
+        assert is_page_number(number), number
+    assert not is_page_number("2019年3月")
 
 
 def test_hard_line_breaks_inside_sentences_are_rejoined():
     raw = ("人工智能是新一轮产业变革的核心驱动力，将进一步释放历\n\n"
            "次科技革命和产业变革积蓄的巨大能量，并创造新的强大引擎。\n")
-    assert _clean(raw) == "人工智能是新一轮产业变革的核心驱动力，将进一步释放历次科技革命和产业变革积蓄的巨大能量，并创造新的强大引擎。"
+    assert _clean(raw, pages_before="") == "人工智能是新一轮产业变革的核心驱动力，将进一步释放历次科技革命和产业变革积蓄的巨大能量，并创造新的强大引擎。"
 
 
 def test_cjk_number_spacing_is_normalised():
@@ -76,7 +88,7 @@ def test_join_keeps_space_between_latin_words_only():
 
 
 def test_figure_captions_stay_labelled_and_separate(report_text):
-    blocks = build_blocks(report_text, page_start="indent")
+    blocks = blocks_of(report_text, page_start="indent")
     captions = [b for b in blocks if b.kind is BlockKind.CAPTION]
     assert [b.label for b in captions] == ["图 1", "图 2", "图 3", "图 4", "图 5"]
     assert captions[0].text == "图 1 北京人工智能企业成立时间分布（442家获得融资的AI企业）"

@@ -1,11 +1,13 @@
 """Headings, list items and Table 1 give every passage a section path; rows become passages."""
 
-from qa.ingest.structure import BlockKind, build_blocks
 from qa.ingest.table import parse_row
+from qa.ingest.structure import BlockKind
+
+from test_ingest_clean import blocks_of
 
 
 def test_headings_at_both_levels(report_text):
-    headings = [(b.level, b.text) for b in build_blocks(report_text, page_start="indent") if b.kind is BlockKind.HEADING]
+    headings = [(b.level, b.text) for b in blocks_of(report_text, page_start="indent") if b.kind is BlockKind.HEADING]
     assert (1, "一、北京市人工智能产业发展情况") in headings
     assert (1, "三、对策建议") in headings
     assert (2, "4、人工智能产业发展生态良好，已经形成人工智能优势产业集群") in headings  # wrapped heading rejoined
@@ -14,13 +16,13 @@ def test_headings_at_both_levels(report_text):
 
 
 def test_list_items_extend_the_section_path(report_text):
-    blocks = build_blocks(report_text, page_start="indent")
+    blocks = blocks_of(report_text, page_start="indent")
     item = next(b for b in blocks if b.text.startswith("一是底层技术还比较薄弱"))
     assert item.section == ("二、北京市人工智能产业存在的问题", "一是底层技术还比较薄弱")
 
 
 def test_table_rows_are_parsed_with_column_names(report_text):
-    rows = [b for b in build_blocks(report_text, page_start="indent") if b.kind is BlockKind.TABLE_ROW]
+    rows = [b for b in blocks_of(report_text, page_start="indent") if b.kind is BlockKind.TABLE_ROW]
     assert len(rows) == 14
     assert all(b.table_title.startswith("表 1 单次融资超过10亿人民币") for b in rows)
     shangtang = next(b.row for b in rows if "商汤" in b.text)
@@ -32,15 +34,15 @@ def test_table_rows_are_parsed_with_column_names(report_text):
 
 def test_a_plain_text_report_without_page_marks_gets_the_same_structure(report_text):
     """Without the corpus's page rule only the page-break residue differs; headings, rows and paths stay."""
-    with_rule = build_blocks(report_text, page_start="indent")
-    without = build_blocks(report_text)
+    with_rule = blocks_of(report_text, page_start="indent")
+    without = blocks_of(report_text)
     assert [(b.kind, b.section) for b in without] == [(b.kind, b.section) for b in with_rule]
 
 
 def test_hard_wrapped_lines_rejoin_by_column_width_not_by_fixed_strings():
     column = "这一行排满了整整一栏的文字内容一共二十八个汉字宽"
     raw = f"{column}\n接着写完这句话。\n短行结束段落\n新的一段开始了。\n"
-    blocks = build_blocks(raw * 3)
+    blocks = blocks_of(raw * 3)
     assert blocks[0].text == column + "接着写完这句话。"
     assert blocks[1].text == "短行结束段落"
 

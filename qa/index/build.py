@@ -23,6 +23,7 @@ from qa.index.store import (BM25_DIR, DENSE, FORMAT_VERSION, STATEMENTS, Content
 from qa.ingest.passages import build_passages
 from qa.ingest.profile import CorpusProfile, read_profile
 from qa.ingest.read import read_corpus
+from qa.ingest.source import ReadOptions
 from qa.ingest.table import entity_names, row_entity
 from qa.segment.tokenizer import get_segmenter
 from qa.types import Passage, PassageKind
@@ -51,7 +52,8 @@ def build_locked(settings: Settings, choice: EmbedderChoice, show_progress: bool
     corpus = corpus_hash(settings.corpus_dir, settings.chunking)
     code = code_fingerprint()
     profile = read_profile(settings.corpus_dir)
-    documents, passages = build_passages(read_corpus(settings.corpus_dir), settings.chunking, profile.page_start)
+    sources = read_corpus(settings.corpus_dir, ReadOptions(page_start=profile.page_start))
+    documents, passages = build_passages(sources.documents, settings.chunking)
     vocabulary = corpus_vocabulary(profile, passages)
     segmenter = get_segmenter(vocabulary)
     name_hash = hashlib.sha256(f"{corpus}|{code}".encode("utf-8")).hexdigest()

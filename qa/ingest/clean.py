@@ -11,49 +11,45 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import jieba
 
 from qa.text import CJK_CHARS, SENTENCE_END, is_cjk
 
-_PAGE_NUMBER = re.compile(r"^\s*(?:第\s*\d+\s*页|[-—–]?\s*\d{1,3}\s*[-—–]?|\d+\s*/\s*\d+)\s*$")
+#: A line that is only a page number: "12", "- 3 -", "3/12", "第 3 页", "第3页 共12页", "Page 3 of 12".
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]?\s*\d{1,4}\s*[-—–]?|\d+\s*/\s*\d+|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
+                          r"|共\s*\d+\s*页\s*[,，/]?\s*第\s*\d+\s*页|page\s*\d+(?:\s*(?:of|/)\s*\d+)?)\s*$", re.IGNORECASE)
 _SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{CJK_CHARS}])[ \t]+|[ \t]+(?=[{CJK_CHARS}])")
 _SPACES = re.compile(r"[ \t]+")
 _DIGITS = re.compile(r"\d+")
 #: Furniture must recur at this many page breaks, and at this share of them, before anything is removed.
 MIN_REPEATS = 3
 MIN_SHARE = 1 / 3
-#: Running headers and footers are short lines.
-MAX_FURNITURE_CHARS = 30
+#: Running headers and footers are short lines (a date, a title and a page number fit).
+MAX_FURNITURE_CHARS = 80
+#: Headers and footers may be several lines deep (a date line above a title line): peeled this many times.
+FURNITURE_LAYERS = 3
 
 jieba.setLogLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)
 class Line:
-    """A non-empty physical line: its text without surrounding spaces, and whether a page starts here."""
+    """A printed line: its text without surrounding spaces, whether a page starts here, its page (paginated
+    sources), the heading level its reader saw (0: none) and its position among the source's blocks."""
 
     text: str
     starts_page: bool
+    page: int | None = None
+    level: int = 0
+    seq: int = 0
 
 
-def physical_lines(raw: str, page_start: str = "form-feed") -> list[Line]:
-    """Non-empty lines with page-number lines dropped. A form feed always starts a page; with
-    `page_start="indent"` (set in the corpus's qa.toml) so does a line that begins with a space."""
-    lines: list[Line] = []
-    new_page = False
-    for text in raw.replace("\f", "\n\f").split("\n"):
-        if text.startswith("\f"):
-            new_page, text = True, text[1:]
-        indented = text.startswith((" ", "\t"))
-        stripped = text.replace("\u3000", " ").strip()
-        if not stripped or _PAGE_NUMBER.match(stripped):
-            continue
-        lines.append(Line(text=stripped, starts_page=new_page or (page_start == "indent" and indented)))
-        new_page = False
-    return lines
+def is_page_number(text: str) -> bool:
+    """Whether a line is nothing but a page number."""
+    return bool(_PAGE_NUMBER.match(text))
 
 
 @lru_cache(maxsize=4096)
@@ -101,26 +97,52 @@ def _without_residue(text: str, residue: set[str], following: str) -> str:
     return before
 
 
-def drop_page_furniture(lines: list[Line]) -> list[Line]:
-    """Remove running header/footer lines and footer residue characters, found by repetition across pages."""
+def _drop_furniture_layer(lines: list[Line]) -> list[Line]:
+    """Lines without the header/footer lines found at page edges; a dropped page start passes its mark on."""
     ends = _page_end_positions(lines)
     if len(ends) < MIN_REPEATS:
         return lines
-    boundaries = _page_boundaries(lines, ends)
+    # a page's only line is its content, whatever repeats
+    boundaries = _page_boundaries(lines, ends) - {i for i in ends if i == 0 or lines[i].starts_page}
     furniture = _furniture_lines(lines, boundaries, len(ends))
-    residue = _residue_chars(lines, ends)
-    end_set = set(ends)
-    repaired: list[Line] = []
+    kept: list[Line] = []
+    carry = False
     for i, line in enumerate(lines):
         if i in boundaries and _DIGITS.sub("#", line.text) in furniture:
+            carry = carry or line.starts_page
             continue
+        kept.append(replace(line, starts_page=True) if carry else line)
+        carry = False
+    return kept
+
+
+def _drop_residue(lines: list[Line], residue: set[str]) -> list[Line]:
+    """Lines without footer residue characters at page ends."""
+    if not residue:
+        return lines
+    end_set = set(_page_end_positions(lines))
+    repaired: list[Line] = []
+    for i, line in enumerate(lines):
         text = line.text
-        if i in end_set and residue:
+        if i in end_set:
             following = lines[i + 1].text if i + 1 < len(lines) else ""
             text = _without_residue(text, residue, following)
         if text:
-            repaired.append(Line(text=text, starts_page=line.starts_page))
+            repaired.append(replace(line, text=text))
     return repaired
+
+
+def drop_page_furniture(lines: list[Line]) -> list[Line]:
+    """Remove running header/footer lines, layer by layer (a date line above a title line), then footer residue
+    characters (counted at the page ends as printed) — all found by repetition across pages."""
+    ends = _page_end_positions(lines)
+    residue = _residue_chars(lines, ends) if len(ends) >= MIN_REPEATS else set()
+    for _ in range(FURNITURE_LAYERS):
+        peeled = _drop_furniture_layer(lines)
+        if len(peeled) == len(lines):
+            break
+        lines = peeled
+    return _drop_residue(lines, residue)
 
 
 def join_wrapped(left: str, right: str) -> str:

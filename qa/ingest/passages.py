@@ -2,17 +2,20 @@
 
 A passage is a run of whole sentences of one section (headings are kept at the start of the first passage
 under them, and `body_start` says where they end), a table row, a caption or a table title. Its `text` is
-always a verbatim span of the cleaned document; `index_text` is what the retrievers see (section path + text,
-or a table row phrased with its column names), so "商汤科技是什么时候成立的？" meets "成立时间：2014-8".
+always a verbatim span of the cleaned document; `index_text` is what the retrievers see: the document's title
+and the section path before the text (a body passage rarely names its report or chapter, the question often
+does), or for a table row, the row phrased with its column names, so "商汤科技是什么时候成立的？" meets
+"成立时间：2014-8". A passage of a paginated source (PDF) carries the page it starts on.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from pathlib import PurePosixPath
 
 from qa.config import ChunkingSettings
-from qa.ingest.read import RawDocument
+from qa.ingest.source import SourceDocument
 from qa.ingest.structure import Block, BlockKind, build_blocks, cleaned_text
 from qa.ingest.table import describe_row
 from qa.text import sentence_spans
@@ -20,7 +23,8 @@ from qa.types import Cells, Document, Passage, PassageKind, SectionPath, section
 
 
 def _pack(spans: list[tuple[int, int]], chunking: ChunkingSettings) -> list[tuple[int, int]]:
-    """Greedily group consecutive sentences until a passage reaches the target size."""
+    """Greedily group consecutive sentences until a passage reaches the target size, never past the maximum
+    (sentences are already cut to it). The headings a passage opens with come on top (≤ 40 characters each)."""
     groups: list[tuple[int, int]] = []
     start, end = spans[0]
     for s, e in spans[1:]:
@@ -42,23 +46,32 @@ def _passage_id(source: str, text: str) -> str:
 class _Builder:
     """Walks a document's blocks once, emitting passages; headings wait for the text they introduce."""
 
-    def __init__(self, doc: RawDocument, chunking: ChunkingSettings, page_start: str) -> None:
+    def __init__(self, doc: SourceDocument, chunking: ChunkingSettings) -> None:
         self.doc = doc
         self.chunking = chunking
-        self.blocks = build_blocks(doc.text, page_start)
+        self.blocks = build_blocks(doc)
         self.text = cleaned_text(self.blocks)
+        self.title = document_title(doc, self.blocks)
+        self.block_starts = [b.start for b in self.blocks]
         self.passages: list[Passage] = []
         self.headings: Block | None = None
         self.headings_end = 0
         self.group: list[Block] = []
 
+    def page_at(self, offset: int) -> int | None:
+        """The page of the block holding `offset` (None for sources without pages)."""
+        if not self.doc.pages:
+            return None
+        return self.blocks[max(0, bisect.bisect_right(self.block_starts, offset) - 1)].page
+
     def emit(self, kind: PassageKind, start: int, end: int, section: SectionPath, index_text: str = "",
              cells: Cells = (), body_start: int = 0) -> None:
         text = self.text[start:end]
+        context = "\n".join(part for part in (self.title, section_label(section)) if part and part != text)
         self.passages.append(Passage(
             id=_passage_id(self.doc.source, text), source=self.doc.source, section=section, kind=kind,
-            text=text, index_text=index_text or f"{section_label(section)}\n{text}".strip(), start=start, end=end,
-            body_start=body_start, cells=cells,
+            text=text, index_text=f"{context}\n{index_text or text}".strip(), start=start, end=end,
+            body_start=body_start, cells=cells, page=self.page_at(start),
         ))
 
     def flush_group(self) -> None:
@@ -86,6 +99,8 @@ class _Builder:
 
     def build(self) -> list[Passage]:
         for block in self.blocks:
+            if block.kind is not BlockKind.HEADING and len(block.text) > self.chunking.max_chars:
+                block.kind = BlockKind.PARAGRAPH  # an overlong row or caption is cut like text
             if block.kind is BlockKind.PARAGRAPH:
                 if self.group and self.group[0].section != block.section:
                     self.flush_group()
@@ -106,7 +121,7 @@ class _Builder:
         if block.kind is BlockKind.TABLE_ROW and block.row is not None:
             described = describe_row(block.row)
             self.emit(PassageKind.TABLE_ROW, block.start, block.end, (*block.section, block.table_title),
-                      index_text=f"{block.table_title}\n{described}", cells=block.row.cells)
+                      index_text=described, cells=block.row.cells)
         elif block.kind is BlockKind.TABLE_HEADER:
             title = self.passages.pop() if self.passages and self.passages[-1].kind is PassageKind.TABLE_TITLE \
                 else None
@@ -120,23 +135,26 @@ class _Builder:
             self.emit(PassageKind.TITLE, block.start, block.end, ())
 
 
-def build_document(doc: RawDocument, chunking: ChunkingSettings,
-                   page_start: str = "form-feed") -> tuple[Document, list[Passage]]:
+def document_title(doc: SourceDocument, blocks: list[Block]) -> str:
+    """The file's metadata title, else its title or first heading, else its file name without extension."""
+    heading = next((b.text for b in blocks if b.kind in (BlockKind.TITLE, BlockKind.HEADING)), "")
+    return doc.title or heading or PurePosixPath(doc.source).stem
+
+
+def build_document(doc: SourceDocument, chunking: ChunkingSettings) -> tuple[Document, list[Passage]]:
     """The cleaned document and its passages."""
-    builder = _Builder(doc, chunking, page_start)
+    builder = _Builder(doc, chunking)
     passages = builder.build()
-    title = next((b.text for b in builder.blocks if b.kind is BlockKind.TITLE), PurePosixPath(doc.source).stem)
-    return Document(source=doc.source, title=title, text=builder.text), passages
+    return Document(source=doc.source, title=builder.title, text=builder.text, pages=doc.pages), passages
 
 
-def build_passages(docs: list[RawDocument], chunking: ChunkingSettings,
-                   page_start: str = "form-feed") -> tuple[list[Document], list[Passage]]:
+def build_passages(docs: list[SourceDocument], chunking: ChunkingSettings) -> tuple[list[Document], list[Passage]]:
     """Cleaned documents and all their passages, in corpus order; duplicate ids get a numeric suffix."""
     documents: list[Document] = []
     passages: list[Passage] = []
     seen: dict[str, int] = {}
     for doc in docs:
-        document, doc_passages = build_document(doc, chunking, page_start)
+        document, doc_passages = build_document(doc, chunking)
         documents.append(document)
         for p in doc_passages:
             count = seen.get(p.id, 0)

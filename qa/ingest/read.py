@@ -1,66 +1,140 @@
-"""Find and read the corpus documents (.txt / .md) as text, whatever newline or BOM they were saved with."""
+"""Walk the corpus folder safely and read every document in it; what cannot be read is skipped with a reason.
+
+Safety: nothing outside the corpus folder is ever opened — a symbolic link whose target lies outside is
+skipped (a link to /etc/passwd must not become citable "report" text), and only regular files are read (a
+named pipe would block the build). Each skip carries a one-line Chinese reason that `qa index` prints; the
+build goes on with the rest.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from qa.errors import UserError
+from qa.ingest.readers import SUFFIXES, read_source
+from qa.ingest.source import ReadOptions, SourceDocument, Unreadable
 
-DOCUMENT_SUFFIXES = (".txt", ".md")
 #: The corpus's own settings file (see `qa.ingest.profile`); part of what an index is built from.
 PROFILE_NAME = "qa.toml"
 
 
 class CorpusError(UserError):
-    """The corpus folder is missing, empty, holds a file that is not text, or has a malformed `qa.toml`."""
+    """The corpus folder is missing, holds no readable document, or has a malformed `qa.toml`."""
 
 
 @dataclass(frozen=True)
-class RawDocument:
-    """One corpus file as read: `source` is its path relative to the corpus folder (shown in citations)."""
+class Skipped:
+    """A corpus file that was not indexed, and why (in Chinese)."""
 
     source: str
-    text: str
+    reason: str
+
+    def message(self) -> str:
+        return f"跳过 {self.source}：{self.reason}"
 
 
-def corpus_files(corpus_dir: Path) -> list[Path]:
-    """The documents of a corpus folder, sorted so every build sees them in the same order."""
+@dataclass(frozen=True)
+class Entry:
+    """A corpus file found by the walk: a readable candidate (`path`) or one skipped on sight (`skipped`)."""
+
+    source: str
+    path: Path | None = None
+    skipped: Skipped | None = None
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The readable documents of a corpus folder, in a stable order, and the files skipped."""
+
+    documents: list[SourceDocument]
+    skipped: list[Skipped]
+
+
+def _ignored(name: str) -> bool:
+    """Hidden files, editors' lock files (~$报告.docx) and the corpus's own settings are not documents."""
+    return name.startswith((".", "~$")) or name == PROFILE_NAME
+
+
+def _entry(path: Path, root: Path) -> Entry:
+    source = path.relative_to(root).as_posix()
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(root):
+            return Entry(source, skipped=Skipped(source, "链接指向语料目录之外，未读取"))
+        path = target
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return Entry(source, skipped=Skipped(source, "链接无效或文件无法访问"))
+    if not stat.S_ISREG(mode):
+        return Entry(source, skipped=Skipped(source, "不是普通文件"))
+    if path.suffix.lower() not in SUFFIXES:
+        return Entry(source, skipped=Skipped(source, f"不支持的文件类型（支持 {' '.join(SUFFIXES)}）"))
+    return Entry(source, path=path)
+
+
+def walk_corpus(corpus_dir: Path) -> Iterator[Entry]:
+    """Every file of the corpus folder in sorted order, without following links out of it."""
     if not corpus_dir.is_dir():
         raise CorpusError(f"语料目录不存在：{corpus_dir}")
-    files = sorted(
-        p for p in corpus_dir.rglob("*")
-        if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES and not p.name.startswith(".")
-    )
-    if not files:
-        raise CorpusError(f"语料目录中没有 .txt 或 .md 文档：{corpus_dir}")
-    return files
+    root = corpus_dir.resolve()
+    for folder, dirs, files in os.walk(root):  # does not descend into linked folders
+        base = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not _ignored(name):
+                yield _entry(base / name, root)
 
 
-def read_document(path: Path, corpus_dir: Path) -> RawDocument:
-    """Decode as UTF-8 (BOM allowed) and unify newlines; a non-UTF-8 file is an error, not mojibake."""
+def read_entry(entry: Entry, options: ReadOptions) -> SourceDocument | Skipped:
+    """The document of a walked file, or why it was skipped."""
+    if entry.skipped is not None or entry.path is None:
+        return entry.skipped or Skipped(entry.source, "无法读取")
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CorpusError(f"文档不是 UTF-8 编码：{path}") from exc
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return RawDocument(source=path.relative_to(corpus_dir).as_posix(), text=text)
+        data = entry.path.read_bytes()
+    except OSError as exc:
+        return Skipped(entry.source, f"无法读取（{exc.strerror or exc.__class__.__name__}）")
+    if not data:
+        return Skipped(entry.source, "文件为空")
+    try:
+        return read_source(data, entry.source, entry.path.suffix.lower(), options)
+    except Unreadable as exc:
+        return Skipped(entry.source, str(exc))
 
 
-def read_corpus(corpus_dir: Path) -> list[RawDocument]:
-    """All documents of the corpus folder."""
-    return [read_document(p, corpus_dir) for p in corpus_files(corpus_dir)]
+def read_corpus(corpus_dir: Path, options: ReadOptions = ReadOptions()) -> Corpus:
+    """All readable documents of the corpus folder; a `CorpusError` when there is none."""
+    documents: list[SourceDocument] = []
+    skipped: list[Skipped] = []
+    for entry in walk_corpus(corpus_dir):
+        result = read_entry(entry, options)
+        (skipped if isinstance(result, Skipped) else documents).append(result)  # type: ignore[arg-type]
+    if not documents:
+        reasons = "；".join(s.message() for s in skipped[:5])
+        raise CorpusError(f"语料目录中没有可读取的文档（支持 {' '.join(SUFFIXES)}）：{corpus_dir}"
+                          + (f"。{reasons}" if reasons else ""))
+    return Corpus(documents, skipped)
 
 
 def corpus_fingerprint(corpus_dir: Path) -> str:
-    """SHA-256 over every document's name and bytes and the corpus's `qa.toml`: the index is stale exactly
-    when this changes."""
+    """SHA-256 over every corpus file's name and bytes (skipped ones by their reason) and the corpus's
+    `qa.toml`: the index is stale exactly when this changes."""
     digest = hashlib.sha256()
+    for entry in walk_corpus(corpus_dir):
+        digest.update(entry.source.encode("utf-8") + b"\0")
+        if entry.path is not None:
+            with entry.path.open("rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+        elif entry.skipped is not None:
+            digest.update(entry.skipped.reason.encode("utf-8"))
+        digest.update(b"\0")
     profile = corpus_dir / PROFILE_NAME
-    for path in [*corpus_files(corpus_dir), *([profile] if profile.is_file() else [])]:
-        digest.update(path.relative_to(corpus_dir).as_posix().encode("utf-8"))
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
+    if profile.is_file():
+        digest.update(PROFILE_NAME.encode("utf-8") + b"\0" + profile.read_bytes())
     return digest.hexdigest()
