@@ -13,7 +13,18 @@ from qa.evaluate.questions import EvalError
 from qa.index.build import build_index
 from qa.options import add_source_options, k_option, settings_from
 from qa.pipeline import Assistant
-from qa.types import Answer
+from qa.types import Answer, Citation
+
+
+def citation_place(citation: Citation) -> str:
+    """"杭州市数字经济发展报告 · 第3页 · 三、重点企业": the document's title, the page where it has pages, the
+    section where the passage has one."""
+    parts = [citation.title or citation.source]
+    if citation.page is not None:
+        parts.append(f"第{citation.page}页")
+    if citation.section:
+        parts.append(citation.section)
+    return " · ".join(parts)
 
 
 def format_answer(answer: Answer) -> str:
@@ -22,8 +33,7 @@ def format_answer(answer: Answer) -> str:
     if answer.citations:
         lines.append("来源：" if answer.answered else "最接近的段落：")
         for c in answer.citations:
-            where = f"{c.source} · {c.section}" if c.section else c.source
-            lines.append(f"[{c.n}] {where}")
+            lines.append(f"[{c.n}] {citation_place(c)}")
             lines.extend(f"    {line}" for line in c.text.splitlines())
     lines.append(f"（用时 {answer.latency_ms:.0f} 毫秒）")
     return "\n".join(lines)
@@ -31,7 +41,9 @@ def format_answer(answer: Answer) -> str:
 
 def cmd_index(args: argparse.Namespace) -> int:
     manifest = build_index(settings_from(args), show_progress=True)
-    print(f"索引已建立：{manifest.passages} 个段落，向量模型 {manifest.embedder_id}，"
+    pages = f"（PDF 共 {manifest.pages} 页）" if manifest.pages else ""
+    print(f"索引已建立：文档 {manifest.documents} 个{pages}，段落 {manifest.passages} 个，"
+          f"跳过文件 {len(manifest.skipped)} 个；向量模型 {manifest.embedder_id}，新编码 {manifest.encoded} 个段落；"
           f"用时 {manifest.build_seconds:.1f} 秒（其中编码 {manifest.encode_seconds:.1f} 秒）")
     return 0
 

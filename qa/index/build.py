@@ -1,7 +1,9 @@
 """Build an index: corpus → cleaned documents and passages → BM25 tokens and dense vectors → a live build folder.
 
 The segmenter is given the corpus's vocabulary (its `qa.toml` words and the names in its tables) before any
-passage is tokenised; the vocabulary is stored with the build so questions are cut the same way.
+passage is tokenised; the vocabulary is stored with the build so questions are cut the same way. Only passages
+whose text no earlier build encoded are encoded (`vector_cache`); before that, what was read and skipped and an
+estimate of the encoding time are reported, so a large corpus never runs silently for minutes.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
+from typing import Callable
 
 import numpy as np
 from tqdm import tqdm
@@ -20,6 +23,7 @@ from qa.index.fingerprint import code_fingerprint, corpus_hash
 from qa.index.lexical import LexicalIndex
 from qa.index.store import (BM25_DIR, DENSE, FORMAT_VERSION, STATEMENTS, Contents, Manifest, build_lock,
                             checksums, new_build_folder, recorded_manifest, write_contents, write_manifest)
+from qa.index.vector_cache import VectorCache, text_key
 from qa.ingest.passages import build_passages
 from qa.ingest.profile import CorpusProfile, read_profile
 from qa.ingest.read import read_corpus
@@ -45,27 +49,60 @@ def _encode(embedder: Embedder, texts: list[str], show_progress: bool, what: str
     return np.vstack(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
 
 
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} 秒" if seconds < 90 else f"{seconds / 60:.0f} 分钟"
+
+
+def _encode_new(embedder: Embedder, cache: VectorCache, texts: list[str], show_progress: bool,
+                report: Callable[[str], None], what: str = "段落") -> tuple[np.ndarray, int]:
+    """Vectors of `texts`: cached ones reused, the rest encoded — the first batch alone and timed, to say how
+    long the others will take before they start. Returns the vectors and how many texts were encoded."""
+    keys = [text_key(t) for t in texts]
+    first_text = {k: t for k, t in reversed(list(zip(keys, texts)))}  # each distinct text once
+    missing = [k for k in first_text if k not in cache.vectors]
+    todo = [first_text[k] for k in missing]
+    probe_started = time.perf_counter()
+    first = _encode(embedder, todo[:EMBED_BATCH], False, what)
+    per_text = (time.perf_counter() - probe_started) / max(1, len(todo[:EMBED_BATCH]))
+    report(f"需编码 {len(todo)} 个{what}（另有 {len(texts) - len(todo)} 个已有缓存向量），"
+           f"预计编码用时约 {_duration(per_text * len(todo))}")
+    new = np.vstack([first, _encode(embedder, todo[EMBED_BATCH:], show_progress, what)])
+    found = {**cache.vectors, **dict(zip(missing, new))}
+    vectors = np.asarray([found[k] for k in keys], dtype=np.float32).reshape(len(keys), embedder.dim)
+    cache.save(keys, vectors)
+    return vectors, len(todo)
+
+
 def build_locked(settings: Settings, choice: EmbedderChoice, show_progress: bool) -> Manifest:
     """Build into a fresh folder and make it live; the caller holds the build lock."""
     started = time.perf_counter()
     embedder = choice.embedder
+    report: Callable[[str], None] = (lambda line: print(line, file=sys.stderr, flush=True)) if show_progress \
+        else (lambda line: None)
     corpus = corpus_hash(settings.corpus_dir, settings.chunking)
     code = code_fingerprint()
     profile = read_profile(settings.corpus_dir)
     sources = read_corpus(settings.corpus_dir, ReadOptions(page_start=profile.page_start))
+    for skipped in sources.skipped:
+        report(skipped.message())
     documents, passages = build_passages(sources.documents, settings.chunking)
+    pages = sum(d.pages for d in documents)
+    report(f"读取完成：文档 {len(documents)} 个，PDF 页 {pages} 页，段落 {len(passages)} 个，跳过文件 {len(sources.skipped)} 个")
     vocabulary = corpus_vocabulary(profile, passages)
     segmenter = get_segmenter(vocabulary)
     name_hash = hashlib.sha256(f"{corpus}|{code}".encode("utf-8")).hexdigest()
     with new_build_folder(settings.index_dir, name_hash) as folder:
         LexicalIndex.build([segmenter.index_tokens(p.index_text) for p in passages]).save(folder / BM25_DIR)
         encode_started = time.perf_counter()
-        vectors = _encode(embedder, [p.index_text for p in passages], show_progress)
+        cache = VectorCache.open(settings.index_dir, embedder.id, choice.passage_prompt, embedder.dim, "passages")
+        vectors, encoded = _encode_new(embedder, cache, [p.index_text for p in passages], show_progress, report)
         dense = DenseIndex.build(vectors)
         dense.save(folder / DENSE)
         # the answer layer compares the question with each quotable sentence (paraphrase: 扎堆 ~ 集中), so
         # sentence vectors are computed here, once, not per question
-        statements = _encode(embedder, [s for p in passages for s in p.statements], show_progress, "句子")
+        cache = VectorCache.open(settings.index_dir, embedder.id, choice.passage_prompt, embedder.dim, "statements")
+        statements, _ = _encode_new(embedder, cache, [s for p in passages for s in p.statements], show_progress,
+                                    report, "句子")
         np.save(folder / STATEMENTS, statements.astype(np.float16))
         encode_seconds = time.perf_counter() - encode_started
         write_contents(folder, Contents(documents, passages, vocabulary))
@@ -75,6 +112,8 @@ def build_locked(settings: Settings, choice: EmbedderChoice, show_progress: bool
             build_seconds=round(time.perf_counter() - started, 3), encode_seconds=round(encode_seconds, 3),
             files=checksums(folder), dense_kind=dense.kind, embedder_spec=choice.spec,
             query_prompt=choice.query_prompt, passage_prompt=choice.passage_prompt,
+            documents=len(documents), pages=pages, encoded=encoded,
+            skipped=[skipped.message() for skipped in sources.skipped],
         )
         write_manifest(folder, manifest)
     return manifest

@@ -63,6 +63,12 @@ class Manifest:
     embedder_spec: str = ""
     query_prompt: str = ""
     passage_prompt: str = ""
+    #: What the build read: documents, PDF pages, passages newly encoded (the rest came from the vector cache)
+    #: and the files skipped, each as the one-line reason `qa index` printed.
+    documents: int = 0
+    pages: int = 0
+    encoded: int = 0
+    skipped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -120,7 +120,8 @@ class _Builder:
     def _emit_special(self, block: Block) -> None:
         if block.kind is BlockKind.TABLE_ROW and block.row is not None:
             described = describe_row(block.row)
-            self.emit(PassageKind.TABLE_ROW, block.start, block.end, (*block.section, block.table_title),
+            section = (*block.section, block.table_title) if block.table_title else block.section
+            self.emit(PassageKind.TABLE_ROW, block.start, block.end, section,
                       index_text=described, cells=block.row.cells)
         elif block.kind is BlockKind.TABLE_HEADER:
             title = self.passages.pop() if self.passages and self.passages[-1].kind is PassageKind.TABLE_TITLE \

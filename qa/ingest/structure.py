@@ -170,13 +170,13 @@ class _Structurer:
         depth = self.outline.enter(rank, text)
         self.add(BlockKind.HEADING, text, page, level=depth, section=self.outline.path())
 
-    def text_block(self, text: str, page: int | None) -> None:
-        """A paragraph: the document's title when it opens the document short and unpunctuated, a heading when
-        it is numbered like one, else body text (an "一是…" item names the section path's last step)."""
+    def text_block(self, text: str, page: int | None, may_be_title: bool = False) -> None:
+        """A paragraph: the document's title when it opens printed lines short and unpunctuated, a heading
+        when it is numbered like one, else body text (an "一是…" item names the section path's last step)."""
         if not text:
             return
         short = len(text) <= MAX_HEADING_CHARS
-        if not self.blocks and short and text[-1] not in SENTENCE_END:
+        if may_be_title and not self.blocks and short and text[-1] not in SENTENCE_END:
             self.add(BlockKind.TITLE, text, page)
         elif CHAPTER.match(text) and short:
             self.heading(PATTERN_RANK + 1, text, page)
@@ -217,7 +217,7 @@ class _Structurer:
         text = ""
         for piece in unit:
             text = join_wrapped(text, piece.text)
-        self.text_block(normalize_spacing(text), page)
+        self.text_block(normalize_spacing(text), page, may_be_title=True)
 
     def reader_block(self, block: SourceBlock, is_title: bool) -> None:
         """A block whose kind the reader knew: a heading, a paragraph (one per line break) or a table."""
@@ -253,9 +253,10 @@ class _Structurer:
             for row in rows:
                 self.text_block(" ".join(c for c in row if c), block.page)
             return
-        if caption := _cell_text(block.text):
-            self.table_title = caption
-            self.add(BlockKind.TABLE_TITLE, caption, block.page, section=self.outline.path(False))
+        if caption := " ".join(block.text.split()):
+            m = TABLE_TITLE.match(caption)
+            self.table_title = _numbered("表", m) if m else normalize_spacing(caption)
+            self.add(BlockKind.TABLE_TITLE, self.table_title, block.page, section=self.outline.path(False))
         width = max(len(row) for row in rows)
         columns = [name or f"第{i + 1}列" for i, name in enumerate([*rows[0], *[""] * (width - len(rows[0]))])]
         section = self.outline.path(False)

@@ -16,8 +16,9 @@ from qa.ingest.readers.plaintext import decode
 from qa.ingest.source import ReadOptions, SourceBlock, SourceDocument, SourceKind, Unreadable
 
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
+#: Not text of the page: code, styles, embedded objects, form controls and navigation menus.
 _DROPPED = {"script", "style", "noscript", "template", "svg", "math", "head", "iframe", "object", "canvas",
-            "select", "button"}
+            "select", "button", "nav"}
 #: Elements that end a paragraph: everything else (span, a, b, em, code …) is inline and runs on.
 _BLOCK_TAGS = {"html", "body", "main", "article", "section", "div", "header", "footer", "nav", "aside", "p",
                "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "figure", "figcaption", "address",
