@@ -42,7 +42,8 @@ def test_human_output_shows_answer_then_sources(run):
     assert code == 0
     answer, sources = out.split("来源：", 1)
     assert "2016-3" in answer and "[1]" in answer
-    assert sources.lstrip().startswith("[1] beijing_ai_industry_report_2019.txt")
+    # the document's title, then (PDF only) the page, then the section
+    assert sources.lstrip().startswith("[1] 人工智能产业发展研究报告 · 一、北京市人工智能产业发展情况 > ")
 
 
 def test_unanswerable_question_is_refused(run):

@@ -81,6 +81,8 @@ def assert_usable(settings: Settings, fake: HashEmbedder) -> LoadedIndex:
 def test_build_killed_midway_leaves_previous_index_usable(own: Settings, fake: HashEmbedder):
     build_index(own, fake, show_progress=False)
     before = live_folder(own.index_dir)
+    for cached in own.index_dir.glob("vectors-*"):  # so that the child has every passage to encode again
+        cached.unlink()
     proc = child(own, delay=0.5, mode="build")  # ~0.5 s per batch of 16 passages: several seconds in all
     try:
         deadline = time.monotonic() + 30

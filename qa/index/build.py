@@ -45,7 +45,8 @@ def _encode(embedder: Embedder, texts: list[str], show_progress: bool, what: str
     """Passage vectors in batches, with a progress bar on the terminal."""
     batches = [texts[i:i + EMBED_BATCH] for i in range(0, len(texts), EMBED_BATCH)]
     parts = [embedder.embed_passages(batch)
-             for batch in tqdm(batches, desc=f"编码{what}", unit="批", disable=not show_progress, file=sys.stderr)]
+             for batch in tqdm(batches, desc=f"编码{what}", unit="批", disable=not show_progress or not batches,
+                               file=sys.stderr)]
     return np.vstack(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
 
 
@@ -58,7 +59,7 @@ def _encode_new(embedder: Embedder, cache: VectorCache, texts: list[str], show_p
     """Vectors of `texts`: cached ones reused, the rest encoded — the first batch alone and timed, to say how
     long the others will take before they start. Returns the vectors and how many texts were encoded."""
     keys = [text_key(t) for t in texts]
-    first_text = {k: t for k, t in reversed(list(zip(keys, texts)))}  # each distinct text once
+    first_text = dict(zip(keys, texts))  # each distinct text once
     missing = [k for k in first_text if k not in cache.vectors]
     todo = [first_text[k] for k in missing]
     probe_started = time.perf_counter()
