@@ -64,6 +64,22 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def stopping_server_class():  # type: ignore[no-untyped-def]
+    """uvicorn's Server that also tells open streams to end when SIGTERM/Ctrl-C arrives (qa.serving.shutdown)."""
+    import uvicorn
+
+    class StoppingServer(uvicorn.Server):
+        def __init__(self, config: uvicorn.Config, shutdown: "object") -> None:
+            super().__init__(config)
+            self.stream_shutdown = shutdown
+
+        def handle_exit(self, sig: int, frame: object) -> None:
+            self.stream_shutdown.begin()  # type: ignore[attr-defined]
+            super().handle_exit(sig, frame)  # type: ignore[arg-type]
+
+    return StoppingServer
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     started = time.perf_counter()
@@ -76,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from qa.pipeline import Assistant
     from qa.serving.live import LiveAssistant
     from qa.serving.service import AskService
+    from qa.serving.shutdown import EndStreamsOnShutdown, Shutdown
     from qa.web.app import build_server
 
     try:
@@ -90,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     live = LiveAssistant(assistant)
     live.start_watching()  # a new `qa index` build is swapped in without a restart
     app = build_server(AskService(live), options, root_path=root_path or None)
+    shutdown = Shutdown()
+    app.add_middleware(EndStreamsOnShutdown, shutdown=shutdown)
 
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     url = f"http://{shown_host}:{args.port}{root_path}/"
@@ -97,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
           + ("  （需要访问令牌）" if options.token else ""), flush=True)
     config = uvicorn.Config(app, log_level="warning", proxy_headers=True, timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
                             forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"))
-    server = uvicorn.Server(config)
+    server = stopping_server_class()(config, shutdown)
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:
