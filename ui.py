@@ -47,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
 def bind(host: str, port: int) -> socket.socket:
     """Take the port now; exit with a Chinese message if another program holds it."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets whose proto says TCP, and without it
+    # every response waited ~40 ms for a delayed ACK (measured: /healthz 44 ms → 0.5 ms over loopback).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     if os.name != "nt":
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
