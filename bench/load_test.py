@@ -41,9 +41,9 @@ import sys, uvicorn
 from pathlib import Path
 from qa.config import Settings
 from qa.pipeline import Assistant
-from qa.api import SerialAssistant, create_api
+from qa.api import create_api
 assistant = Assistant(Settings.from_env(index_dir=Path(sys.argv[2])), show_progress=False)
-uvicorn.run(create_api(SerialAssistant(assistant)), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+uvicorn.run(create_api(assistant), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
 """
 
 
@@ -86,8 +86,9 @@ def bad_requests() -> list[tuple[str, dict[str, object]]]:
     ]
 
 
-def start_server(kind: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "QA_INDEX": str(INDEX), "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
+def start_server(kind: str, port: int, extra_env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "QA_INDEX": str(INDEX), "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
+           **(extra_env or {})}
     if kind == "ui":
         cmd = [sys.executable, "ui.py", "--host", HOST, "--port", str(port)]
     else:

@@ -10,27 +10,27 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-import threading
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 from urllib.parse import parse_qs, quote, unquote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from qa.config import Settings
 from qa.pipeline import Assistant, QuestionError, QuestionTooLong
-from qa.segment.tokenizer import Segmenter
-from qa.types import Answer
+from qa.serving.gate import ServerBusy
+from qa.serving.limits import RequestLimits
+from qa.serving.service import AskService
 
 log = logging.getLogger(__name__)
 
 #: Largest request body accepted by `/api/ask` (a question is at most a few hundred characters).
 MAX_BODY_BYTES = 64 * 1024
+#: Largest body of any other route (Gradio's queue messages carry the chat history, at most `qa.web.app.MAX_TURNS` turns).
+MAX_PAGE_BODY_BYTES = 512 * 1024
 TOKEN_COOKIE = "qa_token"
 TOKEN_HEADER = "x-qa-token"
 TOKEN_QUERY = "token"
@@ -66,30 +66,10 @@ class ServerOptions:
     token: str | None = None
     cors_origins: Sequence[str] = field(default_factory=tuple)
     max_body_bytes: int = MAX_BODY_BYTES
-
-
-class SerialAssistant:
-    """Answers one question at a time: a question costs ~30 ms, and the index objects are not shared-safe."""
-
-    def __init__(self, assistant: Assistant) -> None:
-        self.assistant = assistant
-        self._lock = threading.Lock()
-
-    @property
-    def settings(self) -> Settings:
-        return self.assistant.settings
-
-    @property
-    def segmenter(self) -> Segmenter:
-        return self.assistant.segmenter
-
-    @property
-    def examples(self) -> tuple[str, ...]:
-        return self.assistant.examples
-
-    def ask(self, question: object, k: object = None) -> Answer:
-        with self._lock:
-            return self.assistant.ask(question, k)
+    #: cap of every other route's body (the chat sends its whole, bounded, history with each question)
+    max_page_body_bytes: int = MAX_PAGE_BODY_BYTES
+    #: path prefixes refused outright (the chat refuses Gradio's upload routes)
+    refused_paths: tuple[str, ...] = ()
 
 
 def _request_token(scope: Scope) -> tuple[str | None, str]:
@@ -163,22 +143,15 @@ class TokenMiddleware:
         await self.app(scope, receive, send_with_cookie)
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None:
-        try:
-            if int(declared) > limit:
-                raise ApiInputError(413, f"请求内容太大（上限 {limit // 1024} KB）。")
-        except ValueError:
-            raise ApiInputError(400, "请求头 Content-Length 不正确。") from None
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ApiInputError(413, f"请求内容太大（上限 {limit // 1024} KB）。")
-        chunks.append(chunk)
-    return b"".join(chunks)
+#: Integers in a request body longer than this are not built (Python refuses > 4,300 digits with a ValueError,
+#: and building one costs quadratic time below that); they stand for "too large" and fail the range check.
+MAX_INT_DIGITS = 18
+TOO_LARGE = 10 ** MAX_INT_DIGITS
+
+
+def _bounded_int(digits: str) -> int:
+    return int(digits) if len(digits.lstrip("-")) <= MAX_INT_DIGITS else (-TOO_LARGE if digits.startswith("-")
+                                                                         else TOO_LARGE)
 
 
 def parse_ask_body(raw: bytes) -> tuple[object, object]:
@@ -186,12 +159,12 @@ def parse_ask_body(raw: bytes) -> tuple[object, object]:
     if not raw.strip():
         raise ApiInputError(400, '请求内容为空，请提交 JSON，例如 {"question": "哪个区的人工智能企业最多？"}。')
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a UTF-8 byte-order mark (Windows tools add one) is not an error
     except UnicodeDecodeError:
         raise ApiInputError(400, "请求内容必须是 UTF-8 编码的 JSON。") from None
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError):
+        data = json.loads(text, parse_int=_bounded_int)
+    except (ValueError, RecursionError):
         raise ApiInputError(400, '请求内容不是有效的 JSON，例如 {"question": "哪个区的人工智能企业最多？"}。') from None
     if not isinstance(data, dict):
         raise ApiInputError(400, '请求内容必须是 JSON 对象，例如 {"question": "哪个区的人工智能企业最多？"}。')
@@ -200,10 +173,10 @@ def parse_ask_body(raw: bytes) -> tuple[object, object]:
     return data["question"], data.get("k")
 
 
-def create_api(assistant: Assistant | SerialAssistant, options: ServerOptions | None = None) -> FastAPI:
+def create_api(assistant: Assistant | AskService, options: ServerOptions | None = None) -> FastAPI:
     """The FastAPI app with `/api/ask` and `/healthz`; mount the chat on it afterwards."""
     options = options or ServerOptions()
-    asker = assistant if isinstance(assistant, SerialAssistant) else SerialAssistant(assistant)
+    asker = assistant if isinstance(assistant, AskService) else AskService(assistant)
     app = FastAPI(title="报告问答助手", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.assistant = asker
     app.state.options = options
@@ -216,6 +189,10 @@ def create_api(assistant: Assistant | SerialAssistant, options: ServerOptions | 
     async def _question_error(_: Request, exc: QuestionError) -> JSONResponse:
         return error(413 if isinstance(exc, QuestionTooLong) else 400, str(exc))
 
+    @app.exception_handler(ServerBusy)
+    async def _busy(_: Request, exc: ServerBusy) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=503, headers={"Retry-After": "1"})
+
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         return error(exc.status_code, _STATUS_MESSAGES.get(exc.status_code, "请求无法处理。"))
@@ -227,22 +204,24 @@ def create_api(assistant: Assistant | SerialAssistant, options: ServerOptions | 
 
     @app.post("/api/ask")
     async def ask(request: Request) -> JSONResponse:
-        question, k = parse_ask_body(await _read_body(request, options.max_body_bytes))
-        answer = await run_in_threadpool(asker.ask, question, k)
+        # the body is capped and known to be JSON by now (`RequestLimits`)
+        question, k = parse_ask_body(await request.body())
+        answer = await asker.ask_async(question, k)
         return JSONResponse(answer.to_json())
 
-    @app.get("/healthz")
-    async def healthz() -> JSONResponse:
-        index = getattr(asker.assistant, "index", None)
-        manifest = getattr(index, "manifest", None)
-        return JSONResponse({
-            "status": "ok",
-            "passages": getattr(manifest, "passages", None),
-            "embedder": getattr(manifest, "embedder_id", None),
-            "built_at": getattr(manifest, "built_at", None),
-        })
+    # Declared so that a wrong method is our Chinese 405 — without it the chat mounted at `/` answers 404.
+    @app.api_route("/api/ask", methods=["GET", "PUT", "DELETE", "PATCH"], include_in_schema=False)
+    async def ask_wrong_method() -> JSONResponse:
+        return JSONResponse({"error": _STATUS_MESSAGES[405]}, status_code=405, headers={"Allow": "POST, OPTIONS"})
 
-    if options.token:
+    @app.api_route("/healthz", methods=["GET", "HEAD"])
+    async def healthz() -> JSONResponse:
+        status, body = asker.health()
+        return JSONResponse(body, status_code=status)
+
+    app.add_middleware(RequestLimits, default_limit=options.max_page_body_bytes,
+                       limits=(("/api/", options.max_body_bytes),), refused_paths=options.refused_paths)
+    if options.token:  # outside the limits: a caller without the token gets nothing read
         app.add_middleware(TokenMiddleware, token=options.token)
     # Our own CORS policy (an empty allow-list means same-origin only); Gradio then adds none of its own.
     # Added last so it is outermost: a refused token still carries the CORS headers the caller's page needs.

@@ -122,11 +122,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
-    except UserError as exc:
+    except (UserError, OSError) as exc:
+        # an OSError reaching here is a file the user named or must fix (a path, a permission, a full disk)
+        message = str(exc) if isinstance(exc, UserError) else \
+            f"无法读写 {exc.filename or '文件'}（{exc.strerror or exc.__class__.__name__}）"
         if getattr(args, "json", False):
-            print(json.dumps({"error": str(exc)}, ensure_ascii=False))
+            print(json.dumps({"error": message}, ensure_ascii=False))
         else:
-            print(f"错误：{exc}", file=sys.stderr)
+            print(f"错误：{message}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `qa ask … | head` closed the pipe: nothing left to say
         sys.stderr.close()

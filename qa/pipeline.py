@@ -53,6 +53,15 @@ def check_k(k: object, settings: AnswerSettings) -> int:
     return k
 
 
+def analysed_part(text: str, settings: AnswerSettings) -> str:
+    """The part of a question the answer layer reads: all of it, or its head and tail when it is very long
+    (bounds the answer layer's work per question; see `AnswerSettings.max_analysed_chars`)."""
+    if len(text) <= settings.max_analysed_chars:
+        return text
+    head = settings.max_analysed_chars - settings.analysed_tail_chars
+    return f"{text[:head]}…{text[-settings.analysed_tail_chars:]}"
+
+
 class Assistant:
     """Holds the loaded index and answers questions about the corpus."""
 
@@ -77,7 +86,7 @@ class Assistant:
         k = check_k(k, answer_settings)
         searched = to_simplified(text)
         found = retrieve(self.index, searched, max(k, answer_settings.candidates), self.settings.retrieval)
-        answer = compose(searched, found, self.context, k, answer_settings)
+        answer = compose(analysed_part(searched, answer_settings), found, self.context, k, answer_settings)
         answer.question = text
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
         return answer

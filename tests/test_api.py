@@ -8,27 +8,28 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from qa.api import MAX_BODY_BYTES, ServerOptions, SerialAssistant, create_api
+from qa.api import MAX_BODY_BYTES, ServerOptions, create_api
 from qa.pipeline import Assistant
+from qa.serving.service import AskService
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TOKEN = "s3cret-令牌"
 
 
 @pytest.fixture(scope="module")
-def serial(assistant: Assistant) -> SerialAssistant:
-    return SerialAssistant(assistant)
+def service(assistant: Assistant) -> AskService:
+    return AskService(assistant)
 
 
 @pytest.fixture(scope="module")
-def client(serial: SerialAssistant) -> TestClient:
-    return TestClient(create_api(serial), raise_server_exceptions=False)
+def client(service: AskService) -> TestClient:
+    return TestClient(create_api(service), raise_server_exceptions=False)
 
 
 @pytest.fixture(scope="module")
-def guarded(serial: SerialAssistant) -> TestClient:
+def guarded(service: AskService) -> TestClient:
     options = ServerOptions(token=TOKEN, cors_origins=("http://intranet.example",))
-    return TestClient(create_api(serial, options), raise_server_exceptions=False)
+    return TestClient(create_api(service, options), raise_server_exceptions=False)
 
 
 def assert_chinese_error(response, status: int | None = None) -> str:  # noqa: ANN001
@@ -95,8 +96,11 @@ def test_oversized_body_is_413(client: TestClient) -> None:
                                      headers={"content-type": "application/json"}), 413)
 
 
-def test_wrong_method_is_chinese_405(client: TestClient) -> None:
-    assert_chinese_error(client.get("/api/ask"), 405)
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "PATCH"])
+def test_wrong_method_is_chinese_405(client: TestClient, method: str) -> None:
+    response = client.request(method, "/api/ask", json={"question": "海淀区占比多少？"})
+    assert_chinese_error(response, 405)
+    assert "POST" in response.headers["allow"]
 
 
 def test_healthz(client: TestClient, assistant: Assistant) -> None:
@@ -104,7 +108,33 @@ def test_healthz(client: TestClient, assistant: Assistant) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok" and body["passages"] == len(assistant.index.passages)
-    assert body["embedder"]
+    assert body["built_at"] == assistant.index.manifest.built_at and body["stale"] is False
+    assert body["embedder"] and body["queue"]["waiting"] == 0
+
+
+def test_healthz_answers_head(client: TestClient) -> None:
+    response = client.head("/healthz")
+    assert response.status_code == 200 and response.content == b""
+
+
+def test_json_with_a_utf8_bom_is_accepted(client: TestClient) -> None:
+    raw = "\ufeff".encode("utf-8") + json.dumps({"question": "寒武纪是哪一年成立的？"}, ensure_ascii=False).encode("utf-8")
+    response = client.post("/api/ask", content=raw, headers={"content-type": "application/json; charset=utf-8"})
+    assert response.status_code == 200 and "2016" in response.json()["answer"]
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data",
+                                          None])
+def test_bodies_that_are_not_json_get_chinese_415(client: TestClient, content_type: str | None) -> None:
+    body = json.dumps({"question": "寒武纪是哪一年成立的？"}).encode("utf-8")
+    headers = {"content-type": content_type} if content_type else {}
+    assert_chinese_error(client.post("/api/ask", content=body, headers=headers), 415)
+
+
+@pytest.mark.parametrize("k", ["9" * 5000, "-" + "9" * 5000, "1" + "0" * 19, "1e400"])
+def test_enormous_k_is_a_chinese_400_never_500(client: TestClient, k: str) -> None:
+    raw = ('{"question": "海淀区占比多少？", "k": %s}' % k).encode("utf-8")
+    assert_chinese_error(client.post("/api/ask", content=raw, headers={"content-type": "application/json"}), 400)
 
 
 def test_token_required_when_enabled(guarded: TestClient) -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 from qa.config import PROJECT_ROOT
 
 #: Stages in data-path order; a module may import from its own stage or any stage before it.
-ORDER = ["__init__", "text", "types", "errors", "config", "ingest", "segment", "index", "retrieve", "answer", "pipeline",
-         "options", "evaluate", "api", "web", "cli", "__main__"]
+ORDER = ["threads", "__init__", "text", "types", "errors", "config", "ingest", "segment", "index", "retrieve", "answer", "pipeline",
+         "options", "serving", "evaluate", "api", "web", "cli", "__main__"]
 
 
 def _stage(module: str) -> str | None:

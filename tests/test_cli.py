@@ -72,3 +72,38 @@ def test_usage_mistakes_are_reported_in_chinese(capsys):
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("错误：命令行参数有误") and "Traceback" not in err
+
+
+def _read_only_folder(tmp_path):  # noqa: ANN001, ANN202
+    """A folder this process cannot write: chmod works for ordinary users; root ignores it, so use sysfs."""
+    import os
+    from pathlib import Path
+
+    if os.geteuid() != 0:
+        folder = tmp_path / "ro"
+        folder.mkdir()
+        folder.chmod(0o555)
+        return folder
+    return Path("/sys/kernel")
+
+
+@pytest.mark.parametrize("where", ["a file", "inside a file", "read-only folder"])
+@pytest.mark.parametrize("as_json", [False, True])
+def test_unusable_index_folder_is_one_chinese_line_and_exit_2(settings, tmp_path, capsys, where, as_json):
+    index = {"a file": "/etc/passwd", "inside a file": "/etc/passwd/index",
+             "read-only folder": str(_read_only_folder(tmp_path))}[where]
+    code = main(["ask", "海淀区占比多少？", "--index", index, "--corpus", str(settings.corpus_dir),
+                 *(["--json"] if as_json else [])])
+    out = capsys.readouterr()
+    assert code == 2 and "Traceback" not in out.err
+    message = json.loads(out.out)["error"] if as_json else out.err.strip()
+    assert "\n" not in message and ("不是文件夹" in message or "无法写入" in message), message
+
+
+def test_build_lock_held_too_long_is_a_clear_error(tmp_path):
+    from qa.index.store import IndexUnavailable, build_lock
+
+    with build_lock(tmp_path):
+        with pytest.raises(IndexUnavailable, match="另一个进程正在建立索引"):
+            with build_lock(tmp_path, wait_s=0.2):
+                pass

@@ -83,3 +83,43 @@ def test_chat_server_and_cli_share_the_source_options() -> None:
                               env=ENV, timeout=60, cwd=PROJECT_ROOT).stdout
     for option in ("--corpus", "--index", "--embedder", "--query-prompt", "--passage-prompt"):
         assert option in ui_help and option in cli_help
+
+
+def start_ui(settings: Settings, *extra: str) -> tuple[subprocess.Popen[str], int]:
+    """ui.py on a free port over the session index, once it has printed its ready line."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(UI), "--port", str(port), "--index", str(settings.index_dir),
+         "--corpus", str(settings.corpus_dir), *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+    line = ""
+    while "已就绪" not in line:
+        line = proc.stdout.readline()
+        assert line or proc.poll() is None, f"ui.py exited before it was ready: {proc.stderr.read()}"
+    return proc, port
+
+
+def test_aborted_bodies_log_one_line_and_sigterm_ends_open_streams(settings: Settings, assistant: Assistant) -> None:
+    """A client that goes away mid-body costs one log line, no traceback; SIGTERM ends the server within the
+    10 s an orchestrator waits, although a chat page holds an event stream open."""
+    proc, port = start_ui(settings)
+    try:
+        for path in ("/api/ask", "/gradio_api/queue/join"):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+                raw.sendall(f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                            f"Content-Length: 50000\r\n\r\n".encode("ascii") + b'{"question": "' + b"a" * 1000)
+        stream = socket.create_connection(("127.0.0.1", port), timeout=10)  # what an open chat page holds
+        stream.sendall(b"GET /gradio_api/heartbeat/abc HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+        assert stream.recv(100).startswith(b"HTTP/1.1 200")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as r:
+            assert r.status == 200  # the aborted requests are logged by now (they came first)
+        proc.terminate()
+        _, err = proc.communicate(timeout=10)
+        stream.close()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert "Traceback" not in err, err[-3000:]
+    aborted = [line for line in err.splitlines() if "断开" in line]
+    assert len(aborted) == 2 and all("请求体" in line for line in aborted), err[-3000:]

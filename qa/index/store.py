@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -173,12 +174,38 @@ def live_folder(index_dir: Path) -> Path | None:
     return index_dir / name if name.startswith("build-") and "/" not in name else None
 
 
+#: How long a builder waits for another process's build before giving up with a message.
+LOCK_WAIT_S = 600.0
+
+
+def unwritable(index_dir: Path, exc: OSError) -> IndexUnavailable:
+    """The Chinese message for an index folder that cannot be created or written (a file, read-only, no right)."""
+    if isinstance(exc, (FileExistsError, NotADirectoryError)) or (index_dir.exists() and not index_dir.is_dir()):
+        return IndexUnavailable(f"索引目录不是文件夹：{index_dir}（请用 --index 指定一个文件夹）")
+    reason = exc.strerror or exc.__class__.__name__
+    return IndexUnavailable(f"无法写入索引目录 {index_dir}（{reason}）：请检查权限，或用 --index 指定可写的文件夹")
+
+
 @contextmanager
-def build_lock(index_dir: Path) -> Iterator[None]:
-    """Exclusive lock over builds in this index folder (released even if the build fails)."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with (index_dir / LOCK).open("a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+def build_lock(index_dir: Path, wait_s: float = LOCK_WAIT_S) -> Iterator[None]:
+    """Exclusive lock over builds in this index folder (released even if the build fails). Waits up to `wait_s`
+    for another process's build; an index folder that cannot be written is an `IndexUnavailable`."""
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        fh = (index_dir / LOCK).open("a")
+    except OSError as exc:
+        raise unwritable(index_dir, exc) from exc
+    with fh:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexUnavailable(f"另一个进程正在建立索引 {index_dir}，等待 {wait_s:.0f} 秒仍未完成，"
+                                           "请稍后再试") from None
+                time.sleep(0.1)
         try:
             yield
         finally:
@@ -192,7 +219,10 @@ def new_build_folder(index_dir: Path, name_hash: str) -> Iterator[Path]:
     for stale in index_dir.glob("tmp-*"):
         shutil.rmtree(stale, ignore_errors=True)
     tmp = index_dir / f"tmp-{uuid.uuid4().hex}"
-    tmp.mkdir(parents=True)
+    try:
+        tmp.mkdir(parents=True)
+    except OSError as exc:
+        raise unwritable(index_dir, exc) from exc
     try:
         yield tmp
         for path in tmp.rglob("*"):

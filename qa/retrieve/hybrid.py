@@ -35,7 +35,7 @@ class Retrieval:
 def retrieve(index: LoadedIndex, question: str, n: int, settings: RetrievalSettings) -> Retrieval:
     """The `n` best passages for a question, by fused lexical + dense rank."""
     lexical_order = _top(index.lexical.scores(index.segmenter.index_tokens(question)), settings.per_retriever)
-    query_vector = index.embedder.embed_queries([question])[0]
+    query_vector = index.embedder.embed_queries([question[:settings.max_encoded_chars]])[0]
     dense_order, _ = index.dense.search(query_vector, settings.per_retriever)
     fused: dict[int, float] = {}
     for weight, order in ((settings.lexical_weight, lexical_order), (settings.dense_weight, dense_order)):

@@ -30,6 +30,11 @@ NAME_TAGS = frozenset({"ns", "nt", "eng", "nrt", "nrfg"})
 #: tags count only for words its dictionary knows well (华为 373, 腾讯 98, 李彦宏 24).
 WEAK_NAME_TAGS = frozenset({"nr", "nz"})
 MIN_WEAK_NAME_FREQ = 20
+#: jieba's HMM re-cuts runs of single characters its dictionary does not join, at ~2.5 ms per rare character in
+#: the POS tagger (a 500-character random question took 1.7 s in `names`). Real questions have at most 5 such
+#: characters (dev set), so beyond this many the dictionary cut is used as it is: the work per question stays
+#: bounded (issue 11) and nothing changes for ordinary questions.
+MAX_HMM_CHARS = 12
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -117,8 +122,25 @@ class Segmenter:
                 if len(piece) > 1 and piece.isascii() and any(c.isalpha() for c in piece):
                     found.append(piece)
                 continue
-            found.extend(p.word for p in self._pos.lcut(piece) if len(p.word) > 1 and self._is_name(p.word, p.flag))
+            found.extend(p.word for p in self._tagged(piece) if len(p.word) > 1 and self._is_name(p.word, p.flag))
         return found
+
+    def _tagged(self, piece: str) -> list[jieba.posseg.pair]:
+        """POS-tagged words of a piece, with the HMM only while its cost is bounded (`MAX_HMM_CHARS`)."""
+        plain = self._pos.lcut(piece, HMM=False)
+        return self._pos.lcut(piece) if _single_char_runs(plain) <= MAX_HMM_CHARS else plain
+
+
+def _single_char_runs(words: list[jieba.posseg.pair]) -> int:
+    """Characters in runs of two or more single-character words: what the HMM would re-cut."""
+    total = run = 0
+    for pair in [*words, None]:
+        if pair is not None and len(pair.word) == 1:
+            run += 1
+            continue
+        total += run if run > 1 else 0
+        run = 0
+    return total
 
 
 @lru_cache(maxsize=65536)

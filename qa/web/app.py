@@ -8,6 +8,7 @@ against the previous question of the same chat (`qa.web.followup`).
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,21 +18,31 @@ import gradio as gr  # noqa: E402  (after the analytics switch)
 from fastapi import FastAPI, Response  # noqa: E402
 from fastapi.responses import RedirectResponse  # noqa: E402
 
-from qa.api import ServerOptions, SerialAssistant, create_api  # noqa: E402
+from qa.api import ServerOptions, create_api  # noqa: E402
 from qa.pipeline import Assistant, QuestionError  # noqa: E402
+from qa.serving.gate import ServerBusy  # noqa: E402
+from qa.serving.service import AskService  # noqa: E402
 from qa.web.followup import rewrite_followup  # noqa: E402
 from qa.web.render import render_answer, render_error, render_user  # noqa: E402
 from qa.web.theme import CSS, intranet_theme  # noqa: E402
 
 TITLE = "报告问答助手"
 PLACEHOLDER = "就报告内容提问（可接着追问，如“那朝阳区呢？”）"
+#: Turns a chat keeps (older ones scroll away): bounds each session's memory and the body the page sends back.
+MAX_TURNS = 30
+#: A chat's server-side state is dropped after this long without use (Gradio's `State.time_to_live`).
+SESSION_TTL_S = 6 * 3600
+#: Gradio routes that take files: the chat has no file component, so they are refused (`qa.serving.limits`).
+UPLOAD_PATHS = ("/gradio_api/upload", "/upload")
+#: Chat events allowed to wait in Gradio's queue; beyond that the page shows "busy" at once.
+CHAT_QUEUE_SIZE = 64
 
 
 def _previous(turns: list[dict[str, str]]) -> str | None:
     return turns[-1]["asked"] if turns else None
 
 
-def build_chat(asker: SerialAssistant) -> gr.Blocks:
+def build_chat(asker: AskService) -> gr.Blocks:
     """The Gradio Blocks app (not yet mounted)."""
     max_k = asker.settings.answer.max_k
     default_k = asker.settings.answer.default_k
@@ -43,13 +54,13 @@ def build_chat(asker: SerialAssistant) -> gr.Blocks:
         asked = rewrite_followup(text, _previous(turns), asker.segmenter)
         try:
             answer = asker.ask(asked, int(k))
-        except QuestionError as exc:
+        except (QuestionError, ServerBusy) as exc:
             reply = render_error(str(exc))
         else:
             reply = render_answer(answer, asker.segmenter, asked_as=asked if asked != text.strip() else None)
             turns.append({"typed": text, "asked": asked})
         history += [{"role": "user", "content": render_user(text)}, {"role": "assistant", "content": reply}]
-        return history, turns
+        return history[-2 * MAX_TURNS:], turns[-MAX_TURNS:]
 
     def submit(text: str, history: list, turns: list, k: int) -> tuple[str, list, list]:
         if not (text or "").strip():
@@ -83,7 +94,7 @@ def build_chat(asker: SerialAssistant) -> gr.Blocks:
             feedback_options=None, buttons=["copy"], autoscroll=True, group_consecutive_messages=False,
             placeholder="<b>你好！</b>请在下方输入关于报告的问题，或点击示例问题。",
         )
-        turns = gr.State([])
+        turns = gr.State([], time_to_live=SESSION_TTL_S)
         with gr.Row(equal_height=True):
             box = gr.Textbox(placeholder=PLACEHOLDER, show_label=False, lines=1, max_lines=4, scale=8,
                              autofocus=True, elem_id="qa-input", max_length=asker.settings.answer.max_question_chars)
@@ -103,6 +114,8 @@ def build_chat(asker: SerialAssistant) -> gr.Blocks:
         clear_btn.click(clear, None, [chatbot, turns, box], **io)
         chatbot.clear(clear, None, [chatbot, turns, box], **io)  # the chat's own bin icon
         demo.load(on_load, [chatbot, turns, k], [chatbot, turns], **io)
+    # as many chat questions at once as the gate has answer threads; a bounded backlog beyond that
+    demo.queue(default_concurrency_limit=asker.gate.workers, max_size=CHAT_QUEUE_SIZE)
     return demo
 
 
@@ -125,11 +138,11 @@ class RootPath:
         await self.app(scope, receive, send)
 
 
-def build_server(assistant: Assistant | SerialAssistant, options: ServerOptions | None = None,
+def build_server(assistant: Assistant | AskService, options: ServerOptions | None = None,
                  root_path: str | None = None) -> FastAPI:
     """API + chat in one FastAPI app, ready for uvicorn."""
-    options = options or ServerOptions()
-    asker = assistant if isinstance(assistant, SerialAssistant) else SerialAssistant(assistant)
+    options = replace(options or ServerOptions(), refused_paths=UPLOAD_PATHS)
+    asker = assistant if isinstance(assistant, AskService) else AskService(assistant)
     app = create_api(asker, options)
     loader = Path(gr.__file__).parent / "templates" / "frontend" / "gradio.js"
 
@@ -144,7 +157,7 @@ def build_server(assistant: Assistant | SerialAssistant, options: ServerOptions 
     root_path = (root_path or "").rstrip("/")
     app = gr.mount_gradio_app(
         app, demo, path="/", footer_links=[], run_history=False, theme=intranet_theme(), css=CSS,
-        root_path=root_path or None, show_error=False, pwa=False, mcp_server=False,
+        root_path=root_path or None, show_error=False, pwa=False, mcp_server=False, max_file_size=1,
     )
     if root_path:
         app.add_middleware(RootPath, root_path=root_path)

@@ -1,0 +1,105 @@
+"""Shared by the serving benchmarks: a real `ui.py` on loopback, closed-loop HTTP clients, a CPU hog."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT  # noqa: E402
+from load_test import HOST, INDEX, free_port, start_server, valid_questions, wait_ready  # noqa: E402
+
+import httpx  # noqa: E402
+
+#: What the server ran with before issue 11 (OpenMP's defaults: spinning waits, one thread per core).
+OLD_POLICY = {"OMP_WAIT_POLICY": "ACTIVE", "OMP_NUM_THREADS": str(os.cpu_count() or 2)}
+HOG = "while True: pass"
+
+
+def ensure_index() -> None:
+    """bench/.index built once, so a server start is never a build."""
+    from qa.config import Settings
+    from qa.index.build import build_index
+    from qa.index.loader import problem_with
+
+    settings = Settings.from_env(index_dir=INDEX)
+    if problem_with(settings, None) is not None:
+        build_index(settings, show_progress=False)
+
+
+@contextmanager
+def ui_server(extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """`python ui.py` on a free port; yields its base URL once /healthz answers."""
+    port = free_port()
+    proc = start_server("ui", port, extra_env)
+    base = f"http://{HOST}:{port}"
+    try:
+        wait_ready(base, proc, timeout=120)
+        yield base
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+@contextmanager
+def cpu_hogs(n: int) -> Iterator[None]:
+    """`n` processes that each keep one core busy (another service, a `qa index`, a second worker)."""
+    procs = [subprocess.Popen([sys.executable, "-c", HOG]) for _ in range(n)]
+    try:
+        time.sleep(0.5)
+        yield
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
+
+
+def closed_loop(base: str, clients: int, seconds: float | None = None, requests: int | None = None
+                ) -> tuple[list[float], float]:
+    """`clients` threads each asking the next dev question as soon as the last is answered, for `seconds` or
+    until `requests` in all; returns (latencies in ms, elapsed seconds). Any non-200 aborts the run."""
+    questions = valid_questions()
+    latencies: list[float] = []
+    lock = threading.Lock()
+    counter = iter(range(10**9))
+    deadline = time.perf_counter() + seconds if seconds else None
+    errors: list[str] = []
+
+    def worker() -> None:
+        with httpx.Client(base_url=base, timeout=60.0) as client:
+            while True:
+                i = next(counter)
+                if (requests is not None and i >= requests) or (deadline and time.perf_counter() > deadline):
+                    return
+                started = time.perf_counter()
+                r = client.post("/api/ask", json={"question": questions[i % len(questions)], "k": 3})
+                ms = (time.perf_counter() - started) * 1000
+                if r.status_code != 200:
+                    errors.append(f"{r.status_code}: {r.text[:200]}")
+                    return
+                with lock:
+                    latencies.append(ms)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise SystemExit(f"request failed: {errors[0]}")
+    return latencies, time.perf_counter() - started
+
+
+__all__ = ["OLD_POLICY", "ROOT", "closed_loop", "cpu_hogs", "ensure_index", "ui_server"]

@@ -1,0 +1,55 @@
+"""Throughput with 1 and with 8 concurrent clients against the real `ui.py`, as a ratio measured in one run.
+
+    .venv/bin/python bench/throughput.py            # ~1 min, writes bench/results/throughput.json
+
+Closed loop: each client asks the next dev question as soon as its last answer arrives. Rounds alternate
+1 client / 8 clients so both see the same background load. Target (issue 11): 8-client ≥ 1.8 × one client.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import summary, write_result  # noqa: E402
+from serving import closed_loop, ensure_index, ui_server  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of one round")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args()
+    ensure_index()
+    one: list[float] = []
+    many: list[float] = []
+    lat_one: list[float] = []
+    lat_many: list[float] = []
+    with ui_server() as base:
+        closed_loop(base, args.clients, requests=60)  # warm-up
+        for _ in range(args.repeats):
+            lat, secs = closed_loop(base, 1, seconds=args.seconds)
+            one.append(len(lat) / secs)
+            lat_one += lat
+            lat, secs = closed_loop(base, args.clients, seconds=args.seconds)
+            many.append(len(lat) / secs)
+            lat_many += lat
+    rps_one, rps_many = sum(one) / len(one), sum(many) / len(many)
+    out = {"command": "bench/throughput.py", "seconds_per_round": args.seconds, "repeats": args.repeats,
+           "clients": args.clients, "rps_one_client": [round(x, 1) for x in one],
+           "rps_many_clients": [round(x, 1) for x in many], "mean_rps_one": round(rps_one, 1),
+           "mean_rps_many": round(rps_many, 1), "ratio": round(rps_many / rps_one, 2),
+           "per_round_ratio": [round(b / a, 2) for a, b in zip(one, many)],
+           "latency_one_client": summary(lat_one), "latency_many_clients": summary(lat_many)}
+    write_result("throughput", out)
+    print(json.dumps(out, ensure_ascii=False), flush=True)
+    print(f"{args.clients} clients / 1 client = {out['ratio']} (target ≥ 1.8)")
+    return 0 if out["ratio"] >= 1.8 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,205 @@
+"""Serving many callers: the fair answer gate, the hot index swap and what /healthz says about both.
+
+Index builds here use the hash embedder (tests/index_fakes.py) so each takes well under a second; the swap
+logic is the same for every embedder. No timing is asserted: blocking is done with events and a fake clock.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from qa.api import create_api
+from qa.config import Settings
+from qa.index.build import build_index
+from qa.index.loader import open_index
+from qa.pipeline import Assistant
+from qa.serving.gate import AskGate, ServerBusy
+from qa.serving.health import STARVED_AFTER_S
+from qa.serving.live import LiveAssistant
+from qa.serving.service import AskService
+
+from conftest import copy_corpus
+from index_fakes import HashEmbedder
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def blocked_gate(workers: int = 1, **kwargs: object) -> tuple[AskGate, threading.Event, threading.Event]:
+    """A gate whose workers are all busy until `release` is set (`started` is set once they are)."""
+    gate = AskGate(workers=workers, **kwargs)  # type: ignore[arg-type]
+    release, started = threading.Event(), threading.Event()
+    running = [0]
+    lock = threading.Lock()
+
+    def hold() -> None:
+        with lock:
+            running[0] += 1
+            if running[0] == workers:
+                started.set()
+        release.wait(30)
+
+    for _ in range(workers):
+        gate.submit(hold)
+    assert started.wait(30)
+    return gate, release, started
+
+
+def test_gate_answers_in_arrival_order() -> None:
+    gate, release, _ = blocked_gate()
+    order: list[int] = []
+    futures = [gate.submit(order.append, i) for i in range(10)]
+    assert gate.backlog()[:2] == (10, 1)
+    release.set()
+    for future in futures:
+        future.result(timeout=30)
+    assert order == list(range(10))
+    gate.close()
+
+
+def test_gate_runs_as_many_questions_at_once_as_it_has_workers() -> None:
+    gate, release, started = blocked_gate(workers=2)  # both workers inside a call at the same time
+    assert started.is_set() and gate.backlog()[1] == 2
+    release.set()
+    gate.close()
+
+
+def test_full_queue_is_refused_at_once_in_chinese() -> None:
+    gate, release, _ = blocked_gate(max_waiting=3)
+    waiting = [gate.submit(lambda: None) for _ in range(3)]
+    with pytest.raises(ServerBusy, match="服务器正忙"):
+        gate.submit(lambda: None)
+    release.set()
+    for future in waiting:
+        future.result(timeout=30)
+    gate.submit(lambda: None).result(timeout=30)  # room again
+    gate.close()
+
+
+def test_question_that_waited_too_long_is_dropped_not_run() -> None:
+    clock = FakeClock()
+    gate, release, _ = blocked_gate(max_wait_s=5.0, clock=clock)
+    ran: list[str] = []
+    late = gate.submit(ran.append, "late")
+    clock.now = 6.0
+    assert gate.backlog()[2] == pytest.approx(6.0)
+    release.set()
+    with pytest.raises(ServerBusy):
+        late.result(timeout=30)
+    assert ran == []
+    gate.close()
+
+
+def test_healthz_turns_503_busy_while_questions_starve(assistant: Assistant) -> None:
+    clock = FakeClock()
+    gate, release, _ = blocked_gate(clock=clock)
+    service = AskService(assistant, gate)
+    client = TestClient(create_api(service), raise_server_exceptions=False)
+    assert client.get("/healthz").status_code == 200
+    gate.submit(lambda: None)
+    clock.now = STARVED_AFTER_S + 1
+    starved = client.get("/healthz")
+    assert starved.status_code == 503 and starved.json()["status"] == "busy"
+    assert starved.json()["queue"]["waiting"] == 1
+    release.set()
+    gate.close()
+
+
+@pytest.fixture()
+def own(tmp_path: Path) -> Settings:
+    settings = Settings(corpus_dir=copy_corpus(tmp_path / "corpus"), index_dir=tmp_path / "index")
+    build_index(settings, HashEmbedder(), show_progress=False)
+    return settings
+
+
+def live_service(settings: Settings) -> tuple[LiveAssistant, TestClient]:
+    assistant = Assistant(settings, index=open_index(settings, embedder=HashEmbedder(), show_progress=False),
+                          show_progress=False)
+    live = LiveAssistant(assistant)
+    live.refresh()
+    return live, TestClient(create_api(AskService(live)), raise_server_exceptions=False)
+
+
+NEW_DOC = "# 补充说明\n\n石景山区的人工智能企业共有 42 家，主要从事智能制造。\n"
+
+
+def test_new_index_generation_is_swapped_in_and_healthz_follows(own: Settings) -> None:
+    live, client = live_service(own)
+    before = client.get("/healthz").json()
+    assert before["status"] == "ok" and before["stale"] is False
+    assert live.refresh() is False  # nothing new
+
+    (own.corpus_dir / "extra.md").write_text(NEW_DOC, encoding="utf-8")
+    live.refresh()
+    stale = client.get("/healthz")
+    assert stale.status_code == 200 and stale.json()["stale"] is True
+    assert stale.json()["built_at"] == before["built_at"]
+
+    build_index(own, HashEmbedder(), show_progress=False)  # what `qa index` does beside the running server
+    assert live.refresh() is True
+    after = client.get("/healthz").json()
+    assert after["stale"] is False  # (built_at has one-second resolution: the passage count tells the builds apart)
+    assert after["passages"] > before["passages"]
+    assert any("石景山" in p.text for p in live.assistant.index.passages)  # questions now go to the new build
+    assert client.post("/api/ask", json={"question": "石景山区的人工智能企业有多少家？"}).status_code == 200
+
+
+def test_missing_index_is_reported_not_ok(own: Settings) -> None:
+    live, client = live_service(own)
+    shutil.rmtree(own.index_dir)
+    live.refresh()
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json()["status"] == "index_missing"
+    # the loaded index still answers from memory
+    assert client.post("/api/ask", json={"question": "哪个区的人工智能企业最多？"}).status_code == 200
+
+
+def test_index_for_a_corpus_changed_again_is_not_swapped_in(own: Settings) -> None:
+    live, client = live_service(own)
+    served = client.get("/healthz").json()["built_at"]
+    (own.corpus_dir / "extra.md").write_text(NEW_DOC, encoding="utf-8")
+    build_index(own, HashEmbedder(), show_progress=False)
+    (own.corpus_dir / "extra.md").write_text(NEW_DOC + "\n门头沟区有 3 家。\n", encoding="utf-8")
+    assert live.refresh() is False  # the new build is already stale: keep serving, say why
+    body = client.get("/healthz").json()
+    assert body["built_at"] == served and body["stale"] is True and "语料已变化" in body["problem"]
+
+
+def test_swaps_drop_no_question(own: Settings) -> None:
+    live, client = live_service(own)
+    service = AskService(live, AskGate(workers=2))
+    errors: list[BaseException] = []
+    answered = [0]
+    stop = threading.Event()
+
+    def ask_repeatedly() -> None:
+        while not stop.is_set():
+            try:
+                assert service.ask("哪个区的人工智能企业最多？").answer
+                answered[0] += 1
+            except BaseException as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+                return
+
+    askers = [threading.Thread(target=ask_repeatedly) for _ in range(3)]
+    for thread in askers:
+        thread.start()
+    swaps = 0
+    for n in range(3):
+        (own.corpus_dir / "extra.md").write_text(NEW_DOC * (n + 1), encoding="utf-8")
+        build_index(own, HashEmbedder(), show_progress=False)
+        swaps += live.refresh()
+    stop.set()
+    for thread in askers:
+        thread.join(timeout=60)
+    assert not errors and swaps == 3 and answered[0] > 0
