@@ -1,7 +1,8 @@
 """Start the chat and the JSON API in one process: `python ui.py` → http://127.0.0.1:7860
 
 The port is taken first (so "port in use" is reported at once), then the cached index is loaded (or built
-once, with a progress bar), then uvicorn serves `/` (chat), `/?q=问题`, `POST /api/ask` and `GET /healthz`.
+once, with a progress bar), then uvicorn serves `/` (chat), `/?q=问题`, `POST /api/ask`, `POST /api/feedback`,
+`/embed.js` (the portal widget) and `GET /healthz`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-from qa.options import add_source_options, settings_from  # noqa: E402  (after the environment is set)
+from qa.options import add_feedback_option, add_source_options, settings_from  # noqa: E402  (after the environment is set)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="反向代理下的路径前缀，如 /qa（页面位于 https://内网主机/qa/）")
     parser.add_argument("--cors-origin", action="append", default=None, metavar="ORIGIN",
                         help="允许跨域调用 /api/ask 的来源，如 http://portal.corp（可重复；也可用 QA_CORS_ORIGINS，逗号分隔）")
+    add_feedback_option(parser)
     parser.add_argument("--token", default=None,
                         help="访问令牌：设置后页面和接口都需要它（建议用环境变量 QA_TOKEN，避免出现在进程列表里）")
     return parser
@@ -67,9 +69,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from qa.errors import UserError
     from qa.pipeline import Assistant
     from qa.web.app import build_server
+    from qa.web.feedback import FeedbackStore, feedback_path
 
     try:
-        assistant = Assistant(settings_from(args), show_progress=True)
+        settings = settings_from(args)
+        feedback = FeedbackStore(feedback_path(args.feedback, settings))
+        assistant = Assistant(settings, show_progress=True)
     except UserError as exc:
         sock.close()
         print(f"错误：{exc}", file=sys.stderr)
@@ -77,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     origins = args.cors_origin or [o.strip() for o in os.environ.get("QA_CORS_ORIGINS", "").split(",") if o.strip()]
     options = ServerOptions(token=args.token or os.environ.get("QA_TOKEN") or None, cors_origins=tuple(origins))
     root_path = args.root_path.rstrip("/")
-    app = build_server(assistant, options, root_path=root_path or None)
+    app = build_server(assistant, options, root_path=root_path or None, feedback=feedback)
 
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     url = f"http://{shown_host}:{args.port}{root_path}/"
