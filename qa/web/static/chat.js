@@ -30,7 +30,17 @@
     "Scroll down": "回到最新", "Retry": "重新回答", "Undo": "撤销", "Like": "有用", "Dislike": "有误",
     "Textbox": "问题", "chatbot conversation": "对话", "Loading...": "加载中……", "Loading": "加载中"
   };
+  var PATTERNS = [[/^Select example (\d+): /, "示例问题 $1："]];
   var TRANSLATED_ATTRS = ["aria-label", "title", "placeholder"];
+
+  function zh(text) {
+    var key = text.trim();
+    if (ZH[key]) return text.replace(key, ZH[key]);
+    for (var i = 0; i < PATTERNS.length; i++) {
+      if (PATTERNS[i][0].test(text)) return text.replace(PATTERNS[i][0], PATTERNS[i][1]);
+    }
+    return text;
+  }
 
   function cardData(card) {
     var el = card.querySelector(".qa-data");
@@ -153,15 +163,16 @@
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     var node;
     while ((node = walker.nextNode())) {
-      var key = node.nodeValue.trim();
-      if (key && ZH[key] && !(node.parentElement && node.parentElement.closest(".qa-card, textarea"))) {
-        node.nodeValue = node.nodeValue.replace(key, ZH[key]);
-      }
+      if (node.parentElement && node.parentElement.closest(".qa-card, textarea")) continue;
+      var text = zh(node.nodeValue);
+      if (text !== node.nodeValue) node.nodeValue = text;
     }
     root.querySelectorAll("[aria-label], [title], [placeholder]").forEach(function (el) {
+      if (el.closest(".qa-card")) return;
       TRANSLATED_ATTRS.forEach(function (a) {
         var v = el.getAttribute(a);
-        if (v && ZH[v.trim()]) el.setAttribute(a, ZH[v.trim()]);
+        var text = v && zh(v);
+        if (text && text !== v) el.setAttribute(a, text);
       });
     });
   }

@@ -55,16 +55,20 @@
     shadow.querySelector(".title").textContent = title;
     panel.setAttribute("aria-label", title);
     button.setAttribute("aria-label", "打开" + title);
-    button.addEventListener("click", function () { panel.classList.contains("open") ? close() : open(); });
+    button.addEventListener("click", function () { if (panel.classList.contains("open")) close(); else open(); });
     shadow.querySelector(".close").addEventListener("click", close);
     document.body.appendChild(host);
   }
 
-  function open() {
+  /* The first question rides in the address (?q=, answered as the chat opens): the chat's input exists a
+     moment before Gradio has wired it, so a question posted at "ready" could be lost. */
+  function open(question) {
     if (!frame) {
       frame = document.createElement("iframe");
       frame.title = title;
-      frame.src = new URL("?embed=" + encodeURIComponent(location.origin), server).href;
+      var url = new URL("?embed=" + encodeURIComponent(location.origin), server);
+      if (question) url.searchParams.set("q", question);
+      frame.src = url.href;
       panel.appendChild(frame);
     }
     panel.classList.add("open");
@@ -96,10 +100,11 @@
     /** Open the panel and ask `question` in the chat (queued until the chat is ready). */
     ask: function (question) {
       if (typeof question !== "string" || !question.trim()) return;
+      if (!frame) { open(question); return; }
       open();
       if (ready) send(question); else queue.push(question);
     },
-    open: open,
+    open: function () { open(); },
     close: close,
     /** Call `fn` on "ready" (no argument) or "answer" (the answer object). */
     on: function (type, fn) { if (listeners[type] && typeof fn === "function") listeners[type].push(fn); }
