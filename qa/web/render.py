@@ -208,11 +208,12 @@ def render_answer(answer: Answer, segmenter: Segmenter, asked_as: str | None = N
     if asked_as:
         out.append(f'<div class="qa-note">按上文理解为：{safe_text(asked_as)}</div>')
     out.append(_sources(answer, segmenter, message))
-    # one Tab stop for the toolbar (arrow keys move inside it, static/chat.js); [n] links are for the mouse,
+    # 👍/👎 as words: intranet Linux desktops often have no emoji font and would show empty boxes.
+    # One Tab stop for the toolbar (arrow keys move inside it, static/chat.js); [n] links are for the mouse,
     # keyboard users reach the same sources through their summaries
     out.append('<div class="qa-actions" role="toolbar"><button type="button" class="qa-copy">复制</button>'
-               '<button type="button" class="qa-vote qa-up" tabindex="-1" title="回答有用">👍</button>'
-               '<button type="button" class="qa-vote qa-down" tabindex="-1" title="回答有误">👎</button></div>')
+               '<button type="button" class="qa-vote qa-up" tabindex="-1" title="这个回答有用">有用</button>'
+               '<button type="button" class="qa-vote qa-down" tabindex="-1" title="这个回答有误">有误</button></div>')
     out.append(f'<div class="qa-meta">用时 {answer.latency_ms:.0f} 毫秒</div></div>')
     return "".join(out)
 
