@@ -1,7 +1,8 @@
 """Start the chat and the JSON API in one process: `python ui.py` → http://127.0.0.1:7860
 
 The port is taken first (so "port in use" is reported at once), then the cached index is loaded (or built
-once, with a progress bar), then uvicorn serves `/` (chat), `/?q=问题`, `POST /api/ask` and `GET /healthz`.
+once, with a progress bar), then uvicorn serves `/` (chat), `/?q=问题`, `POST /api/ask`, `POST /api/feedback`,
+`/embed.js` (the portal widget) and `GET /healthz`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from qa.threads import SERVING_THREADS, apply_thread_policy  # noqa: E402
 
 apply_thread_policy(SERVING_THREADS, override=True)
 
-from qa.options import add_source_options, settings_from  # noqa: E402  (after the environment is set)
+from qa.options import add_feedback_option, add_source_options, settings_from  # noqa: E402  (after the environment is set)
 
 #: After SIGTERM/Ctrl-C, open connections (the chat's event streams never end by themselves) get this long.
 SHUTDOWN_GRACE_S = 5
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="反向代理下的路径前缀，如 /qa（页面位于 https://内网主机/qa/）")
     parser.add_argument("--cors-origin", action="append", default=None, metavar="ORIGIN",
                         help="允许跨域调用 /api/ask 的来源，如 http://portal.corp（可重复；也可用 QA_CORS_ORIGINS，逗号分隔）")
+    add_feedback_option(parser)
     parser.add_argument("--token", default=None,
                         help="访问令牌：设置后页面和接口都需要它（建议用环境变量 QA_TOKEN，避免出现在进程列表里）")
     return parser
@@ -96,9 +98,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from qa.serving.service import AskService
     from qa.serving.shutdown import EndStreamsOnShutdown, Shutdown
     from qa.web.app import build_server
+    from qa.web.feedback import FeedbackStore, feedback_path
 
     try:
-        assistant = Assistant(settings_from(args), show_progress=True)
+        settings = settings_from(args)
+        feedback = FeedbackStore(feedback_path(args.feedback, settings))
+        assistant = Assistant(settings, show_progress=True)
     except UserError as exc:
         sock.close()
         print(f"错误：{exc}", file=sys.stderr)
@@ -108,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     root_path = args.root_path.rstrip("/")
     live = LiveAssistant(assistant)
     live.start_watching()  # a new `qa index` build is swapped in without a restart
-    app = build_server(AskService(live), options, root_path=root_path or None)
+    app = build_server(AskService(live), options, root_path=root_path or None, feedback=feedback)
     shutdown = Shutdown()
     app.add_middleware(EndStreamsOnShutdown, shutdown=shutdown)
 

@@ -8,6 +8,7 @@ the same app by `qa.web.app.build_server`, so the token middleware protects the 
 from __future__ import annotations
 
 import hmac
+import html
 import json
 import logging
 from dataclasses import dataclass, field
@@ -15,7 +16,8 @@ from typing import Any, Sequence
 from urllib.parse import parse_qs, quote, unquote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -47,6 +49,17 @@ _STATUS_MESSAGES = {
     415: "请求内容必须是 JSON。",
     422: "请求内容不正确。",
 }
+
+
+_REFUSED_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>需要访问令牌 · 报告问答助手</title>
+<style>body{{margin:0;font:16px/1.8 system-ui,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;
+color:#1f2937;background:#f8fafc}}main{{max-width:560px;margin:12vh auto;padding:28px 32px;background:#fff;
+border:1px solid #e2e8f0;border-radius:12px}}h1{{font-size:1.3em;margin:0 0 .4em}}p{{margin:.4em 0}}
+.hint{{color:#475569;font-size:.92em}}@media (prefers-color-scheme:dark){{body{{background:#0f172a;color:#e2e8f0}}
+main{{background:#1e293b;border-color:#334155}}.hint{{color:#cbd5e1}}}}</style></head>
+<body><main><h1>需要访问令牌</h1><p>{message}</p>
+<p class="hint">请使用管理员提供的完整链接（含 ?token=…）打开报告问答助手，或联系管理员获取令牌。</p></main></body></html>"""
 
 
 def error(status: int, message: str) -> JSONResponse:
@@ -118,6 +131,8 @@ class TokenMiddleware:
                 if given is None else "访问令牌不正确。"
             if path.startswith("/api/"):
                 response: Any = error(401, message)
+            elif path in ("", "/"):  # a person opened the chat: a readable page, not developer text
+                response = HTMLResponse(_REFUSED_PAGE.format(message=html.escape(message)), status_code=401)
             else:
                 response = PlainTextResponse(message, status_code=401, media_type="text/plain; charset=utf-8")
             await response(scope, receive, send)

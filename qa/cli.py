@@ -11,7 +11,7 @@ from typing import Callable, NoReturn, Sequence
 from qa.errors import UserError
 from qa.evaluate.questions import EvalError
 from qa.index.build import build_index
-from qa.options import add_source_options, k_option, settings_from
+from qa.options import add_feedback_option, add_source_options, k_option, settings_from
 from qa.pipeline import Assistant
 from qa.types import Answer, Citation
 
@@ -87,6 +87,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 130 if evaluation.interrupted else 0
 
 
+def cmd_feedback_export(args: argparse.Namespace) -> int:
+    from qa.web.feedback import FeedbackStore, export_questions, feedback_path
+
+    store = FeedbackStore(feedback_path(args.feedback, settings_from(args)))
+    written = export_questions(store, args.out, args.rating)
+    print(f"已导出 {written} 个问题到 {args.out}（来自 {store.path}）；可用 qa eval {args.out} --out DIR 评测。")
+    return 0
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
     """argparse, but a usage mistake is reported in one Chinese line (with argparse's detail) and exit code 2."""
 
@@ -114,6 +123,15 @@ def build_parser() -> argparse.ArgumentParser:
     k_option(ev, 5, "每题列出的引用段落数（默认 5，用于计算 hit@5）")
     add_source_options(ev)
     ev.set_defaults(handler=cmd_eval)
+    feedback = sub.add_parser("feedback", help="网页对话中的 👍/👎 反馈")
+    feedback_sub = feedback.add_subparsers(dest="action", required=True)
+    export = feedback_sub.add_parser("export", help="把反馈导出为 qa eval 可读的问题文件（JSONL）")
+    export.add_argument("--out", type=Path, required=True, help="输出文件，如 feedback.jsonl")
+    export.add_argument("--rating", choices=("up", "down"), help="只导出有用（up）或有误（down）的反馈")
+    add_feedback_option(export)
+    export.add_argument("--index", type=Path, help="索引目录（用于找到旁边的反馈数据库；默认 index/）")
+    export.set_defaults(handler=cmd_feedback_export, corpus=None, embedder=None, query_prompt=None,
+                        passage_prompt=None)
     return parser
 
 

@@ -32,3 +32,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def k_option(parser: argparse.ArgumentParser, default: int | None, help_text: str) -> None:
     """-k: citations per answer; validated by the pipeline (`qa.pipeline.check_k`), not here."""
     parser.add_argument("-k", type=int, default=default, help=help_text)
+
+
+def add_feedback_option(parser: argparse.ArgumentParser) -> None:
+    """--feedback: the chat's feedback database (environment: QA_FEEDBACK; default beside the index folder)."""
+    parser.add_argument("--feedback", type=Path, default=None,
+                        help="反馈数据库文件（默认在索引目录旁的 feedback.sqlite3；环境变量 QA_FEEDBACK）")

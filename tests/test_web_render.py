@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 
 from qa.pipeline import Assistant
 from qa.segment.tokenizer import get_segmenter
 from qa.types import Answer, Citation
-from qa.web.render import highlight, highlight_terms, render_answer, render_user, safe_text
+from qa.web.render import (cited_spans, highlight, highlight_terms, plain_text, quoted_by_citation, render_answer,
+                           render_user, safe_text, shown_citations)
 
-ALLOWED_TAGS = {"div", "sup", "details", "summary", "span", "mark", "br"}
+ALLOWED_TAGS = {"div", "a", "button", "details", "summary", "span", "mark", "br"}
 
 
 def tags(fragment: str) -> set[str]:
@@ -36,10 +38,41 @@ def test_rendered_answer_uses_only_fixed_tags(assistant: Assistant) -> None:
     answer = assistant.ask("海淀区的人工智能企业占比多少？")
     out = render_answer(answer, assistant.segmenter, asked_as="海淀区<b>?")
     assert tags(out) <= ALLOWED_TAGS
-    assert '<sup class="qa-ref">&#91;1&#93;</sup>' in out
-    assert out.count('<details class="qa-source"') == len(answer.citations)
-    assert '<mark class="qa-hit">海淀区</mark>' in out
+    assert re.search(r'<a class="qa-ref" href="#qa-s0-1"[^>]*>&#91;1&#93;</a>', out)   # [1] links to source 1
+    assert 'id="qa-s0-1" open' in out
+    assert out.count('<details class="qa-source"') == len(shown_citations(answer))
+    assert re.search(r'<mark class="qa-cited">[^<]*62\.44%', out)               # the quoted sentence is marked
+    assert re.findall(r"href=\"([^\"]*)\"", out) == [f"#qa-s0-{n}" for n in (1,)] * out.count('class="qa-ref"')
     assert "\n" not in out  # one raw-HTML block for Markdown
+    data = json.loads(html.unescape(re.search(r'<span class="qa-data" hidden>(.*?)</span>', out).group(1)))
+    assert data["answer"] == answer.to_json() and "[1]" in data["copy"] and "<" not in data["copy"]
+
+
+def test_card_shows_short_answer_title_page_and_tells_same_labels_apart() -> None:
+    answer = Answer(question="寒武纪哪年成立？", answer="寒武纪成立于2016年。[1]又见。[2]", answered=True,
+                    short_answer="2016年", citations=[
+                        Citation(n=1, id="a", source="r/report_2019.txt", section="一、概况", text="寒武纪成立于2016年。",
+                                 score=0.1, page=3, title="人工智能产业报告"),
+                        Citation(n=2, id="b", source="r/report_2019.txt", section="一、概况", text="又见其他。",
+                                 score=0.1, page=3, title="人工智能产业报告"),
+                        Citation(n=3, id="c", source="r/report_2019.txt", section="", text="图4 企业分布", score=0.1)])
+    out = render_answer(answer, get_segmenter(), message=4)
+    assert '<div class="qa-short">2016年</div>' in out
+    assert "人工智能产业报告 · 第3页 · 一、概况 · “寒武纪成立于2016年。…”" in html.unescape(out)
+    assert "report_2019" not in out.split('class="qa-data"')[1].split("</span>", 1)[1]  # title, not file name
+    assert "图4" not in out.split("</span>", 1)[1]                                        # uncited caption left out
+    assert 'href="#qa-s4-2"' in out
+    assert plain_text(answer).splitlines()[:2] == ["2016年", "寒武纪成立于2016年。[1]又见。[2]"]
+
+
+def test_cited_spans_find_the_quoted_sentence_or_its_clauses() -> None:
+    passage = "通过分析可知，北京市人工智能企业主要集中于海淀区，占比达62.44%。其次是朝阳区。"
+    assert cited_spans(passage, ["北京市人工智能企业主要集中于海淀区，占比达62.44%"]) == [(7, 34)]
+    # an answer that joined two clauses with other punctuation still marks both clauses
+    spans = cited_spans(passage, ["北京市人工智能企业主要集中于海淀区；其次是朝阳区"])
+    assert [passage[s:e] for s, e in spans] == ["北京市人工智能企业主要集中于海淀区", "其次是朝阳区"]
+    assert cited_spans(passage, ["完全不同的内容"]) == []
+    assert quoted_by_citation("甲。[1]乙；[2]丙[1]") == {1: ["甲", "丙"], 2: ["乙"]}
 
 
 def test_corpus_or_question_text_cannot_inject() -> None:

@@ -18,7 +18,7 @@ from qa.errors import UserError
 from qa.index.fingerprint import corpus_hash
 from qa.index.loader import open_index
 from qa.index.store import Manifest, recorded_manifest
-from qa.ingest.read import PROFILE_NAME, corpus_files
+from qa.ingest.read import PROFILE_NAME, walk_corpus
 from qa.pipeline import Assistant
 from qa.types import Answer
 
@@ -45,7 +45,7 @@ def _corpus_signature(corpus_dir: Path) -> tuple[tuple[str, int, int], ...]:
     """Names, sizes and modification times of the corpus files: cheap to read, and when it is unchanged the
     corpus is not hashed again."""
     try:
-        paths = [*corpus_files(corpus_dir), corpus_dir / PROFILE_NAME]
+        paths = [*(e.path for e in walk_corpus(corpus_dir) if e.path is not None), corpus_dir / PROFILE_NAME]
     except UserError:  # folder gone or emptied: a signature of its own, so the hash is taken (and fails) again
         return ()
     entries = []

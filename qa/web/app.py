@@ -1,6 +1,7 @@
 """The chat page (Gradio Blocks) and the server that serves it together with the JSON API.
 
-`build_server(assistant, options)` returns one FastAPI app: `/api/ask` and `/healthz` from `qa.api`, the chat
+`build_server(assistant, options)` returns one FastAPI app: `/api/ask` and `/healthz` from `qa.api`,
+`/api/feedback` (`qa.web.feedback`), `/embed.js`, `/gradio.js` and the page rewrite (`qa.web.page`), the chat
 mounted at `/`. `/?q=问题` asks that question as the page opens. Follow-ups ("那朝阳区呢？") are resolved
 against the previous question of the same chat (`qa.web.followup`).
 """
@@ -9,13 +10,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402  (after the analytics switch)
-from fastapi import FastAPI, Response  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
 from fastapi.responses import RedirectResponse  # noqa: E402
 
 from qa.api import ServerOptions, create_api  # noqa: E402
@@ -23,6 +23,8 @@ from qa.pipeline import Assistant, QuestionError  # noqa: E402
 from qa.serving.gate import ServerBusy  # noqa: E402
 from qa.serving.service import AskService  # noqa: E402
 from qa.web.followup import rewrite_followup  # noqa: E402
+from qa.web.feedback import FeedbackStore, add_feedback_route, feedback_path  # noqa: E402
+from qa.web.page import FAVICON, PageMiddleware, add_static_routes, add_web_component_routes  # noqa: E402
 from qa.web.render import render_answer, render_error, render_user  # noqa: E402
 from qa.web.theme import CSS, intranet_theme  # noqa: E402
 
@@ -36,6 +38,7 @@ SESSION_TTL_S = 6 * 3600
 UPLOAD_PATHS = ("/gradio_api/upload", "/upload")
 #: Chat events allowed to wait in Gradio's queue; beyond that the page shows "busy" at once.
 CHAT_QUEUE_SIZE = 64
+GREETING = "<b>你好！</b>请在下方输入关于报告的问题，或点击一个示例问题。"
 
 
 def _previous(turns: list[dict[str, str]]) -> str | None:
@@ -48,34 +51,43 @@ def build_chat(asker: AskService) -> gr.Blocks:
     default_k = asker.settings.answer.default_k
 
     def answer_turn(text: str, history: list[dict[str, Any]], turns: list[dict[str, str]], k: int
-                    ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+                    ) -> tuple[list[dict[str, Any]], list[dict[str, str]], bool]:
+        """Ask `text` in the chat's context; the flag says whether it was answered (not refused as input)."""
         history = list(history or [])
         turns = list(turns or [])
         asked = rewrite_followup(text, _previous(turns), asker.segmenter)
         try:
             answer = asker.ask(asked, int(k))
         except (QuestionError, ServerBusy) as exc:
-            reply = render_error(str(exc))
+            reply, ok = render_error(str(exc)), False
         else:
-            reply = render_answer(answer, asker.segmenter, asked_as=asked if asked != text.strip() else None)
+            reply = render_answer(answer, asker.segmenter, asked_as=asked if asked != text.strip() else None,
+                                  message=len(history) + 1)
             turns.append({"typed": text, "asked": asked})
+            ok = True
         history += [{"role": "user", "content": render_user(text)}, {"role": "assistant", "content": reply}]
-        return history[-2 * MAX_TURNS:], turns[-MAX_TURNS:]
+        return history[-2 * MAX_TURNS:], turns[-MAX_TURNS:], ok
 
     def submit(text: str, history: list, turns: list, k: int) -> tuple[str, list, list]:
         if not (text or "").strip():
-            gr.Warning("请输入问题。")
+            gr.Warning("请输入问题。", title="提示")
             return text, history, turns
-        history, turns = answer_turn(text, history, turns, k)
-        return "", history, turns
+        history, turns, ok = answer_turn(text, history, turns, k)
+        return ("" if ok else text), history, turns  # a refused question (too long …) stays for editing
+
+    def ask_example(selected: gr.SelectData, history: list, turns: list, k: int) -> tuple[list, list]:
+        value = selected.value if isinstance(selected.value, dict) else {}
+        history, turns, _ = answer_turn(str(value.get("text", "")), history, turns, k)
+        return history, turns
 
     def retry(history: list, turns: list, k: int) -> tuple[list, list]:
         if not turns:
-            gr.Info("还没有可以重新回答的问题。")
+            gr.Info("还没有可以重新回答的问题。", title="提示")
             return history, turns
         last = turns[-1]
         # drop the last question/answer pair and ask the typed text again in the same context
-        return answer_turn(last["typed"], list(history or [])[:-2], turns[:-1], k)
+        history, turns, _ = answer_turn(last["typed"], list(history or [])[:-2], turns[:-1], k)
+        return history, turns
 
     def clear() -> tuple[list, list, str]:
         return [], [], ""
@@ -84,35 +96,35 @@ def build_chat(asker: AskService) -> gr.Blocks:
         question = (request.query_params.get("q") or "").strip() if request else ""
         if not question or history:
             return history, turns
-        return answer_turn(question, history, turns, k)
+        history, turns, _ = answer_turn(question, history, turns, k)
+        return history, turns
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
-        gr.Markdown(f"# {TITLE}\n回答均摘自报告原文，[n] 标注出处；点开下方来源可查看原文段落，命中的词语已高亮。",
-                    elem_id="qa-title")
+        gr.Markdown(f"# {TITLE}\n回答均摘自报告原文，[n] 标注出处，点击可查看原文段落。", elem_id="qa-title")
         chatbot = gr.Chatbot(
-            label="对话", elem_id="qa-chat", height=560, sanitize_html=True, latex_delimiters=[],
-            feedback_options=None, buttons=["copy"], autoscroll=True, group_consecutive_messages=False,
-            placeholder="<b>你好！</b>请在下方输入关于报告的问题，或点击示例问题。",
+            label="对话", show_label=False, elem_id="qa-chat", height="min(560px, 62vh)", sanitize_html=True,
+            latex_delimiters=[], feedback_options=None, buttons=[], autoscroll=False,
+            group_consecutive_messages=False, placeholder=GREETING,
+            examples=[{"text": q} for q in asker.examples] or None,  # the corpus's qa.toml suggests them
         )
         turns = gr.State([], time_to_live=SESSION_TTL_S)
-        with gr.Row(equal_height=True):
-            box = gr.Textbox(placeholder=PLACEHOLDER, show_label=False, lines=1, max_lines=4, scale=8,
-                             autofocus=True, elem_id="qa-input", max_length=asker.settings.answer.max_question_chars)
+        with gr.Row(equal_height=True, elem_id="qa-ask-row"):
+            box = gr.Textbox(label="问题", placeholder=PLACEHOLDER, show_label=False, lines=1, max_lines=4, scale=8,
+                             autofocus=True, elem_id="qa-input")
             send = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="qa-send")
-        with gr.Row():
+        with gr.Row(elem_id="qa-tools"):
             retry_btn = gr.Button("重新回答", size="sm", variant="secondary", elem_id="qa-retry")
             clear_btn = gr.Button("清空对话", size="sm", variant="secondary", elem_id="qa-clear")
-            k = gr.Slider(1, max_k, value=default_k, step=1, label="引用段落数", scale=2)
+        with gr.Accordion("设置", open=False, elem_id="qa-settings"):
+            k = gr.Slider(1, max_k, value=default_k, step=1, label="引用段落数", elem_id="qa-k",
+                          info="每个回答列出的原文段落数")
 
         io = dict(api_visibility="private", queue=True)
         box.submit(submit, [box, chatbot, turns, k], [box, chatbot, turns], **io)
         send.click(submit, [box, chatbot, turns, k], [box, chatbot, turns], **io)
-        if asker.examples:  # the corpus's qa.toml suggests them
-            examples = gr.Examples(examples=[[q] for q in asker.examples], inputs=[box], label="示例问题（点击即问）")
-            examples.load_input_event.then(submit, [box, chatbot, turns, k], [box, chatbot, turns], **io)
+        chatbot.example_select(ask_example, [chatbot, turns, k], [chatbot, turns], **io)
         retry_btn.click(retry, [chatbot, turns, k], [chatbot, turns], **io)
         clear_btn.click(clear, None, [chatbot, turns, box], **io)
-        chatbot.clear(clear, None, [chatbot, turns, box], **io)  # the chat's own bin icon
         demo.load(on_load, [chatbot, turns, k], [chatbot, turns], **io)
     # as many chat questions at once as the gate has answer threads; a bounded backlog beyond that
     demo.queue(default_concurrency_limit=asker.gate.workers, max_size=CHAT_QUEUE_SIZE)
@@ -139,26 +151,24 @@ class RootPath:
 
 
 def build_server(assistant: Assistant | AskService, options: ServerOptions | None = None,
-                 root_path: str | None = None) -> FastAPI:
-    """API + chat in one FastAPI app, ready for uvicorn."""
+                 root_path: str | None = None, feedback: FeedbackStore | None = None) -> FastAPI:
+    """API + chat in one FastAPI app, ready for uvicorn. Feedback goes to `feedback` (default: the file
+    beside the index, `qa.web.feedback.feedback_path`)."""
     options = replace(options or ServerOptions(), refused_paths=UPLOAD_PATHS)
     asker = assistant if isinstance(assistant, AskService) else AskService(assistant)
     app = create_api(asker, options)
-    loader = Path(gr.__file__).parent / "templates" / "frontend" / "gradio.js"
-
-    @app.get("/gradio.js", include_in_schema=False)
-    def web_component_loader() -> Response:
-        """The `<gradio-app>` web component's loader, served here instead of from Gradio's CDN (it imports
-        ./assets/… relative to its own URL, which this server serves)."""
-        return Response(loader.read_bytes(), media_type="text/javascript; charset=utf-8",
-                        headers={"Cache-Control": "no-cache"})
+    add_feedback_route(app, feedback or FeedbackStore(feedback_path(None, asker.settings)))
+    add_static_routes(app)
+    add_web_component_routes(app)
 
     demo = build_chat(asker)
     root_path = (root_path or "").rstrip("/")
     app = gr.mount_gradio_app(
         app, demo, path="/", footer_links=[], run_history=False, theme=intranet_theme(), css=CSS,
         root_path=root_path or None, show_error=False, pwa=False, mcp_server=False, max_file_size=1,
+        favicon_path=str(FAVICON),
     )
+    app.add_middleware(PageMiddleware, title=TITLE, origins=options.cors_origins)
     if root_path:
         app.add_middleware(RootPath, root_path=root_path)
     return app

@@ -16,21 +16,51 @@ CSS = """
 .gradio-container { max-width: 900px !important; margin: 0 auto !important; }
 #qa-title h1 { margin-bottom: 0.2em; }
 #qa-title p { color: var(--body-text-color-subdued); margin-top: 0; }
-.qa-answer { font-size: 1.05em; line-height: 1.7; }
+.qa-embedded #qa-title { display: none; }
+#qa-chat .placeholder, #qa-chat .placeholder-content { padding: 12px 16px; }
+.qa-card { line-height: 1.7; }
+.qa-short { font-weight: 700; font-size: 1.15em; margin-bottom: 2px; }
+.qa-answer { font-size: 1.05em; }
 .qa-unanswered { color: var(--body-text-color-subdued); }
-.qa-ref { color: var(--color-accent); font-weight: 600; margin: 0 1px; }
+a.qa-ref { color: var(--link-text-color, var(--color-accent)); font-weight: 600; margin: 0 1px; font-size: 0.8em;
+           vertical-align: super; line-height: 0; text-decoration: none; cursor: pointer; }
+a.qa-ref:hover, a.qa-ref:focus-visible { text-decoration: underline; }
 .qa-note { margin-top: 6px; font-size: 0.9em; color: var(--body-text-color-subdued); }
 .qa-sources { margin-top: 10px; border-top: 1px solid var(--border-color-primary); padding-top: 6px; }
 .qa-sources-title { font-size: 0.85em; color: var(--body-text-color-subdued); margin-bottom: 4px; }
-.qa-source { margin: 4px 0; font-size: 0.92em; }
-.qa-source summary { cursor: pointer; list-style-position: inside; }
+.qa-source { margin: 6px 0; font-size: 0.92em; border: 1px solid var(--border-color-primary); border-radius: 8px;
+             padding: 4px 10px; background: var(--background-fill-primary); }
+.qa-source summary, .qa-more > summary { cursor: pointer; list-style-position: inside; overflow-wrap: break-word;
+                                          word-break: normal; }
+.qa-source.qa-flash { outline: 2px solid var(--color-accent); }
+.qa-more > summary { font-size: 0.88em; color: var(--body-text-color-subdued); margin: 4px 0; }
 .qa-n { color: var(--color-accent); font-weight: 600; }
 .qa-where { color: var(--body-text-color-subdued); }
-.qa-passage { margin: 4px 0 8px 1.2em; padding: 6px 10px; border-left: 3px solid var(--color-accent-soft);
-              background: var(--background-fill-secondary); line-height: 1.65; }
-mark.qa-hit { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }
+.qa-passage { margin: 4px 0 6px; padding: 6px 10px; border-left: 3px solid var(--color-accent-soft);
+              background: var(--background-fill-secondary); line-height: 1.65; overflow-wrap: break-word; }
+/* Marks keep dark text on a light yellow in both colour schemes (contrast > 10:1). */
+mark.qa-hit, mark.qa-cited { background: #fde68a; color: #1f2937; padding: 0 1px; border-radius: 2px; }
+mark.qa-cited { background: #fef08a; box-shadow: inset 0 -2px 0 #ca8a04; }
+.qa-actions { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin-top: 8px; }
+.qa-actions button, .qa-fb-form button { border: 1px solid var(--border-color-primary); border-radius: 6px;
+    background: var(--background-fill-primary); color: var(--body-text-color); padding: 1px 10px;
+    font-size: 0.85em; cursor: pointer; }
+.qa-actions button[aria-pressed="true"] { border-color: var(--color-accent); background: var(--color-accent-soft); }
+.qa-status { font-size: 0.82em; color: var(--body-text-color-subdued); }
+.qa-fb-form { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-top: 6px; font-size: 0.88em; }
+.qa-fb-form label { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; flex: 1 1 16em; }
+.qa-fb-form input { flex: 1 1 12em; min-width: 0; padding: 2px 6px; border: 1px solid var(--border-color-primary);
+    border-radius: 6px; background: var(--input-background-fill); color: var(--body-text-color); }
 .qa-meta { margin-top: 6px; font-size: 0.78em; color: var(--body-text-color-subdued); }
 .qa-error { color: var(--error-text-color, #b91c1c); }
+.qa-card :focus-visible, #qa-settings input[type=range]:focus-visible {
+    outline: 2px solid var(--color-accent); outline-offset: 2px; }
+#qa-settings input[type=range]:focus { outline: 2px solid var(--color-accent); outline-offset: 2px; }
+@media (max-width: 600px) {
+  .gradio-container { padding: 0 8px !important; }
+  #qa-title h1 { font-size: 1.35em; }
+  #qa-title p { font-size: 0.9em; }
+}
 """
 
 
