@@ -29,7 +29,6 @@ RATINGS = ("up", "down")
 MAX_QUESTION_CHARS = 2_000
 MAX_ANSWER_CHARS = 20_000
 MAX_COMMENT_CHARS = 2_000
-#: Largest `/api/feedback` body (an answer with its text is a few KB).
 _BUSY_TIMEOUT_S = 10.0
 _REF = re.compile(r"\[\d{1,2}\]")
 
