@@ -97,6 +97,16 @@ def start_server(kind: str, port: int, extra_env: dict[str, str] | None = None) 
                             start_new_session=True)
 
 
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the server's process group, SIGKILL if it has not ended within 15 s."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
 def wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float) -> float:
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
@@ -203,12 +213,7 @@ def main() -> int:
             list(pool.map(one, plan))
         elapsed = time.perf_counter() - started
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_server(proc)
 
     sent = sum(len(v) for v in latencies.values()) + statuses["dropped"]
     five_xx = sum(n for code, n in statuses.items() if code.isdigit() and int(code) >= 500)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -14,7 +13,7 @@ from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT  # noqa: E402
-from load_test import HOST, INDEX, free_port, start_server, valid_questions, wait_ready  # noqa: E402
+from load_test import HOST, INDEX, free_port, start_server, stop_server, valid_questions, wait_ready  # noqa: E402
 
 import httpx  # noqa: E402
 
@@ -44,12 +43,7 @@ def ui_server(extra_env: dict[str, str] | None = None) -> Iterator[str]:
         wait_ready(base, proc, timeout=120)
         yield base
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_server(proc)
 
 
 @contextmanager

@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from qa.pipeline import Assistant, QuestionError, QuestionTooLong
 from qa.serving.gate import ServerBusy
-from qa.serving.limits import RequestLimits
+from qa.serving.limits import RequestLimits, app_path
 from qa.serving.service import AskService
 
 log = logging.getLogger(__name__)
@@ -115,10 +115,7 @@ class TokenMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        path = scope.get("path", "")
-        root = scope.get("root_path", "")
-        if root and path.startswith(root):
-            path = path[len(root):] or "/"
+        path = app_path(scope)
         if path in OPEN_PATHS or (scope["type"] == "http" and scope.get("method") == "OPTIONS"):
             await self.app(scope, receive, send)
             return

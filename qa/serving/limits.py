@@ -40,6 +40,15 @@ def media_type(content_type: str) -> str:
     return content_type.split(";", 1)[0].strip().lower()
 
 
+
+def app_path(scope: Scope) -> str:
+    """The request path inside the app: behind a reverse proxy (`--root-path /qa`) the prefix is taken off."""
+    path = scope.get("path", "")
+    root = scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root):] or "/"
+    return path
+
 class RequestLimits:
     """Body caps by path prefix, refused paths and JSON-only bodies for every HTTP route (see module doc)."""
 
@@ -57,10 +66,7 @@ class RequestLimits:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path = scope.get("path", "")
-        root = scope.get("root_path", "")
-        if root and path.startswith(root):
-            path = path[len(root):] or "/"
+        path = app_path(scope)
         if path.startswith(self.refused_paths):
             await send_error(send, 403, "本服务不接受文件上传。")
             return
