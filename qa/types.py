@@ -7,6 +7,7 @@ returns an `Answer` with `Citation`s — the contract object of `qa ask --json` 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from enum import Enum
 
 from qa.text import split_sentences
@@ -68,16 +69,17 @@ class Passage:
         """The text after the opening headings."""
         return self.text[self.body_start:]
 
-    @property
-    def statements(self) -> list[str]:
+    @cached_property
+    def statements(self) -> tuple[str, ...]:
         """The sentences an answer may quote, in order: long opening headings, then the body's sentences. Only
-        text passages have them; the index stores one vector per statement, in this order."""
+        text passages have them; the index stores one vector per statement, in this order. Computed once per
+        passage (the answer layer reads them for every candidate of every question)."""
         if self.kind is not PassageKind.TEXT:
-            return []
+            return ()
         found = [h for h in self.headings if len(h) > MIN_STATEMENT_HEADING]
         for line in self.body.split("\n"):
             found.extend(split_sentences(line))
-        return found
+        return tuple(found)
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)

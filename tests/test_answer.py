@@ -39,9 +39,9 @@ def _passage(text: str, body_start: int) -> Passage:
 
 def test_heading_lines_are_not_answer_sentences():
     text = "三、对策建议\n1、尽快出台落地方案\n为推动产业发展，应出台方案。"
-    assert (_passage(text, text.index("为推动")).statements) == ["为推动产业发展，应出台方案。"]
+    assert _passage(text, text.index("为推动")).statements == ("为推动产业发展，应出台方案。",)
     heading = "3、构建公共平台和服务体系，完善行业生态体系"
-    assert (_passage(heading, len(heading)).statements) == [heading]  # a heading that states a finding
+    assert _passage(heading, len(heading)).statements == (heading,)  # a heading that states a finding
 
 
 def _answer(assistant, question):
