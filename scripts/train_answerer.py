@@ -23,10 +23,12 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from qa.answer.candidates import collect
-from qa.answer.features import FEATURES, analyse, feature_matrix
+from qa.answer.candidates import Candidate, collect
+from qa.answer.context import AnswerContext
+from qa.answer.features import FEATURES, Question, analyse, feature_matrix
+from qa.answer.focus import CLAUSE_FEATURES, clause_features, clause_spans, focused
 from qa.answer.model import MODELS_DIR, LinearModel
-from qa.answer.short import SHORT_FEATURES, phrase_candidates, short_features
+from qa.answer.short import SHORT_FEATURES, answer_phrases, short_features
 from qa.config import Settings
 from qa.evaluate.metrics import char_f1, contains_all, exact_match
 from qa.evaluate.questions import read_questions
@@ -55,48 +57,90 @@ class Example:
     short_X: list[np.ndarray] = field(default_factory=list)
     short_y: list[np.ndarray] = field(default_factory=list)
     short_texts: list[list[str]] = field(default_factory=list)
-    #: index of the candidate each short block belongs to
-    short_of: list[int] = field(default_factory=list)
 
 
-def gather(assistant: Assistant, items: list[tuple[str, str, tuple[str, ...], bool]]) -> list[Example]:
-    """(group, question, gold strings, all_required) → examples through the real retrieval and candidates."""
-    examples = []
+@dataclass
+class Asked:
+    """One question through the real retrieval: its candidate sentences and which of them hold the answer."""
+
+    group: str
+    q: Question
+    candidates: list[Candidate]
+    y: np.ndarray
+    golds: tuple[str, ...]
+    all_required: bool
+    context: AnswerContext
+
+
+def ask_all(assistant: Assistant, items: list[tuple[str, str, tuple[str, ...], bool]]) -> list[Asked]:
+    """(group, question, gold strings, all_required) → candidates and labels."""
+    asked = []
     settings = assistant.settings
     for n, (group, question, golds, all_required) in enumerate(items):
         searched = to_simplified(question)
         found = retrieve(assistant.index, searched, settings.answer.candidates, settings.retrieval)
-        cands = collect(found.hits, assistant.context)
         q = analyse(searched, found.query_vector, assistant.context)
-        X = feature_matrix(q, cands, assistant.context)
-        norm_golds = [normal_form(g) for g in golds]
-        if all_required:
-            y = np.array([contains_all(c.text, golds) for c in cands], dtype=np.int8)
-        else:
-            y = np.array([any(g in normal_form(c.text) for g in norm_golds) for c in cands], dtype=np.int8)
-        ex = Example(group, X, y, np.array([c.rank == 0 and not c.neighbour for c in cands]), golds)
-        if not all_required:
-            for i in np.flatnonzero(y):
-                tagged, spans = phrase_candidates(cands[i].text, assistant.context.segmenter)
-                if not spans:
-                    continue
-                ex.short_X.append(short_features(q, tagged, spans))
-                ex.short_y.append(np.array([bool(exact_match(s.text, golds)) for s in spans], dtype=np.int8))
-                ex.short_texts.append([s.text for s in spans])
-                ex.short_of.append(int(i))
-        examples.append(ex)
+        cands = collect(found.hits, assistant.context)
+        y = np.array([holds_gold(c.text, golds, all_required) for c in cands], dtype=np.int8)
+        asked.append(Asked(group, q, cands, y, golds, all_required, assistant.context))
         if n % 100 == 0:
             print(f"  {n}/{len(items)}", file=sys.stderr)
+    return asked
+
+
+def holds_gold(text: str, golds: tuple[str, ...], all_required: bool) -> bool:
+    """The report key needs every answer string; a CMRC question any of its gold answers."""
+    return contains_all(text, golds) if all_required else any(normal_form(g) in normal_form(text) for g in golds)
+
+
+def focus_data(asked: list[Asked]) -> tuple[np.ndarray, np.ndarray, list[str], list[int]]:
+    """Clause rows of every gold sentence with two or more clauses; a clause is positive when it holds the answer
+    or lies inside a long answer. Also each row's group and the id of its sentence (for top-1 scoring)."""
+    X, y, groups, sentence_ids = [], [], [], []
+    for a in asked:
+        for i in np.flatnonzero(a.y):
+            c = a.candidates[i]
+            spans = clause_spans(c.text)
+            if len(spans) < 2:
+                continue
+            labels = [holds_gold(c.text[s:e], a.golds, a.all_required)
+                      or any(normal_form(c.text[s:e]).strip("。") in normal_form(g) for g in a.golds)
+                      for s, e in spans]
+            if not any(labels):
+                continue
+            X.append(clause_features(a.q, c.text, spans, a.context.segmenter.tagged(c.text)))
+            y.extend(labels)
+            groups.extend([a.group] * len(spans))
+            sentence_ids.extend([len(X)] * len(spans))
+    return np.vstack(X), np.array(y, dtype=np.int8), groups, sentence_ids
+
+
+def examples_of(asked: list[Asked], locator: LinearModel) -> list[Example]:
+    """Selector rows of focused candidates, and short-answer rows of the gold sentences."""
+    examples = []
+    for a in asked:
+        cands = focused(a.q, a.candidates, a.context.segmenter, locator)
+        ex = Example(a.group, feature_matrix(a.q, cands, a.context), a.y,
+                     np.array([c.rank == 0 and not c.neighbour for c in cands]), a.golds)
+        if not a.all_required:
+            for i in np.flatnonzero(a.y):
+                tagged, spans = answer_phrases(a.q, cands[i].text, a.context.segmenter)
+                if not spans:
+                    continue
+                ex.short_X.append(short_features(a.q, tagged, spans))
+                ex.short_y.append(np.array([bool(exact_match(s.text, a.golds)) for s in spans], dtype=np.int8))
+                ex.short_texts.append([s.text for s in spans])
+        examples.append(ex)
     return examples
 
 
-def fit(X: np.ndarray, y: np.ndarray, c: float, weight: np.ndarray | None = None) -> LinearModel:
+def fit(features: tuple[str, ...], X: np.ndarray, y: np.ndarray, c: float,
+        weight: np.ndarray | None = None) -> LinearModel:
     mean = X.mean(axis=0)
     scale = X.std(axis=0)
     scale[scale == 0] = 1.0
     lr = LogisticRegression(C=c, max_iter=2000).fit((X - mean) / scale, y, sample_weight=weight)
-    return LinearModel(FEATURES if X.shape[1] == len(FEATURES) else SHORT_FEATURES, mean, scale,
-                       lr.coef_[0], float(lr.intercept_[0]), {})
+    return LinearModel(features, mean, scale, lr.coef_[0], float(lr.intercept_[0]), {})
 
 
 def top1(model: LinearModel, examples: list[Example]) -> float:
@@ -129,13 +173,64 @@ def stack(examples: list[Example]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.vstack([ex.X for ex in used]), np.concatenate([ex.y for ex in used]), w
 
 
-def cross_validate(examples: list[Example], c: float) -> list[tuple[list[Example], LinearModel]]:
+def fit_pairwise(examples: list[Example], c: float) -> LinearModel:
+    """A ranking model: logistic regression on (answer sentence − other sentence) feature differences of the same
+    question, both orders, each question weighing the same (report questions domain-balanced as in `stack`).
+    It learns what makes one candidate better than its rivals, which is what top-1 needs; its scores order
+    candidates but are not probabilities."""
+    X, _, _ = stack(examples)
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    scale[scale == 0] = 1.0
+    used = [ex for ex in examples if ex.y.any() and not ex.y.all()]
+    report = sum(ex.group == "report" for ex in used)
+    balance = (len(used) - report) / report if report and len(used) > report else 1.0
+    diffs, weights = [], []
+    for ex in used:
+        Z = (ex.X - mean) / scale
+        pos, neg = Z[ex.y == 1], Z[ex.y == 0]
+        d = (pos[:, None, :] - neg[None, :, :]).reshape(-1, Z.shape[1])
+        diffs.append(d)
+        weights.append(np.full(len(d), (balance if ex.group == "report" else 1.0) / len(d)))
+    D, W = np.vstack(diffs), np.concatenate(weights)
+    lr = LogisticRegression(C=c, max_iter=2000, fit_intercept=False).fit(
+        np.vstack([D, -D]), np.r_[np.ones(len(D)), np.zeros(len(D))], sample_weight=np.r_[W, W] * len(used))
+    return LinearModel(FEATURES, mean, scale, lr.coef_[0], 0.0, {})
+
+
+def fit_selector(examples: list[Example], c: float, pairwise: bool) -> LinearModel:
+    if pairwise:
+        return fit_pairwise(examples, c)
+    X, y, w = stack(examples)
+    return fit(FEATURES, X, y, c, w)
+
+
+def cross_validate(examples: list[Example], c: float, pairwise: bool) -> list[tuple[list[Example], LinearModel]]:
     groups = [ex.group for ex in examples]
-    out = []
-    for train, test in GroupKFold(n_splits=FOLDS).split(examples, groups=groups):
-        out.append(([examples[i] for i in test], fit(*stack([examples[i] for i in train])[:2], c,
-                                                     stack([examples[i] for i in train])[2])))
-    return out
+    return [([examples[i] for i in test], fit_selector([examples[i] for i in train], c, pairwise))
+            for train, test in GroupKFold(n_splits=FOLDS).split(examples, groups=groups)]
+
+
+def focus_cross_validate(X: np.ndarray, y: np.ndarray, groups: list[str], sentences: list[int]) -> float:
+    """Share of gold sentences whose best-scored clause holds the answer (folds grouped by article)."""
+    ids = np.asarray(sentences)
+    right = []
+    for train, test in GroupKFold(n_splits=FOLDS).split(X, groups=groups):
+        p = fit(CLAUSE_FEATURES, X[train], y[train], 1.0).probabilities(X[test])
+        for sid in np.unique(ids[test]):
+            rows = np.flatnonzero(ids[test] == sid)
+            right.append(y[test][rows[int(np.argmax(p[rows]))]])
+    return float(np.mean(right))
+
+
+def naive_focus_top1(X: np.ndarray, y: np.ndarray, sentences: list[int]) -> float:
+    """Baseline: the clause with the most question-term weight."""
+    ids = np.asarray(sentences)
+    col = CLAUSE_FEATURES.index("coverage_partial")
+    right = []
+    for sid in np.unique(ids):
+        rows = np.flatnonzero(ids == sid)
+        right.append(y[rows[int(np.argmax(X[rows, col]))]])
+    return float(np.mean(right))
 
 
 def short_data(examples: list[Example]) -> tuple[np.ndarray, np.ndarray]:
@@ -179,30 +274,37 @@ def main() -> int:
     args = parser.parse_args()
     cmrc_settings, cmrc = cmrc_items(args.work)
     print("CMRC trial:", len(cmrc), "questions", file=sys.stderr)
-    examples = gather(Assistant(cmrc_settings), cmrc)
-    examples += gather(Assistant(Settings()), dev_items())
+    asked = ask_all(Assistant(cmrc_settings), cmrc) + ask_all(Assistant(Settings()), dev_items())
 
-    report: dict[str, object] = {"naive_top1": round(naive_top1(examples), 4)}
-    best_c, best = C_VALUES[0], -1.0
-    for c in C_VALUES:
-        folds = cross_validate(examples, c)
-        acc = sum(top1(m, test) * len(test) for test, m in folds) / len(examples)
-        report[f"cv_top1_C{c}"] = round(acc, 4)
-        if acc > best:
-            best_c, best = c, acc
-    folds = cross_validate(examples, best_c)
+    # the clause locator first: the selector's features include the focus it finds
+    report: dict[str, object] = {}
+    fx, fy, fgroups, fsentences = focus_data(asked)
+    report["focus_clauses"] = len(fy)
+    report["focus_naive_top1"] = round(naive_focus_top1(fx, fy, fsentences), 4)
+    report["focus_cv_top1"] = round(focus_cross_validate(fx, fy, fgroups, fsentences), 4)
+    locator = fit(CLAUSE_FEATURES, fx, fy, 1.0)
+    examples = examples_of(asked, locator)
+    report["naive_top1"] = round(naive_top1(examples), 4)
+    best_c, best_pairwise, best = C_VALUES[0], False, -1.0
+    for pairwise in (False, True):
+        for c in C_VALUES:
+            folds = cross_validate(examples, c, pairwise)
+            acc = sum(top1(m, test) * len(test) for test, m in folds) / len(examples)
+            report[f"cv_top1_{'pairwise' if pairwise else 'pointwise'}_C{c}"] = round(acc, 4)
+            if acc > best:
+                best_c, best_pairwise, best = c, pairwise, acc
+    folds = cross_validate(examples, best_c, best_pairwise)
     report["cv_top1"] = round(best, 4)
     report["cv_top1_report"] = round(next(top1(m, [e for e in test if e.group == "report"])
                                           for test, m in folds if any(e.group == "report" for e in test)), 4)
-    X, y, w = stack(examples)
-    selector = fit(X, y, best_c, w)
+    selector = fit_selector(examples, best_c, best_pairwise)
 
     # short answers: CV by article over the CMRC gold sentences
     short_examples = [ex for ex in examples if ex.short_X]
     em, f1, pairs = [], [], []
     for train, test in GroupKFold(n_splits=FOLDS).split(short_examples, groups=[e.group for e in short_examples]):
         sx, sy = short_data([short_examples[i] for i in train])
-        model = fit(sx, sy, 1.0)
+        model = fit(SHORT_FEATURES, sx, sy, 1.0)
         e, f, p = short_scores(model, [short_examples[i] for i in test])
         em.append(e * len(test))
         f1.append(f * len(test))
@@ -214,13 +316,14 @@ def main() -> int:
     threshold = max(curve, key=lambda t: curve[t])
     report["short_threshold_curve"] = {f"{t:.2f}": round(v, 4) for t, v in curve.items()}
     sx, sy = short_data(short_examples)
-    short = fit(sx, sy, 1.0)
+    short = fit(SHORT_FEATURES, sx, sy, 1.0)
     short = LinearModel(short.features, short.mean, short.scale, short.coef, short.intercept,
                         {"show": round(float(threshold), 2)})
 
     meta = {"command": "python scripts/train_answerer.py", "data": ["CMRC 2018 trial (CC BY-SA 4.0)", "dev_qa.jsonl"],
-            "c": best_c, "cv": report}
+            "c": best_c, "pairwise": best_pairwise, "cv": report}
     MODELS_DIR.mkdir(exist_ok=True)
+    (MODELS_DIR / "focus.json").write_text(json.dumps(locator.to_json(meta), ensure_ascii=False, indent=1) + "\n")
     (MODELS_DIR / "selector.json").write_text(json.dumps(selector.to_json(meta), ensure_ascii=False, indent=1) + "\n")
     (MODELS_DIR / "short.json").write_text(json.dumps(short.to_json(meta), ensure_ascii=False, indent=1) + "\n")
     print(json.dumps(report, ensure_ascii=False, indent=1))

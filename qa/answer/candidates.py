@@ -1,7 +1,9 @@
-"""The sentences an answer may quote: every statement of the retrieved passages and of their document neighbours.
+"""What an answer may quote: every statement of the retrieved passages and of their document neighbours.
 
 Neighbours matter because a passage boundary often falls between the sentence that names the subject and the
 sentence that holds the answer ("本鱼体呈银灰色" sits one passage after the article's first sentence).
+Each candidate also carries its focus clause (`focus.py`): the selector scores sentence and focus together; the
+sentence is what gets quoted, the focus is where the short answer is looked for first.
 """
 
 from __future__ import annotations
@@ -32,6 +34,16 @@ class Candidate:
     vector: np.ndarray
     #: the statement is one of the passage's opening headings
     heading: bool
+    #: character range of the focus clause inside `text` (`focus.focused` sets it; None: the whole sentence)
+    start: int = 0
+    end: int | None = None
+    #: the clause locator's P(the answer is in the focus clause)
+    focus_score: float = 1.0
+
+    @property
+    def focus(self) -> str:
+        """The clause the answer is most likely in (the whole sentence until `focus.focused` narrows it)."""
+        return self.text[self.start:self.end]
 
     def before(self, context: AnswerContext) -> str:
         """The sentence before this one in the document ("" at the start)."""
@@ -75,3 +87,4 @@ def collect(hits: list[Hit], context: AnswerContext) -> list[Candidate]:
         found.extend(Candidate(passage, rank, neighbour, i, text, vectors[i], i < headings)
                      for i, text in enumerate(passage.statements))
     return found
+

@@ -17,14 +17,15 @@ import numpy as np
 from qa.answer.candidates import Candidate, collect
 from qa.answer.context import AnswerContext, SectionTree
 from qa.answer.features import FEATURES, Question, WeightedTerms, analyse, feature_matrix
+from qa.answer.focus import focused
 from qa.answer.model import bundled_model
 from qa.answer.question import Kind
-from qa.answer.short import SHORT_FEATURES, TYPE_PATTERNS, phrase_candidates, short_features
+from qa.answer.short import SHORT_FEATURES, answer_phrases, short_features
 from qa.answer.structured import find_outline, phrase_row, rows_named_in, rows_with_value, table_label
 from qa.config import AnswerSettings
 from qa.ingest.table import row_entity
 from qa.retrieve.hybrid import Retrieval
-from qa.text import CLAUSE_BREAK, close_sentence, normal_form
+from qa.text import close_sentence, normal_form
 from qa.types import Answer, Citation, Hit, Passage, section_label
 
 NO_ANSWER = "抱歉，报告中没有找到能回答这个问题的内容。"
@@ -93,16 +94,15 @@ def _quoted(candidate: Candidate, kind: Kind, sections: SectionTree, cites: _Cit
 
 
 def short_answer(q: Question, candidate: Candidate, context: AnswerContext) -> str | None:
-    """The phrase of the sentence that answers a factoid question, when the model is confident enough."""
+    """The phrase of the sentence that answers a factoid question, when the model is confident enough; a phrase
+    inside the sentence's focus clause is preferred (in "…B轮占比14.48%，C轮及以后占据9.73%" the run says
+    which of the numbers is asked for)."""
     if not q.qtype.factoid:
         return None
-    tagged, phrases = phrase_candidates(candidate.text, context.segmenter)
-    # a short answer is a phrase ("number with unit, date, name, short noun phrase"), never clauses
-    phrases = [p for p in phrases if not any(ch in CLAUSE_BREAK for ch in p.text.strip(CLAUSE_BREAK))]
-    wanted = TYPE_PATTERNS.get(q.qtype.kind)
-    if wanted is not None:
-        # a quantity or time question is answered by a phrase holding one (answer-type filtering)
-        phrases = [p for p in phrases if wanted.search(p.text)]
+    tagged, phrases = answer_phrases(q, candidate.text, context.segmenter)
+    end = len(candidate.text) if candidate.end is None else candidate.end
+    in_run = [p for p in phrases if p.start >= candidate.start and p.end <= end]
+    phrases = in_run or phrases
     if not phrases:
         return None
     model = bundled_model("short", SHORT_FEATURES)
@@ -166,7 +166,7 @@ def compose(question: str, found: Retrieval, context: AnswerContext, k: int, set
         text = f"“{outline.heading}”下共有 {len(outline.children)} 项：{items}。"
         return Answer(question, text, True, cites.listing(hits, k))
 
-    candidates = collect(hits, context)
+    candidates = focused(q, collect(hits, context), context.segmenter)
     if not candidates:
         return Answer(question, NO_ANSWER, False, cites.listing(hits, k))
     scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, context))

@@ -13,33 +13,33 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qa.answer.answer_types import holds, tags_inside
 from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext, TermStatistics
 from qa.answer.question import WH_WORDS, Kind, QuestionType, classify
 from qa.segment.tokenizer import Segmenter
-from qa.text import FIGURE_POINTER, clauses, normal_form
+from qa.text import FIGURE_POINTER, normal_form
 
 PARTIAL_CREDIT = 0.5
-_DIGIT = re.compile(r"\d")
-_CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+(?:[个家位名年月日岁倍种项次人部座件只条张届]|万|亿|余|多)")
-_TIME = re.compile(r"\d{1,4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|[一二三四五六七八九十]+月|世纪|年代|朝|时期|时代|年间|[春夏秋冬]季|"
-                   r"\d{4}[-./]\d{1,2}")
 _WHY_CUE = re.compile(r"因为|由于|原因|所以|因此|导致|为了|以便|因而|使得|造成|在于")
 _HOW_CUE = re.compile(r"通过|采用|利用|借助|方法|方式|步骤|首先|然后|可以|应当|需要")
 _COREF = re.compile(r"^(?:其|该|本|此|他|她|它|这|这些|该项|它们|他们)")
 _WORD_CHAR = re.compile(r"[\u4e00-\u9fff\w]")
-_PERSON_TAGS = ("nr", "nrt", "nrfg")
-_PLACE_TAGS = ("ns", "nsf")
-_ORG_TAGS = ("nt", "nz")
-_ORG_SUFFIX = re.compile(r"(?:公司|集团|大学|学院|研究院|研究所|中心|协会|委员会|银行|医院|俱乐部|队|局|部|厅|署|院)")
 
-FEATURES: tuple[str, ...] = (
-    "coverage", "coverage_partial", "bigram", "dense", "dense_gap", "coverage_gap", "bigram_gap",
-    "rank_recip", "neighbour", "before_coverage", "after_coverage", "log_length", "document_start", "heading",
-    "novel", "subject_named", "subject_coref", "figure_pointer",
+#: Properties of the whole sentence.
+SENTENCE_FEATURES: tuple[str, ...] = (
+    "coverage", "coverage_partial", "bigram", "dense", "dense_gap", "coverage_gap", "bigram_gap", "rank_recip",
+    "neighbour", "before_coverage", "after_coverage", "log_length", "document_start", "heading", "novel",
+    "subject_named", "subject_coref", "figure_pointer", "why_cue", "how_cue", "list_enumeration", "superlative",
     "number_match", "time_match", "person_match", "place_match", "org_match", "number_missing",
-    "why_cue", "how_cue", "list_enumeration", "superlative", "clause_coverage", "clause_holds_type",
 )
+#: Properties of the sentence's focus: the clause the locator (`focus.py`) finds the answer most likely in.
+FOCUS_FEATURES: tuple[str, ...] = (
+    "focus_score", "focus_coverage", "focus_novel", "focus_share",
+    "focus_number_match", "focus_time_match", "focus_person_match", "focus_place_match", "focus_org_match",
+    "focus_number_missing",
+)
+FEATURES: tuple[str, ...] = SENTENCE_FEATURES + FOCUS_FEATURES
 
 
 @dataclass(frozen=True)
@@ -111,61 +111,48 @@ def analyse(question: str, vector: np.ndarray, context: AnswerContext) -> Questi
                     np.asarray(vector, dtype=np.float32), frozenset(_WORD_CHAR.findall(asked)))
 
 
-def _holds(sentence: str, segmenter: Segmenter) -> dict[str, bool]:
-    """What kinds of answer the sentence can give: a number, a time, a person, a place, an organisation."""
-    tags = segmenter.tagged(sentence)
-    return {
-        "number": bool(_DIGIT.search(sentence) or _CN_NUMBER.search(sentence)),
-        "time": bool(_TIME.search(sentence)),
-        "person": any(f in _PERSON_TAGS and len(w) > 1 for w, f in tags),
-        "place": any(f in _PLACE_TAGS and len(w) > 1 for w, f in tags),
-        "org": any((f in _ORG_TAGS and len(w) > 1) or _ORG_SUFFIX.search(w) for w, f in tags),
-    }
+def novelty(norm: str, q: Question) -> float:
+    """Share of the text's word characters the question does not contain."""
+    words = _WORD_CHAR.findall(norm)
+    return sum(1 for ch in words if ch not in q.chars) / (len(words) or 1)
 
 
-def _row(q: Question, c: Candidate, context: AnswerContext, cov: float, cov_partial: float, bigram: float,
-         dense: float) -> dict[str, float]:
-    norm = normal_form(c.text)
+def _row(q: Question, c: Candidate, context: AnswerContext) -> dict[str, float]:
+    """Features of one candidate other than the similarities and gaps `feature_matrix` computes for all at once."""
+    norm, focus = normal_form(c.text), normal_form(c.focus)
     kind = q.qtype.kind
-    holds = _holds(c.text, context.segmenter)
     title = normal_form(context.titles.get(c.passage.source, ""))
     subject_in_question = bool(title) and len(title) >= 2 and title in q.norm
-    words = _WORD_CHAR.findall(norm)
-    novel = sum(1 for ch in words if ch not in q.chars) / (len(words) or 1)
     before, after = c.before(context), c.after(context)
-    # the clause that matches the question best, and whether it holds what the question asks for: in a long
-    # sentence listing "A轮…，B轮占比14.48%，C轮…" the answer is where the terms meet the number
-    parts = [normal_form(part) for part in clauses(c.text)] or [norm]
-    focus = max(parts, key=lambda part: q.terms.coverage(part))
-    wanted = _TIME if kind is Kind.TIME else _DIGIT if kind is Kind.QUANTITY else None
+    tagged = context.segmenter.tagged(c.text)
+    held = holds(c.text, tagged)
+    focus_held = holds(c.focus, tags_inside(tagged, c.start, len(c.text) if c.end is None else c.end))
     return {
-        "clause_coverage": q.terms.coverage(focus),
-        "clause_holds_type": float(wanted is not None and bool(wanted.search(focus))),
-        "coverage": cov, "coverage_partial": cov_partial, "bigram": bigram, "dense": dense,
         "rank_recip": 1.0 / (c.rank + 1), "neighbour": float(c.neighbour),
         "before_coverage": q.terms.coverage(normal_form(before)) if before else 0.0,
         "after_coverage": q.terms.coverage(normal_form(after)) if after else 0.0,
         "log_length": math.log1p(len(norm)),
         "document_start": float(c.index == 0 and context.neighbour(c.passage, -1) is None),
-        "heading": float(c.heading), "novel": novel,
+        "heading": float(c.heading), "novel": novelty(norm, q),
         "subject_named": float(subject_in_question and title in norm),
         "subject_coref": float(subject_in_question and bool(_COREF.match(c.text.strip()))),
         "figure_pointer": float(bool(FIGURE_POINTER.search(norm))),
-        "number_match": float(kind is Kind.QUANTITY and holds["number"]),
-        "time_match": float(kind is Kind.TIME and holds["time"]),
-        "person_match": float(kind is Kind.PERSON and holds["person"]),
-        "place_match": float(kind is Kind.PLACE and holds["place"]),
-        "org_match": float(kind is Kind.ORG and holds["org"]),
-        "number_missing": float(q.qtype.wants_number and not holds["number"]),
         "why_cue": float(kind is Kind.WHY and bool(_WHY_CUE.search(norm))),
         "how_cue": float(kind is Kind.HOW and bool(_HOW_CUE.search(norm))),
         "list_enumeration": float(kind is Kind.LIST and norm.count("、") >= 2),
         "superlative": float(q.qtype.superlative and "最" in norm),
+        **dict(zip(("number_match", "time_match", "person_match", "place_match", "org_match"), held.matches(kind))),
+        "number_missing": float(q.qtype.wants_number and not held.number),
+        "focus_score": c.focus_score, "focus_coverage": q.terms.coverage(focus), "focus_novel": novelty(focus, q),
+        "focus_share": len(focus) / (len(c.text) or 1),
+        **dict(zip(("focus_number_match", "focus_time_match", "focus_person_match", "focus_place_match",
+                    "focus_org_match"), focus_held.matches(kind))),
+        "focus_number_missing": float(q.qtype.wants_number and not focus_held.number),
     }
 
 
 def feature_matrix(q: Question, candidates: list[Candidate], context: AnswerContext) -> np.ndarray:
-    """One row per candidate, columns in `FEATURES` order; gap features compare a candidate with the best one."""
+    """One row per (focused) candidate, columns in `FEATURES` order; gap features compare it with the best one."""
     if not candidates:
         return np.zeros((0, len(FEATURES)), dtype=np.float32)
     norms = [normal_form(c.text) for c in candidates]
@@ -175,9 +162,9 @@ def feature_matrix(q: Question, candidates: list[Candidate], context: AnswerCont
     dense = (np.stack([c.vector for c in candidates]) @ q.vector).tolist()
     rows = []
     for i, c in enumerate(candidates):
-        row = _row(q, c, context, cov[i], cov_partial[i], bigram[i], dense[i])
-        row["dense_gap"] = dense[i] - max(dense)
-        row["coverage_gap"] = cov_partial[i] - max(cov_partial)
-        row["bigram_gap"] = bigram[i] - max(bigram)
+        row = _row(q, c, context)
+        row.update(coverage=cov[i], coverage_partial=cov_partial[i], bigram=bigram[i], dense=dense[i],
+                   dense_gap=dense[i] - max(dense), coverage_gap=cov_partial[i] - max(cov_partial),
+                   bigram_gap=bigram[i] - max(bigram))
         rows.append([row[name] for name in FEATURES])
     return np.asarray(rows, dtype=np.float32)

@@ -1,9 +1,10 @@
 """The short answer: the phrase of the chosen sentence that fills the question's gap ("2016年3月", "陈天石").
 
 Candidate phrases are verbatim substrings of the sentence: runs of 1…`MAX_WORDS` jieba words inside one clause
-(an enumeration "、" or a bracketed title may sit inside), and runs of whole clauses up to the whole sentence —
-CMRC gold answers are a clause or a sentence for a third of the questions. A learned model (`models/short.json`, trained on CMRC 2018 trial gold spans)
-scores them with features that carry across texts:
+(an enumeration "、" or a bracketed title may sit inside), and — only for untyped questions ("…是什么？") — runs of
+whole clauses: a third of CMRC gold answers are a clause, but a number, date or name question is answered by a
+number, date or name, never by a clause that merely holds one. A learned model (`models/short.json`, trained on
+CMRC 2018 trial gold spans) scores them with features that carry across texts:
 
 - alignment: whether the words just before/after the phrase occur in the question (in "X成立于哪一年", the
   sentence's "成立于" sits right before the answer), and how many characters of the question's text before/after
@@ -16,12 +17,12 @@ scores them with features that carry across texts:
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 
 from qa.answer.features import Question
-from qa.answer.question import WH_WORDS, Kind
+from qa.answer.answer_types import REQUIRED, TYPED, holds
+from qa.answer.question import WH_WORDS
 from qa.segment.tokenizer import Segmenter
 from qa.text import CLAUSE_BREAK, SENTENCE_END, normal_form
 
@@ -29,16 +30,7 @@ MAX_WORDS = 8
 MAX_CHARS = 30
 _BREAK = set(CLAUSE_BREAK + SENTENCE_END)
 _TRIM = CLAUSE_BREAK + SENTENCE_END + " "
-_DIGIT = re.compile(r"\d|[零〇一二两三四五六七八九十百千万亿]")
-_TIME = re.compile(r"\d{1,4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|世纪|年代|朝|时期")
-#: What a phrase must hold to answer a quantity or a time question.
-TYPE_PATTERNS = {
-    # a number that is not a year ("相比2018年" does not say how many)
-    Kind.QUANTITY: re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.]|\s*年)|[零〇两三四五六七八九十百千万亿]+(?!年|月)"),
-    Kind.TIME: _TIME,
-}
 _FUNCTION_TAGS = ("u", "p", "c", "d", "y", "e", "uj", "ul", "uz", "ug", "ud", "uv", "r", "x")
-_NAME_TAGS = {"person": ("nr", "nrt", "nrfg"), "place": ("ns", "nsf"), "org": ("nt", "nz")}
 
 SHORT_FEATURES: tuple[str, ...] = (
     "before1_in_question", "before2_in_question", "after1_in_question", "after2_in_question",
@@ -76,7 +68,7 @@ def _clause_runs(tagged: list[tuple[str, str]], offsets: list[int]) -> list[Phra
 
 
 def phrases(tagged: list[tuple[str, str]]) -> list[Phrase]:
-    """Word runs inside one clause, then the longer runs of whole clauses."""
+    """Runs of up to MAX_WORDS words (MAX_CHARS characters) inside one clause, then longer runs of whole clauses."""
     offsets = [0]
     for word, _ in tagged:
         offsets.append(offsets[-1] + len(word))
@@ -138,10 +130,7 @@ def short_features(q: Question, tagged: list[tuple[str, str]], candidates: list[
         tags = [f for _, f in tagged[p.i:p.j]]
         norm = normal_form(p.text)
         chars = [ch for ch in norm if ch.isalnum()]
-        has = {
-            "number": bool(_DIGIT.search(p.text)), "time": bool(_TIME.search(p.text)),
-            **{k: any(f in v for f in tags) for k, v in _NAME_TAGS.items()},
-        }
+        held = holds(p.text, tagged[p.i:p.j])
         start_edge = p.i == 0 or before1 in _BREAK
         end_edge = p.j == len(words) or after1 in _BREAK
         outside = [i for i in matched if i < p.i or i >= p.j]
@@ -151,10 +140,8 @@ def short_features(q: Question, tagged: list[tuple[str, str]], candidates: list[
             sum(ch in q.norm for ch in chars) / (len(chars) or 1), float(norm in q.norm),
             math.log1p(len(norm)), float(p.j - p.i), float(start_edge), float(end_edge),
             float(start_edge and end_edge), float(tags[0] in _FUNCTION_TAGS), float(tags[-1] in _FUNCTION_TAGS),
-            float(has["number"]), float(has["time"]), float(has["person"]), float(has["place"]), float(has["org"]),
-            float(kind is Kind.QUANTITY and has["number"]), float(kind is Kind.TIME and has["time"]),
-            float(kind is Kind.PERSON and has["person"]), float(kind is Kind.PLACE and has["place"]),
-            float(kind is Kind.ORG and has["org"]),
+            float(held.number), float(held.time), float(held.person), float(held.place), float(held.org),
+            *held.matches(kind),
             float(tags[-1].startswith("n") or tags[-1] in ("m", "q", "eng", "t")),
             float(any(f.startswith("v") for f in tags)), math.log1p(distance),
             math.log1p(_common_suffix(normal_form(sentence[:p.start]).rstrip(_TRIM), left)),
@@ -164,6 +151,17 @@ def short_features(q: Question, tagged: list[tuple[str, str]], candidates: list[
     return np.asarray(rows, dtype=np.float32).reshape(len(candidates), len(SHORT_FEATURES))
 
 
-def phrase_candidates(sentence: str, segmenter: Segmenter) -> tuple[list[tuple[str, str]], list[Phrase]]:
+def answer_phrases(q: Question, sentence: str, segmenter: Segmenter) -> tuple[list[tuple[str, str]], list[Phrase]]:
+    """The sentence's tagged words and the phrases that may be its short answer. A typed question (number, date,
+    person, place, organisation) gets only phrases inside one clause, and for a quantity or time question only
+    those holding one — checked in the sentence, so "2019" before "年" is a year, not a quantity (answer-type
+    filtering). Training and answering use the same list."""
     tagged = segmenter.tagged(sentence)
-    return tagged, phrases(tagged)
+    found = phrases(tagged)
+    if q.qtype.kind in TYPED:
+        found = [p for p in found if p.j - p.i <= MAX_WORDS and not any(ch in CLAUSE_BREAK for ch in p.text)]
+    wanted = REQUIRED.get(q.qtype.kind)
+    if wanted is not None:
+        found = [p for p in found
+                 if any(m.end() <= p.end for m in wanted.finditer(sentence, p.start, min(len(sentence), p.end + 2)))]
+    return tagged, found
