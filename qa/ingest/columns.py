@@ -63,6 +63,10 @@ def _share(values: list[str], test: Callable[[str], object]) -> float:
     return sum(1 for v in values if test(v)) / len(values)
 
 
+def _counting(first: int, n: int) -> list[str]:
+    return [str(i) for i in range(first, first + n)]
+
+
 def _whole_date(value: str) -> bool:
     found = find_date(value)
     return found is not None and found.text == value.strip()
@@ -80,7 +84,7 @@ def infer_column(name: str, values: list[str], entities: list[str]) -> Column:
         return Column(name, ColumnType.TEXT, False, False)
     has_dates = _share(filled, find_date) >= MAJORITY
     has_amounts = _share(filled, find_amount) >= MAJORITY
-    if all(v.isdigit() for v in filled) and [int(v) for v in filled] == sorted({int(v) for v in filled}):
+    if filled == values and [v.strip() for v in values] in (_counting(1, len(values)), _counting(0, len(values))):
         kind = ColumnType.SERIAL
     elif sum(v == e for v, e in zip(values, entities)) >= MAJORITY * len(values):
         kind = ColumnType.NAME

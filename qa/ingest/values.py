@@ -17,6 +17,8 @@ import cn2an
 #: year-month(-day) with -, ., / or 年月日; a bare "2016年" is a date of that year.
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*(?:[-./]|年)\s*(\d{1,2})(?:\s*(?:[-./]|月)\s*(\d{1,2})日?)?月?|\s*年)"
                    r"(?![\d.])")
+#: A cell that is nothing but a year ("2016" in a 成立年份 column) is that year.
+_BARE_YEAR = re.compile(r"^\s*((?:19|20)\d{2})\s*$")
 _NUMERAL = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿点]+|[数几])"
 _UNIT = r"(?:万亿|千万|百万|亿|万|千|百)"
 _CURRENCY = r"(?:美元|美金|港元|港币|欧元|日元|英镑|元人民币|人民币|元|[$¥￥€£])"
@@ -51,11 +53,11 @@ class Amount:
 
 
 def find_date(cell: str) -> DateValue | None:
-    """The first date in a cell."""
-    m = _DATE.search(cell)
+    """The first date in a cell, or the year a cell consists of."""
+    m = _DATE.search(cell) or _BARE_YEAR.match(cell)
     if m is None:
         return None
-    month, day = int(m.group(2) or 0), int(m.group(3) or 0)
+    month, day = (int(m.group(2) or 0), int(m.group(3) or 0)) if m.re is _DATE else (0, 0)
     if month > 12 or day > 31:
         return None
     return DateValue(int(m.group(1)), month, day, m.group(0).strip())
