@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import reduce
 
 import cn2an
 
@@ -91,7 +92,7 @@ _LIST = re.compile(r"哪些|哪几|哪[两三四五六七八九十\d]+[家个位
 _PARTICLES = "了过着得"
 _EACH = re.compile(r"分别|各自|各是")
 #: Questions about the entity as a whole ("介绍一下寒武纪", "Geek+的全称是什么？"): any row answers them.
-_GENERAL = re.compile(r"介绍|信息|情况|简介|概况|资料|基本|全称|全名|名称|名字|叫什么|是什么公司|是什么企业")
+_GENERAL = re.compile(r"介绍|信息|情况|简介|概况|资料|基本|名[称字]|[全简]称|[全英中]文?名|叫什么|是什么公司|是什么企业")
 #: Words that ask for a time or quantity without naming what it is of: they never match a column name.
 _TYPE_WORDS = re.compile(r"时间|日期|年份|时候|哪一?年|几月|多少|几")
 #: How a question points at a table without its number.
@@ -139,10 +140,21 @@ def column_named(rest: str, column: Column, segmenter: Segmenter) -> bool:
     return any(len(w) == 1 and name.startswith(w) and w not in segmenter.stopwords for w in stems)
 
 
-def _offers(column: Column, measure: Measure) -> bool:
-    if measure is Measure.TIME:
+def _offers(column: Column, order: Order) -> bool:
+    """A column can be ordered this way: dates by time; amounts and numbers by size; a category by how many
+    rows hold each value, only for 最多/最少."""
+    if order.measure is Measure.TIME:
         return column.type is ColumnType.DATE or column.has_dates
-    return column.type in (ColumnType.AMOUNT, ColumnType.NUMBER, ColumnType.CATEGORY) or column.has_amounts
+    if column.type is ColumnType.CATEGORY:
+        return order.word.endswith(("多", "少"))
+    return column.type in (ColumnType.AMOUNT, ColumnType.NUMBER) or column.has_amounts
+
+
+def _overlap(rest: str, column: Column) -> float:
+    """Share of the column name's character pairs the question repeats: 单笔融资 beats 融资阶段 for "单笔融资"."""
+    name = normal_form(column.name)
+    pairs = [name[i:i + 2] for i in range(len(name) - 1)] or [name]
+    return sum(p in rest for p in pairs) / len(pairs)
 
 
 def _order(norm: str, comparative: bool) -> Order | None:
@@ -152,15 +164,15 @@ def _order(norm: str, comparative: bool) -> Order | None:
     return None
 
 
-def _measured_column(table: Table, measure: Measure, named: list[Column], explicit: bool) -> Column | None:
-    """The column an ordering reads: a named one offering the measure, else — when the question points at the
-    table itself — its only column of that exact type."""
-    offering = [c for c in named if _offers(c, measure)]
+def _measured_column(table: Table, order: Order, named: list[Column], rest: str, explicit: bool) -> Column | None:
+    """The column an ordering reads: the named one offering it that the question names most fully, else — when
+    the question points at the table itself — its only column of that exact type."""
+    offering = sorted((c for c in named if _offers(c, order)), key=lambda c: -_overlap(rest, c))
     if offering:
         return offering[0]
     if not explicit:
         return None
-    exact = ColumnType.DATE if measure is Measure.TIME else ColumnType.AMOUNT
+    exact = ColumnType.DATE if order.measure is Measure.TIME else ColumnType.AMOUNT
     typed = [c for c in table.columns if c.type is exact]
     return typed[0] if len(typed) == 1 else None
 
@@ -168,7 +180,8 @@ def _measured_column(table: Table, measure: Measure, named: list[Column], explic
 def _filters(norm: str, table: Table, named: list[Column]) -> list[Filter]:
     """Year/month constraints on a date column, and cell values the question quotes whole ("D轮", "战略投资")."""
     found: list[Filter] = []
-    dated = [c for c in named if _offers(c, Measure.TIME)] or [c for c in table.columns if c.type is ColumnType.DATE]
+    dated = [c for c in named if c.type is ColumnType.DATE or c.has_dates] \
+        or [c for c in table.columns if c.type is ColumnType.DATE]
     for year, month in _YEAR_MONTH.findall(norm):
         if dated:
             found.append(Filter(dated[0], f"{year}年{month + '月' if month else ''}", int(year), int(month or 0)))
@@ -218,7 +231,7 @@ def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmen
     columns = [c for c in table.columns if c.type is not ColumnType.SERIAL and column_named(rest, c, segmenter)]
     if len(named) >= 2:
         order = _order(rest, comparative=True)
-        column = _measured_column(table, order.measure, columns, False) if order else None
+        column = _measured_column(table, order, columns, rest, False) if order else None
         if column is not None:
             return TableQuery(Op.COMPARE, table, named, column, order)
         if _EACH.search(norm) and columns:
@@ -233,9 +246,10 @@ def _about_table(norm: str, table: Table, explicit: bool, segmenter: Segmenter) 
     rest = _rest(norm, [])
     columns = [c for c in table.columns if column_named(rest, c, segmenter)]
     filters = _filters(norm, table, columns)
-    order = _order(norm, comparative=False)
+    # a column's own name ("最近融资额") is not an ordering word
+    order = _order(reduce(lambda text, c: text.replace(normal_form(c.name), " "), table.columns, norm), False)
     if order is not None:
-        column = _measured_column(table, order.measure, columns, explicit)
+        column = _measured_column(table, order, columns, rest, explicit)
         return TableQuery(Op.EXTREME, table, [], column, order, filters) if column else None
     if not filters and not explicit:
         return None
