@@ -21,7 +21,7 @@ from qa.answer.question import WH_WORDS
 from qa.ingest.columns import Column, ColumnType, Table
 from qa.ingest.table import entity_names, row_entity
 from qa.segment.tokenizer import Segmenter
-from qa.text import normal_form
+from qa.text import TABLE_TITLE, normal_form
 from qa.types import Hit, Passage
 
 
@@ -98,7 +98,6 @@ _TYPE_WORDS = re.compile(r"时间|日期|年份|时候|哪一?年|几月|多少|
 #: How a question points at a table without its number.
 _TABLE_WORDS = re.compile(r"表\s*\d+|表[中里内格上]|名单|清单|列表|榜单")
 _TABLE_NUMBER = re.compile(r"表\s*([零〇一二三四五六七八九十]+)")
-_TABLE_LABEL = re.compile(r"表\s*\d+")
 _YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月)?")
 #: A cell value shorter than this ("B", "10") is too ambiguous to filter rows by.
 MIN_FILTER_VALUE_CHARS = 2
@@ -106,7 +105,7 @@ MIN_FILTER_VALUE_CHARS = 2
 
 def table_label(table: Table) -> str:
     """"表 1" for a table titled "表 1 …", else "表格"."""
-    return m.group(0) if (m := _TABLE_LABEL.match(table.title)) else "表格"
+    return f"表 {m.group(1)}" if (m := TABLE_TITLE.match(table.title)) else "表格"
 
 
 def _numbered(question: str) -> str:
@@ -202,7 +201,7 @@ def _filters(norm: str, table: Table, named: list[Column]) -> list[Filter]:
 def _tables_in_play(norm: str, tables: tuple[Table, ...], hits: list[Hit]) -> list[tuple[Table, bool]]:
     """Tables the question may be about, each with whether the question points at it: the table its label
     names ("表1"), else those with a retrieved row, best-ranked first (pointed at by a word like 名单, 表中)."""
-    labelled = [t for t in tables if _TABLE_LABEL.match(t.title) and normal_form(table_label(t)) in norm]
+    labelled = [t for t in tables if TABLE_TITLE.match(t.title) and normal_form(table_label(t)) in norm]
     if labelled:
         return [(t, True) for t in labelled]
     rank = {h.passage.id: i for i, h in enumerate(hits)}

@@ -55,9 +55,6 @@ class Table:
     rows: tuple[Passage, ...]
     columns: tuple[Column, ...]
 
-    def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
-
 
 def _share(values: list[str], test: Callable[[str], object]) -> float:
     return sum(1 for v in values if test(v)) / len(values)
