@@ -1,7 +1,7 @@
 """Turn retrieved passages into the final answer object: text with [n] markers, numbered citations.
 
-Order of decisions: refuse when the question names something the corpus lacks → the row of a named table
-entity → the rows holding a named cell value (list questions) → a section outline → the sentence the learned
+Order of decisions: refuse when the question names something the corpus lacks → a table operation (`tables.py`:
+a named row's attribute, earliest/largest, count, filter, comparison) → a section outline → the sentence the learned
 selector ranks first (`features.py` + `models/selector.json`), led by its short answer phrase for factoid
 questions (`short.py` + `models/short.json`), or a refusal when even that sentence barely matches, or — when
 the question asks about a year the report never mentions — that sentence shown as the nearest fact, not answered.
@@ -21,9 +21,9 @@ from qa.answer.focus import focused
 from qa.answer.model import bundled_model
 from qa.answer.question import Kind
 from qa.answer.short import SHORT_FEATURES, answer_phrases, short_features
-from qa.answer.structured import find_outline, phrase_row, rows_named_in, rows_with_value, table_label
+from qa.answer.structured import find_outline
+from qa.answer.tables import answer_from_tables
 from qa.config import AnswerSettings
-from qa.ingest.table import row_entity
 from qa.retrieve.hybrid import Retrieval
 from qa.text import close_sentence, normal_form
 from qa.types import Answer, Citation, Hit, Passage, section_label
@@ -147,17 +147,9 @@ def compose(question: str, found: Retrieval, context: AnswerContext, k: int, set
         text = f"抱歉，报告中没有关于“{'、'.join(missing)}”的内容，无法回答。"
         return Answer(question, text, False, cites.listing(hits, k))
 
-    rows = rows_named_in(question, hits)
-    if rows:
-        text = "\n".join(f"{phrase_row(p)}{cites.mark(p)}" for p in rows[:3])
-        return Answer(question, text, True, cites.listing(hits, k))
-
-    filtered = rows_with_value(question, context.table_rows) if qtype.wants_list else None
-    if filtered is not None:
-        column, value, matched = filtered
-        names = "、".join(f"{row_entity(p.cells)}{cites.mark(p)}" for p in matched)
-        text = f"据{table_label(matched[0])}，{column}为“{value}”的共 {len(matched)} 项：{names}。"
-        return Answer(question, text, True, cites.listing(hits, k))
+    table = answer_from_tables(question, q, hits, context, cites)
+    if table is not None:
+        return Answer(question, table.text, True, cites.listing(hits, k), short_answer=table.short)
 
     needed = settings.min_heading_coverage if qtype.wants_list else settings.min_heading_coverage_strict
     outline = find_outline(terms, context.sections, needed)

@@ -7,10 +7,12 @@ term statistics through a small protocol, the outline, the table rows, the segme
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable, Protocol
 
 import numpy as np
 
+from qa.ingest.columns import Table, corpus_tables
 from qa.segment.tokenizer import Segmenter
 from qa.text import normal_form
 from qa.types import Document, Passage, PassageKind, SectionPath
@@ -71,6 +73,11 @@ class AnswerContext:
                    normal_texts=tuple(normal_form(d.text) for d in documents),
                    titles={d.source: d.title for d in documents},
                    statement_vectors=statement_vectors, statement_rows=rows, passages=tuple(passages))
+
+    @cached_property
+    def tables(self) -> tuple[Table, ...]:
+        """The corpus's tables with typed columns, grouped from `table_rows` once per index."""
+        return corpus_tables(self.table_rows)
 
     def vectors_of(self, passage: Passage) -> np.ndarray:
         """The statement vectors of one passage (float32 rows, in `passage.statements` order)."""

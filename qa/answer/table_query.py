@@ -1,0 +1,259 @@
+"""Read a question as an operation on one table: which table, which rows it names, which column it asks about,
+which operation (lookup, earliest/latest, largest/smallest, count, list, comparison) and which filters.
+
+Only generic Chinese enters here — operation words (最早, 几家, 哪些, 分别 …) and the table's own column names
+and cells, matched by characters: a column is asked about when the question shares a character pair with its
+name (成立 ↔ 成立时间, 融资 ↔ 融资事件) or names it by a one-character word it starts with (轮 ↔ 轮次); a date in
+the question ("2018年") constrains rows, it is not an attribute. Question words for time or quantity (哪一年, 什么时候, 多少) never name a
+column by themselves: "寒武纪是哪一年上市的？" asks about 上市, which no column of the table holds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import reduce
+
+import cn2an
+
+from qa.answer.question import WH_WORDS
+from qa.ingest.columns import Column, ColumnType, Table
+from qa.ingest.table import entity_names, row_entity
+from qa.segment.tokenizer import Segmenter
+from qa.text import TABLE_TITLE, normal_form
+from qa.types import Hit, Passage
+
+
+class Op(str, Enum):
+    LOOKUP = "lookup"    # the named rows, read out
+    EXTREME = "extreme"  # the row(s) with the earliest/latest/largest/smallest value of a column
+    COUNT = "count"      # how many rows pass the filters
+    LIST = "list"        # which rows pass the filters
+    COMPARE = "compare"  # two or more named rows ordered by a column, or each one's value (分别)
+
+
+class Measure(str, Enum):
+    """What an ordering compares: the dates or the amounts/numbers of a column."""
+
+    TIME = "time"
+    SIZE = "size"
+
+
+@dataclass(frozen=True)
+class Order:
+    """An ordering word found in the question ("最早", "早"): what it measures and which end it wants."""
+
+    word: str
+    measure: Measure
+    highest: bool
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Rows whose `column` holds `value`: a year/month of its dates, or a cell value ("D 轮")."""
+
+    column: Column
+    value: str
+    year: int = 0
+    month: int = 0
+
+
+@dataclass
+class TableQuery:
+    """The operation a question asks of one table."""
+
+    op: Op
+    table: Table
+    named: list[Passage] = field(default_factory=list)
+    column: Column | None = None
+    order: Order | None = None
+    filters: list[Filter] = field(default_factory=list)
+    #: the counting word of a count question ("家" in 几家), for the answer's wording
+    unit: str = "项"
+
+
+#: Superlatives first (最早 must not read as the comparative 早); the comparatives need two named rows.
+_ORDERS: tuple[tuple[re.Pattern[str], Measure, bool], ...] = (
+    (re.compile(r"最(?:早|先|久|老)"), Measure.TIME, False),
+    (re.compile(r"最(?:晚|新|近|迟|年轻)"), Measure.TIME, True),
+    (re.compile(r"最(?:大|多|高|贵)"), Measure.SIZE, True),
+    (re.compile(r"最(?:小|少|低)"), Measure.SIZE, False),
+)
+_COMPARATIVES: tuple[tuple[re.Pattern[str], Measure, bool], ...] = (
+    (re.compile(r"早|先"), Measure.TIME, False),
+    (re.compile(r"晚|迟"), Measure.TIME, True),
+    (re.compile(r"多|大|高"), Measure.SIZE, True),
+    (re.compile(r"少|小|低"), Measure.SIZE, False),
+)
+_COUNT = re.compile(r"(?:几|多少)([家个项位所只条名])|数量|数目|总数")
+_LIST = re.compile(r"哪些|哪几|哪[两三四五六七八九十\d]+[家个位项]|都有谁|有谁|都是谁|列出|列举")
+#: Aspect particles after a verb ("融了", "成立过") that do not change what is asked.
+_PARTICLES = "了过着得"
+_EACH = re.compile(r"分别|各自|各是")
+#: Questions about the entity as a whole ("介绍一下寒武纪", "Geek+的全称是什么？"): any row answers them.
+_GENERAL = re.compile(r"介绍|信息|情况|简介|概况|资料|基本|名[称字]|[全简]称|[全英中]文?名|叫什么|是什么公司|是什么企业")
+#: Words that ask for a time or quantity without naming what it is of: they never match a column name.
+_TYPE_WORDS = re.compile(r"时间|日期|年份|时候|哪一?年|几月|多少|几")
+#: How a question points at a table without its number.
+_TABLE_WORDS = re.compile(r"表\s*\d+|表[中里内格上]|名单|清单|列表|榜单")
+_TABLE_NUMBER = re.compile(r"表\s*([零〇一二三四五六七八九十]+)")
+_YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月)?")
+#: A cell value shorter than this ("B", "10") is too ambiguous to filter rows by.
+MIN_FILTER_VALUE_CHARS = 2
+
+
+def table_label(table: Table) -> str:
+    """"表 1" for a table titled "表 1 …", else "表格"."""
+    return f"表 {m.group(1)}" if (m := TABLE_TITLE.match(table.title)) else "表格"
+
+
+def _numbered(question: str) -> str:
+    """The question in normal form with "表一" written "表1" (cn2an reads the numeral)."""
+    return normal_form(_TABLE_NUMBER.sub(lambda m: f"表{cn2an.cn2an(m.group(1), 'smart')}", question))
+
+
+def named_rows(norm: str, table: Table) -> list[Passage]:
+    """Rows whose name or alias ("Geek+", "极智嘉科技") the question contains, in table order."""
+    return [r for r in table.rows
+            if any(normal_form(a) in norm for a in entity_names(row_entity(r.cells)))]
+
+
+def _rest(norm: str, named: list[Passage]) -> str:
+    """What the question asks besides the rows it names, its table, numbers and question words."""
+    for row in named:
+        for alias in sorted(entity_names(row_entity(row.cells)), key=len, reverse=True):
+            norm = norm.replace(normal_form(alias), " ")
+    for pattern in (_TABLE_WORDS, _YEAR_MONTH, _TYPE_WORDS, WH_WORDS):
+        norm = pattern.sub(" ", norm)
+    return norm
+
+
+def column_named(rest: str, column: Column, segmenter: Segmenter) -> bool:
+    """The question's words name the column: a shared character pair, or a one-character word it starts with
+    (aspect particles dropped: "融了" is 融)."""
+    name = normal_form(column.name)
+    if any(name[i:i + 2] in rest for i in range(len(name) - 1)):
+        return True
+    stems = (w.rstrip(_PARTICLES) or w for w in segmenter.words(rest))
+    return any(len(w) == 1 and name.startswith(w) and w not in segmenter.stopwords for w in stems)
+
+
+def _offers(column: Column, order: Order) -> bool:
+    """A column can be ordered this way: dates by time; amounts and numbers by size; a category by how many
+    rows hold each value, only for 最多/最少."""
+    if order.measure is Measure.TIME:
+        return column.type is ColumnType.DATE or column.has_dates
+    if column.type is ColumnType.CATEGORY:
+        return order.word.endswith(("多", "少"))
+    return column.type in (ColumnType.AMOUNT, ColumnType.NUMBER) or column.has_amounts
+
+
+def _overlap(rest: str, column: Column) -> float:
+    """Share of the column name's character pairs the question repeats: 单笔融资 beats 融资阶段 for "单笔融资"."""
+    name = normal_form(column.name)
+    pairs = [name[i:i + 2] for i in range(len(name) - 1)] or [name]
+    return sum(p in rest for p in pairs) / len(pairs)
+
+
+def _order(norm: str, comparative: bool) -> Order | None:
+    for pattern, measure, highest in (*_ORDERS, *(_COMPARATIVES if comparative else ())):
+        if m := pattern.search(norm):
+            return Order(m.group(0), measure, highest)
+    return None
+
+
+def _measured_column(table: Table, order: Order, named: list[Column], rest: str, explicit: bool) -> Column | None:
+    """The column an ordering reads: the named one offering it that the question names most fully, else — when
+    the question points at the table itself — its only column of that exact type."""
+    offering = sorted((c for c in named if _offers(c, order)), key=lambda c: -_overlap(rest, c))
+    if offering:
+        return offering[0]
+    if not explicit:
+        return None
+    exact = ColumnType.DATE if order.measure is Measure.TIME else ColumnType.AMOUNT
+    typed = [c for c in table.columns if c.type is exact]
+    return typed[0] if len(typed) == 1 else None
+
+
+def _filters(norm: str, table: Table, named: list[Column]) -> list[Filter]:
+    """Year/month constraints on a date column, and cell values the question quotes whole ("D轮", "战略投资")."""
+    found: list[Filter] = []
+    dated = [c for c in named if c.type is ColumnType.DATE or c.has_dates] \
+        or [c for c in table.columns if c.type is ColumnType.DATE]
+    for year, month in _YEAR_MONTH.findall(norm):
+        if dated:
+            found.append(Filter(dated[0], f"{year}年{month + '月' if month else ''}", int(year), int(month or 0)))
+    values: dict[tuple[str, str], Column] = {}
+    for column in table.columns:
+        if column.type in (ColumnType.NAME, ColumnType.SERIAL):
+            continue
+        for row in table.rows:
+            value = dict(row.cells).get(column.name, "")
+            if len(normal_form(value)) >= MIN_FILTER_VALUE_CHARS and not value.isdigit() and normal_form(value) in norm:
+                values[(column.name, value)] = column
+    if values:
+        (_, value), column = max(values.items(), key=lambda kv: len(normal_form(kv[0][1])))
+        found.append(Filter(column, value))
+    return found
+
+
+def _tables_in_play(norm: str, tables: tuple[Table, ...], hits: list[Hit]) -> list[tuple[Table, bool]]:
+    """Tables the question may be about, each with whether the question points at it: the table its label
+    names ("表1"), else those with a retrieved row, best-ranked first (pointed at by a word like 名单, 表中)."""
+    labelled = [t for t in tables if TABLE_TITLE.match(t.title) and normal_form(table_label(t)) in norm]
+    if labelled:
+        return [(t, True) for t in labelled]
+    rank = {h.passage.id: i for i, h in enumerate(hits)}
+    best = [min(rank.get(r.id, len(hits)) for r in t.rows) for t in tables]
+    explicit = bool(_TABLE_WORDS.search(norm))
+    return [(tables[i], explicit) for i in sorted(range(len(tables)), key=best.__getitem__) if best[i] < len(hits)]
+
+
+def parse(question: str, tables: tuple[Table, ...], hits: list[Hit], segmenter: Segmenter) -> TableQuery | None:
+    """The operation the question asks of a table, or None when it asks none a table can answer."""
+    norm = _numbered(question)
+    for table in tables:
+        named = named_rows(norm, table)
+        if named:
+            return _about_rows(norm, table, named, segmenter)
+    for table, explicit in _tables_in_play(norm, tables, hits):
+        query = _about_table(norm, table, explicit, segmenter)
+        if query is not None:
+            return query
+    return None
+
+
+def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmenter) -> TableQuery | None:
+    """A question naming rows: a comparison or each one's value, or a lookup of an attribute the table holds."""
+    rest = _rest(norm, named)
+    columns = [c for c in table.columns if c.type is not ColumnType.SERIAL and column_named(rest, c, segmenter)]
+    if len(named) >= 2:
+        order = _order(rest, comparative=True)
+        column = _measured_column(table, order, columns, rest, False) if order else None
+        if column is not None:
+            return TableQuery(Op.COMPARE, table, named, column, order)
+        if _EACH.search(norm) and columns:
+            return TableQuery(Op.COMPARE, table, named, columns[0])
+    if columns or _GENERAL.search(rest):
+        return TableQuery(Op.LOOKUP, table, named, columns[0] if columns else None)
+    return None
+
+
+def _about_table(norm: str, table: Table, explicit: bool, segmenter: Segmenter) -> TableQuery | None:
+    """A question about the table as a whole: an extreme, a count or a list of rows passing filters."""
+    rest = _rest(norm, [])
+    columns = [c for c in table.columns if column_named(rest, c, segmenter)]
+    filters = _filters(norm, table, columns)
+    # a column's own name ("最近融资额") is not an ordering word
+    order = _order(reduce(lambda text, c: text.replace(normal_form(c.name), " "), table.columns, norm), False)
+    if order is not None:
+        column = _measured_column(table, order, columns, rest, explicit)
+        return TableQuery(Op.EXTREME, table, [], column, order, filters) if column else None
+    if not filters and not explicit:
+        return None
+    if m := _COUNT.search(norm):
+        return TableQuery(Op.COUNT, table, [], None, None, filters, unit=m.group(1) or "项")
+    if _LIST.search(norm):
+        return TableQuery(Op.LIST, table, [], None, None, filters)
+    return None

@@ -1,0 +1,172 @@
+"""Answer a question by an operation on a table: run what `table_query.parse` read from the question and say
+it in words, the operation stated, every row used cited, values quoted verbatim from the cells.
+
+"据表 1，按成立时间，最早的是普强信息（2010-9）[1]。", "据表 1，轮次为“D 轮”的共 5 家：旷视科技[1]、…",
+"据表 1，按成立时间，地平线（2015-6）[1]比寒武纪（2016-3）[2]更早。" A question naming a row gets the row read
+out only when it asks about one of the table's columns or about the entity in general; otherwise this path
+steps aside and the sentence path decides (it refuses what the report does not say).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Protocol
+
+from qa.answer.context import AnswerContext
+from qa.answer.features import Question
+from qa.answer.question import Kind
+from qa.answer.table_query import Filter, Measure, Op, TableQuery, parse, table_label
+from qa.ingest.columns import Column, ColumnType
+from qa.ingest.table import row_entity
+from qa.ingest.values import find_amount, find_date
+from qa.types import Hit, Passage
+
+#: A lookup reads out at most this many named rows.
+MAX_LOOKUP_ROWS = 3
+
+
+class Marker(Protocol):
+    """Numbers the passages an answer cites (compose's citation list)."""
+
+    def mark(self, passage: Passage) -> str: ...
+
+
+@dataclass(frozen=True)
+class TableAnswer:
+    """The answer text with its [n] markers and, for a single-valued result, the entity or value."""
+
+    text: str
+    short: str | None = None
+
+
+def cell(row: Passage, column: Column) -> str:
+    return dict(row.cells).get(column.name, "")
+
+
+def measured(row: Passage, column: Column, measure: Measure) -> tuple[tuple[float, ...], str] | None:
+    """The comparable key of a row's cell and the cell's own text for it ("2010-9", "40 亿美元")."""
+    value = cell(row, column)
+    if measure is Measure.TIME:
+        date = find_date(value)
+        return ((date.year, date.month, date.day), date.text) if date else None
+    amount = find_amount(value)
+    if amount is not None:
+        return (amount.value,), amount.text
+    try:
+        return (float(value.rstrip("%")),), value
+    except ValueError:
+        return None
+
+
+def phrase_row(row: Passage, label: str) -> str:
+    """"据表 1，寒武纪：成立时间 2016-3，轮次 B 轮，融资事件 …" — the row in words, with its column names."""
+    entity = row_entity(row.cells)
+    serial = row.cells[0][1] if row.cells and row.cells[0][1].isdigit() else None
+    facts = "，".join(f"{name} {value}" for i, (name, value) in enumerate(row.cells)
+                     if value and value != entity and not (i == 0 and value == serial))
+    return f"据{label}，{entity}：{facts}"
+
+
+def _passes(row: Passage, f: Filter) -> bool:
+    value = cell(row, f.column)
+    if not f.year:
+        return value == f.value
+    date = find_date(value)
+    return date is not None and date.year == f.year and (not f.month or date.month == f.month)
+
+
+def _condition(filters: list[Filter]) -> str:
+    """"成立时间在2014年、轮次为“D 轮”的" — the filters in words."""
+    said = [f"{f.column.name}在{f.value}" if f.year else f"{f.column.name}为“{f.value}”" for f in filters]
+    return f"{'、'.join(said)}的" if said else ""
+
+
+def _names(rows: list[Passage], cites: Marker, values: dict[str, str] | None = None) -> str:
+    """"普强信息（2010-9）[1]、…" — each row's name, its value when given, and its citation."""
+    return "、".join(f"{row_entity(r.cells)}{f'（{values[r.id]}）' if values else ''}{cites.mark(r)}" for r in rows)
+
+
+def _asks_which(question: str) -> bool:
+    """"哪家/谁" asks for the entity; otherwise ("最大的一笔融了多少？") the value is the short answer."""
+    return "哪" in question or "谁" in question
+
+
+def _extreme(query: TableQuery, rows: list[Passage], question: str, cites: Marker) -> TableAnswer | None:
+    column, order = query.column, query.order
+    assert column is not None and order is not None
+    label, condition = table_label(query.table), _condition(query.filters)
+    if column.type is ColumnType.CATEGORY:  # "哪个轮次的企业最多？": the most (least) common value
+        counts = Counter(cell(r, column) for r in rows if cell(r, column))
+        if not counts:
+            return None
+        value, n = (max if order.highest else min)(counts.items(), key=lambda kv: kv[1])
+        members = [r for r in rows if cell(r, column) == value]
+        text = f"据{label}，{condition}{column.name}中“{value}”{order.word}，共 {n} 项：{_names(members, cites)}。"
+        return TableAnswer(text, value)
+    keyed = {r.id: k for r in rows if (k := measured(r, column, order.measure)) is not None}
+    if not keyed:
+        return None
+    best = (max if order.highest else min)(key for key, _ in keyed.values())
+    winners = [r for r in rows if r.id in keyed and keyed[r.id][0] == best]
+    values = {r.id: keyed[r.id][1] for r in winners}
+    text = f"据{label}，{condition}按{column.name}，{order.word}的是{_names(winners, cites, values)}。"
+    short = None
+    if len(winners) == 1:
+        short = row_entity(winners[0].cells) if _asks_which(question) else values[winners[0].id]
+    return TableAnswer(text, short)
+
+
+def _compare(query: TableQuery, question: str, cites: Marker) -> TableAnswer | None:
+    column, order, label = query.column, query.order, table_label(query.table)
+    assert column is not None
+    if order is None:  # "分别是哪年成立的": each named row's value
+        said = "，".join(f"{row_entity(r.cells)}的{column.name}为{cell(r, column)}{cites.mark(r)}" for r in query.named)
+        return TableAnswer(f"据{label}，{said}。")
+    keyed = {r.id: k for r in query.named if (k := measured(r, column, order.measure)) is not None}
+    if len(keyed) < 2:
+        return None
+    ranked = sorted((r for r in query.named if r.id in keyed), key=lambda r: keyed[r.id][0], reverse=order.highest)
+    values = {r.id: keyed[r.id][1] for r in ranked}
+    first, rest = ranked[0], ranked[1:]
+    if all(keyed[r.id][0] == keyed[first.id][0] for r in rest):
+        return TableAnswer(f"据{label}，按{column.name}，{_names(ranked, cites, values)}相同。")
+    text = f"据{label}，按{column.name}，{_names([first], cites, values)}比{_names(rest, cites, values)}更{order.word[-1]}。"
+    return TableAnswer(text, row_entity(first.cells) if _asks_which(question) else values[first.id])
+
+
+def _lookup_value(row: Passage, column: Column, kind: Kind) -> str:
+    """The asked cell, or the date/amount inside it when the question asks a time/quantity of an event column."""
+    value = cell(row, column)
+    if kind is Kind.QUANTITY and (amount := find_amount(value)):
+        return amount.text
+    if kind is Kind.TIME and (date := find_date(value)):
+        return date.text
+    return value
+
+
+def run(query: TableQuery, question: str, kind: Kind, cites: Marker) -> TableAnswer | None:
+    """The operation's result in words, or None when the table holds nothing it can use."""
+    label = table_label(query.table)
+    if query.op is Op.LOOKUP:
+        rows = query.named[:MAX_LOOKUP_ROWS]
+        text = "\n".join(f"{phrase_row(r, label)}{cites.mark(r)}" for r in rows)
+        short = _lookup_value(rows[0], query.column, kind) if query.column and len(rows) == 1 else None
+        return TableAnswer(text, short or None)
+    if query.op is Op.COMPARE:
+        return _compare(query, question, cites)
+    rows = [r for r in query.table.rows if all(_passes(r, f) for f in query.filters)]
+    if query.op is Op.EXTREME:
+        return _extreme(query, rows, question, cites)
+    if not rows:
+        return None
+    unit = query.unit if query.op is Op.COUNT else "项"
+    return TableAnswer(f"据{label}，{_condition(query.filters)}共 {len(rows)} {unit}：{_names(rows, cites)}。")
+
+
+def answer_from_tables(question: str, q: Question, hits: list[Hit], context: AnswerContext,
+                       cites: Marker) -> TableAnswer | None:
+    """The table operation the question asks for, answered; None when no table answers it (the sentence path
+    decides then)."""
+    query = parse(question, context.tables, hits, context.segmenter)
+    return run(query, question, q.qtype.kind, cites) if query is not None else None

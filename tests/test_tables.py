@@ -1,0 +1,169 @@
+"""Table reasoning: typed columns of every table ingest finds, and the operations a question asks of a table —
+on a hand-made Markdown table indexed by the real pipeline (column names unlike Table 1's) and on Table 1."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.config import ChunkingSettings, Settings
+from qa.ingest.columns import ColumnType, corpus_tables
+from qa.ingest.passages import build_passages
+from qa.ingest.read import read_corpus
+from qa.ingest.values import find_amount, find_date
+from qa.pipeline import Assistant
+from qa.text import normal_form
+from tests.test_readers import DOCUMENTS
+
+ROBOTS = """# 长三角机器人企业调研
+
+## 一、企业名单
+
+调研走访了长三角地区的六家机器人企业，名单与融资情况如下。
+
+表 2 受访机器人企业（截至2021年6月）
+
+| 序号 | 企业 | 创立日期 | 融资阶段 | 单笔融资 | 员工人数 |
+|---|---|---|---|---|---|
+| 1 | 云梯机器人 | 2015年3月 | A轮 | 3000万元 | 120 |
+| 2 | 蓝鲸智造 | 2012.06 | C轮 | 1.2亿元 | 800 |
+| 3 | 青禾自动化 | 2017-9 | A轮 | 数亿人民币 | 300 |
+| 4 | 星火协作 | 2012年11月 | 战略投资 | 5000万美元 | 450 |
+| 5 | 远帆科技 | 2019-1 | A轮 | 800万元 | 40 |
+| 6 | 澄明视觉 | 2016年8月 | C轮 | 一亿五千万元 | 260 |
+
+## 二、发展建议
+
+受访企业普遍反映高端人才紧缺，建议加大人才引进力度。
+"""
+
+
+@pytest.fixture(scope="module")
+def robots(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    corpus = tmp_path_factory.mktemp("robots")
+    (corpus / "robots.md").write_text(ROBOTS, encoding="utf-8")
+    return Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("robots-index")),
+                     show_progress=False)
+
+
+def ask(assistant: Assistant, question: str):
+    answer = assistant.ask(question)
+    assert answer.answered, answer.answer
+    return answer
+
+
+def cited(answer) -> list[str]:
+    """The row names the answer cites, in citation order."""
+    return [c.text.split()[1] for c in answer.citations if c.text.split()[0].isdigit()]
+
+
+@pytest.mark.parametrize("cell, year, month", [("2016-3", 2016, 3), ("2016年3月", 2016, 3), ("2016.03", 2016, 3),
+                                               ("2018.7 融资 6 亿美元", 2018, 7), ("2016", 2016, 0)])
+def test_dates_in_cells(cell, year, month):
+    found = find_date(cell)
+    assert found is not None and (found.year, found.month) == (year, month) and found.text in cell
+
+
+@pytest.mark.parametrize("cell, text, yuan", [("6 亿美元", "6 亿美元", 4.2e9), ("1.2亿元", "1.2亿元", 1.2e8),
+                                              ("数亿人民币", "数亿人民币", 1e8), ("3000万", "3000万", 3e7),
+                                              ("一亿五千万元", "一亿五千万元", 1.5e8),
+                                              ("2019.3 融资 1 亿美元以上", "1 亿美元以上", 7e8)])
+def test_amounts_in_cells_are_comparable(cell, text, yuan):
+    found = find_amount(cell)
+    assert found is not None and found.text == text and found.value == pytest.approx(yuan)
+
+
+def test_a_date_or_bare_number_is_not_an_amount():
+    assert find_amount("2018.10") is None and find_amount("321") is None
+
+
+def test_column_types_come_from_values_not_names(robots):
+    (table,) = robots.context.tables
+    assert table.title.startswith("表 2")
+    assert [c.type for c in table.columns] == [ColumnType.SERIAL, ColumnType.NAME, ColumnType.DATE,
+                                               ColumnType.CATEGORY, ColumnType.AMOUNT, ColumnType.NUMBER]
+
+
+def test_table_1_event_column_offers_dates_and_amounts(assistant):
+    (table,) = assistant.context.tables
+    columns = {c.name: c for c in table.columns}
+    events = columns["融资事件"]
+    assert events.type is ColumnType.TEXT and events.has_dates and events.has_amounts
+    assert columns["轮次"].type is ColumnType.CATEGORY and columns["成立时间"].type is ColumnType.DATE
+
+
+def test_docx_pdf_and_markdown_tables_are_typed():
+    _, passages = build_passages(read_corpus(DOCUMENTS).documents, ChunkingSettings())
+    types = {t.rows[0].source: [c.type for c in t.columns] for t in corpus_tables(passages)}
+    assert types["briefing.docx"][:2] == [ColumnType.NAME, ColumnType.DATE]      # 成立年份 2016, 2018
+    assert types["report.pdf"] == [ColumnType.NAME, ColumnType.NUMBER, ColumnType.NUMBER]
+    assert types["data.md"][1] is ColumnType.NUMBER
+
+
+# --- operations on the hand-made table -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question, said, short", [
+    ("表2里哪家企业创立最早？", "据表 2，按创立日期，最早的是蓝鲸智造（2012.06）[1]。", "蓝鲸智造"),
+    ("表2中最晚创立的是哪家？", "最晚的是远帆科技（2019-1）[1]", "远帆科技"),
+    ("单笔融资最大的是哪家？", "最大的是星火协作（5000万美元）[1]", "星火协作"),          # USD above 一亿五千万元
+    ("表2里单笔融资最少的是哪家？", "最少的是远帆科技（800万元）[1]", "远帆科技"),
+    ("哪家企业员工人数最多？", "按员工人数，最多的是蓝鲸智造（800）[1]", "蓝鲸智造"),
+    ("融资阶段是A轮的有几家？", "融资阶段为“A轮”的共 3 家：云梯机器人[1]、青禾自动化[2]、远帆科技[3]", None),
+    ("表2里2012年创立的企业有哪些？", "创立日期在2012年的共 2 项：蓝鲸智造[1]、星火协作[2]", None),
+    ("表2里哪个融资阶段的企业最多？", "融资阶段中“A轮”最多，共 3 项", "A轮"),
+    ("云梯机器人和远帆科技哪个员工多？", "按员工人数，云梯机器人（120）[1]比远帆科技（40）[2]更多", "云梯机器人"),
+    ("蓝鲸智造和澄明视觉分别是哪年创立的？", "蓝鲸智造的创立日期为2012.06[1]，澄明视觉的创立日期为2016年8月[2]", None),
+    ("蓝鲸智造有多少员工？", "据表 2，蓝鲸智造：创立日期 2012.06，融资阶段 C轮，单笔融资 1.2亿元，员工人数 800[1]", "800"),
+])
+def test_operations_on_a_hand_made_table(robots, question, said, short):
+    answer = ask(robots, question)
+    assert said in answer.answer and answer.short_answer == short
+
+
+def test_an_attribute_the_table_lacks_is_not_read_from_the_row(robots):
+    assert "员工人数" not in robots.ask("云梯机器人的创始人是谁？").answer
+
+
+# --- Table 1 of the bundled report ----------------------------------------------------------------------------
+
+def test_table_1_earliest(assistant):
+    answer = ask(assistant, "表1这些公司里哪家成立得最早？")
+    assert answer.answer.startswith("据表 1，按成立时间，最早的是普强信息（2010-9）[1]。")
+    assert answer.short_answer == "普强信息"
+
+
+def test_table_1_count_of_a_round(assistant):
+    answer = ask(assistant, "处于D轮的有几家？")
+    assert "轮次为“D 轮”的共 5 家" in answer.answer
+    assert cited(answer)[:5] == ["旷视科技", "普强信息", "商汤科技", "青云", "明略数据"]
+
+
+def test_table_1_founded_in_a_year(assistant):
+    answer = ask(assistant, "表1里2014年成立的企业有哪些？")
+    assert "成立时间在2014年的共 3 项：商汤科技[1]、智车优行[2]、明略数据[3]" in answer.answer
+
+
+def test_table_1_largest_financing(assistant):
+    answer = ask(assistant, "名单里单笔融资金额最大的是哪家？融了多少？")
+    assert "字节跳动（40 亿美元）[1]" in answer.answer and answer.citations[0].text.split()[1] == "字节跳动"
+
+
+def test_table_1_comparison(assistant):
+    answer = ask(assistant, "寒武纪和地平线哪个成立得早？")
+    assert "地平线（2015-6）[1]比寒武纪（2016-3）[2]更早" in answer.answer and answer.short_answer == "地平线"
+
+
+def test_table_1_single_row_lookup_still_works(assistant):
+    answer = ask(assistant, "寒武纪是哪一年成立的？")
+    assert "成立时间 2016-3" in answer.answer and answer.short_answer == "2016-3"
+
+
+@pytest.mark.parametrize("question", ["字节跳动2018年的营收是多少？", "商汤科技的创始人是谁？", "寒武纪是哪一年上市的？"])
+def test_table_1_row_is_not_read_out_for_an_attribute_it_lacks(assistant, question):
+    answer = assistant.ask(question)
+    assert not normal_form(answer.answer).startswith(normal_form("据表 1"))
+
+
+@pytest.mark.parametrize("question", ["介绍一下寒武纪", "表1里寒武纪的信息"])
+def test_table_1_row_answers_a_question_about_the_entity_in_general(assistant, question):
+    assert ask(assistant, question).answer.startswith("据表 1，寒武纪：")
+
