@@ -84,7 +84,7 @@ class Assistant:
         answer_settings = self.settings.answer
         text = clean_question(question, answer_settings.max_question_chars)
         k = check_k(k, answer_settings)
-        searched = to_simplified(text)
+        searched = self.context.corrected(to_simplified(text))
         found = retrieve(self.index, searched, max(k, answer_settings.candidates), self.settings.retrieval)
         answer = compose(analysed_part(searched, answer_settings), found, self.context, k, answer_settings)
         answer.question = text

@@ -121,8 +121,11 @@ def absent_years(question: str, context: AnswerContext) -> list[str]:
 
 
 def absent_names(question: str, context: AnswerContext) -> list[str]:
-    """Names in the question (places, organisations, Latin words) that occur nowhere in the corpus."""
-    return [n for n in context.segmenter.names(question) if not context.in_corpus(n)]
+    """Names in the question (places, organisations, Latin names) that occur nowhere in the corpus. A Latin word
+    written in lower case inside a Chinese question ("哪个 startup") is an ordinary English word, not a name: it
+    does not match the Chinese text, but it is no sign that the report lacks what is asked."""
+    return [n for n in context.segmenter.names(question)
+            if not context.in_corpus(n) and not (n.isascii() and n.isalpha() and n in question)]
 
 
 def absent_share(terms: WeightedTerms, context: AnswerContext) -> float:

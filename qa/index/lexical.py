@@ -48,6 +48,10 @@ class LexicalIndex:
         """Whether any passage contains the token (used to tell when a question names something absent)."""
         return term in self._doc_freqs
 
+    def vocabulary(self) -> list[str]:
+        """Every token of the corpus (for matching misspelt question names against the corpus's own words)."""
+        return list(self._doc_freqs)
+
     def idf(self, term: str) -> float:
         """Inverse document frequency in bm25s's default (Lucene) form; unknown tokens get the highest value."""
         df = self._doc_freqs.get(term, 0)

@@ -1,0 +1,69 @@
+"""Names in a question that the corpus spells differently: a one-character typo (寒五纪 → 寒武纪), a same-sound
+character (第四范试 → 第四范式), or pinyin for a Chinese name (Haidian → 海淀).
+
+Why: a question naming something the corpus never mentions is refused ("报告中没有关于…的内容"), so an
+uncorrected typo turns an answerable question into a refusal, and it also misses the name in retrieval. A name
+is corrected only to a word of the corpus's own vocabulary (the lexical index's terms), so nothing outside the
+corpus is ever introduced; an absent name with no close corpus word still refuses.
+Matching: same toneless pinyin (pypinyin) for any length; edit distance 1 (rapidfuzz) for names of at least
+`MIN_EDIT_CHARS` characters — on two-character words one edit is too loose (上市 vs 上海).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Iterable
+
+from pypinyin import lazy_pinyin
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import extractOne
+
+from qa.text import is_cjk
+
+MIN_EDIT_CHARS = 3
+#: Lengths of the question's character windows checked by sound: jieba cuts a misspelt name into pieces
+#: ("寒五纪" → 寒/五纪), so names it does not see are looked for as windows the corpus lacks.
+WINDOW_CHARS = (4, 3)
+_LATIN = re.compile(r"[a-z]+")
+
+
+def _sound(word: str) -> str:
+    """Toneless pinyin of a Chinese word, or the letters of a Latin one, as one lowercase key."""
+    return "".join(lazy_pinyin(word)).lower() if any(is_cjk(ch) for ch in word) else "".join(_LATIN.findall(word.lower()))
+
+
+class Spellings:
+    """The corpus vocabulary's Chinese words, indexed by sound and length for typo matching (built on first use)."""
+
+    def __init__(self, vocabulary: Iterable[str]) -> None:
+        self._words = tuple(w for w in vocabulary if len(w) >= 2 and all(is_cjk(ch) for ch in w))
+
+    @cached_property
+    def _by_sound(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for word in self._words:
+            found.setdefault(_sound(word), word)
+        return found
+
+    @cached_property
+    def _by_length(self) -> dict[int, list[str]]:
+        found: dict[int, list[str]] = {}
+        for word in self._words:
+            found.setdefault(len(word), []).append(word)
+        return found
+
+    def sounding_like(self, window: str) -> str | None:
+        """The corpus word of the same length that sounds exactly like this window, or None."""
+        word = self._by_sound.get(_sound(window))
+        return word if word is not None and len(word) == len(window) else None
+
+    def closest(self, name: str) -> str | None:
+        """The corpus word this absent name most likely means, or None."""
+        same_sound = self._by_sound.get(_sound(name))
+        if same_sound is not None:
+            return same_sound
+        if len(name) < MIN_EDIT_CHARS or not all(is_cjk(ch) for ch in name):
+            return None
+        match = extractOne(name, self._by_length.get(len(name), []), scorer=Levenshtein.distance, score_cutoff=1)
+        return match[0] if match else None
