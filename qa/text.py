@@ -28,6 +28,11 @@ CLOSE_BRACKETS = "）)》”’」】"
 TRAILING_PUNCT = "。！？!?；;，,：:"
 
 _SENTENCE = re.compile(rf"[^{SENTENCE_END}]*(?:[{SENTENCE_END}]+[{CLOSING_AFTER_END}]*|$)")
+#: Brackets a sentence end inside of does not end the sentence: a title "《CDTV×Sacas！》", a note "（见下！）".
+#: Quotes are not among them: a quote often holds whole sentences of its own.
+_ENCLOSING = {"《": "》", "（": "）", "(": ")", "「": "」", "『": "』", "【": "】"}
+#: An opening bracket not closed within this many characters is a stray one (damaged extraction): ignored.
+MAX_ENCLOSED_CHARS = 60
 #: Ever finer places to cut an overlong sentence: after a semicolon, a clause break or "、", a space.
 _CUTS = tuple(re.compile(rf"[^{chars}]*(?:[{chars}]+|$)") for chars in (SOFT_BREAK, CLAUSE_BREAK + "、", r"\s"))
 _CLOSED_QUOTE = re.compile(rf"[{SENTENCE_END}][{CLOSING_AFTER_END}]+$")
@@ -40,6 +45,8 @@ SUB_ITEM = re.compile(r"^[(（]\d+[)）]")
 CAPTION = re.compile(r"^图\s*(\d+)\s*(.+)$")
 TABLE_TITLE = re.compile(r"^表\s*(\d+)\s*(.+)$")
 FIGURE_POINTER = re.compile(r"[如见][图表]\d+")
+#: "2,173": a comma between digit groups separates thousands; it does not end a clause.
+_THOUSANDS_SEPARATOR = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
 def nfkc(text: str) -> str:
@@ -76,14 +83,42 @@ def _cut(text: str, start: int, end: int, max_chars: int, level: int = 0) -> lis
     return pieces
 
 
+def _enclosed(text: str) -> list[tuple[int, int]]:
+    """(open, close) positions of the bracketed stretches of `text` (outermost only, each closed within
+    MAX_ENCLOSED_CHARS)."""
+    found: list[tuple[int, int]] = []
+    at = 0
+    while at < len(text):
+        closing = _ENCLOSING.get(text[at])
+        end = text.find(closing, at + 1, at + 1 + MAX_ENCLOSED_CHARS) if closing else -1
+        if end > 0:
+            found.append((at, end))
+            at = end
+        at += 1
+    return found
+
+
+def _raw_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans by end punctuation, with the pieces a bracketed stretch cut apart joined again."""
+    spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.start() < m.end()]
+    enclosed = _enclosed(text)
+    if not enclosed:
+        return spans
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and any(a < joined[-1][1] - 1 < b for a, b in enclosed):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
+
+
 def sentence_spans(text: str, offset: int = 0, max_chars: int | None = None) -> list[tuple[int, int]]:
     """(start, end) of each sentence, shifted by `offset`; a sentence longer than `max_chars` is cut into
     pieces no longer than that (at semicolons, else clause breaks, else spaces, else anywhere)."""
     spans: list[tuple[int, int]] = []
-    for m in _SENTENCE.finditer(text):
-        if m.start() == m.end():
-            continue
-        pieces = _cut(text, m.start(), m.end(), max_chars) if max_chars is not None else [(m.start(), m.end())]
+    for start, end in _raw_sentences(text):
+        pieces = _cut(text, start, end, max_chars) if max_chars is not None else [(start, end)]
         spans.extend((offset + s, offset + e) for s, e in pieces)
     return spans
 
@@ -103,7 +138,7 @@ def clauses(sentence: str) -> list[str]:
             depth += 1
         elif ch in CLOSE_BRACKETS:
             depth = max(0, depth - 1)
-        elif ch in CLAUSE_BREAK and depth == 0:
+        elif ch in CLAUSE_BREAK and depth == 0 and not _THOUSANDS_SEPARATOR.match(sentence, i):
             out.append(sentence[start:i + 1])
             start = i + 1
     if start < len(sentence):

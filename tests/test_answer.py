@@ -151,13 +151,16 @@ def test_an_announcing_sentence_is_followed_by_the_sub_items_it_announces(assist
 
     from qa.answer.candidates import Candidate
     from qa.answer.compose import _Citations, _quoted
-    from qa.answer.question import Kind
+    from qa.answer.continuation import continued
+    from qa.answer.features import analyse
     from qa.types import Hit
 
     passage = next(p for p in assistant.index.passages if p.text.endswith("主要特点如下："))
     sentence = passage.statements[-1]
     candidate = Candidate(passage, 0, False, len(passage.statements) - 1, sentence, np.zeros(1), False)
-    text = _quoted(candidate, Kind.FACT, assistant.context.sections, _Citations([Hit(passage, 1.0)], {}))
+    q = analyse("北京人工智能产业有什么特点？", np.zeros(384, dtype=np.float32), assistant.context)
+    added = continued(q, candidate, assistant.context)
+    text = _quoted(candidate, q, assistant.context, _Citations([Hit(passage, 1.0)], {}), added)
     assert text.startswith(f"{sentence}[1]一是技术研发优势突出[2]；二是应用技术领先[3]")
     assert text.endswith("五是创新活跃[6]。")
 

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from qa.answer.question import Kind
 
 #: Chinese numerals followed by a measure word or a magnitude ("四至八倍" → 八倍, "一亿", "两家"), so the "一"
-#: of "统一" or "一是" does not count as a number.
-_CN_NUMBER = r"[零〇一二两三四五六七八九十百千万亿]+(?:[个家位名年月日岁倍种项次人部座件只条张届]|万|亿|余|多)"
+#: of "统一" or "一是" does not count as a number; a magnitude alone ("万年", "亿万") is not a number either.
+_CN_NUMBER = r"[零〇一二两三四五六七八九十百千][零〇一二两三四五六七八九十百千万亿]*(?:[个家位名年月日岁倍种项次人部座件只条张届]|万|亿|余|多)"
 NUMBER = re.compile(rf"\d|{_CN_NUMBER}")
-TIME = re.compile(r"\d{1,4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|[一二三四五六七八九十]+月|世纪|年代|朝|时期|时代|年间|"
-                  r"[春夏秋冬]季|\d{4}[-./]\d{1,2}")
+TIME = re.compile(r"\d{1,4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|[元正一二三四五六七八九十百]+[年月]|世纪|年代|朝|时期|时代|"
+                  r"年间|[春夏秋冬]季|\d{4}[-./]\d{1,2}|\d{1,2}\s*[:：]\s*\d{2}|\d{1,2}\s*[点时]|[上下中]午|"
+                  r"凌晨|傍晚|晚上|早上|夜间|周[一二三四五六日末]|星期|礼拜|每[天日周月年]|[初末]期|前夕|之后|以后|以前|之前")
 #: A quantity that answers "多少": a number that is not a date ("相比2018年", "4月" do not say how many).
 QUANTITY = re.compile(rf"(?<![\d.])\d+(?:\.\d+)?(?![\d.]|\s*[年月日])|{_CN_NUMBER}")
 #: What a short answer must hold for a quantity or a time question (answer-type filtering).

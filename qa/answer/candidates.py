@@ -60,6 +60,17 @@ class Candidate:
         return following.statements[0] if following is not None and following.statements else ""
 
 
+def next_statement(passage: Passage, index: int, context: AnswerContext) -> tuple[Passage, int] | None:
+    """(passage, statement index) of the sentence after statement `index` of `passage` in its document (passages
+    without statements — tables, captions — are skipped), None at the document's end."""
+    if index + 1 < len(passage.statements):
+        return passage, index + 1
+    following = context.neighbour(passage, 1)
+    while following is not None and not following.statements:
+        following = context.neighbour(following, 1)
+    return (following, 0) if following is not None else None
+
+
 def _headings_quoted(passage: Passage) -> int:
     """How many of the passage's statements are opening headings (they come first in `statements`)."""
     return sum(1 for h in passage.headings if h in passage.statements[:len(passage.headings)])

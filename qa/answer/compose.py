@@ -15,12 +15,13 @@ import re
 import numpy as np
 
 from qa.answer.candidates import Candidate, collect
-from qa.answer.context import AnswerContext, SectionTree
+from qa.answer.context import AnswerContext
+from qa.answer.continuation import Quoted, continued
 from qa.answer.features import FEATURES, Question, WeightedTerms, analyse, feature_matrix
 from qa.answer.focus import focused
 from qa.answer.model import bundled_model
 from qa.answer.question import Kind
-from qa.answer.short import SHORT_FEATURES, answer_phrases, short_features
+from qa.answer.short import short_phrase
 from qa.answer.structured import find_outline
 from qa.answer.tables import answer_from_tables
 from qa.config import AnswerSettings
@@ -29,8 +30,6 @@ from qa.text import close_sentence, normal_form
 from qa.types import Answer, Citation, Hit, Passage, section_label
 
 NO_ANSWER = "抱歉，报告中没有找到能回答这个问题的内容。"
-#: How much of the list announced by a "…：" sentence is quoted after it.
-INTRODUCED_ITEMS_CHARS = 220
 #: The short answer leads the quote ("2016年3月。寒武纪成立于…") only while it is at most this share of the
 #: sentence; a longer one (a whole clause) would only repeat what the quote says right after it.
 SHORT_LEAD_SHARE = 0.5
@@ -61,54 +60,31 @@ class _Citations:
                          title=self.titles.get(p.source, "")) for i, p in enumerate(ordered)]
 
 
-#: Kinds whose answer is what follows a heading or an announcing sentence, not the sentence alone.
+#: Kinds whose answer is what follows a heading: its sub-sections when it has no text of its own (as for a sentence
+#: announcing what follows, "主要特点如下：").
 _CONTINUED = (Kind.WHY, Kind.HOW, Kind.LIST)
 
 
-def _following(candidate: Candidate) -> str:
-    """The passage text after the chosen sentence, cut at a sentence end within INTRODUCED_ITEMS_CHARS."""
+def _quoted(candidate: Candidate, q: Question, context: AnswerContext, cites: Citations,
+            added: list[Quoted]) -> str:
+    """The chosen sentence with its marker, and the sentences the continuation model says belong to the answer
+    ("五是…" followed by its reasons), each passage's marker after its last sentence. A heading asked about by a
+    why/how/list question with nothing after it is followed by the names of its sub-sections, each cited."""
     passage = candidate.passage
-    at = passage.text.find(candidate.text)
-    items = passage.text[at + len(candidate.text):].strip()[:INTRODUCED_ITEMS_CHARS] if at >= 0 else ""
-    cut = max(items.rfind(p) for p in "。；;")
-    return items[:cut + 1] if cut > 0 else items
-
-
-def _quoted(candidate: Candidate, kind: Kind, sections: SectionTree, cites: _Citations) -> str:
-    """The chosen sentence with its marker; a sentence announcing a list ("可以采取：") or — for why/how/list
-    questions — a heading is followed by what it introduces: the rest of its passage, or the names of its
-    sub-sections ("一是…二是…"), each cited."""
-    sentence = candidate.text.strip()
-    passage = candidate.passage
-    announces = sentence.endswith(("：", ":"))
-    if not announces and not (candidate.heading and kind in _CONTINUED):
-        return close_sentence(sentence) + cites.mark(passage)
-    following = _following(candidate)
-    if following:
-        return f"{sentence if announces else close_sentence(sentence)}{following}{cites.mark(passage)}"
-    children = sections.get(passage.section, {})
-    if not children:
-        return close_sentence(sentence) + cites.mark(passage)
-    head = f"{sentence}{cites.mark(passage)}"
-    return head + "；".join(f"{name}{cites.mark(p)}" for name, p in children.items()) + "。"
-
-
-def short_answer(q: Question, candidate: Candidate, context: AnswerContext) -> str | None:
-    """The phrase of the sentence that answers a factoid question, when the model is confident enough; a phrase
-    inside the sentence's focus clause is preferred (in "…B轮占比14.48%，C轮及以后占据9.73%" the run says
-    which of the numbers is asked for)."""
-    if not q.qtype.factoid:
-        return None
-    tagged, phrases = answer_phrases(q, candidate.text, context.segmenter)
-    end = len(candidate.text) if candidate.end is None else candidate.end
-    in_run = [p for p in phrases if p.start >= candidate.start and p.end <= end]
-    phrases = in_run or phrases
-    if not phrases:
-        return None
-    model = bundled_model("short", SHORT_FEATURES)
-    p = model.probabilities(short_features(q, tagged, phrases))
-    best = int(np.argmax(p))
-    return phrases[best].text.strip() if p[best] >= model.thresholds.get("show", 0.5) else None
+    parts = [candidate.text.strip()]
+    for quoted in added:
+        if quoted.passage is not passage:
+            parts[-1] += cites.mark(passage)
+            passage = quoted.passage
+        parts.append(quoted.text.strip())
+    announces = candidate.text.rstrip().endswith(("：", ":"))
+    introduces = announces or (candidate.heading and q.qtype.kind in _CONTINUED)
+    children = context.sections.get(passage.section, {}) if introduces and not added else {}
+    if children:
+        head = "".join(parts) + cites.mark(passage)
+        return head + "；".join(f"{name}{cites.mark(p)}" for name, p in children.items()) + "。"
+    parts[-1] = close_sentence(parts[-1]) + cites.mark(passage)
+    return "".join(parts)
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?(?!\d)")
@@ -168,12 +144,13 @@ def compose(question: str, found: Retrieval, context: AnswerContext, k: int, set
     best = candidates[int(np.argmax(scores))]
     if _unsupported(terms, terms.coverage(normal_form(best.text)), context, settings):
         return Answer(question, NO_ANSWER, False, cites.listing(hits, k))
+    added = continued(q, best, context)
+    quote = _quoted(best, q, context, cites, added)
     years = absent_years(question, context)
     if years:
-        text = f"报告没有{'、'.join(years)}年的数据；最接近的内容是：{_quoted(best, qtype.kind, context.sections, cites)}"
+        text = f"报告没有{'、'.join(years)}年的数据；最接近的内容是：{quote}"
         return Answer(question, text, False, cites.listing(hits, k))
-    short = short_answer(q, best, context)
-    text = _quoted(best, qtype.kind, context.sections, cites)
-    if short and len(short) <= SHORT_LEAD_SHARE * len(best.text):
-        text = f"{short}。{text}"
+    # an answer that runs on past its first sentence is not one phrase of it
+    short = None if added else short_phrase(q, best, context)
+    text = f"{short}。{quote}" if short and len(short) <= SHORT_LEAD_SHARE * len(best.text) else quote
     return Answer(question, text, True, cites.listing(hits, k), short_answer=short)

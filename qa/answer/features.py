@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
 
 from qa.answer.answer_types import holds, tags_inside
 from qa.answer.candidates import Candidate
@@ -39,7 +41,16 @@ FOCUS_FEATURES: tuple[str, ...] = (
     "focus_number_match", "focus_time_match", "focus_person_match", "focus_place_match", "focus_org_match",
     "focus_number_missing",
 )
-FEATURES: tuple[str, ...] = SENTENCE_FEATURES + FOCUS_FEATURES
+#: The same question read against the sentence once the document's subject is taken as said: every sentence of
+#: an article is about its title ("本鱼体呈银灰色" answers "蓝线裸顶鲷是什么颜色"), so question terms the title holds
+#: are credited to all of its sentences and the remaining terms decide ("rest"); plus character alignment of the
+#: question's remaining text with the sentence (rapidfuzz), and how the sentence ranks inside its document.
+SUBJECT_FEATURES: tuple[str, ...] = (
+    "title_share", "rest_coverage", "rest_partial", "rest_bigram", "rest_before", "rest_after", "aligned_chars",
+    "partial_ratio", "rest_gap", "rest_partial_gap", "rest_bigram_gap", "aligned_gap", "rest_doc_gap",
+    "rest_rank_in_doc", "doc_best_rest", "doc_rank_recip",
+)
+FEATURES: tuple[str, ...] = SENTENCE_FEATURES + FOCUS_FEATURES + SUBJECT_FEATURES
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,11 @@ class WeightedTerms:
             elif partial and any(p in text_norm for p in self.parts[term]):
                 got += PARTIAL_CREDIT * weight
         return got / self.total
+
+    def without(self, text_norm: str) -> "WeightedTerms":
+        """The terms that `text_norm` (a document title) does not contain."""
+        kept = {t: w for t, w in self.weights.items() if not contains_term(text_norm, t)}
+        return WeightedTerms(kept, {t: self.parts[t] for t in kept})
 
 
 def contains_term(text_norm: str, term: str) -> bool:
@@ -151,6 +167,51 @@ def _row(q: Question, c: Candidate, context: AnswerContext) -> dict[str, float]:
     }
 
 
+_NON_WORD = re.compile(r"[^\u4e00-\u9fff0-9a-z]+")
+
+
+def _bare(text_norm: str) -> str:
+    """Only the word characters (CJK, digits, Latin) of a normal-form text: what alignment compares."""
+    return _NON_WORD.sub("", text_norm)
+
+
+def _subject_rows(q: Question, candidates: list[Candidate], norms: list[str], context: AnswerContext) -> np.ndarray:
+    """SUBJECT_FEATURES for every candidate (columns in that order)."""
+    asked = _bare(WH_WORDS.sub(" ", q.norm))
+    by_title: dict[str, tuple[WeightedTerms, str, set[str], float]] = {}
+    raw = []
+    for c, norm in zip(candidates, norms):
+        title = normal_form(context.titles.get(c.passage.source, ""))
+        if title not in by_title:
+            rest = q.terms.without(title) if len(title) >= 2 else q.terms
+            remaining = asked.replace(_bare(title), "") if len(title) >= 2 else asked
+            share = 1.0 - sum(rest.weights.values()) / q.terms.total
+            by_title[title] = (rest, remaining, bigrams(remaining), share)
+        rest, remaining, rest_bigrams, share = by_title[title]
+        before, after = c.before(context), c.after(context)
+        bare = _bare(norm)
+        raw.append([
+            share, rest.coverage(norm, partial=False) if rest.weights else 1.0,
+            rest.coverage(norm) if rest.weights else 1.0,
+            len(rest_bigrams & bigrams(norm)) / (len(rest_bigrams) or 1),
+            rest.coverage(normal_form(before)) if before and rest.weights else 0.0,
+            rest.coverage(normal_form(after)) if after and rest.weights else 0.0,
+            LCSseq.similarity(remaining, bare) / (len(remaining) or 1),
+            fuzz.partial_ratio(remaining, bare) / 100.0,
+        ])
+    rows = np.asarray(raw, dtype=np.float32)
+    gaps = rows[:, [1, 2, 3, 6]] - rows[:, [1, 2, 3, 6]].max(axis=0)
+    doc_of = [c.passage.source for c in candidates]
+    in_doc = {d: [i for i, other in enumerate(doc_of) if other == d] for d in set(doc_of)}
+    best_rank = {d: min(candidates[i].rank for i in rows_of) for d, rows_of in in_doc.items()}
+    per_doc = np.zeros((len(candidates), 4), dtype=np.float32)
+    for i, d in enumerate(doc_of):
+        mates = rows[in_doc[d], 2]
+        per_doc[i] = (rows[i, 2] - mates.max(), float((mates > rows[i, 2]).sum()), mates.max(),
+                      1.0 / (best_rank[d] + 1))
+    return np.hstack([rows, gaps, per_doc])
+
+
 def feature_matrix(q: Question, candidates: list[Candidate], context: AnswerContext) -> np.ndarray:
     """One row per (focused) candidate, columns in `FEATURES` order; gap features compare it with the best one."""
     if not candidates:
@@ -166,5 +227,5 @@ def feature_matrix(q: Question, candidates: list[Candidate], context: AnswerCont
         row.update(coverage=cov[i], coverage_partial=cov_partial[i], bigram=bigram[i], dense=dense[i],
                    dense_gap=dense[i] - max(dense), coverage_gap=cov_partial[i] - max(cov_partial),
                    bigram_gap=bigram[i] - max(bigram))
-        rows.append([row[name] for name in FEATURES])
-    return np.asarray(rows, dtype=np.float32)
+        rows.append([row[name] for name in SENTENCE_FEATURES + FOCUS_FEATURES])
+    return np.hstack([np.asarray(rows, dtype=np.float32), _subject_rows(q, candidates, norms, context)])

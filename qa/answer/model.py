@@ -1,7 +1,14 @@
-"""A trained logistic-regression model read from a small JSON file (no pickle): standardise, dot, sigmoid.
+"""Trained answer models read from small JSON files (no pickle): inference needs only numpy.
 
-The files in `qa/answer/models/` are written by `scripts/train_answerer.py` (which records its command line,
-data and cross-validated numbers inside each file); inference needs only numpy.
+Two kinds, told apart by the file's `"kind"`:
+
+- `linear` — logistic regression: standardise, dot, sigmoid (the clause locator, the short answer);
+- `trees` — gradient-boosted regression trees (scikit-learn's HistGradientBoostingClassifier, exported node by
+  node): the sentence selector, whose features interact (a number in the sentence matters only for a quantity
+  question; coverage of the question's remaining terms matters once the title is credited).
+
+The files in `qa/answer/models/` are written by `scripts/train_answerer.py`, which records its command line, data
+and cross-validated numbers inside each file and checks that the exported trees score exactly as scikit-learn's.
 """
 
 from __future__ import annotations
@@ -10,10 +17,24 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
+
+
+class Model(Protocol):
+    features: tuple[str, ...]
+    thresholds: dict[str, float]
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray: ...
+
+    def to_json(self, extra: dict[str, object]) -> dict[str, object]: ...
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 @dataclass(frozen=True)
@@ -30,24 +51,77 @@ class LinearModel:
         """P(positive) for each row (columns in `features` order)."""
         if len(rows) == 0:
             return np.zeros(0, dtype=np.float64)
-        z = ((rows - self.mean) / self.scale) @ self.coef + self.intercept
-        return 1.0 / (1.0 + np.exp(-z))
+        return _sigmoid(((rows - self.mean) / self.scale) @ self.coef + self.intercept)
 
     def to_json(self, extra: dict[str, object]) -> dict[str, object]:
-        return {"features": list(self.features), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
-                "coef": self.coef.tolist(), "intercept": self.intercept, "thresholds": self.thresholds, **extra}
+        return {"kind": "linear", "features": list(self.features), "mean": self.mean.tolist(),
+                "scale": self.scale.tolist(), "coef": self.coef.tolist(), "intercept": self.intercept,
+                "thresholds": self.thresholds, **extra}
 
 
-def read_model(path: Path, features: tuple[str, ...]) -> LinearModel:
+@dataclass(frozen=True)
+class TreeEnsemble:
+    """Boosted trees as flat node arrays: tree t starts at node `roots[t]`; a row goes to `left` when its value
+    of `feature` is ≤ `threshold` (scikit-learn's rule; features are never NaN here), else to `right`, until a
+    leaf; the score is `baseline` plus the leaves' `value`s."""
+
+    features: tuple[str, ...]
+    baseline: float
+    roots: np.ndarray
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+    leaf: np.ndarray
+    depth: int
+    thresholds: dict[str, float]
+
+    def raw_scores(self, rows: np.ndarray) -> np.ndarray:
+        """The ensemble's log-odds for each row: all trees walked at once, one level per step."""
+        rows = np.asarray(rows, dtype=np.float64)
+        node = np.broadcast_to(self.roots, (len(rows), len(self.roots))).copy()
+        at = np.arange(len(rows))[:, None]
+        for _ in range(self.depth):
+            goes_left = rows[at, self.feature[node]] <= self.threshold[node]
+            node = np.where(self.leaf[node], node, np.where(goes_left, self.left[node], self.right[node]))
+        return self.baseline + self.value[node].sum(axis=1)
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        if len(rows) == 0:
+            return np.zeros(0, dtype=np.float64)
+        return _sigmoid(self.raw_scores(rows))
+
+    def to_json(self, extra: dict[str, object]) -> dict[str, object]:
+        return {"kind": "trees", "features": list(self.features), "baseline": self.baseline,
+                "depth": self.depth, "roots": self.roots.tolist(), "feature": self.feature.tolist(),
+                "threshold": [round(float(t), 7) for t in self.threshold], "left": self.left.tolist(),
+                "right": self.right.tolist(), "value": [round(float(v), 7) for v in self.value],
+                "leaf": self.leaf.astype(int).tolist(), "thresholds": self.thresholds, **extra}
+
+
+def _from_json(data: dict) -> Model:
+    thresholds = dict(data.get("thresholds", {}))
+    features = tuple(data["features"])
+    if data.get("kind", "linear") == "trees":
+        return TreeEnsemble(features, float(data["baseline"]), np.asarray(data["roots"], dtype=np.int64),
+                            np.asarray(data["feature"], dtype=np.int64), np.asarray(data["threshold"]),
+                            np.asarray(data["left"], dtype=np.int64), np.asarray(data["right"], dtype=np.int64),
+                            np.asarray(data["value"]), np.asarray(data["leaf"], dtype=bool), int(data["depth"]),
+                            thresholds)
+    return LinearModel(features, np.asarray(data["mean"]), np.asarray(data["scale"]), np.asarray(data["coef"]),
+                       float(data["intercept"]), thresholds)
+
+
+def read_model(path: Path, features: tuple[str, ...]) -> Model:
     """Load a model file; its feature list must be the code's, or the columns would silently mean other things."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     if tuple(data["features"]) != features:
         raise ValueError(f"{path} was trained on other features; retrain with scripts/train_answerer.py")
-    return LinearModel(tuple(data["features"]), np.asarray(data["mean"]), np.asarray(data["scale"]),
-                       np.asarray(data["coef"]), float(data["intercept"]), dict(data.get("thresholds", {})))
+    return _from_json(data)
 
 
 @lru_cache(maxsize=8)
-def bundled_model(name: str, features: tuple[str, ...]) -> LinearModel:
+def bundled_model(name: str, features: tuple[str, ...]) -> Model:
     """A model shipped in `qa/answer/models/` (loaded once per process)."""
     return read_model(MODELS_DIR / f"{name}.json", features)

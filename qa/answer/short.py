@@ -19,12 +19,17 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from rapidfuzz.distance import LCSseq
 
+from qa.answer.align import Gap, find_gap
+from qa.answer.candidates import Candidate
+from qa.answer.context import AnswerContext
 from qa.answer.features import Question
+from qa.answer.model import Model, bundled_model
 from qa.answer.answer_types import REQUIRED, TYPED, holds
 from qa.answer.question import WH_WORDS
 from qa.segment.tokenizer import Segmenter
-from qa.text import CLAUSE_BREAK, SENTENCE_END, normal_form
+from qa.text import CLAUSE_BREAK, CLOSE_BRACKETS, OPEN_BRACKETS, SENTENCE_END, normal_form
 
 MAX_WORDS = 8
 MAX_CHARS = 30
@@ -38,7 +43,15 @@ SHORT_FEATURES: tuple[str, ...] = (
     "function_start", "function_end", "has_number", "has_time", "has_person", "has_place", "has_org",
     "number_match", "time_match", "person_match", "place_match", "org_match", "noun_end", "verb_inside",
     "distance_to_match", "left_aligned", "right_aligned", "clause_run",
+    "left_fuzzy", "right_fuzzy", "left_size", "right_size", "first_in_question", "last_in_question",
+    "relative_start", "before_tag", "after_tag", "first_tag", "last_tag",
+    "gap_found", "gap_both", "in_gap", "gap_filled", "gap_log_chars", "gap_start_distance", "gap_end_distance",
+    "gap_first_clause", "terms_inside", "clauses_spanned",
 )
+#: Coarse jieba POS classes as numbers for the trees ("" = the sentence edge); unknown tags are 0.
+_TAG_CLASS = {"n": 1, "v": 2, "p": 3, "u": 4, "m": 5, "q": 5, "x": 6, "c": 7, "d": 8, "t": 9, "a": 10, "r": 11,
+              "f": 12, "": 13}
+_OPENING = dict(zip(CLOSE_BRACKETS, OPEN_BRACKETS))
 
 
 class Phrase:
@@ -114,6 +127,46 @@ def _in_question(word: str, q: Question) -> float:
     return float(bool(norm) and any(ch.isalnum() for ch in norm) and norm in q.norm)
 
 
+def _tag_class(tag: str) -> float:
+    return float(_TAG_CLASS.get(tag[:1] if tag else "", 0))
+
+
+def _fuzzy(part: str, window: str) -> float:
+    """Share of the question's part found, in order, in the sentence window next to the phrase."""
+    return LCSseq.similarity(part, window) / len(part) if part else 0.0
+
+
+def _gap_row(gap: Gap | None, sentence: str, p: Phrase) -> tuple[float, ...]:
+    """gap_found, gap_both, in_gap (share of the phrase inside the gap), gap_filled (share of the gap the phrase
+    covers), gap_log_chars, characters from the gap's start / end to the phrase's (punctuation skipped), and
+    whether the phrase lies in the gap's first clause (an open-ended gap runs to the sentence end)."""
+    if gap is None:
+        return 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
+    start = gap.start
+    while start < gap.end and sentence[start] in _TRIM:
+        start += 1
+    end = gap.end
+    while end > start and sentence[end - 1] in _TRIM:
+        end -= 1
+    inside = max(0, min(p.end, end) - max(p.start, start))
+    first_break = next((i for i in range(start, end) if sentence[i] in _BREAK), end)
+    return (1.0, float(gap.left_anchor and gap.right_anchor), inside / (p.end - p.start or 1),
+            inside / max(1, end - start), math.log1p(end - start), math.log1p(abs(p.start - start)),
+            math.log1p(abs(p.end - end)), float(p.start >= start and p.end <= first_break))
+
+
+def balanced(text: str) -> bool:
+    """Every bracket or quote the phrase closes it also opens, and the reverse ("）是新加坡的唐人街" is no answer)."""
+    stack: list[str] = []
+    for ch in text:
+        if ch in OPEN_BRACKETS:
+            stack.append(ch)
+        elif ch in _OPENING:
+            if not stack or stack.pop() != _OPENING[ch]:
+                return False
+    return not stack
+
+
 def short_features(q: Question, tagged: list[tuple[str, str]], candidates: list[Phrase]) -> np.ndarray:
     """One row per phrase, columns in SHORT_FEATURES order."""
     words = [w for w, _ in tagged]
@@ -121,6 +174,7 @@ def short_features(q: Question, tagged: list[tuple[str, str]], candidates: list[
     kind = q.qtype.kind
     left, right = _gap(q)
     sentence = "".join(words)
+    gap = find_gap(q.norm, sentence)
     rows = []
     for p in candidates:
         before1 = words[p.i - 1] if p.i > 0 else ""
@@ -147,6 +201,15 @@ def short_features(q: Question, tagged: list[tuple[str, str]], candidates: list[
             math.log1p(_common_suffix(normal_form(sentence[:p.start]).rstrip(_TRIM), left)),
             math.log1p(_common_prefix(normal_form(sentence[p.end:]).lstrip(_TRIM), right)),
             float(p.j - p.i > MAX_WORDS),
+            _fuzzy(left, normal_form(sentence[max(0, p.start - len(left) - 2):p.start])),
+            _fuzzy(right, normal_form(sentence[p.end:p.end + len(right) + 2])),
+            math.log1p(len(left)), math.log1p(len(right)),
+            _in_question(words[p.i], q), _in_question(words[p.j - 1], q),
+            p.start / (len(sentence) or 1),
+            _tag_class(tagged[p.i - 1][1] if p.i > 0 else ""), _tag_class(tagged[p.j][1] if p.j < len(words) else ""),
+            _tag_class(tags[0]), _tag_class(tags[-1]),
+            *_gap_row(gap, sentence, p),
+            q.terms.coverage(norm, partial=False), float(sum(1 for w in words[p.i:p.j] if w in _BREAK)),
         ])
     return np.asarray(rows, dtype=np.float32).reshape(len(candidates), len(SHORT_FEATURES))
 
@@ -157,7 +220,7 @@ def answer_phrases(q: Question, sentence: str, segmenter: Segmenter) -> tuple[li
     those holding one — checked in the sentence, so "2019" before "年" is a year, not a quantity (answer-type
     filtering). Training and answering use the same list."""
     tagged = segmenter.tagged(sentence)
-    found = phrases(tagged)
+    found = [p for p in phrases(tagged) if balanced(p.text)]
     if q.qtype.kind in TYPED:
         found = [p for p in found if p.j - p.i <= MAX_WORDS and not any(ch in CLAUSE_BREAK for ch in p.text)]
     wanted = REQUIRED.get(q.qtype.kind)
@@ -165,3 +228,18 @@ def answer_phrases(q: Question, sentence: str, segmenter: Segmenter) -> tuple[li
         found = [p for p in found
                  if any(m.end() <= p.end for m in wanted.finditer(sentence, p.start, min(len(sentence), p.end + 2)))]
     return tagged, found
+
+
+def short_phrase(q: Question, candidate: Candidate, context: AnswerContext, model: Model | None = None) -> str | None:
+    """The phrase of the chosen sentence that answers the question, or None when the question's answer is not a
+    phrase (why/how: reasons and steps) or the sentence offers none (`model`: the bundled one, or one in
+    training)."""
+    if not q.qtype.phrased:
+        return None
+    tagged, found = answer_phrases(q, candidate.text, context.segmenter)
+    if not found:
+        return None
+    model = model or bundled_model("short", SHORT_FEATURES)
+    p = model.probabilities(short_features(q, tagged, found))
+    best = int(np.argmax(p))
+    return found[best].text.strip() if p[best] >= model.thresholds.get("show", 0.0) else None

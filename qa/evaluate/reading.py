@@ -32,7 +32,12 @@ class Context:
 
     @property
     def file_name(self) -> str:
-        return f"{_UNSAFE_NAME.sub('_', self.id)[:80]}.txt"
+        return file_name_of(self.id)
+
+
+def file_name_of(context_id: str) -> str:
+    """The corpus file a context is written to (its id made safe as a file name)."""
+    return f"{_UNSAFE_NAME.sub('_', context_id)[:80]}.txt"
 
 
 @dataclass(frozen=True)

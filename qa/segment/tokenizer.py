@@ -143,9 +143,27 @@ def _single_char_runs(words: list[jieba.posseg.pair]) -> int:
     return total
 
 
+_THOUSANDS = re.compile(r"\d{3}(?!\d)")
+
+
+def _join_thousands(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """"2", ",", "173" → "2,173": a comma between digit groups is a thousands separator, not a clause break."""
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(words):
+        word, flag = words[i]
+        while (i + 2 < len(words) and words[i + 1][0] == "," and word[-1:].isdigit()
+               and _THOUSANDS.match(words[i + 2][0])):
+            word, flag = word + "," + words[i + 2][0], "m"
+            i += 2
+        out.append((word, flag))
+        i += 1
+    return out
+
+
 @lru_cache(maxsize=65536)
 def _tagged(segmenter: Segmenter, text: str) -> list[tuple[str, str]]:
-    return [(p.word, p.flag) for p in segmenter._pos.lcut(text)]
+    return _join_thousands([(p.word, p.flag) for p in segmenter._pos.lcut(text)])
 
 
 @lru_cache(maxsize=4)

@@ -1,0 +1,99 @@
+"""Whether the answer goes on after the chosen sentence: a learned continuation decision.
+
+The chosen sentence is often where the answer starts, not all of it: "五是企业经营成本和资金压力大。" names a problem and
+the next sentence gives its reasons; "在沧龙类中，浮龙具有数个独有特征。" announces features the next sentence lists;
+a CMRC 2018 answer may run over two sentences. For the sentence after the quote, the model (`models/continuation.json`,
+logistic regression trained by `scripts/train_answerer.py` on the trial set's answers that run on and the report dev
+questions whose keys sit in following sentences) gives P(it belongs to the answer) from features that carry across
+texts: what the question asks (why/how/list), whether the quote only restates the question (its novelty), whether it
+announces ("：") or opens an item ("五是…"), whether the next sentence starts a new item or heading, continues
+("例如", "其", "由于" …) or matches the question itself. Sentences are added while P > 0.5 (more likely part of the
+answer than not), at most `MAX_ADDED` of them within `MAX_ADDED_CHARS`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa.answer.candidates import Candidate, next_statement
+from qa.answer.context import AnswerContext
+from qa.answer.features import Question, novelty
+from qa.answer.model import Model, bundled_model
+from qa.answer.question import Kind
+from qa.text import CHAPTER, LIST_ITEM, SECTION, SUB_ITEM, normal_form
+from qa.types import Passage
+
+MAX_ADDED = 2
+MAX_ADDED_CHARS = 200
+#: P(the next sentence belongs to the answer) above which it is quoted too.
+CONTINUE_ABOVE = 0.5
+_ITEM = (CHAPTER, SECTION, LIST_ITEM, SUB_ITEM, re.compile(r"^(?:首先|其次|再次|最后|第[一二三四五六七八九十]+)"))
+_GOES_ON = re.compile(r"^(?:例如|比如|譬如|如|其|该|这|此|它|他|她|对于|由于|因为|因此|所以|因而|从而|同时|此外|另外|并且|"
+                      r"而且|但|但是|然而|不过|主要|包括|具体|即|也|还|又|并)")
+
+CONTINUATION_FEATURES: tuple[str, ...] = (
+    "why", "how", "list", "announces", "item", "log_length", "novelty", "coverage", "next_coverage", "next_novelty",
+    "next_item", "next_goes_on", "next_same_passage", "next_log_length", "added",
+)
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """One sentence of the answer and the passage it is cited from."""
+
+    text: str
+    passage: Passage
+
+
+def _opens_item(text: str) -> bool:
+    return any(p.match(text.strip()) for p in _ITEM)
+
+
+def continuation_row(q: Question, quoted: str, following: str, same_passage: bool, added: int) -> list[float]:
+    """CONTINUATION_FEATURES of (everything quoted so far, the sentence after it)."""
+    norm, next_norm = normal_form(quoted), normal_form(following)
+    kind = q.qtype.kind
+    return [float(kind is Kind.WHY), float(kind is Kind.HOW), float(kind is Kind.LIST),
+            float(quoted.rstrip().endswith(("：", ":"))), float(_opens_item(quoted)), math.log1p(len(norm)),
+            novelty(norm, q), q.terms.coverage(norm), q.terms.coverage(next_norm), novelty(next_norm, q),
+            float(_opens_item(following)), float(bool(_GOES_ON.match(following.strip()))), float(same_passage),
+            math.log1p(len(next_norm)), float(added)]
+
+
+def _structural(q: Question, chosen: Candidate) -> bool:
+    """The document's structure says what follows is the answer: a sentence announcing it ("…如下：", "可以采取："),
+    or — for a why/how question — an item or heading ("五是企业经营成本和资金压力大。") whose explanation follows it.
+    Neither data set has such answers to learn from (the report dev set has none that run on), so structure decides."""
+    text = chosen.text.rstrip()
+    return text.endswith(("：", ":")) or (q.qtype.kind in (Kind.WHY, Kind.HOW)
+                                          and (chosen.heading or _opens_item(text)))
+
+
+def continued(q: Question, chosen: Candidate, context: AnswerContext, model: Model | None = None) -> list[Quoted]:
+    """The sentences after `chosen` that belong to the answer (possibly none): by structure up to the next item or
+    heading, else while the model says so."""
+    model = model or bundled_model("continuation", CONTINUATION_FEATURES)
+    structural = _structural(q, chosen)
+    announces = chosen.text.rstrip().endswith(("：", ":"))
+    out: list[Quoted] = []
+    quoted, at = chosen.text, next_statement(chosen.passage, chosen.index, context)
+    while at is not None and len(out) < MAX_ADDED:
+        passage, index = at
+        sentence = passage.statements[index]
+        if sum(len(x.text) for x in out) + len(sentence) > MAX_ADDED_CHARS or passage.section != chosen.passage.section:
+            break  # a new section is another topic (an outline lists its sub-sections instead)
+        if structural:
+            # an announced list runs through its items; an item's explanation ends where the next item starts
+            if index < len(passage.headings) or (_opens_item(sentence) and not announces):
+                break
+        elif model.probabilities(np.asarray([continuation_row(q, quoted, sentence, passage is chosen.passage,
+                                                              len(out))], dtype=np.float32))[0] <= CONTINUE_ABOVE:
+            break
+        out.append(Quoted(sentence, passage))
+        quoted = f"{quoted}{sentence}"
+        at = next_statement(passage, index, context)
+    return out
