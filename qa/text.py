@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 #: CJK ideographs, radicals, kana, CJK and full-width punctuation: written without spaces around them.
 CJK_CHARS = r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
@@ -59,6 +60,7 @@ def fold(text: str) -> str:
     return nfkc(text).lower()
 
 
+@lru_cache(maxsize=1 << 16)
 def normal_form(text: str) -> str:
     """`fold` without any whitespace: the form in which answer keys, evidence and question terms are compared."""
     return _WHITESPACE.sub("", fold(text))

@@ -113,7 +113,7 @@ def focus_data(asked: list[Asked]) -> tuple[np.ndarray, np.ndarray, list[str], l
                       for s, e in spans]
             if not any(labels):
                 continue
-            X.append(clause_features(a.q, c.text, spans, a.context.segmenter.tagged(c.text)))
+            X.append(clause_features(a.q, c.text, spans, a.context.segmenter))
             y.extend(labels)
             groups.extend([a.group] * len(spans))
             sentence_ids.extend([len(X)] * len(spans))
@@ -184,12 +184,13 @@ def examples_of(asked: list[Asked], locator: LinearModel) -> list[Example]:
                      np.array([c.rank == 0 and not c.neighbour for c in cands]), a.golds, asked=a, candidates=cands)
         if not a.all_required:
             for i in np.flatnonzero(a.y):
-                tagged, spans = answer_phrases(a.q, cands[i].text, a.context.segmenter)
-                if not spans:
+                analysed, chosen = answer_phrases(a.q, cands[i].text, a.context.segmenter)
+                if not chosen:
                     continue
-                ex.short_X.append(short_features(a.q, tagged, spans))
-                ex.short_y.append(np.array([bool(exact_match(s.text, a.golds)) for s in spans], dtype=np.int8))
-                ex.short_texts.append([s.text for s in spans])
+                texts = [analysed.phrases[n].text for n in chosen]
+                ex.short_X.append(short_features(a.q, analysed, chosen))
+                ex.short_y.append(np.array([bool(exact_match(t, a.golds)) for t in texts], dtype=np.int8))
+                ex.short_texts.append(texts)
         examples.append(ex)
     return examples
 

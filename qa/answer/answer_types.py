@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from qa.answer.question import Kind
+from qa.segment.tokenizer import Segmenter
 
 #: Chinese numerals followed by a measure word or a magnitude ("四至八倍" → 八倍, "一亿", "两家"), so the "一"
 #: of "统一" or "一是" does not count as a number; a magnitude alone ("万年", "亿万") is not a number either.
@@ -22,8 +24,6 @@ TIME = re.compile(r"\d{1,4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|[元正一二三�
                   r"凌晨|傍晚|晚上|早上|夜间|周[一二三四五六日末]|星期|礼拜|每[天日周月年]|[初末]期|前夕|之后|以后|以前|之前")
 #: A quantity that answers "多少": a number that is not a date ("相比2018年", "4月" do not say how many).
 QUANTITY = re.compile(rf"(?<![\d.])\d+(?:\.\d+)?(?![\d.]|\s*[年月日])|{_CN_NUMBER}")
-#: What a short answer must hold for a quantity or a time question (answer-type filtering).
-REQUIRED = {Kind.QUANTITY: QUANTITY, Kind.TIME: TIME}
 #: Question kinds that ask for one typed thing (a number, a date, a name) rather than any fact.
 TYPED = frozenset({Kind.QUANTITY, Kind.TIME, Kind.PERSON, Kind.PLACE, Kind.ORG})
 
@@ -74,3 +74,11 @@ def tags_inside(tagged: list[tuple[str, str]], start: int, end: int) -> list[tup
             inside.append((word, flag))
         at += len(word)
     return inside
+
+
+@lru_cache(maxsize=1 << 16)
+def span_holds(segmenter: Segmenter, sentence: str, start: int = 0, end: int | None = None) -> Holds:
+    """The answer types of characters [start, end) of a sentence, with the POS tags of the whole sentence (cached:
+    the same sentences and clauses come back for many questions)."""
+    end = len(sentence) if end is None else end
+    return holds(sentence[start:end], tags_inside(segmenter.tagged(sentence), start, end))

@@ -10,12 +10,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
-from qa.answer.answer_types import holds, tags_inside
+from qa.answer.answer_types import span_holds
 from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext, TermStatistics
 from qa.answer.question import WH_WORDS, Kind, QuestionType, classify
@@ -101,10 +102,11 @@ def _asks(term: str) -> bool:
     return WH_WORDS.fullmatch(term) is not None or (len(term) <= 3 and WH_WORDS.match(term) is not None)
 
 
-def bigrams(text_norm: str) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def bigrams(text_norm: str) -> frozenset[str]:
     """Character bigrams of the word characters: they match names jieba cuts differently in two texts."""
     chars = "".join(_WORD_CHAR.findall(text_norm))
-    return {chars[i:i + 2] for i in range(len(chars) - 1)}
+    return frozenset(chars[i:i + 2] for i in range(len(chars) - 1))
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ class Question:
     norm: str
     qtype: QuestionType
     terms: WeightedTerms
-    bigrams: set[str]
+    bigrams: frozenset[str]
     vector: np.ndarray
     chars: frozenset[str]
 
@@ -140,9 +142,8 @@ def _row(q: Question, c: Candidate, context: AnswerContext) -> dict[str, float]:
     title = normal_form(context.titles.get(c.passage.source, ""))
     subject_in_question = bool(title) and len(title) >= 2 and title in q.norm
     before, after = c.before(context), c.after(context)
-    tagged = context.segmenter.tagged(c.text)
-    held = holds(c.text, tagged)
-    focus_held = holds(c.focus, tags_inside(tagged, c.start, len(c.text) if c.end is None else c.end))
+    held = span_holds(context.segmenter, c.text)
+    focus_held = span_holds(context.segmenter, c.text, c.start, len(c.text) if c.end is None else c.end)
     return {
         "rank_recip": 1.0 / (c.rank + 1), "neighbour": float(c.neighbour),
         "before_coverage": q.terms.coverage(normal_form(before)) if before else 0.0,

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
 
-from qa.answer.answer_types import holds, tags_inside
+from qa.answer.answer_types import span_holds
 from qa.answer.candidates import Candidate
 from qa.answer.features import Question, bigrams, novelty
 from qa.answer.model import LinearModel, bundled_model
@@ -29,26 +30,27 @@ CLAUSE_FEATURES: tuple[str, ...] = (
 )
 
 
-def clause_spans(sentence: str) -> list[tuple[int, int]]:
-    """(start, end) of each clause of the sentence, without the break that closes it."""
+@lru_cache(maxsize=1 << 15)
+def clause_spans(sentence: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each clause of the sentence, without the break that closes it (cached, so a tuple)."""
     spans: list[tuple[int, int]] = []
     at = 0
     for part in clauses(sentence):
         at = sentence.index(part, at)
         spans.append((at, at + len(part.rstrip(CLAUSE_BREAK))))
         at += len(part)
-    return spans or [(0, len(sentence))]
+    return tuple(spans) or ((0, len(sentence)),)
 
 
-def clause_features(q: Question, sentence: str, spans: list[tuple[int, int]],
-                    tagged: list[tuple[str, str]]) -> np.ndarray:
+def clause_features(q: Question, sentence: str, spans: tuple[tuple[int, int], ...],
+                    segmenter: Segmenter) -> np.ndarray:
     """One row per clause, columns in CLAUSE_FEATURES order."""
     norms = [normal_form(sentence[a:b]) for a, b in spans]
     cover = [q.terms.coverage(n) for n in norms]
     whole = q.terms.coverage(normal_form(sentence)) or 1.0
     rows = []
     for i, ((a, b), norm) in enumerate(zip(spans, norms)):
-        held = holds(sentence[a:b], tags_inside(tagged, a, b))
+        held = span_holds(segmenter, sentence, a, b)
         rows.append([
             q.terms.coverage(norm, partial=False), cover[i], cover[i] / whole,
             len(q.bigrams & bigrams(norm)) / (len(q.bigrams) or 1), novelty(norm, q), math.log1p(len(norm)),
@@ -70,7 +72,7 @@ def focused(q: Question, candidates: list[Candidate], segmenter: Segmenter,
         if len(spans) == 1:
             out.append(replace(c, start=0, end=len(c.text), focus_score=1.0))
             continue
-        p = model.probabilities(clause_features(q, c.text, spans, segmenter.tagged(c.text)))
+        p = model.probabilities(clause_features(q, c.text, spans, segmenter))
         best = int(np.argmax(p))
         out.append(replace(c, start=spans[best][0], end=spans[best][1], focus_score=float(p[best])))
     return out

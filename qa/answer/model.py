@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -77,15 +77,44 @@ class TreeEnsemble:
     depth: int
     thresholds: dict[str, float]
 
+    @cached_property
+    def _walk(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The nodes renumbered so that a right child directly follows its left child and a leaf points to itself
+        with an infinite threshold: one step is then `node = first_child[node] + (value > threshold[node])` for
+        every row and tree at once, with no branch on leaves. Returns roots, first_child, feature, threshold,
+        leaf, value in the new numbering."""
+        order: list[int] = []
+        first_child: list[int] = []
+        new_id: dict[int, int] = {}
+        for root in self.roots.tolist():
+            queue = [root]
+            new_id[root] = len(order)
+            order.append(root)
+            while queue:
+                node = queue.pop(0)
+                if not self.leaf[node]:
+                    for child in (int(self.left[node]), int(self.right[node])):
+                        new_id[child] = len(order)
+                        order.append(child)
+                        queue.append(child)
+        old = np.asarray(order)
+        first_child = [new_id[n] if self.leaf[n] else new_id[int(self.left[n])] for n in order]
+        threshold = np.where(self.leaf[old], np.inf, self.threshold[old])
+        return (np.asarray([new_id[r] for r in self.roots.tolist()]), np.asarray(first_child),
+                np.where(self.leaf[old], 0, self.feature[old]), threshold, self.leaf[old], self.value[old])
+
     def raw_scores(self, rows: np.ndarray) -> np.ndarray:
-        """The ensemble's log-odds for each row: all trees walked at once, one level per step."""
-        rows = np.asarray(rows, dtype=np.float64)
-        node = np.broadcast_to(self.roots, (len(rows), len(self.roots))).copy()
-        at = np.arange(len(rows))[:, None]
+        """The ensemble's log-odds for each row: all trees walked at once, one level per step, until every row
+        has reached a leaf of every tree."""
+        roots, first_child, feature, threshold, leaf, value = self._walk
+        flat = np.ascontiguousarray(rows, dtype=np.float64).ravel()
+        base = (np.arange(len(rows)) * len(self.features))[:, None]
+        node = np.broadcast_to(roots, (len(rows), len(roots))).copy()
         for _ in range(self.depth):
-            goes_left = rows[at, self.feature[node]] <= self.threshold[node]
-            node = np.where(self.leaf[node], node, np.where(goes_left, self.left[node], self.right[node]))
-        return self.baseline + self.value[node].sum(axis=1)
+            node = first_child[node] + (flat[base + feature[node]] > threshold[node])
+            if leaf[node].all():
+                break
+        return self.baseline + value[node].sum(axis=1)
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         if len(rows) == 0:

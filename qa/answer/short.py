@@ -17,6 +17,9 @@ CMRC 2018 trial gold spans) scores them with features that carry across texts:
 from __future__ import annotations
 
 import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz.distance import LCSseq
@@ -26,10 +29,10 @@ from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext
 from qa.answer.features import Question
 from qa.answer.model import Model, bundled_model
-from qa.answer.answer_types import REQUIRED, TYPED, holds
-from qa.answer.question import WH_WORDS
+from qa.answer.answer_types import QUANTITY, TIME, TYPED, holds
+from qa.answer.question import WH_WORDS, Kind
 from qa.segment.tokenizer import Segmenter
-from qa.text import CLAUSE_BREAK, CLOSE_BRACKETS, OPEN_BRACKETS, SENTENCE_END, normal_form
+from qa.text import CLAUSE_BREAK, CLOSE_BRACKETS, OPEN_BRACKETS, SENTENCE_END, fold, normal_form
 
 MAX_WORDS = 8
 MAX_CHARS = 30
@@ -167,67 +170,128 @@ def balanced(text: str) -> bool:
     return not stack
 
 
-def short_features(q: Question, tagged: list[tuple[str, str]], candidates: list[Phrase]) -> np.ndarray:
-    """One row per phrase, columns in SHORT_FEATURES order."""
+#: The columns that depend on the sentence alone, computed once per sentence (`_analysed`) whatever the question.
+_STATIC = ("log_chars", "words", "clause_start", "clause_end", "whole_clause", "function_start", "function_end",
+           "has_number", "has_time", "has_person", "has_place", "has_org", "noun_end", "verb_inside", "clause_run",
+           "relative_start", "before_tag", "after_tag", "first_tag", "last_tag", "clauses_spanned")
+_HELD = ("has_number", "has_time", "has_person", "has_place", "has_org")
+_KIND_COLUMN = {Kind.QUANTITY: 0, Kind.TIME: 1, Kind.PERSON: 2, Kind.PLACE: 3, Kind.ORG: 4}
+
+
+@dataclass(frozen=True)
+class SentencePhrases:
+    """A sentence's words, its candidate phrases and their question-independent features (cached per sentence:
+    the same sentences come back for many questions)."""
+
+    sentence: str
+    tagged: tuple[tuple[str, str], ...]
+    phrases: tuple[Phrase, ...]
+    static: np.ndarray
+    #: phrase lies inside one clause and is at most MAX_WORDS words (what typed questions may get)
+    in_clause: np.ndarray
+    #: phrase holds a quantity / a time within it (ending at most 2 characters after it)
+    quantity: np.ndarray
+    time: np.ndarray
+    #: the sentence folded one character at a time (same length, so phrase offsets index it)
+    folded: str
+
+
+def _holds_wanted(pattern: re.Pattern[str], sentence: str, p: Phrase) -> bool:
+    return any(m.end() <= p.end for m in pattern.finditer(sentence, p.start, min(len(sentence), p.end + 2)))
+
+
+@lru_cache(maxsize=16384)
+def _analysed(segmenter: Segmenter, sentence: str) -> SentencePhrases:
+    tagged = tuple(segmenter.tagged(sentence))
     words = [w for w, _ in tagged]
-    matched = [i for i, w in enumerate(words) if len(w.strip()) > 1 and _in_question(w, q)]
-    kind = q.qtype.kind
-    left, right = _gap(q)
-    sentence = "".join(words)
-    gap = find_gap(q.norm, sentence)
+    found = tuple(p for p in phrases(list(tagged)) if balanced(p.text))
     rows = []
-    for p in candidates:
-        before1 = words[p.i - 1] if p.i > 0 else ""
-        before2 = words[p.i - 2] if p.i > 1 else ""
-        after1 = words[p.j] if p.j < len(words) else ""
-        after2 = words[p.j + 1] if p.j + 1 < len(words) else ""
+    for p in found:
         tags = [f for _, f in tagged[p.i:p.j]]
-        norm = normal_form(p.text)
-        chars = [ch for ch in norm if ch.isalnum()]
-        held = holds(p.text, tagged[p.i:p.j])
-        start_edge = p.i == 0 or before1 in _BREAK
-        end_edge = p.j == len(words) or after1 in _BREAK
-        outside = [i for i in matched if i < p.i or i >= p.j]
-        distance = min((p.i - i if i < p.i else i - p.j + 1 for i in outside), default=len(words))
+        held = holds(p.text, list(tagged[p.i:p.j]))
+        start_edge = p.i == 0 or words[p.i - 1] in _BREAK
+        end_edge = p.j == len(words) or words[p.j] in _BREAK
         rows.append([
-            _in_question(before1, q), _in_question(before2, q), _in_question(after1, q), _in_question(after2, q),
-            sum(ch in q.norm for ch in chars) / (len(chars) or 1), float(norm in q.norm),
-            math.log1p(len(norm)), float(p.j - p.i), float(start_edge), float(end_edge),
+            math.log1p(len(normal_form(p.text))), float(p.j - p.i), float(start_edge), float(end_edge),
             float(start_edge and end_edge), float(tags[0] in _FUNCTION_TAGS), float(tags[-1] in _FUNCTION_TAGS),
             float(held.number), float(held.time), float(held.person), float(held.place), float(held.org),
-            *held.matches(kind),
             float(tags[-1].startswith("n") or tags[-1] in ("m", "q", "eng", "t")),
-            float(any(f.startswith("v") for f in tags)), math.log1p(distance),
-            math.log1p(_common_suffix(normal_form(sentence[:p.start]).rstrip(_TRIM), left)),
-            math.log1p(_common_prefix(normal_form(sentence[p.end:]).lstrip(_TRIM), right)),
-            float(p.j - p.i > MAX_WORDS),
-            _fuzzy(left, normal_form(sentence[max(0, p.start - len(left) - 2):p.start])),
-            _fuzzy(right, normal_form(sentence[p.end:p.end + len(right) + 2])),
-            math.log1p(len(left)), math.log1p(len(right)),
-            _in_question(words[p.i], q), _in_question(words[p.j - 1], q),
+            float(any(f.startswith("v") for f in tags)), float(p.j - p.i > MAX_WORDS),
             p.start / (len(sentence) or 1),
             _tag_class(tagged[p.i - 1][1] if p.i > 0 else ""), _tag_class(tagged[p.j][1] if p.j < len(words) else ""),
-            _tag_class(tags[0]), _tag_class(tags[-1]),
-            *_gap_row(gap, sentence, p),
-            q.terms.coverage(norm, partial=False), float(sum(1 for w in words[p.i:p.j] if w in _BREAK)),
+            _tag_class(tags[0]), _tag_class(tags[-1]), float(sum(1 for w in words[p.i:p.j] if w in _BREAK)),
         ])
-    return np.asarray(rows, dtype=np.float32).reshape(len(candidates), len(SHORT_FEATURES))
+    return SentencePhrases(
+        sentence, tagged, found, np.asarray(rows, dtype=np.float32).reshape(len(found), len(_STATIC)),
+        np.array([p.j - p.i <= MAX_WORDS and not any(ch in CLAUSE_BREAK for ch in p.text) for p in found], dtype=bool),
+        np.array([_holds_wanted(QUANTITY, sentence, p) for p in found], dtype=bool),
+        np.array([_holds_wanted(TIME, sentence, p) for p in found], dtype=bool),
+        "".join(f if len(f := fold(ch)) == 1 else ch for ch in sentence))
 
 
-def answer_phrases(q: Question, sentence: str, segmenter: Segmenter) -> tuple[list[tuple[str, str]], list[Phrase]]:
-    """The sentence's tagged words and the phrases that may be its short answer. A typed question (number, date,
-    person, place, organisation) gets only phrases inside one clause, and for a quantity or time question only
-    those holding one — checked in the sentence, so "2019" before "年" is a year, not a quantity (answer-type
-    filtering). Training and answering use the same list."""
-    tagged = segmenter.tagged(sentence)
-    found = [p for p in phrases(tagged) if balanced(p.text)]
+def short_features(q: Question, analysed: SentencePhrases, chosen: list[int]) -> np.ndarray:
+    """One row per chosen phrase (indices into `analysed.phrases`), columns in SHORT_FEATURES order."""
+    words = [w for w, _ in analysed.tagged]
+    in_question = [_in_question(w, q) for w in words] + [0.0, 0.0]  # two past the end: ""
+    matched = np.array([i for i, w in enumerate(words) if len(w.strip()) > 1 and in_question[i]], dtype=np.int64)
+    left, right = _gap(q)
+    sentence, folded = analysed.sentence, analysed.folded
+    gap = find_gap(q.norm, sentence)
+    kind_column = _KIND_COLUMN.get(q.qtype.kind)
+    question_chars = set(q.norm)
+    rows = []
+    for n in chosen:
+        p = analysed.phrases[n]
+        static = analysed.static[n]
+        norm = normal_form(p.text)
+        chars = [ch for ch in norm if ch.isalnum()]
+        outside = matched[(matched < p.i) | (matched >= p.j)]
+        distance = (float(np.min(np.where(outside < p.i, p.i - outside, outside - p.j + 1))) if len(outside)
+                    else float(len(words)))
+        matches = [0.0] * 5
+        if kind_column is not None:
+            matches[kind_column] = float(static[_STATIC.index(_HELD[kind_column])])
+        rows.append([
+            in_question[p.i - 1] if p.i > 0 else 0.0, in_question[p.i - 2] if p.i > 1 else 0.0,
+            in_question[p.j], in_question[p.j + 1],
+            sum(ch in question_chars for ch in chars) / (len(chars) or 1), float(norm in q.norm),
+            *matches, math.log1p(distance),
+            math.log1p(_common_suffix(folded[:p.start].rstrip(_TRIM), left)),
+            math.log1p(_common_prefix(folded[p.end:].lstrip(_TRIM), right)),
+            _fuzzy(left, folded[max(0, p.start - len(left) - 2):p.start]),
+            _fuzzy(right, folded[p.end:p.end + len(right) + 2]),
+            math.log1p(len(left)), math.log1p(len(right)), in_question[p.i], in_question[p.j - 1],
+            *_gap_row(gap, sentence, p), q.terms.coverage(norm, partial=False),
+        ])
+    dynamic = np.asarray(rows, dtype=np.float32).reshape(len(chosen), len(_DYNAMIC))
+    both = np.hstack([analysed.static[chosen], dynamic])
+    return both[:, _COLUMNS]
+
+
+#: The question-dependent columns, in the order `short_features` computes them.
+_DYNAMIC = ("before1_in_question", "before2_in_question", "after1_in_question", "after2_in_question",
+            "question_overlap", "whole_in_question", "number_match", "time_match", "person_match", "place_match",
+            "org_match", "distance_to_match", "left_aligned", "right_aligned", "left_fuzzy", "right_fuzzy",
+            "left_size", "right_size", "first_in_question", "last_in_question", "gap_found", "gap_both", "in_gap",
+            "gap_filled", "gap_log_chars", "gap_start_distance", "gap_end_distance", "gap_first_clause",
+            "terms_inside")
+_COLUMNS = [(_STATIC + _DYNAMIC).index(name) for name in SHORT_FEATURES]
+
+
+def answer_phrases(q: Question, sentence: str, segmenter: Segmenter) -> tuple[SentencePhrases, list[int]]:
+    """The sentence's analysis and the indices of the phrases that may be its short answer. A typed question
+    (number, date, person, place, organisation) gets only phrases inside one clause, and for a quantity or time
+    question only those holding one — checked in the sentence, so "2019" before "年" is a year, not a quantity
+    (answer-type filtering). Training and answering use the same list."""
+    analysed = _analysed(segmenter, sentence)
+    keep = np.ones(len(analysed.phrases), dtype=bool)
     if q.qtype.kind in TYPED:
-        found = [p for p in found if p.j - p.i <= MAX_WORDS and not any(ch in CLAUSE_BREAK for ch in p.text)]
-    wanted = REQUIRED.get(q.qtype.kind)
-    if wanted is not None:
-        found = [p for p in found
-                 if any(m.end() <= p.end for m in wanted.finditer(sentence, p.start, min(len(sentence), p.end + 2)))]
-    return tagged, found
+        keep &= analysed.in_clause
+    if q.qtype.kind is Kind.QUANTITY:
+        keep &= analysed.quantity
+    elif q.qtype.kind is Kind.TIME:
+        keep &= analysed.time
+    return analysed, np.flatnonzero(keep).tolist()
 
 
 def short_phrase(q: Question, candidate: Candidate, context: AnswerContext, model: Model | None = None) -> str | None:
@@ -236,10 +300,10 @@ def short_phrase(q: Question, candidate: Candidate, context: AnswerContext, mode
     training)."""
     if not q.qtype.phrased:
         return None
-    tagged, found = answer_phrases(q, candidate.text, context.segmenter)
-    if not found:
+    analysed, chosen = answer_phrases(q, candidate.text, context.segmenter)
+    if not chosen:
         return None
     model = model or bundled_model("short", SHORT_FEATURES)
-    p = model.probabilities(short_features(q, tagged, found))
+    p = model.probabilities(short_features(q, analysed, chosen))
     best = int(np.argmax(p))
-    return found[best].text.strip() if p[best] >= model.thresholds.get("show", 0.0) else None
+    return analysed.phrases[chosen[best]].text.strip() if p[best] >= model.thresholds.get("show", 0.0) else None

@@ -12,7 +12,7 @@ Matching: same toneless pinyin (pypinyin) for any length; edit distance 1 (rapid
 from __future__ import annotations
 
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Iterable
 
 from pypinyin import lazy_pinyin
@@ -28,6 +28,7 @@ WINDOW_CHARS = (4, 3)
 _LATIN = re.compile(r"[a-z]+")
 
 
+@lru_cache(maxsize=1 << 15)
 def _sound(word: str) -> str:
     """Toneless pinyin of a Chinese word, or the letters of a Latin one, as one lowercase key."""
     return "".join(lazy_pinyin(word)).lower() if any(is_cjk(ch) for ch in word) else "".join(_LATIN.findall(word.lower()))
