@@ -12,6 +12,7 @@ from qa.errors import UserError
 from qa.index.loader import LoadedIndex, open_index
 from qa.ingest.profile import read_profile
 from qa.retrieve.hybrid import retrieve
+from qa.segment.numerals import arabic_numerals
 from qa.segment.script import to_simplified
 from qa.segment.tokenizer import Segmenter
 from qa.types import Answer
@@ -78,13 +79,18 @@ class Assistant:
         """The segmenter questions are cut with (it knows the corpus's vocabulary)."""
         return self.index.segmenter
 
+    def searched_form(self, text: str) -> str:
+        """The question as it is searched and analysed: Simplified script, Arabic numerals, names the corpus spells
+        otherwise corrected to its spelling."""
+        return self.context.corrected(arabic_numerals(to_simplified(text)))
+
     def ask(self, question: object, k: object = None) -> Answer:
         """Answer one question; `k` is the number of citations to list (1…max_k, default from config)."""
         started = time.perf_counter()
         answer_settings = self.settings.answer
         text = clean_question(question, answer_settings.max_question_chars)
         k = check_k(k, answer_settings)
-        searched = self.context.corrected(to_simplified(text))
+        searched = self.searched_form(text)
         found = retrieve(self.index, searched, max(k, answer_settings.candidates), self.settings.retrieval)
         answer = compose(analysed_part(searched, answer_settings), found, self.context, k, answer_settings)
         answer.question = text

@@ -57,6 +57,15 @@ class LexicalIndex:
         df = self._doc_freqs.get(term, 0)
         return math.log(1.0 + (self.num_docs - df + 0.5) / (df + 0.5))
 
+    def expected_idf(self, token_share: float) -> float:
+        """The IDF a token the corpus lacks would have if its passages were ordinary Chinese text in which the
+        token makes up `token_share` of all words: its expected document frequency over passages of this corpus's
+        mean number of distinct tokens. A common word a report happens not to use ("做", "来") is then still a
+        common word, while a rare one ("营收", share ≈ 0) keeps the highest IDF."""
+        mean_tokens = sum(self._doc_freqs.values()) / (self.num_docs or 1)
+        df = self.num_docs * (1.0 - (1.0 - min(token_share, 1.0)) ** mean_tokens)
+        return math.log(1.0 + (self.num_docs - df + 0.5) / (df + 0.5))
+
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every passage for the query tokens (unknown tokens score nothing)."""
         known = [t for t in tokens if t in self._doc_freqs]

@@ -45,10 +45,22 @@ def _data_lines(name: str) -> list[str]:
 
 
 def analyzer_fingerprint() -> str:
-    """Hash of jieba's version and the stopword list: index tokens depend on them, so a change means rebuild."""
+    """Hash of jieba's version, the stopword list and the aliases: index tokens depend on them, so a change
+    means rebuild."""
     digest = hashlib.sha256(jieba.__version__.encode("utf-8"))
-    digest.update("\n".join(_data_lines("stopwords.txt")).encode("utf-8"))
+    for name in ("stopwords.txt", "aliases.txt"):
+        digest.update("\n".join(_data_lines(name)).encode("utf-8"))
     return digest.hexdigest()
+
+
+def _aliases() -> dict[str, tuple[str, ...]]:
+    """English words and abbreviations → the Chinese forms reports write (`data/aliases.txt`)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for line in _data_lines("aliases.txt"):
+        if not line.startswith("#"):
+            alias, _, forms = line.partition("\t")
+            found[alias.strip()] = tuple(forms.split())
+    return found
 
 
 class Segmenter:
@@ -66,6 +78,9 @@ class Segmenter:
                 self._jieba.add_word(word, None, tag.strip() or None)
         self._pos = jieba.posseg.POSTokenizer(self._jieba)
         self.stopwords = frozenset(_data_lines("stopwords.txt"))
+        self.fillers = frozenset(_data_lines("fillers.txt"))
+        self.aliases = _aliases()
+        self._phrases = tuple(a for a in self.aliases if " " in a)
 
     def _pieces(self, text: str) -> list[tuple[str, bool]]:
         """Split normalised text into (piece, is_atom): atoms are numbers/Latin words, the rest goes to jieba."""
@@ -88,13 +103,21 @@ class Segmenter:
         return [w for w in out if _HAS_WORD_CHAR.search(w)]
 
     def index_tokens(self, text: str) -> list[str]:
-        """Tokens for BM25: search-mode words and atoms, plus year.month forms, without stopwords."""
+        """Tokens for BM25: search-mode words and atoms, plus year.month forms and the Chinese forms of English
+        aliases ("AI" also yields 人工智能, on both the passage and the question side), without stopwords."""
         norm = fold(text)
         tokens: list[str] = []
         for piece, is_atom in self._pieces(norm):
             tokens.extend([piece] if is_atom else self._jieba.lcut_for_search(piece))
         tokens.extend(f"{y}.{int(m)}" for y, m in _YEAR_MONTH.findall(norm))
+        for alias in [t for t in tokens if t in self.aliases] + [p for p in self._phrases if p in norm]:
+            for form in self.aliases[alias]:
+                tokens.extend(self._jieba.lcut_for_search(form))
         return [t for t in tokens if t not in self.stopwords and _HAS_WORD_CHAR.search(t)]
+
+    def alias_forms(self, term: str) -> tuple[str, ...]:
+        """The Chinese forms a report writes for an English word or abbreviation ("ai" → 人工智能); none for others."""
+        return self.aliases.get(term, ())
 
     def content_terms(self, text: str) -> list[str]:
         """Distinct precise-mode words that carry meaning (no stopwords), in order of appearance."""
@@ -108,6 +131,16 @@ class Segmenter:
         """jieba words with POS tags over the text as given (not folded), so offsets stay verbatim; the words
         concatenate back to `text`. Cached: the same report sentences come back for many questions."""
         return _tagged(self, text)
+
+    def token_share(self, word: str) -> float:
+        """How common the word is in Chinese at large: its share of all words in jieba's dictionary counts (0 for a
+        word the dictionary lacks). Tells a common word a report happens not to use ("做") from a rare one."""
+        return self._jieba.FREQ.get(word, 0) / self._jieba.total
+
+    def is_filler(self, word: str) -> bool:
+        """A word that only makes a question chatty ("到底", "来着", "那会儿"; `data/fillers.txt`): the answer
+        never repeats it, so it is no term to match."""
+        return word in self.fillers
 
     def _is_name(self, word: str, flag: str) -> bool:
         if flag in NAME_TAGS:

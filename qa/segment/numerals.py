@@ -1,0 +1,45 @@
+"""Chinese numerals in a question written the way reports print numbers: "一亿" → "1亿", "十四家" → "14家",
+"二〇一六年" → "2016年", "百分之二十六点五" → "26.5%".
+
+Reports write figures in Arabic numerals ("1亿元", "14家"); a user types "过一亿", "一千多家". Without this the
+question's number matches nothing, so neither search nor the answerability check sees the constraint. Only a
+numeral that counts something is converted — one followed by a magnitude (万, 亿) or a measure word — and not an
+ordinal ("第一"), a lone "一"/"两" before a measure word ("一家", "两个": an article, not a figure), or a numeral
+inside a word ("统一"). The conversion itself is cn2an's (a maintained library for Chinese numerals).
+"""
+
+from __future__ import annotations
+
+import re
+
+import cn2an
+
+_DIGITS = "零〇一二两三四五六七八九十百千"
+_MEASURE = "家个位名年月日岁倍种项次人部座件只条张届成元"
+_NUMERAL = re.compile(rf"([{_DIGITS}]+)(?=[万亿]|[多余]?[{_MEASURE}])")
+_PERCENT = re.compile(rf"百分之([{_DIGITS}]+(?:点[{_DIGITS}]+)?)")
+
+
+def _converted(match: re.Match[str]) -> str:
+    numeral = match.group(1)
+    follows = match.string[match.end():match.end() + 1]
+    if match.start() and match.string[match.start() - 1] == "第":
+        return numeral
+    if len(numeral) == 1 and numeral in "一两" and follows not in "万亿":
+        return numeral
+    try:
+        return str(cn2an.cn2an(numeral, "smart"))
+    except ValueError:
+        return numeral
+
+
+def _percent(match: re.Match[str]) -> str:
+    try:
+        return f"{cn2an.cn2an(match.group(1), 'smart')}%"
+    except ValueError:
+        return match.group(0)
+
+
+def arabic_numerals(question: str) -> str:
+    """The question with its counting Chinese numerals as Arabic numbers (everything else unchanged)."""
+    return _NUMERAL.sub(_converted, _PERCENT.sub(_percent, question))
