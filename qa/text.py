@@ -130,8 +130,8 @@ def split_sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in sentence_spans(text) if text[s:e].strip()]
 
 
-def clauses(sentence: str) -> list[str]:
-    """Cut a sentence after each clause break that is not inside brackets or quotes."""
+def _split_after(sentence: str, breaks: str) -> list[str]:
+    """Cut a sentence after each of `breaks` that is not inside brackets or quotes."""
     out: list[str] = []
     depth = 0
     start = 0
@@ -140,12 +140,24 @@ def clauses(sentence: str) -> list[str]:
             depth += 1
         elif ch in CLOSE_BRACKETS:
             depth = max(0, depth - 1)
-        elif ch in CLAUSE_BREAK and depth == 0 and not _THOUSANDS_SEPARATOR.match(sentence, i):
+        elif ch in breaks and depth == 0 and not _THOUSANDS_SEPARATOR.match(sentence, i):
             out.append(sentence[start:i + 1])
             start = i + 1
     if start < len(sentence):
         out.append(sentence[start:])
     return [c for c in out if c.strip()]
+
+
+def clauses(sentence: str) -> list[str]:
+    """Cut a sentence after each clause break that is not inside brackets or quotes."""
+    return _split_after(sentence, CLAUSE_BREAK)
+
+
+def split_statements(text: str) -> list[str]:
+    """The units an answer quotes: sentences, cut again after each semicolon outside brackets — in Chinese a
+    "；" joins statements that each stand alone ("全国…新增44家；全国获得过风险投资的…1259家"), so one long
+    sentence does not carry several facts into every answer that needs only one."""
+    return [part for sentence in split_sentences(text) for part in _split_after(sentence, SOFT_BREAK)]
 
 
 def close_sentence(text: str) -> str:

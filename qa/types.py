@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from enum import Enum
 
-from qa.text import split_sentences
+from qa.text import split_statements
 
 #: A passage's place in the document outline: chapter, section, item … (outermost first).
 SectionPath = tuple[str, ...]
@@ -78,7 +78,7 @@ class Passage:
             return ()
         found = [h for h in self.headings if len(h) > MIN_STATEMENT_HEADING]
         for line in self.body.split("\n"):
-            found.extend(split_sentences(line))
+            found.extend(split_statements(line))
         return tuple(found)
 
     def to_json(self) -> dict[str, object]:
