@@ -56,11 +56,6 @@ class AnswerSettings:
     #: question word (多少, 哪一年, 为什么) last, so both ends are kept. Retrieval still reads the whole question.
     max_analysed_chars: int = 96
     analysed_tail_chars: int = 32
-    #: The report is judged silent when the best sentence covers less than `min_term_coverage` of the question's
-    #: term weight while terms found nowhere in the corpus carry at least `max_absent_share` of it.
-    #: (Dense cosine was measured too and does not separate: e5 scores 0.83-0.95 for both kinds.)
-    min_term_coverage: float = 0.3
-    max_absent_share: float = 0.45
     #: share of the question's term weight a heading must cover for an outline answer (list / other questions)
     min_heading_coverage: float = 0.6
     min_heading_coverage_strict: float = 0.85

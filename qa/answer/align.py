@@ -11,6 +11,7 @@ The short-answer model (`short.py`) reads how much of a phrase lies in the gap a
 from __future__ import annotations
 
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import NamedTuple
 
 from qa.answer.question import WH_WORDS
@@ -48,32 +49,43 @@ def question_parts(question_norm: str) -> tuple[str, str] | None:
     return _word_chars(question_norm[:m.start()])[0], _word_chars(question_norm[m.end():])[0]
 
 
-def find_gap(question_norm: str, sentence: str) -> Gap | None:
-    """The gap of the question in the sentence, or None when no anchor on either side aligns."""
+class Alignment(NamedTuple):
+    """How a sentence mirrors the question: the gap (None when no anchor aligns), and how many of the question's
+    word characters around its question word the sentence repeats in order (`matched` of `asked`)."""
+
+    gap: Gap | None
+    matched: int
+    asked: int
+
+
+@lru_cache(maxsize=1 << 16)
+def align(question_norm: str, sentence: str) -> Alignment:
+    """Align the question's words around its question word with the sentence (cached: the selector and the
+    short-answer model ask for the same pairs)."""
     parts = question_parts(question_norm)
     if parts is None:
-        return None
+        return Alignment(None, 0, 0)
     left, right = parts
     text, offsets = _word_chars(sentence)
     if not text or not (left or right):
-        return None
-    blocks = SequenceMatcher(None, left + right, text, autojunk=False).get_matching_blocks()
+        return Alignment(None, 0, len(left) + len(right))
+    blocks = [b for b in SequenceMatcher(None, left + right, text, autojunk=False).get_matching_blocks()
+              if b.size >= MIN_ANCHOR_CHARS]
+    matched, asked = sum(b.size for b in blocks), len(left) + len(right)
     last_left, first_right, right_end = -1, None, 0
     for i, j, n in blocks:
-        if n < MIN_ANCHOR_CHARS:
-            continue
         if i < len(left):
             last_left = max(last_left, j + min(n, len(left) - i) - 1)
         if i + n > len(left) and first_right is None:
             first_right, right_end = j + max(0, len(left) - i), j + n - 1
     if last_left < 0 and first_right is None:
-        return None
+        return Alignment(None, matched, asked)
     start = offsets[last_left] + 1 if last_left >= 0 else 0
     end = offsets[first_right] if first_right is not None else len(sentence)
     if end <= start and first_right is not None:
         # nothing between the anchors: the words after the question word name the answer's type and the answer
         # follows them ("从师于哪位漫画家" ↔ "从师于漫画家田河水泡")
-        return Gap(offsets[right_end] + 1, len(sentence), False, True)
+        return Alignment(Gap(offsets[right_end] + 1, len(sentence), False, True), matched, asked)
     if end < start:
-        return None
-    return Gap(start, end, last_left >= 0, first_right is not None)
+        return Alignment(None, matched, asked)
+    return Alignment(Gap(start, end, last_left >= 0, first_right is not None), matched, asked)

@@ -1,23 +1,23 @@
 """Turn retrieved passages into the final answer object: text with [n] markers, numbered citations.
 
-Order of decisions: refuse when the question names something the corpus lacks → a table operation (`tables.py`:
-a named row's attribute, earliest/largest, count, filter, comparison) → a section outline → the sentence the learned
-selector ranks first (`features.py` + `models/selector.json`), led by its short answer phrase for factoid
-questions (`short.py` + `models/short.json`), or a refusal when even that sentence barely matches, or — when
-the question asks about a year the report never mentions — that sentence shown as the nearest fact, not answered.
+Order of decisions: a table operation (`tables.py`: a named row's attribute, earliest/largest, count, filter,
+comparison) → a section outline → the sentence the learned selector ranks first (`features.py` +
+`models/selector.json`), if the learned answerability check (`answerable.py`) finds the question's constraints
+supported near it: then led by its short answer phrase for factoid questions (`short.py` + `models/short.json`)
+and continued where the answer runs on (`continuation.py`); else a refusal that names what the report lacks and,
+for a near miss, shows that sentence as the nearest fact (not answered).
 Citations list the passages the answer uses first (in marker order), then the other retrieved passages.
 """
 
 from __future__ import annotations
-
-import re
 
 import numpy as np
 
 from qa.answer.candidates import Candidate, collect
 from qa.answer.context import AnswerContext
 from qa.answer.continuation import Quoted, continued
-from qa.answer.features import FEATURES, Question, WeightedTerms, analyse, feature_matrix
+from qa.answer.answerable import Judgement, judge
+from qa.answer.features import FEATURES, Question, analyse, feature_matrix
 from qa.answer.focus import focused
 from qa.answer.model import bundled_model
 from qa.answer.question import Kind
@@ -26,7 +26,7 @@ from qa.answer.structured import find_outline
 from qa.answer.tables import answer_from_tables
 from qa.config import AnswerSettings
 from qa.retrieve.hybrid import Retrieval
-from qa.text import close_sentence, normal_form
+from qa.text import close_sentence
 from qa.types import Answer, Citation, Hit, Passage, section_label
 
 NO_ANSWER = "抱歉，报告中没有找到能回答这个问题的内容。"
@@ -65,7 +65,7 @@ class _Citations:
 _CONTINUED = (Kind.WHY, Kind.HOW, Kind.LIST)
 
 
-def _quoted(candidate: Candidate, q: Question, context: AnswerContext, cites: Citations,
+def _quoted(candidate: Candidate, q: Question, context: AnswerContext, cites: _Citations,
             added: list[Quoted]) -> str:
     """The chosen sentence with its marker, and the sentences the continuation model says belong to the answer
     ("五是…" followed by its reasons), each passage's marker after its last sentence. A heading asked about by a
@@ -87,51 +87,38 @@ def _quoted(candidate: Candidate, q: Question, context: AnswerContext, cites: Ci
     return "".join(parts)
 
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?(?!\d)")
+#: A refusal shows the nearest sentence ("报告没有2023年的数据；最接近的内容是…") when its neighbourhood holds every
+#: name the question asks about and at least this share of the question's term weight: the report has the topic,
+#: only the named constraint is missing (a near miss); otherwise the sentence is another topic and is not shown.
+NEAR_MISS_MIN_COVERED = 0.4
+#: At most this many missing words are named in a refusal.
+NAMED_MISSING = 2
 
 
-def absent_years(question: str, context: AnswerContext) -> list[str]:
-    """Years the question asks about that the corpus never mentions: whatever sentence is found, it is about
-    another year, so it is shown as the nearest fact, not given as the answer."""
-    return [y for y in dict.fromkeys(_YEAR.findall(question)) if not context.in_corpus(y)]
-
-
-def absent_names(question: str, context: AnswerContext) -> list[str]:
-    """Names in the question (places, organisations, Latin names) that occur nowhere in the corpus. A Latin word
-    written in lower case inside a Chinese question ("哪个 startup") is an ordinary English word, not a name: it
-    does not match the Chinese text, but it is no sign that the report lacks what is asked."""
-    return [n for n in context.segmenter.names(question)
-            if not context.in_corpus(n) and not (n.isascii() and n.isalpha() and n in question)]
-
-
-def absent_share(terms: WeightedTerms, context: AnswerContext) -> float:
-    """Share of the question's term weight carried by terms that occur nowhere in the corpus."""
-    absent = [t for t in terms.weights if not context.in_corpus(t)]
-    return sum(terms.weights[t] for t in absent) / terms.total
-
-
-def _unsupported(terms: WeightedTerms, coverage: float, context: AnswerContext, settings: AnswerSettings) -> bool:
-    """The best sentence barely matches and much of what is asked about is not in the report at all."""
-    return coverage < settings.min_term_coverage and absent_share(terms, context) >= settings.max_absent_share
+def _refusal(judgement: Judgement, q: Question, quote: str) -> str:
+    """A refusal that says what the report lacks and, for a near miss, shows the nearest fact it has."""
+    if judgement.missing_years:
+        lacks = f"报告没有{'、'.join(judgement.missing_years)}年的数据"
+    elif judgement.missing_terms:
+        lacks = f"报告中没有关于{'、'.join(f'“{t}”' for t in judgement.missing_terms[:NAMED_MISSING])}的内容"
+    else:
+        return NO_ANSWER
+    if judgement.missing_names or judgement.covered < NEAR_MISS_MIN_COVERED:
+        return f"抱歉，{lacks}，无法回答。"
+    return f"{lacks}；最接近的内容是：{quote}"
 
 
 def compose(question: str, found: Retrieval, context: AnswerContext, k: int, settings: AnswerSettings) -> Answer:
     """The answer to `question` from its retrieved passages (every hit is a candidate; `k` are cited)."""
     hits = found.hits
     q = analyse(question, found.query_vector, context)
-    terms, qtype = q.terms, q.qtype
     cites = _Citations(hits, context.titles)
-    missing = absent_names(question, context)
-    if missing:
-        text = f"抱歉，报告中没有关于“{'、'.join(missing)}”的内容，无法回答。"
-        return Answer(question, text, False, cites.listing(hits, k))
-
     table = answer_from_tables(question, q, hits, context, cites)
     if table is not None:
         return Answer(question, table.text, True, cites.listing(hits, k), short_answer=table.short)
 
-    needed = settings.min_heading_coverage if qtype.wants_list else settings.min_heading_coverage_strict
-    outline = find_outline(terms, context.sections, needed)
+    wanted = settings.min_heading_coverage if q.qtype.wants_list else settings.min_heading_coverage_strict
+    outline = find_outline(q.terms, context.sections, wanted)
     if outline is not None:
         items = "；".join(f"{name}{cites.mark(p)}" for name, p in outline.children)
         text = f"“{outline.heading}”下共有 {len(outline.children)} 项：{items}。"
@@ -141,15 +128,13 @@ def compose(question: str, found: Retrieval, context: AnswerContext, k: int, set
     if not candidates:
         return Answer(question, NO_ANSWER, False, cites.listing(hits, k))
     scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, context))
-    best = candidates[int(np.argmax(scores))]
-    if _unsupported(terms, terms.coverage(normal_form(best.text)), context, settings):
-        return Answer(question, NO_ANSWER, False, cites.listing(hits, k))
-    added = continued(q, best, context)
+    chosen = int(np.argmax(scores))
+    best = candidates[chosen]
+    judgement = judge(q, chosen, candidates, scores, context)
+    added = continued(q, best, context) if judgement.answerable else []
     quote = _quoted(best, q, context, cites, added)
-    years = absent_years(question, context)
-    if years:
-        text = f"报告没有{'、'.join(years)}年的数据；最接近的内容是：{quote}"
-        return Answer(question, text, False, cites.listing(hits, k))
+    if not judgement.answerable:
+        return Answer(question, _refusal(judgement, q, quote), False, cites.listing(hits, k))
     # an answer that runs on past its first sentence is not one phrase of it
     short = None if added else short_phrase(q, best, context)
     text = f"{short}。{quote}" if short and len(short) <= SHORT_LEAD_SHARE * len(best.text) else quote

@@ -28,6 +28,8 @@ class TermStatistics(Protocol):
 
     def idf(self, term: str) -> float: ...
 
+    def expected_idf(self, token_share: float) -> float: ...
+
     def has_term(self, term: str) -> bool: ...
 
     def vocabulary(self) -> Iterable[str]: ...
@@ -52,8 +54,8 @@ class AnswerContext:
     terms: TermStatistics
     sections: SectionTree
     table_rows: tuple[Passage, ...]
-    #: every cleaned document in normal form, to tell whether a question's term occurs anywhere
-    normal_texts: tuple[str, ...]
+    #: every cleaned document in normal form by source, to tell whether a question's term occurs anywhere
+    document_texts: dict[str, str]
     #: document title by source, for citations
     titles: dict[str, str]
     #: one vector per `Passage.statements` sentence, passages in index order
@@ -74,7 +76,7 @@ class AnswerContext:
             row += len(p.statements)
         return cls(segmenter=segmenter, terms=terms, sections=section_tree(passages),
                    table_rows=tuple(p for p in passages if p.kind is PassageKind.TABLE_ROW),
-                   normal_texts=tuple(normal_form(d.text) for d in documents),
+                   document_texts={d.source: normal_form(f"{d.title}\n{d.text}") for d in documents},
                    titles={d.source: d.title for d in documents},
                    statement_vectors=statement_vectors, statement_rows=rows, passages=tuple(passages))
 
@@ -120,4 +122,8 @@ class AnswerContext:
 
     def in_corpus(self, term: str) -> bool:
         """A segmenter token of some passage, or (segmented differently) a substring of some document."""
-        return self.terms.has_term(term) or any(normal_form(term) in t for t in self.normal_texts)
+        return self.terms.has_term(term) or any(normal_form(term) in t for t in self.document_texts.values())
+
+    def document_text(self, source: str) -> str:
+        """The whole document (title and text) in normal form ("" for an unknown source)."""
+        return self.document_texts.get(source, "")

@@ -16,7 +16,8 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
-from qa.answer.answer_types import span_holds
+from qa.answer.align import align
+from qa.answer.answer_types import QUANTITY, TIME, TYPED, span_holds
 from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext, TermStatistics
 from qa.answer.question import WH_WORDS, Kind, QuestionType, classify
@@ -51,25 +52,36 @@ SUBJECT_FEATURES: tuple[str, ...] = (
     "partial_ratio", "rest_gap", "rest_partial_gap", "rest_bigram_gap", "aligned_gap", "rest_doc_gap",
     "rest_rank_in_doc", "doc_best_rest", "doc_rank_recip",
 )
-FEATURES: tuple[str, ...] = SENTENCE_FEATURES + FOCUS_FEATURES + SUBJECT_FEATURES
+#: How the sentence mirrors the question around its question word (`align.py`): a sentence that repeats the
+#: question's words on both sides of a short stretch holding the asked-for type ("全国人工智能企业[4084]家" for
+#: "全国…人工智能企业一共有多少家") states the answer; one that shares the words elsewhere only talks about them.
+ALIGN_FEATURES: tuple[str, ...] = ("gap_found", "gap_both", "anchor_share", "gap_log_chars", "gap_typed",
+                                   "anchor_gap")
+FEATURES: tuple[str, ...] = SENTENCE_FEATURES + FOCUS_FEATURES + SUBJECT_FEATURES + ALIGN_FEATURES
 
 
 @dataclass(frozen=True)
 class WeightedTerms:
-    """The question's content terms with their IDF weights and the sub-words that earn partial credit."""
+    """The question's content terms with their IDF weights, the sub-words that earn partial credit, and the other
+    forms that count as the term itself (the Chinese a report writes for an English alias: "ai" → 人工智能)."""
 
     weights: dict[str, float]
     parts: dict[str, list[str]]
+    forms: dict[str, tuple[str, ...]]
 
     @property
     def total(self) -> float:
         return sum(self.weights.values()) or 1.0
 
+    def found(self, text_norm: str, term: str) -> bool:
+        """The term, or one of its forms, occurs in the text."""
+        return contains_term(text_norm, term) or any(f in text_norm for f in self.forms.get(term, ()))
+
     def coverage(self, text_norm: str, partial: bool = True) -> float:
         """IDF-weighted share of the question's terms found in the text (sub-words count half)."""
         got = 0.0
         for term, weight in self.weights.items():
-            if contains_term(text_norm, term):
+            if self.found(text_norm, term):
                 got += weight
             elif partial and any(p in text_norm for p in self.parts[term]):
                 got += PARTIAL_CREDIT * weight
@@ -77,8 +89,8 @@ class WeightedTerms:
 
     def without(self, text_norm: str) -> "WeightedTerms":
         """The terms that `text_norm` (a document title) does not contain."""
-        kept = {t: w for t, w in self.weights.items() if not contains_term(text_norm, t)}
-        return WeightedTerms(kept, {t: self.parts[t] for t in kept})
+        kept = {t: w for t, w in self.weights.items() if not self.found(text_norm, t)}
+        return WeightedTerms(kept, {t: self.parts[t] for t in kept}, {t: self.forms[t] for t in kept})
 
 
 def contains_term(text_norm: str, term: str) -> bool:
@@ -88,13 +100,28 @@ def contains_term(text_norm: str, term: str) -> bool:
     return re.search(rf"(?<![a-z0-9.]){re.escape(term)}(?![a-z0-9])", text_norm) is not None
 
 
+def question_terms(question: str, segmenter: Segmenter) -> list[str]:
+    """The question's content words in normal form, without question words ("多少", "哪几条", "什么") and chatty
+    fillers ("到底", "来着"): the text answers the former and never repeats the latter."""
+    return list(dict.fromkeys(t for t in (normal_form(w) for w in segmenter.content_terms(question))
+                              if t and not _asks(t) and not segmenter.is_filler(t)))
+
+
+def term_idf(term: str, segmenter: Segmenter, stats: TermStatistics) -> float:
+    """The corpus IDF of a term it has; for one it lacks, the IDF its frequency in Chinese at large predicts
+    (`LexicalIndex.expected_idf`)."""
+    return stats.idf(term) if stats.has_term(term) else stats.expected_idf(segmenter.token_share(term))
+
+
 def weigh_terms(question: str, segmenter: Segmenter, stats: TermStatistics) -> WeightedTerms:
-    """IDF weight per question term; a term unknown to the corpus weighs as much as the rarest one. Question words
-    ("多少", "哪几条", "什么") are not terms: the text answers them, it does not repeat them."""
-    terms = [normal_form(t) for t in segmenter.content_terms(question) if not _asks(t)]
-    weights = {t: stats.idf(t) for t in terms if t}
-    parts = {t: [p for p in segmenter.index_tokens(t) if len(p) >= 2 and p != t] for t in weights}
-    return WeightedTerms(weights, parts)
+    """Weight per question term: its IDF (`term_idf`; an alias weighs as its most common form), the sub-words
+    that earn partial credit and the alias forms."""
+    terms = question_terms(question, segmenter)
+    forms = {t: tuple(normal_form(f) for f in segmenter.alias_forms(t)) for t in terms}
+    weights = {t: min(term_idf(f, segmenter, stats) for f in (t, *forms[t])) for t in terms}
+    parts = {t: [p for p in segmenter.index_tokens(t) if len(p) >= 2 and p != t and p not in forms[t]]
+             for t in weights}
+    return WeightedTerms(weights, parts, forms)
 
 
 def _asks(term: str) -> bool:
@@ -123,6 +150,7 @@ class Question:
 
 
 def analyse(question: str, vector: np.ndarray, context: AnswerContext) -> Question:
+    """Everything the features need about the question, computed once."""
     asked = WH_WORDS.sub(" ", normal_form(question))
     return Question(question, normal_form(question), classify(question),
                     weigh_terms(question, context.segmenter, context.terms), bigrams(asked),
@@ -213,6 +241,32 @@ def _subject_rows(q: Question, candidates: list[Candidate], norms: list[str], co
     return np.hstack([rows, gaps, per_doc])
 
 
+def _typed(q: Question, sentence: str, start: int, end: int, segmenter: Segmenter) -> bool:
+    """Characters [start, end) of the sentence hold what a typed question asks for (a quantity that is not a
+    date, a time, a person, a place, an organisation)."""
+    kind = q.qtype.kind
+    if kind is Kind.QUANTITY:
+        return QUANTITY.search(sentence, start, end) is not None
+    if kind is Kind.TIME:
+        return TIME.search(sentence, start, end) is not None
+    return kind in TYPED and span_holds(segmenter, sentence, start, end).answers(kind)
+
+
+def _align_rows(q: Question, candidates: list[Candidate], segmenter: Segmenter) -> np.ndarray:
+    """ALIGN_FEATURES for every candidate (columns in that order)."""
+    rows = []
+    for c in candidates:
+        found = align(q.norm, c.text)
+        gap = found.gap
+        share = found.matched / (found.asked or 1)
+        rows.append([float(gap is not None), float(gap is not None and gap.left_anchor and gap.right_anchor), share,
+                     math.log1p(gap.end - gap.start) if gap is not None else 0.0,
+                     float(gap is not None and _typed(q, c.text, gap.start, gap.end, segmenter)), 0.0])
+    out = np.asarray(rows, dtype=np.float32)
+    out[:, 5] = out[:, 2] - out[:, 2].max()
+    return out
+
+
 def feature_matrix(q: Question, candidates: list[Candidate], context: AnswerContext) -> np.ndarray:
     """One row per (focused) candidate, columns in `FEATURES` order; gap features compare it with the best one."""
     if not candidates:
@@ -229,4 +283,5 @@ def feature_matrix(q: Question, candidates: list[Candidate], context: AnswerCont
                    dense_gap=dense[i] - max(dense), coverage_gap=cov_partial[i] - max(cov_partial),
                    bigram_gap=bigram[i] - max(bigram))
         rows.append([row[name] for name in SENTENCE_FEATURES + FOCUS_FEATURES])
-    return np.hstack([np.asarray(rows, dtype=np.float32), _subject_rows(q, candidates, norms, context)])
+    return np.hstack([np.asarray(rows, dtype=np.float32), _subject_rows(q, candidates, norms, context),
+                      _align_rows(q, candidates, context.segmenter)])

@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz.distance import LCSseq
 
-from qa.answer.align import Gap, find_gap
+from qa.answer.align import Gap, align
 from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext
 from qa.answer.features import Question
@@ -236,7 +236,7 @@ def short_features(q: Question, analysed: SentencePhrases, chosen: list[int]) ->
     matched = np.array([i for i, w in enumerate(words) if len(w.strip()) > 1 and in_question[i]], dtype=np.int64)
     left, right = _gap(q)
     sentence, folded = analysed.sentence, analysed.folded
-    gap = find_gap(q.norm, sentence)
+    gap = align(q.norm, sentence).gap
     kind_column = _KIND_COLUMN.get(q.qtype.kind)
     question_chars = set(q.norm)
     rows = []

@@ -1,0 +1,180 @@
+"""Whether the report answers the question: a learned decision that names the evidence it rests on.
+
+A sentence can match a question's topic and still not answer it: "2023年…融资总额" finds the 2019 total,
+"商汤科技的创始人是谁" finds a sentence naming 商汤. So every constraint of the question — years, other numbers,
+names, and the words that say which attribute is asked (营收, 创始人, 上市 …) — is checked against the chosen
+sentence's neighbourhood (its passage with the title and section it sits under, and the passages beside it) and
+against the whole corpus. What is missing, and how much of the question's IDF weight it carries, together with
+how well the selector liked the sentence, are the features of a logistic regression (`models/answerable.json`)
+giving P(the report answers the question). It is trained by `scripts/train_answerer.py` on answerable questions
+(CMRC 2018 trial, report questions) and unanswerable ones: CMRC questions asked of a corpus without their
+article, CMRC and report questions with a year swapped, and hand-written report questions the report cannot
+answer; the refusal threshold is chosen on the cross-validated precision/recall curve and stored in the file.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa.answer.align import align
+from qa.answer.answer_types import QUANTITY, TIME, span_holds
+from qa.answer.candidates import Candidate
+from qa.answer.context import AnswerContext
+from qa.answer.features import Question
+from qa.answer.model import Model, bundled_model
+from qa.answer.question import Kind
+from qa.text import normal_form
+
+ANSWERABLE_FEATURES: tuple[str, ...] = (
+    "selector", "selector_margin", "sentence_coverage", "local_coverage", "document_coverage", "absent_share",
+    "absent_max", "local_missing_share", "local_missing_max", "sentence_missing_share", "sentence_missing_max",
+    "best_candidate_coverage", "type_stated", "year_missing_sentence",
+    "missing_chars_found", "latin_share", "years_asked", "year_missing_local", "year_absent",
+    "number_missing_local", "names_asked", "name_missing_local", "name_absent", "latin_name_missing_local",
+    "latin_name_absent", "dense", "anchor_share", "typed",
+    "why_how", "list", "log_terms",
+)
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+#: Numbers other than years that a question states as a constraint ("1亿", "10亿元", "100强").
+_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?%?")
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """P(answerable) and the question's constraints the chosen sentence's neighbourhood lacks (shown to the user
+    when the answer is refused: "报告没有2023年的数据")."""
+
+    probability: float
+    answerable: bool
+    missing_years: tuple[str, ...]
+    missing_terms: tuple[str, ...]
+    #: share of the question's term weight the sentence's neighbourhood holds
+    covered: float
+    #: names of the question (places, organisations, Latin names) the neighbourhood lacks
+    missing_names: tuple[str, ...]
+
+
+def local_text(c: Candidate, context: AnswerContext) -> str:
+    """Normal form of what the sentence can rely on: its passage with title and section path, and the passages
+    before and after it."""
+    parts = [c.passage.index_text]
+    for step in (-1, 1):
+        other = context.neighbour(c.passage, step)
+        if other is not None:
+            parts.append(other.text)
+    return normal_form("\n".join(parts))
+
+
+def sentence_text(c: Candidate, context: AnswerContext) -> str:
+    """Normal form of the sentence with what names its subject: the document title and the section path."""
+    title = context.titles.get(c.passage.source, "")
+    return normal_form("\n".join((title, *c.passage.section, c.text)))
+
+
+def _chars_found(term: str, text_norm: str) -> bool:
+    """Every Chinese character of a multi-character term occurs in the text (a word the segmenter cut across a
+    boundary, "E轮融了" → 轮融, is still there in pieces); False for other terms."""
+    chars = _CJK_CHAR.findall(term)
+    return len(chars) > 1 and all(ch in text_norm for ch in chars)
+
+
+def _name_flags(names: list[tuple[str, ...]], local: str, context: AnswerContext) -> tuple[float, float]:
+    """Whether some name (in any of its forms) is missing from the neighbourhood, and from the whole corpus."""
+    return (float(any(not any(f in local for f in forms) for forms in names)),
+            float(any(not any(context.in_corpus(f) for f in forms) for forms in names)))
+
+
+def _type_stated(q: Question, sentence: str, context: AnswerContext) -> float:
+    """For a question asking for a number, a time, a person, a place or an organisation: 1 when the sentence
+    states one that the question does not already say ("2016年北京新成立了多少家" is not answered by "2015到2016年
+    爆发式增长", which holds no count), else 0; 0.5 for questions that ask for no type."""
+    kind = q.qtype.kind
+    if kind is Kind.QUANTITY:
+        pattern = QUANTITY
+    elif kind is Kind.TIME:
+        pattern = TIME
+    elif kind in (Kind.PERSON, Kind.PLACE, Kind.ORG):
+        return float(any(normal_form(w) not in q.norm for w, f in context.segmenter.tagged(sentence)
+                         if len(w) > 1 and span_holds(context.segmenter, w).answers(kind)))
+    else:
+        return 0.5
+    return float(any(normal_form(m.group()) not in q.norm for m in pattern.finditer(sentence)))
+
+
+def _years(question: str) -> list[str]:
+    return list(dict.fromkeys(YEAR.findall(question)))
+
+
+def _numbers(question: str) -> list[str]:
+    return [n for n in dict.fromkeys(_NUMBER.findall(normal_form(question))) if not YEAR.fullmatch(n)]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The judgement's inputs for one chosen candidate, and what of the question its neighbourhood lacks."""
+
+    row: np.ndarray
+    missing_years: tuple[str, ...]
+    missing_terms: tuple[str, ...]
+    missing_names: tuple[str, ...]
+
+
+def judgement_row(q: Question, best: int, candidates: list[Candidate], scores: np.ndarray,
+                  context: AnswerContext) -> Evidence:
+    """ANSWERABLE_FEATURES of the chosen candidate, and the years, terms and names its neighbourhood lacks."""
+    c = candidates[best]
+    local = local_text(c, context)
+    sentence = sentence_text(c, context)
+    document = context.document_text(c.passage.source)
+    terms = q.terms
+    weights, total = terms.weights, terms.total
+    absent = [t for t in weights if not any(context.in_corpus(f) for f in (t, *terms.forms[t]))]
+    missing = [t for t in weights if not terms.found(local, t)]
+    unsaid = [t for t in weights if not terms.found(sentence, t)]
+    latin_terms = [t for t in weights if t.isascii() and t.isalpha() and not terms.forms[t]]
+    years = _years(q.text)
+    missing_years = tuple(y for y in years if y not in local)
+    names = [normal_form(n) for n in context.segmenter.names(q.text)]
+    name_forms = {n: (n, *(normal_form(f) for f in context.segmenter.alias_forms(n))) for n in names}
+    chinese = [forms for n, forms in name_forms.items() if not n.isascii()]
+    latin = [forms for n, forms in name_forms.items() if n.isascii()]
+    ordered = np.sort(scores)[::-1]
+    found = align(q.norm, c.text)
+    kind = q.qtype.kind
+    row = [
+        float(ordered[0]), float(ordered[0] - ordered[1]) if len(ordered) > 1 else float(ordered[0]),
+        terms.coverage(normal_form(c.text), partial=False), terms.coverage(local, partial=False),
+        terms.coverage(document, partial=False),
+        sum(weights[t] for t in absent) / total, max((weights[t] for t in absent), default=0.0) / total,
+        sum(weights[t] for t in missing) / total, max((weights[t] for t in missing), default=0.0) / total,
+        sum(weights[t] for t in unsaid) / total, max((weights[t] for t in unsaid), default=0.0) / total,
+        max(terms.coverage(normal_form(other.text), partial=False) for other in candidates),
+        _type_stated(q, c.text, context), float(any(y not in sentence for y in years)),
+        sum(weights[t] for t in missing if _chars_found(t, local)) / total,
+        sum(weights[t] for t in latin_terms) / total,
+        float(len(years)), float(bool(missing_years)), float(any(not context.in_corpus(y) for y in years)),
+        float(any(n not in local for n in _numbers(q.text))), float(len(names)),
+        *_name_flags(chinese, local, context), *_name_flags(latin, local, context),
+        float(q.vector @ c.vector), found.matched / (found.asked or 1),
+        float(kind in (Kind.TIME, Kind.QUANTITY, Kind.PERSON, Kind.PLACE, Kind.ORG)),
+        float(kind in (Kind.WHY, Kind.HOW)), float(kind is Kind.LIST), math.log1p(len(weights)),
+    ]
+    missing_names = tuple(n for n, forms in name_forms.items() if not any(f in local for f in forms))
+    return Evidence(np.asarray([row], dtype=np.float32), missing_years,
+                    tuple(sorted(missing, key=lambda t: -weights[t])), missing_names)
+
+
+def judge(q: Question, best: int, candidates: list[Candidate], scores: np.ndarray, context: AnswerContext,
+          model: Model | None = None) -> Judgement:
+    """Whether the chosen candidate answers the question (`model`: the bundled one, or one being trained)."""
+    model = model or bundled_model("answerable", ANSWERABLE_FEATURES)
+    evidence = judgement_row(q, best, candidates, scores, context)
+    p = float(model.probabilities(evidence.row)[0])
+    covered = 1.0 - sum(q.terms.weights[t] for t in evidence.missing_terms) / q.terms.total
+    return Judgement(p, p >= model.thresholds.get("answer", 0.5), evidence.missing_years, evidence.missing_terms,
+                     covered, evidence.missing_names)
