@@ -3,12 +3,12 @@
 Two kinds, told apart by the file's `"kind"`:
 
 - `linear` — logistic regression: standardise, dot, sigmoid (the clause locator, the short answer);
-- `trees` — gradient-boosted regression trees (scikit-learn's HistGradientBoostingClassifier, exported node by
+- `trees` — gradient-boosted regression trees (LightGBM's binary classifier, exported node by
   node): the sentence selector, whose features interact (a number in the sentence matters only for a quantity
   question; coverage of the question's remaining terms matters once the title is credited).
 
 The files in `qa/answer/models/` are written by `scripts/train_answerer.py`, which records its command line, data
-and cross-validated numbers inside each file and checks that the exported trees score exactly as scikit-learn's.
+and cross-validated numbers inside each file and checks that the exported trees score exactly as LightGBM's.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ class LinearModel:
 @dataclass(frozen=True)
 class TreeEnsemble:
     """Boosted trees as flat node arrays: tree t starts at node `roots[t]`; a row goes to `left` when its value
-    of `feature` is ≤ `threshold` (scikit-learn's rule; features are never NaN here), else to `right`, until a
+    of `feature` is ≤ `threshold` (LightGBM's "<=" split; features are never NaN here), else to `right`, until a
     leaf; the score is `baseline` plus the leaves' `value`s."""
 
     features: tuple[str, ...]
