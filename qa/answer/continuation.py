@@ -35,6 +35,10 @@ _ITEM = (CHAPTER, SECTION, LIST_ITEM, SUB_ITEM, re.compile(r"^(?:首先|其次|�
 _GOES_ON = re.compile(r"^(?:例如|比如|譬如|如|其|该|这|此|它|他|她|对于|由于|因为|因此|所以|因而|从而|同时|此外|另外|并且|"
                       r"而且|但|但是|然而|不过|主要|包括|具体|即|也|还|又|并)")
 
+#: A sentence that states the reason for the one before it ("其原因是，…", "这是因为…"): for a why-question it is
+#: the answer itself, whatever the model says (why-questions whose answer runs on are too rare in the data).
+_GIVES_REASON = re.compile(r"^(?:其原因|原因是|原因在于|主要原因|这是因为|这主要是因为|是因为|因为|由于|究其原因)")
+
 CONTINUATION_FEATURES: tuple[str, ...] = (
     "why", "how", "list", "announces", "item", "log_length", "novelty", "coverage", "next_coverage", "next_novelty",
     "next_item", "next_goes_on", "next_same_passage", "next_log_length", "added",
@@ -81,7 +85,8 @@ def continued(q: Question, chosen: Candidate, context: AnswerContext, model: Mod
     announces = chosen.text.rstrip().endswith(("：", ":"))
     out: list[Quoted] = []
     quoted, at = chosen.text, next_statement(chosen.passage, chosen.index, context)
-    while at is not None and len(out) < MAX_ADDED:
+    # an announced list runs to its end (within the length budget); other answers take at most MAX_ADDED sentences
+    while at is not None and (announces or len(out) < MAX_ADDED):
         passage, index = at
         sentence = passage.statements[index]
         if sum(len(x.text) for x in out) + len(sentence) > MAX_ADDED_CHARS or passage.section != chosen.passage.section:
@@ -90,8 +95,9 @@ def continued(q: Question, chosen: Candidate, context: AnswerContext, model: Mod
             # an announced list runs through its items; an item's explanation ends where the next item starts
             if index < len(passage.headings) or (_opens_item(sentence) and not announces):
                 break
-        elif model.probabilities(np.asarray([continuation_row(q, quoted, sentence, passage is chosen.passage,
-                                                              len(out))], dtype=np.float32))[0] <= CONTINUE_ABOVE:
+        elif not (q.qtype.kind is Kind.WHY and not out and _GIVES_REASON.match(sentence.strip())) and \
+                model.probabilities(np.asarray([continuation_row(q, quoted, sentence, passage is chosen.passage,
+                                                                 len(out))], dtype=np.float32))[0] <= CONTINUE_ABOVE:
             break
         out.append(Quoted(sentence, passage))
         quoted = f"{quoted}{sentence}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -68,6 +68,8 @@ class WeightedTerms:
     weights: dict[str, float]
     parts: dict[str, list[str]]
     forms: dict[str, tuple[str, ...]]
+    #: coverage already computed for a (text, partial) pair: the features ask for the same sentences many times
+    _memo: dict[tuple[str, bool], float] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def total(self) -> float:
@@ -79,13 +81,16 @@ class WeightedTerms:
 
     def coverage(self, text_norm: str, partial: bool = True) -> float:
         """IDF-weighted share of the question's terms found in the text (sub-words count half)."""
-        got = 0.0
-        for term, weight in self.weights.items():
-            if self.found(text_norm, term):
-                got += weight
-            elif partial and any(p in text_norm for p in self.parts[term]):
-                got += PARTIAL_CREDIT * weight
-        return got / self.total
+        key = (text_norm, partial)
+        if key not in self._memo:
+            got = 0.0
+            for term, weight in self.weights.items():
+                if self.found(text_norm, term):
+                    got += weight
+                elif partial and any(p in text_norm for p in self.parts[term]):
+                    got += PARTIAL_CREDIT * weight
+            self._memo[key] = got / self.total
+        return self._memo[key]
 
     def without(self, text_norm: str) -> "WeightedTerms":
         """The terms that `text_norm` (a document title) does not contain."""
@@ -97,7 +102,12 @@ def contains_term(text_norm: str, term: str) -> bool:
     """Substring match, except that Latin words and numbers must stand alone ("a" not in "prea", "1亿" not in "10亿")."""
     if not term[0].isascii() or not term[0].isalnum():
         return term in text_norm
-    return re.search(rf"(?<![a-z0-9.]){re.escape(term)}(?![a-z0-9])", text_norm) is not None
+    return term in text_norm and _standalone(term).search(text_norm) is not None
+
+
+@lru_cache(maxsize=4096)
+def _standalone(term: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z0-9.]){re.escape(term)}(?![a-z0-9])")
 
 
 def question_terms(question: str, segmenter: Segmenter) -> list[str]:
@@ -159,8 +169,13 @@ def analyse(question: str, vector: np.ndarray, context: AnswerContext) -> Questi
 
 def novelty(norm: str, q: Question) -> float:
     """Share of the text's word characters the question does not contain."""
+    return _novelty(norm, q.chars)
+
+
+@lru_cache(maxsize=1 << 16)
+def _novelty(norm: str, chars: frozenset[str]) -> float:
     words = _WORD_CHAR.findall(norm)
-    return sum(1 for ch in words if ch not in q.chars) / (len(words) or 1)
+    return sum(1 for ch in words if ch not in chars) / (len(words) or 1)
 
 
 def _row(q: Question, c: Candidate, context: AnswerContext) -> dict[str, float]:

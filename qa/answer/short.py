@@ -27,7 +27,7 @@ from rapidfuzz.distance import LCSseq
 from qa.answer.align import Gap, align
 from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext
-from qa.answer.features import Question
+from qa.answer.features import Question, contains_term
 from qa.answer.model import Model, bundled_model
 from qa.answer.answer_types import QUANTITY, TIME, TYPED, holds
 from qa.answer.question import WH_WORDS, Kind
@@ -229,39 +229,81 @@ def _analysed(segmenter: Segmenter, sentence: str) -> SentencePhrases:
         "".join(f if len(f := fold(ch)) == 1 else ch for ch in sentence))
 
 
+def _nearest_matches(matched: list[bool]) -> tuple[list[int], list[int]]:
+    """For every word position k: the last matched word before k (-inf as a large negative) and the first matched
+    word at or after k (a large positive when none), so a phrase's distance to the nearest matched word outside it
+    is found in constant time."""
+    far = 1 << 20
+    before, last = [], -far
+    for k, hit in enumerate(matched):
+        before.append(last)
+        if hit:
+            last = k
+    before.append(last)
+    after, first = [far] * (len(matched) + 1), far
+    for k in range(len(matched) - 1, -1, -1):
+        if matched[k]:
+            first = k
+        after[k] = first
+    return before, after
+
+
+def _prefix_sums(flags: list[bool]) -> list[int]:
+    sums = [0]
+    for flag in flags:
+        sums.append(sums[-1] + flag)
+    return sums
+
+
+def _term_spans(q: Question, folded: str) -> list[tuple[int, int, float]]:
+    """(start, end, weight) of every occurrence of a question term (or one of its forms) in the folded sentence:
+    the term weight a phrase holds is that of the occurrences inside it."""
+    spans = []
+    for term, weight in q.terms.weights.items():
+        for form in (term, *q.terms.forms[term]):
+            at = folded.find(form)
+            while at >= 0:
+                if contains_term(folded[max(0, at - 1):at + len(form) + 1], form):
+                    spans.append((at, at + len(form), weight))
+                at = folded.find(form, at + 1)
+    return spans
+
+
 def short_features(q: Question, analysed: SentencePhrases, chosen: list[int]) -> np.ndarray:
-    """One row per chosen phrase (indices into `analysed.phrases`), columns in SHORT_FEATURES order."""
+    """One row per chosen phrase (indices into `analysed.phrases`), columns in SHORT_FEATURES order. What depends
+    on the question is computed once per sentence — matched words, characters the question has, where its terms
+    occur — and looked up per phrase."""
     words = [w for w, _ in analysed.tagged]
     in_question = [_in_question(w, q) for w in words] + [0.0, 0.0]  # two past the end: ""
-    matched = np.array([i for i, w in enumerate(words) if len(w.strip()) > 1 and in_question[i]], dtype=np.int64)
+    before_match, after_match = _nearest_matches([len(w.strip()) > 1 and bool(in_question[i])
+                                                  for i, w in enumerate(words)])
     left, right = _gap(q)
     sentence, folded = analysed.sentence, analysed.folded
     gap = align(q.norm, sentence).gap
     kind_column = _KIND_COLUMN.get(q.qtype.kind)
     question_chars = set(q.norm)
+    alnum = _prefix_sums([ch.isalnum() for ch in folded])
+    asked = _prefix_sums([ch.isalnum() and ch in question_chars for ch in folded])
+    term_spans = _term_spans(q, folded)
     rows = []
     for n in chosen:
         p = analysed.phrases[n]
-        static = analysed.static[n]
-        norm = normal_form(p.text)
-        chars = [ch for ch in norm if ch.isalnum()]
-        outside = matched[(matched < p.i) | (matched >= p.j)]
-        distance = (float(np.min(np.where(outside < p.i, p.i - outside, outside - p.j + 1))) if len(outside)
-                    else float(len(words)))
         matches = [0.0] * 5
         if kind_column is not None:
-            matches[kind_column] = float(static[_STATIC.index(_HELD[kind_column])])
+            matches[kind_column] = float(analysed.static[n, _STATIC.index(_HELD[kind_column])])
+        distance = min(p.i - before_match[p.i], after_match[p.j] - p.j + 1, len(words))
+        held = sum(w for a, b, w in term_spans if a >= p.start and b <= p.end)
         rows.append([
             in_question[p.i - 1] if p.i > 0 else 0.0, in_question[p.i - 2] if p.i > 1 else 0.0,
             in_question[p.j], in_question[p.j + 1],
-            sum(ch in question_chars for ch in chars) / (len(chars) or 1), float(norm in q.norm),
-            *matches, math.log1p(distance),
+            (asked[p.end] - asked[p.start]) / ((alnum[p.end] - alnum[p.start]) or 1),
+            float(normal_form(p.text) in q.norm), *matches, math.log1p(distance),
             math.log1p(_common_suffix(folded[:p.start].rstrip(_TRIM), left)),
             math.log1p(_common_prefix(folded[p.end:].lstrip(_TRIM), right)),
             _fuzzy(left, folded[max(0, p.start - len(left) - 2):p.start]),
             _fuzzy(right, folded[p.end:p.end + len(right) + 2]),
             math.log1p(len(left)), math.log1p(len(right)), in_question[p.i], in_question[p.j - 1],
-            *_gap_row(gap, sentence, p), q.terms.coverage(norm, partial=False),
+            *_gap_row(gap, sentence, p), held / q.terms.total,
         ])
     dynamic = np.asarray(rows, dtype=np.float32).reshape(len(chosen), len(_DYNAMIC))
     both = np.hstack([analysed.static[chosen], dynamic])

@@ -76,7 +76,13 @@ def row_entity(cells: Cells) -> str:
     return next((v for _, v in cells if v and not v.isdigit()), "")
 
 
+#: Generic endings of Chinese company names that people drop when they speak of the company (旷视科技 → 旷视).
+_COMPANY_ENDING = re.compile(r"(?:科技|信息|数据|智能|网络|技术|集团|股份|公司|有限公司)$")
+
+
 def entity_names(entity: str) -> list[str]:
-    """"Geek+（极智嘉科技）" is named as the whole cell, Geek+ or 极智嘉科技."""
+    """"Geek+（极智嘉科技）" is named as the whole cell, Geek+ or 极智嘉科技; a company name also without its generic
+    ending (旷视科技 → 旷视, when at least two characters remain)."""
     parts = [p.strip() for p in _ALIAS_SPLIT.split(entity) if len(p.strip()) >= 2]
-    return list(dict.fromkeys([entity, *parts]))
+    short = [_COMPANY_ENDING.sub("", p) for p in parts]
+    return list(dict.fromkeys([entity, *parts, *(s for s in short if len(s) >= 2)]))

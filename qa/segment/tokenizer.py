@@ -148,7 +148,11 @@ class Segmenter:
         return flag in WEAK_NAME_TAGS and self._jieba.FREQ.get(word, 0) >= MIN_WEAK_NAME_FREQ
 
     def names(self, text: str) -> list[str]:
-        """Proper names and Latin words in a question (jieba POS), e.g. 广州, ChatGPT."""
+        """Proper names and Latin words in a question (jieba POS), e.g. 广州, ChatGPT (cached: the answer layer
+        asks for the same question's names several times)."""
+        return list(_names(self, text))
+
+    def _find_names(self, text: str) -> tuple[str, ...]:
         found: list[str] = []
         for piece, is_atom in self._pieces(fold(text)):
             if is_atom:
@@ -156,7 +160,7 @@ class Segmenter:
                     found.append(piece)
                 continue
             found.extend(p.word for p in self._tagged(piece) if len(p.word) > 1 and self._is_name(p.word, p.flag))
-        return found
+        return tuple(found)
 
     def _tagged(self, piece: str) -> list[jieba.posseg.pair]:
         """POS-tagged words of a piece, with the HMM only while its cost is bounded (`MAX_HMM_CHARS`)."""
@@ -192,6 +196,11 @@ def _join_thousands(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
         out.append((word, flag))
         i += 1
     return out
+
+
+@lru_cache(maxsize=4096)
+def _names(segmenter: Segmenter, text: str) -> tuple[str, ...]:
+    return segmenter._find_names(text)
 
 
 @lru_cache(maxsize=65536)
