@@ -122,7 +122,12 @@ class AnswerContext:
 
     def in_corpus(self, term: str) -> bool:
         """A segmenter token of some passage, or (segmented differently) a substring of some document."""
-        return self.terms.has_term(term) or any(normal_form(term) in t for t in self.document_texts.values())
+        return self.terms.has_term(term) or normal_form(term) in self._all_text
+
+    @cached_property
+    def _all_text(self) -> str:
+        """Every document's normal form in one string (one search instead of one per document)."""
+        return "\n".join(self.document_texts.values())
 
     def document_text(self, source: str) -> str:
         """The whole document (title and text) in normal form ("" for an unknown source)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -71,9 +71,14 @@ class WeightedTerms:
     #: coverage already computed for a (text, partial) pair: the features ask for the same sentences many times
     _memo: dict[tuple[str, bool], float] = field(default_factory=dict, compare=False, repr=False)
 
-    @property
+    @cached_property
     def total(self) -> float:
         return sum(self.weights.values()) or 1.0
+
+    @cached_property
+    def _chars(self) -> frozenset[str]:
+        """The first characters of every term, form and part: a text holding none of them holds no term."""
+        return frozenset(s[0] for t in self.weights for s in (t, *self.forms[t], *self.parts[t]) if s)
 
     def found(self, text_norm: str, term: str) -> bool:
         """The term, or one of its forms, occurs in the text."""
@@ -84,11 +89,12 @@ class WeightedTerms:
         key = (text_norm, partial)
         if key not in self._memo:
             got = 0.0
-            for term, weight in self.weights.items():
-                if self.found(text_norm, term):
-                    got += weight
-                elif partial and any(p in text_norm for p in self.parts[term]):
-                    got += PARTIAL_CREDIT * weight
+            if not self._chars.isdisjoint(text_norm):
+                for term, weight in self.weights.items():
+                    if self.found(text_norm, term):
+                        got += weight
+                    elif partial and any(p in text_norm for p in self.parts[term]):
+                        got += PARTIAL_CREDIT * weight
             self._memo[key] = got / self.total
         return self._memo[key]
 
