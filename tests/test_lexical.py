@@ -36,3 +36,9 @@ def test_statistics_survive_save_and_load(lexical: LexicalIndex, tmp_path: Path)
     loaded = LexicalIndex.load(tmp_path / "bm25")
     assert loaded.num_docs == 4 and loaded.idf("海淀") == lexical.idf("海淀")
     assert list(loaded.scores(["海淀"])) == list(lexical.scores(["海淀"]))
+
+
+def test_a_missing_word_gets_the_idf_its_general_frequency_predicts(lexical: LexicalIndex):
+    rarest = lexical.idf("这个词不在语料里")
+    assert lexical.expected_idf(0.0) == pytest.approx(rarest)  # a word rare everywhere keeps the highest IDF
+    assert lexical.expected_idf(1e-3) < lexical.expected_idf(1e-5) < rarest  # a common word weighs less

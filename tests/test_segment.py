@@ -59,3 +59,17 @@ def test_simplified_text_is_never_rewritten_by_the_taiwan_phrase_table():
     from qa.segment.script import to_simplified
     question = "与2018年5月相比，北京新增了多少家人工智能企业？"
     assert to_simplified(question) == question  # tw2sp alone would turn 新增 into 添加
+
+
+def test_english_aliases_are_indexed_with_their_chinese_forms_on_both_sides():
+    segmenter = get_segmenter()
+    question = segmenter.index_tokens("北京有多少家AI startup拿到了VC？")
+    assert {"人工智能", "初创", "风险投资"} <= set(question)
+    assert "人工智能" in segmenter.index_tokens("AI企业在各行各业展开布局")  # the passage side gets the same form
+    assert segmenter.alias_forms("ai") == ("人工智能",) and segmenter.alias_forms("海淀") == ()
+
+
+def test_fillers_and_general_frequency():
+    segmenter = get_segmenter()
+    assert segmenter.is_filler("到底") and segmenter.is_filler("来着") and not segmenter.is_filler("融资")
+    assert segmenter.token_share("做") > segmenter.token_share("融资") > segmenter.token_share("营收") == 0.0

@@ -1,6 +1,6 @@
 """The shared text conventions (qa/text.py) every stage relies on."""
 
-from qa.text import clauses, close_sentence, fold, normal_form, sentence_spans, split_sentences
+from qa.text import split_statements, clauses, close_sentence, fold, normal_form, sentence_spans, split_sentences
 
 
 def test_normal_form_unifies_width_case_and_whitespace():
@@ -29,3 +29,9 @@ def test_close_sentence():
     assert close_sentence("占比达62.44%，") == "占比达62.44%。"
     assert close_sentence("“成为中心。”") == "“成为中心。”"
     assert close_sentence("已经结束。") == "已经结束。"
+
+
+def test_statements_are_cut_after_semicolons_outside_brackets():
+    text = "全国企业较2018年新增44家，其中北京14家；全国获投企业1259家(含31家；上市公司)，其中北京442家。下一句。"
+    assert split_statements(text) == ["全国企业较2018年新增44家，其中北京14家；",
+                                      "全国获投企业1259家(含31家；上市公司)，其中北京442家。", "下一句。"]

@@ -22,8 +22,9 @@ NUMBER = re.compile(rf"\d|{_CN_NUMBER}")
 TIME = re.compile(r"\d{1,4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|[元正一二三四五六七八九十百]+[年月]|世纪|年代|朝|时期|时代|"
                   r"年间|[春夏秋冬]季|\d{4}[-./]\d{1,2}|\d{1,2}\s*[:：]\s*\d{2}|\d{1,2}\s*[点时]|[上下中]午|"
                   r"凌晨|傍晚|晚上|早上|夜间|周[一二三四五六日末]|星期|礼拜|每[天日周月年]|[初末]期|前夕|之后|以后|以前|之前")
-#: A quantity that answers "多少": a number that is not a date ("相比2018年", "4月" do not say how many).
-QUANTITY = re.compile(rf"(?<![\d.])\d+(?:\.\d+)?(?![\d.]|\s*[年月日])|{_CN_NUMBER}")
+#: A quantity that answers "多少": a number that is not a date ("相比2018年", "4月" do not say how many) nor the
+#: label of a table or figure ("表1", "图 4"; an ordinal "第3" may well be the answer).
+QUANTITY = re.compile(rf"(?<![\d.表图])(?<![表图]\s)\d+(?:\.\d+)?(?![\d.]|\s*[年月日])|{_CN_NUMBER}")
 #: Question kinds that ask for one typed thing (a number, a date, a name) rather than any fact.
 TYPED = frozenset({Kind.QUANTITY, Kind.TIME, Kind.PERSON, Kind.PLACE, Kind.ORG})
 

@@ -44,21 +44,6 @@ YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?%?")
 
 
-@dataclass(frozen=True)
-class Judgement:
-    """P(answerable) and the question's constraints the chosen sentence's neighbourhood lacks (shown to the user
-    when the answer is refused: "报告没有2023年的数据")."""
-
-    probability: float
-    answerable: bool
-    missing_years: tuple[str, ...]
-    missing_terms: tuple[str, ...]
-    #: share of the question's term weight the sentence's neighbourhood holds
-    covered: float
-    #: names of the question (places, organisations, Latin names) the neighbourhood lacks
-    missing_names: tuple[str, ...]
-
-
 def local_text(c: Candidate, context: AnswerContext) -> str:
     """Normal form of what the sentence can rely on: its passage with title and section path, and the passages
     before and after it."""
@@ -116,12 +101,30 @@ def _numbers(question: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Evidence:
-    """The judgement's inputs for one chosen candidate, and what of the question its neighbourhood lacks."""
+    """The judgement's inputs for one chosen candidate, and what of the question its neighbourhood has and lacks
+    (heaviest terms first): a refusal says what is missing ("报告没有2023年的数据")."""
 
     row: np.ndarray
     missing_years: tuple[str, ...]
+    #: terms the whole corpus lacks
+    absent_terms: tuple[str, ...]
+    #: terms the neighbourhood lacks (the absent ones among them)
     missing_terms: tuple[str, ...]
+    #: terms the neighbourhood holds
+    present_terms: tuple[str, ...]
+    #: names of the question (places, organisations, Latin names) the neighbourhood lacks
     missing_names: tuple[str, ...]
+    #: share of the question's term weight the neighbourhood holds
+    covered: float
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """P(answerable), the decision, and the evidence it rests on."""
+
+    probability: float
+    answerable: bool
+    evidence: Evidence
 
 
 def judgement_row(q: Question, best: int, candidates: list[Candidate], scores: np.ndarray,
@@ -164,9 +167,13 @@ def judgement_row(q: Question, best: int, candidates: list[Candidate], scores: n
         float(kind in (Kind.TIME, Kind.QUANTITY, Kind.PERSON, Kind.PLACE, Kind.ORG)),
         float(kind in (Kind.WHY, Kind.HOW)), float(kind is Kind.LIST), math.log1p(len(weights)),
     ]
-    missing_names = tuple(n for n, forms in name_forms.items() if not any(f in local for f in forms))
-    return Evidence(np.asarray([row], dtype=np.float32), missing_years,
-                    tuple(sorted(missing, key=lambda t: -weights[t])), missing_names)
+    def heaviest(chosen: list[str]) -> tuple[str, ...]:
+        return tuple(sorted(chosen, key=lambda t: -weights[t]))
+
+    return Evidence(np.asarray([row], dtype=np.float32), missing_years, heaviest(absent), heaviest(missing),
+                    heaviest([t for t in weights if t not in missing]),
+                    tuple(n for n, forms in name_forms.items() if not any(f in local for f in forms)),
+                    1.0 - sum(weights[t] for t in missing) / total)
 
 
 def judge(q: Question, best: int, candidates: list[Candidate], scores: np.ndarray, context: AnswerContext,
@@ -175,6 +182,4 @@ def judge(q: Question, best: int, candidates: list[Candidate], scores: np.ndarra
     model = model or bundled_model("answerable", ANSWERABLE_FEATURES)
     evidence = judgement_row(q, best, candidates, scores, context)
     p = float(model.probabilities(evidence.row)[0])
-    covered = 1.0 - sum(q.terms.weights[t] for t in evidence.missing_terms) / q.terms.total
-    return Judgement(p, p >= model.thresholds.get("answer", 0.5), evidence.missing_years, evidence.missing_terms,
-                     covered, evidence.missing_names)
+    return Judgement(p, p >= model.thresholds.get("answer", 0.5), evidence)

@@ -16,7 +16,7 @@ import numpy as np
 from qa.answer.candidates import Candidate, collect
 from qa.answer.context import AnswerContext
 from qa.answer.continuation import Quoted, continued
-from qa.answer.answerable import Judgement, judge
+from qa.answer.answerable import Evidence, judge
 from qa.answer.features import FEATURES, Question, analyse, feature_matrix
 from qa.answer.focus import focused
 from qa.answer.model import bundled_model
@@ -95,15 +95,18 @@ NEAR_MISS_MIN_COVERED = 0.4
 NAMED_MISSING = 2
 
 
-def _refusal(judgement: Judgement, q: Question, quote: str) -> str:
-    """A refusal that says what the report lacks and, for a near miss, shows the nearest fact it has."""
-    if judgement.missing_years:
-        lacks = f"报告没有{'、'.join(judgement.missing_years)}年的数据"
-    elif judgement.missing_terms:
-        lacks = f"报告中没有关于{'、'.join(f'“{t}”' for t in judgement.missing_terms[:NAMED_MISSING])}的内容"
+def _refusal(evidence: Evidence, quote: str) -> str:
+    """A refusal that says what the report lacks — a year, words it never uses, or words it never uses together —
+    and, for a near miss, shows the nearest fact it has."""
+    if evidence.missing_years:
+        lacks = f"报告没有{'、'.join(evidence.missing_years)}年的数据"
+    elif evidence.absent_terms:
+        lacks = f"报告中没有关于{'、'.join(f'“{t}”' for t in evidence.absent_terms[:NAMED_MISSING])}的内容"
+    elif evidence.missing_terms and evidence.present_terms:
+        lacks = f"报告中没有同时涉及“{evidence.present_terms[0]}”和“{evidence.missing_terms[0]}”的内容"
     else:
         return NO_ANSWER
-    if judgement.missing_names or judgement.covered < NEAR_MISS_MIN_COVERED:
+    if evidence.missing_names or evidence.covered < NEAR_MISS_MIN_COVERED:
         return f"抱歉，{lacks}，无法回答。"
     return f"{lacks}；最接近的内容是：{quote}"
 
@@ -134,7 +137,7 @@ def compose(question: str, found: Retrieval, context: AnswerContext, k: int, set
     added = continued(q, best, context) if judgement.answerable else []
     quote = _quoted(best, q, context, cites, added)
     if not judgement.answerable:
-        return Answer(question, _refusal(judgement, q, quote), False, cites.listing(hits, k))
+        return Answer(question, _refusal(judgement.evidence, quote), False, cites.listing(hits, k))
     # an answer that runs on past its first sentence is not one phrase of it
     short = None if added else short_phrase(q, best, context)
     text = f"{short}。{quote}" if short and len(short) <= SHORT_LEAD_SHARE * len(best.text) else quote

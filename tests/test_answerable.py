@@ -1,0 +1,62 @@
+"""Answerability on the bundled report: a question with one constraint swapped (a year, a city, an attribute) is
+refused with what the report lacks, while its answerable original — and questions in English words, Chinese
+numerals or with a misspelt name — are answered."""
+
+import numpy as np
+import pytest
+
+from qa.answer.answerable import ANSWERABLE_FEATURES, judge
+from qa.answer.candidates import collect
+from qa.answer.features import FEATURES, analyse, feature_matrix
+from qa.answer.focus import focused
+from qa.answer.model import bundled_model
+from qa.retrieve.hybrid import retrieve
+
+
+@pytest.mark.parametrize(("answerable", "unanswerable", "key", "lacks"), [
+    ("北京人工智能相关企业有多少家？", "上海人工智能相关企业有多少家？", "1084", "上海"),  # another city
+    ("2019年海淀区获投企业的占比是多少？", "2016年海淀区获投企业的占比是多少？", "62.44%", "2016"),  # another year
+    ("寒武纪是哪一年成立的？", "寒武纪的员工有多少？", "2016-3", "员工"),  # an attribute the report never gives
+])
+def test_a_swapped_constraint_turns_an_answer_into_a_refusal_that_names_it(assistant, answerable, unanswerable,
+                                                                          key, lacks):
+    answered = assistant.ask(answerable)
+    assert answered.answered and key in answered.answer
+    refused = assistant.ask(unanswerable)
+    assert not refused.answered and lacks in refused.answer
+
+
+def test_a_near_miss_shows_the_nearest_fact_and_its_citation(assistant):
+    answer = assistant.ask("2016年海淀区获投企业的占比是多少？")
+    assert answer.answer.startswith("报告没有2016年的数据；最接近的内容是：") and answer.answer.endswith("[1]")
+    assert "海淀" in answer.citations[0].text and answer.short_answer is None
+
+
+def test_an_unrelated_question_is_refused_without_a_quote(assistant):
+    answer = assistant.ask("北京今天的天气怎么样？")
+    assert not answer.answered and answer.answer.startswith("抱歉") and "[1]" not in answer.answer
+
+
+@pytest.mark.parametrize(("question", "key"), [
+    ("北京的AI企业主要集中在哪个区？", "海淀"),  # English abbreviation for 人工智能
+    ("北京有多少家AI startup拿到过VC？", "442"),  # English words with Chinese aliases
+    ("单次融资超过一亿元的北京AI企业有多少家？", "119"),  # a Chinese numeral
+    ("寒五纪是哪一年成立的？", "2016-3"),  # a same-sound typo in a name
+])
+def test_aliases_numerals_and_typos_do_not_cause_refusals(assistant, question, key):
+    answer = assistant.ask(question)
+    assert answer.answered and key in answer.answer
+
+
+def test_the_judgement_rests_on_named_evidence(assistant):
+    question = "字节跳动2018年的营收是多少？"
+    searched = assistant.searched_form(question)
+    found = retrieve(assistant.index, searched, assistant.settings.answer.candidates, assistant.settings.retrieval)
+    q = analyse(searched, found.query_vector, assistant.context)
+    candidates = focused(q, collect(found.hits, assistant.context), assistant.context.segmenter)
+    scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, assistant.context))
+    judgement = judge(q, int(np.argmax(scores)), candidates, scores, assistant.context)
+    assert not judgement.answerable and 0.0 <= judgement.probability < 1.0
+    assert judgement.evidence.absent_terms[0] == "营收" and "营收" in judgement.evidence.missing_terms
+    assert judgement.evidence.row.shape == (1, len(ANSWERABLE_FEATURES))
+    assert bundled_model("answerable", ANSWERABLE_FEATURES).thresholds["answer"] > 0.0
