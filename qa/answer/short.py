@@ -49,7 +49,7 @@ SHORT_FEATURES: tuple[str, ...] = (
     "left_fuzzy", "right_fuzzy", "left_size", "right_size", "first_in_question", "last_in_question",
     "relative_start", "before_tag", "after_tag", "first_tag", "last_tag",
     "gap_found", "gap_both", "in_gap", "gap_filled", "gap_log_chars", "gap_start_distance", "gap_end_distance",
-    "gap_first_clause", "terms_inside", "clauses_spanned",
+    "gap_first_clause", "terms_inside", "clauses_spanned", "ends_as_asked",
 )
 #: Coarse jieba POS classes as numbers for the trees ("" = the sentence edge); unknown tags are 0.
 _TAG_CLASS = {"n": 1, "v": 2, "p": 3, "u": 4, "m": 5, "q": 5, "x": 6, "c": 7, "d": 8, "t": 9, "a": 10, "r": 11,
@@ -115,6 +115,17 @@ def _common_prefix(a: str, b: str) -> int:
     while n < min(len(a), len(b)) and a[n] == b[n]:
         n += 1
     return n
+
+
+#: Characters that follow a question word without naming the kind of thing asked ("哪个是…", "什么的").
+_NOT_A_KIND = set("的是了在有和与及或呢吗啊呀？?，,。")
+
+
+def _asked_kind(right: str) -> set[str]:
+    """The characters that name the kind of thing asked, right after the question word: 区 in "哪个区…", 年 in
+    "哪一年", 色 in "什么颜色" — an answer usually ends with one of them (海淀区, 2016年, 银灰色)."""
+    head = "".join(ch for ch in right[:2] if ch not in _NOT_A_KIND)
+    return set(head[:2])
 
 
 def _gap(q: Question) -> tuple[str, str]:
@@ -285,6 +296,7 @@ def short_features(q: Question, analysed: SentencePhrases, chosen: list[int]) ->
     alnum = _prefix_sums([ch.isalnum() for ch in folded])
     asked = _prefix_sums([ch.isalnum() and ch in question_chars for ch in folded])
     term_spans = _term_spans(q, folded)
+    kinds = _asked_kind(right)
     rows = []
     for n in chosen:
         p = analysed.phrases[n]
@@ -304,6 +316,7 @@ def short_features(q: Question, analysed: SentencePhrases, chosen: list[int]) ->
             _fuzzy(right, folded[p.end:p.end + len(right) + 2]),
             math.log1p(len(left)), math.log1p(len(right)), in_question[p.i], in_question[p.j - 1],
             *_gap_row(gap, sentence, p), held / q.terms.total,
+            float(bool(p.text.strip()) and p.text.strip()[-1] in kinds),
         ])
     dynamic = np.asarray(rows, dtype=np.float32).reshape(len(chosen), len(_DYNAMIC))
     both = np.hstack([analysed.static[chosen], dynamic])
@@ -316,7 +329,7 @@ _DYNAMIC = ("before1_in_question", "before2_in_question", "after1_in_question", 
             "org_match", "distance_to_match", "left_aligned", "right_aligned", "left_fuzzy", "right_fuzzy",
             "left_size", "right_size", "first_in_question", "last_in_question", "gap_found", "gap_both", "in_gap",
             "gap_filled", "gap_log_chars", "gap_start_distance", "gap_end_distance", "gap_first_clause",
-            "terms_inside")
+            "terms_inside", "ends_as_asked")
 _COLUMNS = [(_STATIC + _DYNAMIC).index(name) for name in SHORT_FEATURES]
 
 
