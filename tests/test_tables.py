@@ -167,3 +167,15 @@ def test_table_1_row_is_not_read_out_for_an_attribute_it_lacks(assistant, questi
 def test_table_1_row_answers_a_question_about_the_entity_in_general(assistant, question):
     assert ask(assistant, question).answer.startswith("据表 1，寒武纪：")
 
+
+
+def test_a_cell_value_the_row_does_not_hold_is_a_near_miss_not_an_answer(robots, assistant):
+    answer = robots.ask("云梯机器人C轮融了多少钱？")  # its 融资阶段 is A轮
+    assert not answer.answered and answer.answer.startswith("表 2中云梯机器人的融资阶段是“A轮”，不是“C轮”")
+    table_1 = assistant.ask("字节跳动D轮融资金额是多少？")  # its 轮次 is E 轮
+    assert not table_1.answered and "不是“D 轮”" in table_1.answer and table_1.citations[0].text.split()[1] == "字节跳动"
+
+
+def test_a_money_question_about_a_named_row_reads_its_amount(robots, assistant):
+    assert ask(robots, "蓝鲸智造C轮融了多少钱？").short_answer == "1.2亿元"
+    assert ask(assistant, "字节跳动E轮融了多少钱？").short_answer == "40 亿美元"

@@ -118,7 +118,7 @@ def compose(question: str, found: Retrieval, context: AnswerContext, k: int, set
     cites = _Citations(hits, context.titles)
     table = answer_from_tables(question, q, hits, context, cites)
     if table is not None:
-        return Answer(question, table.text, True, cites.listing(hits, k), short_answer=table.short)
+        return Answer(question, table.text, table.answered, cites.listing(hits, k), short_answer=table.short)
 
     wanted = settings.min_heading_coverage if q.qtype.wants_list else settings.min_heading_coverage_strict
     outline = find_outline(q.terms, context.sections, wanted)

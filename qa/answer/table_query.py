@@ -71,6 +71,9 @@ class TableQuery:
     filters: list[Filter] = field(default_factory=list)
     #: the counting word of a count question ("家" in 几家), for the answer's wording
     unit: str = "项"
+    #: a cell value the question states that the named row does not hold ("字节跳动D轮…" where its 轮次 is E 轮):
+    #: the table answers another question than the one asked
+    contradicted: Filter | None = None
 
 
 #: Superlatives first (最早 must not read as the comparative 早); the comparatives need two named rows.
@@ -93,6 +96,8 @@ _PARTICLES = "了过着得"
 _EACH = re.compile(r"分别|各自|各是")
 #: Questions about the entity as a whole ("介绍一下寒武纪", "Geek+的全称是什么？"): any row answers them.
 _GENERAL = re.compile(r"介绍|信息|情况|简介|概况|资料|基本|名[称字]|[全简]称|[全英中]文?名|叫什么|是什么公司|是什么企业")
+#: Words that ask for an amount of money: they name the table's amount columns ("E轮融了多少钱").
+_MONEY = re.compile(r"钱|金额|融资额|融了多少|融到多少|融资多少")
 #: Words that ask for a time or quantity without naming what it is of: they never match a column name.
 _TYPE_WORDS = re.compile(r"时间|日期|年份|时候|哪一?年|几月|多少|几")
 #: How a question points at a table without its number.
@@ -176,14 +181,8 @@ def _measured_column(table: Table, order: Order, named: list[Column], rest: str,
     return typed[0] if len(typed) == 1 else None
 
 
-def _filters(norm: str, table: Table, named: list[Column]) -> list[Filter]:
-    """Year/month constraints on a date column, and cell values the question quotes whole ("D轮", "战略投资")."""
-    found: list[Filter] = []
-    dated = [c for c in named if c.type is ColumnType.DATE or c.has_dates] \
-        or [c for c in table.columns if c.type is ColumnType.DATE]
-    for year, month in _YEAR_MONTH.findall(norm):
-        if dated:
-            found.append(Filter(dated[0], f"{year}年{month + '月' if month else ''}", int(year), int(month or 0)))
+def quoted_values(norm: str, table: Table) -> dict[tuple[str, str], Column]:
+    """Cell values the question quotes whole ("D轮", "战略投资"), with their columns."""
     values: dict[tuple[str, str], Column] = {}
     for column in table.columns:
         if column.type in (ColumnType.NAME, ColumnType.SERIAL):
@@ -192,6 +191,18 @@ def _filters(norm: str, table: Table, named: list[Column]) -> list[Filter]:
             value = dict(row.cells).get(column.name, "")
             if len(normal_form(value)) >= MIN_FILTER_VALUE_CHARS and not value.isdigit() and normal_form(value) in norm:
                 values[(column.name, value)] = column
+    return values
+
+
+def _filters(norm: str, table: Table, named: list[Column]) -> list[Filter]:
+    """Year/month constraints on a date column, and the longest cell value the question quotes whole."""
+    found: list[Filter] = []
+    dated = [c for c in named if c.type is ColumnType.DATE or c.has_dates] \
+        or [c for c in table.columns if c.type is ColumnType.DATE]
+    for year, month in _YEAR_MONTH.findall(norm):
+        if dated:
+            found.append(Filter(dated[0], f"{year}年{month + '月' if month else ''}", int(year), int(month or 0)))
+    values = quoted_values(norm, table)
     if values:
         (_, value), column = max(values.items(), key=lambda kv: len(normal_form(kv[0][1])))
         found.append(Filter(column, value))
@@ -228,6 +239,13 @@ def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmen
     """A question naming rows: a comparison or each one's value, or a lookup of an attribute the table holds."""
     rest = _rest(norm, named)
     columns = [c for c in table.columns if c.type is not ColumnType.SERIAL and column_named(rest, c, segmenter)]
+    if _MONEY.search(norm):
+        columns += [c for c in table.columns if (c.type is ColumnType.AMOUNT or c.has_amounts) and c not in columns]
+    if len(named) == 1:
+        row = dict(named[0].cells)
+        for (name, value), column in quoted_values(rest, table).items():
+            if normal_form(row.get(name, "")) != normal_form(value):
+                return TableQuery(Op.LOOKUP, table, named, column, contradicted=Filter(column, value))
     if len(named) >= 2:
         order = _order(rest, comparative=True)
         column = _measured_column(table, order, columns, rest, False) if order else None

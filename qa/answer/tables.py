@@ -34,10 +34,12 @@ class Marker(Protocol):
 
 @dataclass(frozen=True)
 class TableAnswer:
-    """The answer text with its [n] markers and, for a single-valued result, the entity or value."""
+    """The answer text with its [n] markers and, for a single-valued result, the entity or value; `answered` is
+    False when the table contradicts the question (it is shown as the nearest fact, not as the answer)."""
 
     text: str
     short: str | None = None
+    answered: bool = True
 
 
 def cell(row: Passage, column: Column) -> str:
@@ -148,6 +150,12 @@ def _lookup_value(row: Passage, column: Column, kind: Kind) -> str:
 def run(query: TableQuery, question: str, kind: Kind, cites: Marker) -> TableAnswer | None:
     """The operation's result in words, or None when the table holds nothing it can use."""
     label = table_label(query.table)
+    if query.contradicted is not None:
+        row, column = query.named[0], query.contradicted.column
+        held = cell(row, column)
+        return TableAnswer(f"{label}中{row_entity(row.cells)}的{column.name}是“{held}”，不是“{query.contradicted.value}”，"
+                           f"报告没有所问的数据；最接近的内容是：{phrase_row(row, label)}{cites.mark(row)}",
+                           answered=False)
     if query.op is Op.LOOKUP:
         rows = query.named[:MAX_LOOKUP_ROWS]
         text = "\n".join(f"{phrase_row(r, label)}{cites.mark(r)}" for r in rows)
