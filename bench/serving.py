@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import shutil
 import subprocess
+import tempfile
 import sys
 import threading
 import time
@@ -96,4 +100,28 @@ def closed_loop(base: str, clients: int, seconds: float | None = None, requests:
     return latencies, time.perf_counter() - started
 
 
-__all__ = ["OLD_POLICY", "ROOT", "closed_loop", "cpu_hogs", "ensure_index", "ui_server"]
+def wrk_rate(base: str, connections: int, seconds: float) -> float | None:
+    """Requests per second from `wrk` (a C load generator) with `connections` closed-loop connections asking the
+    dev questions in turn; None when wrk is not installed (Debian: apt-get install wrk). A Python client spends
+    as much CPU per request as the server's HTTP layer does and shares the same two cores, so it understates
+    what the server does for clients on other machines."""
+    if shutil.which("wrk") is None:
+        return None
+    bodies = ",\n".join(json.dumps(json.dumps({"question": q, "k": 3}, ensure_ascii=False), ensure_ascii=False)
+                        for q in valid_questions())
+    script = (f'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nbodies = {{{bodies}}}\n'
+              "counter = 0\nrequest = function()\n  counter = counter + 1\n"
+              "  return wrk.format(nil, '/api/ask', nil, bodies[(counter % #bodies) + 1])\nend\n")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", encoding="utf-8", delete=False) as f:
+        f.write(script)
+    try:
+        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "-s", f.name, base],
+                             capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(f.name)
+    if "Non-2xx" in out:
+        raise SystemExit(f"wrk saw failed requests:\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+__all__ = ["OLD_POLICY", "ROOT", "closed_loop", "cpu_hogs", "ensure_index", "ui_server", "wrk_rate"]

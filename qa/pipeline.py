@@ -55,8 +55,8 @@ def check_k(k: object, settings: AnswerSettings) -> int:
 
 
 def analysed_part(text: str, settings: AnswerSettings) -> str:
-    """The part of a question the answer layer reads: all of it, or its head and tail when it is very long
-    (bounds the answer layer's work per question; see `AnswerSettings.max_analysed_chars`)."""
+    """The part of a question that is searched and answered: all of it, or its head and tail when it is very long
+    (bounds the work per question, BM25's segmentation included; see `AnswerSettings.max_analysed_chars`)."""
     if len(text) <= settings.max_analysed_chars:
         return text
     head = settings.max_analysed_chars - settings.analysed_tail_chars
@@ -81,8 +81,12 @@ class Assistant:
 
     def searched_form(self, text: str) -> str:
         """The question as it is searched and analysed: Simplified script, Arabic numerals, names the corpus spells
-        otherwise corrected to its spelling."""
-        return self.context.corrected(arabic_numerals(to_simplified(text)))
+        otherwise corrected to its spelling — within the part the encoder reads (`max_encoded_chars`; 3 of 1,610
+        CMRC trial and report questions are longer), so a 500-character question costs no more to correct than a
+        normal one."""
+        text = arabic_numerals(to_simplified(text))
+        limit = self.settings.retrieval.max_encoded_chars
+        return self.context.corrected(text[:limit]) + text[limit:]
 
     def ask(self, question: object, k: object = None) -> Answer:
         """Answer one question; `k` is the number of citations to list (1…max_k, default from config)."""
@@ -90,9 +94,9 @@ class Assistant:
         answer_settings = self.settings.answer
         text = clean_question(question, answer_settings.max_question_chars)
         k = check_k(k, answer_settings)
-        searched = self.searched_form(text)
+        searched = analysed_part(self.searched_form(text), answer_settings)
         found = retrieve(self.index, searched, max(k, answer_settings.candidates), self.settings.retrieval)
-        answer = compose(analysed_part(searched, answer_settings), found, self.context, k, answer_settings)
+        answer = compose(searched, found, self.context, k, answer_settings)
         answer.question = text
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
         return answer

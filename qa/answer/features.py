@@ -123,12 +123,18 @@ def term_idf(term: str, segmenter: Segmenter, stats: TermStatistics) -> float:
     return stats.idf(term) if stats.has_term(term) else stats.expected_idf(segmenter.token_share(term))
 
 
+#: The heaviest this many terms of a question are used: real questions have at most 15 (1,610 CMRC trial and report
+#: questions: p99 11), so the answer layer's work stays bounded for a 500-character question of random words.
+MAX_TERMS = 16
+
+
 def weigh_terms(question: str, segmenter: Segmenter, stats: TermStatistics) -> WeightedTerms:
     """Weight per question term: its IDF (`term_idf`; an alias weighs as its most common form), the sub-words
     that earn partial credit and the alias forms."""
     terms = question_terms(question, segmenter)
     forms = {t: tuple(normal_form(f) for f in segmenter.alias_forms(t)) for t in terms}
     weights = {t: min(term_idf(f, segmenter, stats) for f in (t, *forms[t])) for t in terms}
+    weights = dict(sorted(weights.items(), key=lambda tw: -tw[1])[:MAX_TERMS])
     parts = {t: [p for p in segmenter.index_tokens(t) if len(p) >= 2 and p != t and p not in forms[t]]
              for t in weights}
     return WeightedTerms(weights, parts, forms)

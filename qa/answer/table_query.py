@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import reduce
+from functools import lru_cache, reduce
 
 import cn2an
 
@@ -140,8 +140,15 @@ def column_named(rest: str, column: Column, segmenter: Segmenter) -> bool:
     name = normal_form(column.name)
     if any(name[i:i + 2] in rest for i in range(len(name) - 1)):
         return True
+    return any(name.startswith(w) for w in _one_character_words(rest, segmenter))
+
+
+@lru_cache(maxsize=1024)
+def _one_character_words(rest: str, segmenter: Segmenter) -> frozenset[str]:
+    """The question's one-character words that are not stopwords, aspect particles dropped (segmented once per
+    question, not once per column)."""
     stems = (w.rstrip(_PARTICLES) or w for w in segmenter.words(rest))
-    return any(len(w) == 1 and name.startswith(w) and w not in segmenter.stopwords for w in stems)
+    return frozenset(w for w in stems if len(w) == 1 and w not in segmenter.stopwords)
 
 
 def _offers(column: Column, order: Order) -> bool:
