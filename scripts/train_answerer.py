@@ -54,6 +54,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "eval"
 REPORT_TRAIN = ROOT / "eval" / "report_train.jsonl"
 FOLDS = 5
+COMMAND = "python scripts/train_answerer.py"
+#: Where the cross-validated numbers, settings and ablations of a training run are written (beside the models).
+TRAINING_REPORT = "training.json"
 
 
 @dataclass(frozen=True)
@@ -734,10 +737,13 @@ def main() -> int:
                                       for group, drop in ANSWERABLE_ABLATIONS.items()}
     answerable = replace(fit_answerable(ax, ay, origins), thresholds={"answer": threshold})
 
-    meta = {"command": "python scripts/train_answerer.py",
-            "data": ["CMRC 2018 trial (CC BY-SA 4.0)", "dev_qa.jsonl", "eval/report_train.jsonl"],
-            "selector_trees": vars(SELECTOR_TREES), "report_share": REPORT_SHARE, "cv": numbers}
+    # the numbers once, in training.json; each model file names the command that wrote it and where they are
     MODELS_DIR.mkdir(exist_ok=True)
+    (MODELS_DIR / TRAINING_REPORT).write_text(json.dumps(
+        {"command": COMMAND, "data": ["CMRC 2018 trial (CC BY-SA 4.0)", "dev_qa.jsonl", "eval/report_train.jsonl"],
+         "selector_trees": vars(SELECTOR_TREES), "short_trees": vars(SHORT_TREES), "report_share": REPORT_SHARE,
+         "cv": numbers}, ensure_ascii=False, indent=1) + "\n")
+    meta = {"command": COMMAND, "numbers": TRAINING_REPORT}
     for name, model, indent in (("focus", locator, 1), ("selector", selector, None),
                                 ("continuation", continuation, 1), ("short", short, None),
                                 ("answerable", answerable, 1)):

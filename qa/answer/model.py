@@ -7,8 +7,9 @@ Two kinds, told apart by the file's `"kind"`:
   node): the sentence selector, whose features interact (a number in the sentence matters only for a quantity
   question; coverage of the question's remaining terms matters once the title is credited).
 
-The files in `qa/answer/models/` are written by `scripts/train_answerer.py`, which records its command line, data
-and cross-validated numbers inside each file and checks that the exported trees score exactly as LightGBM's.
+The files in `qa/answer/models/` are written by `scripts/train_answerer.py`, which records its command line, data,
+settings and cross-validated numbers in `models/training.json` and checks that the exported trees score exactly as
+LightGBM's.
 """
 
 from __future__ import annotations

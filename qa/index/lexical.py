@@ -25,6 +25,8 @@ class LexicalIndex:
         self._bm25 = bm25
         self._doc_freqs = doc_freqs
         self.num_docs = num_docs
+        #: distinct tokens per passage, on average (what `expected_idf` spreads a word's frequency over)
+        self._mean_distinct = sum(doc_freqs.values()) / (num_docs or 1)
 
     @classmethod
     def build(cls, token_lists: list[list[str]]) -> "LexicalIndex":
@@ -62,8 +64,7 @@ class LexicalIndex:
         token makes up `token_share` of all words: its expected document frequency over passages of this corpus's
         mean number of distinct tokens. A common word a report happens not to use ("做", "来") is then still a
         common word, while a rare one ("营收", share ≈ 0) keeps the highest IDF."""
-        mean_tokens = sum(self._doc_freqs.values()) / (self.num_docs or 1)
-        df = self.num_docs * (1.0 - (1.0 - min(token_share, 1.0)) ** mean_tokens)
+        df = self.num_docs * (1.0 - (1.0 - min(token_share, 1.0)) ** self._mean_distinct)
         return math.log(1.0 + (self.num_docs - df + 0.5) / (df + 0.5))
 
     def scores(self, tokens: list[str]) -> np.ndarray:
