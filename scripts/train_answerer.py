@@ -34,7 +34,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from qa.answer.answerable import ANSWERABLE_FEATURES, YEAR, judgement_row
+from qa.answer.answerable import ANSWERABLE_FEATURES, YEAR, evidence_for
 from qa.answer.candidates import Candidate, collect, next_statement
 from qa.answer.continuation import CONTINUATION_FEATURES, CONTINUE_ABOVE, MAX_ADDED, continuation_row, continued
 from qa.answer.context import AnswerContext
@@ -246,7 +246,12 @@ def fit_trees(features: tuple[str, ...], X: np.ndarray, y: np.ndarray, w: np.nda
                                       max_depth=tree.max_depth,
                                       subsample_freq=0, random_state=0, n_jobs=2, verbose=-1)
     booster.fit(X, y, sample_weight=w / w.mean())
-    model = export_trees(booster.booster_, features)
+    return checked_export(booster.booster_, features, X)
+
+
+def checked_export(booster: lightgbm.Booster, features: tuple[str, ...], X: np.ndarray) -> TreeEnsemble:
+    """The exported trees, after checking on a sample of the training rows that they score as LightGBM does."""
+    model = export_trees(booster, features)
     check = X[:: max(1, len(X) // 2000)]
     if not np.allclose(model.raw_scores(check), booster.predict(check, raw_score=True), atol=1e-4):
         raise AssertionError("exported trees do not score as LightGBM's")
@@ -319,11 +324,7 @@ def fit_ranker(used: list[Example], tree: TreeSettings, report_share: float,
     booster.fit(X, np.concatenate([ex.y for ex in used]), group=[len(ex.y) for ex in used],
                 sample_weight=np.concatenate([np.full(len(ex.y), balance if ex.asked.item.report else 1.0)
                                               for ex in used]))
-    model = export_trees(booster.booster_, features)
-    check = X[:: max(1, len(X) // 2000)]
-    if not np.allclose(model.raw_scores(check), booster.predict(check), atol=1e-4):
-        raise AssertionError("exported trees do not score as LightGBM's")
-    return model
+    return checked_export(booster.booster_, features, X)
 
 
 def top1(model: Model, examples: list[Example], passage: bool = False) -> list[float]:
@@ -474,7 +475,7 @@ def answerable_data(examples: list[Example], negatives: list[Example]) -> tuple[
     for ex, scores in zip(everything, out_of_fold_scores(examples, negatives)):
         if not len(scores):
             continue
-        X.append(judgement_row(ex.asked.q, int(np.argmax(scores)), ex.candidates, scores, ex.asked.context).row[0])
+        X.append(evidence_for(ex.asked.q, int(np.argmax(scores)), ex.candidates, scores, ex.asked.context).row[0])
         y.append(int(ex.asked.item.answerable))
         groups.append(ex.group)
         origins.append(("report" if ex.asked.item.report else "cmrc") + ":" + ex.asked.item.made)

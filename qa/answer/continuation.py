@@ -77,9 +77,14 @@ def _structural(q: Question, chosen: Candidate) -> bool:
                                           and (chosen.heading or _opens_item(text)))
 
 
+def _gives_the_reason(q: Question, sentence: str, added: list[Quoted]) -> bool:
+    """For a why-question, the sentence right after the chosen one states its reason: it is the answer."""
+    return q.qtype.kind is Kind.WHY and not added and bool(_GIVES_REASON.match(sentence.strip()))
+
+
 def continued(q: Question, chosen: Candidate, context: AnswerContext, model: Model | None = None) -> list[Quoted]:
     """The sentences after `chosen` that belong to the answer (possibly none): by structure up to the next item or
-    heading, else while the model says so."""
+    heading (an announced list to its end), a why-question's reason sentence, else while the model says so."""
     model = model or bundled_model("continuation", CONTINUATION_FEATURES)
     structural = _structural(q, chosen)
     announces = chosen.text.rstrip().endswith(("：", ":"))
@@ -95,9 +100,9 @@ def continued(q: Question, chosen: Candidate, context: AnswerContext, model: Mod
             # an announced list runs through its items; an item's explanation ends where the next item starts
             if index < len(passage.headings) or (_opens_item(sentence) and not announces):
                 break
-        elif not (q.qtype.kind is Kind.WHY and not out and _GIVES_REASON.match(sentence.strip())) and \
-                model.probabilities(np.asarray([continuation_row(q, quoted, sentence, passage is chosen.passage,
-                                                                 len(out))], dtype=np.float32))[0] <= CONTINUE_ABOVE:
+        elif not _gives_the_reason(q, sentence, out) and model.probabilities(np.asarray(
+                [continuation_row(q, quoted, sentence, passage is chosen.passage, len(out))],
+                dtype=np.float32))[0] <= CONTINUE_ABOVE:
             break
         out.append(Quoted(sentence, passage))
         quoted = f"{quoted}{sentence}"
