@@ -1,6 +1,11 @@
 """jieba with the project's dictionary: domain terms whole, numbers whole, no stopwords or punctuation."""
 
-from qa.segment.tokenizer import get_segmenter
+import random
+
+import jieba.posseg
+import pytest
+
+from qa.segment.tokenizer import MAX_HMM_CHARS, MAX_HMM_UNKNOWN, get_segmenter
 
 
 def test_the_corpus_vocabulary_keeps_names_and_terms_whole():
@@ -73,3 +78,35 @@ def test_fillers_and_general_frequency():
     segmenter = get_segmenter()
     assert segmenter.is_filler("到底") and segmenter.is_filler("来着") and not segmenter.is_filler("融资")
     assert segmenter.token_share("做") > segmenter.token_share("融资") > segmenter.token_share("营收") == 0.0
+
+
+def _hmm_input(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts jieba's POS tagger hands its (real) HMM Viterbi from now on."""
+    seen: list[str] = []
+    viterbi = jieba.posseg.viterbi
+
+    def recording(obs: str, *args: object) -> object:
+        seen.append(obs)
+        return viterbi(obs, *args)
+
+    monkeypatch.setattr(jieba.posseg, "viterbi", recording)
+    return seen
+
+
+@pytest.mark.parametrize("letters", ["", "abcxyzAI5G"])
+def test_the_hmm_work_of_names_is_bounded_per_question(monkeypatch: pytest.MonkeyPatch, letters: str) -> None:
+    """Random rare characters (with Latin letters between them, which cut the text into many pieces) once cost
+    150 ms in `names`: what the HMM re-cuts is bounded for the whole question, not per piece."""
+    rng = random.Random(7)
+    text = "".join(rng.choice([chr(rng.randint(0x4E00, 0x9FA5)), rng.choice(letters or "一")]) for _ in range(96))
+    seen = _hmm_input(monkeypatch)
+    get_segmenter().names(text)
+    chars = "".join(seen)
+    assert len(chars) <= MAX_HMM_CHARS
+    assert sum(ch not in jieba.posseg.char_state_tab_P for ch in chars) <= MAX_HMM_UNKNOWN
+
+
+def test_ordinary_questions_keep_the_hmm(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _hmm_input(monkeypatch)
+    assert get_segmenter().names("一八年那會兒朝陽區的AI企業占多少") == ["朝陽區", "ai"]  # 朝陽區 is the HMM's
+    assert seen

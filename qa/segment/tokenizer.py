@@ -30,11 +30,18 @@ NAME_TAGS = frozenset({"ns", "nt", "eng", "nrt", "nrfg"})
 #: tags count only for words its dictionary knows well (华为 373, 腾讯 98, 李彦宏 24).
 WEAK_NAME_TAGS = frozenset({"nr", "nz"})
 MIN_WEAK_NAME_FREQ = 20
-#: jieba's HMM re-cuts runs of single characters its dictionary does not join, at ~2.5 ms per rare character in
-#: the POS tagger (a 500-character random question took 1.7 s in `names`). Real questions have at most 5 such
-#: characters (dev set), so beyond this many the dictionary cut is used as it is: the work per question stays
-#: bounded (issue 11) and nothing changes for ordinary questions.
+#: jieba's HMM re-cuts runs of single characters its dictionary does not join (a 500-character random question
+#: took 1.7 s in `names`). Its POS Viterbi costs ~0.2 ms per character it has emission states for and ~2.8 ms per
+#: Chinese character it has none for (all 256 states are tried). So a text's runs get the HMM only while they hold
+#: at most `MAX_HMM_CHARS` characters and at most `MAX_HMM_UNKNOWN` of the expensive ones — per text, not per
+#: piece, since Latin letters between Chinese characters cut a text into many pieces (random CJK mixed with
+#: letters took 150 ms). Beyond that the dictionary cut is used as it is, so `names` costs at most ~13 ms. Of
+#: 1,610 CMRC trial and report questions, Simplified (as the answer layer sees them) or as typed (Traditional,
+#: as a chat follow-up is read), each gets the same names as with the earlier per-piece bound: the work per
+#: question stays bounded (issue 11) and nothing changes for ordinary questions.
 MAX_HMM_CHARS = 12
+MAX_HMM_UNKNOWN = 4
+_HAN = re.compile("[\u4e00-\u9fd5]")  # the characters jieba's Viterbi sees (`jieba.posseg.re_han_detail`)
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -154,30 +161,52 @@ class Segmenter:
 
     def _find_names(self, text: str) -> tuple[str, ...]:
         found: list[str] = []
+        budget = HmmBudget()  # for the whole text (see MAX_HMM_CHARS)
         for piece, is_atom in self._pieces(fold(text)):
             if is_atom:
                 if len(piece) > 1 and piece.isascii() and any(c.isalpha() for c in piece):
                     found.append(piece)
                 continue
-            found.extend(p.word for p in self._tagged(piece) if len(p.word) > 1 and self._is_name(p.word, p.flag))
+            found.extend(p.word for p in self._tagged(piece, budget)
+                         if len(p.word) > 1 and self._is_name(p.word, p.flag))
         return tuple(found)
 
-    def _tagged(self, piece: str) -> list[jieba.posseg.pair]:
-        """POS-tagged words of a piece, with the HMM only while its cost is bounded (`MAX_HMM_CHARS`)."""
+    def _tagged(self, piece: str, budget: "HmmBudget") -> list[jieba.posseg.pair]:
+        """POS-tagged words of a piece, with the HMM only while the text's `budget` covers what it would re-cut."""
         plain = self._pos.lcut(piece, HMM=False)
-        return self._pos.lcut(piece) if _single_char_runs(plain) <= MAX_HMM_CHARS else plain
+        return self._pos.lcut(piece) if budget.spend(_single_char_runs(plain)) else plain
 
 
-def _single_char_runs(words: list[jieba.posseg.pair]) -> int:
-    """Characters in runs of two or more single-character words: what the HMM would re-cut."""
-    total = run = 0
+class HmmBudget:
+    """What jieba's HMM may still re-cut in one text: `MAX_HMM_CHARS` characters, `MAX_HMM_UNKNOWN` of them
+    characters it has no emission states for."""
+
+    def __init__(self) -> None:
+        self.chars = MAX_HMM_CHARS
+        self.unknown = MAX_HMM_UNKNOWN
+
+    def spend(self, run_chars: str) -> bool:
+        """Take these characters from the budget if it covers them all; False (nothing taken) otherwise."""
+        unknown = sum(1 for ch in run_chars if _HAN.match(ch) and ch not in jieba.posseg.char_state_tab_P)
+        if len(run_chars) > self.chars or unknown > self.unknown:
+            return False
+        self.chars -= len(run_chars)
+        self.unknown -= unknown
+        return True
+
+
+def _single_char_runs(words: list[jieba.posseg.pair]) -> str:
+    """The characters in runs of two or more single-character words: what the HMM would re-cut."""
+    found: list[str] = []
+    run: list[str] = []
     for pair in [*words, None]:
         if pair is not None and len(pair.word) == 1:
-            run += 1
+            run.append(pair.word)
             continue
-        total += run if run > 1 else 0
-        run = 0
-    return total
+        if len(run) > 1:
+            found.extend(run)
+        run = []
+    return "".join(found)
 
 
 _THOUSANDS = re.compile(r"\d{3}(?!\d)")
