@@ -6,8 +6,10 @@ logic is the same for every embedder. No timing is asserted: blocking is done wi
 
 from __future__ import annotations
 
+import gc
 import shutil
 import threading
+import weakref
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from qa.index.loader import open_index
 from qa.pipeline import Assistant
 from qa.serving.gate import AskGate, ServerBusy
 from qa.serving.health import STARVED_AFTER_S
+from qa.serving.heap import freeze_long_lived
 from qa.serving.live import LiveAssistant
 from qa.serving.service import AskService
 
@@ -152,6 +155,20 @@ def test_new_index_generation_is_swapped_in_and_healthz_follows(own: Settings) -
     assert after["passages"] > before["passages"]
     assert any("石景山" in p.text for p in live.assistant.index.passages)  # questions now go to the new build
     assert client.post("/api/ask", json={"question": "石景山区的人工智能企业有多少家？"}).status_code == 200
+
+
+def test_swapped_out_index_is_freed_though_the_heap_is_frozen(own: Settings) -> None:
+    """After each swap the server freezes the new index out of the collector's scans (`qa.serving.heap`); the old
+    index must still be freed, or every `qa index` would leak a whole index into a long-running server."""
+    live, _ = live_service(own)
+    freeze_long_lived()  # as ui.py does once the first index is loaded
+    old_index = weakref.ref(live.assistant.index)
+    (own.corpus_dir / "extra.md").write_text(NEW_DOC, encoding="utf-8")
+    build_index(own, HashEmbedder(), show_progress=False)
+    assert live.refresh() is True
+    gc.collect()
+    assert old_index() is None
+    assert gc.get_freeze_count() > 0  # the new index is frozen in its place
 
 
 def test_missing_index_is_reported_not_ok(own: Settings) -> None:

@@ -20,6 +20,7 @@ from qa.index.loader import open_index
 from qa.index.store import Manifest, recorded_manifest
 from qa.ingest.read import PROFILE_NAME, walk_corpus
 from qa.pipeline import Assistant
+from qa.serving.heap import freeze_long_lived
 from qa.types import Answer
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,8 @@ class LiveAssistant:
                 return False
             self._assistant = fresh
             self._problem = None
+            del current
+            freeze_long_lived()
             log.warning("已换用新索引：%s 个段落，建立于 %s", index.manifest.passages, index.manifest.built_at)
             return True
 
