@@ -145,7 +145,9 @@ def synthetic_index(tokens: list[list[str]], vectors: np.ndarray, embedder, segm
     dense = DenseIndex.build(vectors[:len(tokens)])
     manifest = Manifest(FORMAT_VERSION, "synthetic", "synthetic", embedder.id, DIM, len(passages), "", 0.0, 0.0, {},
                         dense.kind)
-    return LoadedIndex(manifest, documents, passages, lexical, dense, embedder, segmenter)
+    # one vector per quotable sentence, as `statements.npy` holds: a synthetic passage's sentences get its vector
+    statements = np.repeat(vectors[:len(tokens)], [len(p.statements) for p in passages], axis=0).astype(np.float16)
+    return LoadedIndex(manifest, documents, passages, lexical, dense, embedder, segmenter, statements)
 
 
 def main() -> int:
