@@ -73,6 +73,6 @@ def test_chat_history_is_bounded(assistant: Assistant) -> None:
     history: list = []
     turns: list = []
     for n in range(MAX_TURNS + 5):
-        _, history, turns = submit(f"海淀区占比多少？{n}", history, turns, 1)
+        _, history, turns = submit(f"海淀区占比多少？{n}", history, turns, 1, None)
     assert len(turns) == MAX_TURNS and len(history) == 2 * MAX_TURNS
     assert turns[-1]["typed"].endswith(str(MAX_TURNS + 4))

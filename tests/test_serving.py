@@ -12,8 +12,10 @@ import threading
 import weakref
 from pathlib import Path
 
+import gradio as gr
 import pytest
 from fastapi.testclient import TestClient
+from starlette.requests import Request
 
 from qa.api import create_api
 from qa.config import Settings
@@ -25,6 +27,7 @@ from qa.serving.health import STARVED_AFTER_S
 from qa.serving.heap import freeze_long_lived
 from qa.serving.live import LiveAssistant
 from qa.serving.service import AskService
+from qa.web.app import build_chat
 
 from conftest import copy_corpus
 from index_fakes import HashEmbedder
@@ -67,6 +70,55 @@ def test_gate_answers_in_arrival_order() -> None:
     for future in futures:
         future.result(timeout=30)
     assert order == list(range(10))
+    gate.close()
+
+
+def test_clients_take_turns() -> None:
+    """A script that queued five questions does not make a person's one question wait for all five."""
+    gate, release, _ = blocked_gate()
+    order: list[str] = []
+    futures = [gate.submit(order.append, f"script {i}", client="10.0.0.9") for i in range(5)]
+    futures.append(gate.submit(order.append, "person", client="10.0.0.1"))
+    futures.append(gate.submit(order.append, "script 5", client="10.0.0.9"))
+    assert gate.backlog()[0] == 7
+    release.set()
+    for future in futures:
+        future.result(timeout=30)
+    assert order == ["script 0", "person", "script 1", "script 2", "script 3", "script 4", "script 5"]
+    gate.close()
+
+
+def test_errors_reach_the_caller_and_closing_cancels_the_waiting() -> None:
+    gate = AskGate(workers=1)
+    with pytest.raises(ZeroDivisionError):
+        gate.call(lambda: 1 / 0)
+    assert gate.call(lambda: 42) == 42  # the answer thread survived the error
+    gate.close()
+    gate, release, _ = blocked_gate()
+    waiting = gate.submit(lambda: None)
+    gate.close()
+    assert waiting.cancelled() and gate.backlog()[0] == 0
+    release.set()
+
+
+def test_api_and_chat_questions_wait_in_their_clients_line(assistant: Assistant) -> None:
+    lines: list[object] = []
+
+    class RecordingGate(AskGate):
+        def submit(self, fn, *args, client=""):  # type: ignore[no-untyped-def]
+            lines.append(client)
+            return super().submit(fn, *args, client=client)
+
+    gate = RecordingGate(workers=1)
+    client = TestClient(create_api(AskService(assistant, gate)))
+    assert client.post("/api/ask", json={"question": "寒武纪是哪一年成立的？"}).status_code == 200
+    assert lines == ["testclient"]  # the caller's address (Starlette's test client calls itself this)
+
+    demo = build_chat(AskService(assistant, gate))
+    submit = next(fn for fn in demo.fns.values() if getattr(fn.fn, "__name__", "") == "submit").fn
+    request = gr.Request(Request({"type": "http", "client": ("10.1.2.3", 5000), "headers": []}))
+    _, history, _ = submit("寒武纪是哪一年成立的？", [], [], 1, request)
+    assert lines[-1] == "10.1.2.3" and "2016" in history[-1]["content"]
     gate.close()
 
 

@@ -1,24 +1,27 @@
-"""A fair gate in front of the answer threads: first come, first served, a bounded wait, and a visible backlog.
+"""A fair gate in front of the answer threads: clients take turns, a bounded wait, and a visible backlog.
 
 Why: one global lock made 8 clients slower than one (both cores could not be used) and let a slow question
 hold everyone up with `/healthz` still green. Now questions run on `workers` threads (one per core: the query
-encoder, FAISS and BM25 release the GIL; `qa.threads` keeps each call on one thread), in arrival order. Every
-question's own work is bounded (`qa.pipeline`), so FIFO order is fair: a slow question can delay the ones
-behind it by its bounded cost, never starve them. The backlog is capped (a full queue answers "busy" at once
-instead of letting waits grow without limit), a question that waited longer than `max_wait_s` is dropped
-before it runs (its caller has given up), and the age of the oldest waiting question is what `/healthz`
-reports as starvation.
+encoder, FAISS and BM25 release the GIL; `qa.threads` keeps each call on one thread), and every question's own
+work is bounded (`qa.pipeline`). Who goes next is fair between clients, not only between questions: each client
+(the caller's address) has its own first-come-first-served line, and the answer threads serve the lines in
+turn. So a script firing 8 questions at once gets one answer thread's turn like everybody else, and a person
+asking one question waits for the questions already running, not for the script's whole backlog (measured in
+`bench/fairness.py`). The backlog is capped (a full queue answers "busy" at once instead of letting waits grow
+without limit), a question that waited longer than `max_wait_s` is dropped before it runs (its caller has given
+up), and the age of the oldest waiting question is what `/healthz` reports as starvation.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import os
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Callable, TypeVar
+from collections import deque
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any, Callable, Hashable, TypeVar
 
 from qa.errors import UserError
 
@@ -34,8 +37,16 @@ class ServerBusy(UserError):
     """Too many questions are waiting; the message asks the user to retry shortly."""
 
 
+@dataclass
+class _Job:
+    call: Callable[[], Any]
+    queued_at: float
+    future: Future = field(default_factory=Future)
+
+
 class AskGate:
-    """Runs calls on `workers` threads in arrival order, with a bounded queue and a measurable backlog."""
+    """Runs calls on `workers` threads, clients in turn and each client's calls in arrival order, with a bounded
+    queue and a measurable backlog."""
 
     def __init__(self, workers: int | None = None, max_waiting: int = MAX_WAITING, max_wait_s: float = MAX_WAIT_S,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -43,47 +54,81 @@ class AskGate:
         self.max_waiting = max_waiting
         self.max_wait_s = max_wait_s
         self._clock = clock
-        self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="qa-ask")
-        self._lock = threading.Lock()
-        self._waiting: dict[int, float] = {}  # ticket → time queued, in arrival order
+        self._ready = threading.Condition()
+        #: one line per client with waiting calls; dict order is the turn order (served → moved to the end)
+        self._lines: dict[Hashable, deque[_Job]] = {}
+        self._waiting = 0
         self._running = 0
-        self._tickets = itertools.count()
+        self._closed = False
+        self._threads = [threading.Thread(target=self._serve, name=f"qa-ask-{n}", daemon=True)
+                         for n in range(self.workers)]
+        for thread in self._threads:
+            thread.start()
 
-    def submit(self, fn: Callable[..., T], *args: object) -> Future[T]:
-        """Queue `fn(*args)`; raises ServerBusy at once when the queue is full."""
-        with self._lock:
-            if len(self._waiting) >= self.max_waiting:
+    def submit(self, fn: Callable[..., T], *args: object, client: Hashable = "") -> Future[T]:
+        """Queue `fn(*args)` in `client`'s line; raises ServerBusy at once when the queue is full."""
+        with self._ready:
+            if self._waiting >= self.max_waiting:
                 raise ServerBusy("服务器正忙，请稍后再试。")
-            ticket = next(self._tickets)
-            self._waiting[ticket] = self._clock()
+            job = _Job(lambda: fn(*args), self._clock())
+            self._lines.setdefault(client, deque()).append(job)
+            self._waiting += 1
+            self._ready.notify()
+        return job.future
 
-        def run() -> T:
-            with self._lock:
-                queued_at = self._waiting.pop(ticket)
-                self._running += 1
-            try:
-                if self._clock() - queued_at > self.max_wait_s:
-                    raise ServerBusy("服务器正忙，问题等待过久，请稍后再试。")
-                return fn(*args)
-            finally:
-                with self._lock:
-                    self._running -= 1
-
-        return self._pool.submit(run)
-
-    def call(self, fn: Callable[..., T], *args: object) -> T:
+    def call(self, fn: Callable[..., T], *args: object, client: Hashable = "") -> T:
         """Run through the gate and wait for the result (for synchronous callers such as Gradio handlers)."""
-        return self.submit(fn, *args).result()
+        return self.submit(fn, *args, client=client).result()
 
-    async def run(self, fn: Callable[..., T], *args: object) -> T:
+    async def run(self, fn: Callable[..., T], *args: object, client: Hashable = "") -> T:
         """Run through the gate without blocking the event loop."""
-        return await asyncio.wrap_future(self.submit(fn, *args))
+        return await asyncio.wrap_future(self.submit(fn, *args, client=client))
 
     def backlog(self) -> tuple[int, int, float]:
         """(waiting, running, seconds the oldest waiting question has waited)."""
-        with self._lock:
-            oldest = next(iter(self._waiting.values()), None)
-            return len(self._waiting), self._running, 0.0 if oldest is None else self._clock() - oldest
+        with self._ready:
+            oldest = min((line[0].queued_at for line in self._lines.values()), default=None)
+            return self._waiting, self._running, 0.0 if oldest is None else self._clock() - oldest
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Stop the answer threads once their current call ends; questions still waiting are cancelled."""
+        with self._ready:
+            self._closed = True
+            for line in self._lines.values():
+                for job in line:
+                    job.future.cancel()
+            self._lines.clear()
+            self._waiting = 0
+            self._ready.notify_all()
+
+    def _next_job(self) -> _Job | None:
+        """The first waiting call of the client whose turn it is (None once closed); that client goes last."""
+        with self._ready:
+            while not self._lines and not self._closed:
+                self._ready.wait()
+            if self._closed:
+                return None
+            client, line = next(iter(self._lines.items()))
+            job = line.popleft()
+            del self._lines[client]
+            if line:
+                self._lines[client] = line
+            self._waiting -= 1
+            self._running += 1
+            return job
+
+    def _serve(self) -> None:
+        while (job := self._next_job()) is not None:
+            try:
+                if not job.future.set_running_or_notify_cancel():
+                    continue
+                if self._clock() - job.queued_at > self.max_wait_s:
+                    job.future.set_exception(ServerBusy("服务器正忙，问题等待过久，请稍后再试。"))
+                    continue
+                try:
+                    job.future.set_result(job.call())
+                except BaseException as exc:  # the caller gets every error, as from a thread pool
+                    job.future.set_exception(exc)
+            finally:
+                with self._ready:
+                    self._running -= 1

@@ -32,13 +32,14 @@ class AskService:
     def examples(self) -> tuple[str, ...]:
         return self.live.assistant.examples
 
-    def ask(self, question: object, k: object = None) -> Answer:
-        """Answer, waiting in line; for synchronous callers (the chat's handlers run on Gradio's threads)."""
-        return self.gate.call(self.live.ask, question, k)
+    def ask(self, question: object, k: object = None, client: str = "") -> Answer:
+        """Answer, waiting in `client`'s line (its address: clients take turns, `AskGate`); for synchronous
+        callers (the chat's handlers run on Gradio's threads)."""
+        return self.gate.call(self.live.ask, question, k, client=client)
 
-    async def ask_async(self, question: object, k: object = None) -> Answer:
-        """Answer, waiting in line without blocking the event loop (the JSON API)."""
-        return await self.gate.run(self.live.ask, question, k)
+    async def ask_async(self, question: object, k: object = None, client: str = "") -> Answer:
+        """Answer, waiting in `client`'s line without blocking the event loop (the JSON API)."""
+        return await self.gate.run(self.live.ask, question, k, client=client)
 
     def health(self) -> tuple[int, dict[str, Any]]:
         """(HTTP status, body) of `/healthz`."""

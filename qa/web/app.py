@@ -45,19 +45,25 @@ def _previous(turns: list[dict[str, str]]) -> str | None:
     return turns[-1]["asked"] if turns else None
 
 
+def _client(request: gr.Request | None) -> str:
+    """The address a chat event came from: its line at the answer gate, shared with its API calls."""
+    client = getattr(request, "client", None) if request is not None else None
+    return getattr(client, "host", "") or ""
+
+
 def build_chat(asker: AskService) -> gr.Blocks:
     """The Gradio Blocks app (not yet mounted)."""
     max_k = asker.settings.answer.max_k
     default_k = asker.settings.answer.default_k
 
-    def answer_turn(text: str, history: list[dict[str, Any]], turns: list[dict[str, str]], k: int
-                    ) -> tuple[list[dict[str, Any]], list[dict[str, str]], bool]:
+    def answer_turn(text: str, history: list[dict[str, Any]], turns: list[dict[str, str]], k: int,
+                    request: gr.Request | None) -> tuple[list[dict[str, Any]], list[dict[str, str]], bool]:
         """Ask `text` in the chat's context; the flag says whether it was answered (not refused as input)."""
         history = list(history or [])
         turns = list(turns or [])
         asked = rewrite_followup(text, _previous(turns), asker.segmenter)
         try:
-            answer = asker.ask(asked, int(k))
+            answer = asker.ask(asked, int(k), client=_client(request))
         except (QuestionError, ServerBusy) as exc:
             reply, ok = render_error(str(exc)), False
         else:
@@ -68,25 +74,26 @@ def build_chat(asker: AskService) -> gr.Blocks:
         history += [{"role": "user", "content": render_user(text)}, {"role": "assistant", "content": reply}]
         return history[-2 * MAX_TURNS:], turns[-MAX_TURNS:], ok
 
-    def submit(text: str, history: list, turns: list, k: int) -> tuple[str, list, list]:
+    def submit(text: str, history: list, turns: list, k: int, request: gr.Request) -> tuple[str, list, list]:
         if not (text or "").strip():
             gr.Warning("请输入问题。", title="提示")
             return text, history, turns
-        history, turns, ok = answer_turn(text, history, turns, k)
+        history, turns, ok = answer_turn(text, history, turns, k, request)
         return ("" if ok else text), history, turns  # a refused question (too long …) stays for editing
 
-    def ask_example(selected: gr.SelectData, history: list, turns: list, k: int) -> tuple[list, list]:
+    def ask_example(selected: gr.SelectData, history: list, turns: list, k: int, request: gr.Request
+                    ) -> tuple[list, list]:
         value = selected.value if isinstance(selected.value, dict) else {}
-        history, turns, _ = answer_turn(str(value.get("text", "")), history, turns, k)
+        history, turns, _ = answer_turn(str(value.get("text", "")), history, turns, k, request)
         return history, turns
 
-    def retry(history: list, turns: list, k: int) -> tuple[list, list]:
+    def retry(history: list, turns: list, k: int, request: gr.Request) -> tuple[list, list]:
         if not turns:
             gr.Info("还没有可以重新回答的问题。", title="提示")
             return history, turns
         last = turns[-1]
         # drop the last question/answer pair and ask the typed text again in the same context
-        history, turns, _ = answer_turn(last["typed"], list(history or [])[:-2], turns[:-1], k)
+        history, turns, _ = answer_turn(last["typed"], list(history or [])[:-2], turns[:-1], k, request)
         return history, turns
 
     def clear() -> tuple[list, list, str]:
@@ -96,7 +103,7 @@ def build_chat(asker: AskService) -> gr.Blocks:
         question = (request.query_params.get("q") or "").strip() if request else ""
         if not question or history:
             return history, turns
-        history, turns, _ = answer_turn(question, history, turns, k)
+        history, turns, _ = answer_turn(question, history, turns, k, request)
         return history, turns
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
