@@ -63,11 +63,13 @@ def cpu_hogs(n: int) -> Iterator[None]:
             proc.wait()
 
 
-def closed_loop(base: str, clients: int, seconds: float | None = None, requests: int | None = None
-                ) -> tuple[list[float], float]:
-    """`clients` threads each asking the next dev question as soon as the last is answered, for `seconds` or
-    until `requests` in all; returns (latencies in ms, elapsed seconds). Any non-200 aborts the run."""
-    questions = valid_questions()
+def closed_loop(base: str, clients: int, seconds: float | None = None, requests: int | None = None,
+                questions: list[str] | None = None, local_address: str | None = None) -> tuple[list[float], float]:
+    """`clients` threads each asking the next question (default: the dev questions) as soon as the last is
+    answered, for `seconds` or until `requests` in all; returns (latencies in ms, elapsed seconds). Any non-200
+    aborts the run. `local_address` (e.g. 127.0.0.2: all of 127/8 is loopback) makes the clients another host
+    to the server."""
+    questions = questions or valid_questions()
     latencies: list[float] = []
     lock = threading.Lock()
     counter = iter(range(10**9))
@@ -75,7 +77,8 @@ def closed_loop(base: str, clients: int, seconds: float | None = None, requests:
     errors: list[str] = []
 
     def worker() -> None:
-        with httpx.Client(base_url=base, timeout=60.0) as client:
+        transport = httpx.HTTPTransport(local_address=local_address) if local_address else None
+        with httpx.Client(base_url=base, timeout=60.0, transport=transport) as client:
             while True:
                 i = next(counter)
                 if (requests is not None and i >= requests) or (deadline and time.perf_counter() > deadline):
