@@ -174,7 +174,7 @@ class Segmenter:
     def _tagged(self, piece: str, budget: "HmmBudget") -> list[jieba.posseg.pair]:
         """POS-tagged words of a piece, with the HMM only while the text's `budget` covers what it would re-cut."""
         plain = self._pos.lcut(piece, HMM=False)
-        return self._pos.lcut(piece) if budget.spend(_single_char_runs(plain)) else plain
+        return _hmm_words(self, piece) if budget.spend(_single_char_runs(plain)) else plain
 
 
 class HmmBudget:
@@ -230,6 +230,13 @@ def _join_thousands(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
 @lru_cache(maxsize=4096)
 def _names(segmenter: Segmenter, text: str) -> tuple[str, ...]:
     return segmenter._find_names(text)
+
+
+@lru_cache(maxsize=4096)
+def _hmm_words(segmenter: Segmenter, piece: str) -> list[jieba.posseg.pair]:
+    """A piece's POS words with the HMM, cached: the answer layer looks for names in the question's head and then
+    in the whole question, so most pieces come twice."""
+    return segmenter._pos.lcut(piece)
 
 
 @lru_cache(maxsize=65536)
