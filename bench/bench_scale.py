@@ -1,7 +1,7 @@
 """Scale run over synthetic corpora: FAISS flat vs HNSW (search time, recall@10 against flat), BM25 query time,
 and the whole warm ask path at 10k and 100k passages.
 
-    .venv/bin/python bench/bench_scale.py            # ~3-4 minutes on 2 cores, writes bench/results/scale.json
+    .venv/bin/python bench/bench_scale.py            # ~5 minutes on 2 cores, writes bench/results/scale.json
 
 Synthetic data (reproducible, numpy default_rng(0)):
 - vectors: 384-d, L2-normalised, drawn around 2,000 random centres (0.6·centre + 0.8·noise) — real sentence
@@ -35,6 +35,8 @@ from qa.index.store import FORMAT_VERSION, Manifest  # noqa: E402
 from qa.types import Document, Passage, PassageKind  # noqa: E402
 from qa.pipeline import Assistant  # noqa: E402
 from qa.retrieve.hybrid import _top  # noqa: E402
+from qa.segment import tokenizer  # noqa: E402
+from qa.segment.tokenizer import encode_tags  # noqa: E402
 
 DIM = 384
 CENTRES = 2000
@@ -147,6 +149,10 @@ def synthetic_index(tokens: list[list[str]], vectors: np.ndarray, embedder, segm
                         dense.kind)
     # one vector per quotable sentence, as `statements.npy` holds: a synthetic passage's sentences get its vector
     statements = np.repeat(vectors[:len(tokens)], [len(p.statements) for p in passages], axis=0).astype(np.float16)
+    # and their POS tags, as `tags.json` holds; then the tag cache is emptied, as in a server that just started
+    sentences = [s for p in passages for s in p.statements]
+    segmenter.remember_tags(sentences, [encode_tags(s, segmenter.tagged(s)) for s in sentences])
+    tokenizer._tagged.cache_clear()
     return LoadedIndex(manifest, documents, passages, lexical, dense, embedder, segmenter, statements)
 
 

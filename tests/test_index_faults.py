@@ -21,6 +21,7 @@ from qa.index import build
 from qa.index.build import build_index
 from qa.index.loader import LoadedIndex, open_index, problem_with
 from qa.index.store import CURRENT, DENSE, IndexUnavailable, live_folder, read_manifest, verify
+from qa.segment.tokenizer import Segmenter, encode_tags
 
 from conftest import copy_corpus
 from index_fakes import HashEmbedder
@@ -131,6 +132,7 @@ DAMAGE = {
     "one byte flipped in passages.jsonl": ("passages.jsonl", _flip_byte),
     "bm25 matrix deleted": ("bm25/data.csc.index.npy", lambda p: p.unlink()),
     "documents emptied": ("documents.json", lambda p: p.write_bytes(b"")),
+    "sentence tags deleted": ("tags.json", lambda p: p.unlink()),
     "manifest garbled": ("manifest.json", lambda p: p.write_text("{not json", encoding="utf-8")),
     "manifest lists no files": ("manifest.json",
                                 lambda p: p.write_text(p.read_text().replace('"files"', '"files_"'))),
@@ -161,6 +163,16 @@ def test_bad_current_pointer_means_rebuild(own: Settings, fake: HashEmbedder, po
     assert problem_with(own, fake.id) == "索引尚未建立"
     open_index(own, embedder=fake, show_progress=False)
     assert_usable(own, fake)
+
+
+def test_opened_index_knows_the_tags_of_every_sentence(own: Settings, fake: HashEmbedder):
+    """The POS tags written at build time are what tagging each sentence now gives, and the open index's
+    segmenter reads them instead of tagging (`Segmenter.remember_tags`)."""
+    build_index(own, fake, show_progress=False)
+    loaded = open_index(own, embedder=fake, show_progress=False)
+    sentences = [s for p in loaded.passages for s in p.statements]
+    fresh = Segmenter(loaded.segmenter.vocabulary)
+    assert sentences and all(loaded.segmenter._known_tags[s] == encode_tags(s, fresh.tagged(s)) for s in sentences)
 
 
 def test_manifest_records_checksums_and_dense_kind(own: Settings, fake: HashEmbedder):

@@ -5,7 +5,7 @@ import random
 import jieba.posseg
 import pytest
 
-from qa.segment.tokenizer import MAX_HMM_CHARS, MAX_HMM_UNKNOWN, get_segmenter
+from qa.segment.tokenizer import MAX_HMM_CHARS, MAX_HMM_UNKNOWN, Segmenter, decode_tags, encode_tags, get_segmenter
 
 
 def test_the_corpus_vocabulary_keeps_names_and_terms_whole():
@@ -110,3 +110,27 @@ def test_ordinary_questions_keep_the_hmm(monkeypatch: pytest.MonkeyPatch) -> Non
     seen = _hmm_input(monkeypatch)
     assert get_segmenter().names("一八年那會兒朝陽區的AI企業占多少") == ["朝陽區", "ai"]  # 朝陽區 is the HMM's
     assert seen
+
+
+def test_tags_written_at_index_time_read_back_exactly(report_text: str) -> None:
+    segmenter = get_segmenter()
+    for sentence in [s for s in report_text.split("。")[:80] if s] + ["融资2,173亿元", "", "AI芯片，寒武纪"]:
+        tagged = segmenter.tagged(sentence)
+        encoded = encode_tags(sentence, tagged)
+        assert encoded is not None and decode_tags(sentence, encoded) == tagged
+    assert encode_tags("人工智能", [("人工", "n")]) is None  # words that are not the text are not stored
+
+
+def test_remembered_tags_are_read_not_recomputed(monkeypatch: pytest.MonkeyPatch) -> None:
+    sentence = "北京旷视科技有限公司于2011年10月成立，总部位于海淀区。"
+    expected = get_segmenter(("旷视科技 nt",)).tagged(sentence)
+    fresh = Segmenter(("旷视科技 nt",))  # what a loaded index's segmenter is: same vocabulary, nothing cached
+    fresh.remember_tags([sentence, "另一句"], [encode_tags(sentence, expected), None])
+
+    def no_tagging(*args: object, **kwargs: object) -> None:
+        raise AssertionError("jieba was asked to tag a sentence whose tags were remembered")
+
+    monkeypatch.setattr(fresh._pos, "lcut", no_tagging)
+    assert fresh.tagged(sentence) == expected
+    with pytest.raises(AssertionError):
+        fresh.tagged("另一句")  # no stored tags: tagged by jieba as usual

@@ -22,14 +22,15 @@ from qa.index.embedders import Embedder, EmbedderChoice
 from qa.index.fingerprint import code_fingerprint, corpus_hash
 from qa.index.lexical import LexicalIndex
 from qa.index.store import (BM25_DIR, DENSE, FORMAT_VERSION, STATEMENTS, Contents, Manifest, build_lock,
-                            checksums, new_build_folder, recorded_manifest, write_contents, write_manifest)
+                            checksums, new_build_folder, recorded_manifest, write_contents, write_manifest,
+                            write_tags)
 from qa.index.vector_cache import VectorCache, text_key
 from qa.ingest.passages import build_passages
 from qa.ingest.profile import CorpusProfile, read_profile
 from qa.ingest.read import read_corpus
 from qa.ingest.source import ReadOptions
 from qa.ingest.table import entity_names, row_entity
-from qa.segment.tokenizer import get_segmenter
+from qa.segment.tokenizer import encode_tags, get_segmenter
 from qa.types import Passage, PassageKind
 
 EMBED_BATCH = 16
@@ -106,6 +107,8 @@ def build_locked(settings: Settings, choice: EmbedderChoice, show_progress: bool
                                     report, "句子")
         np.save(folder / STATEMENTS, statements.astype(np.float16))
         encode_seconds = time.perf_counter() - encode_started
+        # and their POS tags, which the answer layer reads for every candidate sentence (`Segmenter.remember_tags`)
+        write_tags(folder, [encode_tags(s, segmenter.tagged(s)) for p in passages for s in p.statements])
         write_contents(folder, Contents(documents, passages, vocabulary))
         manifest = Manifest(
             format_version=FORMAT_VERSION, corpus_hash=corpus, code_hash=code, embedder_id=embedder.id,

@@ -19,8 +19,8 @@ from qa.index.dense import DenseIndex
 from qa.index.embedders import Embedder
 from qa.index.fingerprint import code_fingerprint, corpus_hash
 from qa.index.lexical import LexicalIndex
-from qa.index.store import (BM25_DIR, DENSE, FORMAT_VERSION, STATEMENTS, IndexUnavailable, Manifest, build_lock, live_folder,
-                            read_contents, read_manifest, verify)
+from qa.index.store import (BM25_DIR, DENSE, FORMAT_VERSION, STATEMENTS, TAGS, IndexUnavailable, Manifest, build_lock,
+                            live_folder, read_contents, read_manifest, read_tags, verify)
 from qa.segment.tokenizer import Segmenter, get_segmenter
 from qa.types import Document, Passage
 
@@ -78,12 +78,18 @@ def _load(folder: Path, embedder: Embedder) -> LoadedIndex:
     except RuntimeError as exc:  # FAISS refuses a damaged file
         raise IndexUnavailable(f"索引文件损坏：{folder / DENSE}") from exc
     statements = np.load(folder / STATEMENTS, mmap_mode="r")
+    sentences = [s for p in contents.passages for s in p.statements]
+    try:
+        tags = read_tags(folder)
+    except (OSError, ValueError) as exc:
+        raise IndexUnavailable(f"索引文件损坏：{folder / TAGS}") from exc
     if (dense.size != len(contents.passages) or dense.dim != manifest.dim
-            or statements.shape != (sum(len(p.statements) for p in contents.passages), manifest.dim)):
+            or statements.shape != (len(sentences), manifest.dim) or len(tags) != len(sentences)):
         raise IndexUnavailable(f"索引文件彼此不一致：{folder}")
+    segmenter = get_segmenter(contents.vocabulary)
+    segmenter.remember_tags(sentences, tags)
     return LoadedIndex(manifest, {d.source: d for d in contents.documents}, contents.passages,
-                       LexicalIndex.load(folder / BM25_DIR), dense, embedder, get_segmenter(contents.vocabulary),
-                       statements)
+                       LexicalIndex.load(folder / BM25_DIR), dense, embedder, segmenter, statements)
 
 
 def open_index(settings: Settings, rebuild: bool = True, show_progress: bool = True,

@@ -2,7 +2,8 @@
 
     index/CURRENT              names the live build folder
     index/build-<hash>-<id>/   manifest.json, passages.jsonl, documents.json, vocabulary.json, bm25/, dense.faiss,
-                               statements.npy (one float16 vector per quotable sentence, in passage order)
+                               statements.npy (one float16 vector per quotable sentence, in passage order),
+                               tags.json (each of those sentences' POS-tagged words, `qa.segment.tokenizer.encode_tags`)
     index/.lock                taken by builders
 
 - a build is written to a fresh `tmp-*` folder, renamed to `build-*` and only then made live by atomically
@@ -28,7 +29,7 @@ from typing import Iterator
 from qa.errors import UserError
 from qa.types import Document, Passage
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
@@ -37,6 +38,7 @@ VOCABULARY = "vocabulary.json"
 BM25_DIR = "bm25"
 DENSE = "dense.faiss"
 STATEMENTS = "statements.npy"
+TAGS = "tags.json"
 LOCK = ".lock"
 
 
@@ -91,6 +93,14 @@ def sha256_file(path: Path) -> str:
 
 def _write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def write_tags(folder: Path, tags: list[str | None]) -> None:
+    _write_json(folder / TAGS, tags)
+
+
+def read_tags(folder: Path) -> list[str | None]:
+    return json.loads((folder / TAGS).read_text(encoding="utf-8"))
 
 
 def write_contents(folder: Path, contents: Contents) -> None:

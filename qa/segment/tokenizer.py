@@ -14,6 +14,7 @@ import logging
 import re
 from functools import lru_cache
 from importlib import resources
+from typing import Sequence
 
 import jieba
 import jieba.posseg
@@ -88,6 +89,7 @@ class Segmenter:
         self.fillers = frozenset(_data_lines("fillers.txt"))
         self.aliases = _aliases()
         self._phrases = tuple(a for a in self.aliases if " " in a)
+        self._known_tags: dict[str, str] = {}
 
     def _pieces(self, text: str) -> list[tuple[str, bool]]:
         """Split normalised text into (piece, is_atom): atoms are numbers/Latin words, the rest goes to jieba."""
@@ -136,8 +138,16 @@ class Segmenter:
 
     def tagged(self, text: str) -> list[tuple[str, str]]:
         """jieba words with POS tags over the text as given (not folded), so offsets stay verbatim; the words
-        concatenate back to `text`. Cached: the same report sentences come back for many questions."""
+        concatenate back to `text`. Cached, and for the corpus's sentences read from the index (`remember_tags`)."""
         return _tagged(self, text)
+
+    def remember_tags(self, texts: Sequence[str], encoded: Sequence[str | None]) -> None:
+        """Tags computed for these texts when the index was built (`encode_tags`), so a question's candidate
+        sentences are not tagged again. Why: jieba's POS HMM is pure Python (~1 ms for a sentence of 150
+        characters) and at 100,000 passages nearly every question brings sentences no earlier question did —
+        first sight cost more than the rest of the answer layer. Replaces what an earlier index left: the tags
+        of a text are the same under one vocabulary, and a text without them is simply tagged."""
+        self._known_tags = {t: e for t, e in zip(texts, encoded) if e is not None}
 
     def token_share(self, word: str) -> float:
         """How common the word is in Chinese at large: its share of all words in jieba's dictionary counts (0 for a
@@ -241,7 +251,29 @@ def _hmm_words(segmenter: Segmenter, piece: str) -> list[jieba.posseg.pair]:
 
 @lru_cache(maxsize=65536)
 def _tagged(segmenter: Segmenter, text: str) -> list[tuple[str, str]]:
+    known = segmenter._known_tags.get(text)
+    if known is not None:
+        return decode_tags(text, known)
     return _join_thousands([(p.word, p.flag) for p in segmenter._pos.lcut(text)])
+
+
+def encode_tags(text: str, tagged: list[tuple[str, str]]) -> str | None:
+    """A text's tagged words as "flag:length …" (the words are the text, cut at those lengths); None when they
+    do not concatenate back to the text (then it is tagged when needed)."""
+    if "".join(word for word, _ in tagged) != text:
+        return None
+    return " ".join(f"{flag}:{len(word)}" for word, flag in tagged)
+
+
+def decode_tags(text: str, encoded: str) -> list[tuple[str, str]]:
+    """The tagged words `encode_tags` wrote for `text`."""
+    words: list[tuple[str, str]] = []
+    at = 0
+    for item in encoded.split(" ") if encoded else ():
+        flag, _, length = item.rpartition(":")
+        words.append((text[at:at + int(length)], flag))
+        at += int(length)
+    return words
 
 
 @lru_cache(maxsize=4)
