@@ -13,7 +13,6 @@ already running, not for another host's backlog.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import threading
@@ -21,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import summary, write_result  # noqa: E402
-from serving import closed_loop, ensure_index, ui_server  # noqa: E402
+from serving import closed_loop, ensure_index, rounds_parser, ui_server  # noqa: E402
 from worst_case import shapes  # noqa: E402
 
 SLOW_SHAPE = "random CJK and latin"
@@ -31,9 +30,7 @@ SLOW_HOST = "127.0.0.2"
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=8.0, help="length of one round")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser = rounds_parser(__doc__, seconds=8.0)
     parser.add_argument("--slow-clients", type=int, default=8)
     args = parser.parse_args()
     ensure_index()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -24,6 +25,14 @@ import httpx  # noqa: E402
 #: What the server ran with before issue 11 (OpenMP's defaults: spinning waits, one thread per core).
 OLD_POLICY = {"OMP_WAIT_POLICY": "ACTIVE", "OMP_NUM_THREADS": str(os.cpu_count() or 2)}
 HOG = "while True: pass"
+
+
+def rounds_parser(doc: str, seconds: float) -> argparse.ArgumentParser:
+    """Command line of a benchmark measured in alternating rounds: their length and how many of each."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=seconds, help="length of one round")
+    parser.add_argument("--repeats", type=int, default=3, help="rounds of each condition")
+    return parser
 
 
 def ensure_index() -> None:
@@ -127,4 +136,4 @@ def wrk_rate(base: str, connections: int, seconds: float) -> float | None:
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
-__all__ = ["OLD_POLICY", "ROOT", "closed_loop", "cpu_hogs", "ensure_index", "ui_server", "wrk_rate"]
+__all__ = ["OLD_POLICY", "ROOT", "closed_loop", "cpu_hogs", "ensure_index", "rounds_parser", "ui_server", "wrk_rate"]

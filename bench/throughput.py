@@ -11,20 +11,17 @@ server's HTTP layer, so the wrk ratio is the one that says what the server does 
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import summary, write_result  # noqa: E402
-from serving import closed_loop, ensure_index, ui_server, wrk_rate  # noqa: E402
+from serving import closed_loop, ensure_index, rounds_parser, ui_server, wrk_rate  # noqa: E402
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=10.0, help="length of one round")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser = rounds_parser(__doc__, seconds=10.0)
     parser.add_argument("--clients", type=int, default=8)
     args = parser.parse_args()
     ensure_index()
