@@ -89,7 +89,7 @@ def main() -> int:
         ax.axhline(40, color="red", lw=0.8, ls="--")
         ax.axhline(100, color="orange", lw=0.8, ls="--")
         ax.set_ylabel("ms (log)")
-        ax.set_title("Answer latency (targets: 40 ms report, 100 ms at 100k)")
+        ax.set_title("Answer latency (p95 targets: 40 ms, report and 100k; worst question 100 ms)")
         ax.legend(fontsize=7)
 
     date = (latency or scale or {}).get("machine", {}).get("date", "")
