@@ -22,7 +22,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from qa.pipeline import Assistant, QuestionError, QuestionTooLong
-from qa.serving.gate import ServerBusy
+from qa.serving.gate import ServerBusy, client_address
 from qa.serving.limits import RequestLimits, app_path
 from qa.serving.service import AskService
 
@@ -217,7 +217,7 @@ def create_api(assistant: Assistant | AskService, options: ServerOptions | None 
     async def ask(request: Request) -> JSONResponse:
         # the body is capped and known to be JSON by now (`RequestLimits`)
         question, k = parse_ask_body(await request.body())
-        answer = await asker.ask_async(question, k, client=request.client.host if request.client else "")
+        answer = await asker.ask_async(question, k, client=client_address(request))
         return JSONResponse(answer.to_json())
 
     # Declared so that a wrong method is our Chinese 405 — without it the chat mounted at `/` answers 404.

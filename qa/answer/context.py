@@ -97,8 +97,8 @@ class AnswerContext:
     def corrected(self, question: str) -> str:
         """The question with each name the corpus lacks replaced by the corpus word it most likely means
         ("寒五纪" → "寒武纪", "Haidian" → "海淀"); names with no close corpus word are left as asked."""
-        # The corpus is searched last: a close corpus word exists for few names and windows, while one search of
-        # the corpus's text costs ~6 ms at 100,000 passages (a question has ~90 windows).
+        # The corpus is searched last: a close corpus word exists for few names and windows, while a question has
+        # ~90 windows and one corpus search costs ~0.5 ms at 100,000 passages even through `CorpusText`.
         for name in self.segmenter.names(question):
             if not self.terms.has_term(name):
                 close = self.spellings.closest(name)

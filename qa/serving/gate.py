@@ -37,6 +37,13 @@ class ServerBusy(UserError):
     """Too many questions are waiting; the message asks the user to retry shortly."""
 
 
+def client_address(request: object) -> str:
+    """The line a request waits in: its client's address (a Starlette request or Gradio's wrapper of one; behind a
+    trusted proxy uvicorn has already put `X-Forwarded-For` there). "" when it has none."""
+    client = getattr(request, "client", None)
+    return str(getattr(client, "host", "") or "")
+
+
 @dataclass
 class _Job:
     call: Callable[[], Any]
@@ -60,10 +67,8 @@ class AskGate:
         self._waiting = 0
         self._running = 0
         self._closed = False
-        self._threads = [threading.Thread(target=self._serve, name=f"qa-ask-{n}", daemon=True)
-                         for n in range(self.workers)]
-        for thread in self._threads:
-            thread.start()
+        for n in range(self.workers):
+            threading.Thread(target=self._serve, name=f"qa-ask-{n}", daemon=True).start()
 
     def submit(self, fn: Callable[..., T], *args: object, client: Hashable = "") -> Future[T]:
         """Queue `fn(*args)` in `client`'s line; raises ServerBusy at once when the queue is full."""

@@ -20,7 +20,7 @@ from fastapi.responses import RedirectResponse  # noqa: E402
 
 from qa.api import ServerOptions, create_api  # noqa: E402
 from qa.pipeline import Assistant, QuestionError  # noqa: E402
-from qa.serving.gate import ServerBusy  # noqa: E402
+from qa.serving.gate import ServerBusy, client_address  # noqa: E402
 from qa.serving.service import AskService  # noqa: E402
 from qa.web.followup import rewrite_followup  # noqa: E402
 from qa.web.feedback import FeedbackStore, add_feedback_route, feedback_path  # noqa: E402
@@ -45,12 +45,6 @@ def _previous(turns: list[dict[str, str]]) -> str | None:
     return turns[-1]["asked"] if turns else None
 
 
-def _client(request: gr.Request | None) -> str:
-    """The address a chat event came from: its line at the answer gate, shared with its API calls."""
-    client = getattr(request, "client", None) if request is not None else None
-    return getattr(client, "host", "") or ""
-
-
 def build_chat(asker: AskService) -> gr.Blocks:
     """The Gradio Blocks app (not yet mounted)."""
     max_k = asker.settings.answer.max_k
@@ -63,7 +57,7 @@ def build_chat(asker: AskService) -> gr.Blocks:
         turns = list(turns or [])
         asked = rewrite_followup(text, _previous(turns), asker.segmenter)
         try:
-            answer = asker.ask(asked, int(k), client=_client(request))
+            answer = asker.ask(asked, int(k), client=client_address(request))
         except (QuestionError, ServerBusy) as exc:
             reply, ok = render_error(str(exc)), False
         else:
