@@ -94,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from qa.api import ServerOptions
     from qa.errors import UserError
     from qa.pipeline import Assistant
-    from qa.serving.heap import freeze_long_lived
+    from qa.serving.heap import IdleCollector, freeze_long_lived
     from qa.serving.live import LiveAssistant
     from qa.serving.service import AskService
     from qa.serving.shutdown import EndStreamsOnShutdown, Shutdown
@@ -114,10 +114,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     root_path = args.root_path.rstrip("/")
     live = LiveAssistant(assistant)
     live.start_watching()  # a new `qa index` build is swapped in without a restart
-    app = build_server(AskService(live), options, root_path=root_path or None, feedback=feedback)
+    service = AskService(live)
+    app = build_server(service, options, root_path=root_path or None, feedback=feedback)
     shutdown = Shutdown()
     app.add_middleware(EndStreamsOnShutdown, shutdown=shutdown)
-    freeze_long_lived()  # index, models and the chat are kept out of the collector's full scans (qa/serving/heap.py)
+    # no full garbage collection while a question runs: index, models and chat frozen out of them, the rest
+    # collected when no question is running or waiting (qa/serving/heap.py)
+    freeze_long_lived()
+    IdleCollector(service.idle).start()
 
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     url = f"http://{shown_host}:{args.port}{root_path}/"

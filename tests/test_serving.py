@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import shutil
 import threading
+import time
 import weakref
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from qa.index.loader import open_index
 from qa.pipeline import Assistant
 from qa.serving.gate import AskGate, ServerBusy
 from qa.serving.health import STARVED_AFTER_S
-from qa.serving.heap import freeze_long_lived
+from qa.serving.heap import IdleCollector, freeze_long_lived
 from qa.serving.live import LiveAssistant
 from qa.serving.service import AskService
 from qa.web.app import build_chat
@@ -221,6 +222,50 @@ def test_swapped_out_index_is_freed_though_the_heap_is_frozen(own: Settings) -> 
     gc.collect()
     assert old_index() is None
     assert gc.get_freeze_count() > 0  # the new index is frozen in its place
+
+
+class _Cycle:
+    """Garbage only a full collection frees: it refers to itself, and it has outlived a young collection."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def _old_cyclic_garbage() -> weakref.ref:
+    cycle = _Cycle()
+    gc.collect(1)  # survives the young generations: now it waits for a full collection
+    return weakref.ref(cycle)
+
+
+def _freed_within(ref: weakref.ref, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while ref() is not None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return ref() is None
+
+
+def test_full_collections_wait_for_an_idle_server() -> None:
+    busy = threading.Event()
+    busy.set()
+    before = gc.get_threshold()
+    collector = IdleCollector(lambda: not busy.is_set(), interval_s=0.02, max_between_s=60).start()
+    try:
+        assert gc.get_threshold()[2] > 10**6  # CPython starts no full collection by itself now
+        garbage = _old_cyclic_garbage()
+        assert not _freed_within(garbage, 0.3)  # questions running: not collected
+        busy.clear()
+        assert _freed_within(garbage, 10)  # idle: collected
+    finally:
+        collector.stop()
+    assert gc.get_threshold() == before
+
+
+def test_full_collections_still_run_under_load_that_never_pauses() -> None:
+    collector = IdleCollector(lambda: False, interval_s=0.02, max_between_s=0.2).start()
+    try:
+        assert _freed_within(_old_cyclic_garbage(), 10)
+    finally:
+        collector.stop()
 
 
 def test_missing_index_is_reported_not_ok(own: Settings) -> None:

@@ -41,6 +41,11 @@ class AskService:
         """Answer, waiting in `client`'s line without blocking the event loop (the JSON API)."""
         return await self.gate.run(self.live.ask, question, k, client=client)
 
+    def idle(self) -> bool:
+        """No question is running or waiting (`qa.serving.heap.IdleCollector` collects garbage then)."""
+        waiting, running, _ = self.gate.backlog()
+        return waiting == 0 and running == 0
+
     def health(self) -> tuple[int, dict[str, Any]]:
         """(HTTP status, body) of `/healthz`."""
         return health_report(self.live.status(), *self.gate.backlog())
