@@ -26,6 +26,7 @@ from qa.answer.structured import find_outline
 from qa.answer.tables import answer_from_tables
 from qa.config import AnswerSettings
 from qa.retrieve.hybrid import Retrieval
+from qa.segment.script import to_traditional
 from qa.text import close_sentence
 from qa.types import Answer, Citation, Hit, Passage, section_label
 
@@ -95,9 +96,10 @@ NEAR_MISS_MIN_COVERED = 0.4
 NAMED_MISSING = 2
 
 
-def _refusal(evidence: Evidence, quote: str) -> str:
+def _refusal(evidence: Evidence, quote: str, traditional: bool) -> str:
     """A refusal that says what the report lacks — a year, words it never uses, or words it never uses together —
-    and, for a near miss, shows the nearest fact it has."""
+    and, for a near miss, shows the nearest fact it has (verbatim; only the assistant's own words follow the
+    question's script)."""
     if evidence.missing_years:
         lacks = f"报告没有{'、'.join(evidence.missing_years)}年的数据"
     elif evidence.absent_terms:
@@ -105,14 +107,21 @@ def _refusal(evidence: Evidence, quote: str) -> str:
     elif evidence.missing_terms and evidence.present_terms:
         lacks = f"报告中没有同时涉及“{evidence.present_terms[0]}”和“{evidence.missing_terms[0]}”的内容"
     else:
-        return NO_ANSWER
+        return own_words(NO_ANSWER, traditional)
     if evidence.missing_names or evidence.covered < NEAR_MISS_MIN_COVERED:
-        return f"抱歉，{lacks}，无法回答。"
-    return f"{lacks}；最接近的内容是：{quote}"
+        return own_words(f"抱歉，{lacks}，无法回答。", traditional)
+    return own_words(f"{lacks}；最接近的内容是：", traditional) + quote
 
 
-def compose(question: str, found: Retrieval, context: AnswerContext, k: int, settings: AnswerSettings) -> Answer:
-    """The answer to `question` from its retrieved passages (every hit is a candidate; `k` are cited)."""
+def own_words(message: str, traditional: bool) -> str:
+    """The assistant's own wording in the question's script (never a quote: quotes stay verbatim)."""
+    return to_traditional(message) if traditional else message
+
+
+def compose(question: str, found: Retrieval, context: AnswerContext, k: int, settings: AnswerSettings,
+            traditional: bool = False) -> Answer:
+    """The answer to `question` from its retrieved passages (every hit is a candidate; `k` are cited);
+    `traditional`: the question was asked in Traditional script, so refusals are written in it."""
     hits = found.hits
     q = analyse(question, found.query_vector, context)
     cites = _Citations(hits, context.titles)
@@ -124,12 +133,12 @@ def compose(question: str, found: Retrieval, context: AnswerContext, k: int, set
     outline = find_outline(q.terms, context.sections, wanted)
     if outline is not None:
         items = "；".join(f"{name}{cites.mark(p)}" for name, p in outline.children)
-        text = f"“{outline.heading}”下共有 {len(outline.children)} 项：{items}。"
+        text = f"“{outline.heading}”" + own_words(f"下共有 {len(outline.children)} 项：", traditional) + f"{items}。"
         return Answer(question, text, True, cites.listing(hits, k))
 
     candidates = focused(q, collect(hits, context), context.segmenter)
     if not candidates:
-        return Answer(question, NO_ANSWER, False, cites.listing(hits, k))
+        return Answer(question, own_words(NO_ANSWER, traditional), False, cites.listing(hits, k))
     scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, context))
     chosen = int(np.argmax(scores))
     best = candidates[chosen]
@@ -137,7 +146,7 @@ def compose(question: str, found: Retrieval, context: AnswerContext, k: int, set
     added = continued(q, best, context) if judgement.answerable else []
     quote = _quoted(best, q, context, cites, added)
     if not judgement.answerable:
-        return Answer(question, _refusal(judgement.evidence, quote), False, cites.listing(hits, k))
+        return Answer(question, _refusal(judgement.evidence, quote, traditional), False, cites.listing(hits, k))
     # an answer that runs on past its first sentence is not one phrase of it
     short = None if added else short_phrase(q, best, context)
     text = f"{short}。{quote}" if short and len(short) <= SHORT_LEAD_SHARE * len(best.text) else quote

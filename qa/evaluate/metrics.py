@@ -1,6 +1,7 @@
 """Pure metric functions for `qa eval`; no I/O, no assistant — each one is tested on hand-made cases.
 
-Answer-key semantics (../shared/NOTES.md): both sides in `normal_form` (NFKC, lowercase, no whitespace);
+Answer-key semantics (../shared/NOTES.md): both sides in `key_form` (NFKC, lowercase, no whitespace, the script
+kept — the answer layer matches scripts, the scoring does not);
 an answer is correct when every key string occurs in it; a passage holds the evidence when it contains every
 evidence string; an unanswerable question is handled correctly when it is refused (`answered` false).
 """
@@ -13,7 +14,7 @@ import unicodedata
 from collections import Counter
 from typing import Iterable, Sequence
 
-from qa.text import fold, normal_form
+from qa.text import key_form, nfkc
 
 #: The citation markers `[1]`, `[2]` … the assistant puts into answers; they are not part of the answer text.
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -35,14 +36,14 @@ def marked_numbers(answer: str) -> list[int]:
 
 def contains_all(text: str, keys: Iterable[str]) -> bool:
     """Every key occurs in `text` after normalising both (an empty key list is trivially contained)."""
-    normal = normal_form(text)
-    return all(normal_form(k) in normal for k in keys)
+    normal = key_form(text)
+    return all(key_form(k) in normal for k in keys)
 
 
 def contains_any(text: str, alternatives: Sequence[str]) -> bool:
     """Some alternative occurs in `text` (normalised); no alternatives means no constraint."""
-    normal = normal_form(text)
-    return not alternatives or any(normal_form(a) in normal for a in alternatives)
+    normal = key_form(text)
+    return not alternatives or any(key_form(a) in normal for a in alternatives)
 
 
 def holds(text: str, keys: Sequence[str], alternatives: Sequence[str] = ()) -> bool:
@@ -81,7 +82,7 @@ def reciprocal_rank(rank: int | None) -> float:
 
 def _f1_chars(text: str) -> list[str]:
     """Characters compared by char-F1: NFKC, lowercase, without punctuation, separators, controls or whitespace."""
-    text = fold(text)
+    text = nfkc(text).lower()
     return [ch for ch in text if not ch.isspace() and not unicodedata.category(ch).startswith(("P", "Z", "C"))]
 
 
