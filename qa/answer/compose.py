@@ -1,6 +1,7 @@
 """Turn retrieved passages into the final answer object: text with [n] markers, numbered citations.
 
-Order of decisions: a table operation (`tables.py`: a named row's attribute, earliest/largest, count, filter,
+Order of decisions: one step of arithmetic the question asks for (`arithmetic.py`: a difference, change,
+complement, sum or multiple of two stated figures) → a table operation (`tables.py`: a named row's attribute, earliest/largest, count, filter,
 comparison) → a section outline → the sentence the learned selector ranks first (`features.py` +
 `models/selector.json`), if the learned answerability check (`answerable.py`) finds the question's constraints
 supported near it: then led by its short answer phrase for factoid questions (`short.py` + `models/short.json`)
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from qa.answer.arithmetic import compute
 from qa.answer.candidates import Candidate, collect
 from qa.answer.context import AnswerContext
 from qa.answer.continuation import Quoted, continued
@@ -125,6 +127,11 @@ def compose(question: str, found: Retrieval, context: AnswerContext, k: int, set
     hits = found.hits
     q = analyse(question, found.query_vector, context)
     cites = _Citations(hits, context.titles)
+    statements = collect(hits, context)
+    computed = compute(question, q, statements, cites)
+    if computed is not None:
+        text = computed.text if computed.answered else own_words(computed.text, traditional)
+        return Answer(question, text, computed.answered, cites.listing(hits, k), short_answer=computed.short)
     table = answer_from_tables(question, q, hits, context, cites)
     if table is not None:
         return Answer(question, table.text, table.answered, cites.listing(hits, k), short_answer=table.short)
@@ -136,7 +143,7 @@ def compose(question: str, found: Retrieval, context: AnswerContext, k: int, set
         text = f"“{outline.heading}”" + own_words(f"下共有 {len(outline.children)} 项：", traditional) + f"{items}。"
         return Answer(question, text, True, cites.listing(hits, k))
 
-    candidates = focused(q, collect(hits, context), context.segmenter)
+    candidates = focused(q, statements, context.segmenter)
     if not candidates:
         return Answer(question, own_words(NO_ANSWER, traditional), False, cites.listing(hits, k))
     scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, context))
