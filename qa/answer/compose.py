@@ -1,7 +1,8 @@
 """Turn retrieved passages into the final answer object: text with [n] markers, numbered citations.
 
 Order of decisions: one step of arithmetic the question asks for (`arithmetic.py`: a difference, change,
-complement, sum or multiple of two stated figures) → a table operation (`tables.py`: a named row's attribute, earliest/largest, count, filter,
+complement, sum or multiple of two stated figures) → a question about the document itself (`document.py`: what a
+figure or table shows, what a part is titled) → a table operation (`tables.py`: a named row's attribute, earliest/largest, count, filter,
 comparison) → a section outline → the sentence the learned selector ranks first (`features.py` +
 `models/selector.json`), if the learned answerability check (`answerable.py`) finds the question's constraints
 supported near it: then led by its short answer phrase for factoid questions (`short.py` + `models/short.json`)
@@ -19,6 +20,7 @@ from qa.answer.candidates import Candidate, collect
 from qa.answer.context import AnswerContext
 from qa.answer.continuation import Quoted, continued
 from qa.answer.answerable import Evidence, judge
+from qa.answer.document import answer_about_document
 from qa.answer.features import FEATURES, Question, analyse, feature_matrix
 from qa.answer.focus import focused
 from qa.answer.model import bundled_model
@@ -132,6 +134,9 @@ def compose(question: str, found: Retrieval, context: AnswerContext, k: int, set
     if computed is not None:
         text = computed.text if computed.answered else own_words(computed.text, traditional)
         return Answer(question, text, computed.answered, cites.listing(hits, k), short_answer=computed.short)
+    about = answer_about_document(question, context, cites)
+    if about is not None:
+        return Answer(question, about.text, True, cites.listing(hits, k))
     table = answer_from_tables(question, q, hits, context, cites)
     if table is not None:
         return Answer(question, table.text, table.answered, cites.listing(hits, k), short_answer=table.short)
