@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 import opencc
@@ -95,6 +96,26 @@ def key_form(text: str) -> str:
     """NFKC, lower case, no whitespace — the script kept: the form answer keys are scored in
     (../shared/NOTES.md), so a Simplified answer never passes for a Traditional key."""
     return _WHITESPACE.sub("", nfkc(text).lower())
+
+
+def f1_chars(text: str) -> list[str]:
+    """Characters compared by char-F1: NFKC, lowercase, without punctuation, separators, controls or whitespace
+    (the script kept, as in `key_form`)."""
+    text = nfkc(text).lower()
+    return [ch for ch in text if not ch.isspace() and not unicodedata.category(ch).startswith(("P", "Z", "C"))]
+
+
+def char_f1(prediction: str, reference: str) -> float:
+    """Character-level F1 as in CMRC 2018 / SQuAD-zh: overlap of the two character multisets (the evaluation
+    scores short answers with it; the answer layer uses it to tell whether two phrases agree)."""
+    pred, ref = f1_chars(prediction), f1_chars(reference)
+    if not pred or not ref:
+        return float(pred == ref)
+    common = sum((Counter(pred) & Counter(ref)).values())
+    if common == 0:
+        return 0.0
+    precision, recall = common / len(pred), common / len(ref)
+    return 2 * precision * recall / (precision + recall)
 
 
 @lru_cache(maxsize=1 << 16)

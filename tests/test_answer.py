@@ -51,10 +51,15 @@ def _answer(assistant, question):
 
 
 def test_a_factoid_answer_leads_with_a_short_answer_quoted_from_the_cited_passage(assistant):
-    answer = _answer(assistant, "B轮企业占比是多少？")
-    assert answer.short_answer and "%" in answer.short_answer  # a quantity question gets a phrase with a number
-    assert answer.short_answer in answer.citations[0].text and "14.48%" in answer.citations[0].text
+    answer = _answer(assistant, "北京AI企业主要集中在哪个区？")
+    assert answer.short_answer == "海淀区" and answer.short_answer in answer.citations[0].text
     assert answer.answer.startswith(f"{answer.short_answer}。") and answer.answer.endswith("[1]")
+
+
+def test_a_short_answer_not_likely_right_is_not_shown(assistant):
+    """Bold only when right: the phrase's calibrated P(mostly right) is below the threshold here."""
+    answer = _answer(assistant, "B轮企业占比是多少？")
+    assert answer.short_answer is None and "14.48%" in answer.answer
 
 
 def test_reasons_and_lists_get_no_short_answer(assistant):

@@ -25,7 +25,9 @@ from qa.answer.features import FEATURES, Question, analyse, feature_matrix
 from qa.answer.focus import focused
 from qa.answer.model import bundled_model
 from qa.answer.question import Kind
-from qa.answer.short import short_phrase
+from qa.answer.reader import read_candidate
+from qa.answer.short import scored_phrase
+from qa.answer.shown import shown_short
 from qa.answer.structured import find_outline
 from qa.answer.tables import answer_from_tables
 from qa.config import AnswerSettings
@@ -154,12 +156,13 @@ def compose(question: str, found: Retrieval, context: AnswerContext, k: int, set
     scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, context))
     chosen = int(np.argmax(scores))
     best = candidates[chosen]
-    judgement = judge(q, chosen, candidates, scores, context)
+    window, reading = read_candidate(question, best, context)
+    judgement = judge(q, chosen, candidates, scores, context, reading.answers)
     added = continued(q, best, context) if judgement.answerable else []
     quote = _quoted(best, q, context, cites, added)
     if not judgement.answerable:
         return Answer(question, _refusal(judgement.evidence, quote, traditional), False, cites.listing(hits, k))
     # an answer that runs on past its first sentence is not one phrase of it
-    short = None if added else short_phrase(q, best, context)
+    short = None if added else shown_short(q, scored_phrase(q, best, context), reading, window)
     text = f"{short}。{quote}" if short and len(short) <= SHORT_LEAD_SHARE * len(best.text) else quote
     return Answer(question, text, True, cites.listing(hits, k), short_answer=short)

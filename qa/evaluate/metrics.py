@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
-from collections import Counter
 from typing import Iterable, Sequence
 
-from qa.text import key_form, nfkc
+from qa.text import char_f1, f1_chars, key_form
 
 #: The citation markers `[1]`, `[2]` … the assistant puts into answers; they are not part of the answer text.
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -69,7 +67,7 @@ def exact_match(prediction: str | None, references: Sequence[str]) -> float | No
     (no punctuation or spaces, as the CMRC 2018 scorer does); None without references."""
     if not references:
         return None
-    return float(prediction is not None and any(_f1_chars(prediction) == _f1_chars(r) for r in references))
+    return float(prediction is not None and any(f1_chars(prediction) == f1_chars(r) for r in references))
 
 
 def hit_at(rank: int | None, k: int) -> bool:
@@ -78,24 +76,6 @@ def hit_at(rank: int | None, k: int) -> bool:
 
 def reciprocal_rank(rank: int | None) -> float:
     return 0.0 if rank is None else 1.0 / rank
-
-
-def _f1_chars(text: str) -> list[str]:
-    """Characters compared by char-F1: NFKC, lowercase, without punctuation, separators, controls or whitespace."""
-    text = nfkc(text).lower()
-    return [ch for ch in text if not ch.isspace() and not unicodedata.category(ch).startswith(("P", "Z", "C"))]
-
-
-def char_f1(prediction: str, reference: str) -> float:
-    """Character-level F1 as in CMRC 2018 / SQuAD-zh: overlap of the two character multisets."""
-    pred, ref = _f1_chars(prediction), _f1_chars(reference)
-    if not pred or not ref:
-        return float(pred == ref)
-    common = sum((Counter(pred) & Counter(ref)).values())
-    if common == 0:
-        return 0.0
-    precision, recall = common / len(pred), common / len(ref)
-    return 2 * precision * recall / (precision + recall)
 
 
 def best_char_f1(prediction: str, references: Sequence[str]) -> float | None:
