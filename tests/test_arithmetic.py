@@ -10,7 +10,7 @@ from qa.answer.arithmetic import Operation, asked_operation
 
 @pytest.mark.parametrize(("question", "operation"), [
     ("海淀区的获投AI企业占比比朝阳区高出多少个百分点？", Operation("difference", "海淀区的获投AI企业占比", "朝阳区")),
-    ("2019年海淀区的占比比2018年提高了几个百分点？", Operation("change", "2019年海淀区的占比")),
+    ("2019年海淀区的占比比2018年提高了几个百分点？", Operation("change", "海淀区的占比")),
     ("和2018年5月比，全国的人工智能企业增加了多少家？", Operation("change", "全国的人工智能企业")),
     ("全国获得过风险投资的AI企业里，不在北京的有多少家？", Operation("complement", "全国获得过风险投资的AI企业", "北京")),
     ("截至2019年4月，全国的AI企业中北京以外的有多少家？", Operation("complement", "全国的AI企业", "北京")),
@@ -41,8 +41,10 @@ def test_a_difference_is_shown_with_both_operands_cited(assistant) -> None:
 
 def test_a_change_takes_both_figures_of_one_statement(assistant) -> None:
     answer = assistant.ask("2019年海淀区获投AI企业的占比比2018年提高了几个百分点？")
-    assert answer.answered and answer.short_answer == "1.48 个百分点"
-    assert "62.44% − 60.96%" in answer.answer
+    assert answer.answered and answer.short_answer == "提高 1.48 个百分点"
+    assert "62.44% − 60.96% = 1.48 个百分点" in answer.answer
+    fell = assistant.ask("2018到2019年朝阳区获投AI企业的占比下降了几个百分点？")
+    assert fell.short_answer == "下降 2.74 个百分点" and "25.79% − 28.53% = -2.74 个百分点" in fell.answer
 
 
 def test_a_complement_subtracts_the_part_from_the_whole(assistant) -> None:

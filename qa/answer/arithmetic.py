@@ -74,8 +74,13 @@ class Computed:
     answered: bool
 
 
+#: A leading time span ("2018到2019年") says when, not what: the side is found by what follows it.
+_LEADING_TIME = re.compile(r"^(?:(?:19|20)\d{2}年?(?:\d{1,2}月)?(?:到|至|-|—|和|与)?)+")
+
+
 def _side(text: str) -> str:
-    return _LEADING.sub("", text.strip(" ，,、的"))
+    side = _LEADING.sub("", text.strip(" ，,、的"))
+    return _LEADING_TIME.sub("", side) or side
 
 
 def asked_operation(question: str) -> Operation | None:
@@ -181,8 +186,9 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites) -> C
         earlier, later = found
         mark = cites.mark(later.candidate.passage)
         result = _subtract(later, earlier)
-        return Computed(f"{op.a}由 {earlier.text} 变为 {later.text}{mark}：{later.text} − {earlier.text} = {result}。",
-                        result, True)
+        change = f"{'下降' if later.scaled < earlier.scaled else '提高'} {_subtract(later, earlier, signed=False)}"
+        return Computed(f"{op.a}由 {earlier.text} 变为 {later.text}{mark}：{later.text} − {earlier.text} = {result}，"
+                        f"即{change}。", change, True)
     if op.kind == "sum" and any(_STATED_TOTAL.search(c.text) and _mentions(op.a, c.text) and _mentions(op.b, c.text)
                                 for c in candidates):
         return None
@@ -207,7 +213,7 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites) -> C
     return Computed(f"{shown}{a.text} − {b.text} = {result}。", result, True)
 
 
-def _subtract(a: Figure, b: Figure) -> str:
-    """a − b in a's unit; percentages subtract to percentage points."""
+def _subtract(a: Figure, b: Figure, signed: bool = True) -> str:
+    """a − b in a's unit (its size alone unless `signed`); percentages subtract to percentage points."""
     difference = (a.scaled - b.scaled) / _UNIT_SCALE.get(a.unit, Decimal(1))
-    return f"{_format(difference)}{' 个百分点' if a.unit == '%' else a.unit}"
+    return f"{_format(difference if signed else abs(difference))}{' 个百分点' if a.unit == '%' else a.unit}"
