@@ -137,9 +137,15 @@ def test_cached_lower_layers_plus_the_top_give_the_whole_model(model, tokenizer)
     ids = torch.tensor([e.ids for e in batch])
     mask = torch.tensor([e.attention_mask for e in batch])
     assert mask.min() == 0  # the shorter pair is padded: the mask must be honoured by both parts
+    model.train()  # as during fine-tuning: the cache must still be computed without dropout
+    try:
+        cached = hidden_below(model, ids, mask, 8)
+        assert model.training
+    finally:
+        model.eval()
     with torch.inference_mode():
         whole = model(input_ids=ids, attention_mask=mask).last_hidden_state
-        parts = run_from(model, hidden_below(model, ids, mask, 8), mask, 8)
+        parts = run_from(model, cached, mask, 8)
         alone = tokenizer.encode(*pairs[1])
         unpadded = model(input_ids=torch.tensor([alone.ids])).last_hidden_state[0]
     assert torch.allclose(parts, whole, atol=1e-5)

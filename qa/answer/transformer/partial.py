@@ -29,10 +29,19 @@ def _additive_mask(attention_mask: torch.Tensor, dtype: torch.dtype) -> torch.Te
 
 def hidden_below(model: BertModel, input_ids: torch.Tensor, attention_mask: torch.Tensor,
                  layer: int) -> torch.Tensor:
-    """The hidden states entering layer `layer` (embeddings, then layers `0 … layer − 1`), without gradients."""
-    with torch.no_grad():
-        hidden = model.embeddings(input_ids=input_ids)
-        return run_from(model, hidden, attention_mask, 0, stop=layer)
+    """The hidden states entering layer `layer` (embeddings, then layers `0 … layer − 1`), without gradients.
+
+    Always without dropout, whatever mode the model is in: a cache stands for the frozen part, which must give
+    the same states every epoch. Float32, (batch, tokens, 384): 4,500 examples of 192 tokens take 1.3 GB.
+    """
+    training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            hidden = model.embeddings(input_ids=input_ids)
+            return run_from(model, hidden, attention_mask, 0, stop=layer)
+    finally:
+        model.train(training)
 
 
 def run_from(model: BertModel, hidden: torch.Tensor, attention_mask: torch.Tensor, layer: int,
