@@ -20,7 +20,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from qa.api import ApiInputError
+from qa.api import ApiInputError, bounded_int
 from qa.config import Settings
 from qa.errors import UserError
 
@@ -31,6 +31,7 @@ MAX_ANSWER_CHARS = 20_000
 MAX_COMMENT_CHARS = 2_000
 _BUSY_TIMEOUT_S = 10.0
 _REF = re.compile(r"\[\d{1,2}\]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -105,6 +106,8 @@ def _field(data: dict[str, object], name: str, limit: int, required: bool = True
     if not isinstance(value, str):
         raise ApiInputError(400, f'"{name}" 字段必须是文本。' if name in data else f'缺少 "{name}" 字段。')
     value = value.strip()
+    if not value.isascii() and _SURROGATE.search(value):  # JSON's "\ud800" escape: not text, cannot be stored
+        raise ApiInputError(400, f'"{name}" 字段含有无效的字符（单独的 UTF-16 代理项）。')
     if required and not value:
         raise ApiInputError(400, f'"{name}" 字段不能为空。')
     if len(value) > limit:
@@ -116,8 +119,8 @@ def parse_feedback(raw: bytes) -> Feedback:
     """A `Feedback` from a request body, or ApiInputError with a Chinese message."""
     example = '例如 {"question": "…", "answer": "…", "rating": "down", "comment": "…"}'
     try:
-        data = json.loads(raw.decode("utf-8")) if raw.strip() else None
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        data = json.loads(raw.decode("utf-8"), parse_int=bounded_int) if raw.strip() else None
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise ApiInputError(400, f"请求内容不是有效的 UTF-8 JSON，{example}。") from None
     if not isinstance(data, dict):
         raise ApiInputError(400, f"请求内容必须是 JSON 对象，{example}。")
