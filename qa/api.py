@@ -22,7 +22,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from qa.pipeline import Assistant, QuestionError, QuestionTooLong
-from qa.serving.gate import ServerBusy, client_address
+from qa.serving.gate import RETRY_AFTER_S, ClientOverShare, ServerBusy, client_address
 from qa.serving.limits import RequestLimits, app_path
 from qa.serving.service import AskService
 
@@ -203,7 +203,11 @@ def create_api(assistant: Assistant | AskService, options: ServerOptions | None 
 
     @app.exception_handler(ServerBusy)
     async def _busy(_: Request, exc: ServerBusy) -> JSONResponse:
-        return JSONResponse({"error": str(exc)}, status_code=503, headers={"Retry-After": "1"})
+        return JSONResponse({"error": str(exc)}, status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)})
+
+    @app.exception_handler(ClientOverShare)
+    async def _over_share(_: Request, exc: ClientOverShare) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=429, headers={"Retry-After": str(RETRY_AFTER_S)})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
