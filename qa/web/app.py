@@ -18,7 +18,7 @@ import gradio as gr  # noqa: E402  (after the analytics switch)
 from fastapi import FastAPI  # noqa: E402
 from fastapi.responses import RedirectResponse  # noqa: E402
 
-from qa.api import ServerOptions, create_api  # noqa: E402
+from qa.api import ServerOptions, create_api, error  # noqa: E402
 from qa.pipeline import Assistant, QuestionError  # noqa: E402
 from qa.serving.gate import ServerBusy, client_address  # noqa: E402
 from qa.serving.service import AskService  # noqa: E402
@@ -36,6 +36,7 @@ MAX_TURNS = 30
 SESSION_TTL_S = 6 * 3600
 #: Gradio routes that take files: the chat has no file component, so they are refused (`qa.serving.limits`).
 UPLOAD_PATHS = ("/gradio_api/upload", "/upload")
+DEV_RELOAD_PATH = "/gradio_api/dev/reload"
 #: Chat events allowed to wait in Gradio's queue; beyond that the page shows "busy" at once.
 CHAT_QUEUE_SIZE = 64
 GREETING = "<b>你好！</b>请在下方输入关于报告的问题，或点击一个示例问题。"
@@ -161,6 +162,12 @@ def build_server(assistant: Assistant | AskService, options: ServerOptions | Non
     add_feedback_route(app, feedback or FeedbackStore(feedback_path(None, asker.settings)))
     add_static_routes(app)
     add_web_component_routes(app)
+
+    # Gradio's live-reload stream is for `gradio app.py` development; served here it held a connection open and
+    # polled 20 times a second for each caller (issue 21). Declared before the mount, so it wins.
+    @app.get(DEV_RELOAD_PATH, include_in_schema=False)
+    async def _no_dev_reload() -> Any:
+        return error(404, "没有这个地址。")
 
     demo = build_chat(asker)
     root_path = (root_path or "").rstrip("/")
