@@ -149,7 +149,9 @@ class OncePerInterval(logging.Filter):
                 return False
             self._last, held, self.held_back = now, self.held_back, 0
         cause = record.exc_info[1] if record.exc_info else None
-        record.msg = f"{record.getMessage().splitlines()[0]}: {cause!r}" + (f"（此前 {held} 次同类错误未记录）" if held else "")
+        record.msg = f"{record.getMessage().splitlines()[0]}: {cause!r}"
+        if held:
+            record.msg += f"（此前 {held} 次同类错误未记录）"
         record.args, record.exc_info, record.exc_text = (), None, None
         return True
 

@@ -62,7 +62,8 @@ class ServedFiles:
                 self._turn += 1
             broken = next((name for name in changed if not self._intact(name)), None)
             if broken is not None:
-                self.damage = f"正在使用的索引文件已损坏或缺失：{self.folder / broken}（仍用已载入的内容回答；请运行 qa index 重建）"
+                self.damage = (f"正在使用的索引文件已损坏或缺失：{self.folder / broken}"
+                               "（仍用已载入的内容回答；请运行 qa index 重建）")
         return self.damage
 
     def _intact(self, name: str) -> bool:
