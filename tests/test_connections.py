@@ -5,6 +5,7 @@ logged once per interval. Limits are small here so each test takes about a secon
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import socket
@@ -17,6 +18,7 @@ import uvicorn
 
 from qa.serving.connections import ConnectionGuard, OncePerInterval
 from qa.serving.limits import RequestLimits
+from qa.serving.streams import StreamsPerClient
 
 HEAD_TIMEOUT_S = 0.5
 MAX_CONNECTIONS = 20
@@ -177,3 +179,42 @@ def test_gradio_dev_reload_stream_is_not_served(assistant) -> None:  # noqa: ANN
 
     response = TestClient(build_server(assistant)).get(DEV_RELOAD_PATH)
     assert response.status_code == 404 and response.json()["error"] == "没有这个地址。"
+
+
+def test_open_event_streams_are_bounded_per_client() -> None:
+    """Two heartbeat streams held open by one address, a third refused with 429; another address and a closed
+    stream make room."""
+    release = asyncio.Event()
+
+    async def stream(scope, receive, send) -> None:  # noqa: ANN001
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await release.wait()
+        await send({"type": "http.response.body", "body": b"data: ALIVE\n\n"})
+
+    async def scenario() -> list[int]:
+        guarded = StreamsPerClient(stream, limit=2)
+        statuses: list[int] = []
+
+        async def call(address: str) -> None:
+            scope = {"type": "http", "method": "GET", "path": "/gradio_api/heartbeat/abc", "root_path": "",
+                     "headers": [], "client": (address, 1)}
+
+            async def send(message: dict) -> None:
+                if message["type"] == "http.response.start":
+                    statuses.append(message["status"])
+                    if message["status"] == 429:
+                        assert dict(message["headers"])[b"retry-after"].isdigit()
+
+            await guarded(scope, lambda: asyncio.sleep(0, {"type": "http.disconnect"}), send)
+
+        held = [asyncio.create_task(call("10.0.0.9")) for _ in range(2)]
+        await asyncio.sleep(0.01)
+        await call("10.0.0.9")  # refused at once
+        other = asyncio.create_task(call("10.0.0.1"))
+        await asyncio.sleep(0.01)
+        release.set()
+        await asyncio.gather(*held, other)
+        assert not guarded.open
+        return statuses
+
+    assert asyncio.run(scenario()) == [200, 200, 429, 200]

@@ -30,14 +30,13 @@ BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 JSON_TYPE = "application/json"
 
 
-async def send_error(send: Send, status: int, message: str, close: bool = False) -> None:
-    """A complete JSON error response, written straight to the ASGI channel; `close` ends the connection after it
-    (uvicorn closes a connection whose response says `Connection: close`)."""
+async def send_error(send: Send, status: int, message: str, headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
+    """A complete JSON error response, written straight to the ASGI channel, with any extra `headers`
+    (`Connection: close` makes uvicorn close the connection after it)."""
     body = json.dumps({"error": message}, ensure_ascii=False).encode("utf-8")
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    if close:
-        headers.append((b"connection", b"close"))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                            *headers]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -80,7 +79,8 @@ class RequestLimits:
         limit = self.limit_for(path)
         declared = headers.get("content-length")
         if declared is not None and "transfer-encoding" in headers:
-            await send_error(send, 400, "请求头不能同时含有 Content-Length 和 Transfer-Encoding。", close=True)
+            await send_error(send, 400, "请求头不能同时含有 Content-Length 和 Transfer-Encoding。",
+                             [(b"connection", b"close")])
             return
         if declared is not None:
             if not declared.strip().isdigit():

@@ -22,6 +22,7 @@ from qa.api import ServerOptions, create_api, error  # noqa: E402
 from qa.pipeline import Assistant, QuestionError  # noqa: E402
 from qa.serving.gate import ServerBusy, client_address  # noqa: E402
 from qa.serving.service import AskService  # noqa: E402
+from qa.serving.streams import StreamsPerClient  # noqa: E402
 from qa.web.followup import rewrite_followup  # noqa: E402
 from qa.web.feedback import FeedbackStore, add_feedback_route, feedback_path  # noqa: E402
 from qa.web.page import FAVICON, PageMiddleware, add_static_routes, add_web_component_routes  # noqa: E402
@@ -177,6 +178,7 @@ def build_server(assistant: Assistant | AskService, options: ServerOptions | Non
         favicon_path=str(FAVICON),
     )
     app.add_middleware(PageMiddleware, title=TITLE, origins=options.cors_origins)
+    app.add_middleware(StreamsPerClient)  # a chat page's heartbeat stream stays open: bounded per address
     if root_path:
         app.add_middleware(RootPath, root_path=root_path)
     return app
