@@ -22,7 +22,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from qa.pipeline import Assistant, QuestionError, QuestionTooLong
-from qa.serving.gate import ServerBusy, client_address
+from qa.serving.gate import RETRY_AFTER_S, ClientOverShare, ServerBusy, client_address
 from qa.serving.limits import RequestLimits, app_path
 from qa.serving.service import AskService
 
@@ -160,7 +160,8 @@ MAX_INT_DIGITS = 18
 TOO_LARGE = 10 ** MAX_INT_DIGITS
 
 
-def _bounded_int(digits: str) -> int:
+def bounded_int(digits: str) -> int:
+    """`json.loads`'s `parse_int` for request bodies: a number too long to matter is not built (see above)."""
     return int(digits) if len(digits.lstrip("-")) <= MAX_INT_DIGITS else (-TOO_LARGE if digits.startswith("-")
                                                                          else TOO_LARGE)
 
@@ -174,7 +175,7 @@ def parse_ask_body(raw: bytes) -> tuple[object, object]:
     except UnicodeDecodeError:
         raise ApiInputError(400, "请求内容必须是 UTF-8 编码的 JSON。") from None
     try:
-        data = json.loads(text, parse_int=_bounded_int)
+        data = json.loads(text, parse_int=bounded_int)
     except (ValueError, RecursionError):
         raise ApiInputError(400, '请求内容不是有效的 JSON，例如 {"question": "哪个区的人工智能企业最多？"}。') from None
     if not isinstance(data, dict):
@@ -202,7 +203,11 @@ def create_api(assistant: Assistant | AskService, options: ServerOptions | None 
 
     @app.exception_handler(ServerBusy)
     async def _busy(_: Request, exc: ServerBusy) -> JSONResponse:
-        return JSONResponse({"error": str(exc)}, status_code=503, headers={"Retry-After": "1"})
+        return JSONResponse({"error": str(exc)}, status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)})
+
+    @app.exception_handler(ClientOverShare)
+    async def _over_share(_: Request, exc: ClientOverShare) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=429, headers={"Retry-After": str(RETRY_AFTER_S)})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

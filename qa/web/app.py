@@ -18,10 +18,11 @@ import gradio as gr  # noqa: E402  (after the analytics switch)
 from fastapi import FastAPI  # noqa: E402
 from fastapi.responses import RedirectResponse  # noqa: E402
 
-from qa.api import ServerOptions, create_api  # noqa: E402
+from qa.api import ServerOptions, create_api, error  # noqa: E402
 from qa.pipeline import Assistant, QuestionError  # noqa: E402
 from qa.serving.gate import ServerBusy, client_address  # noqa: E402
 from qa.serving.service import AskService  # noqa: E402
+from qa.serving.streams import StreamsPerClient  # noqa: E402
 from qa.web.followup import rewrite_followup  # noqa: E402
 from qa.web.feedback import FeedbackStore, add_feedback_route, feedback_path  # noqa: E402
 from qa.web.page import FAVICON, PageMiddleware, add_static_routes, add_web_component_routes  # noqa: E402
@@ -36,6 +37,7 @@ MAX_TURNS = 30
 SESSION_TTL_S = 6 * 3600
 #: Gradio routes that take files: the chat has no file component, so they are refused (`qa.serving.limits`).
 UPLOAD_PATHS = ("/gradio_api/upload", "/upload")
+DEV_RELOAD_PATH = "/gradio_api/dev/reload"
 #: Chat events allowed to wait in Gradio's queue; beyond that the page shows "busy" at once.
 CHAT_QUEUE_SIZE = 64
 GREETING = "<b>你好！</b>请在下方输入关于报告的问题，或点击一个示例问题。"
@@ -162,6 +164,12 @@ def build_server(assistant: Assistant | AskService, options: ServerOptions | Non
     add_static_routes(app)
     add_web_component_routes(app)
 
+    # Gradio's live-reload stream is for `gradio app.py` development; served here it held a connection open and
+    # polled 20 times a second for each caller (issue 21). Declared before the mount, so it wins.
+    @app.get(DEV_RELOAD_PATH, include_in_schema=False)
+    async def _no_dev_reload() -> Any:
+        return error(404, "没有这个地址。")
+
     demo = build_chat(asker)
     root_path = (root_path or "").rstrip("/")
     app = gr.mount_gradio_app(
@@ -170,6 +178,7 @@ def build_server(assistant: Assistant | AskService, options: ServerOptions | Non
         favicon_path=str(FAVICON),
     )
     app.add_middleware(PageMiddleware, title=TITLE, origins=options.cors_origins)
+    app.add_middleware(StreamsPerClient)  # a chat page's heartbeat stream stays open: bounded per address
     if root_path:
         app.add_middleware(RootPath, root_path=root_path)
     return app
