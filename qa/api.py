@@ -1,7 +1,9 @@
 """HTTP front door: `POST /api/ask`, `GET /healthz`, optional access token and a CORS allow-list.
 
-The contract (../shared/NOTES.md): `/api/ask` takes `{"question": str, "k": int?}` and returns the object of
-`qa ask --json`; bad input gets HTTP 4xx with `{"error": "<Chinese message>"}`. The Gradio chat is mounted on
+The contract (../shared/NOTES.md): `/api/ask` takes `{"question": str, "k": int?, "previous": str?}` and returns
+the object of `qa ask --json` plus `asked_as` (the question answered: a follow-up such as "那朝阳区呢？" resolved
+against `previous` by the `followup` function `create_api` is given, else the question itself); bad input gets
+HTTP 4xx with `{"error": "<Chinese message>"}`. The Gradio chat is mounted on
 the same app by `qa.web.app.build_server`, so the token middleware protects the page as well.
 """
 
@@ -12,7 +14,7 @@ import html
 import json
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 from urllib.parse import parse_qs, quote, unquote
 
 from fastapi import FastAPI, Request
@@ -165,8 +167,32 @@ def _bounded_int(digits: str) -> int:
                                                                          else TOO_LARGE)
 
 
-def parse_ask_body(raw: bytes) -> tuple[object, object]:
-    """(question, k) from a request body, or ApiInputError with a Chinese message."""
+#: Longest `previous` accepted (a question the same server answered is at most `max_question_chars` long).
+MAX_PREVIOUS_CHARS = 2_000
+#: (question, previous question or None) → the question to answer; the chat's follow-up resolution.
+FollowUp = Callable[[str, "str | None"], str]
+
+
+@dataclass(frozen=True)
+class AskBody:
+    question: object
+    k: object = None
+    previous: str | None = None
+
+
+def _previous(data: dict[str, Any]) -> str | None:
+    value = data.get("previous")
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ApiInputError(400, '"previous" 字段必须是文本（上一个问题），或省略。')
+    if len(value) > MAX_PREVIOUS_CHARS:
+        raise ApiInputError(413, f'"previous" 字段太长（上限 {MAX_PREVIOUS_CHARS} 字）。')
+    return value.strip() or None
+
+
+def parse_ask_body(raw: bytes) -> AskBody:
+    """Question, k and the previous question from a request body, or ApiInputError with a Chinese message."""
     if not raw.strip():
         raise ApiInputError(400, '请求内容为空，请提交 JSON，例如 {"question": "哪个区的人工智能企业最多？"}。')
     try:
@@ -181,11 +207,14 @@ def parse_ask_body(raw: bytes) -> tuple[object, object]:
         raise ApiInputError(400, '请求内容必须是 JSON 对象，例如 {"question": "哪个区的人工智能企业最多？"}。')
     if "question" not in data:
         raise ApiInputError(400, '缺少 "question" 字段。')
-    return data["question"], data.get("k")
+    return AskBody(data["question"], data.get("k"), _previous(data))
 
 
-def create_api(assistant: Assistant | AskService, options: ServerOptions | None = None) -> FastAPI:
-    """The FastAPI app with `/api/ask` and `/healthz`; mount the chat on it afterwards."""
+def create_api(assistant: Assistant | AskService, options: ServerOptions | None = None,
+               followup: FollowUp | None = None) -> FastAPI:
+    """The FastAPI app with `/api/ask` and `/healthz`; mount the chat on it afterwards. `followup` resolves a
+    question against the `previous` one (the chat passes `qa.web.followup`; without it `previous` changes
+    nothing and `asked_as` is the question)."""
     options = options or ServerOptions()
     asker = assistant if isinstance(assistant, AskService) else AskService(assistant)
     app = FastAPI(title="报告问答助手", docs_url=None, redoc_url=None, openapi_url=None)
@@ -216,9 +245,13 @@ def create_api(assistant: Assistant | AskService, options: ServerOptions | None 
     @app.post("/api/ask")
     async def ask(request: Request) -> JSONResponse:
         # the body is capped and known to be JSON by now (`RequestLimits`)
-        question, k = parse_ask_body(await request.body())
-        answer = await asker.ask_async(question, k, client=client_address(request))
-        return JSONResponse(answer.to_json())
+        body = parse_ask_body(await request.body())
+        question = body.question
+        if followup is not None and isinstance(question, str):
+            question = followup(question, body.previous)
+        answer = await asker.ask_async(question, body.k, client=client_address(request))
+        typed = body.question.strip() if question is not body.question else answer.question  # type: ignore[union-attr]
+        return JSONResponse({**answer.to_json(), "question": typed, "asked_as": answer.question})
 
     # Declared so that a wrong method is our Chinese 405 — without it the chat mounted at `/` answers 404.
     @app.api_route("/api/ask", methods=["GET", "PUT", "DELETE", "PATCH"], include_in_schema=False)

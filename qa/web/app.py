@@ -61,8 +61,9 @@ def build_chat(asker: AskService) -> gr.Blocks:
         except (QuestionError, ServerBusy) as exc:
             reply, ok = render_error(str(exc)), False
         else:
-            reply = render_answer(answer, asker.segmenter, asked_as=asked if asked != text.strip() else None,
-                                  message=len(history) + 1)
+            rewritten = asked is not text  # rewrite_followup returns the question itself when it is complete
+            reply = render_answer(answer, asker.segmenter, asked_as=answer.question if rewritten else None,
+                                  message=len(history) + 1, typed=text.strip())
             turns.append({"typed": text, "asked": asked})
             ok = True
         history += [{"role": "user", "content": render_user(text)}, {"role": "assistant", "content": reply}]
@@ -157,7 +158,8 @@ def build_server(assistant: Assistant | AskService, options: ServerOptions | Non
     beside the index, `qa.web.feedback.feedback_path`)."""
     options = replace(options or ServerOptions(), refused_paths=UPLOAD_PATHS)
     asker = assistant if isinstance(assistant, AskService) else AskService(assistant)
-    app = create_api(asker, options)
+    app = create_api(asker, options,
+                     followup=lambda question, previous: rewrite_followup(question, previous, asker.segmenter))
     add_feedback_route(app, feedback or FeedbackStore(feedback_path(None, asker.settings)))
     add_static_routes(app)
     add_web_component_routes(app)

@@ -143,15 +143,17 @@ def add_feedback_route(app: FastAPI, store: FeedbackStore) -> None:
 def export_questions(store: FeedbackStore, out: Path, rating: str | None = None) -> int:
     """Write the feedback as a `qa eval` question file (JSONL); returns the number of questions written.
 
-    One line per question (its latest feedback wins), `id` = `fb-<row id>`. A 👍 answer becomes the `reference`
+    One line per question (its latest vote decides its rating, also under `rating`), `id` = `fb-<row id>`. A 👍 answer becomes the `reference`
     (char-F1 then warns when a later answer drifts from it); a 👎 question has no keys yet — its wrong answer and
     the comment are kept under `feedback` for whoever writes the `answer`/`evidence` keys."""
     latest: dict[str, Feedback] = {}
-    for item in store.all(rating):
+    for item in store.all():  # every vote: a later 👍 overrides an earlier 👎 of the same question
         latest.pop(item.question, None)  # re-insert so the order follows the latest feedback
         latest[item.question] = item
     lines = []
     for item in latest.values():
+        if rating and item.rating != rating:
+            continue
         record: dict[str, object] = {"id": f"fb-{item.id}", "q": item.question, "answer": [], "evidence": [],
                                      "unanswerable": False}
         if item.rating == "up":
