@@ -36,6 +36,8 @@ MAX_TURNS = 30
 SESSION_TTL_S = 6 * 3600
 #: Gradio routes that take files: the chat has no file component, so they are refused (`qa.serving.limits`).
 UPLOAD_PATHS = ("/gradio_api/upload", "/upload")
+#: Served without the token: the portal widget's script (it holds no data; the chat it opens still needs the token).
+PUBLIC_PATHS = ("/embed.js",)
 #: Chat events allowed to wait in Gradio's queue; beyond that the page shows "busy" at once.
 CHAT_QUEUE_SIZE = 64
 GREETING = "<b>你好！</b>请在下方输入关于报告的问题，或点击一个示例问题。"
@@ -112,7 +114,7 @@ def build_chat(asker: AskService) -> gr.Blocks:
         turns = gr.State([], time_to_live=SESSION_TTL_S)
         with gr.Row(equal_height=True, elem_id="qa-ask-row"):
             box = gr.Textbox(label="问题", placeholder=PLACEHOLDER, show_label=False, lines=1, max_lines=4, scale=8,
-                             autofocus=True, elem_id="qa-input")
+                             elem_id="qa-input")  # focused by chat.js, never inside a portal's frame
             send = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="qa-send")
         with gr.Row(elem_id="qa-tools"):
             retry_btn = gr.Button("重新回答", size="sm", variant="secondary", elem_id="qa-retry")
@@ -156,7 +158,7 @@ def build_server(assistant: Assistant | AskService, options: ServerOptions | Non
                  root_path: str | None = None, feedback: FeedbackStore | None = None) -> FastAPI:
     """API + chat in one FastAPI app, ready for uvicorn. Feedback goes to `feedback` (default: the file
     beside the index, `qa.web.feedback.feedback_path`)."""
-    options = replace(options or ServerOptions(), refused_paths=UPLOAD_PATHS)
+    options = replace(options or ServerOptions(), refused_paths=UPLOAD_PATHS, public_paths=PUBLIC_PATHS)
     asker = assistant if isinstance(assistant, AskService) else AskService(assistant)
     app = create_api(asker, options,
                      followup=lambda question, previous: rewrite_followup(question, previous, asker.segmenter))
