@@ -73,8 +73,8 @@ mark.qa-cited { background: #fef08a; box-shadow: inset 0 -2px 0 #ca8a04; }
 gradio-app .gradio-container { letter-spacing: normal; word-spacing: normal; text-transform: none; text-indent: 0;
     text-align: left; font-style: normal; font-variant: normal; text-shadow: none; white-space: normal;
     line-height: var(--line-md, 1.5); font-family: var(--font); }
-gradio-app .gradio-container :is(button, textarea, input, select, summary, a) { letter-spacing: inherit;
-    word-spacing: inherit; text-transform: inherit; text-shadow: inherit; font-family: inherit; font-style: inherit; }
+gradio-app .gradio-container * { letter-spacing: normal; word-spacing: normal; text-transform: none; text-shadow: none; }
+gradio-app .gradio-container :is(button, textarea, input, select) { font-family: inherit; font-style: normal; }
 gradio-app .gradio-container :is(textarea, input) { color: var(--body-text-color); background: var(--input-background-fill); }
 @media (max-width: 600px) {
   .gradio-container { padding: 0 8px !important; }

@@ -23,6 +23,7 @@
   var listeners = { ready: [], answer: [] };
   var queue = [];
   var ready = false;
+  var loaded = false;
   var host, shadow, panel, frame, button;
   /* Every inherited property is set here, so nothing of the portal's styles (letter-spacing on div, fonts, a
      text-transform on button …) reaches the widget: :host's !important wins over the portal's rules. */
@@ -81,7 +82,12 @@
       var url = new URL("?embed=" + encodeURIComponent(location.origin), server);
       if (question) url.searchParams.set("q", question);
       frame.src = url.href;
+      frame.addEventListener("load", function () { loaded = true; });
       panel.appendChild(frame);
+    } else if (loaded && !ready && !panel.classList.contains("open")) {
+      // the chat never came up (e.g. a sign-in page in token mode): reopening tries again, now maybe signed in
+      loaded = false;
+      frame.src = frame.src;
     }
     panel.classList.add("open");
     button.setAttribute("aria-expanded", "true");
