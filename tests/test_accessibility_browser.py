@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import TIMEOUT_MS, LiveServer, ask, browser, feedback_store, host_page, live  # noqa: F401
+from browser_support import (  # noqa: F401  (fixtures are used by name)
+    TIMEOUT_MS, LiveServer, ask, browser, feedback_store, host_page, live, screenshot)
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 #: sri-history.json of axe-core 4.14.1 gives this hash for axe.min.js.
@@ -55,6 +56,7 @@ def test_no_serious_violation_empty_answered_refused_and_source_open(
         ask(page, "海淀区的人工智能企业占比多少？")
         ask(page, "那朝阳区呢？")
         assert violations(page, axe_source) == [], "with answers"
+        screenshot(page, f"chat-{screen}-{scheme}.png")
         ask(page, "GDP是多少？")
         assert page.locator(".qa-unanswered").count() == 1
         assert violations(page, axe_source) == [], "with a refusal"
