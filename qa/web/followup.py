@@ -46,9 +46,9 @@ GENERIC_HEADS = ("企业", "产业", "行业", "公司", "情况", "场景", "�
 _ATOM = re.compile(r"[0-9]+(?:\.[0-9]+)?|[A-Za-z][A-Za-z+]*")
 _SUFFIXES = ("以上", "以下", "以内", "左右", "的")
 MAX_FOLLOWUP_CHARS = 16
+MAX_SUBJECT_CHARS = 10
 #: (start, end, text): the previous question's span [start, end) is replaced by text.
 Edit = tuple[int, int, str]
-MAX_SUBJECT_CHARS = 10
 
 
 def elliptic_subject(question: str, segmenter: Segmenter) -> str | None:
