@@ -126,12 +126,13 @@ class FeedbackStore:
                                + (" WHERE rating = ?" if rating else "") + " ORDER BY id", (rating,) if rating else ()))
 
     def latest_per_question(self, rating: str | None = None) -> Iterator[Feedback]:
-        """Each question's latest vote (of `rating`, when given), ordered by that vote, read row by row."""
-        where = " WHERE rating = ?" if rating else ""
+        """Each question's latest vote, ordered by that vote, read row by row; with `rating`, only the questions
+        whose latest vote has it (👎, 👎, then 👍 is a 👍 question)."""
+        where = " WHERE f.rating = ?" if rating else ""
         yield from self._rows(
             "SELECT f.id, f.created_at, f.question, f.answer, f.rating, f.comment FROM feedback AS f JOIN "
-            f"(SELECT MAX(id) AS id FROM feedback{where} GROUP BY question) AS latest ON f.id = latest.id "
-            "ORDER BY f.id", (rating,) if rating else ())
+            "(SELECT MAX(id) AS id FROM feedback GROUP BY question) AS latest ON f.id = latest.id"
+            f"{where} ORDER BY f.id", (rating,) if rating else ())
 
     def _rows(self, query: str, args: tuple[str, ...]) -> Iterator[Feedback]:
         with closing(self._connect()) as db:
@@ -211,7 +212,8 @@ def _question_record(item: Feedback) -> dict[str, object]:
 def export_questions(store: FeedbackStore, out: Path, rating: str | None = None) -> int:
     """Write the feedback as a `qa eval` question file (JSONL); returns the number of questions written.
 
-    One line per question (its latest feedback wins), `id` = `fb-<row id>`. A 👍 answer becomes the `reference`
+    One line per question (its latest vote decides its rating, also under `rating`), `id` = `fb-<row id>`. A 👍
+    answer becomes the `reference`
     (char-F1 then warns when a later answer drifts from it); a 👎 question has no keys yet — its wrong answer and
     the comment are kept under `feedback` for whoever writes the `answer`/`evidence` keys. Rows are streamed
     into a file beside `out` that replaces it when complete."""
