@@ -112,3 +112,13 @@ def test_cli_export(store: FeedbackStore, tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "qa", "feedback", "export", "--out", str(out), "--rating", "meh"],
                          capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=60)
     assert bad.returncode == 2 and "错误" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_later_vote_overrides_earlier_ones_in_the_export(store: FeedbackStore, tmp_path: Path) -> None:
+    for rating in ("down", "down", "up"):
+        store.add(Feedback(question="寒武纪是哪一年成立的？", answer="2016年[1]", rating=rating))
+    store.add(Feedback(question="海淀区占比多少？", answer="25.79%", rating="down"))
+    out = tmp_path / "down.jsonl"
+    assert export_questions(store, out, "down") == 1
+    assert [json.loads(line)["q"] for line in out.read_text(encoding="utf-8").splitlines()] == ["海淀区占比多少？"]
+    assert export_questions(store, tmp_path / "up.jsonl", "up") == 1
