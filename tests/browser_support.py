@@ -168,6 +168,7 @@ def screenshot(page, name: str) -> None:  # noqa: ANN001
 
 def ask(page, question: str) -> None:  # noqa: ANN001
     """Type and send a question, wait for its answer (or refusal message)."""
+    page.wait_for_selector("[data-qa-ready]", state="attached")  # Gradio has wired 提问 (qa/web/app.py)
     answers = page.locator(".qa-answer, .qa-error").count()
     page.fill("#qa-input textarea", question)
     page.click("#qa-send")
