@@ -34,8 +34,9 @@ WORK = ROOT / ".mutation"
 SETTINGS = ROOT / "scripts" / "mutation.toml"
 # Folders and files the tests read through PROJECT_ROOT (qa/config.py), copied beside the mutated package.
 COPIED = ("qa", "tests", "corpus", "docs", "bench", "ui.py")
-# mutmut's exit codes per mutant (mutmut.stats.status_by_exit_code): a failing test run or a timeout kills it.
-KILLED = {"killed", "timeout", "segfault"}
+# mutmut's exit codes per mutant (mutmut.stats.status_by_exit_code): a failing test run or a timeout kills it; a
+# crash (segfault) does not — it says nothing about the tests.
+KILLED = {"killed", "timeout"}
 
 
 @dataclass
@@ -189,10 +190,10 @@ def report(results: list[ModuleResult]) -> str:
             note = "" if status and status not in KILLED else (
                 " — NOT FOUND (code changed? update the list)" if status is None else " — KILLED: remove it from the list")
             lines.append(f"- equivalent `{name}`: {why}{note}")
-        untested = [m for m in r.survived if r.status_by_mutant[m] != "survived"]
-        if untested:
-            functions = sorted({m.rsplit("__mutmut_", 1)[0].removeprefix(r.module + ".") for m in untested})
-            lines.append(f"- {len(untested)} mutants no selected test runs, in: {', '.join(functions)}")
+        for status in sorted({r.status_by_mutant[m] for m in r.survived} - {"survived"}):
+            unkilled = [m for m in r.survived if r.status_by_mutant[m] == status]
+            functions = sorted({m.rsplit("__mutmut_", 1)[0].removeprefix(r.module + ".") for m in unkilled})
+            lines.append(f"- {len(unkilled)} mutants not killed ({status}), in: {', '.join(functions)}")
         for name in r.survived:
             if name in r.diffs:
                 lines += ["", f"survived `{name}`", "```diff", r.diffs[name], "```"]

@@ -81,6 +81,12 @@ def test_footer_residue_on_exactly_three_of_three_pages_is_removed() -> None:
     assert texts(kept)[1::2] == [f"第{cn(n)}页最后一句到此为止" for n in range(1, 4)]
 
 
+def test_residue_on_a_third_of_the_pages_is_removed() -> None:
+    ends = [[f"第{cn(n)}页正文。", f"第{cn(n)}页的结尾{'北' if n % 3 == 0 else '。'}"] for n in range(9)]
+    kept = drop_page_furniture(pages(*ends))
+    assert not [t for t in texts(kept) if t.endswith("北")]
+
+
 def test_residue_after_a_latin_character_or_a_space_counts_and_goes_with_the_space() -> None:
     kept = drop_page_furniture(pages(*[[f"第{cn(n)}页正文。", f"{cn(n)}季度增长率为 2{n}%北"] for n in range(1, 4)],
                                      ["结束。 北"]))

@@ -87,7 +87,10 @@ def test_missing_fields_count_as_empty_never_as_text() -> None:
     q = EvalQuestion("q", "?", answer_any=("none", "xxxx"), evidence_any=("none", "xxxx"))
     bare = score(q, {"answered": True, "citations": [{"n": 1, "source": "doc"}]}, {"doc": "None XXXX"})
     assert (bare["answer_correct"], bare["evidence_rank"], bare["citation_correct"]) == (False, None, False)
-    assert bare["citations_verbatim"]  # no text quotes nothing wrongly
+    cited = score(q, {"answered": True, "answer": "见[1]", "citations": [{"n": 1, "source": "doc"}]},
+                  {"doc": "甲。"})
+    assert cited["citation_correct"] is False
+    assert cited["citations_verbatim"]  # no text quotes nothing wrongly
     elsewhere = score(EvalQuestion("e", "?"), result("", True, ["XX"]) | {"citations": [
         {"n": 1, "source": "other", "text": "XX"}]}, DOCS)
     assert elsewhere["citations_verbatim"] is False  # a source the corpus does not have
@@ -105,7 +108,7 @@ def test_summary_counts_metrics_rounding_and_failures() -> None:
     lines = [_line(keyed, result("丙含答案A。[2]", True, ["甲。", "乙含证据X。"], 10.123, short_answer="答案A")),
              _line(keyed2, result("乙含证据X。[1]", True, ["乙含证据X。"], 20.456, short_answer="证据")),
              _line(keyed3, result("抱歉", False, ["甲。", "丁。", "戊。", "乙含证据X。"], 30.789)),
-             _line(unanswerable, result("抱歉", False, [], 40.001)),
+             _line(unanswerable, result("抱歉", False, [], 40.456)),
              {"id": "e", "answer": "", "answered": False, "citations": [], "latency_ms": 0.0, "error": "出错",
               "expected": keyed.expected(), "checks": score(keyed, {"error": "出错"}, DOCS)}]
     summary = summarize(lines)
@@ -113,13 +116,19 @@ def test_summary_counts_metrics_rounding_and_failures() -> None:
         "answer_accuracy": 0.6667, "hit@1": 0.3333, "hit@3": 0.6667, "hit@5": 1.0, "mrr": 0.5833,
         "citation_accuracy": 0.6667, "citation_verbatim": 1.0, "char_f1": 0.5417, "short_em": 0.5,
         "short_f1": 0.5, "unanswerable_precision": 0.5, "unanswerable_recall": 1.0,
-        "latency_p50_ms": 25.62, "latency_p95_ms": 38.62}
+        "latency_p50_ms": 25.62, "latency_p95_ms": 39.01}
     assert summary["counts"] == {"questions": 5, "errors": 1, "answerable": 3, "unanswerable": 1,
                                  "answer_keyed": 3, "answer_correct": 2, "with_evidence": 3, "with_reference": 2,
                                  "refused": 2, "unanswerable_refused": 1, "passed": 3}
-    assert summary["latency_ms"] == {"mean": 25.34, "max": 40.0}
+    assert summary["latency_ms"] == {"mean": 25.46, "max": 40.46}
     assert summary["failed"] == {"c": ["refusal", "answer", "evidence@3", "citation"], "e": ["error"]}
     assert summary["per_question"] == {"a": True, "b": True, "c": False, "u": True, "e": False}
+
+
+def test_refusals_are_counted_apart_from_answers() -> None:
+    q = EvalQuestion("a", "?")
+    lines = [_line(q, result("回答", True, [])), _line(q, result("回答", True, [])), _line(q, result("抱歉", False, []))]
+    assert summarize(lines)["counts"]["refused"] == 1
 
 
 def test_summary_of_nothing_but_errors_has_no_metrics() -> None:
