@@ -37,6 +37,7 @@ TOKEN = "tok-42"
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps"]
 TIMEOUT_MS = 30_000
+sync_api.expect.set_options(timeout=TIMEOUT_MS)  # expect()'s own default is 5 s: too short beside a CPU hog
 
 
 class LiveServer:

@@ -144,3 +144,40 @@ def test_client_address_is_the_requests_host_or_empty() -> None:
     assert client_address(SimpleNamespace(client=SimpleNamespace(host="10.0.0.7"))) == "10.0.0.7"
     assert client_address(SimpleNamespace(client=None)) == ""
     assert client_address(object()) == ""
+
+
+def test_callers_without_an_address_share_one_line() -> None:
+    gate, release, _ = blocked_gate()
+    order: list[str] = []
+    futures = [gate.submit(order.append, "anonymous 1", client=""), gate.submit(order.append, "default 1"),
+               gate.submit(order.append, "10.0.0.9", client="10.0.0.9"), gate.submit(order.append, "default 2")]
+    release.set()
+    for future in futures:
+        future.result(timeout=30)
+    assert order == ["anonymous 1", "10.0.0.9", "default 1", "default 2"]
+    assert gate.call(lambda x, y: x + y, 40, 2) == 42
+    gate.close()
+
+
+def test_call_waits_in_the_anonymous_line_by_default() -> None:
+    gate = AskGate(workers=1)
+    order: list[str] = []
+
+    def queue_behind_a_busy_thread(ask_by_default: Callable[[], None]) -> None:
+        hold = threading.Event()
+        gate.submit(hold.wait, 30, client="10.0.0.1")
+        futures = [gate.submit(order.append, "anonymous 1", client=""),
+                   gate.submit(order.append, "anonymous 2", client=""),
+                   gate.submit(order.append, "10.0.0.9", client="10.0.0.9")]
+        ask_by_default()
+        assert eventually(lambda: gate.backlog()[0] == 4)
+        hold.set()
+        for future in futures:
+            future.result(timeout=30)
+
+    waiter = threading.Thread(target=gate.call, args=(order.append, "call"))
+    queue_behind_a_busy_thread(waiter.start)
+    waiter.join(timeout=30)
+    assert order == ["anonymous 1", "10.0.0.9", "anonymous 2", "call"]
+
+    gate.close()
