@@ -178,13 +178,7 @@ class Recorder:
 @pytest.fixture()
 def page_and_requests(browser):  # noqa: ANN001, ANN201
     context = browser.new_context(locale="zh-CN", viewport={"width": 1100, "height": 1000})
-    recorder = Recorder()
-    context.on("request", recorder.started)
-    context.on("requestfinished", recorder.ended)
-    context.on("requestfailed", recorder.ended)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    RECORDERS[page] = recorder
+    page, recorder = recorded_page(context)
     yield page, recorder
     del RECORDERS[page]
     context.close()
@@ -192,6 +186,18 @@ def page_and_requests(browser):  # noqa: ANN001, ANN201
 
 #: The recorder of each open test page, for `settle`.
 RECORDERS: dict[object, Recorder] = {}
+
+
+def recorded_page(context) -> tuple[object, Recorder]:  # noqa: ANN001
+    """A new page of `context` whose requests are recorded (the caller drops it from RECORDERS when done)."""
+    recorder = Recorder()
+    context.on("request", recorder.started)
+    context.on("requestfinished", recorder.ended)
+    context.on("requestfailed", recorder.ended)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    RECORDERS[page] = recorder
+    return page, recorder
 
 
 def settle(page) -> None:  # noqa: ANN001
