@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from browser_support import (  # noqa: F401  (fixtures are used by name)
-    TOKEN, HostPage, LiveServer, ask, browser, feedback_store, guarded_live, host_page, live,
-    page_and_requests, screenshot)
+    RECORDERS, TOKEN, HostPage, LiveServer, ask, browser, feedback_store, guarded_live, host_page, live,
+    page_and_requests, recorded_page, screenshot)
 from qa.api import ServerOptions
 from qa.evaluate.questions import read_questions
 from qa.pipeline import Assistant
@@ -73,15 +73,13 @@ def context_factory(browser):  # noqa: ANN001, ANN201
 
     def make(**kwargs: object):  # noqa: ANN202
         context = browser.new_context(**{"locale": "en-US", **kwargs})
-        urls: list[str] = []
-        context.on("request", lambda request: urls.append(request.url))
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        made.append(context)
-        return page, urls
+        page, recorder = recorded_page(context)
+        made.append((context, page))
+        return page, recorder.urls
 
     yield make
-    for context in made:
+    for context, page in made:
+        del RECORDERS[page]
         context.close()
 
 

@@ -43,6 +43,25 @@ PUBLIC_PATHS = ("/embed.js",)
 #: Chat events allowed to wait in Gradio's queue; beyond that the page shows "busy" at once.
 CHAT_QUEUE_SIZE = 64
 GREETING = "<b>你好！</b>请在下方输入关于报告的问题，或点击一个示例问题。"
+#: Runs in the browser once Gradio has wired the page's events (load events come after that), with no server
+#: round trip: marks the page ready (`data-qa-ready` on <gradio-app>: what tests and chat.js's "ready"
+#: wait for — the input shows a moment before a click on 提问 does anything) and sends a `/?q=` question as if
+#: typed. Why not a server-side load event: Gradio's client loses an event sent in the moment after another
+#: one completes (the server closes the session's event stream when nothing is pending; a question whose join
+#: is answered before the client reads that close waits for a stream that never opens) — a chat that never
+#: answered its first question when the user or a test was quick, mostly in the web component.
+ON_LOAD_JS = """() => {
+  const root = document.querySelector("gradio-app") || document.documentElement;
+  const box = root.querySelector("#qa-input textarea"), send = root.querySelector("#qa-send");
+  const portal = root.hasAttribute("src");  // the web component on a portal: the address is the portal's
+  const question = portal ? "" : (new URLSearchParams(location.search).get("q") || "").trim();
+  if (question && box && send) {
+    Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set.call(box, question);
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+    setTimeout(() => send.click(), 0);
+  }
+  root.setAttribute("data-qa-ready", "");
+}"""
 
 
 def _previous(turns: list[dict[str, str]]) -> str | None:
@@ -98,13 +117,6 @@ def build_chat(asker: AskService) -> gr.Blocks:
     def clear() -> tuple[list, list, str]:
         return [], [], ""
 
-    def on_load(history: list, turns: list, k: int, request: gr.Request) -> tuple[list, list]:
-        question = (request.query_params.get("q") or "").strip() if request else ""
-        if not question or history:
-            return history, turns
-        history, turns, _ = answer_turn(question, history, turns, k, request)
-        return history, turns
-
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.Markdown(f"# {TITLE}\n回答均摘自报告原文，[n] 标注出处，点击可查看原文段落。", elem_id="qa-title")
         chatbot = gr.Chatbot(
@@ -131,7 +143,7 @@ def build_chat(asker: AskService) -> gr.Blocks:
         chatbot.example_select(ask_example, [chatbot, turns, k], [chatbot, turns], **io)
         retry_btn.click(retry, [chatbot, turns, k], [chatbot, turns], **io)
         clear_btn.click(clear, None, [chatbot, turns, box], **io)
-        demo.load(on_load, [chatbot, turns, k], [chatbot, turns], **io)
+        demo.load(None, js=ON_LOAD_JS)  # in the browser only: see ON_LOAD_JS
     # as many chat questions at once as the gate has answer threads; a bounded backlog beyond that
     demo.queue(default_concurrency_limit=asker.gate.workers, max_size=CHAT_QUEUE_SIZE)
     return demo

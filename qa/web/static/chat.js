@@ -231,7 +231,7 @@
     if (last && last !== lastCard && !seen.has(last)) onNewCard(last);
     cards.forEach(function (c) { seen.add(c); });
     lastCard = last || null;
-    if (!readySent && app.querySelector("#qa-input textarea")) {
+    if (!readySent && document.querySelector("[data-qa-ready]")) {  // set once Gradio has wired the page (app.py)
       readySent = true;
       toParent({ type: "ready" });
     }
@@ -243,7 +243,7 @@
     pending = true;
     requestAnimationFrame(function () { pending = false; update(); });
   }).observe(document.documentElement, { childList: true, subtree: true, characterData: true,
-                                         attributes: true, attributeFilter: TRANSLATED_ATTRS });
+                                         attributes: true, attributeFilter: TRANSLATED_ATTRS.concat(["data-qa-ready"]) });
 
   /* The portal (through embed.js) may ask on the user's behalf. */
   function ask(question) {

@@ -72,8 +72,7 @@
     document.body.appendChild(host);
   }
 
-  /* The first question rides in the address (?q=, answered as the chat opens): the chat's input exists a
-     moment before Gradio has wired it, so a question posted at "ready" could be lost. */
+  /* The first question rides in the address (?q=, asked as soon as the chat is wired): no wait for "ready". */
   function open(question) {
     build();
     if (!frame) {
