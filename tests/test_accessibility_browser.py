@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from browser_support import (  # noqa: F401  (fixtures are used by name)
-    TIMEOUT_MS, LiveServer, ask, browser, feedback_store, host_page, live, screenshot)
+    RECORDERS, LiveServer, ask, browser, feedback_store, host_page, live, recorded_page, screenshot)
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 #: sri-history.json of axe-core 4.14.1 gives this hash for axe.min.js.
@@ -47,9 +47,8 @@ def violations(page, axe_source: str) -> list[str]:  # noqa: ANN001
 def test_no_serious_violation_empty_answered_refused_and_source_open(
         live: LiveServer, browser, axe_source: str, scheme: str, screen: str) -> None:  # noqa: ANN001
     context = browser.new_context(locale="zh-CN", color_scheme=scheme, **SCREENS[screen])
+    page, _ = recorded_page(context)  # `ask` waits on its recorded requests (browser_support.settle)
     try:
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
         page.goto(live.url + "/")
         page.wait_for_selector("#qa-input textarea")
         assert violations(page, axe_source) == [], "empty page"
@@ -66,14 +65,14 @@ def test_no_serious_violation_empty_answered_refused_and_source_open(
         assert card.locator("details.qa-more details.qa-source[open]").count() >= 1
         assert violations(page, axe_source) == [], "with a source opened"
     finally:
+        del RECORDERS[page]
         context.close()
 
 
 def test_every_control_is_reachable_by_tab(live: LiveServer, browser) -> None:  # noqa: ANN001
     context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    page, _ = recorded_page(context)
     try:
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
         page.goto(live.url + "/")
         page.wait_for_selector("#qa-input textarea")
         ask(page, "报告提出了哪些对策建议？")
@@ -98,4 +97,5 @@ def test_every_control_is_reachable_by_tab(live: LiveServer, browser) -> None:  
         outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
         assert outline != "none"
     finally:
+        del RECORDERS[page]
         context.close()
