@@ -28,6 +28,7 @@ from torch import nn
 
 from qa.answer.reader import MAX_TOKENS, ReaderModel, best_span, encode
 from qa.answer.transformer.e5file import E5File
+from qa.answer.transformer.partial import freeze_below
 from qa.answer.transformer.tokenizer import load_e5_tokenizer
 from qa.evaluate.metrics import char_f1
 
@@ -134,9 +135,6 @@ def main() -> int:
     random.seed(19)
     args.work.mkdir(parents=True, exist_ok=True)
     model = ReaderModel(args.frozen)
-    trained_names = set(model.trained_state())
-    for name, param in model.named_parameters():
-        param.requires_grad = name in trained_names
     tokenizer = load_e5_tokenizer(source=E5File())
     tokenizer.enable_truncation(MAX_TOKENS, strategy="only_second")
     train_rows, valid_rows = read_rows(args.data / "train.jsonl"), read_rows(args.data / "valid.jsonl")
@@ -147,7 +145,7 @@ def main() -> int:
     train, valid = Cached(model, tokenizer, train_rows, "train"), Cached(model, tokenizer, valid_rows, "valid")
     positives = sum(r["label"] for r in train_rows)
     pos_weight = (len(train_rows) - positives) / max(1, positives)
-    trained = [p for p in model.parameters() if p.requires_grad]
+    trained = freeze_below(model.encoder, args.frozen) + [*model.span.parameters(), *model.verify.parameters()]
     optimizer = torch.optim.AdamW(trained, lr=args.lr, weight_decay=0.01)
     steps = args.epochs * len(train.batches)
     schedule = torch.optim.lr_scheduler.LambdaLR(

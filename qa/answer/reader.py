@@ -28,15 +28,17 @@ from torch import nn
 from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext
 from qa.answer.transformer.e5file import E5File
+from qa.answer.transformer.partial import hidden_below, run_from
 from qa.answer.transformer.tokenizer import load_e5_tokenizer
 from qa.answer.transformer.weights import load_e5_bert
 
 MODEL_FILE = Path(__file__).resolve().parent / "models" / "reader.safetensors"
 #: Punctuation a span may not start or end with.
 _TRIM = " ，,。；;：:、！？!?"
-#: Tokens of question + window the reader reads (the question is cut to its first `MAX_QUESTION_TOKENS`).
+#: Tokens of question + window the reader reads; the question is cut to its first `MAX_QUESTION_CHARS` first
+#: (the window is what truncation may shorten).
 MAX_TOKENS = 160
-MAX_QUESTION_TOKENS = 40
+MAX_QUESTION_CHARS = 80
 #: The longest short answer, in tokens.
 MAX_ANSWER_TOKENS = 24
 
@@ -54,17 +56,11 @@ class ReaderModel(nn.Module):
 
     def lower(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Hidden states after the frozen layers (what training caches once)."""
-        return self._layers(self.encoder.embeddings(input_ids=ids), mask, 0, self.frozen_layers)
-
-    def _layers(self, hidden: torch.Tensor, mask: torch.Tensor, first: int, last: int) -> torch.Tensor:
-        additive = (1.0 - mask[:, None, None, :].to(hidden.dtype)) * torch.finfo(hidden.dtype).min
-        for layer in self.encoder.encoder.layer[first:last]:
-            hidden = layer(hidden, attention_mask=additive)
-        return hidden
+        return hidden_below(self.encoder, ids, mask, self.frozen_layers)
 
     def upper(self, hidden: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Start logits, end logits and the verifier logit from the frozen layers' output."""
-        hidden = self._layers(hidden, mask, self.frozen_layers, self.encoder.config.num_hidden_layers)
+        hidden = run_from(self.encoder, hidden, mask, self.frozen_layers)
         start, end = self.span(hidden).unbind(-1)
         return start, end, self.verify(hidden[:, 0]).squeeze(-1)
 
@@ -103,7 +99,7 @@ class Reading:
 
 def encode(tokenizer, questions: list[str], windows: list[str]):  # type: ignore[no-untyped-def]
     """Token ids, attention masks and offsets of question/window pairs, the question cut first to its budget."""
-    cut = [q[:MAX_QUESTION_TOKENS * 2] for q in questions]
+    cut = [q[:MAX_QUESTION_CHARS] for q in questions]
     return tokenizer.encode_batch(list(zip(cut, windows)))
 
 
@@ -165,7 +161,6 @@ def read_candidate(question: str, candidate: Candidate, context: AnswerContext,
     """The candidate's window and what the reader (the bundled one unless given) finds in it."""
     window = window_of(candidate, context)
     return window, (reader or bundled_reader()).read(question, [window.text])[0]
-
 
 
 def span_in_sentence(reading: Reading, window: Window) -> str | None:

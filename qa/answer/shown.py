@@ -6,8 +6,8 @@ phrase (`short.py`) is the candidate; what decides whether it is shown is a logi
 independent readers say about it: the trees' probability and lead over the runner-up, the transformer reader's
 span probability, whether the reader's span and the trees' phrase agree, the verifier's P that the window answers,
 the phrase's length, the question kind, and whether the text is in Traditional script (the trees learned from
-Simplified CMRC questions and are measurably less often right on Traditional text). Its threshold is the lowest at which ≥ 85 % of the shown answers were
-mostly right (char-F1 ≥ 0.5) in cross-validation.
+Simplified CMRC questions and are measurably less often right on Traditional text). Its threshold is the lowest at
+which ≥ 85 % of the shown answers were mostly right (char-F1 ≥ 0.5) in cross-validation.
 """
 
 from __future__ import annotations
