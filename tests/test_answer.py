@@ -188,3 +188,18 @@ def test_a_year_the_report_never_mentions_gets_the_nearest_fact_not_an_answer(as
     answer = assistant.ask("2023年北京人工智能企业的融资总额是多少？")
     assert not answer.answered and answer.answer.startswith("报告没有2023年的数据；最接近的内容是：")
     assert answer.answer.endswith("[1]") and answer.citations and answer.short_answer is None
+
+
+
+def test_phrases_not_ending_as_the_asked_kind_are_marked(assistant):
+    """"哪个区…" is answered by a district: 海淀区 ends as asked, 北京市 does not (its score is lowered, `_OFF_KIND`);
+    when no phrase ends as asked, none is marked down."""
+    from qa.answer.features import analyse
+    from qa.answer.short import _ends_as_asked
+    from qa.retrieve.hybrid import retrieve
+
+    searched = assistant.searched_form("哪个区的人工智能企业最多？")
+    q = analyse(searched, retrieve(assistant.index, searched, 8, assistant.settings.retrieval).query_vector,
+                assistant.context)
+    assert _ends_as_asked(q, ["北京市", "海淀区", "62.44%"]).tolist() == [False, True, False]
+    assert _ends_as_asked(q, ["北京市", "62.44%"]).tolist() == [True, True]
