@@ -14,9 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Callable
 
 from qa.answer.candidates import Candidate
 from qa.answer.features import Question
+from qa.answer.tables import Marker
 from qa.text import fold
 
 #: A figure: a number with its unit (the unit decides what may be subtracted from what).
@@ -35,6 +37,8 @@ _SUM = re.compile(r"(?P<a>[^，,。？?]{1,16}?)(?:和|与|跟|加上)(?P<b>[^�
 _STATED_TOTAL = re.compile(r"(?:合计|总共|一共|共计|总计|加起来)[^，,。；\d]{0,6}\d")
 _FROM_TO = re.compile(r"[由从]\s*(\d+(?:\.\d+)?)\s*(%|亿元|亿|万|家|个)?[^。；，,\d]{0,8}?(?:提高|增加|增长|上升|下降|减少|降低|回落|升|降)(?:到|至)\s*"
                       r"(\d+(?:\.\d+)?)\s*(%|亿元|亿|万|家|个)?")
+#: How much of the question a statement covers (ranks the statements operands are taken from).
+Coverage = Callable[[str], float]
 #: A figure belongs to a mention when it follows within this many characters, in the same sentence.
 MENTION_REACH = 24
 _LEADING = re.compile(r"^(?:请问|那么|那|就是|我想问|想问一下|问一下|截至[^，,]*[，,]|报告里|报告中)+")
@@ -146,7 +150,8 @@ def _format(value: Decimal) -> str:
     return text if text not in ("", "-0") else "0"
 
 
-def _pair(op: Operation, candidates: list[Candidate], coverage, unit: str | None) -> tuple[Figure | None, Figure | None]:  # type: ignore[no-untyped-def]
+def _pair(op: Operation, candidates: list[Candidate], coverage: Coverage,
+          unit: str | None) -> tuple[Figure | None, Figure | None]:
     """Each side's figure: from one statement holding both when there is one (the best covered), else each from
     the best covered statement that holds it."""
     ranked = sorted(candidates, key=lambda c: -coverage(c.text))
@@ -159,7 +164,7 @@ def _pair(op: Operation, candidates: list[Candidate], coverage, unit: str | None
     return first, second
 
 
-def _change(op: Operation, candidates: list[Candidate], coverage) -> tuple[Figure, Figure] | None:  # type: ignore[no-untyped-def]
+def _change(op: Operation, candidates: list[Candidate], coverage: Coverage) -> tuple[Figure, Figure] | None:
     """The earlier and later figure of the first "由 x 提高到 y" after the subject's mention."""
     for c in sorted(candidates, key=lambda c: -coverage(c.text)):
         mentions = _mentions(op.a, c.text)
@@ -172,7 +177,7 @@ def _change(op: Operation, candidates: list[Candidate], coverage) -> tuple[Figur
     return None
 
 
-def compute(question: str, q: Question, candidates: list[Candidate], cites) -> Computed | None:  # type: ignore[no-untyped-def]
+def compute(question: str, q: Question, candidates: list[Candidate], cites: Marker) -> Computed | None:
     """The asked operation computed from the statements, shown with its operands cited; None when the question
     asks for no operation, or when the report states the result itself (a total it gives is quoted instead)."""
     op = asked_operation(question)

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from safetensors.torch import load_file
+from tokenizers import Encoding, Tokenizer
 from torch import nn
 
 from qa.answer.candidates import Candidate
@@ -97,7 +98,7 @@ class Reading:
     span_probability: float
 
 
-def encode(tokenizer, questions: list[str], windows: list[str]):  # type: ignore[no-untyped-def]
+def encode(tokenizer: Tokenizer, questions: list[str], windows: list[str]) -> list[Encoding]:
     """Token ids, attention masks and offsets of question/window pairs, the question cut first to its budget."""
     cut = [q[:MAX_QUESTION_CHARS] for q in questions]
     return tokenizer.encode_batch(list(zip(cut, windows)))
