@@ -24,7 +24,8 @@ from qa.answer.document import answer_about_document
 from qa.answer.features import FEATURES, Question, analyse, feature_matrix
 from qa.answer.focus import focused
 from qa.answer.model import bundled_model
-from qa.answer.question import Kind
+from qa.understand.kind import Kind
+from qa.understand.question import Understood
 from qa.answer.reader import read_candidate
 from qa.answer.short import scored_phrase
 from qa.answer.shown import shown_short
@@ -124,12 +125,13 @@ def own_words(message: str, traditional: bool) -> str:
     return to_traditional(message) if traditional else message
 
 
-def compose(question: str, found: Retrieval, context: AnswerContext, k: int, settings: AnswerSettings,
-            traditional: bool = False) -> Answer:
-    """The answer to `question` from its retrieved passages (every hit is a candidate; `k` are cited);
-    `traditional`: the question was asked in Traditional script, so refusals are written in it."""
+def compose(understood: Understood, found: Retrieval, context: AnswerContext, k: int,
+            settings: AnswerSettings) -> Answer:
+    """The answer to the understood question from its retrieved passages (every hit is a candidate; `k` are
+    cited); a question asked in Traditional script gets refusals written in it."""
     hits = found.hits
-    q = analyse(question, found.query_vector, context)
+    question, traditional = understood.searched, understood.traditional
+    q = analyse(understood, found.query_vector, context)
     cites = _Citations(hits, context.titles)
     statements = collect(hits, context)
     computed = compute(question, q, statements, cites)

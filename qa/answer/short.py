@@ -30,7 +30,7 @@ from qa.answer.context import AnswerContext
 from qa.answer.features import Question, contains_term
 from qa.answer.model import Model, bundled_model
 from qa.answer.answer_types import QUANTITY, TIME, TYPED, holds
-from qa.answer.question import WH_WORDS, Kind
+from qa.understand.kind import WH_WORDS, Kind
 from qa.segment.tokenizer import Segmenter
 from qa.text import CLAUSE_BREAK, CLOSE_BRACKETS, OPEN_BRACKETS, SENTENCE_END, fold, normal_form
 

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from qa.answer.context import AnswerContext
 from qa.answer.features import Question
-from qa.answer.question import Kind
+from qa.understand.kind import Kind
 from qa.answer.table_query import Filter, Measure, Op, TableQuery, parse, table_label
 from qa.ingest.columns import Column, ColumnType
 from qa.ingest.table import row_entity

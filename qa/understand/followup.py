@@ -14,7 +14,7 @@ The previous question then gets X in place of its term of the same kind, and not
   entity, the modifier of its leading noun phrase ("计算机视觉企业有多少家" + "那语音识别呢" → "语音识别企业有多少家").
 When the previous question has nothing of X's kind, the question is returned unchanged: a wrong rewrite answers
 a question nobody asked, an unchanged one at worst asks for more words. Precision and recall are measured by
-`qa.web.followup_rates` on the evaluation sets (README).
+`qa.evaluate.followup_rates` on the evaluation sets (README).
 """
 
 from __future__ import annotations
