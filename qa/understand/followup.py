@@ -73,7 +73,9 @@ def elliptic_subject(question: str, segmenter: Segmenter) -> str | None:
 
 
 def _find(haystack: str, needle: str, start: int = 0) -> int:
-    return fold(haystack).find(needle.lower(), start)
+    """Where `needle` is in `haystack`, both folded (case, Traditional script): a Traditional question's words are
+    found in it whatever form the segmenter returns them in."""
+    return fold(haystack).find(fold(needle), start)
 
 
 def _span(text: str, old: str) -> tuple[int, int]:
@@ -139,7 +141,8 @@ def _same_suffix(subject: str, previous: str, segmenter: Segmenter) -> tuple[int
              if not m.group()[0].isdigit() and m.end() < len(previous)]  # "A" + "轮"
     terms += segmenter.content_terms(previous)
     for term in terms:
-        if len(term) > 1 and term[-1] == subject[-1] and term.lower() != subject.lower() and _find(previous, term) >= 0:
+        if len(term) > 1 and fold(term)[-1] == fold(subject)[-1] and fold(term) != fold(subject) \
+                and _find(previous, term) >= 0:
             return _span(previous, term)
     return None
 
