@@ -192,10 +192,11 @@ def test_a_year_the_report_never_mentions_gets_the_nearest_fact_not_an_answer(as
 
 
 def test_phrases_not_ending_as_the_asked_kind_are_marked(assistant):
-    """"哪个区…" is answered by a district: 海淀区 ends as asked, 北京市 does not (its score is lowered, `_OFF_KIND`);
+    """"哪个区…" is answered by a district: 海淀区 ends as asked, 北京市 ends in another unit (dropped), 62.44% is
+    another kind (its score is lowered, `_OFF_KIND`);
     when no phrase ends as asked, none is marked down."""
     from qa.answer.features import analyse
-    from qa.answer.short import _ends_as_asked
+    from qa.answer.short import _OFF_KIND, _kind_factors
     from qa.retrieve.hybrid import retrieve
 
     understood = assistant.understand("哪个区的人工智能企业最多？")
@@ -203,5 +204,5 @@ def test_phrases_not_ending_as_the_asked_kind_are_marked(assistant):
     searched = understood.searched
     q = analyse(understood, retrieve(assistant.index, searched, 8, assistant.settings.retrieval).query_vector,
                 assistant.context)
-    assert _ends_as_asked(q, ["北京市", "海淀区", "62.44%"]).tolist() == [False, True, False]
-    assert _ends_as_asked(q, ["北京市", "62.44%"]).tolist() == [True, True]
+    assert _kind_factors(q, ["北京市", "海淀区", "62.44%"]).tolist() == [0.0, 1.0, _OFF_KIND]
+    assert _kind_factors(q, ["北京市", "62.44%"]).tolist() == [1.0, 1.0]
