@@ -117,6 +117,18 @@ def test_question_terms_are_bounded_and_drop_fillers(assistant):
     assert len(weigh_terms(long, assistant.segmenter, assistant.context.terms).weights) == MAX_TERMS
 
 
+@pytest.mark.parametrize(("question", "not_a_term"), [
+    ("元朝被何人所灭？", "何人"), ("「钦察」一词有何涵义？", "有何"), ("「钦察」一词有何涵义？", "一词"),
+    ("2006年的时候，当时电盈的第二大股东是哪一集团？", "当时"),
+])
+def test_the_written_registers_question_words_are_no_terms(assistant, question, not_a_term):
+    """A refusal must never say the report lacks "何人": question words and fillers of the written register (and
+    of Taiwan's) are not what a sentence has to contain."""
+    from qa.answer.features import question_terms
+
+    assert not_a_term not in question_terms(question, assistant.segmenter)
+
+
 @pytest.mark.parametrize("question", ["广州的人工智能产业规模有多大？", "ChatGPT是什么时候发布的？",
                                       "北京的房价是多少？", "今天天气怎么样？"])
 def test_questions_the_report_does_not_cover_are_refused(assistant, question):
