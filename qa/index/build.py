@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
+import uuid
 from typing import Callable
 
 import numpy as np
@@ -21,6 +22,7 @@ from qa.index.dense import DenseIndex
 from qa.index.embedders import Embedder, EmbedderChoice
 from qa.index.fingerprint import code_fingerprint, corpus_hash
 from qa.index.lexical import LexicalIndex
+from qa.index.milvus import DENSE_KIND_PREFIX, MilvusBuild, check_index_type, connect, make_live, write_build
 from qa.index.store import (BM25_DIR, DENSE, FORMAT_VERSION, STATEMENTS, Contents, Manifest, build_lock,
                             checksums, new_build_folder, recorded_manifest, write_contents, write_manifest,
                             write_tags)
@@ -78,6 +80,9 @@ def _encode_new(embedder: Embedder, cache: VectorCache, texts: list[str], show_p
 def build_locked(settings: Settings, choice: EmbedderChoice, show_progress: bool) -> Manifest:
     """Build into a fresh folder and make it live; the caller holds the build lock."""
     started = time.perf_counter()
+    if settings.milvus:
+        check_index_type(settings.milvus_index)  # a wrong type is reported before minutes of encoding
+        connect(settings.milvus)
     embedder = choice.embedder
     report: Callable[[str], None] = (lambda line: print(line, file=sys.stderr, flush=True)) if show_progress \
         else (lambda line: None)
@@ -93,13 +98,22 @@ def build_locked(settings: Settings, choice: EmbedderChoice, show_progress: bool
     vocabulary = corpus_vocabulary(profile, passages)
     segmenter = get_segmenter(vocabulary)
     name_hash = hashlib.sha256(f"{corpus}|{code}".encode("utf-8")).hexdigest()
+    token_lists = [segmenter.index_tokens(p.index_text) for p in passages]
+    engine: MilvusBuild | None = None
     with new_build_folder(settings.index_dir, name_hash) as folder:
-        LexicalIndex.build([segmenter.index_tokens(p.index_text) for p in passages]).save(folder / BM25_DIR)
+        # with Milvus the engine ranks passages: the folder keeps only the term statistics the answer layer reads
+        LexicalIndex.build(token_lists).save(folder / BM25_DIR, matrix=not settings.milvus)
         encode_started = time.perf_counter()
         cache = VectorCache.open(settings.index_dir, embedder.id, choice.passage_prompt, embedder.dim, "passages")
         vectors, encoded = _encode_new(embedder, cache, [p.index_text for p in passages], show_progress, report)
-        dense = DenseIndex.build(vectors)
-        dense.save(folder / DENSE)
+        if settings.milvus:
+            engine = write_build(settings.milvus, settings.index_dir, f"{name_hash[:12]}_{uuid.uuid4().hex[:8]}",
+                                 passages, token_lists, vectors, settings.milvus_index)
+            dense_kind = DENSE_KIND_PREFIX + engine.index_type.lower()
+        else:
+            dense = DenseIndex.build(vectors)
+            dense.save(folder / DENSE)
+            dense_kind = dense.kind
         # the answer layer compares the question with each quotable sentence (paraphrase: 扎堆 ~ 集中), so
         # sentence vectors are computed here, once, not per question
         cache = VectorCache.open(settings.index_dir, embedder.id, choice.passage_prompt, embedder.dim, "statements")
@@ -114,12 +128,15 @@ def build_locked(settings: Settings, choice: EmbedderChoice, show_progress: bool
             format_version=FORMAT_VERSION, corpus_hash=corpus, code_hash=code, embedder_id=embedder.id,
             dim=embedder.dim, passages=len(passages), built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             build_seconds=round(time.perf_counter() - started, 3), encode_seconds=round(encode_seconds, 3),
-            files=checksums(folder), dense_kind=dense.kind, embedder_spec=choice.spec,
+            files=checksums(folder), dense_kind=dense_kind, embedder_spec=choice.spec,
             query_prompt=choice.query_prompt, passage_prompt=choice.passage_prompt,
             documents=len(documents), pages=pages, encoded=encoded,
             skipped=[skipped.message() for skipped in sources.skipped],
+            milvus_collection=engine.collection if engine else "", milvus_alias=engine.alias if engine else "",
         )
         write_manifest(folder, manifest)
+    if engine is not None:
+        make_live(engine)  # after CURRENT: a replica that reloads finds the folder and the alias of one build
     return manifest
 
 

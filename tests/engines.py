@@ -1,0 +1,110 @@
+"""Real engines for the tests of the optional extras: a Milvus Lite server and a PostgreSQL server, each a child
+process on a free loopback port, stopped by its PID.
+
+The extras are optional for a developer (`bash scripts/test.sh` runs without them: their tests are skipped), never
+in CI: with `CI` set, a missing extra fails its tests instead of skipping them (`.ci/run` installs the extras).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Iterator
+
+import pytest
+
+#: How long an engine may take to start listening (Milvus Lite imports pymilvus and numpy; initdb writes a cluster).
+START_TIMEOUT_S = 60.0
+
+
+def require(module: str) -> ModuleType:
+    """Import an extra's module; skip the test when it is missing, except in CI, where that is a failure."""
+    if os.environ.get("CI"):
+        return importlib.import_module(module)
+    return pytest.importorskip(module, reason=f"optional extra not installed ({module}); CI installs it")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, process: subprocess.Popen, timeout: float = START_TIMEOUT_S) -> None:
+    """Until something listens on the loopback port; fails if the process ends first or it takes too long."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"engine exited with {process.returncode} before listening on {port}")
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing listened on 127.0.0.1:{port} within {timeout:.0f} s")
+
+
+def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    """Stop a child by its PID: the signal, then a kill if it has not ended after 15 s."""
+    if process.poll() is None:
+        os.kill(process.pid, sig)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@contextmanager
+def milvus_server(data_dir: Path) -> Iterator[str]:
+    """A Milvus Lite gRPC server (`milvus-lite server`) on a free loopback port; yields its `http://` URI."""
+    require("milvus_lite")
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(data_dir),
+                                "--host", "127.0.0.1", "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(process, signal.SIGINT)  # its KeyboardInterrupt path drains requests and closes the data directory
+
+
+def _postgres_bin(name: str) -> str:
+    found = shutil.which(name) or next(iter(sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))), None)
+    if found is None:
+        if os.environ.get("CI"):
+            raise RuntimeError(f"PostgreSQL's {name} is not installed (.ci/run installs Debian's postgresql)")
+        pytest.skip(f"PostgreSQL's {name} is not installed; CI installs it")
+    return str(found)
+
+
+@contextmanager
+def postgres_server(base: Path) -> Iterator[str]:
+    """A throw-away PostgreSQL cluster (`initdb` in `base`, `postgres` on a free loopback port, no socket file
+    outside `base`); yields a `postgresql://` URL. As root the server runs as the `postgres` user (it refuses root)."""
+    require("psycopg")
+    initdb, postgres = _postgres_bin("initdb"), _postgres_bin("postgres")
+    user = "postgres" if os.geteuid() == 0 else None
+    data = base / "pgdata"
+    base.mkdir(parents=True, exist_ok=True)
+    if user:
+        shutil.chown(base, user)
+    subprocess.run([initdb, "-D", str(data), "-U", "qa", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
+                   check=True, user=user, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    port = free_port()
+    process = subprocess.Popen([postgres, "-D", str(data), "-p", str(port), "-h", "127.0.0.1", "-k", str(base),
+                                "-c", "fsync=off"], user=user, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, process)
+        yield f"postgresql://qa@127.0.0.1:{port}/postgres"
+    finally:
+        stop(process, signal.SIGINT)  # fast shutdown
