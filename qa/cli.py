@@ -88,9 +88,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_feedback_export(args: argparse.Namespace) -> int:
-    from qa.web.feedback import FeedbackStore, export_questions, feedback_path
+    from qa.web.feedback import export_questions, open_feedback
 
-    store = FeedbackStore(feedback_path(args.feedback, settings_from(args)))
+    store = open_feedback(args.feedback, settings_from(args))
     written = export_questions(store, args.out, args.rating)
     print(f"已导出 {written} 个问题到 {args.out}（来自 {store.path}）；可用 qa eval {args.out} --out DIR 评测。")
     return 0

@@ -41,6 +41,8 @@ def k_option(parser: argparse.ArgumentParser, default: int | None, help_text: st
 
 
 def add_feedback_option(parser: argparse.ArgumentParser) -> None:
-    """--feedback: the chat's feedback database (environment: QA_FEEDBACK; default beside the index folder)."""
-    parser.add_argument("--feedback", type=Path, default=None,
-                        help="反馈数据库文件（默认在索引目录旁的 feedback.sqlite3；环境变量 QA_FEEDBACK）")
+    """--feedback: the chat's feedback database, a SQLite file or a PostgreSQL URL (environment: QA_FEEDBACK;
+    default a SQLite file beside the index folder)."""
+    parser.add_argument("--feedback", default=None, metavar="FILE|URL",
+                        help="反馈数据库：SQLite 文件（默认在索引目录旁的 feedback.sqlite3）或 postgresql://… "
+                             "（多个副本共用；需 pip install '.[postgres]'；环境变量 QA_FEEDBACK）")

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -48,3 +49,13 @@ def copy_corpus(target: Path) -> Path:
     """A writable copy of the bundled corpus, its qa.toml included (for tests that change it)."""
     shutil.copytree(CORPUS_DIR, target, dirs_exist_ok=True)
     return target
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL server for the session (Debian's binaries, initdb in a temp folder, a free loopback port),
+    stopped by its PID at the end (`engines.postgres_server`)."""
+    from engines import postgres_server
+
+    with postgres_server() as url:
+        yield url

@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -88,23 +89,57 @@ def _postgres_bin(name: str) -> str:
 
 
 @contextmanager
-def postgres_server(base: Path) -> Iterator[str]:
-    """A throw-away PostgreSQL cluster (`initdb` in `base`, `postgres` on a free loopback port, no socket file
-    outside `base`); yields a `postgresql://` URL. As root the server runs as the `postgres` user (it refuses root)."""
+def postgres_server() -> Iterator[str]:
+    """A throw-away PostgreSQL cluster (`initdb` in a new temp folder, `postgres` on a free loopback port, its socket
+    file in that folder, removed at the end); yields a `postgresql://` URL. As root the server runs as the
+    `postgres` user (it refuses root), so the folder is made under /tmp, not under pytest's root-only one."""
     require("psycopg")
     initdb, postgres = _postgres_bin("initdb"), _postgres_bin("postgres")
     user = "postgres" if os.geteuid() == 0 else None
+    base = Path(tempfile.mkdtemp(prefix="qa-postgres-"))
     data = base / "pgdata"
-    base.mkdir(parents=True, exist_ok=True)
-    if user:
-        shutil.chown(base, user)
-    subprocess.run([initdb, "-D", str(data), "-U", "qa", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
-                   check=True, user=user, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    port = free_port()
-    process = subprocess.Popen([postgres, "-D", str(data), "-p", str(port), "-h", "127.0.0.1", "-k", str(base),
-                                "-c", "fsync=off"], user=user, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = None
     try:
+        if user:
+            shutil.chown(base, user)
+        subprocess.run([initdb, "-D", str(data), "-U", "qa", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
+                       check=True, user=user, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        port = free_port()
+        process = subprocess.Popen([postgres, "-D", str(data), "-p", str(port), "-h", "127.0.0.1", "-k", str(base),
+                                    "-c", "fsync=off"], user=user, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
         wait_for_port(port, process)
-        yield f"postgresql://qa@127.0.0.1:{port}/postgres"
+        url = f"postgresql://qa@127.0.0.1:{port}/postgres"
+        _wait_until_accepting(url)
+        yield url
     finally:
-        stop(process, signal.SIGINT)  # fast shutdown
+        if process is not None:
+            stop(process, signal.SIGINT)  # fast shutdown
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _wait_until_accepting(url: str, timeout: float = START_TIMEOUT_S) -> None:
+    """PostgreSQL listens before it accepts sessions ("the database system is starting up"): wait for a session."""
+    import psycopg
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            psycopg.connect(url, connect_timeout=5).close()
+            return
+        except psycopg.OperationalError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.2)
+
+
+def fresh_database(server_url: str) -> str:
+    """A new, empty database on the server (one per test, so tests never see each other's rows); its URL."""
+    import uuid
+
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_url, autocommit=True) as db:
+        db.execute(f"CREATE DATABASE {name}")
+    return server_url.rsplit("/", 1)[0] + "/" + name

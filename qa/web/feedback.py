@@ -1,9 +1,11 @@
 """Feedback on answers (👍/👎 with an optional comment): `POST /api/feedback`, a SQLite store beside the index,
 and the export that turns it into a question file `qa eval` reads — so a wrong answer becomes a test question.
 
-SQLite because it is in the standard library, survives crashes (WAL journal) and lets several server processes
-write to one file: every write is its own short transaction with a busy timeout, and each call opens its own
-connection, so no connection is shared between threads.
+SQLite (the default) because it is in the standard library, survives crashes (WAL journal) and lets several
+server processes on one machine write to one file: every write is its own short transaction with a busy timeout,
+and each call opens its own connection, so no connection is shared between threads. Replicas on several machines
+share a PostgreSQL table instead (`--feedback postgresql://…`, `qa.web.feedback_postgres`); `open_feedback`
+picks the store from the option.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import time
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -44,7 +47,7 @@ CREATE TABLE IF NOT EXISTS feedback (
 """
 
 
-def feedback_path(given: Path | None, settings: Settings) -> Path:
+def feedback_path(given: str | Path | None, settings: Settings) -> Path:
     """The option's path, else $QA_FEEDBACK, else `feedback.sqlite3` beside the index folder (not inside it:
     index/ holds only derived, rebuildable files)."""
     chosen = given or os.environ.get("QA_FEEDBACK")
@@ -59,6 +62,32 @@ class Feedback:
     comment: str = ""
     id: int = 0
     created_at: float = 0.0
+
+
+class FeedbackUnavailable(UserError):
+    """The feedback database cannot be reached or written just now (HTTP answers 503)."""
+
+
+class FeedbackBackend(Protocol):
+    """What the route and the export need of a store: SQLite (`FeedbackStore`) or PostgreSQL."""
+
+    #: where the rows go, for messages (a file path, or a URL without its password)
+    path: object
+
+    def add(self, item: Feedback) -> int: ...
+
+    def all(self, rating: str | None = None) -> list[Feedback]: ...
+
+
+def open_feedback(given: str | Path | None, settings: Settings) -> FeedbackBackend:
+    """The store the option (or $QA_FEEDBACK) names: a `postgresql://` URL, else a SQLite file (default beside
+    the index folder)."""
+    chosen = str(given or os.environ.get("QA_FEEDBACK") or "")
+    if chosen.startswith(("postgresql://", "postgres://")):
+        from qa.web.feedback_postgres import PostgresFeedbackStore  # psycopg only when asked for
+
+        return PostgresFeedbackStore(chosen)
+    return FeedbackStore(feedback_path(chosen or None, settings))
 
 
 class FeedbackStore:
@@ -87,15 +116,21 @@ class FeedbackStore:
             return int(cursor.lastrowid or 0)
 
     def all(self, rating: str | None = None) -> list[Feedback]:
-        query = "SELECT id, created_at, question, answer, rating, comment FROM feedback"
-        args: tuple[str, ...] = ()
-        if rating:
-            query += " WHERE rating = ?"
-            args = (rating,)
+        query, args = select_feedback(rating, "?")
         with closing(self._connect()) as db:
-            rows = db.execute(query + " ORDER BY id", args).fetchall()
-        return [Feedback(id=r[0], created_at=r[1], question=r[2], answer=r[3], rating=r[4], comment=r[5])
-                for r in rows]
+            return feedback_rows(db.execute(query, args).fetchall())
+
+
+def select_feedback(rating: str | None, placeholder: str) -> tuple[str, tuple[str, ...]]:
+    """The query for every row (or those of one rating) in id order, in the driver's placeholder style."""
+    query = "SELECT id, created_at, question, answer, rating, comment FROM feedback"
+    if rating:
+        return f"{query} WHERE rating = {placeholder} ORDER BY id", (rating,)
+    return f"{query} ORDER BY id", ()
+
+
+def feedback_rows(rows: list[tuple]) -> list[Feedback]:  # type: ignore[type-arg]
+    return [Feedback(id=r[0], created_at=r[1], question=r[2], answer=r[3], rating=r[4], comment=r[5]) for r in rows]
 
 
 def _field(data: dict[str, object], name: str, limit: int, required: bool = True) -> str:
@@ -129,18 +164,22 @@ def parse_feedback(raw: bytes) -> Feedback:
                     comment=_field(data, "comment", MAX_COMMENT_CHARS, required=False))
 
 
-def add_feedback_route(app: FastAPI, store: FeedbackStore) -> None:
-    """`POST /api/feedback` → `{"ok": true}`; bad bodies get the API's Chinese 4xx errors."""
+def add_feedback_route(app: FastAPI, store: FeedbackBackend) -> None:
+    """`POST /api/feedback` → `{"ok": true}`; bad bodies get the API's Chinese 4xx errors, a database that cannot
+    be reached a Chinese 503."""
 
     @app.post("/api/feedback")
     async def feedback(request: Request) -> JSONResponse:
         # the body is capped and known to be JSON by now (`qa.serving.limits.RequestLimits`)
         item = parse_feedback(await request.body())
-        store.add(item)
+        try:
+            store.add(item)
+        except FeedbackUnavailable as exc:
+            return JSONResponse({"error": f"{exc}，请稍后再试。"}, status_code=503)
         return JSONResponse({"ok": True})
 
 
-def export_questions(store: FeedbackStore, out: Path, rating: str | None = None) -> int:
+def export_questions(store: FeedbackBackend, out: Path, rating: str | None = None) -> int:
     """Write the feedback as a `qa eval` question file (JSONL); returns the number of questions written.
 
     One line per question (its latest feedback wins), `id` = `fb-<row id>`. A 👍 answer becomes the `reference`
