@@ -151,8 +151,9 @@ def _schema(client: Any, dim: int) -> Any:
 
     schema = client.create_schema(auto_id=False, description="report-qa passages of one build")
     schema.add_field("pos", DataType.INT64, is_primary=True)
-    schema.add_field("pid", DataType.VARCHAR, max_length=64)
-    schema.add_field("source", DataType.VARCHAR, max_length=1024)
+    # VARCHAR lengths count bytes: a Chinese file name takes three per character, and a passage id holds its name
+    schema.add_field("pid", DataType.VARCHAR, max_length=MAX_TEXT_BYTES)
+    schema.add_field("source", DataType.VARCHAR, max_length=MAX_TEXT_BYTES)
     schema.add_field("page", DataType.INT64)
     schema.add_field("terms", DataType.VARCHAR, max_length=MAX_TEXT_BYTES, enable_analyzer=True,
                      analyzer_params={"tokenizer": "standard"})
@@ -201,7 +202,7 @@ def write_build(uri: str, index_dir: Path, build_name: str, passages: list[Passa
     if client.has_collection(build.collection):  # a killed build of the same name: start it again
         client.drop_collection(build.collection)
     client.create_collection(build.collection, schema=_schema(client, int(vectors.shape[1])), index_params=params)
-    rows = ({"pos": pos, "pid": p.id, "source": p.source[:1024], "page": -1 if p.page is None else p.page,
+    rows = ({"pos": pos, "pid": p.id, "source": p.source, "page": -1 if p.page is None else p.page,
              "terms": term_text(tokens), "dense": vector.tolist()}
             for pos, (p, tokens, vector) in enumerate(zip(passages, token_lists, vectors)))
     batch: list[dict[str, Any]] = []
