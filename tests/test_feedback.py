@@ -142,5 +142,5 @@ def test_a_database_gone_while_serving_is_a_chinese_503(assistant: Assistant, po
         db.execute(f"DROP DATABASE {url.rsplit('/', 1)[1]}")
     response = TestClient(app, raise_server_exceptions=False).post(
         "/api/feedback", json={"question": "问题", "answer": "答", "rating": "up"})
-    assert response.status_code == 503 and "反馈未能写入" in response.json()["error"]
+    assert response.status_code == 503 and "无法连接反馈数据库" in response.json()["error"]
     assert "secret" not in response.json()["error"]
