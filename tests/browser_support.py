@@ -37,6 +37,7 @@ TOKEN = "tok-42"
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps"]
 TIMEOUT_MS = 30_000
+sync_api.expect.set_options(timeout=TIMEOUT_MS)  # expect()'s own default is 5 s: too short beside a CPU hog
 
 
 class LiveServer:
@@ -133,8 +134,34 @@ def browser() -> Iterator[object]:
 
 
 class Recorder:
+    """Every URL the browser asked for, and whether a Gradio event is under way: an event is sent (`queue/join`),
+    then its result comes on the session's stream (`queue/data`), which the server closes once no event of the
+    session is pending."""
+
     def __init__(self) -> None:
         self.urls: list[str] = []
+        self.joining = 0
+        self.streams: set[object] = set()
+        self.awaiting_close = False
+
+    def started(self, request) -> None:  # noqa: ANN001
+        self.urls.append(request.url)
+        if "/gradio_api/queue/join" in request.url:
+            self.joining += 1
+        elif "/gradio_api/queue/data" in request.url:
+            self.streams.add(request)
+
+    def ended(self, request) -> None:  # noqa: ANN001
+        if "/gradio_api/queue/join" in request.url:
+            self.joining -= 1
+            self.awaiting_close = True
+        elif request in self.streams:
+            self.streams.discard(request)
+            self.awaiting_close = self.awaiting_close and self.joining > 0
+
+    @property
+    def idle(self) -> bool:
+        return not self.joining and not self.streams and not self.awaiting_close
 
     def foreign(self, *allowed_origins: str) -> list[str]:
         """Requests to any origin but the allowed ones (data: and blob: URLs are local by definition)."""
@@ -151,12 +178,40 @@ class Recorder:
 @pytest.fixture()
 def page_and_requests(browser):  # noqa: ANN001, ANN201
     context = browser.new_context(locale="zh-CN", viewport={"width": 1100, "height": 1000})
+    page, recorder = recorded_page(context)
+    yield page, recorder
+    del RECORDERS[page]
+    context.close()
+
+
+#: The recorder of each open test page, for `settle`.
+RECORDERS: dict[object, Recorder] = {}
+
+
+def recorded_page(context) -> tuple[object, Recorder]:  # noqa: ANN001
+    """A new page of `context` whose requests are recorded (the caller drops it from RECORDERS when done)."""
     recorder = Recorder()
-    context.on("request", lambda request: recorder.urls.append(request.url))
+    context.on("request", recorder.started)
+    context.on("requestfinished", recorder.ended)
+    context.on("requestfailed", recorder.ended)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
-    yield page, recorder
-    context.close()
+    RECORDERS[page] = recorder
+    return page, recorder
+
+
+def settle(page) -> None:  # noqa: ANN001
+    """Wait until the page's last Gradio event is over: sent, answered, and its stream closed.
+
+    Why: the server closes a session's stream once no event is pending, and Gradio's client loses an event sent
+    in the moment before it has read that close (the new event is joined to the closing stream and its answer
+    never arrives). A person never types that fast; a test does, right after an answer appears."""
+    recorder = RECORDERS[page]
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while not recorder.idle:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"Gradio's event stream still open after {TIMEOUT_MS} ms")
+        page.wait_for_timeout(20)  # lets Playwright deliver the request events
 
 
 def screenshot(page, name: str) -> None:  # noqa: ANN001
@@ -168,6 +223,8 @@ def screenshot(page, name: str) -> None:  # noqa: ANN001
 
 def ask(page, question: str) -> None:  # noqa: ANN001
     """Type and send a question, wait for its answer (or refusal message)."""
+    page.wait_for_selector("[data-qa-ready]", state="attached")  # Gradio has wired 提问 (qa/web/app.py)
+    settle(page)
     answers = page.locator(".qa-answer, .qa-error").count()
     page.fill("#qa-input textarea", question)
     page.click("#qa-send")

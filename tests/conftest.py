@@ -59,3 +59,14 @@ def postgres_url() -> Iterator[str]:
 
     with postgres_server() as url:
         yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def feedback_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """What `--feedback` is given, for the feedback tests that run on both stores: a SQLite file, or a fresh
+    database on the session's PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "fb" / "feedback.sqlite3")
+    from engines import fresh_database
+
+    return fresh_database(request.getfixturevalue("postgres_url"))

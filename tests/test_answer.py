@@ -51,10 +51,15 @@ def _answer(assistant, question):
 
 
 def test_a_factoid_answer_leads_with_a_short_answer_quoted_from_the_cited_passage(assistant):
-    answer = _answer(assistant, "B轮企业占比是多少？")
-    assert answer.short_answer and "%" in answer.short_answer  # a quantity question gets a phrase with a number
-    assert answer.short_answer in answer.citations[0].text and "14.48%" in answer.citations[0].text
+    answer = _answer(assistant, "北京AI企业主要集中在哪个区？")
+    assert answer.short_answer == "海淀区" and answer.short_answer in answer.citations[0].text
     assert answer.answer.startswith(f"{answer.short_answer}。") and answer.answer.endswith("[1]")
+
+
+def test_a_short_answer_not_likely_right_is_not_shown(assistant):
+    """Bold only when right: the phrase's calibrated P(mostly right) is below the threshold here."""
+    answer = _answer(assistant, "B轮企业占比是多少？")
+    assert answer.short_answer is None and "14.48%" in answer.answer
 
 
 def test_reasons_and_lists_get_no_short_answer(assistant):
@@ -183,3 +188,18 @@ def test_a_year_the_report_never_mentions_gets_the_nearest_fact_not_an_answer(as
     answer = assistant.ask("2023年北京人工智能企业的融资总额是多少？")
     assert not answer.answered and answer.answer.startswith("报告没有2023年的数据；最接近的内容是：")
     assert answer.answer.endswith("[1]") and answer.citations and answer.short_answer is None
+
+
+
+def test_phrases_not_ending_as_the_asked_kind_are_marked(assistant):
+    """"哪个区…" is answered by a district: 海淀区 ends as asked, 北京市 does not (its score is lowered, `_OFF_KIND`);
+    when no phrase ends as asked, none is marked down."""
+    from qa.answer.features import analyse
+    from qa.answer.short import _ends_as_asked
+    from qa.retrieve.hybrid import retrieve
+
+    searched = assistant.searched_form("哪个区的人工智能企业最多？")
+    q = analyse(searched, retrieve(assistant.index, searched, 8, assistant.settings.retrieval).query_vector,
+                assistant.context)
+    assert _ends_as_asked(q, ["北京市", "海淀区", "62.44%"]).tolist() == [False, True, False]
+    assert _ends_as_asked(q, ["北京市", "62.44%"]).tolist() == [True, True]

@@ -10,6 +10,7 @@ from qa.answer.candidates import collect
 from qa.answer.features import FEATURES, analyse, feature_matrix
 from qa.answer.focus import focused
 from qa.answer.model import bundled_model
+from qa.answer.reader import read_candidate
 from qa.retrieve.hybrid import retrieve
 
 
@@ -55,7 +56,9 @@ def test_the_judgement_rests_on_named_evidence(assistant):
     q = analyse(searched, found.query_vector, assistant.context)
     candidates = focused(q, collect(found.hits, assistant.context), assistant.context.segmenter)
     scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, assistant.context))
-    judgement = judge(q, int(np.argmax(scores)), candidates, scores, assistant.context)
+    best = int(np.argmax(scores))
+    verified = read_candidate(searched, candidates[best], assistant.context)[1].answers
+    judgement = judge(q, best, candidates, scores, assistant.context, verified)
     assert not judgement.answerable and 0.0 <= judgement.probability < 1.0
     assert judgement.evidence.absent_terms[0] == "营收" and "营收" in judgement.evidence.missing_terms
     assert judgement.evidence.row.shape == (1, len(ANSWERABLE_FEATURES))

@@ -47,7 +47,7 @@ def test_ask_returns_the_cli_contract(client: TestClient) -> None:
     response = client.post("/api/ask", json={"question": "哪个区的人工智能企业最多？", "k": 2})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"question", "answer", "answered", "citations", "latency_ms", "short_answer"}
+    assert set(body) == {"question", "answer", "answered", "citations", "latency_ms", "short_answer", "asked_as"}
     assert body["question"] == "哪个区的人工智能企业最多？"
     assert body["answered"] is True and "海淀" in body["answer"] and "[1]" in body["answer"]
     assert isinstance(body["latency_ms"], float)

@@ -26,17 +26,9 @@ from engines import free_port, fresh_database, require
 CJK_ERROR = {"error"}
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """What `--feedback` is given: a SQLite file, or a fresh database on the session's PostgreSQL server."""
-    if request.param == "sqlite":
-        return str(tmp_path / "fb" / "feedback.sqlite3")
-    return fresh_database(request.getfixturevalue("postgres_url"))
-
-
 @pytest.fixture()
-def store(location: str) -> FeedbackBackend:
-    return open_feedback(location, Settings())
+def store(feedback_location: str) -> FeedbackBackend:
+    return open_feedback(feedback_location, Settings())
 
 
 @pytest.fixture()
@@ -60,6 +52,7 @@ def test_good_feedback_is_stored(client: TestClient, store: FeedbackBackend) -> 
     {"question": "", "answer": "a", "rating": "up"}, {"question": 3, "answer": "a", "rating": "up"},
     {"answer": "a", "rating": "up"}, {"question": "q", "answer": "a", "rating": "up", "comment": ["x"]},
     {"question": "q" * 3000, "answer": "a", "rating": "up"}, ["question"],
+    {"question": "q\x00", "answer": "a", "rating": "up"},  # NUL: PostgreSQL's text cannot hold it, SQLite's would
 ])
 def test_bad_feedback_gets_a_chinese_4xx(client: TestClient, store: FeedbackBackend, body: object) -> None:
     response = client.post("/api/feedback", json=body)
@@ -75,8 +68,8 @@ def test_non_json_feedback_is_refused(client: TestClient, raw: bytes, kind: str)
     assert response.status_code in (400, 415) and "error" in response.json()
 
 
-def test_concurrent_writers_lose_nothing(location: str) -> None:
-    stores = [open_feedback(location, Settings()) for _ in range(4)]  # as separate server processes would open it
+def test_concurrent_writers_lose_nothing(feedback_location: str) -> None:
+    stores = [open_feedback(feedback_location, Settings()) for _ in range(4)]  # as separate server processes would open it
 
     def write(store: FeedbackBackend, worker: int) -> None:
         for i in range(25):
@@ -87,7 +80,7 @@ def test_concurrent_writers_lose_nothing(location: str) -> None:
         t.start()
     for t in threads:
         t.join()
-    assert len(open_feedback(location, Settings()).all()) == 100
+    assert len(open_feedback(feedback_location, Settings()).all()) == 100
 
 
 def test_unusable_path_is_a_chinese_error(tmp_path: Path) -> None:
@@ -111,11 +104,11 @@ def test_export_is_a_question_file_qa_eval_reads(store: FeedbackBackend, tmp_pat
     assert record["feedback"]["comment"] == "更正：62.44%" and record["feedback"]["rating"] == "down"
 
 
-def test_cli_export(store: FeedbackBackend, location: str, tmp_path: Path) -> None:
+def test_cli_export(store: FeedbackBackend, feedback_location: str, tmp_path: Path) -> None:
     store.add(Feedback(question="寒武纪是哪一年成立的？", answer="2016年。", rating="down"))
     out = tmp_path / "q.jsonl"
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    done = subprocess.run([sys.executable, "-m", "qa", "feedback", "export", "--feedback", location,
+    done = subprocess.run([sys.executable, "-m", "qa", "feedback", "export", "--feedback", feedback_location,
                            "--out", str(out), "--rating", "down"], capture_output=True, text=True, env=env,
                           cwd=PROJECT_ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
@@ -144,3 +137,13 @@ def test_a_database_gone_while_serving_is_a_chinese_503(assistant: Assistant, po
         "/api/feedback", json={"question": "问题", "answer": "答", "rating": "up"})
     assert response.status_code == 503 and "无法连接反馈数据库" in response.json()["error"]
     assert "secret" not in response.json()["error"]
+
+
+def test_a_later_vote_overrides_earlier_ones_in_the_export(store: FeedbackBackend, tmp_path: Path) -> None:
+    for rating in ("down", "down", "up"):
+        store.add(Feedback(question="寒武纪是哪一年成立的？", answer="2016年[1]", rating=rating))
+    store.add(Feedback(question="海淀区占比多少？", answer="25.79%", rating="down"))
+    out = tmp_path / "down.jsonl"
+    assert export_questions(store, out, "down") == 1
+    assert [json.loads(line)["q"] for line in out.read_text(encoding="utf-8").splitlines()] == ["海淀区占比多少？"]
+    assert export_questions(store, tmp_path / "up.jsonl", "up") == 1

@@ -41,10 +41,10 @@ def test_complete_or_first_questions_are_unchanged(question: str) -> None:
 
 
 def test_subject_extraction() -> None:
-    assert elliptic_subject("那朝阳区呢？") == "朝阳区"
-    assert elliptic_subject("那腾讯的呢") == "腾讯"
-    assert elliptic_subject("呢") is None
-    assert elliptic_subject("海淀区占比多少？") is None
+    assert elliptic_subject("那朝阳区呢？", SEGMENTER) == "朝阳区"
+    assert elliptic_subject("那腾讯的呢", SEGMENTER) == "腾讯"
+    assert elliptic_subject("呢", SEGMENTER) is None
+    assert elliptic_subject("海淀区占比多少？", SEGMENTER) is None
 
 
 def test_follow_up_answers_about_the_new_subject(assistant: Assistant) -> None:
@@ -52,3 +52,20 @@ def test_follow_up_answers_about_the_new_subject(assistant: Assistant) -> None:
     follow = assistant.ask(rewrite_followup("那朝阳区呢？", first.question, assistant.segmenter))
     assert "62.44%" in first.answer
     assert follow.answered and "25.79%" in follow.answer and "朝阳" in follow.answer
+
+
+@pytest.mark.parametrize("question, previous", [
+    ("北京人工智能企业融资情况怎么样？", "寒武纪是哪一年成立的？"),   # the case: X怎么样 is complete
+    ("商汤科技怎么样？", "北京人工智能企业融资情况是哪一年成立的？"),
+    ("北京今天天气怎么样？", "海淀区占比多少？"),
+    ("西班牙语在西班牙的地位如何？", "寒武纪是哪一年成立的？"),
+    ("北京是首都呢？", "海淀区占比多少？"),                          # a statement, not a noun phrase
+    ("成立时间呢？", "旷视是哪一年成立的？"),                         # which term it replaces would be a guess
+    ("海淀区呢？", "海淀区占比多少？"),                               # nothing new to put in
+])
+def test_complete_questions_and_guesses_are_not_rewritten(question: str, previous: str) -> None:
+    assert rewrite_followup(question, previous, SEGMENTER) == question
+
+
+def test_the_rewrite_keeps_the_users_punctuation() -> None:
+    assert rewrite_followup("那朝阳区呢", "较2018年，海淀区占比多少？", SEGMENTER) == "较2018年，朝阳区占比多少？"

@@ -63,7 +63,7 @@ def blocked_gate(workers: int = 1, **kwargs: object) -> tuple[AskGate, threading
 
 
 def test_gate_answers_in_arrival_order() -> None:
-    gate, release, _ = blocked_gate()
+    gate, release, _ = blocked_gate(client_share=1.0)  # one client may fill the queue here
     order: list[int] = []
     futures = [gate.submit(order.append, i) for i in range(10)]
     assert gate.backlog()[:2] == (10, 1)
@@ -131,7 +131,7 @@ def test_gate_runs_as_many_questions_at_once_as_it_has_workers() -> None:
 
 
 def test_full_queue_is_refused_at_once_in_chinese() -> None:
-    gate, release, _ = blocked_gate(max_waiting=3)
+    gate, release, _ = blocked_gate(max_waiting=3, client_share=1.0)
     waiting = [gate.submit(lambda: None) for _ in range(3)]
     with pytest.raises(ServerBusy, match="服务器正忙"):
         gate.submit(lambda: None)

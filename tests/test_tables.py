@@ -187,3 +187,10 @@ def test_company_names_are_also_known_without_their_generic_ending():
     assert entity_names("旷视科技") == ["旷视科技", "旷视"]
     assert entity_names("Geek+（极智嘉科技）") == ["Geek+（极智嘉科技）", "Geek+", "极智嘉科技", "极智嘉"]
     assert entity_names("青云") == ["青云"] and entity_names("普强信息") == ["普强信息", "普强"]
+
+
+def test_a_count_the_question_does_not_point_at_the_table_is_not_a_table_count(assistant):
+    """"2016年北京新成立了多少家" asks about all of Beijing; Table 1 lists only companies with rounds over 10 亿."""
+    answer = assistant.ask("2016年北京新成立了多少家人工智能企业？")
+    assert not answer.answer.startswith("据表")
+    assert assistant.ask("表1里2016年成立的有几家？").answer.startswith("据表 1")

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from browser_support import (  # noqa: E402,F401  (fixtures are used by name)
     TOKEN, HostPage, LiveServer, ask, browser, feedback_store, guarded_live, host_page, live, page_and_requests,
-    screenshot)
+    screenshot, settle)
 
 
 def test_chat_answers_with_citations_follow_up_and_clear(live: LiveServer, page_and_requests) -> None:  # noqa: ANN001
@@ -36,7 +36,7 @@ def test_chat_answers_with_citations_follow_up_and_clear(live: LiveServer, page_
     closed = page.locator("details.qa-more details.qa-source").last
     assert closed.get_attribute("open") is None
     closed.locator("summary").click()
-    assert closed.get_attribute("open") is not None
+    expect(closed).to_have_attribute("open", "")
 
     ask(page, "那朝阳区呢？")
     follow = page.locator(".qa-answer").last
@@ -44,14 +44,16 @@ def test_chat_answers_with_citations_follow_up_and_clear(live: LiveServer, page_
     assert "朝阳区的人工智能企业占比多少" in page.locator(".qa-note").last.inner_text()
     screenshot(page, "chat-followup.png")
 
-    page.get_by_text("重新回答").click()
-    page.wait_for_timeout(300)
-    page.wait_for_function("document.querySelectorAll('.qa-answer').length == 2")
-    assert "25.79%" in page.locator(".qa-answer").last.inner_text()
+    settle(page)
+    with page.expect_request(lambda r: "/gradio_api/queue/join" in r.url):
+        page.get_by_text("重新回答").click()
+    settle(page)  # the retry is answered in place
+    assert page.locator(".qa-answer").count() == 2 and "25.79%" in page.locator(".qa-answer").last.inner_text()
 
     page.get_by_text("清空对话").click()
     page.wait_for_function("document.querySelectorAll('.qa-answer').length == 0")
     # an example question is asked with one click
+    settle(page)
     page.get_by_text("寒武纪是哪一年成立的？").first.click()
     page.wait_for_selector(".qa-answer")
     assert "2016" in page.locator(".qa-answer").last.inner_text()
@@ -90,6 +92,7 @@ def test_embedded_in_an_iframe_on_an_intranet_page(live: LiveServer, host_page: 
     frame = page.frame_locator("iframe.qa-frame")
     frame.locator(".qa-answer").first.wait_for()
     assert "海淀" in frame.locator(".qa-answer").first.inner_text()
+    settle(page)
     frame.locator("#qa-input textarea").fill("那朝阳区呢？")
     frame.locator("#qa-send").click()
     frame.locator(".qa-answer").nth(1).wait_for()
@@ -102,17 +105,10 @@ def test_embedded_as_web_component(live: LiveServer, host_page: HostPage, page_a
     """docs/embed-web-component.html: <gradio-app> loaded with gradio.js from the assistant (CORS allow-listed)."""
     page, requests = page_and_requests
     page.goto(host_page.serve(live.url, "embed-web-component.html"))
-    component = page.locator("gradio-app")
-    # the component shows its input a moment before Gradio has wired the send event (slow on a loaded CI
-    # machine): a click in that moment is lost, so the question is sent again until an answer appears
-    for _ in range(3):
-        component.locator("#qa-input textarea").fill("寒武纪是哪一年成立的？")
-        component.locator("#qa-send").click()
-        try:
-            component.locator(".qa-answer").first.wait_for(timeout=10_000)
-            break
-        except PlaywrightTimeout:
-            continue
+    component = page.locator("gradio-app[data-qa-ready]")  # its input shows before a click on 提问 does anything
+    component.wait_for()
+    component.locator("#qa-input textarea").fill("寒武纪是哪一年成立的？")
+    component.locator("#qa-send").click()
     component.locator(".qa-answer").first.wait_for()
     assert "2016" in component.locator(".qa-answer").first.inner_text()
     screenshot(page, "embed-web-component.png")

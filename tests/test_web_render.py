@@ -45,7 +45,7 @@ def test_rendered_answer_uses_only_fixed_tags(assistant: Assistant) -> None:
     assert re.findall(r"href=\"([^\"]*)\"", out) == [f"#qa-s0-{n}" for n in (1,)] * out.count('class="qa-ref"')
     assert "\n" not in out  # one raw-HTML block for Markdown
     data = json.loads(html.unescape(re.search(r'<span class="qa-data" hidden>(.*?)</span>', out).group(1)))
-    assert data["answer"] == answer.to_json() and "[1]" in data["copy"] and "<" not in data["copy"]
+    assert data["answer"] == {**answer.to_json(), "asked_as": answer.question} and "[1]" in data["copy"] and "<" not in data["copy"]
 
 
 def test_card_shows_short_answer_title_page_and_tells_same_labels_apart() -> None:
@@ -88,3 +88,38 @@ def test_highlight_terms_prefer_longer_words() -> None:
     terms = highlight_terms("海淀区的人工智能企业占比多少？", get_segmenter(("人工智能企业",)))
     assert "人工智能企业" in terms and terms.index("人工智能企业") < terms.index("企业")
     assert all(len(t) >= 2 for t in terms)
+
+
+def _short(answer_text: str, short: str) -> Answer:
+    return Answer(question="q", answer=answer_text, answered=True, short_answer=short, citations=[
+        Citation(n=1, id="a", source="r.txt", section="", text=re.sub(r"\[\d+\]", "", answer_text), score=0.1)])
+
+
+def test_the_short_answer_is_not_printed_twice() -> None:
+    leads = _short("海淀区占比达62.44%。[1]", "海淀区")                 # the quote opens with it
+    whole = _short("北京人工智能企业价值受到资本认可，融资情况良好。[1]", "北京人工智能企业价值受到资本认可，融资情况良好")
+    inside = _short("寒武纪成立于2016年3月。[1]", "2016年3月")           # a real short answer
+    for answer in (leads, whole):
+        assert "qa-short" not in render_answer(answer, get_segmenter())
+        assert plain_text(answer).splitlines()[0] == answer.answer
+    assert '<div class="qa-short">2016年3月</div>' in render_answer(inside, get_segmenter())
+
+
+def test_single_digits_and_digits_inside_numbers_are_not_highlighted() -> None:
+    terms = highlight_terms("表1里2010年成立的企业有哪些？", get_segmenter())
+    assert "1" not in terms
+    marked = highlight("普强信息 2010-9 D 轮 2019.3 融资 1 亿美元以上", ["2010", "20", "亿美元"])
+    assert marked.count("<mark") == 2 and '<mark class="qa-hit">2010</mark>' in marked
+
+
+def test_the_card_carries_the_typed_and_the_answered_question() -> None:
+    answer = _short("朝阳区占比达25.79%。[1]", "")
+    answer.question = "朝阳区的人工智能企业占比多少？"
+    out = html.unescape(render_answer(answer, get_segmenter(), asked_as=answer.question, typed="那朝阳区呢？"))
+    data = json.loads(out.split("hidden>", 1)[1].split("</span>", 1)[0])
+    assert data["answer"]["question"] == "那朝阳区呢？" and data["answer"]["asked_as"] == "朝阳区的人工智能企业占比多少？"
+
+
+def test_a_refusal_names_the_users_word_as_written() -> None:
+    refusal = Answer(question="GDP是多少？", answer="抱歉，报告中没有关于“gdp”的内容，无法回答。", answered=False, citations=[])
+    assert "“GDP”" in render_answer(refusal, get_segmenter()) and "“GDP”" in plain_text(refusal)

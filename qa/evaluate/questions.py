@@ -125,7 +125,7 @@ def _record(row: dict[str, object], line: int, split: bool) -> EvalQuestion:
 def _parse_jsonl(text: str) -> tuple[list[EvalQuestion], list[RowError]]:
     questions: list[EvalQuestion] = []
     errors: list[RowError] = []
-    for n, raw in enumerate(text.splitlines(), start=1):
+    for n, raw in enumerate(text.split("\n"), start=1):  # JSON Lines ends lines at \n only (U+2028 is text)
         if not raw.strip():
             continue
         try:

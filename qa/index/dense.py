@@ -79,7 +79,12 @@ class DenseIndex:
         return cls(faiss.read_index(str(path)))
 
     def save(self, path: Path) -> None:
-        faiss.write_index(self._index, str(path))
+        """Serialised by faiss, written by Python: when the disk is full, `faiss.write_index` raises only if it
+        runs out of room mid-file — the last buffered bytes fail at close with a printed message and no error
+        (measured on /dev/full), leaving a truncated file; Python's close raises."""
+        data = faiss.serialize_index(self._index)
+        with path.open("wb") as fh:
+            fh.write(memoryview(data))
 
     @property
     def kind(self) -> str:

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -192,6 +193,27 @@ def live_folder(index_dir: Path) -> Path | None:
 LOCK_WAIT_S = 600.0
 
 
+#: A build that leaves less free space than this is not made live: numpy (and bm25s through it) writes with C
+#: stdio and ignores an error when its last buffered bytes do not fit (measured on /dev/full), so a file may be
+#: short without any exception; a disk that full is where that happens.
+MIN_FREE_BYTES = 1024 * 1024
+#: errno values that mean a write found no room: the disk, the user's quota, the process's file-size limit
+_NO_ROOM = {errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "磁盘配额已满", errno.EFBIG: "文件超过系统允许的大小"}
+
+
+def no_room(exc: BaseException) -> str | None:
+    """Why a write ran out of room, in Chinese; None when `exc` is some other failure. Each library says it its
+    own way: Python an OSError with the errno, faiss a RuntimeError naming the strerror, numpy an OSError without
+    errno ("N requested and M written")."""
+    if isinstance(exc, OSError) and exc.errno in _NO_ROOM:
+        return _NO_ROOM[exc.errno]
+    text = str(exc)
+    why = next((why for code, why in _NO_ROOM.items() if os.strerror(code) in text), None)
+    if why is None and isinstance(exc, OSError) and exc.errno is None and "written" in text:
+        return "写入不完整（磁盘可能已满）"
+    return why
+
+
 def unwritable(index_dir: Path, exc: OSError) -> IndexUnavailable:
     """The Chinese message for an index folder that cannot be created or written (a file, read-only, no right)."""
     if isinstance(exc, (FileExistsError, NotADirectoryError)) or (index_dir.exists() and not index_dir.is_dir()):
@@ -237,25 +259,38 @@ def new_build_folder(index_dir: Path, name_hash: str) -> Iterator[Path]:
         tmp.mkdir(parents=True)
     except OSError as exc:
         raise unwritable(index_dir, exc) from exc
+    final = index_dir / f"build-{name_hash[:12]}-{uuid.uuid4().hex[:8]}"
     try:
         yield tmp
+        if shutil.disk_usage(tmp).free < MIN_FREE_BYTES:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp))
         for path in tmp.rglob("*"):
             if path.is_file():
                 fsync_path(path)
-        final = index_dir / f"build-{name_hash[:12]}-{uuid.uuid4().hex[:8]}"
         os.replace(tmp, final)
+        _make_live(index_dir, final)
+    except (OSError, RuntimeError) as exc:  # a full disk is one Chinese line; the live index was never touched
+        why = no_room(exc)
+        if why is None:
+            raise
+        if live_folder(index_dir) != final:
+            shutil.rmtree(final, ignore_errors=True)
+        raise IndexUnavailable(f"{why}，新索引未能写完（{index_dir}）；原有索引和向量缓存完好，"
+                               "请腾出空间后重新运行 qa index") from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    _make_live(index_dir, final)
 
 
 def _make_live(index_dir: Path, folder: Path) -> None:
     """Atomically replace CURRENT, then remove older builds."""
     pointer_tmp = index_dir / f"{CURRENT}.{uuid.uuid4().hex}.tmp"
-    pointer_tmp.write_text(folder.name, encoding="utf-8")
-    with pointer_tmp.open("rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(pointer_tmp, index_dir / CURRENT)
+    try:
+        pointer_tmp.write_text(folder.name, encoding="utf-8")
+        with pointer_tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(pointer_tmp, index_dir / CURRENT)
+    finally:
+        pointer_tmp.unlink(missing_ok=True)
     fsync_path(index_dir)
     for old in index_dir.glob("build-*"):
         if old != folder and old.is_dir():

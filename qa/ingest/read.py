@@ -78,17 +78,37 @@ def _entry(path: Path, root: Path) -> Entry:
     return Entry(source, path=path)
 
 
+def _why(exc: OSError) -> str:
+    """A read failure in Chinese ("没有读取权限" rather than "Permission denied")."""
+    return "没有读取权限" if isinstance(exc, PermissionError) else (exc.strerror or exc.__class__.__name__)
+
+
+def _unlisted(exc: OSError, root: Path) -> Entry:
+    """The skipped entry of a subfolder `os.walk` could not list."""
+    source = Path(str(exc.filename)).relative_to(root).as_posix() + "/"
+    return Entry(source, skipped=Skipped(source, f"文件夹无法读取（{_why(exc)}），其中的文件未索引"))
+
+
 def walk_corpus(corpus_dir: Path) -> Iterator[Entry]:
-    """Every file of the corpus folder in sorted order, without following links out of it."""
+    """Every file of the corpus folder in sorted order, without following links out of it; a subfolder that
+    cannot be listed is one skipped entry ("name/"), a corpus folder that cannot be listed a `CorpusError`."""
     if not corpus_dir.is_dir():
         raise CorpusError(f"语料目录不存在：{corpus_dir}")
     root = corpus_dir.resolve()
-    for folder, dirs, files in os.walk(root):  # does not descend into linked folders
+    try:
+        os.scandir(root).close()
+    except OSError as exc:
+        raise CorpusError(f"语料目录无法读取（{_why(exc)}）：{corpus_dir}") from None
+    unlisted: list[OSError] = []
+    for folder, dirs, files in os.walk(root, onerror=unlisted.append):  # does not descend into linked folders
+        yield from (_unlisted(exc, root) for exc in unlisted)
+        unlisted.clear()
         base = Path(folder)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if not _ignored(name):
                 yield _entry(base / name, root)
+    yield from (_unlisted(exc, root) for exc in unlisted)  # the last folders walked
 
 
 def read_entry(entry: Entry, options: ReadOptions) -> SourceDocument | Skipped:
@@ -98,7 +118,7 @@ def read_entry(entry: Entry, options: ReadOptions) -> SourceDocument | Skipped:
     try:
         data = entry.path.read_bytes()
     except OSError as exc:
-        return Skipped(entry.source, f"无法读取（{exc.strerror or exc.__class__.__name__}）")
+        return Skipped(entry.source, f"无法读取（{_why(exc)}）")
     if not data:
         return Skipped(entry.source, "文件为空")
     try:
@@ -128,9 +148,12 @@ def corpus_fingerprint(corpus_dir: Path) -> str:
     for entry in walk_corpus(corpus_dir):
         digest.update(entry.source.encode("utf-8") + b"\0")
         if entry.path is not None:
-            with entry.path.open("rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(chunk)
+            try:
+                with entry.path.open("rb") as fh:
+                    for chunk in iter(lambda: fh.read(1 << 20), b""):
+                        digest.update(chunk)
+            except OSError as exc:  # skipped by the build with this reason; its bytes cannot count
+                digest.update(f"无法读取（{_why(exc)}）".encode("utf-8"))
         elif entry.skipped is not None:
             digest.update(entry.skipped.reason.encode("utf-8"))
         digest.update(b"\0")

@@ -18,6 +18,9 @@ _DIGITS = "零〇一二两三四五六七八九十百千"
 _MEASURE = "家个位名年月日岁倍种项次人部座件只条张届成元"
 _NUMERAL = re.compile(rf"([{_DIGITS}]+)(?=[万亿]|[多余]?[{_MEASURE}])")
 _PERCENT = re.compile(rf"百分之([{_DIGITS}]+(?:点[{_DIGITS}]+)?)")
+#: What cn2an raises for a numeral it cannot read: ValueError as documented, and KeyError for some malformed ones
+#: ("零十二" — measured by fuzzing its input alphabet). Such a numeral is left as typed.
+_UNREADABLE = (ValueError, KeyError)
 
 
 def _converted(match: re.Match[str]) -> str:
@@ -29,14 +32,14 @@ def _converted(match: re.Match[str]) -> str:
         return numeral
     try:
         return str(cn2an.cn2an(numeral, "smart"))
-    except ValueError:
+    except _UNREADABLE:
         return numeral
 
 
 def _percent(match: re.Match[str]) -> str:
     try:
         return f"{cn2an.cn2an(match.group(1), 'smart')}%"
-    except ValueError:
+    except _UNREADABLE:
         return match.group(0)
 
 

@@ -19,7 +19,7 @@ from typing import Sequence
 import jieba
 import jieba.posseg
 
-from qa.text import fold
+from qa.text import fold, simplified_chars
 
 _ATOM = re.compile(r"[a-z0-9][a-z0-9.%+\-]*[a-z0-9%+]|[a-z0-9]")
 _YEAR_MONTH = re.compile(r"(\d{4})年(\d{1,2})月")
@@ -138,7 +138,8 @@ class Segmenter:
 
     def tagged(self, text: str) -> list[tuple[str, str]]:
         """jieba words with POS tags over the text as given (not folded), so offsets stay verbatim; the words
-        concatenate back to `text`. Cached, and for the corpus's sentences read from the index (`remember_tags`)."""
+        concatenate back to `text`. Traditional text is cut as its Simplified characters (jieba's dictionary is
+        Simplified: "擴張" would fall apart into single characters), the words keeping the text's own script. Cached, and for the corpus's sentences read from the index (`remember_tags`)."""
         return _tagged(self, text)
 
     def remember_tags(self, texts: Sequence[str], encoded: Sequence[str | None]) -> None:
@@ -254,7 +255,12 @@ def _tagged(segmenter: Segmenter, text: str) -> list[tuple[str, str]]:
     known = segmenter._known_tags.get(text)
     if known is not None:
         return decode_tags(text, known)
-    return _join_thousands([(p.word, p.flag) for p in segmenter._pos.lcut(text)])
+    words: list[tuple[str, str]] = []
+    at = 0
+    for p in segmenter._pos.lcut(simplified_chars(text)):
+        words.append((text[at:at + len(p.word)], p.flag))
+        at += len(p.word)
+    return _join_thousands(words)
 
 
 def encode_tags(text: str, tagged: list[tuple[str, str]]) -> str | None:

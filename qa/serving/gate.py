@@ -10,6 +10,11 @@ asking one question waits for the questions already running, not for the script'
 `bench/fairness.py`). The backlog is capped (a full queue answers "busy" at once instead of letting waits grow
 without limit), a question that waited longer than `max_wait_s` is dropped before it runs (its caller has given
 up), and the age of the oldest waiting question is what `/healthz` reports as starvation.
+
+Turns alone do not stop one client from filling that capped queue: an attack run with 70 keep-alive connections
+from one address kept all 64 places, and every other client got "busy" (issue 21). So each client may hold at
+most `client_share` of the queue; over that, only that client is refused ("too many requests", HTTP 429) while
+the places left stay open to everyone else.
 """
 
 from __future__ import annotations
@@ -31,10 +36,18 @@ T = TypeVar("T")
 MAX_WAITING = 64
 #: A question that waited this long is dropped unanswered (HTTP clients time out around here anyway).
 MAX_WAIT_S = 20.0
+#: Share of the waiting queue one client address may hold (64 × 1/8 = 8 questions); more → `ClientOverShare`.
+CLIENT_SHARE = 1 / 8
+#: Seconds a refused caller is asked to wait before retrying (`Retry-After`).
+RETRY_AFTER_S = 1
 
 
 class ServerBusy(UserError):
     """Too many questions are waiting; the message asks the user to retry shortly."""
+
+
+class ClientOverShare(ServerBusy):
+    """This client already holds its share of the waiting queue; others are still served (HTTP 429)."""
 
 
 def client_address(request: object) -> str:
@@ -56,9 +69,11 @@ class AskGate:
     queue and a measurable backlog."""
 
     def __init__(self, workers: int | None = None, max_waiting: int = MAX_WAITING, max_wait_s: float = MAX_WAIT_S,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, client_share: float = CLIENT_SHARE) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.max_waiting = max_waiting
+        #: questions one client may have waiting at once (at least one)
+        self.max_per_client = max(1, int(max_waiting * client_share))
         self.max_wait_s = max_wait_s
         self._clock = clock
         self._ready = threading.Condition()
@@ -71,10 +86,14 @@ class AskGate:
             threading.Thread(target=self._serve, name=f"qa-ask-{n}", daemon=True).start()
 
     def submit(self, fn: Callable[..., T], *args: object, client: Hashable = "") -> Future[T]:
-        """Queue `fn(*args)` in `client`'s line; raises ServerBusy at once when the queue is full."""
+        """Queue `fn(*args)` in `client`'s line; raises ServerBusy at once when the queue is full, ClientOverShare
+        when that client's line already holds its share of the queue."""
         with self._ready:
             if self._waiting >= self.max_waiting:
                 raise ServerBusy("服务器正忙，请稍后再试。")
+            if len(self._lines.get(client, ())) >= self.max_per_client:
+                raise ClientOverShare(f"您的问题排队过多（每个来源最多同时等待 {self.max_per_client} 个），"
+                                      f"请等前面的回答返回后再问，约 {RETRY_AFTER_S} 秒后重试。")
             job = _Job(lambda: fn(*args), self._clock())
             self._lines.setdefault(client, deque()).append(job)
             self._waiting += 1

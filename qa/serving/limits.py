@@ -5,6 +5,9 @@ bodies of any size and accept any content type; measured, a 15 MB queue message 
 uploads were stored in /tmp and served back. So, before any route runs:
 
 - refused paths (the chat has no file component, so uploads are refused outright) → 403;
+- a request carrying both `Content-Length` and `Transfer-Encoding` → 400 and the connection closed: RFC 9112
+  §6.1 says such a message may be a smuggling attempt (a proxy in front that trusts `Content-Length` would see
+  a different request boundary than h11, which trusts the chunked encoding);
 - a body larger than the route's cap → 413, judged from `Content-Length` and again while reading a chunked body;
 - a body that is not `application/json` → 415 (a cross-site form or `text/plain` POST then needs a CORS
   preflight, which the allow-list refuses);
@@ -27,11 +30,13 @@ BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 JSON_TYPE = "application/json"
 
 
-async def send_error(send: Send, status: int, message: str) -> None:
-    """A complete JSON error response, written straight to the ASGI channel."""
+async def send_error(send: Send, status: int, message: str, headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
+    """A complete JSON error response, written straight to the ASGI channel, with any extra `headers`
+    (`Connection: close` makes uvicorn close the connection after it)."""
     body = json.dumps({"error": message}, ensure_ascii=False).encode("utf-8")
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                            *headers]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -73,6 +78,10 @@ class RequestLimits:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         limit = self.limit_for(path)
         declared = headers.get("content-length")
+        if declared is not None and "transfer-encoding" in headers:
+            await send_error(send, 400, "请求头不能同时含有 Content-Length 和 Transfer-Encoding。",
+                             [(b"connection", b"close")])
+            return
         if declared is not None:
             if not declared.strip().isdigit():
                 await send_error(send, 400, "请求头 Content-Length 不正确。")

@@ -4,7 +4,8 @@
 thread notices the switch (a new manifest), opens the new build beside the old one — reusing the loaded query
 encoder, so no model reload — and replaces the assistant reference in one assignment. A question in flight keeps
 the assistant it started with, so nothing is dropped; the next one gets the new index. It also notices when the
-corpus changed since the served build (`stale`) and when the index folder has gone (`missing`), for `/healthz`.
+corpus changed since the served build (`stale`), when the index folder has gone (`missing`) and when the served
+build's files were changed in place (`damaged`, `qa.serving.integrity`), for `/healthz`.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from pathlib import Path
 from qa.errors import UserError
 from qa.index.fingerprint import corpus_hash
 from qa.index.loader import open_index
-from qa.index.store import Manifest, recorded_manifest
+from qa.index.store import Manifest, live_folder, recorded_manifest
 from qa.ingest.read import PROFILE_NAME, walk_corpus
 from qa.pipeline import Assistant
 from qa.serving.heap import freeze_long_lived
+from qa.serving.integrity import ServedFiles
 from qa.types import Answer
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,8 @@ class IndexStatus:
     missing: bool
     #: why the newest build could not be swapped in, if it could not
     problem: str | None
+    #: how the served build's files were found damaged, if they were (the server still answers from memory)
+    damaged: str | None = None
 
 
 def _corpus_signature(corpus_dir: Path) -> tuple[tuple[str, int, int], ...]:
@@ -70,6 +74,7 @@ class LiveAssistant:
         self._corpus_hash: str | None = None
         self._missing = False
         self._problem: str | None = None
+        self._served = self._served_files(assistant.index.manifest)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -84,7 +89,16 @@ class LiveAssistant:
     def status(self) -> IndexStatus:
         manifest = self._assistant.index.manifest
         stale = self._corpus_hash is not None and self._corpus_hash != manifest.corpus_hash
-        return IndexStatus(manifest, stale, self._missing, self._problem)
+        damaged = self._served.damage if self._served is not None else None
+        return IndexStatus(manifest, stale, self._missing, self._problem, damaged)
+
+    def _served_files(self, manifest: Manifest) -> ServedFiles | None:
+        """The files of the live build folder when it is the one `manifest` describes (else None: a newer build
+        already replaced it, and the next refresh swaps that in)."""
+        folder = live_folder(self.settings.index_dir)
+        if folder is None or recorded_manifest(self.settings.index_dir) != manifest:
+            return None
+        return ServedFiles(folder, manifest.files)
 
     def refresh(self) -> bool:
         """Look at the index folder and the corpus once; swap in a new live build. True when swapped."""
@@ -93,6 +107,8 @@ class LiveAssistant:
             recorded = recorded_manifest(self.settings.index_dir)
             self._missing = recorded is None
             if recorded is None or recorded == self._assistant.index.manifest:
+                if recorded is not None and self._served is not None:
+                    self._served.check()
                 return False
             current = self._assistant
             try:
@@ -105,6 +121,7 @@ class LiveAssistant:
                 self._problem = problem
                 return False
             self._assistant = fresh
+            self._served = self._served_files(index.manifest)
             self._problem = None
             del current
             freeze_long_lived()

@@ -18,10 +18,11 @@ import gradio as gr  # noqa: E402  (after the analytics switch)
 from fastapi import FastAPI  # noqa: E402
 from fastapi.responses import RedirectResponse  # noqa: E402
 
-from qa.api import ServerOptions, create_api  # noqa: E402
+from qa.api import ServerOptions, create_api, error  # noqa: E402
 from qa.pipeline import Assistant, QuestionError  # noqa: E402
 from qa.serving.gate import ServerBusy, client_address  # noqa: E402
 from qa.serving.service import AskService  # noqa: E402
+from qa.serving.streams import StreamsPerClient  # noqa: E402
 from qa.web.followup import rewrite_followup  # noqa: E402
 from qa.web.feedback import FeedbackBackend, add_feedback_route, open_feedback  # noqa: E402
 from qa.web.page import FAVICON, PageMiddleware, add_static_routes, add_web_component_routes  # noqa: E402
@@ -36,9 +37,31 @@ MAX_TURNS = 30
 SESSION_TTL_S = 6 * 3600
 #: Gradio routes that take files: the chat has no file component, so they are refused (`qa.serving.limits`).
 UPLOAD_PATHS = ("/gradio_api/upload", "/upload")
+DEV_RELOAD_PATH = "/gradio_api/dev/reload"
+#: Served without the token: the portal widget's script (it holds no data; the chat it opens still needs the token).
+PUBLIC_PATHS = ("/embed.js",)
 #: Chat events allowed to wait in Gradio's queue; beyond that the page shows "busy" at once.
 CHAT_QUEUE_SIZE = 64
 GREETING = "<b>你好！</b>请在下方输入关于报告的问题，或点击一个示例问题。"
+#: Runs in the browser once Gradio has wired the page's events (load events come after that), with no server
+#: round trip: marks the page ready (`data-qa-ready` on <gradio-app>: what tests and chat.js's "ready"
+#: wait for — the input shows a moment before a click on 提问 does anything) and sends a `/?q=` question as if
+#: typed. Why not a server-side load event: Gradio's client loses an event sent in the moment after another
+#: one completes (the server closes the session's event stream when nothing is pending; a question whose join
+#: is answered before the client reads that close waits for a stream that never opens) — a chat that never
+#: answered its first question when the user or a test was quick, mostly in the web component.
+ON_LOAD_JS = """() => {
+  const root = document.querySelector("gradio-app") || document.documentElement;
+  const box = root.querySelector("#qa-input textarea"), send = root.querySelector("#qa-send");
+  const portal = root.hasAttribute("src");  // the web component on a portal: the address is the portal's
+  const question = portal ? "" : (new URLSearchParams(location.search).get("q") || "").trim();
+  if (question && box && send) {
+    Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set.call(box, question);
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+    setTimeout(() => send.click(), 0);
+  }
+  root.setAttribute("data-qa-ready", "");
+}"""
 
 
 def _previous(turns: list[dict[str, str]]) -> str | None:
@@ -61,8 +84,9 @@ def build_chat(asker: AskService) -> gr.Blocks:
         except (QuestionError, ServerBusy) as exc:
             reply, ok = render_error(str(exc)), False
         else:
-            reply = render_answer(answer, asker.segmenter, asked_as=asked if asked != text.strip() else None,
-                                  message=len(history) + 1)
+            rewritten = asked is not text  # rewrite_followup returns the question itself when it is complete
+            reply = render_answer(answer, asker.segmenter, asked_as=answer.question if rewritten else None,
+                                  message=len(history) + 1, typed=text.strip())
             turns.append({"typed": text, "asked": asked})
             ok = True
         history += [{"role": "user", "content": render_user(text)}, {"role": "assistant", "content": reply}]
@@ -93,13 +117,6 @@ def build_chat(asker: AskService) -> gr.Blocks:
     def clear() -> tuple[list, list, str]:
         return [], [], ""
 
-    def on_load(history: list, turns: list, k: int, request: gr.Request) -> tuple[list, list]:
-        question = (request.query_params.get("q") or "").strip() if request else ""
-        if not question or history:
-            return history, turns
-        history, turns, _ = answer_turn(question, history, turns, k, request)
-        return history, turns
-
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.Markdown(f"# {TITLE}\n回答均摘自报告原文，[n] 标注出处，点击可查看原文段落。", elem_id="qa-title")
         chatbot = gr.Chatbot(
@@ -111,7 +128,7 @@ def build_chat(asker: AskService) -> gr.Blocks:
         turns = gr.State([], time_to_live=SESSION_TTL_S)
         with gr.Row(equal_height=True, elem_id="qa-ask-row"):
             box = gr.Textbox(label="问题", placeholder=PLACEHOLDER, show_label=False, lines=1, max_lines=4, scale=8,
-                             autofocus=True, elem_id="qa-input")
+                             elem_id="qa-input")  # focused by chat.js, never inside a portal's frame
             send = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="qa-send")
         with gr.Row(elem_id="qa-tools"):
             retry_btn = gr.Button("重新回答", size="sm", variant="secondary", elem_id="qa-retry")
@@ -126,7 +143,7 @@ def build_chat(asker: AskService) -> gr.Blocks:
         chatbot.example_select(ask_example, [chatbot, turns, k], [chatbot, turns], **io)
         retry_btn.click(retry, [chatbot, turns, k], [chatbot, turns], **io)
         clear_btn.click(clear, None, [chatbot, turns, box], **io)
-        demo.load(on_load, [chatbot, turns, k], [chatbot, turns], **io)
+        demo.load(None, js=ON_LOAD_JS)  # in the browser only: see ON_LOAD_JS
     # as many chat questions at once as the gate has answer threads; a bounded backlog beyond that
     demo.queue(default_concurrency_limit=asker.gate.workers, max_size=CHAT_QUEUE_SIZE)
     return demo
@@ -155,12 +172,19 @@ def build_server(assistant: Assistant | AskService, options: ServerOptions | Non
                  root_path: str | None = None, feedback: FeedbackBackend | None = None) -> FastAPI:
     """API + chat in one FastAPI app, ready for uvicorn. Feedback goes to `feedback` (default: the file
     beside the index, `qa.web.feedback.open_feedback`)."""
-    options = replace(options or ServerOptions(), refused_paths=UPLOAD_PATHS)
+    options = replace(options or ServerOptions(), refused_paths=UPLOAD_PATHS, public_paths=PUBLIC_PATHS)
     asker = assistant if isinstance(assistant, AskService) else AskService(assistant)
-    app = create_api(asker, options)
+    app = create_api(asker, options,
+                     followup=lambda question, previous: rewrite_followup(question, previous, asker.segmenter))
     add_feedback_route(app, feedback or open_feedback(None, asker.settings))
     add_static_routes(app)
     add_web_component_routes(app)
+
+    # Gradio's live-reload stream is for `gradio app.py` development; served here it held a connection open and
+    # polled 20 times a second for each caller (issue 21). Declared before the mount, so it wins.
+    @app.get(DEV_RELOAD_PATH, include_in_schema=False)
+    async def _no_dev_reload() -> Any:
+        return error(404, "没有这个地址。")
 
     demo = build_chat(asker)
     root_path = (root_path or "").rstrip("/")
@@ -170,6 +194,7 @@ def build_server(assistant: Assistant | AskService, options: ServerOptions | Non
         favicon_path=str(FAVICON),
     )
     app.add_middleware(PageMiddleware, title=TITLE, origins=options.cors_origins)
+    app.add_middleware(StreamsPerClient)  # a chat page's heartbeat stream stays open: bounded per address
     if root_path:
         app.add_middleware(RootPath, root_path=root_path)
     return app

@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from typing import Callable, Iterable
 
 from qa.segment.tokenizer import Segmenter
-from qa.text import CAPTION, TRAILING_PUNCT, clauses
+from qa.text import CAPTION, TRAILING_PUNCT, clauses, split_sentences
 from qa.types import Answer, Citation
 
 #: Characters Markdown (links, emphasis, code, headings, tables, escapes) or LaTeX ($) would interpret.
@@ -25,6 +25,8 @@ _MARKDOWN_ACTIVE = {c: f"&#{ord(c)};" for c in "\\`*_[]()#+-!|~$<>{}:="}
 _REF = re.compile(r"\[(\d{1,2})\]")
 #: Clauses shorter than this are not marked on their own (a "62.44%" alone would mark the wrong place).
 _MIN_MARKED_CLAUSE = 4
+#: A short answer this share of the quote's first sentence or more is not printed above it.
+LONG_SHORT_SHARE = 0.6
 #: Characters of a passage shown after its label when two sources would otherwise read the same.
 _EXCERPT_CHARS = 16
 
@@ -36,11 +38,20 @@ def safe_text(text: str) -> str:
 
 
 def highlight_terms(question: str, segmenter: Segmenter) -> list[str]:
-    """Words of the question worth marking in a passage: content words and their search-mode parts (≥ 2 chars,
-    or a number / Latin word), longest first so 人工智能企业 wins over 人工智能."""
+    """Words of the question worth marking in a passage: content words and their search-mode parts of at least two
+    characters (a lone "1" from "表1" would mark every row's digits), longest first so 人工智能企业 wins over 人工智能."""
     terms = set(segmenter.content_terms(question)) | set(segmenter.index_tokens(question))
-    keep = {t for t in terms if len(t) >= 2 or t.isalnum() and t.isascii()}
-    return sorted(keep, key=lambda t: (-len(t), t))
+    return sorted((t for t in terms if len(t) >= 2), key=lambda t: (-len(t), t))
+
+
+def _term_pattern(term: str) -> str:
+    """A term as a regex; a number or Latin word only as a whole ("20" not inside "2010", "ai" not inside "mail")."""
+    escaped = re.escape(term)
+    if term[0].isascii() and term[0].isalnum():
+        escaped = r"(?<![0-9A-Za-z.])" + escaped
+    if term[-1].isascii() and term[-1].isalnum():
+        escaped += r"(?![0-9A-Za-z]|\.[0-9])"
+    return escaped
 
 
 def _escape_around(text: str, pattern: re.Pattern[str], markup: Callable[[re.Match[str]], str]) -> str:
@@ -60,7 +71,7 @@ def highlight(text: str, terms: Iterable[str]) -> str:
     terms = [t for t in terms if t]
     if not terms:
         return safe_text(text)
-    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    pattern = re.compile("|".join(_term_pattern(t) for t in terms), re.IGNORECASE)
     return _escape_around(text, pattern, lambda m: f'<mark class="qa-hit">{safe_text(m.group())}</mark>')
 
 
@@ -129,7 +140,7 @@ def _with_refs(answer_text: str, message: int, known: set[int]) -> str:
         n = int(m.group(1))
         if n not in known:
             return safe_text(m.group())
-        return f'<a class="qa-ref" href="#{_ref_id(message, n)}" tabindex="-1" title="查看来源 {n}">&#91;{n}&#93;</a>'
+        return f'<a class="qa-ref" href="#{_ref_id(message, n)}" title="查看来源 {n}">&#91;{n}&#93;</a>'
     return _escape_around(answer_text, _REF, ref)
 
 
@@ -155,9 +166,23 @@ def shown_citations(answer: Answer) -> list[Citation]:
     return [c for c in answer.citations if c.n in quoted or not CAPTION.match(c.text.strip())]
 
 
+def shown_short_answer(answer: Answer) -> str | None:
+    """The short answer worth printing above the quote: none when the quote already opens with it, or when it is
+    most of the quote's first sentence (then it would only print the same words twice)."""
+    short = (answer.short_answer or "").strip()
+    if not short:
+        return None
+    quote = _REF.sub("", answer.answer).strip()
+    first = (split_sentences(quote) or [""])[0]
+    if quote.startswith(short) or (short in first and len(short) >= LONG_SHORT_SHARE * len(first)):
+        return None
+    return short
+
+
 def plain_text(answer: Answer) -> str:
     """What 复制 copies and what screen readers read: the answer with its [n] markers, then the sources."""
-    lines = [answer.short_answer, answer.answer] if answer.short_answer else [answer.answer]
+    short = shown_short_answer(answer)
+    lines = [short, users_words(answer)] if short else [users_words(answer)]
     shown = shown_citations(answer)
     if shown:
         labels = _labels(shown)
@@ -193,27 +218,46 @@ def _sources(answer: Answer, segmenter: Segmenter, message: int) -> str:
     return "".join(out)
 
 
-def render_answer(answer: Answer, segmenter: Segmenter, asked_as: str | None = None, message: int = 0) -> str:
+_QUOTED = re.compile(r"“([^”]{1,40})”")
+
+
+def users_words(answer: Answer) -> str:
+    """The answer text with each “quoted” word a refusal names written as the question wrote it: the answer layer
+    names the word in its folded form ("gdp" for GDP), and a reader should see their own word."""
+    if answer.answered:
+        return answer.answer
+
+    def restore(m: re.Match[str]) -> str:
+        at = answer.question.lower().find(m.group(1).lower())
+        same_length = at >= 0 and len(answer.question.lower()) == len(answer.question)
+        return f"“{answer.question[at:at + len(m.group(1))]}”" if same_length else m.group()
+    return _QUOTED.sub(restore, answer.answer)
+
+
+def render_answer(answer: Answer, segmenter: Segmenter, asked_as: str | None = None, message: int = 0,
+                  typed: str | None = None) -> str:
     """The assistant's chat message as one card: short answer (bold), the quoted sentences with clickable [n],
-    an optional "understood as" note, the source cards, then the toolbar (copy, 👍/👎) and the time taken.
-    A hidden `.qa-data` element holds the answer object and the plain text for the page script.
+    an optional "understood as" note (`asked_as`, given only when a follow-up was rewritten), the source cards, then
+    the toolbar (copy, 👍/👎) and the time taken. A hidden `.qa-data` element holds the answer object — as
+    `/api/ask` returns it: `question` as typed, `asked_as` as answered — and the plain text for the page script.
     `message` is the message's position in the chat, which keeps the [n] → source links unique on the page."""
     known = {c.n for c in answer.citations}
     cls = "qa-answer" if answer.answered else "qa-answer qa-unanswered"
-    data = json.dumps({"answer": answer.to_json(), "copy": plain_text(answer)}, ensure_ascii=False)
+    shown = {**answer.to_json(), "question": typed or answer.question, "asked_as": answer.question}
+    data = json.dumps({"answer": shown, "copy": plain_text(answer)}, ensure_ascii=False)
     out = ['<div class="qa-card" role="article">', f'<span class="qa-data" hidden>{safe_text(data)}</span>']
-    if answer.short_answer:
-        out.append(f'<div class="qa-short">{safe_text(answer.short_answer)}</div>')
-    out.append(f'<div class="{cls}">{_with_refs(answer.answer, message, known)}</div>')
+    short = shown_short_answer(answer)
+    if short:
+        out.append(f'<div class="qa-short">{safe_text(short)}</div>')
+    out.append(f'<div class="{cls}">{_with_refs(users_words(answer), message, known)}</div>')
     if asked_as:
         out.append(f'<div class="qa-note">按上文理解为：{safe_text(asked_as)}</div>')
     out.append(_sources(answer, segmenter, message))
     # 👍/👎 as words: intranet Linux desktops often have no emoji font and would show empty boxes.
-    # One Tab stop for the toolbar (arrow keys move inside it, static/chat.js); [n] links are for the mouse,
-    # keyboard users reach the same sources through their summaries
-    out.append('<div class="qa-actions" role="toolbar"><button type="button" class="qa-copy">复制</button>'
-               '<button type="button" class="qa-vote qa-up" tabindex="-1" title="这个回答有用">有用</button>'
-               '<button type="button" class="qa-vote qa-down" tabindex="-1" title="这个回答有误">有误</button></div>')
+    # Every control is its own Tab stop, [n] links included: nothing needs a key a reader has to guess.
+    out.append('<div class="qa-actions"><button type="button" class="qa-copy">复制</button>'
+               '<button type="button" class="qa-vote qa-up" title="这个回答有用">有用</button>'
+               '<button type="button" class="qa-vote qa-down" title="这个回答有误">有误</button></div>')
     out.append(f'<div class="qa-meta">用时 {answer.latency_ms:.0f} 毫秒</div></div>')
     return "".join(out)
 

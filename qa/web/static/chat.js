@@ -6,7 +6,8 @@
  * behaviour through event delegation:
  *   - [n] opens and shows source n of the same answer; 复制 copies plain text with [n] markers;
  *   - 👍/👎 post to /api/feedback, then offer an optional comment;
- *   - a new answer is scrolled so its top is in view (not the bottom of its sources);
+ *   - a new answer is shown under its question at the top of the chat (only the chat's list scrolls);
+ *   - Escape in the widget's panel closes it; the text box takes focus only on a page of its own;
  *   - messages get plain-text accessible names, and Gradio's remaining English strings are put into Chinese;
  *   - inside the bubble widget's iframe it talks to the portal by postMessage: it takes "ask" and sends "ready"
  *     to any embedding page, "answer" only to one whose origin is on the --cors-origin list (window.__QA_PARENT_ORIGIN__).
@@ -73,7 +74,8 @@
   function postFeedback(card, rating, comment) {
     var data = cardData(card);
     if (!data) return Promise.reject(new Error("no data"));
-    var body = { question: data.answer.question, answer: data.answer.answer, rating: rating };
+    // the question as answered: "那朝阳区呢？" alone would mean nothing in `qa feedback export`
+    var body = { question: data.answer.asked_as || data.answer.question, answer: data.answer.answer, rating: rating };
     if (comment) body.comment = comment;
     return fetch(new URL("api/feedback", base), {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
@@ -136,16 +138,9 @@
     }
   }, true);
 
-  /* The toolbar is one Tab stop: arrow keys move between 复制, 👍 and 👎 (roving tabindex). */
+  /* Escape inside the bubble widget's panel closes it (the key never reaches the portal from inside the frame). */
   document.addEventListener("keydown", function (ev) {
-    if (ev.key !== "ArrowRight" && ev.key !== "ArrowLeft") return;
-    var bar = ev.target.closest && ev.target.closest(".qa-actions");
-    if (!bar || ev.target.tagName !== "BUTTON") return;
-    var buttons = Array.prototype.slice.call(bar.querySelectorAll("button"));
-    var next = buttons[(buttons.indexOf(ev.target) + (ev.key === "ArrowRight" ? 1 : buttons.length - 1)) % buttons.length];
-    buttons.forEach(function (b) { b.tabIndex = b === next ? 0 : -1; });
-    next.focus();
-    ev.preventDefault();
+    if (ev.key === "Escape" && embedded && !ev.defaultPrevented) toParent({ type: "close" });
   });
 
   /* Accessible names: Gradio labels a message with its raw markup ("bot's message: <div class=…"). */
@@ -181,33 +176,62 @@
   var seen = new WeakSet();
   document.querySelectorAll(".qa-card").forEach(function (c) { seen.add(c); });
 
-  /* "ready" carries nothing and may go to any embedding page; answers only to an allow-listed one. */
+  /* "ready" and "close" carry nothing and may go to any embedding page; answers only to an allow-listed one. */
   function toParent(message) {
-    if (window.parent === window || !(parentOrigin || (embedded && message.type === "ready"))) return;
+    var empty = message.type === "ready" || message.type === "close";
+    if (window.parent === window || !(parentOrigin || (embedded && empty))) return;
     message.source = "report-qa";
     window.parent.postMessage(message, parentOrigin || "*");
   }
 
+  /* The nearest ancestor that scrolls by itself (the chat's message list), or null. */
+  function scroller(el) {
+    for (var p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      var style = getComputedStyle(p).overflowY;
+      if ((style === "auto" || style === "scroll") && p.scrollHeight > p.clientHeight) return p;
+    }
+    return null;
+  }
+
+  /* The question just asked at the top of the chat, its answer below it: only the chat's own list scrolls, so
+     the page's title and the question stay in view (scrollIntoView would scroll the whole page on a phone). */
+  function showNewAnswer(card) {
+    var row = card.closest(".message-row") || card.closest(".message") || card;
+    var asked = row.previousElementSibling || row;
+    var list = scroller(row);
+    if (!list) return;
+    var top = asked.getBoundingClientRect().top - list.getBoundingClientRect().top + list.scrollTop;
+    list.scrollTop = Math.max(0, top - 4);
+  }
+
   function onNewCard(card) {
-    // the answer's top, not the bottom of its sources, is what the reader needs to see first
-    card.closest(".message-row, .message") ? card.closest(".message-row, .message").scrollIntoView({ block: "start" })
-      : card.scrollIntoView({ block: "start" });
+    showNewAnswer(card);
     var data = cardData(card);
     if (data) toParent({ type: "answer", answer: data.answer });
   }
 
   var readySent = false;
+  var focused = false;
   function update() {
     var app = document.querySelector("gradio-app") || document.body;
     if (!app) return;
     translate(app);
     nameMessages(app);
+    // Gradio marks the example questions' box as a list of buttons (no list items): a group is what it is
+    app.querySelectorAll('#qa-chat .examples[role="list"]').forEach(function (el) {
+      el.setAttribute("role", "group");
+      el.setAttribute("aria-label", "示例问题");
+    });
+    if (!focused && window.parent === window) {  // the page's own focus; a framed chat never takes it
+      var box = app.querySelector("#qa-input textarea");
+      if (box) { focused = true; if (document.activeElement === document.body) box.focus(); }
+    }
     var cards = app.querySelectorAll(".qa-card");
     var last = cards[cards.length - 1];
     if (last && last !== lastCard && !seen.has(last)) onNewCard(last);
     cards.forEach(function (c) { seen.add(c); });
     lastCard = last || null;
-    if (!readySent && app.querySelector("#qa-input textarea")) {
+    if (!readySent && document.querySelector("[data-qa-ready]")) {  // set once Gradio has wired the page (app.py)
       readySent = true;
       toParent({ type: "ready" });
     }
@@ -219,7 +243,7 @@
     pending = true;
     requestAnimationFrame(function () { pending = false; update(); });
   }).observe(document.documentElement, { childList: true, subtree: true, characterData: true,
-                                         attributes: true, attributeFilter: TRANSLATED_ATTRS });
+                                         attributes: true, attributeFilter: TRANSLATED_ATTRS.concat(["data-qa-ready"]) });
 
   /* The portal (through embed.js) may ask on the user's behalf. */
   function ask(question) {

@@ -1,0 +1,224 @@
+"""One step of arithmetic the report leaves to the reader: a difference, a change, a complement, a sum or a multiple.
+
+"海淀区的占比比朝阳区高多少个百分点？" needs two figures the report states in different places and their difference;
+quoting either figure would be a wrong answer. This module reads which operation a question asks for (generic
+Chinese comparison wording only), finds each operand as the first figure that follows its mention in the retrieved
+statements — preferring one statement that holds both, ranked by how much of the question it covers — and shows
+the calculation with every operand cited: "海淀区 62.44%[1]，朝阳区 25.79%[1]：62.44% − 25.79% = 36.65 个百分点。"
+Percentages subtract to percentage points; 亿 and 万 are brought to one unit first. When an operand is missing, the
+answer is a refusal that names it. Questions that ask for no operation are left to the other paths (None).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable
+
+from qa.answer.candidates import Candidate
+from qa.answer.features import Question
+from qa.answer.tables import Marker
+from qa.text import fold
+
+#: A figure: a number with its unit (the unit decides what may be subtracted from what).
+_FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(个百分点|%|亿美元|亿元|万元|亿|万|家|个|人|项|元|件|次)?")
+#: Which operation, read from the asking part (checked in this order).
+_RATIO = re.compile(r"^(?P<a>.+?)是(?P<b>.+?)的(?:几|多少)倍")
+#: "比" as the comparison word, not inside 占比, 相比, 对比, 比例, 比重 …
+_DIFFERENCE = re.compile(r"^(?P<a>.+?)(?<![占相对之])比(?![例重率较])(?P<b>.+?)(?:提高|增加|增长|上升|降低|减少|下降|多|少|高|低|大|小)(?:出|了)*(?:多少|几)")
+_CHANGE = re.compile(r"(?:提高|增加|增长|上升|下降|减少|降低|回落|变化|变动)了?(?:多少|几)")
+#: "全国的AI企业中北京以外的…", "全国…企业里，不在北京的…": the whole, then the part left out.
+_COMPLEMENT = re.compile(r"(?P<whole>[^，,。？?]{2,24}?)(?:里|中|当中|之中)[，,]?"
+                         r"(?:(?:不在|除了?|非)(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?|(?P<part2>[^，,。？?的]{1,12}?)(?:以外|之外))的")
+_SUM = re.compile(r"(?P<a>[^，,。？?]{1,16}?)(?:和|与|跟|加上)(?P<b>[^，,。？?]{1,16}?)(?:一共|合计|总共|加起来|之和|总和)"
+                  r"[^，,。？?]{0,4}(?:多少|几)")
+#: A total the report states itself ("海淀区和朝阳区人工智能企业合计超过88%"): quoted, not recomputed.
+_STATED_TOTAL = re.compile(r"(?:合计|总共|一共|共计|总计|加起来)[^，,。；\d]{0,6}\d")
+_FROM_TO = re.compile(r"[由从]\s*(\d+(?:\.\d+)?)\s*(%|亿元|亿|万|家|个)?[^。；，,\d]{0,8}?(?:提高|增加|增长|上升|下降|减少|降低|回落|升|降)(?:到|至)\s*"
+                      r"(\d+(?:\.\d+)?)\s*(%|亿元|亿|万|家|个)?")
+#: How much of the question a statement covers (ranks the statements operands are taken from).
+Coverage = Callable[[str], float]
+#: A figure belongs to a mention when it follows within this many characters, in the same sentence.
+MENTION_REACH = 24
+_LEADING = re.compile(r"^(?:请问|那么|那|就是|我想问|想问一下|问一下|截至[^，,]*[，,]|报告里|报告中)+")
+_UNIT_SCALE = {"亿": Decimal(10) ** 8, "亿元": Decimal(10) ** 8, "万": Decimal(10) ** 4, "万元": Decimal(10) ** 4}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number with its unit, where it was found (the statement it is cited from)."""
+
+    value: Decimal
+    unit: str
+    text: str
+    candidate: Candidate
+
+    @property
+    def scaled(self) -> Decimal:
+        return self.value * _UNIT_SCALE.get(self.unit, Decimal(1))
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What to compute: "difference" a − b, "complement" a − b (whole − part), "sum", "ratio" a / b, or "change"
+    (the later figure of a "由 x 提高到 y" after the subject a, minus the earlier)."""
+
+    kind: str
+    a: str
+    b: str = ""
+
+
+@dataclass(frozen=True)
+class Computed:
+    """The answer text with its markers, the result as the short answer, and whether it could be computed."""
+
+    text: str
+    short: str | None
+    answered: bool
+
+
+#: A leading time span ("2018到2019年") says when, not what: the side is found by what follows it.
+_LEADING_TIME = re.compile(r"^(?:(?:19|20)\d{2}年?(?:\d{1,2}月)?(?:到|至|-|—|和|与)?)+")
+
+
+def _side(text: str) -> str:
+    side = _LEADING.sub("", text.strip(" ，,、的"))
+    return _LEADING_TIME.sub("", side) or side
+
+
+def asked_operation(question: str) -> Operation | None:
+    """The one arithmetic step the question asks for, or None."""
+    q = question.strip()
+    if m := _RATIO.search(q):
+        return Operation("ratio", _side(m["a"]), _side(m["b"]))
+    if m := _DIFFERENCE.search(q):
+        a, b = _side(m["a"]), _side(m["b"])
+        if _only_time(a):
+            return Operation("change", b)
+        return Operation("change", a) if _only_time(b) else Operation("difference", a, b)
+    if _CHANGE.search(q):
+        return Operation("change", _side(_CHANGE.split(q)[0]))
+    if (m := _COMPLEMENT.search(q)) and re.search(r"多少|几", q[m.end():]):
+        return Operation("complement", _side(m["whole"]), _side(m["part"] or m["part2"]))
+    if m := _SUM.search(q):
+        return Operation("sum", _side(m["a"]), _side(m["b"]))
+    return None
+
+
+def _only_time(text: str) -> bool:
+    """"2018年", "和2018年5月": the comparison is with an earlier time of the same thing (a change)."""
+    return bool(re.fullmatch(r"(?:和|跟|与|同)?(?:19|20)\d{2}年?(?:\d{1,2}月份?)?(?:相)?的?", text))
+
+
+def _mentions(side: str, statement: str) -> list[int]:
+    """Ends of every occurrence of the longest prefix (≥ 2 characters) of the side found in the statement."""
+    side_f, text_f = fold(side), fold(statement)
+    for size in range(len(side_f), 1, -1):
+        found = [m.end() for m in re.finditer(re.escape(side_f[:size]), text_f)]
+        if found:
+            return found
+    return []
+
+
+def _figure_after(side: str, c: Candidate, unit: str | None) -> Figure | None:
+    """The first figure (of the asked unit) that follows a mention of the side in the same sentence."""
+    for at in _mentions(side, c.text):
+        reach = re.split(r"[。！？；]", c.text[at:at + MENTION_REACH])[0]
+        change = _FROM_TO.search(reach)
+        for m in _FIGURE.finditer(reach):
+            if reach[m.end():m.end() + 1] in ("年", "月", "日") or (unit and (m[2] or "") != unit):
+                continue
+            if change is not None and change.start(1) == m.start(1):
+                # "海淀区的占比由60.96%提高到62.44%": the side's figure now is the one it rose or fell to
+                unit_of = change[4] or change[2] or ""
+                return Figure(Decimal(change[3]), unit_of, f"{change[3]}{unit_of}", c)
+            return Figure(Decimal(m[1]), m[2] or "", m.group().strip(), c)
+    return None
+
+
+def _asked_unit(question: str) -> str | None:
+    if re.search(r"百分点|占比|比例|比重|百分之", question):
+        return "%"
+    if re.search(r"多少家|几家", question):
+        return "家"
+    return None
+
+
+def _format(value: Decimal) -> str:
+    text = f"{value.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+def _pair(op: Operation, candidates: list[Candidate], coverage: Coverage,
+          unit: str | None) -> tuple[Figure | None, Figure | None]:
+    """Each side's figure: from one statement holding both when there is one (the best covered), else each from
+    the best covered statement that holds it."""
+    ranked = sorted(candidates, key=lambda c: -coverage(c.text))
+    for c in ranked:
+        a, b = _figure_after(op.a, c, unit), _figure_after(op.b, c, unit)
+        if a is not None and b is not None and a.text != b.text:
+            return a, b
+    first = next((f for c in ranked if (f := _figure_after(op.a, c, unit)) is not None), None)
+    second = next((f for c in ranked if (f := _figure_after(op.b, c, unit)) is not None), None)
+    return first, second
+
+
+def _change(op: Operation, candidates: list[Candidate], coverage: Coverage) -> tuple[Figure, Figure] | None:
+    """The earlier and later figure of the first "由 x 提高到 y" after the subject's mention."""
+    for c in sorted(candidates, key=lambda c: -coverage(c.text)):
+        mentions = _mentions(op.a, c.text)
+        for m in _FROM_TO.finditer(c.text, mentions[0] if mentions else 0):
+            if not mentions and len(candidates) > 1:
+                break
+            earlier = Figure(Decimal(m[1]), m[2] or m[4] or "", f"{m[1]}{m[2] or m[4] or ''}", c)
+            later = Figure(Decimal(m[3]), m[4] or m[2] or "", f"{m[3]}{m[4] or m[2] or ''}", c)
+            return earlier, later
+    return None
+
+
+def compute(question: str, q: Question, candidates: list[Candidate], cites: Marker) -> Computed | None:
+    """The asked operation computed from the statements, shown with its operands cited; None when the question
+    asks for no operation, or when the report states the result itself (a total it gives is quoted instead)."""
+    op = asked_operation(question)
+    if op is None:
+        return None
+    coverage = lambda text: q.terms.coverage(fold(text).replace(" ", ""), partial=False)  # noqa: E731
+    if op.kind == "change":
+        found = _change(op, candidates, coverage)
+        if found is None:
+            return None
+        earlier, later = found
+        mark = cites.mark(later.candidate.passage)
+        result = _subtract(later, earlier)
+        change = f"{'下降' if later.scaled < earlier.scaled else '提高'} {_subtract(later, earlier, signed=False)}"
+        return Computed(f"{op.a}由 {earlier.text} 变为 {later.text}{mark}：{later.text} − {earlier.text} = {result}，"
+                        f"即{change}。", change, True)
+    if op.kind == "sum" and any(_STATED_TOTAL.search(c.text) and _mentions(op.a, c.text) and _mentions(op.b, c.text)
+                                for c in candidates):
+        return None
+    a, b = _pair(op, candidates, coverage, _asked_unit(question))
+    if a is None and b is None:
+        return None  # neither figure: the question may be answered as stated ("木星的质量是…的几倍")
+    if a is None or b is None:
+        return Computed(f"抱歉，报告中没有找到“{op.a if a is None else op.b}”的相应数字，无法计算。", None, False)
+    if a.unit != b.unit and not {a.unit, b.unit} <= set(_UNIT_SCALE) | {""}:
+        return Computed(f"抱歉，“{op.a}”（{a.text}）和“{op.b}”（{b.text}）的单位不同，无法直接计算。", None, False)
+    if op.kind == "ratio" and b.scaled == 0:
+        return None
+    marks = cites.mark(a.candidate.passage), cites.mark(b.candidate.passage)
+    shown = f"{op.a} {a.text}{marks[0]}，{op.b} {b.text}{marks[1]}："
+    if op.kind == "ratio":
+        result = f"{_format(a.scaled / b.scaled)} 倍"
+        return Computed(f"{shown}{a.text} ÷ {b.text} ≈ {result}。", result, True)
+    if op.kind == "sum":
+        result = f"{_format((a.scaled + b.scaled) / _UNIT_SCALE.get(a.unit, Decimal(1)))}{a.unit}"
+        return Computed(f"{shown}{a.text} + {b.text} = {result}。", result, True)
+    result = _subtract(a, b)
+    return Computed(f"{shown}{a.text} − {b.text} = {result}。", result, True)
+
+
+def _subtract(a: Figure, b: Figure, signed: bool = True) -> str:
+    """a − b in a's unit (its size alone unless `signed`); percentages subtract to percentage points."""
+    difference = (a.scaled - b.scaled) / _UNIT_SCALE.get(a.unit, Decimal(1))
+    return f"{_format(difference if signed else abs(difference))}{' 个百分点' if a.unit == '%' else a.unit}"

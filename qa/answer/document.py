@@ -1,0 +1,99 @@
+"""Questions about the document itself, answered from its structure: what a figure or table shows, what a part
+is titled and covers.
+
+"图3画的是什么？" has no sentence that answers it — the answer is the caption ("图 3 2019年北京人工智能企业区域分布")
+and the sentences that point to the figure ("详见图1"). "报告的第二部分讲的是什么？" is answered with the second
+top-level heading and the sub-sections under it. Both are read from what ingest recorded (caption and table-title
+passages, section paths), so they work for any report with numbered figures and headings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.answer.context import AnswerContext
+from qa.answer.tables import Marker
+from qa.types import Passage, PassageKind
+
+_CN_DIGITS = {ch: n for n, ch in enumerate("零一二三四五六七八九十")}
+_NUMBER = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
+_FIGURE_ASKED = re.compile(rf"([图表])\s*{_NUMBER}(?!\d)")
+_PART_ASKED = re.compile(rf"第\s*{_NUMBER}\s*(?:部分|章|大部分|篇)")
+#: The question asks what the thing is or shows, not for a value inside it ("表1里哪家融资最多" is a table
+#: operation, "图2中2018年融资多少" a sentence question).
+_WHAT = re.compile(r"(?:是|讲|说|画|展示|显示|反映|描述|呈现|表现|介绍|关于|标题|题目|名字|叫)(?:的|了|着)?(?:是)?(?:什么|啥|哪方面|何)"
+                   r"|(?:什么|啥|哪些)(?:内容|信息|数据|主题)|主要(?:内容|讲|说|是)")
+
+
+@dataclass(frozen=True)
+class DocumentAnswer:
+    text: str
+
+
+def _number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + _CN_DIGITS[text[1]]
+    if len(text) == 3 or text.endswith("十"):
+        return _CN_DIGITS[text[0]] * 10 + (_CN_DIGITS[text[2]] if len(text) == 3 else 0)
+    return _CN_DIGITS[text[0]]
+
+
+def _labelled(passages: tuple[Passage, ...], kind: str, number: int) -> Passage | None:
+    """The caption ("图 3 …") or table title ("表 1 …") with this number."""
+    wanted = PassageKind.CAPTION if kind == "图" else PassageKind.TABLE_TITLE
+    label = re.compile(rf"^{kind}\s*{number}(?!\d)")
+    return next((p for p in passages if p.kind is wanted and label.match(p.text)), None)
+
+
+def _pointing(passages: tuple[Passage, ...], kind: str, number: int) -> tuple[Passage, str] | None:
+    """The first statement of the text that refers to the figure or table ("详见图1", "如表1所示")."""
+    pointer = re.compile(rf"{kind}\s*{number}(?!\d)")
+    for p in passages:
+        if p.kind is PassageKind.TEXT:
+            for s in p.statements:
+                if pointer.search(s):
+                    return p, s
+    return None
+
+
+def _figure(kind: str, number: int, context: AnswerContext, cites: Marker) -> DocumentAnswer | None:
+    caption = _labelled(context.passages, kind, number)
+    if caption is None:
+        return None
+    title = re.sub(rf"^{kind}\s*{number}\s*", "", caption.text.split("\n")[0]).strip()
+    text = f"{kind} {number} 是“{title}”{cites.mark(caption)}。"
+    pointed = _pointing(context.passages, kind, number)
+    if pointed is not None:
+        text += f"正文中提到：{pointed[1].strip()}{cites.mark(pointed[0])}"
+    return DocumentAnswer(text)
+
+
+def _part(number: int, context: AnswerContext, cites: Marker) -> DocumentAnswer | None:
+    tops: dict[str, Passage] = {}
+    for p in context.passages:
+        if p.section and p.kind in (PassageKind.TEXT, PassageKind.HEADING):
+            tops.setdefault(p.section[0], p)
+    if not 1 <= number <= len(tops):
+        return None
+    heading, opening = list(tops.items())[number - 1]
+    text = f"报告第{number}部分是“{heading}”{cites.mark(opening)}"
+    children = context.sections.get((heading,), {})
+    if children:
+        text += "，包括：" + "；".join(f"{name.rstrip('。；;，,')}{cites.mark(p)}" for name, p in children.items())
+    return DocumentAnswer(text + "。")
+
+
+def answer_about_document(question: str, context: AnswerContext, cites: Marker) -> DocumentAnswer | None:
+    """The answer to a question about a numbered figure, table or part of the document; None for other questions."""
+    if not _WHAT.search(question):
+        return None
+    if m := _FIGURE_ASKED.search(question):
+        return _figure(m[1], _number(m[2]), context, cites)
+    if m := _PART_ASKED.search(question):
+        return _part(_number(m[1]), context, cites)
+    return None

@@ -1,0 +1,50 @@
+"""Bold only when right: whether a short answer is shown, from a calibrated P(the phrase is mostly right).
+
+A wrong bold answer ("北京市" above a sentence that says 海淀区) costs more trust than no bold answer. The trees'
+phrase (`short.py`) is the candidate; what decides whether it is shown is a logistic regression
+(`models/show.json`, fitted by `scripts/calibrate_short.py` on questions the reader never saw) over what two
+independent readers say about it: the trees' probability and lead over the runner-up, the transformer reader's
+span probability, whether the reader's span and the trees' phrase agree, the verifier's P that the window answers,
+the phrase's length, the question kind, and whether the text is in Traditional script (the trees learned from
+Simplified CMRC questions and are measurably less often right on Traditional text). Its threshold is the lowest at
+which ≥ 85 % of the shown answers were mostly right (char-F1 ≥ 0.5) in cross-validation.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from qa.answer.features import Question
+from qa.answer.model import bundled_model
+from qa.answer.question import Kind
+from qa.answer.reader import Reading, Window, span_in_sentence
+from qa.answer.short import Scored
+from qa.segment.script import TRADITIONAL_CORPUS_SHARE
+from qa.text import char_f1, traditional_share
+
+SHOW_FEATURES: tuple[str, ...] = (
+    "tree_probability", "tree_margin", "span_probability", "span_inside", "agreement", "verifier", "log_chars",
+    "typed", "fact", "list", "traditional_text",
+)
+_TYPED = frozenset({Kind.TIME, Kind.QUANTITY, Kind.PERSON, Kind.PLACE, Kind.ORG})
+
+
+def show_row(q: Question, scored: Scored, reading: Reading, window: Window) -> list[float]:
+    """SHOW_FEATURES of the trees' phrase in the quoted sentence's window."""
+    kind = q.qtype.kind
+    span = span_in_sentence(reading, window)
+    return [scored.probability, scored.margin, reading.span_probability, float(span is not None),
+            char_f1(scored.text, span) if span else 0.0, reading.answers, math.log1p(len(scored.text)),
+            float(kind in _TYPED), float(kind is Kind.FACT), float(kind is Kind.LIST),
+            float(traditional_share(window.text) >= TRADITIONAL_CORPUS_SHARE)]
+
+
+def shown_short(q: Question, scored: Scored | None, reading: Reading, window: Window) -> str | None:
+    """The trees' phrase when its calibrated probability of being right reaches the shown threshold, else None."""
+    if scored is None:
+        return None
+    model = bundled_model("show", SHOW_FEATURES)
+    p = float(model.probabilities(np.asarray([show_row(q, scored, reading, window)]))[0])
+    return scored.text if p >= model.thresholds.get("show", 0.5) else None

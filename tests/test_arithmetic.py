@@ -1,0 +1,63 @@
+"""One step of arithmetic (issue 19, item 4): the operation a question asks for, computed from two stated figures
+with each operand cited; a missing operand is named in a refusal; a total the report states is quoted instead."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answer.arithmetic import Operation, asked_operation
+
+
+@pytest.mark.parametrize(("question", "operation"), [
+    ("海淀区的获投AI企业占比比朝阳区高出多少个百分点？", Operation("difference", "海淀区的获投AI企业占比", "朝阳区")),
+    ("2019年海淀区的占比比2018年提高了几个百分点？", Operation("change", "海淀区的占比")),
+    ("和2018年5月比，全国的人工智能企业增加了多少家？", Operation("change", "全国的人工智能企业")),
+    ("全国获得过风险投资的AI企业里，不在北京的有多少家？", Operation("complement", "全国获得过风险投资的AI企业", "北京")),
+    ("截至2019年4月，全国的AI企业中北京以外的有多少家？", Operation("complement", "全国的AI企业", "北京")),
+    ("车和家那笔融资是特斯联B轮融资的几倍？", Operation("ratio", "车和家那笔融资", "特斯联B轮融资")),
+    ("海淀和朝阳两区合计占比多少？", Operation("sum", "海淀", "朝阳两区")),
+])
+def test_the_asked_operation_is_read(question: str, operation: Operation) -> None:
+    assert asked_operation(question) == operation
+
+
+@pytest.mark.parametrize("question", [
+    "海淀区的占比是多少？",                          # 占比 is no comparison
+    "相比2018年，海淀区占比如何变化？",               # asks how, not how much
+    "美国的白宫是拉特罗布和谁共同设计的？",            # 共同 is no sum
+    "东京证券交易所和大阪证券交易所的上市企业合计总市值在全球名列第几位？",
+    "寒武纪比地平线早成立吗？",
+])
+def test_questions_without_arithmetic_are_left_alone(question: str) -> None:
+    assert asked_operation(question) is None
+
+
+def test_a_difference_is_shown_with_both_operands_cited(assistant) -> None:
+    answer = assistant.ask("海淀区的获投AI企业占比比朝阳区高出多少个百分点？")
+    assert answer.answered and answer.short_answer == "36.65 个百分点"
+    assert "62.44% − 25.79% = 36.65 个百分点" in answer.answer
+    assert "62.44%" in answer.citations[0].text and "25.79%" in answer.citations[0].text
+
+
+def test_a_change_takes_both_figures_of_one_statement(assistant) -> None:
+    answer = assistant.ask("2019年海淀区获投AI企业的占比比2018年提高了几个百分点？")
+    assert answer.answered and answer.short_answer == "提高 1.48 个百分点"
+    assert "62.44% − 60.96% = 1.48 个百分点" in answer.answer
+    fell = assistant.ask("2018到2019年朝阳区获投AI企业的占比下降了几个百分点？")
+    assert fell.short_answer == "下降 2.74 个百分点" and "25.79% − 28.53% = -2.74 个百分点" in fell.answer
+
+
+def test_a_complement_subtracts_the_part_from_the_whole(assistant) -> None:
+    answer = assistant.ask("截至2019年4月，全国的AI企业中北京以外的有多少家？")
+    assert answer.answered and answer.short_answer == "3000家"
+    assert "4084家 − 1084家" in answer.answer
+
+
+def test_a_missing_operand_is_named(assistant) -> None:
+    answer = assistant.ask("海淀区的获投AI企业占比比丰台区高出多少个百分点？")
+    assert not answer.answered and "丰台区" in answer.answer and answer.short_answer is None
+
+
+def test_a_total_the_report_states_is_quoted_not_recomputed(assistant) -> None:
+    answer = assistant.ask("海淀和朝阳两区合计占比多少？")
+    assert answer.answered and "88%" in answer.answer and "+" not in answer.answer

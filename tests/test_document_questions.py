@@ -1,0 +1,32 @@
+"""Questions about the document itself (issue 19, item 3): a figure's or table's caption and the text pointing to
+it, a part's heading and its sub-sections — answered from the structure ingest recorded, not refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answer.document import _number
+
+
+@pytest.mark.parametrize(("text", "number"), [("3", 3), ("三", 3), ("十", 10), ("十二", 12), ("二十", 20), ("二十一", 21)])
+def test_numbers_are_read_in_either_script(text: str, number: int) -> None:
+    assert _number(text) == number
+
+
+def test_a_figure_question_gets_its_caption_and_the_text_pointing_to_it(assistant) -> None:
+    answer = assistant.ask("图1展示了什么？")
+    assert answer.answered
+    assert "北京人工智能企业成立时间分布" in answer.answer and "详见图1" in answer.answer
+    assert answer.citations[0].text.startswith("图 1")
+
+
+def test_a_part_question_gets_its_heading_and_sub_sections(assistant) -> None:
+    answer = assistant.ask("这份报告的第二部分讲的是什么？")
+    assert answer.answered and "存在的问题" in answer.answer and "领军人才短缺" in answer.answer
+    assert "第3部分" in assistant.ask("報告第三部分的標題是什麼？").answer
+
+
+@pytest.mark.parametrize("question", ["表1里哪家融资最多？", "图2中2018年融资多少？", "第九部分讲的是什么？"])
+def test_other_questions_naming_a_figure_or_part_take_their_usual_path(assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert not answer.answer.startswith(("图 2 是", "报告第9部分"))

