@@ -69,7 +69,8 @@ def test_non_json_feedback_is_refused(client: TestClient, raw: bytes, kind: str)
 
 
 def test_concurrent_writers_lose_nothing(feedback_location: str) -> None:
-    stores = [open_feedback(feedback_location, Settings()) for _ in range(4)]  # as separate server processes would open it
+    # as separate server processes would open it
+    stores = [open_feedback(feedback_location, Settings()) for _ in range(4)]
 
     def write(store: FeedbackBackend, worker: int) -> None:
         for i in range(25):

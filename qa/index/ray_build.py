@@ -44,8 +44,6 @@ except ImportError:  # the optional extra; `ray_workers` says how to install it
 T = TypeVar("T")
 #: Object store of a `local` cluster: texts and vectors pass through it one share at a time.
 LOCAL_OBJECT_STORE_BYTES = 200 * 1024 * 1024
-#: How long a `local` raylet waits for its agents to start (Ray's 30 s default is too short on a busy machine).
-LOCAL_AGENT_TIMEOUT_MS = 120_000
 #: Most texts per encoding task (whole encoder batches; fewer when that leaves a worker idle).
 CHUNK_TEXTS = 16 * EMBED_BATCH
 #: A `ray://` address that does not answer a TCP connection in this time is reported as unreachable.
@@ -80,8 +78,7 @@ def _start(address: str, num_cpus: int | None) -> None:
     try:
         if address == "local":
             ray.init(address="local", num_cpus=num_cpus or os.cpu_count() or 1, include_dashboard=False,
-                     object_store_memory=LOCAL_OBJECT_STORE_BYTES, log_to_driver=False, configure_logging=False,
-                     _system_config={"agent_register_timeout_ms": LOCAL_AGENT_TIMEOUT_MS})
+                     object_store_memory=LOCAL_OBJECT_STORE_BYTES, log_to_driver=False, configure_logging=False)
         else:
             ray.init(address=address, log_to_driver=False, configure_logging=False)
     except Exception as exc:  # Ray raises ConnectionError, RuntimeError, ValueError … for a cluster it cannot use
