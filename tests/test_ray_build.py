@@ -1,7 +1,8 @@
 """`qa index --ray`: a build on a local Ray cluster (started by the test: 2 CPUs, a 200 MB object store, no
 dashboard, its own temp folder) writes the same index as a one-process build — same passages, documents, tags and
 skipped files, the same BM25 (term statistics and every term's scores), passage and sentence vectors equal within
-float rounding (bit-for-bit on this machine) — and the cluster's raylet and GCS server are gone afterwards. A
+float rounding (bit-for-bit on this machine), the same rows in a Milvus collection — and the cluster's raylet and
+GCS server are gone afterwards. A
 rebuild reads what earlier builds encoded from the Parquet vector cache (started from a local build's `.npz`).
 Bad addresses, and a worker that cannot load the model, are one Chinese line; a bad address writes nothing."""
 
@@ -11,8 +12,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -22,10 +21,11 @@ import faiss
 import numpy as np
 import pytest
 
-from qa.config import PROJECT_ROOT, Settings
+from qa.cli import main
+from qa.config import Settings
 from qa.errors import UserError
 from qa.index.build import Progress, build_index
-from qa.index.embedders import EmbedderChoice
+from qa.index.embedders import Embedder, EmbedderChoice
 from qa.index.lexical import LexicalIndex
 from qa.index.store import BM25_DIR, DENSE, STATEMENTS, live_folder, read_manifest
 from qa.pipeline import Assistant
@@ -34,7 +34,7 @@ from conftest import copy_corpus
 from engines import free_port, require
 
 require("ray")
-from qa.index.ray_build import chunk_size, ray_workers  # noqa: E402  (after the extra is known to be there)
+from qa.index.ray_build import RayWorkers, chunk_size, ray_workers  # noqa: E402  (after the extra is known to be there)
 
 #: Files of a build folder that must be byte-identical (bm25s writes its vocabulary in hash order, so its matrix
 #: files differ between any two builds, local ones included: the BM25 is compared by its scores instead).
@@ -100,6 +100,35 @@ def _assert_same_index(local: Path, ray: Path) -> None:
     assert np.abs(statements_local.astype(np.float32) - statements_ray.astype(np.float32)).max() <= 1e-3
 
 
+def _milvus_rows(settings: Settings) -> list[dict[str, object]]:
+    from qa.index.milvus import connect
+
+    manifest = read_manifest(live_folder(settings.index_dir))
+    rows = connect(str(settings.milvus)).query(manifest.milvus_collection, filter="pos >= 0", limit=10_000,
+                                               output_fields=["pos", "pid", "source", "page", "terms", "dense"])
+    return sorted(rows, key=lambda row: row["pos"])
+
+
+def _assert_same_milvus_rows(local: Settings, on_ray: Settings, tmp_path: Path, embedder: Embedder,
+                             workers: RayWorkers) -> None:
+    """Built into Milvus Lite from the two builds' vector caches (nothing to encode), the collections hold the same
+    rows: the store is written by the same code whoever encoded."""
+    require("pymilvus")
+    folders = {}
+    for name, settings in (("local", local), ("ray", on_ray)):
+        folders[name] = replace(settings, index_dir=tmp_path / f"milvus-{name}", milvus=str(tmp_path / f"{name}.db"))
+        folders[name].index_dir.mkdir()
+        for cache in settings.index_dir.glob("vectors-*"):
+            shutil.copy(cache, folders[name].index_dir / cache.name)
+    assert build_index(folders["local"], embedder=embedder, show_progress=False).encoded == 0
+    assert build_index(folders["ray"], embedder=embedder, show_progress=False, workers=workers).encoded == 0
+    rows_local, rows_ray = _milvus_rows(folders["local"]), _milvus_rows(folders["ray"])
+    assert len(rows_local) == read_manifest(live_folder(local.index_dir)).passages
+    assert [{k: v for k, v in r.items() if k != "dense"} for r in rows_local] == \
+        [{k: v for k, v in r.items() if k != "dense"} for r in rows_ray]
+    assert np.abs(np.array([r["dense"] for r in rows_local]) - np.array([r["dense"] for r in rows_ray])).max() <= 1e-6
+
+
 def test_chunks_are_whole_batches_and_leave_no_worker_idle() -> None:
     assert chunk_size(54, 2) == 32 and chunk_size(10, 4) == 16 and chunk_size(100_000, 2) == 256
 
@@ -116,6 +145,7 @@ def test_a_build_on_a_local_ray_cluster_is_the_one_process_build(assistant: Assi
         assert workers.cpus == 2 and built.encoded == built.passages and len(built.skipped) == 1
         _assert_same_index(live_folder(local.index_dir), live_folder(on_ray.index_dir))
         assert sorted(p.suffix for p in on_ray.index_dir.glob("vectors-*")) == [".parquet", ".parquet"]
+        _assert_same_milvus_rows(local, on_ray, tmp_path, embedder, workers)
         # a second document arrives: its texts alone are encoded, the rest read from the Parquet cache — in the
         # local build's folder, whose table the actors start from its .npz
         (corpus / "新增.md").write_text("# 新增\n\n朝阳区二〇一九年新设人工智能基金一支。\n", encoding="utf-8")
@@ -139,12 +169,12 @@ def test_a_build_on_a_local_ray_cluster_is_the_one_process_build(assistant: Assi
     ("auto", "本机没有可连接的 Ray 集群"),
 ])
 def test_a_bad_address_is_one_chinese_line_and_writes_nothing(address: str, says: str, tmp_path: Path,
-                                                              ray_temp: Path) -> None:
+                                                              ray_temp: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("RAY_TMPDIR", str(ray_temp / "none"))  # no cluster for auto to find
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
     index = tmp_path / "index"
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "RAY_TMPDIR": str(ray_temp / "none")}  # no cluster for auto
-    env.pop("RAY_ADDRESS", None)
-    done = subprocess.run([sys.executable, "-m", "qa", "index", "--index", str(index), "--ray", address],
-                          capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=120)
-    assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.strip().splitlines() == [done.stderr.strip()] and says in done.stderr, done.stderr
-    assert "Traceback" not in done.stderr and not index.exists()
+    assert main(["index", "--index", str(index), "--ray", address]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.strip().splitlines() == [err.strip()] and says in err, err
+    assert "Traceback" not in err and not index.exists()
