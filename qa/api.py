@@ -2,7 +2,7 @@
 
 The contract (../shared/NOTES.md): `/api/ask` takes `{"question": str, "k": int?, "previous": str?}` and returns
 the object of `qa ask --json` plus `asked_as` (the question answered: a follow-up such as "那朝阳区呢？" resolved
-against `previous` by the `followup` function `create_api` is given, else the question itself); bad input gets
+against `previous` by question understanding, `qa.understand`, else the question itself); bad input gets
 HTTP 4xx with `{"error": "<Chinese message>"}`. The Gradio chat is mounted on
 the same app by `qa.web.app.build_server`, so the token middleware protects the page as well.
 """
@@ -15,7 +15,7 @@ import html
 import json
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 from urllib.parse import parse_qs, quote, unquote
 
 from fastapi import FastAPI, Request
@@ -195,8 +195,6 @@ def bounded_int(digits: str) -> int:
 
 #: Longest `previous` accepted (a question the same server answered is at most `max_question_chars` long).
 MAX_PREVIOUS_CHARS = 2_000
-#: (question, previous question or None) → the question to answer; the chat's follow-up resolution.
-FollowUp = Callable[[str, "str | None"], str]
 
 
 @dataclass(frozen=True)
@@ -236,11 +234,8 @@ def parse_ask_body(raw: bytes) -> AskBody:
     return AskBody(data["question"], data.get("k"), _previous(data))
 
 
-def create_api(assistant: Assistant | AskService, options: ServerOptions | None = None,
-               followup: FollowUp | None = None) -> FastAPI:
-    """The FastAPI app with `/api/ask` and `/healthz`; mount the chat on it afterwards. `followup` resolves a
-    question against the `previous` one (the chat passes `qa.web.followup`; without it `previous` changes
-    nothing and `asked_as` is the question)."""
+def create_api(assistant: Assistant | AskService, options: ServerOptions | None = None) -> FastAPI:
+    """The FastAPI app with `/api/ask` and `/healthz`; mount the chat on it afterwards."""
     options = options or ServerOptions()
     asker = assistant if isinstance(assistant, AskService) else AskService(assistant)
     app = FastAPI(title="报告问答助手", docs_url=None, redoc_url=None, openapi_url=None)
@@ -279,12 +274,9 @@ def create_api(assistant: Assistant | AskService, options: ServerOptions | None 
     async def ask(request: Request) -> JSONResponse:
         # the body is capped and known to be JSON by now (`RequestLimits`)
         body = parse_ask_body(await request.body())
-        question = body.question
-        if followup is not None and isinstance(question, str):
-            question = followup(question, body.previous)
-        answer = await asker.ask_async(question, body.k, client=client_address(request))
-        typed = body.question.strip() if question is not body.question else answer.question  # type: ignore[union-attr]
-        return JSONResponse({**answer.to_json(), "question": typed, "asked_as": answer.question})
+        answer = await asker.ask_async(body.question, body.k, client=client_address(request), previous=body.previous)
+        return JSONResponse({**answer.to_json(), "question": answer.typed or answer.question,
+                             "asked_as": answer.question})
 
     # Declared so that a wrong method is our Chinese 405 — without it the chat mounted at `/` answers 404.
     @app.api_route("/api/ask", methods=["GET", "PUT", "DELETE", "PATCH"], include_in_schema=False)

@@ -28,8 +28,10 @@ def citation_place(citation: Citation) -> str:
 
 
 def format_answer(answer: Answer) -> str:
-    """Answer first, then the numbered sources with their place in the report."""
-    lines = [answer.answer, ""]
+    """Answer first (after the question it was understood as, when a follow-up was resolved), then the numbered
+    sources with their place in the report."""
+    lines = [f"按上文理解为：{answer.question}", ""] if answer.typed else []
+    lines += [answer.answer, ""]
     if answer.citations:
         lines.append("来源：" if answer.answered else "最接近的段落：")
         for c in answer.citations:
@@ -57,7 +59,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     assistant = Assistant(settings_from(args), show_progress=not args.json)
-    answer = assistant.ask(args.question, args.k)
+    answer = assistant.ask(args.question, args.k, args.previous)
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
     else:
@@ -122,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="提问")
     ask.add_argument("question", help="用中文提出的问题")
     ask.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    ask.add_argument("--previous", help="同一对话中的上一个问题：追问（如“那朝阳区呢？”）按它理解")
     k_option(ask, None, "列出的引用段落数（默认 3）")
     add_source_options(ask)
     ask.set_defaults(handler=cmd_ask)

@@ -224,3 +224,12 @@ def close_sentence(text: str) -> str:
     if _CLOSED_QUOTE.search(text):
         return text
     return (text.rstrip(TRAILING_PUNCT) or text) + "。"
+
+
+def as_written(word: str, text: str) -> str:
+    """`word`, found case-insensitively in `text`, as `text` writes it ("gdp" in "…GDP的比重" → "GDP"): the answer
+    layer compares folded words, but a message should name the user's own word. `word` itself when not found."""
+    at = text.lower().find(word.lower())
+    if at < 0 or len(text.lower()) != len(text):
+        return word
+    return text[at:at + len(word)]

@@ -142,6 +142,11 @@ class Answer:
     latency_ms: float = 0.0
     #: the answer phrase (verbatim from a cited passage) for factoid questions, None otherwise
     short_answer: str | None = None
+    #: the question as typed when it was a follow-up rewritten into `question` (None otherwise); not in the
+    #: contract object — `/api/ask` shows it as "question" beside "asked_as", the chat as "按上文理解为"
+    typed: str | None = field(default=None, compare=False)
 
     def to_json(self) -> dict[str, object]:
-        return asdict(self)
+        shown = asdict(self)
+        del shown["typed"]
+        return shown

@@ -50,9 +50,10 @@ def measured(name: str, assistant: Assistant, questions: list[tuple[str, str, tu
     rows = []
     settings = assistant.settings
     for group, text, golds in questions:
-        searched = assistant.searched_form(text)
+        understood = assistant.understand(text)
+        searched = understood.searched
         found = retrieve(assistant.index, searched, settings.answer.candidates, settings.retrieval)
-        q = analyse(searched, found.query_vector, assistant.context)
+        q = analyse(understood, found.query_vector, assistant.context)
         candidates = focused(q, collect(found.hits, assistant.context), assistant.context.segmenter)
         if not candidates:
             continue

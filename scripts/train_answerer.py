@@ -37,7 +37,8 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from qa.answer.answerable import ANSWERABLE_FEATURES, YEAR, evidence_for
+from qa.answer.answerable import ANSWERABLE_FEATURES, evidence_for
+from qa.understand.constraints import YEAR
 from qa.answer.candidates import Candidate, collect, next_statement
 from qa.answer.continuation import CONTINUATION_FEATURES, CONTINUE_ABOVE, MAX_ADDED, continuation_row, continued
 from qa.answer.context import AnswerContext
@@ -122,10 +123,11 @@ def ask_all(assistant: Assistant, items: list[Item]) -> list[Asked]:
     asked = []
     settings = assistant.settings
     for n, item in enumerate(items):
-        searched = assistant.searched_form(item.question)
+        understood = assistant.understand(item.question)
+        searched = understood.searched
         found = retrieve(assistant.index, searched, settings.answer.candidates, settings.retrieval)
         cands = collect(found.hits, assistant.context)
-        q = analyse(searched, found.query_vector, assistant.context)
+        q = analyse(understood, found.query_vector, assistant.context)
         asked.append(Asked(item, searched, q, cands, labels(cands, item), assistant.context))
         if n % 200 == 0:
             print(f"  {n}/{len(items)}", file=sys.stderr)

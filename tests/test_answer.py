@@ -3,7 +3,7 @@
 import pytest
 
 
-from qa.answer.question import Kind, asking_part, classify
+from qa.understand.kind import Kind, asking_part, classify
 from qa.text import clauses
 from qa.text import normal_form as norm
 from qa.types import Passage, PassageKind
@@ -177,7 +177,7 @@ def test_an_announcing_sentence_is_followed_by_the_sub_items_it_announces(assist
     passage = next(p for p in assistant.index.passages if p.text.endswith("主要特点如下："))
     sentence = passage.statements[-1]
     candidate = Candidate(passage, 0, False, len(passage.statements) - 1, sentence, np.zeros(1), False)
-    q = analyse("北京人工智能产业有什么特点？", np.zeros(384, dtype=np.float32), assistant.context)
+    q = analyse(assistant.understand("北京人工智能产业有什么特点？"), np.zeros(384, dtype=np.float32), assistant.context)
     added = continued(q, candidate, assistant.context)
     text = _quoted(candidate, q, assistant.context, _Citations([Hit(passage, 1.0)], {}), added)
     assert text.startswith(f"{sentence}[1]一是技术研发优势突出[2]；二是应用技术领先[3]")
@@ -192,14 +192,17 @@ def test_a_year_the_report_never_mentions_gets_the_nearest_fact_not_an_answer(as
 
 
 def test_phrases_not_ending_as_the_asked_kind_are_marked(assistant):
-    """"哪个区…" is answered by a district: 海淀区 ends as asked, 北京市 does not (its score is lowered, `_OFF_KIND`);
+    """"哪个区…" is answered by a district: 海淀区 ends as asked, 北京市 ends in another unit (dropped), 62.44% is
+    another kind (its score is lowered, `_OFF_KIND`);
     when no phrase ends as asked, none is marked down."""
     from qa.answer.features import analyse
-    from qa.answer.short import _ends_as_asked
+    from qa.answer.short import _OFF_KIND, _kind_factors
     from qa.retrieve.hybrid import retrieve
 
-    searched = assistant.searched_form("哪个区的人工智能企业最多？")
-    q = analyse(searched, retrieve(assistant.index, searched, 8, assistant.settings.retrieval).query_vector,
+    understood = assistant.understand("哪个区的人工智能企业最多？")
+
+    searched = understood.searched
+    q = analyse(understood, retrieve(assistant.index, searched, 8, assistant.settings.retrieval).query_vector,
                 assistant.context)
-    assert _ends_as_asked(q, ["北京市", "海淀区", "62.44%"]).tolist() == [False, True, False]
-    assert _ends_as_asked(q, ["北京市", "62.44%"]).tolist() == [True, True]
+    assert _kind_factors(q, ["北京市", "海淀区", "62.44%"]).tolist() == [0.0, 1.0, _OFF_KIND]
+    assert _kind_factors(q, ["北京市", "62.44%"]).tolist() == [1.0, 1.0]

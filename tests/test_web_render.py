@@ -118,8 +118,3 @@ def test_the_card_carries_the_typed_and_the_answered_question() -> None:
     out = html.unescape(render_answer(answer, get_segmenter(), asked_as=answer.question, typed="那朝阳区呢？"))
     data = json.loads(out.split("hidden>", 1)[1].split("</span>", 1)[0])
     assert data["answer"]["question"] == "那朝阳区呢？" and data["answer"]["asked_as"] == "朝阳区的人工智能企业占比多少？"
-
-
-def test_a_refusal_names_the_users_word_as_written() -> None:
-    refusal = Answer(question="GDP是多少？", answer="抱歉，报告中没有关于“gdp”的内容，无法回答。", answered=False, citations=[])
-    assert "“GDP”" in render_answer(refusal, get_segmenter()) and "“GDP”" in plain_text(refusal)

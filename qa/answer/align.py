@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import NamedTuple
 
-from qa.answer.question import WH_WORDS
+from qa.understand.kind import WH_WORDS
 from qa.text import fold
 
 #: A matching block shorter than this is a coincidence, not an anchor.

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qa.answer.question import Kind
+from qa.understand.kind import Kind
 from qa.segment.tokenizer import Segmenter
 
 #: Chinese numerals followed by a measure word or a magnitude ("四至八倍" → 八倍, "一亿", "两家"), so the "一"

@@ -31,7 +31,8 @@ from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext
 from qa.answer.features import Question
 from qa.answer.model import Model, bundled_model
-from qa.answer.question import Kind
+from qa.understand.constraints import Name
+from qa.understand.kind import Kind
 from qa.text import normal_form
 
 ANSWERABLE_FEATURES: tuple[str, ...] = (
@@ -43,9 +44,6 @@ ANSWERABLE_FEATURES: tuple[str, ...] = (
     "why_how", "list", "log_terms", "verifier",
 )
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
-YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-#: Numbers other than years that a question states as a constraint ("1亿", "10亿元", "100强").
-_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?%?")
 
 
 def local_text(c: Candidate, context: AnswerContext) -> str:
@@ -72,9 +70,9 @@ def _chars_found(term: str, text_norm: str) -> bool:
     return len(chars) > 1 and all(ch in text_norm for ch in chars)
 
 
-def _name_missing(names: list[tuple[str, ...]], local: str) -> float:
+def _name_missing(names: list[Name], local: str) -> float:
     """Whether some name (in any of its forms) is missing from the neighbourhood."""
-    return float(any(not any(f in local for f in forms) for forms in names))
+    return float(any(not name.found_in(local) for name in names))
 
 
 def _type_stated(q: Question, sentence: str, context: AnswerContext) -> float:
@@ -92,14 +90,6 @@ def _type_stated(q: Question, sentence: str, context: AnswerContext) -> float:
     else:
         return 0.5
     return float(any(normal_form(m.group()) not in q.norm for m in pattern.finditer(sentence)))
-
-
-def _years(question: str) -> list[str]:
-    return list(dict.fromkeys(YEAR.findall(question)))
-
-
-def _numbers(question: str) -> list[str]:
-    return [n for n in dict.fromkeys(_NUMBER.findall(normal_form(question))) if not YEAR.fullmatch(n)]
 
 
 @dataclass(frozen=True)
@@ -144,12 +134,11 @@ def evidence_for(q: Question, best: int, candidates: list[Candidate], scores: np
     missing = [t for t in weights if not terms.found(local, t)]
     unsaid = [t for t in weights if not terms.found(sentence, t)]
     latin_terms = [t for t in weights if t.isascii() and t.isalpha() and not terms.forms[t]]
-    years = _years(q.text)
+    asked = q.constraints
+    years = asked.years
     missing_years = tuple(y for y in years if y not in local)
-    names = [normal_form(n) for n in context.segmenter.names(q.text)]
-    name_forms = {n: (n, *(normal_form(f) for f in context.segmenter.alias_forms(n))) for n in names}
-    chinese = [forms for n, forms in name_forms.items() if not n.isascii()]
-    latin = [forms for n, forms in name_forms.items() if n.isascii()]
+    chinese = [n for n in asked.names if not n.latin]
+    latin = [n for n in asked.names if n.latin]
     ordered = np.sort(scores)[::-1]
     found = align(q.norm, c.text)
     kind = q.qtype.kind
@@ -164,7 +153,7 @@ def evidence_for(q: Question, best: int, candidates: list[Candidate], scores: np
         sum(weights[t] for t in missing if _chars_found(t, local)) / total,
         sum(weights[t] for t in latin_terms) / total,
         float(len(years)), float(bool(missing_years)),
-        float(any(n not in local for n in _numbers(q.text))), float(len(names)),
+        float(any(n not in local for n in asked.numbers)), float(len(asked.names)),
         _name_missing(chinese, local), _name_missing(latin, local),
         float(q.vector @ c.vector), found.matched / (found.asked or 1),
         float(kind in (Kind.TIME, Kind.QUANTITY, Kind.PERSON, Kind.PLACE, Kind.ORG)),
@@ -176,7 +165,7 @@ def evidence_for(q: Question, best: int, candidates: list[Candidate], scores: np
 
     return Evidence(np.asarray([row], dtype=np.float32), missing_years, heaviest(absent), heaviest(missing),
                     heaviest([t for t in weights if t not in missing]),
-                    tuple(n for n, forms in name_forms.items() if not any(f in local for f in forms)),
+                    tuple(dict.fromkeys(n.text for n in asked.names if not n.found_in(local))),
                     1.0 - sum(weights[t] for t in missing) / total)
 
 

@@ -24,16 +24,19 @@ from qa.answer.document import answer_about_document
 from qa.answer.features import FEATURES, Question, analyse, feature_matrix
 from qa.answer.focus import focused
 from qa.answer.model import bundled_model
-from qa.answer.question import Kind
+from qa.understand.constraints import YEAR
+from qa.understand.kind import Kind
+from qa.understand.question import Understood
 from qa.answer.reader import read_candidate
 from qa.answer.short import scored_phrase
 from qa.answer.shown import shown_short
 from qa.answer.structured import find_outline
+from qa.answer.swaps import swapped_constraint
 from qa.answer.tables import answer_from_tables
 from qa.config import AnswerSettings
 from qa.retrieve.hybrid import Retrieval
 from qa.segment.script import to_traditional
-from qa.text import close_sentence
+from qa.text import as_written, close_sentence
 from qa.types import Answer, Citation, Hit, Passage, section_label
 
 NO_ANSWER = "抱歉，报告中没有找到能回答这个问题的内容。"
@@ -102,20 +105,30 @@ NEAR_MISS_MIN_COVERED = 0.4
 NAMED_MISSING = 2
 
 
-def _refusal(evidence: Evidence, quote: str, traditional: bool) -> str:
-    """A refusal that says what the report lacks — a year, words it never uses, or words it never uses together —
-    and, for a near miss, shows the nearest fact it has (verbatim; only the assistant's own words follow the
-    question's script)."""
+def _refusal(evidence: Evidence, quote: str, traditional: bool, question: str) -> str:
+    """A refusal that says what the report lacks — a year, words it never uses, or words it never uses together,
+    each written as the question wrote it ("GDP", not the folded "gdp") — and, for a near miss, shows the nearest
+    fact it has (verbatim; only the assistant's own words follow the question's script)."""
+    def named(term: str) -> str:
+        return f"“{as_written(term, question)}”"
+
     if evidence.missing_years:
         lacks = f"报告没有{'、'.join(evidence.missing_years)}年的数据"
     elif evidence.absent_terms:
-        lacks = f"报告中没有关于{'、'.join(f'“{t}”' for t in evidence.absent_terms[:NAMED_MISSING])}的内容"
+        lacks = f"报告中没有关于{'、'.join(named(t) for t in evidence.absent_terms[:NAMED_MISSING])}的内容"
     elif evidence.missing_terms and evidence.present_terms:
-        lacks = f"报告中没有同时涉及“{evidence.present_terms[0]}”和“{evidence.missing_terms[0]}”的内容"
+        lacks = f"报告中没有同时涉及{named(evidence.present_terms[0])}和{named(evidence.missing_terms[0])}的内容"
     else:
         return own_words(NO_ANSWER, traditional)
     if evidence.missing_names or evidence.covered < NEAR_MISS_MIN_COVERED:
         return own_words(f"抱歉，{lacks}，无法回答。", traditional)
+    return own_words(f"{lacks}；最接近的内容是：", traditional) + quote
+
+
+def _near_miss(swapped: str, quote: str, traditional: bool, question: str) -> str:
+    """A question whose constraint the nearest sentence states another value in place of (`swaps.py`): what the
+    report lacks, then that sentence as the nearest fact."""
+    lacks = f"报告没有{swapped}的数据" if YEAR.fullmatch(swapped[:-1]) else f"报告中没有关于“{as_written(swapped, question)}”的数据"
     return own_words(f"{lacks}；最接近的内容是：", traditional) + quote
 
 
@@ -124,12 +137,13 @@ def own_words(message: str, traditional: bool) -> str:
     return to_traditional(message) if traditional else message
 
 
-def compose(question: str, found: Retrieval, context: AnswerContext, k: int, settings: AnswerSettings,
-            traditional: bool = False) -> Answer:
-    """The answer to `question` from its retrieved passages (every hit is a candidate; `k` are cited);
-    `traditional`: the question was asked in Traditional script, so refusals are written in it."""
+def compose(understood: Understood, found: Retrieval, context: AnswerContext, k: int,
+            settings: AnswerSettings) -> Answer:
+    """The answer to the understood question from its retrieved passages (every hit is a candidate; `k` are
+    cited); a question asked in Traditional script gets refusals written in it."""
     hits = found.hits
-    q = analyse(question, found.query_vector, context)
+    question, traditional = understood.searched, understood.traditional
+    q = analyse(understood, found.query_vector, context)
     cites = _Citations(hits, context.titles)
     statements = collect(hits, context)
     computed = compute(question, q, statements, cites)
@@ -158,10 +172,14 @@ def compose(question: str, found: Retrieval, context: AnswerContext, k: int, set
     best = candidates[chosen]
     window, reading = read_candidate(question, best, context)
     judgement = judge(q, chosen, candidates, scores, context, reading.answers)
-    added = continued(q, best, context) if judgement.answerable else []
+    swap = swapped_constraint(q, best, context) if judgement.answerable else None
+    added = continued(q, best, context) if judgement.answerable and swap is None else []
     quote = _quoted(best, q, context, cites, added)
+    if swap is not None:
+        return Answer(question, _near_miss(swap, quote, traditional, question), False, cites.listing(hits, k))
     if not judgement.answerable:
-        return Answer(question, _refusal(judgement.evidence, quote, traditional), False, cites.listing(hits, k))
+        return Answer(question, _refusal(judgement.evidence, quote, traditional, question), False,
+                      cites.listing(hits, k))
     # an answer that runs on past its first sentence is not one phrase of it
     short = None if added else shown_short(q, scored_phrase(q, best, context), reading, window)
     text = f"{short}。{quote}" if short and len(short) <= SHORT_LEAD_SHARE * len(best.text) else quote

@@ -6,7 +6,6 @@ term statistics through a small protocol, the outline, the table rows, the segme
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable, Protocol
@@ -15,9 +14,8 @@ import numpy as np
 
 from qa.ingest.columns import Table, corpus_tables
 from qa.answer.corpus_text import CorpusText
-from qa.answer.spelling import WINDOW_CHARS, Spellings
 from qa.segment.tokenizer import Segmenter
-from qa.text import is_cjk, normal_form
+from qa.text import normal_form
 from qa.types import Document, Passage, PassageKind, SectionPath
 
 #: For every section path prefix: its child sections, each with the passage that opens it.
@@ -88,30 +86,6 @@ class AnswerContext:
     def tables(self) -> tuple[Table, ...]:
         """The corpus's tables with typed columns, grouped from `table_rows` once per index."""
         return corpus_tables(self.table_rows)
-
-    @cached_property
-    def spellings(self) -> Spellings:
-        """The corpus vocabulary indexed for typo matching (built on the first question that needs it)."""
-        return Spellings(self.terms.vocabulary())
-
-    def corrected(self, question: str) -> str:
-        """The question with each name the corpus lacks replaced by the corpus word it most likely means
-        ("寒五纪" → "寒武纪", "Haidian" → "海淀"); names with no close corpus word are left as asked."""
-        # The corpus is searched last: a close corpus word exists for few names and windows, while a question has
-        # ~90 windows and one corpus search costs ~0.5 ms at 100,000 passages even through `CorpusText`.
-        for name in self.segmenter.names(question):
-            if not self.terms.has_term(name):
-                close = self.spellings.closest(name)
-                if close is not None and not self.in_corpus(name):
-                    question = re.sub(re.escape(name), close, question, flags=re.IGNORECASE)
-        for size in WINDOW_CHARS:
-            for start in range(len(question) - size + 1):
-                window = question[start:start + size]
-                if all(is_cjk(ch) for ch in window):
-                    close = self.spellings.sounding_like(window)
-                    if close is not None and not self.in_corpus(window):
-                        question = question.replace(window, close)
-        return question
 
     def vectors_of(self, passage: Passage) -> np.ndarray:
         """The statement vectors of one passage (float32 rows, in `passage.statements` order)."""

@@ -23,7 +23,7 @@ from qa.answer.candidates import Candidate, next_statement
 from qa.answer.context import AnswerContext
 from qa.answer.features import Question, novelty
 from qa.answer.model import Model, bundled_model
-from qa.answer.question import Kind
+from qa.understand.kind import Kind
 from qa.text import CHAPTER, LIST_ITEM, SECTION, SUB_ITEM, normal_form
 from qa.types import Passage
 

@@ -19,7 +19,9 @@ from rapidfuzz.distance import LCSseq
 from qa.answer.answer_types import span_holds
 from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext, TermStatistics
-from qa.answer.question import WH_WORDS, Kind, QuestionType, classify
+from qa.understand.constraints import Constraints
+from qa.understand.kind import WH_WORDS, Kind, QuestionType
+from qa.understand.question import Understood
 from qa.segment.tokenizer import Segmenter
 from qa.text import FIGURE_POINTER, normal_form
 
@@ -163,14 +165,17 @@ class Question:
     bigrams: frozenset[str]
     vector: np.ndarray
     chars: frozenset[str]
+    constraints: Constraints
 
 
-def analyse(question: str, vector: np.ndarray, context: AnswerContext) -> Question:
-    """Everything the features need about the question, computed once."""
+def analyse(understood: Understood, vector: np.ndarray, context: AnswerContext) -> Question:
+    """Everything the features need about the understood question (its searched form), computed once."""
+    question = understood.searched
     asked = WH_WORDS.sub(" ", normal_form(question))
-    return Question(question, normal_form(question), classify(question),
+    return Question(question, normal_form(question), understood.qtype,
                     weigh_terms(question, context.segmenter, context.terms), bigrams(asked),
-                    np.asarray(vector, dtype=np.float32), frozenset(_WORD_CHAR.findall(asked)))
+                    np.asarray(vector, dtype=np.float32), frozenset(_WORD_CHAR.findall(asked)),
+                    understood.constraints)
 
 
 def novelty(norm: str, q: Question) -> float:

@@ -30,7 +30,7 @@ from qa.answer.context import AnswerContext
 from qa.answer.features import Question, contains_term
 from qa.answer.model import Model, bundled_model
 from qa.answer.answer_types import QUANTITY, TIME, TYPED, holds
-from qa.answer.question import WH_WORDS, Kind
+from qa.understand.kind import WH_WORDS, Kind
 from qa.segment.tokenizer import Segmenter
 from qa.text import CLAUSE_BREAK, CLOSE_BRACKETS, OPEN_BRACKETS, SENTENCE_END, fold, normal_form
 
@@ -131,13 +131,21 @@ def _asked_kind(right: str) -> set[str]:
 #: "哪个区…" is answered by a district: when some phrase ends as the question's asked kind (区, 年, 色), phrases
 #: that do not are scored this much lower (北京市 loses to 海淀区). Measured with scripts/calibrate_short.py.
 _OFF_KIND = 0.25
+#: Administrative units. A phrase ending in another unit than the one asked is no answer at all ("哪个区" is never
+#: answered by 北京市, "哪个国家" never by 里斯本市), while a name without a unit may be (哪个国家 → 葡萄牙).
+_UNITS = frozenset("区市省县州国镇乡村")
 
 
-def _ends_as_asked(q: Question, texts: list[str]) -> np.ndarray:
-    """Per phrase: it ends as the asked kind, or no phrase does (then none is penalised)."""
+def _kind_factors(q: Question, texts: list[str]) -> np.ndarray:
+    """Per phrase, the factor its score is multiplied by: 1 when it ends as the asked kind or no phrase does,
+    0 when it ends in another administrative unit than the asked one, else `_OFF_KIND`."""
     kinds = _asked_kind(_gap(q)[1]) if WH_WORDS.search(q.norm) else set()
-    ends = np.array([bool(t.strip()) and t.strip()[-1] in kinds for t in texts], dtype=bool)
-    return ends if ends.any() else np.ones(len(texts), dtype=bool)
+    last = [t.strip()[-1] if t.strip() else "" for t in texts]
+    ends = np.array([ch in kinds for ch in last], dtype=bool)
+    if not ends.any():
+        return np.ones(len(texts))
+    other_unit = np.array([bool(kinds & _UNITS) and ch in _UNITS and ch not in kinds for ch in last], dtype=bool)
+    return np.where(ends, 1.0, np.where(other_unit, 0.0, _OFF_KIND))
 
 
 def _gap(q: Question) -> tuple[str, str]:
@@ -381,7 +389,7 @@ def scored_phrase(q: Question, candidate: Candidate, context: AnswerContext, mod
         return None
     model = model or bundled_model("short", SHORT_FEATURES)
     p = model.probabilities(short_features(q, analysed, chosen))
-    p = np.where(_ends_as_asked(q, [analysed.phrases[n].text for n in chosen]), p, p * _OFF_KIND)
+    p = p * _kind_factors(q, [analysed.phrases[n].text for n in chosen])
     ordered = np.sort(p)[::-1]
     best = int(np.argmax(p))
     margin = float(ordered[0] - ordered[1]) if len(ordered) > 1 else float(ordered[0])

@@ -18,7 +18,7 @@ import numpy as np
 
 from qa.answer.features import Question
 from qa.answer.model import bundled_model
-from qa.answer.question import Kind
+from qa.understand.kind import Kind
 from qa.answer.reader import Reading, Window, span_in_sentence
 from qa.answer.short import Scored
 from qa.segment.script import TRADITIONAL_CORPUS_SHARE

@@ -17,7 +17,7 @@ from functools import lru_cache, reduce
 
 import cn2an
 
-from qa.answer.question import WH_WORDS
+from qa.understand.kind import WH_WORDS
 from qa.ingest.columns import Column, ColumnType, Table
 from qa.ingest.table import entity_names, row_entity
 from qa.segment.tokenizer import Segmenter

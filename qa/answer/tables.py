@@ -15,7 +15,7 @@ from typing import Protocol
 
 from qa.answer.context import AnswerContext
 from qa.answer.features import Question
-from qa.answer.question import Kind
+from qa.understand.kind import Kind
 from qa.answer.table_query import Filter, Measure, Op, TableQuery, parse, table_label
 from qa.ingest.columns import Column, ColumnType
 from qa.ingest.table import row_entity
@@ -147,6 +147,12 @@ def _lookup_value(row: Passage, column: Column, kind: Kind) -> str:
     return value
 
 
+def _measures(column: Column) -> bool:
+    """The column holds a when or a how much (also inside text: "2018.7 融资 6 亿美元"), never a who or a where."""
+    return column.type in (ColumnType.DATE, ColumnType.AMOUNT, ColumnType.NUMBER, ColumnType.SERIAL) or (
+        column.type is ColumnType.TEXT and (column.has_dates or column.has_amounts))
+
+
 def run(query: TableQuery, question: str, kind: Kind, cites: Marker) -> TableAnswer | None:
     """The operation's result in words, or None when the table holds nothing it can use."""
     label = table_label(query.table)
@@ -157,6 +163,9 @@ def run(query: TableQuery, question: str, kind: Kind, cites: Marker) -> TableAns
                            f"报告没有所问的数据；最接近的内容是：{phrase_row(row, label)}{cites.mark(row)}",
                            answered=False)
     if query.op is Op.LOOKUP:
+        if kind in (Kind.PERSON, Kind.PLACE) and (query.column is None or _measures(query.column)):
+            # "…那轮融资是谁领投的？": the row is named, but no cell says who or where — the sentences decide
+            return None
         rows = query.named[:MAX_LOOKUP_ROWS]
         text = "\n".join(f"{phrase_row(r, label)}{cites.mark(r)}" for r in rows)
         short = _lookup_value(rows[0], query.column, kind) if query.column and len(rows) == 1 else None

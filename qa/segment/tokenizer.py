@@ -160,7 +160,8 @@ class Segmenter:
         never repeats it, so it is no term to match."""
         return word in self.fillers
 
-    def _is_name(self, word: str, flag: str) -> bool:
+    def is_name(self, word: str, flag: str) -> bool:
+        """A proper name by its jieba POS tag (a weakly tagged word only when jieba knows it well)."""
         if flag in NAME_TAGS:
             return True
         return flag in WEAK_NAME_TAGS and self._jieba.FREQ.get(word, 0) >= MIN_WEAK_NAME_FREQ
@@ -179,7 +180,7 @@ class Segmenter:
                     found.append(piece)
                 continue
             found.extend(p.word for p in self._tagged(piece, budget)
-                         if len(p.word) > 1 and self._is_name(p.word, p.flag))
+                         if len(p.word) > 1 and self.is_name(p.word, p.flag))
         return tuple(found)
 
     def _tagged(self, piece: str, budget: "HmmBudget") -> list[jieba.posseg.pair]:

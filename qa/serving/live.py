@@ -83,8 +83,8 @@ class LiveAssistant:
         """The assistant answering now (read once per question: an in-flight question keeps its own)."""
         return self._assistant
 
-    def ask(self, question: object, k: object = None) -> Answer:
-        return self._assistant.ask(question, k)
+    def ask(self, question: object, k: object = None, previous: str | None = None) -> Answer:
+        return self._assistant.ask(question, k, previous)
 
     def status(self) -> IndexStatus:
         manifest = self._assistant.index.manifest

@@ -32,14 +32,15 @@ class AskService:
     def examples(self) -> tuple[str, ...]:
         return self.live.assistant.examples
 
-    def ask(self, question: object, k: object = None, client: str = "") -> Answer:
+    def ask(self, question: object, k: object = None, client: str = "", previous: str | None = None) -> Answer:
         """Answer, waiting in `client`'s line (its address: clients take turns, `AskGate`); for synchronous
-        callers (the chat's handlers run on Gradio's threads)."""
-        return self.gate.call(self.live.ask, question, k, client=client)
+        callers (the chat's handlers run on Gradio's threads). `previous`: the conversation's last question."""
+        return self.gate.call(self.live.ask, question, k, previous, client=client)
 
-    async def ask_async(self, question: object, k: object = None, client: str = "") -> Answer:
+    async def ask_async(self, question: object, k: object = None, client: str = "",
+                        previous: str | None = None) -> Answer:
         """Answer, waiting in `client`'s line without blocking the event loop (the JSON API)."""
-        return await self.gate.run(self.live.ask, question, k, client=client)
+        return await self.gate.run(self.live.ask, question, k, previous, client=client)
 
     def idle(self) -> bool:
         """No question is running or waiting (`qa.serving.heap.IdleCollector` collects garbage then)."""

@@ -3,7 +3,7 @@
 `build_server(assistant, options)` returns one FastAPI app: `/api/ask` and `/healthz` from `qa.api`,
 `/api/feedback` (`qa.web.feedback`), `/embed.js`, `/gradio.js` and the page rewrite (`qa.web.page`), the chat
 mounted at `/`. `/?q=问题` asks that question as the page opens. Follow-ups ("那朝阳区呢？") are resolved
-against the previous question of the same chat (`qa.web.followup`).
+against the previous question of the same chat (`qa.understand.followup`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from qa.pipeline import Assistant, QuestionError  # noqa: E402
 from qa.serving.gate import ServerBusy, client_address  # noqa: E402
 from qa.serving.service import AskService  # noqa: E402
 from qa.serving.streams import StreamsPerClient  # noqa: E402
-from qa.web.followup import rewrite_followup  # noqa: E402
 from qa.web.feedback import FeedbackBackend, add_feedback_route, open_feedback  # noqa: E402
 from qa.web.page import FAVICON, PageMiddleware, add_static_routes, add_web_component_routes  # noqa: E402
 from qa.web.render import render_answer, render_error, render_user  # noqa: E402
@@ -78,16 +77,14 @@ def build_chat(asker: AskService) -> gr.Blocks:
         """Ask `text` in the chat's context; the flag says whether it was answered (not refused as input)."""
         history = list(history or [])
         turns = list(turns or [])
-        asked = rewrite_followup(text, _previous(turns), asker.segmenter)
         try:
-            answer = asker.ask(asked, int(k), client=client_address(request))
+            answer = asker.ask(text, int(k), client=client_address(request), previous=_previous(turns))
         except (QuestionError, ServerBusy) as exc:
             reply, ok = render_error(str(exc)), False
         else:
-            rewritten = asked is not text  # rewrite_followup returns the question itself when it is complete
-            reply = render_answer(answer, asker.segmenter, asked_as=answer.question if rewritten else None,
+            reply = render_answer(answer, asker.segmenter, asked_as=answer.question if answer.typed else None,
                                   message=len(history) + 1, typed=text.strip())
-            turns.append({"typed": text, "asked": asked})
+            turns.append({"typed": text, "asked": answer.question})
             ok = True
         history += [{"role": "user", "content": render_user(text)}, {"role": "assistant", "content": reply}]
         return history[-2 * MAX_TURNS:], turns[-MAX_TURNS:], ok
@@ -174,8 +171,7 @@ def build_server(assistant: Assistant | AskService, options: ServerOptions | Non
     beside the index, `qa.web.feedback.open_feedback`)."""
     options = replace(options or ServerOptions(), refused_paths=UPLOAD_PATHS, public_paths=PUBLIC_PATHS)
     asker = assistant if isinstance(assistant, AskService) else AskService(assistant)
-    app = create_api(asker, options,
-                     followup=lambda question, previous: rewrite_followup(question, previous, asker.segmenter))
+    app = create_api(asker, options)
     add_feedback_route(app, feedback or open_feedback(None, asker.settings))
     add_static_routes(app)
     add_web_component_routes(app)

@@ -182,7 +182,7 @@ def shown_short_answer(answer: Answer) -> str | None:
 def plain_text(answer: Answer) -> str:
     """What 复制 copies and what screen readers read: the answer with its [n] markers, then the sources."""
     short = shown_short_answer(answer)
-    lines = [short, users_words(answer)] if short else [users_words(answer)]
+    lines = [short, answer.answer] if short else [answer.answer]
     shown = shown_citations(answer)
     if shown:
         labels = _labels(shown)
@@ -218,22 +218,6 @@ def _sources(answer: Answer, segmenter: Segmenter, message: int) -> str:
     return "".join(out)
 
 
-_QUOTED = re.compile(r"“([^”]{1,40})”")
-
-
-def users_words(answer: Answer) -> str:
-    """The answer text with each “quoted” word a refusal names written as the question wrote it: the answer layer
-    names the word in its folded form ("gdp" for GDP), and a reader should see their own word."""
-    if answer.answered:
-        return answer.answer
-
-    def restore(m: re.Match[str]) -> str:
-        at = answer.question.lower().find(m.group(1).lower())
-        same_length = at >= 0 and len(answer.question.lower()) == len(answer.question)
-        return f"“{answer.question[at:at + len(m.group(1))]}”" if same_length else m.group()
-    return _QUOTED.sub(restore, answer.answer)
-
-
 def render_answer(answer: Answer, segmenter: Segmenter, asked_as: str | None = None, message: int = 0,
                   typed: str | None = None) -> str:
     """The assistant's chat message as one card: short answer (bold), the quoted sentences with clickable [n],
@@ -249,7 +233,7 @@ def render_answer(answer: Answer, segmenter: Segmenter, asked_as: str | None = N
     short = shown_short_answer(answer)
     if short:
         out.append(f'<div class="qa-short">{safe_text(short)}</div>')
-    out.append(f'<div class="{cls}">{_with_refs(users_words(answer), message, known)}</div>')
+    out.append(f'<div class="{cls}">{_with_refs(answer.answer, message, known)}</div>')
     if asked_as:
         out.append(f'<div class="qa-note">按上文理解为：{safe_text(asked_as)}</div>')
     out.append(_sources(answer, segmenter, message))

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 from functools import cached_property, lru_cache
-from typing import Iterable
+from typing import Callable, Iterable, Protocol
 
 from pypinyin import lazy_pinyin
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
 
+from qa.segment.tokenizer import Segmenter
 from qa.text import is_cjk
 
 MIN_EDIT_CHARS = 3
@@ -68,3 +69,44 @@ class Spellings:
             return None
         match = extractOne(name, self._by_length.get(len(name), []), scorer=Levenshtein.distance, score_cutoff=1)
         return match[0] if match else None
+
+
+class Vocabulary(Protocol):
+    """The corpus's segmenter tokens (the lexical index provides them)."""
+
+    def has_term(self, term: str) -> bool: ...
+
+    def vocabulary(self) -> Iterable[str]: ...
+
+
+class NameCorrector:
+    """Corrects a question's names to the corpus's spelling; built once per loaded index, its vocabulary index on
+    the first question that needs it."""
+
+    def __init__(self, segmenter: Segmenter, terms: Vocabulary, in_corpus: Callable[[str], bool]) -> None:
+        self._segmenter = segmenter
+        self._terms = terms
+        self._in_corpus = in_corpus
+
+    @cached_property
+    def spellings(self) -> Spellings:
+        return Spellings(self._terms.vocabulary())
+
+    def corrected(self, question: str) -> str:
+        """The question with each name the corpus lacks replaced by the corpus word it most likely means
+        ("寒五纪" → "寒武纪", "Haidian" → "海淀"); names with no close corpus word are left as asked."""
+        # The corpus is searched last: a close corpus word exists for few names and windows, while a question has
+        # ~90 windows and one corpus search costs ~0.5 ms at 100,000 passages even through `CorpusText`.
+        for name in self._segmenter.names(question):
+            if not self._terms.has_term(name):
+                close = self.spellings.closest(name)
+                if close is not None and not self._in_corpus(name):
+                    question = re.sub(re.escape(name), close, question, flags=re.IGNORECASE)
+        for size in WINDOW_CHARS:
+            for start in range(len(question) - size + 1):
+                window = question[start:start + size]
+                if all(is_cjk(ch) for ch in window):
+                    close = self.spellings.sounding_like(window)
+                    if close is not None and not self._in_corpus(window):
+                        question = question.replace(window, close)
+        return question

@@ -1,4 +1,4 @@
-"""How often follow-up resolution (`qa.web.followup`) is right: `python -m qa.web.followup_rates`.
+"""How often follow-up resolution (`qa.understand.followup`) is right: `python -m qa.evaluate.followup_rates`.
 
 - **False rewrites**: every standalone question of the evaluation sets (the dev set, the CMRC trial set's
   question texts, `eval/report_*.jsonl`) is asked after another question — the one before it in its file and two
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from qa.config import PROJECT_ROOT
 from qa.segment.tokenizer import Segmenter
-from qa.web.followup import rewrite_followup
+from qa.understand.followup import rewrite_followup
 
 SHARED_EVAL = PROJECT_ROOT.parent / "shared" / "eval"
 FOLLOWUPS = PROJECT_ROOT / "eval" / "followups.jsonl"

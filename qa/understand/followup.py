@@ -14,7 +14,7 @@ The previous question then gets X in place of its term of the same kind, and not
   entity, the modifier of its leading noun phrase ("计算机视觉企业有多少家" + "那语音识别呢" → "语音识别企业有多少家").
 When the previous question has nothing of X's kind, the question is returned unchanged: a wrong rewrite answers
 a question nobody asked, an unchanged one at worst asks for more words. Precision and recall are measured by
-`qa.web.followup_rates` on the evaluation sets (README).
+`qa.evaluate.followup_rates` on the evaluation sets (README).
 """
 
 from __future__ import annotations
@@ -73,7 +73,9 @@ def elliptic_subject(question: str, segmenter: Segmenter) -> str | None:
 
 
 def _find(haystack: str, needle: str, start: int = 0) -> int:
-    return fold(haystack).find(needle.lower(), start)
+    """Where `needle` is in `haystack`, both folded (case, Traditional script): a Traditional question's words are
+    found in it whatever form the segmenter returns them in."""
+    return fold(haystack).find(fold(needle), start)
 
 
 def _span(text: str, old: str) -> tuple[int, int]:
@@ -139,7 +141,8 @@ def _same_suffix(subject: str, previous: str, segmenter: Segmenter) -> tuple[int
              if not m.group()[0].isdigit() and m.end() < len(previous)]  # "A" + "轮"
     terms += segmenter.content_terms(previous)
     for term in terms:
-        if len(term) > 1 and term[-1] == subject[-1] and term.lower() != subject.lower() and _find(previous, term) >= 0:
+        if len(term) > 1 and fold(term)[-1] == fold(subject)[-1] and fold(term) != fold(subject) \
+                and _find(previous, term) >= 0:
             return _span(previous, term)
     return None
 

@@ -1,0 +1,67 @@
+"""Near misses: the question's constraint swapped for another value of the same type.
+
+"北京获投AI企业里，丰台区占比多少？" retrieves "…主要集中于海淀区，占比达62.44%": every word matches but one, and
+that one is replaced, in the sentence, by a value of the same type — a district for a district, a year for a year,
+a funding round for a round. The sentence answers a neighbouring question, not this one. SQuAD 2.0 built its
+unanswerable questions exactly this way, and the learned judgement (`answerable.py`) sees such a miss only as a
+little missing term weight, so the swap is checked directly:
+
+a value the question states — a year, a proper name (jieba POS), or a Latin code before a Chinese character
+("D轮", "B+轮") — that the sentence's neighbourhood (`local_text`; for a year the sentence with its title and
+section path, since the passage beside it may well name other years) does not hold, while the sentence holds
+another value of the same type ending in the same character (区/区, 年/年, 轮/轮) that the question does not say.
+
+Only these typed values: two common nouns that share a last character are often the same thing in other words
+(金额/总额), which the verifier and the dense cosine judge, not this check.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.answer.answerable import local_text, sentence_text
+from qa.answer.candidates import Candidate
+from qa.answer.context import AnswerContext
+from qa.answer.features import Question
+from qa.understand.constraints import YEAR
+from qa.text import normal_form
+
+#: A Latin code written before the Chinese word it qualifies: the round of "D轮", "B+轮", "pre-A轮".
+_CODE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,2}\+?)(?=[\u4e00-\u9fff])([\u4e00-\u9fff])")
+
+
+def _codes(text_norm: str) -> set[str]:
+    return {code + head for code, head in _CODE.findall(text_norm)}
+
+
+def _swapped(asked: list[str], said_elsewhere: set[str], sentence_values: set[str], question: str) -> str | None:
+    """The first asked value missing where it should be, whose type-mate (same last character) the sentence
+    holds instead."""
+    for value in asked:
+        if value in said_elsewhere:
+            continue
+        mates = [v for v in sentence_values if v != value and v[-1] == value[-1] and v not in question]
+        if mates:
+            return value
+    return None
+
+
+def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str | None:
+    """The question's value ("丰台区", "2030年", "D轮") that the chosen sentence states another value in place
+    of, or None when every typed constraint is supported or nothing stands in its place."""
+    sentence = normal_form(c.text)
+    question = q.norm
+    years = [f"{y}年" for y in q.constraints.years]
+    year_context = sentence_text(c, context)
+    found = _swapped(years, {f"{y}年" for y in YEAR.findall(year_context)},
+                     {f"{y}年" for y in YEAR.findall(sentence)}, question)
+    if found is not None:
+        return found
+    local = local_text(c, context)
+    names = [n.text for n in q.constraints.names if not n.latin and not n.found_in(local) and len(n.text) > 1]
+    sentence_names = {normal_form(w) for w, flag in context.segmenter.tagged(c.text)
+                      if len(w) > 1 and context.segmenter.is_name(w, flag)}
+    found = _swapped(names, set(), sentence_names, question)
+    if found is not None:
+        return found
+    return _swapped(sorted(_codes(question)), _codes(local), _codes(sentence), question)

@@ -1,0 +1,38 @@
+"""Near misses on the bundled report: a question whose typed constraint (a district, a year, a funding round) the
+nearest sentence replaces by another of the same type is refused with what the report lacks and that sentence as
+the nearest fact — while the same question with the sentence's own value is answered."""
+
+import pytest
+
+
+@pytest.mark.parametrize(("answerable", "near_miss", "key", "lacks"), [
+    ("北京获投AI企业里，海淀区占比多少？", "北京获投AI企业里，丰台区占比多少？", "62.44%", "“丰台区”"),  # a district
+    ("到2025年，人工智能应用市场总值预计能达到多少美元？", "到2030年，人工智能应用市场总值预计能达到多少美元？",
+     "1270亿美元", "2030年"),  # a year the report names elsewhere, not for this figure
+    ("北京AI企业中处于B轮的企业占比多少？", "北京AI企业中处于D轮的企业占比多少？", "14.48%", "“D轮”"),  # a round
+])
+def test_a_swapped_value_is_refused_with_the_nearest_fact(assistant, answerable, near_miss, key, lacks):
+    answered = assistant.ask(answerable)
+    assert answered.answered and key in answered.answer
+    refused = assistant.ask(near_miss)
+    assert not refused.answered
+    assert lacks in refused.answer and "最接近的内容是" in refused.answer and key in refused.answer
+    assert refused.citations and key in refused.citations[0].text
+
+
+def test_a_value_the_neighbourhood_holds_is_no_swap(assistant):
+    """"2019年" is not in the chosen sentence but in its passage: supported, so the question is answered."""
+    answer = assistant.ask("2019年海淀区获投企业的占比是多少？")
+    assert answer.answered and "62.44%" in answer.answer
+
+
+def test_a_refusal_names_the_word_as_the_user_wrote_it(assistant):
+    answer = assistant.ask("北京AI产业增加值占全市GDP的比重是多少？")
+    assert not answer.answered and "“GDP”" in answer.answer and "gdp" not in answer.answer
+
+
+def test_a_table_row_holding_no_who_does_not_answer_a_who_question(assistant):
+    """The row of 明略数据 says when and how much, not who led the round: the table does not answer."""
+    answer = assistant.ask("明略数据那轮20亿元人民币的融资是谁领投的？")
+    assert not answer.answered and "领投" in answer.answer
+    assert assistant.ask("明略数据那轮融资是什么时候？").answered
