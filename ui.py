@@ -100,11 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from qa.serving.service import AskService
     from qa.serving.shutdown import EndStreamsOnShutdown, Shutdown
     from qa.web.app import build_server
-    from qa.web.feedback import FeedbackStore, feedback_path
+    from qa.web.feedback import open_feedback
 
     try:
         settings = settings_from(args)
-        feedback = FeedbackStore(feedback_path(args.feedback, settings))
+        feedback = open_feedback(args.feedback, settings)
         assistant = Assistant(settings, show_progress=True)
     except UserError as exc:
         sock.close()

@@ -42,7 +42,14 @@ def format_answer(answer: Answer) -> str:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    manifest = build_index(settings_from(args), show_progress=True)
+    settings = settings_from(args)
+    if args.ray:
+        from qa.index.ray_build import ray_workers  # Ray only when asked for
+
+        with ray_workers(args.ray) as workers:
+            manifest = build_index(settings, show_progress=True, workers=workers)
+    else:
+        manifest = build_index(settings, show_progress=True)
     pages = f"（PDF 共 {manifest.pages} 页）" if manifest.pages else ""
     print(f"索引已建立：文档 {manifest.documents} 个{pages}，段落 {manifest.passages} 个，"
           f"跳过文件 {len(manifest.skipped)} 个；向量模型 {manifest.embedder_id}，新编码 {manifest.encoded} 个段落；"
@@ -90,9 +97,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_feedback_export(args: argparse.Namespace) -> int:
-    from qa.web.feedback import FeedbackStore, export_questions, feedback_path
+    from qa.web.feedback import export_questions, open_feedback
 
-    store = FeedbackStore(feedback_path(args.feedback, settings_from(args)))
+    store = open_feedback(args.feedback, settings_from(args))
     written = export_questions(store, args.out, args.rating)
     print(f"已导出 {written} 个问题到 {args.out}（来自 {store.path}）；可用 qa eval {args.out} --out DIR 评测。")
     return 0
@@ -110,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     index = sub.add_parser("index", help="建立或刷新索引")
     add_source_options(index)
+    index.add_argument("--ray", default=None, metavar="ADDRESS",
+                       help="在 Ray 集群上读取文档并编码：local（在本机启动集群，建完即停）、auto（本机已运行的集群）"
+                            "或 ray://主机:端口（需 pip install '.[ray]'）")
     index.set_defaults(handler=cmd_index)
     ask = sub.add_parser("ask", help="提问")
     ask.add_argument("question", help="用中文提出的问题")

@@ -71,18 +71,26 @@ class Settings:
     #: None = the prompts the live index was built with (when built with the same embedder), else none.
     query_prompt: str | None = None
     passage_prompt: str | None = None
+    #: Milvus URI (`x.db` = Milvus Lite in this process, `http://host:port` = a server): retrieval runs there
+    #: instead of in bm25s + FAISS (`qa.index.milvus`); None keeps the embedded default.
+    milvus: str | None = None
+    #: The Milvus collection's dense index type (`qa.index.milvus.DENSE_INDEX_TYPES`).
+    milvus_index: str = "HNSW"
     chunking: ChunkingSettings = field(default_factory=ChunkingSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     answer: AnswerSettings = field(default_factory=AnswerSettings)
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
-        """Defaults, then `QA_CORPUS`, `QA_INDEX`, `QA_EMBEDDER` from the environment, then explicit overrides."""
+        """Defaults, then `QA_CORPUS`, `QA_INDEX`, `QA_EMBEDDER`, `QA_MILVUS`, `QA_MILVUS_INDEX` from the
+        environment, then explicit overrides."""
         base = cls()
         env = {
             "corpus_dir": os.environ.get("QA_CORPUS"),
             "index_dir": os.environ.get("QA_INDEX"),
             "embedder": os.environ.get("QA_EMBEDDER"),
+            "milvus": os.environ.get("QA_MILVUS"),
+            "milvus_index": os.environ.get("QA_MILVUS_INDEX"),
         }
         values = {k: v for k, v in env.items() if v}
         values.update({k: v for k, v in overrides.items() if v is not None})

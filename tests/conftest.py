@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -48,3 +49,24 @@ def copy_corpus(target: Path) -> Path:
     """A writable copy of the bundled corpus, its qa.toml included (for tests that change it)."""
     shutil.copytree(CORPUS_DIR, target, dirs_exist_ok=True)
     return target
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL server for the session (Debian's binaries, initdb in a temp folder, a free loopback port),
+    stopped by its PID at the end (`engines.postgres_server`)."""
+    from engines import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def feedback_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """What `--feedback` is given, for the feedback tests that run on both stores: a SQLite file, or a fresh
+    database on the session's PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "fb" / "feedback.sqlite3")
+    from engines import fresh_database
+
+    return fresh_database(request.getfixturevalue("postgres_url"))

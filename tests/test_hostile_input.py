@@ -8,7 +8,6 @@ the answer layer), because cn2an raises more than the ValueError it documents ("
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,7 +17,8 @@ from qa.api import create_api
 from qa.cli import main
 from qa.pipeline import Assistant
 from qa.segment.numerals import arabic_numerals
-from qa.web.feedback import FeedbackStore, add_feedback_route
+from qa.config import Settings
+from qa.web.feedback import FeedbackBackend, add_feedback_route, open_feedback
 
 from test_bad_input import assert_chinese, check_ask
 
@@ -59,8 +59,8 @@ def test_random_numerals_never_escape_the_ask_path(assistant: Assistant, questio
 
 
 @pytest.fixture()
-def feedback_client(assistant: Assistant, tmp_path: Path) -> tuple[TestClient, FeedbackStore]:
-    store = FeedbackStore(tmp_path / "feedback.sqlite3")
+def feedback_client(assistant: Assistant, feedback_location: str) -> tuple[TestClient, FeedbackBackend]:
+    store = open_feedback(feedback_location, Settings())  # SQLite and PostgreSQL
     app = create_api(assistant)
     add_feedback_route(app, store)
     return TestClient(app, raise_server_exceptions=False), store
@@ -73,7 +73,7 @@ def feedback_client(assistant: Assistant, tmp_path: Path) -> tuple[TestClient, F
     b'{"question": "q", "answer": "a\\udfff", "rating": "down"}',
     b'{"question": "q", "answer": "a", "rating": "down", "comment": "\\udbff"}',
 ])
-def test_feedback_that_used_to_answer_500_gets_a_chinese_4xx(feedback_client: tuple[TestClient, FeedbackStore],
+def test_feedback_that_used_to_answer_500_gets_a_chinese_4xx(feedback_client: tuple[TestClient, FeedbackBackend],
                                                              raw: bytes) -> None:
     client, store = feedback_client
     response = client.post("/api/feedback", content=raw, headers={"content-type": "application/json"})

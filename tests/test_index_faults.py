@@ -109,7 +109,7 @@ def test_build_failing_inside_leaves_previous_index_and_no_debris(own: Settings,
     def broken(*args, **kwargs):
         raise MemoryError("simulated failure while encoding")
 
-    monkeypatch.setattr(build, "_encode", broken)
+    monkeypatch.setattr(build, "encode_in_batches", broken)
     with pytest.raises(MemoryError):
         build_index(own, fake, show_progress=False)
     assert live_folder(own.index_dir) == before and builds(own) == [before]

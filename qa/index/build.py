@@ -11,7 +11,10 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
-from typing import Callable
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Protocol
 
 import numpy as np
 from tqdm import tqdm
@@ -21,14 +24,15 @@ from qa.index.dense import DenseIndex
 from qa.index.embedders import Embedder, EmbedderChoice
 from qa.index.fingerprint import code_fingerprint, corpus_hash
 from qa.index.lexical import LexicalIndex
+from qa.index.milvus import DENSE_KIND_PREFIX, MilvusBuild, check_index_type, connect, make_live, write_build
 from qa.index.store import (BM25_DIR, DENSE, FORMAT_VERSION, STATEMENTS, Contents, Manifest, build_lock,
                             checksums, new_build_folder, recorded_manifest, write_contents, write_manifest,
                             write_tags)
 from qa.index.vector_cache import VectorCache, text_key
 from qa.ingest.passages import build_passages
 from qa.ingest.profile import CorpusProfile, read_profile
-from qa.ingest.read import read_corpus
-from qa.ingest.source import ReadOptions
+from qa.ingest.read import Entry, Skipped, read_corpus, read_entries
+from qa.ingest.source import ReadOptions, SourceDocument
 from qa.ingest.table import entity_names, row_entity
 from qa.segment.tokenizer import encode_tags, get_segmenter
 from qa.types import Passage, PassageKind
@@ -42,8 +46,10 @@ def corpus_vocabulary(profile: CorpusProfile, passages: list[Passage]) -> tuple[
     return tuple(dict.fromkeys([*profile.words, *(n for n in names if " " not in n)]))
 
 
-def _encode(embedder: Embedder, texts: list[str], show_progress: bool, what: str = "段落") -> np.ndarray:
-    """Passage vectors in batches, with a progress bar on the terminal."""
+def encode_in_batches(embedder: Embedder, texts: list[str], show_progress: bool,
+                      what: str = "段落") -> np.ndarray:
+    """Passage vectors in batches of `EMBED_BATCH` (a build on Ray cuts the same batches), with a progress bar
+    on the terminal."""
     batches = [texts[i:i + EMBED_BATCH] for i in range(0, len(texts), EMBED_BATCH)]
     parts = [embedder.embed_passages(batch)
              for batch in tqdm(batches, desc=f"编码{what}", unit="批", disable=not show_progress or not batches,
@@ -64,27 +70,73 @@ def _encode_new(embedder: Embedder, cache: VectorCache, texts: list[str], show_p
     missing = [k for k in first_text if k not in cache.vectors]
     todo = [first_text[k] for k in missing]
     probe_started = time.perf_counter()
-    first = _encode(embedder, todo[:EMBED_BATCH], False, what)
+    first = encode_in_batches(embedder, todo[:EMBED_BATCH], False, what)
     per_text = (time.perf_counter() - probe_started) / max(1, len(todo[:EMBED_BATCH]))
     report(f"需编码 {len(todo)} 个{what}（另有 {len(texts) - len(todo)} 个已有缓存向量），"
            f"预计编码用时约 {_duration(per_text * len(todo))}")
-    new = np.vstack([first, _encode(embedder, todo[EMBED_BATCH:], show_progress, what)])
+    new = np.vstack([first, encode_in_batches(embedder, todo[EMBED_BATCH:], show_progress, what)])
     found = {**cache.vectors, **dict(zip(missing, new))}
     vectors = np.asarray([found[k] for k in keys], dtype=np.float32).reshape(len(keys), embedder.dim)
     cache.save(keys, vectors)
     return vectors, len(todo)
 
 
-def build_locked(settings: Settings, choice: EmbedderChoice, show_progress: bool) -> Manifest:
-    """Build into a fresh folder and make it live; the caller holds the build lock."""
+#: The vector caches a build keeps, and what their texts are called in its messages.
+TEXT_KINDS = {"passages": "段落", "statements": "句子"}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a build tells the terminal: `report` prints a line (or nothing), `bars` shows progress bars."""
+
+    report: Callable[[str], None]
+    bars: bool
+
+
+class BuildWorkers(Protocol):
+    """Where a build reads its documents and encodes its texts: this process (`LocalWorkers`) or the actors of a
+    Ray cluster (`qa.index.ray_build.RayWorkers`). Everything else — passages, BM25, the store — runs in the
+    building process the same way, so both write the same index."""
+
+    def read(self, entries: list[Entry], options: ReadOptions) -> list[SourceDocument | Skipped]: ...
+
+    def encode_new(self, choice: EmbedderChoice, index_dir: Path, kind: str, texts: list[str],
+                   progress: Progress) -> tuple[np.ndarray, int]:
+        """Vectors of `texts` in order (the vector cache of `kind` in `index_dir` reused and replaced), and how
+        many texts were encoded."""
+        ...
+
+
+class LocalWorkers:
+    """Reads and encodes in this process, with the `.npz` vector cache (the default)."""
+
+    def read(self, entries: list[Entry], options: ReadOptions) -> list[SourceDocument | Skipped]:
+        return read_entries(entries, options)
+
+    def encode_new(self, choice: EmbedderChoice, index_dir: Path, kind: str, texts: list[str],
+                   progress: Progress) -> tuple[np.ndarray, int]:
+        embedder = choice.embedder
+        cache = VectorCache.open(index_dir, embedder.id, choice.passage_prompt, embedder.dim, kind)
+        return _encode_new(embedder, cache, texts, progress.bars, progress.report, TEXT_KINDS[kind])
+
+
+def build_locked(settings: Settings, choice: EmbedderChoice, show_progress: bool,
+                 workers: BuildWorkers | None = None) -> Manifest:
+    """Build into a fresh folder and make it live; the caller holds the build lock. `workers` read and encode
+    (default: this process)."""
     started = time.perf_counter()
+    if settings.milvus:
+        check_index_type(settings.milvus_index)  # a wrong type is reported before minutes of encoding
+        connect(settings.milvus)
+    workers = workers or LocalWorkers()
     embedder = choice.embedder
     report: Callable[[str], None] = (lambda line: print(line, file=sys.stderr, flush=True)) if show_progress \
         else (lambda line: None)
+    progress = Progress(report, show_progress)
     corpus = corpus_hash(settings.corpus_dir, settings.chunking)
     code = code_fingerprint()
     profile = read_profile(settings.corpus_dir)
-    sources = read_corpus(settings.corpus_dir, ReadOptions(page_start=profile.page_start))
+    sources = read_corpus(settings.corpus_dir, ReadOptions(page_start=profile.page_start), workers.read)
     for skipped in sources.skipped:
         report(skipped.message())
     documents, passages = build_passages(sources.documents, settings.chunking)
@@ -93,18 +145,26 @@ def build_locked(settings: Settings, choice: EmbedderChoice, show_progress: bool
     vocabulary = corpus_vocabulary(profile, passages)
     segmenter = get_segmenter(vocabulary)
     name_hash = hashlib.sha256(f"{corpus}|{code}".encode("utf-8")).hexdigest()
+    token_lists = [segmenter.index_tokens(p.index_text) for p in passages]
+    engine: MilvusBuild | None = None
     with new_build_folder(settings.index_dir, name_hash) as folder:
-        LexicalIndex.build([segmenter.index_tokens(p.index_text) for p in passages]).save(folder / BM25_DIR)
+        # with Milvus the engine ranks passages: the folder keeps only the term statistics the answer layer reads
+        LexicalIndex.build(token_lists).save(folder / BM25_DIR, matrix=not settings.milvus)
         encode_started = time.perf_counter()
-        cache = VectorCache.open(settings.index_dir, embedder.id, choice.passage_prompt, embedder.dim, "passages")
-        vectors, encoded = _encode_new(embedder, cache, [p.index_text for p in passages], show_progress, report)
-        dense = DenseIndex.build(vectors)
-        dense.save(folder / DENSE)
+        vectors, encoded = workers.encode_new(choice, settings.index_dir, "passages",
+                                              [p.index_text for p in passages], progress)
+        if settings.milvus:
+            engine = write_build(settings.milvus, settings.index_dir, f"{name_hash[:12]}_{uuid.uuid4().hex[:8]}",
+                                 passages, token_lists, vectors, settings.milvus_index)
+            dense_kind = DENSE_KIND_PREFIX + engine.index_type.lower()
+        else:
+            dense = DenseIndex.build(vectors)
+            dense.save(folder / DENSE)
+            dense_kind = dense.kind
         # the answer layer compares the question with each quotable sentence (paraphrase: 扎堆 ~ 集中), so
         # sentence vectors are computed here, once, not per question
-        cache = VectorCache.open(settings.index_dir, embedder.id, choice.passage_prompt, embedder.dim, "statements")
-        statements, _ = _encode_new(embedder, cache, [s for p in passages for s in p.statements], show_progress,
-                                    report, "句子")
+        statements, _ = workers.encode_new(choice, settings.index_dir, "statements",
+                                           [s for p in passages for s in p.statements], progress)
         np.save(folder / STATEMENTS, statements.astype(np.float16))
         encode_seconds = time.perf_counter() - encode_started
         # and their POS tags, which the answer layer reads for every candidate sentence (`Segmenter.remember_tags`)
@@ -114,12 +174,15 @@ def build_locked(settings: Settings, choice: EmbedderChoice, show_progress: bool
             format_version=FORMAT_VERSION, corpus_hash=corpus, code_hash=code, embedder_id=embedder.id,
             dim=embedder.dim, passages=len(passages), built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             build_seconds=round(time.perf_counter() - started, 3), encode_seconds=round(encode_seconds, 3),
-            files=checksums(folder), dense_kind=dense.kind, embedder_spec=choice.spec,
+            files=checksums(folder), dense_kind=dense_kind, embedder_spec=choice.spec,
             query_prompt=choice.query_prompt, passage_prompt=choice.passage_prompt,
             documents=len(documents), pages=pages, encoded=encoded,
             skipped=[skipped.message() for skipped in sources.skipped],
+            milvus_collection=engine.collection if engine else "", milvus_alias=engine.alias if engine else "",
         )
         write_manifest(folder, manifest)
+    if engine is not None:
+        make_live(engine)  # after CURRENT: a replica that reloads finds the folder and the alias of one build
     return manifest
 
 
@@ -138,8 +201,10 @@ def choose_embedder(settings: Settings, embedder: Embedder | None = None) -> Emb
     return EmbedderChoice(settings.embedder, query_prompt, passage_prompt, embedder)
 
 
-def build_index(settings: Settings, embedder: Embedder | None = None, show_progress: bool = True) -> Manifest:
-    """Build the index from the corpus and make it live (holding the build lock)."""
+def build_index(settings: Settings, embedder: Embedder | None = None, show_progress: bool = True,
+                workers: BuildWorkers | None = None) -> Manifest:
+    """Build the index from the corpus and make it live (holding the build lock); `workers` read and encode
+    (default: this process; `qa.index.ray_build.ray_workers` for a Ray cluster)."""
     choice = choose_embedder(settings, embedder)
     with build_lock(settings.index_dir):
-        return build_locked(settings, choice, show_progress)
+        return build_locked(settings, choice, show_progress, workers)

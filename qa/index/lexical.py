@@ -21,7 +21,7 @@ TERM_STATS = "term_stats.json"
 class LexicalIndex:
     """The BM25 matrix built once from the passages' tokens, and the document frequency of every token."""
 
-    def __init__(self, bm25: bm25s.BM25, doc_freqs: dict[str, int], num_docs: int) -> None:
+    def __init__(self, bm25: bm25s.BM25 | None, doc_freqs: dict[str, int], num_docs: int) -> None:
         self._bm25 = bm25
         self._doc_freqs = doc_freqs
         self.num_docs = num_docs
@@ -36,12 +36,17 @@ class LexicalIndex:
         return cls(bm25, dict(doc_freqs), len(token_lists))
 
     @classmethod
-    def load(cls, folder: Path) -> "LexicalIndex":
+    def load(cls, folder: Path, matrix: bool = True) -> "LexicalIndex":
+        """The saved index; with `matrix=False` only the term statistics (an engine such as Milvus ranks the
+        passages, and the replica keeps no BM25 matrix)."""
         stats = json.loads((folder / TERM_STATS).read_text(encoding="utf-8"))
-        return cls(bm25s.BM25.load(str(folder)), stats["doc_freqs"], int(stats["num_docs"]))
+        return cls(bm25s.BM25.load(str(folder)) if matrix else None, stats["doc_freqs"], int(stats["num_docs"]))
 
-    def save(self, folder: Path) -> None:
-        self._bm25.save(str(folder))
+    def save(self, folder: Path, matrix: bool = True) -> None:
+        """Write the term statistics, and the BM25 matrix unless an engine ranks the passages (`matrix=False`)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        if matrix and self._bm25 is not None:
+            self._bm25.save(str(folder))
         (folder / TERM_STATS).write_text(
             json.dumps({"num_docs": self.num_docs, "doc_freqs": self._doc_freqs}, ensure_ascii=False),
             encoding="utf-8")
@@ -69,6 +74,8 @@ class LexicalIndex:
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every passage for the query tokens (unknown tokens score nothing)."""
+        if self._bm25 is None:
+            raise RuntimeError("this lexical index was loaded without its BM25 matrix")
         known = [t for t in tokens if t in self._doc_freqs]
         if not known:
             return np.zeros(self.num_docs, dtype=np.float32)

@@ -19,6 +19,7 @@ from qa.index.dense import DenseIndex
 from qa.index.embedders import Embedder
 from qa.index.fingerprint import code_fingerprint, corpus_hash
 from qa.index.lexical import LexicalIndex
+from qa.index.milvus import MilvusBuild
 from qa.index.store import (BM25_DIR, DENSE, FORMAT_VERSION, STATEMENTS, TAGS, IndexUnavailable, Manifest, build_lock,
                             live_folder, read_contents, read_manifest, read_tags, verify)
 from qa.segment.tokenizer import Segmenter, get_segmenter
@@ -35,12 +36,16 @@ class LoadedIndex:
     manifest: Manifest
     documents: dict[str, Document]
     passages: list[Passage]
+    #: term statistics for the answer layer; the BM25 matrix too, unless Milvus ranks the passages
     lexical: LexicalIndex
-    dense: DenseIndex
+    #: None when Milvus ranks the passages (`milvus`)
+    dense: DenseIndex | None
     embedder: Embedder
     segmenter: Segmenter
     #: one unit vector per quotable sentence (`Passage.statements`), passages in order (float16, memory-mapped)
     statement_vectors: np.ndarray
+    #: where the engine keeps this build's passages when retrieval runs in Milvus, else None (bm25s + FAISS)
+    milvus: MilvusBuild | None = None
 
 
 def problem_with(settings: Settings, embedder_id: str | None) -> str | None:
@@ -64,17 +69,29 @@ def _problem_of(folder: Path | None, settings: Settings, embedder_id: str | None
         return "预处理程序已更新"
     if embedder_id is not None and manifest.embedder_id != embedder_id:
         return f"索引由向量模型 {manifest.embedder_id} 建立，当前模型为 {embedder_id}"
+    return _engine_problem(manifest, settings.milvus)
+
+
+def _engine_problem(manifest: Manifest, milvus: str | None) -> str | None:
+    """Why the build cannot be searched where this process searches (in Milvus at `milvus`, or embedded)."""
+    if not milvus:
+        return "索引的检索数据存放在 Milvus 中（本地没有 BM25 与向量索引）" if manifest.milvus_collection else None
+    if not manifest.milvus_collection:
+        return "索引尚未写入 Milvus"
+    if not MilvusBuild.recorded(milvus, manifest).exists():
+        return f"Milvus {milvus} 中没有这个索引（集合 {manifest.milvus_collection}）"
     return None
 
 
-def _load(folder: Path, embedder: Embedder) -> LoadedIndex:
-    """Read a build folder (already verified) into memory."""
+def _load(folder: Path, embedder: Embedder, milvus: str | None) -> LoadedIndex:
+    """Read a build folder (already verified) into memory; with `milvus`, everything but what the engine ranks."""
     manifest = read_manifest(folder)
     if manifest.dim != embedder.dim or manifest.embedder_id != embedder.id:
         raise IndexUnavailable(f"索引由向量模型 {manifest.embedder_id} 建立，不能用 {embedder.id} 查询")
     contents = read_contents(folder)
+    engine = MilvusBuild.recorded(milvus, manifest) if milvus else None
     try:
-        dense = DenseIndex.load(folder / DENSE)
+        dense = None if engine else DenseIndex.load(folder / DENSE)
     except RuntimeError as exc:  # FAISS refuses a damaged file
         raise IndexUnavailable(f"索引文件损坏：{folder / DENSE}") from exc
     statements = np.load(folder / STATEMENTS, mmap_mode="r")
@@ -83,13 +100,16 @@ def _load(folder: Path, embedder: Embedder) -> LoadedIndex:
         tags = read_tags(folder)
     except (OSError, ValueError) as exc:
         raise IndexUnavailable(f"索引文件损坏：{folder / TAGS}") from exc
-    if (dense.size != len(contents.passages) or dense.dim != manifest.dim
+    if ((dense is not None and (dense.size != len(contents.passages) or dense.dim != manifest.dim))
             or statements.shape != (len(sentences), manifest.dim) or len(tags) != len(sentences)):
         raise IndexUnavailable(f"索引文件彼此不一致：{folder}")
     segmenter = get_segmenter(contents.vocabulary)
     segmenter.remember_tags(sentences, tags)
+    if engine is not None:
+        engine.load()
     return LoadedIndex(manifest, {d.source: d for d in contents.documents}, contents.passages,
-                       LexicalIndex.load(folder / BM25_DIR), dense, embedder, segmenter, statements)
+                       LexicalIndex.load(folder / BM25_DIR, matrix=engine is None), dense, embedder, segmenter,
+                       statements, engine)
 
 
 def open_index(settings: Settings, rebuild: bool = True, show_progress: bool = True,
@@ -119,7 +139,7 @@ def open_index(settings: Settings, rebuild: bool = True, show_progress: bool = T
                     folder = live_folder(index_dir)
         assert folder is not None
         try:
-            return _load(folder, choice.embedder)
+            return _load(folder, choice.embedder, settings.milvus)
         except (OSError, IndexUnavailable):
             # a concurrent build switched CURRENT and swept this folder while we read it: look again
             if attempt == OPEN_ATTEMPTS - 1 or live_folder(index_dir) == folder:

@@ -73,6 +73,10 @@ class Manifest:
     pages: int = 0
     encoded: int = 0
     skipped: tuple[str, ...] = ()
+    #: Set when the passages are ranked by Milvus (`qa.index.milvus`): the build's collection and the alias
+    #: that points at the live build. Then the folder holds no BM25 matrix and no FAISS index.
+    milvus_collection: str = ""
+    milvus_alias: str = ""
 
 
 @dataclass(frozen=True)

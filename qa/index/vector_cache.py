@@ -26,6 +26,13 @@ def text_key(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
+def cache_path(index_dir: Path, embedder_id: str, passage_prompt: str, kind: str) -> Path:
+    """The `.npz` file of the cache of `kind` ("passages", "statements") for this embedder and passage prompt (a
+    build on Ray keeps the same cache as a Parquet table of the same name, `qa.index.vector_table`)."""
+    name = hashlib.sha256(f"{embedder_id}\0{passage_prompt}\0{kind}".encode("utf-8")).hexdigest()[:16]
+    return index_dir / f"{PREFIX}{name}.npz"
+
+
 class VectorCache:
     """Vectors by text key for one embedder and passage prompt."""
 
@@ -44,8 +51,7 @@ class VectorCache:
     @classmethod
     def open(cls, index_dir: Path, embedder_id: str, passage_prompt: str, dim: int, kind: str) -> "VectorCache":
         """The cache of `kind` ("passages", "statements") for this embedder and passage prompt."""
-        name = hashlib.sha256(f"{embedder_id}\0{passage_prompt}\0{kind}".encode("utf-8")).hexdigest()[:16]
-        return cls(index_dir / f"{PREFIX}{name}.npz", dim)
+        return cls(cache_path(index_dir, embedder_id, passage_prompt, kind), dim)
 
     def save(self, keys: list[bytes], vectors: np.ndarray) -> None:
         """Replace the cache with these vectors (written beside it, then renamed over it)."""

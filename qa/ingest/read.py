@@ -13,7 +13,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from qa.errors import UserError
 from qa.ingest.readers import SUFFIXES, read_source
@@ -127,12 +127,20 @@ def read_entry(entry: Entry, options: ReadOptions) -> SourceDocument | Skipped:
         return Skipped(entry.source, str(exc))
 
 
-def read_corpus(corpus_dir: Path, options: ReadOptions = ReadOptions()) -> Corpus:
-    """All readable documents of the corpus folder; a `CorpusError` when there is none."""
+#: Reads walked entries in their order: `read_entries` here, or workers elsewhere (`qa.index.ray_build`).
+EntryReader = Callable[[list[Entry], ReadOptions], list["SourceDocument | Skipped"]]
+
+
+def read_entries(entries: list[Entry], options: ReadOptions) -> list[SourceDocument | Skipped]:
+    """Each entry's document or skip reason, read one after another in this process."""
+    return [read_entry(entry, options) for entry in entries]
+
+
+def read_corpus(corpus_dir: Path, options: ReadOptions = ReadOptions(), reader: EntryReader = read_entries) -> Corpus:
+    """All readable documents of the corpus folder, read by `reader`; a `CorpusError` when there is none."""
     documents: list[SourceDocument] = []
     skipped: list[Skipped] = []
-    for entry in walk_corpus(corpus_dir):
-        result = read_entry(entry, options)
+    for result in reader(list(walk_corpus(corpus_dir)), options):
         (skipped if isinstance(result, Skipped) else documents).append(result)  # type: ignore[arg-type]
     if not documents:
         reasons = "；".join(s.message() for s in skipped[:5])

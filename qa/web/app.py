@@ -23,7 +23,7 @@ from qa.pipeline import Assistant, QuestionError  # noqa: E402
 from qa.serving.gate import ServerBusy, client_address  # noqa: E402
 from qa.serving.service import AskService  # noqa: E402
 from qa.serving.streams import StreamsPerClient  # noqa: E402
-from qa.web.feedback import FeedbackStore, add_feedback_route, feedback_path  # noqa: E402
+from qa.web.feedback import FeedbackBackend, add_feedback_route, open_feedback  # noqa: E402
 from qa.web.page import FAVICON, PageMiddleware, add_static_routes, add_web_component_routes  # noqa: E402
 from qa.web.render import render_answer, render_error, render_user  # noqa: E402
 from qa.web.theme import CSS, intranet_theme  # noqa: E402
@@ -166,13 +166,13 @@ class RootPath:
 
 
 def build_server(assistant: Assistant | AskService, options: ServerOptions | None = None,
-                 root_path: str | None = None, feedback: FeedbackStore | None = None) -> FastAPI:
+                 root_path: str | None = None, feedback: FeedbackBackend | None = None) -> FastAPI:
     """API + chat in one FastAPI app, ready for uvicorn. Feedback goes to `feedback` (default: the file
-    beside the index, `qa.web.feedback.feedback_path`)."""
+    beside the index, `qa.web.feedback.open_feedback`)."""
     options = replace(options or ServerOptions(), refused_paths=UPLOAD_PATHS, public_paths=PUBLIC_PATHS)
     asker = assistant if isinstance(assistant, AskService) else AskService(assistant)
     app = create_api(asker, options)
-    add_feedback_route(app, feedback or FeedbackStore(feedback_path(None, asker.settings)))
+    add_feedback_route(app, feedback or open_feedback(None, asker.settings))
     add_static_routes(app)
     add_web_component_routes(app)
 

@@ -1,16 +1,18 @@
-"""Feedback on answers (👍/👎 with an optional comment): `POST /api/feedback`, a SQLite store beside the index,
-and the export that turns it into a question file `qa eval` reads — so a wrong answer becomes a test question.
+"""Feedback on answers (👍/👎 with an optional comment): `POST /api/feedback`, a store beside the index, and the
+export that turns it into a question file `qa eval` reads — so a wrong answer becomes a test question.
 
-SQLite because it is in the standard library, survives crashes (WAL journal) and lets several server processes
-write to one file: every write is its own short transaction with a busy timeout, and each call opens its own
-connection, so no connection is shared between threads.
+SQLite (the default) because it is in the standard library, survives crashes (WAL journal) and lets several
+server processes on one machine write to one file: every write is its own short transaction with a busy timeout,
+and each call opens its own connection, so no connection is shared between threads. Replicas on several machines
+share a PostgreSQL table instead (`--feedback postgresql://…`, `qa.web.feedback_postgres`); `open_feedback`
+picks the store from the option. Both stores run the same queries (`select_feedback`, `select_latest`).
 
 Bounded against abuse (issue 21: one client posted 10,000 maximum-size votes in 20 s, 246 MB): each client
 address may vote `VOTE_BURST` times at once and then once every `VOTE_INTERVAL_S` seconds (HTTP 429 with
-`Retry-After` beyond that), and the file may not grow past `MAX_STORE_BYTES` — SQLite's own `max_page_count`
-refuses the insert that would pass it, so a full store answers a Chinese 507 and keeps every row it holds. The
-export reads row by row (memory does not grow with the store) and escapes the characters `qa eval`, like any
-`str.splitlines`, would take for line ends.
+`Retry-After` beyond that), and the store may not grow past `MAX_STORE_BYTES` — the insert that would pass it is
+refused (SQLite's own `max_page_count`; in PostgreSQL a size check in the insert), so a full store answers a
+Chinese 507 and keeps every row it holds. The export reads row by row (memory does not grow with the store) and
+escapes the characters `qa eval`, like any `str.splitlines`, would take for line ends.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import uuid
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterable, Iterator, Protocol, Sequence
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -41,7 +43,7 @@ MAX_QUESTION_CHARS = 2_000
 MAX_ANSWER_CHARS = 20_000
 MAX_COMMENT_CHARS = 2_000
 _BUSY_TIMEOUT_S = 10.0
-#: Largest the feedback file may grow (a vote is at most ~70 KB, a person's a few hundred bytes).
+#: Largest the feedback store may grow (a vote is at most ~70 KB, a person's a few hundred bytes).
 MAX_STORE_BYTES = 100 * 1024 * 1024
 #: Votes one client address may send at once, and then one per this many seconds.
 VOTE_BURST = 10
@@ -50,7 +52,9 @@ VOTE_INTERVAL_S = 6.0
 _LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _LINE_BREAK = re.compile("[\x85\u2028\u2029]")
 _REF = re.compile(r"\[\d{1,2}\]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Not storable text: lone UTF-16 surrogates (JSON's "\ud800" escape) and NUL, which PostgreSQL's text refuses.
+_NOT_TEXT = re.compile("[\ud800-\udfff\x00]")
+_COLUMNS = "id, created_at, question, answer, rating, comment"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -64,7 +68,7 @@ CREATE TABLE IF NOT EXISTS feedback (
 """
 
 
-def feedback_path(given: Path | None, settings: Settings) -> Path:
+def feedback_path(given: str | Path | None, settings: Settings) -> Path:
     """The option's path, else $QA_FEEDBACK, else `feedback.sqlite3` beside the index folder (not inside it:
     index/ holds only derived, rebuildable files)."""
     chosen = given or os.environ.get("QA_FEEDBACK")
@@ -81,8 +85,63 @@ class Feedback:
     created_at: float = 0.0
 
 
+class FeedbackUnavailable(UserError):
+    """The feedback database cannot be reached or written just now (HTTP answers 503)."""
+
+
 class FeedbackFull(UserError):
-    """The store has reached its size limit; what it holds is kept."""
+    """The store has reached its size limit; what it holds is kept (HTTP answers 507)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(f"反馈存储已满（上限 {max_bytes // (1024 * 1024) or 1} MB），这条反馈未能保存；"
+                         "已保存的反馈不受影响。请管理员导出（qa feedback export）并清理后再试。")
+
+
+class FeedbackBackend(Protocol):
+    """What the route and the export need of a store: SQLite (`FeedbackStore`) or PostgreSQL."""
+
+    #: where the rows go, for messages (a file path, or a URL without its password)
+    path: object
+    max_bytes: int
+
+    def add(self, item: Feedback) -> int: ...
+
+    def all(self, rating: str | None = None) -> list[Feedback]: ...
+
+    def latest_per_question(self, rating: str | None = None) -> Iterator[Feedback]: ...
+
+
+def open_feedback(given: str | Path | None, settings: Settings, max_bytes: int = MAX_STORE_BYTES) -> FeedbackBackend:
+    """The store the option (or $QA_FEEDBACK) names: a `postgresql://` URL, else a SQLite file (default beside
+    the index folder)."""
+    chosen = str(given or os.environ.get("QA_FEEDBACK") or "")
+    if chosen.startswith(("postgresql://", "postgres://")):
+        from qa.web.feedback_postgres import PostgresFeedbackStore  # psycopg only when asked for
+
+        return PostgresFeedbackStore(chosen, max_bytes)
+    return FeedbackStore(feedback_path(chosen or None, settings), max_bytes)
+
+
+def select_feedback(rating: str | None, placeholder: str) -> tuple[str, tuple[str, ...]]:
+    """Every row (or those of one rating) in id order, in the driver's placeholder style."""
+    where = f" WHERE rating = {placeholder}" if rating else ""
+    return f"SELECT {_COLUMNS} FROM feedback{where} ORDER BY id", (rating,) if rating else ()
+
+
+def select_latest(rating: str | None, placeholder: str) -> tuple[str, tuple[str, ...]]:
+    """Each question's latest vote, ordered by that vote; with `rating`, only the questions whose latest vote has
+    it (👎, 👎, then 👍 is a 👍 question: the latest vote is chosen before the rating filters)."""
+    where = f" WHERE f.rating = {placeholder}" if rating else ""
+    columns = ", ".join(f"f.{c}" for c in _COLUMNS.split(", "))
+    return (f"SELECT {columns} FROM feedback AS f JOIN "
+            "(SELECT MAX(id) AS id FROM feedback GROUP BY question) AS latest ON f.id = latest.id"
+            f"{where} ORDER BY f.id", (rating,) if rating else ())
+
+
+def feedback_rows(rows: Iterable[Sequence[Any]]) -> Iterator[Feedback]:
+    """Rows of `_COLUMNS`, as either driver returns them, one at a time."""
+    for r in rows:
+        yield Feedback(id=r[0], created_at=r[1], question=r[2], answer=r[3], rating=r[4], comment=r[5])
 
 
 class FeedbackStore:
@@ -118,26 +177,18 @@ class FeedbackStore:
         except sqlite3.OperationalError as exc:
             if exc.sqlite_errorcode != sqlite3.SQLITE_FULL:
                 raise
-            raise FeedbackFull(f"反馈存储已满（上限 {self.max_bytes // (1024 * 1024) or 1} MB），这条反馈未能保存；"
-                               "已保存的反馈不受影响。请管理员导出（qa feedback export）并清理后再试。") from None
+            raise FeedbackFull(self.max_bytes) from None
 
     def all(self, rating: str | None = None) -> list[Feedback]:
-        return list(self._rows("SELECT id, created_at, question, answer, rating, comment FROM feedback"
-                               + (" WHERE rating = ?" if rating else "") + " ORDER BY id", (rating,) if rating else ()))
+        return list(self._rows(*select_feedback(rating, "?")))
 
     def latest_per_question(self, rating: str | None = None) -> Iterator[Feedback]:
-        """Each question's latest vote, ordered by that vote, read row by row; with `rating`, only the questions
-        whose latest vote has it (👎, 👎, then 👍 is a 👍 question)."""
-        where = " WHERE f.rating = ?" if rating else ""
-        yield from self._rows(
-            "SELECT f.id, f.created_at, f.question, f.answer, f.rating, f.comment FROM feedback AS f JOIN "
-            "(SELECT MAX(id) AS id FROM feedback GROUP BY question) AS latest ON f.id = latest.id"
-            f"{where} ORDER BY f.id", (rating,) if rating else ())
+        """`select_latest`, read row by row."""
+        yield from self._rows(*select_latest(rating, "?"))
 
     def _rows(self, query: str, args: tuple[str, ...]) -> Iterator[Feedback]:
         with closing(self._connect()) as db:
-            for r in db.execute(query, args):
-                yield Feedback(id=r[0], created_at=r[1], question=r[2], answer=r[3], rating=r[4], comment=r[5])
+            yield from feedback_rows(db.execute(query, args))
 
 
 def _field(data: dict[str, object], name: str, limit: int, required: bool = True) -> str:
@@ -147,8 +198,8 @@ def _field(data: dict[str, object], name: str, limit: int, required: bool = True
     if not isinstance(value, str):
         raise ApiInputError(400, f'"{name}" 字段必须是文本。' if name in data else f'缺少 "{name}" 字段。')
     value = value.strip()
-    if not value.isascii() and _SURROGATE.search(value):  # JSON's "\ud800" escape: not text, cannot be stored
-        raise ApiInputError(400, f'"{name}" 字段含有无效的字符（单独的 UTF-16 代理项）。')
+    if _NOT_TEXT.search(value):  # cannot be stored as text in either database
+        raise ApiInputError(400, f'"{name}" 字段含有无效的字符（单独的 UTF-16 代理项或 NUL）。')
     if required and not value:
         raise ApiInputError(400, f'"{name}" 字段不能为空。')
     if len(value) > limit:
@@ -173,9 +224,10 @@ def parse_feedback(raw: bytes) -> Feedback:
                     comment=_field(data, "comment", MAX_COMMENT_CHARS, required=False))
 
 
-def add_feedback_route(app: FastAPI, store: FeedbackStore, limiter: RateLimiter | None = None) -> None:
+def add_feedback_route(app: FastAPI, store: FeedbackBackend, limiter: RateLimiter | None = None) -> None:
     """`POST /api/feedback` → `{"ok": true}`; bad bodies get the API's Chinese 4xx errors, a client voting too
-    often 429 (`limiter`, default `VOTE_BURST` / `VOTE_INTERVAL_S`), a full store 507."""
+    often 429 (`limiter`, default `VOTE_BURST` / `VOTE_INTERVAL_S`), a full store 507, a database that cannot be
+    reached a Chinese 503."""
     votes = limiter or RateLimiter(rate=1 / VOTE_INTERVAL_S, burst=VOTE_BURST)
 
     @app.post("/api/feedback")
@@ -190,6 +242,8 @@ def add_feedback_route(app: FastAPI, store: FeedbackStore, limiter: RateLimiter 
             store.add(item)
         except FeedbackFull as exc:
             return JSONResponse({"error": str(exc)}, status_code=507)
+        except FeedbackUnavailable as exc:
+            return JSONResponse({"error": f"{exc}，请稍后再试。"}, status_code=503)
         return JSONResponse({"ok": True})
 
 
@@ -209,7 +263,7 @@ def _question_record(item: Feedback) -> dict[str, object]:
     return record
 
 
-def export_questions(store: FeedbackStore, out: Path, rating: str | None = None) -> int:
+def export_questions(store: FeedbackBackend, out: Path, rating: str | None = None) -> int:
     """Write the feedback as a `qa eval` question file (JSONL); returns the number of questions written.
 
     One line per question (its latest vote decides its rating, also under `rating`), `id` = `fb-<row id>`. A 👍

@@ -1,0 +1,63 @@
+"""Retrieval in Milvus: one hybrid search — BM25 over the product's tokens and the dense vector — fused by the
+engine's RRF ranker, through the live build's alias (`qa.index.milvus`).
+
+The engine returns every fused candidate (at most two `per_retriever` lists); they are cut to `n` here with the
+embedded path's tie rule (`best_first`), because RRF gives equal scores to, say, rank 3 of BM25 alone and rank 3
+of the vectors alone, and which of them is cut must not depend on the engine's internal order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from qa.config import RetrievalSettings
+from qa.index.lexical import LexicalIndex
+from qa.index.milvus import MilvusBuild, MilvusUnavailable, dense_search_params, term_text
+from qa.retrieve.hybrid import Ranked, best_first
+from qa.types import Passage
+
+
+@dataclass(frozen=True)
+class MilvusRetriever:
+    """Hybrid search in the collection behind `build.alias`; hits are mapped back to this replica's passages."""
+
+    build: MilvusBuild
+    #: term statistics only: a question's tokens the corpus never uses are left out of the BM25 request, as bm25s
+    #: leaves them out (and a question of only such tokens sends no BM25 request at all)
+    lexical: LexicalIndex
+    passages: list[Passage]
+
+    def ranked(self, tokens: list[str], query_vector: np.ndarray, n: int, settings: RetrievalSettings) -> Ranked:
+        from pymilvus import AnnSearchRequest, RRFRanker
+
+        if settings.lexical_weight != settings.dense_weight:
+            raise MilvusUnavailable("Milvus 的 RRF 融合不支持两路不同的权重（lexical_weight 与 dense_weight 须相等）")
+        limit = settings.per_retriever
+        known = [t for t in tokens if self.lexical.has_term(t)]
+        requests = [AnnSearchRequest(data=[term_text(known)], anns_field="sparse", param={"metric_type": "BM25"},
+                                     limit=limit)] if known else []
+        requests.append(AnnSearchRequest(data=[np.asarray(query_vector, dtype=np.float32).tolist()],
+                                         anns_field="dense", limit=limit,
+                                         param={"metric_type": "IP", "params": dense_search_params(self.build.index_type)}))
+        try:
+            found = self.build.client.hybrid_search(self.build.alias, requests, RRFRanker(settings.rrf_k),
+                                                    limit=2 * limit, output_fields=["pid"])
+        except MilvusUnavailable:
+            raise
+        except Exception as exc:  # grpc or server errors: the engine is down or the alias is gone
+            raise MilvusUnavailable(f"Milvus 检索失败（{self.build.uri}）：{exc}") from exc
+        fused = {pos: settings.dense_weight * score for pos, score in self._positions(found[0] if found else [])}
+        return best_first(fused, n)
+
+    def _positions(self, hits: Any) -> list[tuple[int, float]]:
+        """(position, score) of hits whose passage this replica holds at that position (a replica that has not
+        yet swapped in the build the alias now names skips the passages it does not know)."""
+        out = []
+        for hit in hits:
+            pos = int(hit["pos"])
+            if pos < len(self.passages) and self.passages[pos].id == hit["pid"]:
+                out.append((pos, float(hit["distance"])))
+        return out

@@ -1,0 +1,180 @@
+"""`qa index --ray`: a build on a local Ray cluster (started by the test: 2 CPUs, a 200 MB object store, no
+dashboard, its own temp folder) writes the same index as a one-process build — same passages, documents, tags and
+skipped files, the same BM25 (term statistics and every term's scores), passage and sentence vectors equal within
+float rounding (bit-for-bit on this machine), the same rows in a Milvus collection — and the cluster's raylet and
+GCS server are gone afterwards. A
+rebuild reads what earlier builds encoded from the Parquet vector cache (started from a local build's `.npz`).
+Bad addresses, and a worker that cannot load the model, are one Chinese line; a bad address writes nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterator
+
+import faiss
+import numpy as np
+import pytest
+
+from qa.cli import main
+from qa.config import Settings
+from qa.errors import UserError
+from qa.index.build import Progress, build_index
+from qa.index.embedders import Embedder, EmbedderChoice
+from qa.index.lexical import LexicalIndex
+from qa.index.store import BM25_DIR, DENSE, STATEMENTS, live_folder, read_manifest
+from qa.pipeline import Assistant
+
+from conftest import copy_corpus
+from engines import free_port, require
+
+require("ray")
+from qa.index.ray_build import RayWorkers, chunk_size, ray_workers  # noqa: E402  (after the extra is known to be there)
+
+#: Files of a build folder that must be byte-identical (bm25s writes its vocabulary in hash order, so its matrix
+#: files differ between any two builds, local ones included: the BM25 is compared by its scores instead).
+SAME_BYTES = ("passages.jsonl", "documents.json", "vocabulary.json", "tags.json")
+#: Build-to-build differences that are not the index: times, and the checksums of bm25s's hash-ordered files.
+NOT_COMPARED = ("built_at", "build_seconds", "encode_seconds", "files")
+_LOG_PID = re.compile(r"^\[[^\]]* [A-Z] (\d+) \d+\]", re.M)
+
+
+def _corpus(target: Path) -> Path:
+    """The bundled report, a second document, and a file every build skips (read by the actors in walk order)."""
+    corpus = copy_corpus(target)
+    (corpus / "补充说明.md").write_text("# 补充说明\n\n石景山区二〇一九年新建人工智能场馆三座，海淀区新增算力中心两处。\n",
+                                        encoding="utf-8")
+    (corpus / "空白.txt").write_bytes(b"")
+    return corpus
+
+
+@pytest.fixture(scope="module")
+def ray_temp() -> Iterator[Path]:
+    """Ray's temp folder for this module (short: its socket paths must stay under 108 bytes)."""
+    folder = Path(tempfile.mkdtemp(prefix="qa-ray-", dir="/tmp"))
+    previous = os.environ.get("RAY_TMPDIR")
+    os.environ["RAY_TMPDIR"] = str(folder)
+    try:
+        yield folder
+    finally:
+        if previous is None:
+            os.environ.pop("RAY_TMPDIR", None)
+        else:
+            os.environ["RAY_TMPDIR"] = previous
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in state
+
+
+def _assert_same_index(local: Path, ray: Path) -> None:
+    for name in SAME_BYTES:
+        assert (local / name).read_bytes() == (ray / name).read_bytes(), name
+    one, other = read_manifest(local), read_manifest(ray)
+    assert {k: v for k, v in vars(one).items() if k not in NOT_COMPARED} == \
+        {k: v for k, v in vars(other).items() if k not in NOT_COMPARED}
+    assert one.files.keys() == other.files.keys()
+    assert {k: v for k, v in one.files.items() if k in SAME_BYTES} == {k: v for k, v in other.files.items()
+                                                                        if k in SAME_BYTES}
+    bm25_local, bm25_ray = LexicalIndex.load(local / BM25_DIR), LexicalIndex.load(ray / BM25_DIR)
+    assert json.loads((local / BM25_DIR / "term_stats.json").read_text(encoding="utf-8")) == \
+        json.loads((ray / BM25_DIR / "term_stats.json").read_text(encoding="utf-8"))
+    for term in bm25_local.vocabulary():
+        assert np.array_equal(bm25_local.scores([term]), bm25_ray.scores([term])), term
+    dense_local, dense_ray = faiss.read_index(str(local / DENSE)), faiss.read_index(str(ray / DENSE))
+    vectors_local, vectors_ray = dense_local.reconstruct_n(0, dense_local.ntotal), dense_ray.reconstruct_n(
+        0, dense_ray.ntotal)
+    assert vectors_local.shape == vectors_ray.shape and np.abs(vectors_local - vectors_ray).max() <= 1e-6
+    statements_local, statements_ray = np.load(local / STATEMENTS), np.load(ray / STATEMENTS)
+    assert statements_local.shape == statements_ray.shape
+    assert np.abs(statements_local.astype(np.float32) - statements_ray.astype(np.float32)).max() <= 1e-3
+
+
+def _milvus_rows(settings: Settings) -> list[dict[str, object]]:
+    from qa.index.milvus import connect
+
+    manifest = read_manifest(live_folder(settings.index_dir))
+    rows = connect(str(settings.milvus)).query(manifest.milvus_collection, filter="pos >= 0", limit=10_000,
+                                               output_fields=["pos", "pid", "source", "page", "terms", "dense"])
+    return sorted(rows, key=lambda row: row["pos"])
+
+
+def _assert_same_milvus_rows(local: Settings, on_ray: Settings, tmp_path: Path, embedder: Embedder,
+                             workers: RayWorkers) -> None:
+    """Built into Milvus Lite from the two builds' vector caches (nothing to encode), the collections hold the same
+    rows: the store is written by the same code whoever encoded."""
+    require("pymilvus")
+    folders = {}
+    for name, settings in (("local", local), ("ray", on_ray)):
+        folders[name] = replace(settings, index_dir=tmp_path / f"milvus-{name}", milvus=str(tmp_path / f"{name}.db"))
+        folders[name].index_dir.mkdir()
+        for cache in settings.index_dir.glob("vectors-*"):
+            shutil.copy(cache, folders[name].index_dir / cache.name)
+    assert build_index(folders["local"], embedder=embedder, show_progress=False).encoded == 0
+    assert build_index(folders["ray"], embedder=embedder, show_progress=False, workers=workers).encoded == 0
+    rows_local, rows_ray = _milvus_rows(folders["local"]), _milvus_rows(folders["ray"])
+    assert len(rows_local) == read_manifest(live_folder(local.index_dir)).passages
+    assert [{k: v for k, v in r.items() if k != "dense"} for r in rows_local] == \
+        [{k: v for k, v in r.items() if k != "dense"} for r in rows_ray]
+    assert np.abs(np.array([r["dense"] for r in rows_local]) - np.array([r["dense"] for r in rows_ray])).max() <= 1e-6
+
+
+def test_chunks_are_whole_batches_and_leave_no_worker_idle() -> None:
+    assert chunk_size(54, 2) == 32 and chunk_size(10, 4) == 16 and chunk_size(100_000, 2) == 256
+
+
+def test_a_build_on_a_local_ray_cluster_is_the_one_process_build(assistant: Assistant, tmp_path: Path,
+                                                                 ray_temp: Path) -> None:
+    corpus = _corpus(tmp_path / "corpus")
+    local = Settings(corpus_dir=corpus, index_dir=tmp_path / "local")
+    on_ray = replace(local, index_dir=tmp_path / "ray")
+    embedder = assistant.index.embedder
+    build_index(local, embedder=embedder, show_progress=False)
+    with ray_workers("local", num_cpus=2) as workers:
+        built = build_index(on_ray, embedder=embedder, show_progress=False, workers=workers)
+        assert workers.cpus == 2 and built.encoded == built.passages and len(built.skipped) == 1
+        _assert_same_index(live_folder(local.index_dir), live_folder(on_ray.index_dir))
+        assert sorted(p.suffix for p in on_ray.index_dir.glob("vectors-*")) == [".parquet", ".parquet"]
+        _assert_same_milvus_rows(local, on_ray, tmp_path, embedder, workers)
+        # a second document arrives: its texts alone are encoded, the rest read from the Parquet cache — in the
+        # local build's folder, whose table the actors start from its .npz
+        (corpus / "新增.md").write_text("# 新增\n\n朝阳区二〇一九年新设人工智能基金一支。\n", encoding="utf-8")
+        again = build_index(local, embedder=embedder, show_progress=False, workers=workers)
+        assert 0 < again.encoded < 5 and again.passages == built.passages + again.encoded
+        assert [s.encoded for s in workers.stats][-2:] == [again.encoded, 1]
+        # a model folder missing on the workers' machine: one Chinese line with the worker's own error
+        missing = EmbedderChoice("st:/nonexistent/bge-small-zh", given=embedder)
+        with pytest.raises(UserError, match="^Ray 工作进程出错：找不到模型目录：/nonexistent/bge-small-zh$"):
+            workers.encode_new(missing, tmp_path / "other", "passages", ["新的段落"], Progress(print, False))
+    sessions = list((ray_temp / "ray").glob("session_2*"))
+    pids = [int(pid) for session in sessions for log in ("raylet.out", "gcs_server.out")
+            for pid in _LOG_PID.findall((session / "logs" / log).read_text(encoding="utf-8", errors="replace"))[:1]]
+    assert len(sessions) == 1 and len(pids) == 2, (sessions, pids)
+    assert not [pid for pid in pids if _alive(pid)]  # raylet and GCS server stopped with the cluster
+
+
+@pytest.mark.parametrize("address, says", [
+    (f"ray://127.0.0.1:{free_port()}", "无法连接 Ray 集群 ray://127.0.0.1"),
+    ("127.0.0.1:6379", "无法识别的 Ray 地址"),
+    ("auto", "本机没有可连接的 Ray 集群"),
+])
+def test_a_bad_address_is_one_chinese_line_and_writes_nothing(address: str, says: str, tmp_path: Path,
+                                                              ray_temp: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("RAY_TMPDIR", str(ray_temp / "none"))  # no cluster for auto to find
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    index = tmp_path / "index"
+    assert main(["index", "--index", str(index), "--ray", address]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.strip().splitlines() == [err.strip()] and says in err, err
+    assert "Traceback" not in err and not index.exists()
