@@ -5,7 +5,7 @@ numerals or with a misspelt name — are answered."""
 import numpy as np
 import pytest
 
-from qa.answer.answerable import ANSWERABLE_FEATURES, judge
+from qa.answer.answerable import ANSWERABLE_FEATURES, judge, refused_whatever_verified
 from qa.answer.candidates import collect
 from qa.answer.features import FEATURES, analyse, feature_matrix
 from qa.answer.focus import focused
@@ -64,3 +64,37 @@ def test_the_judgement_rests_on_named_evidence(assistant):
     assert judgement.evidence.absent_terms[0] == "营收" and "营收" in judgement.evidence.missing_terms
     assert judgement.evidence.row.shape == (1, len(ANSWERABLE_FEATURES))
     assert bundled_model("answerable", ANSWERABLE_FEATURES).thresholds["answer"] > 0.0
+
+
+def _selected(assistant, question: str):
+    """The understood question, its analysis, its candidate sentences and the selector's scores."""
+    understood = assistant.understand(question)
+    found = retrieve(assistant.index, understood.searched, assistant.settings.answer.candidates,
+                     assistant.settings.retrieval)
+    q = analyse(understood, found.query_vector, assistant.context)
+    candidates = focused(q, collect(found.hits, assistant.context), assistant.context.segmenter)
+    scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, assistant.context))
+    return understood, q, candidates, scores
+
+
+@pytest.mark.parametrize("question", ["字节跳动2018年的营收是多少？", "糖醋排骨的家常做法是什么？", "寒武纪是哪一年成立的？",
+                                      "北京获投AI企业里，丰台区占比多少？", "龘靐齉爩鱻麤 xq 貔貅饕餮"])
+def test_skipping_the_verifier_never_changes_a_decision(assistant, question):
+    """`refused_whatever_verified` refuses only when the real verifier's verdict would refuse too, with the same
+    evidence (so the same refusal text); otherwise it leaves the decision to `judge`."""
+    understood, q, candidates, scores = _selected(assistant, question)
+    best = int(np.argmax(scores))
+    verified = read_candidate(understood.searched, candidates[best], assistant.context)[1].answers
+    judged = judge(q, best, candidates, scores, assistant.context, verified)
+    bounded = refused_whatever_verified(q, best, candidates, scores, assistant.context)
+    if bounded is not None:
+        assert not judged.answerable and not bounded.answerable and bounded.probability >= judged.probability
+        assert (bounded.evidence.missing_years, bounded.evidence.absent_terms, bounded.evidence.missing_terms) == (
+            judged.evidence.missing_years, judged.evidence.absent_terms, judged.evidence.missing_terms)
+    if judged.answerable:
+        assert bounded is None
+
+
+def test_gibberish_is_refused_without_the_verifier(assistant):
+    _, q, candidates, scores = _selected(assistant, "糖醋排骨的家常做法是什么？")
+    assert refused_whatever_verified(q, int(np.argmax(scores)), candidates, scores, assistant.context) is not None

@@ -30,7 +30,7 @@ from qa.answer.answer_types import QUANTITY, TIME, span_holds
 from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext
 from qa.answer.features import Question
-from qa.answer.model import Model, bundled_model
+from qa.answer.model import LinearModel, Model, bundled_model
 from qa.understand.constraints import Name
 from qa.understand.kind import Kind
 from qa.text import normal_form
@@ -167,6 +167,25 @@ def evidence_for(q: Question, best: int, candidates: list[Candidate], scores: np
                     heaviest([t for t in weights if t not in missing]),
                     tuple(dict.fromkeys(n.text for n in asked.names if not n.found_in(local))),
                     1.0 - sum(weights[t] for t in missing) / total)
+
+
+_VERIFIER = ANSWERABLE_FEATURES.index("verifier")
+
+
+def refused_whatever_verified(q: Question, best: int, candidates: list[Candidate], scores: np.ndarray,
+                              context: AnswerContext, model: Model | None = None) -> Judgement | None:
+    """The refusal, when no verdict of the transformer verifier could make the question answerable: the model is
+    linear, so P(answerable) with the verifier feature at its most favourable value bounds every other P — below
+    the threshold, the decision and the evidence are those `judge` would reach. None otherwise (the verifier
+    decides). Why: the verifier is one transformer forward pass (≤ 160 tokens, ~30 ms), the costliest step of an
+    answer, and a question the report cannot answer — gibberish above all — need not pay it."""
+    model = model or bundled_model("answerable", ANSWERABLE_FEATURES)
+    if not isinstance(model, LinearModel):
+        return None
+    favourable = 1.0 if model.coef[_VERIFIER] > 0 else 0.0
+    evidence = evidence_for(q, best, candidates, scores, context, favourable)
+    bound = float(model.probabilities(evidence.row)[0])
+    return Judgement(bound, False, evidence) if bound < model.thresholds.get("answer", 0.5) else None
 
 
 def judge(q: Question, best: int, candidates: list[Candidate], scores: np.ndarray, context: AnswerContext,

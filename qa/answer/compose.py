@@ -19,7 +19,7 @@ from qa.answer.arithmetic import compute
 from qa.answer.candidates import Candidate, collect
 from qa.answer.context import AnswerContext
 from qa.answer.continuation import Quoted, continued
-from qa.answer.answerable import Evidence, judge
+from qa.answer.answerable import Evidence, judge, refused_whatever_verified
 from qa.answer.document import answer_about_document
 from qa.answer.features import FEATURES, Question, analyse, feature_matrix
 from qa.answer.focus import focused
@@ -128,7 +128,10 @@ def _refusal(evidence: Evidence, quote: str, traditional: bool, question: str) -
 def _near_miss(swapped: str, quote: str, traditional: bool, question: str) -> str:
     """A question whose constraint the nearest sentence states another value in place of (`swaps.py`): what the
     report lacks, then that sentence as the nearest fact."""
-    lacks = f"报告没有{swapped}的数据" if YEAR.fullmatch(swapped[:-1]) else f"报告中没有关于“{as_written(swapped, question)}”的数据"
+    if YEAR.fullmatch(swapped[:-1]):
+        lacks = f"报告没有{swapped}的数据"
+    else:
+        lacks = f"报告中没有关于“{as_written(swapped, question)}”的数据"
     return own_words(f"{lacks}；最接近的内容是：", traditional) + quote
 
 
@@ -170,6 +173,11 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
     scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, context))
     chosen = int(np.argmax(scores))
     best = candidates[chosen]
+    refused = refused_whatever_verified(q, chosen, candidates, scores, context)
+    if refused is not None:  # refused whatever the verifier says: the reader is not run
+        quote = _quoted(best, q, context, cites, [])
+        return Answer(question, _refusal(refused.evidence, quote, traditional, question), False,
+                      cites.listing(hits, k))
     window, reading = read_candidate(question, best, context)
     judgement = judge(q, chosen, candidates, scores, context, reading.answers)
     swap = swapped_constraint(q, best, context) if judgement.answerable else None
