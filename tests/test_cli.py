@@ -37,6 +37,13 @@ def test_ask_k_sets_the_number_of_citations(run):
     assert code == 0 and len(json.loads(out)["citations"]) == 5
 
 
+def test_a_follow_up_is_asked_with_the_previous_question(run):
+    code, out, _ = run("ask", "那朝阳区呢？", "--previous", "海淀区的人工智能企业占比多少？")
+    assert code == 0 and out.startswith("按上文理解为：朝阳区的人工智能企业占比多少？") and "25.79%" in out
+    code, out, _ = run("ask", "那朝阳区呢？", "--previous", "海淀区的人工智能企业占比多少？", "--json")
+    assert code == 0 and json.loads(out)["question"] == "朝阳区的人工智能企业占比多少？"
+
+
 def test_human_output_shows_answer_then_sources(run):
     code, out, _ = run("ask", "寒武纪是哪一年成立的？")
     assert code == 0
