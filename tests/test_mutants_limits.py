@@ -214,7 +214,7 @@ def test_the_body_reaches_the_route_once_then_the_client_stream_continues() -> N
 
 
 @pytest.mark.parametrize("content_type", ["application/json", "Application/JSON; charset=utf-8",
-                                          " application/json ;charset=utf-8"])
+                                          " application/json ;charset=utf-8", "application/json; charset=utf-8; q=1"])
 def test_json_bodies_pass_in_any_spelling(content_type: str) -> None:
     route = Route()
     reply = call(limited(route), headers={"content-type": content_type, "content-length": "2"})
