@@ -2,16 +2,11 @@
 refused with what the report lacks, while its answerable original — and questions in English words, Chinese
 numerals or with a misspelt name — are answered."""
 
-import numpy as np
 import pytest
 
-from qa.answer.answerable import ANSWERABLE_FEATURES, judge
-from qa.answer.candidates import collect
-from qa.answer.features import FEATURES, analyse, feature_matrix
-from qa.answer.focus import focused
+from judging import judged
+from qa.answer.answerable import ANSWERABLE_FEATURES
 from qa.answer.model import bundled_model
-from qa.answer.reader import read_candidate
-from qa.retrieve.hybrid import retrieve
 
 
 @pytest.mark.parametrize(("answerable", "unanswerable", "key", "lacks"), [
@@ -50,15 +45,7 @@ def test_aliases_numerals_and_typos_do_not_cause_refusals(assistant, question, k
 
 
 def test_the_judgement_rests_on_named_evidence(assistant):
-    question = "字节跳动2018年的营收是多少？"
-    searched = assistant.searched_form(question)
-    found = retrieve(assistant.index, searched, assistant.settings.answer.candidates, assistant.settings.retrieval)
-    q = analyse(searched, found.query_vector, assistant.context)
-    candidates = focused(q, collect(found.hits, assistant.context), assistant.context.segmenter)
-    scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, assistant.context))
-    best = int(np.argmax(scores))
-    verified = read_candidate(searched, candidates[best], assistant.context)[1].answers
-    judgement = judge(q, best, candidates, scores, assistant.context, verified)
+    judgement = judged(assistant, "字节跳动2018年的营收是多少？").judgement
     assert not judgement.answerable and 0.0 <= judgement.probability < 1.0
     assert judgement.evidence.absent_terms[0] == "营收" and "营收" in judgement.evidence.missing_terms
     assert judgement.evidence.row.shape == (1, len(ANSWERABLE_FEATURES))

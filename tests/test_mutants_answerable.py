@@ -7,86 +7,35 @@ meaning would feed the trained model inputs it never saw: refusals and answers w
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pytest
 
-from qa.answer.answerable import ANSWERABLE_FEATURES, Evidence, Judgement, judge
-from qa.answer.candidates import Candidate, collect
-from qa.answer.features import FEATURES, Question, analyse, feature_matrix
-from qa.answer.focus import focused
+from judging import Judged, judged
+from qa.answer.answerable import ANSWERABLE_FEATURES, Judgement
 from qa.answer.model import LinearModel, bundled_model
 from qa.answer.question import Kind
 from qa.pipeline import Assistant
-from qa.retrieve.hybrid import retrieve
 
 VERIFIED = 0.25
-
-
-@dataclass
-class Judged:
-    q: Question
-    candidates: list[Candidate]
-    scores: np.ndarray
-    best: int
-    judgement: Judgement
-
-    @property
-    def evidence(self) -> Evidence:
-        return self.judgement.evidence
-
-    @property
-    def features(self) -> dict[str, float]:
-        return dict(zip(ANSWERABLE_FEATURES, (float(v) for v in self.evidence.row[0])))
-
-    def share(self, terms: tuple[str, ...]) -> float:
-        return sum(self.q.terms.weights[t] for t in terms) / self.q.terms.total
-
-
-def judged(assistant: Assistant, question: str, model: LinearModel | None = None) -> Judged:
-    """The judgement the assistant makes of its chosen sentence (as compose.py reaches it)."""
-    searched = assistant.searched_form(question)
-    found = retrieve(assistant.index, searched, assistant.settings.answer.candidates, assistant.settings.retrieval)
-    q = analyse(searched, found.query_vector, assistant.context)
-    candidates = focused(q, collect(found.hits, assistant.context), assistant.context.segmenter)
-    scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, assistant.context))
-    best = int(np.argmax(scores))
-    return Judged(q, candidates, scores, best,
-                  judge(q, best, candidates, scores, assistant.context, VERIFIED, model))
+QUESTIONS = {
+    "other_year": "2016年海淀区获投企业的占比是多少？",
+    "latin_name": "ChatGPT是什么时候发布的？",
+    "other_number": "单次融资超过100亿元的北京AI企业有多少家？",
+    "why": "北京人工智能企业为什么受到资本认可？",
+    "listing": "报告提出了哪些对策建议？",
+}
+ALL = list(QUESTIONS)
 
 
 @pytest.fixture(scope="module")
-def other_year(assistant: Assistant) -> Judged:
-    return judged(assistant, "2016年海淀区获投企业的占比是多少？")
-
-
-@pytest.fixture(scope="module")
-def latin_name(assistant: Assistant) -> Judged:
-    return judged(assistant, "ChatGPT是什么时候发布的？")
-
-
-@pytest.fixture(scope="module")
-def other_number(assistant: Assistant) -> Judged:
-    return judged(assistant, "单次融资超过100亿元的北京AI企业有多少家？")
-
-
-@pytest.fixture(scope="module")
-def why(assistant: Assistant) -> Judged:
-    return judged(assistant, "北京人工智能企业为什么受到资本认可？")
-
-
-@pytest.fixture(scope="module")
-def listing(assistant: Assistant) -> Judged:
-    return judged(assistant, "报告提出了哪些对策建议？")
-
-
-ALL = ["other_year", "latin_name", "other_number", "why", "listing"]
+def cases(assistant: Assistant) -> dict[str, Judged]:
+    return {name: judged(assistant, question, VERIFIED) for name, question in QUESTIONS.items()}
 
 
 @pytest.mark.parametrize("name", ALL)
-def test_features_that_restate_the_inputs(request: pytest.FixtureRequest, name: str) -> None:
-    j: Judged = request.getfixturevalue(name)
+def test_features_that_restate_the_inputs(cases: dict[str, Judged], name: str) -> None:
+    j = cases[name]
     f = j.features
     assert j.evidence.row.shape == (1, len(ANSWERABLE_FEATURES)) and j.evidence.row.dtype == np.float32
     ordered = sorted(j.scores.tolist(), reverse=True)
@@ -102,9 +51,8 @@ def test_features_that_restate_the_inputs(request: pytest.FixtureRequest, name: 
 
 
 @pytest.mark.parametrize("name", ALL)
-def test_missing_and_present_terms_split_the_question_heaviest_first(request: pytest.FixtureRequest,
-                                                                     name: str) -> None:
-    j: Judged = request.getfixturevalue(name)
+def test_missing_and_present_terms_split_the_question_heaviest_first(cases: dict[str, Judged], name: str) -> None:
+    j = cases[name]
     e, f, weights = j.evidence, j.features, j.q.terms.weights
     assert sorted(e.missing_terms + e.present_terms) == sorted(weights)
     for terms in (e.missing_terms, e.present_terms, e.absent_terms):
@@ -121,7 +69,8 @@ def test_missing_and_present_terms_split_the_question_heaviest_first(request: py
     assert f["document_coverage"] >= f["local_coverage"] - 1e-6
 
 
-def test_a_year_the_report_has_elsewhere_is_missing_near_the_sentence(other_year: Judged) -> None:
+def test_a_year_the_report_has_elsewhere_is_missing_near_the_sentence(cases: dict[str, Judged]) -> None:
+    other_year = cases['other_year']
     e, f = other_year.evidence, other_year.features
     assert e.missing_years == ("2016",) and e.missing_terms == ("2016",) and e.absent_terms == ()
     assert e.present_terms == ("海淀区", "获投企业", "比", "占") and e.missing_names == ()
@@ -135,7 +84,8 @@ def test_a_year_the_report_has_elsewhere_is_missing_near_the_sentence(other_year
     assert not other_year.judgement.answerable
 
 
-def test_a_latin_name_the_report_never_uses_is_named_absent(latin_name: Judged) -> None:
+def test_a_latin_name_the_report_never_uses_is_named_absent(cases: dict[str, Judged]) -> None:
+    latin_name = cases['latin_name']
     e, f = latin_name.evidence, latin_name.features
     assert e.absent_terms == ("chatgpt",) and e.missing_names == ("chatgpt",) and e.present_terms == ("发布",)
     assert f["latin_share"] == pytest.approx(latin_name.share(("chatgpt",)), abs=1e-6)
@@ -146,7 +96,8 @@ def test_a_latin_name_the_report_never_uses_is_named_absent(latin_name: Judged) 
     assert not latin_name.judgement.answerable
 
 
-def test_a_number_the_neighbourhood_lacks_is_flagged(other_number: Judged) -> None:
+def test_a_number_the_neighbourhood_lacks_is_flagged(cases: dict[str, Judged]) -> None:
+    other_number = cases['other_number']
     e, f = other_number.evidence, other_number.features
     assert e.missing_terms == ("100",) and e.absent_terms == () and e.missing_names == ()
     assert f["number_missing_local"] == 1.0 and f["years_asked"] == 0.0
@@ -155,15 +106,16 @@ def test_a_number_the_neighbourhood_lacks_is_flagged(other_number: Judged) -> No
 
 
 @pytest.mark.parametrize("name", ["why", "listing"])
-def test_questions_asking_for_no_type_are_neither_typed_nor_stated(request: pytest.FixtureRequest,
-                                                                   name: str) -> None:
-    j: Judged = request.getfixturevalue(name)
+def test_questions_asking_for_no_type_are_neither_typed_nor_stated(cases: dict[str, Judged], name: str) -> None:
+    j = cases[name]
     assert j.features["type_stated"] == 0.5 and j.features["typed"] == 0.0
     assert j.evidence.missing_terms == () and j.evidence.covered == pytest.approx(1.0)
     assert j.judgement.answerable
 
 
-def test_the_decision_is_the_probability_against_the_models_threshold(assistant: Assistant, why: Judged) -> None:
+def test_the_decision_is_the_probability_against_the_models_threshold(assistant: Assistant,
+                                                                     cases: dict[str, Judged]) -> None:
+    why = cases["why"]
     bundled = bundled_model("answerable", ANSWERABLE_FEATURES)
     assert why.judgement.probability == pytest.approx(float(bundled.probabilities(why.evidence.row)[0]))
     assert why.judgement.answerable == (why.judgement.probability >= bundled.thresholds["answer"])
@@ -171,7 +123,7 @@ def test_the_decision_is_the_probability_against_the_models_threshold(assistant:
 
     def flat(intercept: float, thresholds: dict[str, float]) -> Judgement:
         model = LinearModel(ANSWERABLE_FEATURES, np.zeros(n), np.ones(n), np.zeros(n), intercept, thresholds)
-        return judged(assistant, "北京人工智能企业为什么受到资本认可？", model).judgement
+        return judged(assistant, QUESTIONS["why"], VERIFIED, model).judgement
 
     even = flat(0.0, {})
     assert even.probability == 0.5 and even.answerable  # no threshold named: 0.5, and reaching it is enough
