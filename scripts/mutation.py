@@ -220,11 +220,13 @@ def main(argv: list[str] | None = None) -> int:
     for module_path in args.modules:
         if not (ROOT / module_path).is_file():
             parser.error(f"没有这个模块文件：{module_path}")
-        extra: list[str] = module_settings(dotted(module_path)).get("tests", [])  # type: ignore[assignment]
-        tests = sorted(set(tests_of(dotted(module_path), ROOT / "tests")) | set(extra))
+        settings = module_settings(dotted(module_path))
+        extra: list[str] = settings.get("tests", [])  # type: ignore[assignment]
+        skipped: list[str] = settings.get("skip_tests", [])  # type: ignore[assignment]
+        tests = sorted((set(tests_of(dotted(module_path), ROOT / "tests")) | set(extra)) - set(skipped))
         work = scratch_project(module_path, tests)
         print(f"{module_path}: {len(tests)} test files; log in {work / 'mutmut.log'}", flush=True)
-        run_mutmut(work, args.jobs, bool(module_settings(dotted(module_path)).get("shared_index", False)))
+        run_mutmut(work, args.jobs, bool(settings.get("shared_index", False)))
         results.append(read_results(work, module_path, tests))
         print(f"{module_path}: {len(results[-1].killed)}/{results[-1].scored} killed", flush=True)
     text = report(results)
