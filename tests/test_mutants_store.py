@@ -54,7 +54,8 @@ def test_contents_come_back_as_written_and_stay_readable_chinese(tmp_path: Path)
     write_contents(tmp_path, contents)
     assert read_contents(tmp_path) == contents
     assert "北京报告" in (tmp_path / store.DOCUMENTS).read_text(encoding="utf-8")  # not \\u escapes
-    assert len((tmp_path / store.PASSAGES).read_text(encoding="utf-8").splitlines()) == 2
+    lines = (tmp_path / store.PASSAGES).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2 and "海淀区" in lines[0]  # one passage a line, readable as well
     tags = ["海淀区/ns 企业/n", None]
     write_tags(tmp_path, tags)
     assert read_tags(tmp_path) == tags
