@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,19 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 CORPUS_DIR = PROJECT_ROOT / "corpus"
 REPORT = CORPUS_DIR / "beijing_ai_industry_report_2019.txt"
 DEV_QA = PROJECT_ROOT.parent / "shared" / "eval" / "dev_qa.jsonl"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A mutant's session (mutmut sets MUTANT_UNDER_TEST) starts with the qa modules' caches empty: mutmut forks it
+    from a process that already ran the tests, and a result cached there (`functools.lru_cache`) would hide a
+    mutant of the cached function (measured: every mutant inside short.py's cached sentence analysis survived)."""
+    if not os.environ.get("MUTANT_UNDER_TEST"):
+        return
+    for name, module in list(sys.modules.items()):
+        if name == "qa" or name.startswith("qa."):
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
 
 
 @pytest.fixture(scope="session")
