@@ -10,6 +10,7 @@ import pytest
     ("到2025年，人工智能应用市场总值预计能达到多少美元？", "到2030年，人工智能应用市场总值预计能达到多少美元？",
      "1270亿美元", "2030年"),  # a year the report names elsewhere, not for this figure
     ("北京AI企业中处于B轮的企业占比多少？", "北京AI企业中处于D轮的企业占比多少？", "14.48%", "“D轮”"),  # a round
+    ("单次融资超过1亿元的北京AI企业有多少家？", "单次融资超过100亿元的北京AI企业有多少家？", "119家", "“100亿”"),  # an amount
 ])
 def test_a_swapped_value_is_refused_with_the_nearest_fact(assistant, answerable, near_miss, key, lacks):
     answered = assistant.ask(answerable)
@@ -36,3 +37,14 @@ def test_a_table_row_holding_no_who_does_not_answer_a_who_question(assistant):
     answer = assistant.ask("明略数据那轮20亿元人民币的融资是谁领投的？")
     assert not answer.answered and "领投" in answer.answer
     assert assistant.ask("明略数据那轮融资是什么时候？").answered
+
+
+def test_a_number_held_with_another_unit_is_no_swap(assistant):
+    """"53家" and the sentence's "42家" share a unit, but the sentence holds 53 too: nothing is swapped."""
+    answer = assistant.ask("国内AI百强企业中位于北京的53家里，有多少家位于海淀？")
+    assert answer.answered and "42家" in answer.answer
+
+
+def test_a_question_of_fillers_alone_asks_about_nothing(assistant):
+    answer = assistant.ask("啊啊啊")
+    assert not answer.answered and answer.answer.startswith("抱歉")

@@ -168,7 +168,7 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
         return Answer(question, text, True, cites.listing(hits, k))
 
     candidates = focused(q, statements, context.segmenter)
-    if not candidates:
+    if not candidates or not q.terms.weights:  # a question of fillers alone ("啊啊啊") asks about nothing
         return Answer(question, own_words(NO_ANSWER, traditional), False, cites.listing(hits, k))
     scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, context))
     chosen = int(np.argmax(scores))

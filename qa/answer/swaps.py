@@ -6,8 +6,8 @@ a funding round for a round. The sentence answers a neighbouring question, not t
 unanswerable questions exactly this way, and the learned judgement (`answerable.py`) sees such a miss only as a
 little missing term weight, so the swap is checked directly:
 
-a value the question states — a year, a proper name (jieba POS), or a Latin code before a Chinese character
-("D轮", "B+轮") — that the sentence's neighbourhood (`local_text`; for a year the sentence with its title and
+a value the question states — a year, a proper name (jieba POS), a Latin code before a Chinese character
+("D轮", "B+轮"), or a number with its unit ("100亿" of "超过100亿元") — that the sentence's neighbourhood (`local_text`; for a year the sentence with its title and
 section path, since the passage beside it may well name other years) does not hold, while the sentence holds
 another value of the same type ending in the same character (区/区, 年/年, 轮/轮) that the question does not say.
 
@@ -30,8 +30,17 @@ from qa.text import normal_form
 _CODE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,2}\+?)(?=[\u4e00-\u9fff])([\u4e00-\u9fff])")
 
 
+#: A number with the character after it, its unit ("100亿", "3家", "62.44%"); dates are years' business.
+_AMOUNT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)([^\d\s.,，。、？?！!：:；;年月日号])")
+
+
 def _codes(text_norm: str) -> set[str]:
     return {code + head for code, head in _CODE.findall(text_norm)}
+
+
+def _amounts(text_norm: str) -> dict[str, str]:
+    """Each number with its unit ("100亿") → the number alone ("100")."""
+    return {number + unit: number for number, unit in _AMOUNT.findall(text_norm)}
 
 
 def _swapped(asked: list[str], said_elsewhere: set[str], sentence_values: set[str], question: str) -> str | None:
@@ -64,4 +73,10 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
     found = _swapped(names, set(), sentence_names, question)
     if found is not None:
         return found
-    return _swapped(sorted(_codes(question)), _codes(local), _codes(sentence), question)
+    found = _swapped(sorted(_codes(question)), _codes(local), _codes(sentence), question)
+    if found is not None:
+        return found
+    around = _amounts(local)
+    # a number the neighbourhood holds with another unit is not missing ("第111名" ← "排名第111位")
+    asked = sorted(value for value, number in _amounts(question).items() if number not in around.values())
+    return _swapped(asked, set(around), set(_amounts(sentence)), question)
