@@ -5,7 +5,7 @@ numerals or with a misspelt name — are answered."""
 import pytest
 
 from judging import judged
-from qa.answer.answerable import ANSWERABLE_FEATURES, refused_whatever_verified
+from qa.answer.answerable import ANSWERABLE_FEATURES, decide, refused_whatever_verified
 from qa.answer.model import bundled_model
 
 
@@ -58,7 +58,7 @@ def test_skipping_the_verifier_never_changes_a_decision(assistant, question):
     """`refused_whatever_verified` refuses only when the real verifier's verdict would refuse too, with the same
     evidence (so the same refusal text); otherwise it leaves the decision to `judge`."""
     found = judged(assistant, question)
-    bounded = refused_whatever_verified(found.q, found.best, found.candidates, found.scores, assistant.context)
+    bounded = refused_whatever_verified(found.evidence)
     if bounded is not None:
         assert not found.judgement.answerable and bounded.probability >= found.judgement.probability
         assert (bounded.evidence.missing_years, bounded.evidence.absent_terms, bounded.evidence.missing_terms) == (
@@ -69,4 +69,15 @@ def test_skipping_the_verifier_never_changes_a_decision(assistant, question):
 
 def test_gibberish_is_refused_without_the_verifier(assistant):
     found = judged(assistant, "糖醋排骨的家常做法是什么？")
-    assert refused_whatever_verified(found.q, found.best, found.candidates, found.scores, assistant.context)
+    assert refused_whatever_verified(found.evidence)
+
+
+def test_evidence_takes_the_verifiers_verdict_without_being_gathered_again(assistant):
+    """compose gathers the evidence once and puts the reader's verdict in afterwards: the same P as gathering it
+    with that verdict."""
+    question = "北京获投AI企业里，海淀区占比多少？"
+    gathered = judged(assistant, question, verified=0.0).evidence
+    for verdict in (0.2, 0.9):
+        assert decide(gathered.verified_as(verdict)).probability == pytest.approx(
+            judged(assistant, question, verified=verdict).judgement.probability)
+    assert decide(gathered.verified_as(0.9)).probability != pytest.approx(decide(gathered).probability)

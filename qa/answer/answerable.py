@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -43,6 +43,7 @@ ANSWERABLE_FEATURES: tuple[str, ...] = (
     "names_asked", "name_missing_local", "latin_name_missing_local", "dense", "anchor_share", "typed",
     "why_how", "list", "log_terms", "verifier",
 )
+_VERIFIER = ANSWERABLE_FEATURES.index("verifier")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -110,6 +111,12 @@ class Evidence:
     #: share of the question's term weight the neighbourhood holds
     covered: float
 
+    def verified_as(self, verified: float) -> "Evidence":
+        """The same evidence with the verifier's P in its feature column (everything else does not depend on it)."""
+        row = self.row.copy()
+        row[0, _VERIFIER] = verified
+        return replace(self, row=row)
+
 
 @dataclass(frozen=True)
 class Judgement:
@@ -169,29 +176,27 @@ def evidence_for(q: Question, best: int, candidates: list[Candidate], scores: np
                     1.0 - sum(weights[t] for t in missing) / total)
 
 
-_VERIFIER = ANSWERABLE_FEATURES.index("verifier")
-
-
-def refused_whatever_verified(q: Question, best: int, candidates: list[Candidate], scores: np.ndarray,
-                              context: AnswerContext, model: Model | None = None) -> Judgement | None:
-    """The refusal, when no verdict of the transformer verifier could make the question answerable: the model is
-    linear, so P(answerable) with the verifier feature at its most favourable value bounds every other P — below
-    the threshold, the decision and the evidence are those `judge` would reach. None otherwise (the verifier
-    decides). Why: the verifier is one transformer forward pass (≤ 160 tokens, ~30 ms), the costliest step of an
-    answer, and a question the report cannot answer — gibberish above all — need not pay it."""
+def decide(evidence: Evidence, model: Model | None = None) -> Judgement:
+    """Whether the evidence's candidate answers the question (`model`: the bundled one, or one being trained)."""
     model = model or bundled_model("answerable", ANSWERABLE_FEATURES)
-    if not isinstance(model, LinearModel):
-        return None
-    favourable = 1.0 if model.coef[_VERIFIER] > 0 else 0.0
-    evidence = evidence_for(q, best, candidates, scores, context, favourable)
-    bound = float(model.probabilities(evidence.row)[0])
-    return Judgement(bound, False, evidence) if bound < model.thresholds.get("answer", 0.5) else None
+    p = float(model.probabilities(evidence.row)[0])
+    return Judgement(p, p >= model.thresholds.get("answer", 0.5), evidence)
 
 
 def judge(q: Question, best: int, candidates: list[Candidate], scores: np.ndarray, context: AnswerContext,
           verified: float, model: Model | None = None) -> Judgement:
-    """Whether the chosen candidate answers the question (`model`: the bundled one, or one being trained)."""
+    """`decide` on the chosen candidate's evidence, with the verifier's P `verified`."""
+    return decide(evidence_for(q, best, candidates, scores, context, verified), model)
+
+
+def refused_whatever_verified(evidence: Evidence, model: Model | None = None) -> Judgement | None:
+    """The refusal, when no verdict of the transformer verifier could make the question answerable: the model is
+    linear, so P(answerable) with the verifier feature at its most favourable value bounds every other P — below
+    the threshold, the decision and the evidence are those `decide` reaches with the real verdict. None otherwise
+    (the verifier decides). Why: the verifier is one transformer forward pass (≤ 160 tokens, ~30 ms), the costliest
+    step of an answer, and a question the report cannot answer — gibberish above all — need not pay it."""
     model = model or bundled_model("answerable", ANSWERABLE_FEATURES)
-    evidence = evidence_for(q, best, candidates, scores, context, verified)
-    p = float(model.probabilities(evidence.row)[0])
-    return Judgement(p, p >= model.thresholds.get("answer", 0.5), evidence)
+    if not isinstance(model, LinearModel):
+        return None
+    bound = decide(evidence.verified_as(1.0 if model.coef[_VERIFIER] > 0 else 0.0), model)
+    return None if bound.answerable else bound

@@ -19,7 +19,7 @@ from qa.answer.arithmetic import compute
 from qa.answer.candidates import Candidate, collect
 from qa.answer.context import AnswerContext
 from qa.answer.continuation import Quoted, continued
-from qa.answer.answerable import Evidence, judge, refused_whatever_verified
+from qa.answer.answerable import Evidence, decide, evidence_for, refused_whatever_verified
 from qa.answer.document import answer_about_document
 from qa.answer.features import FEATURES, Question, analyse, feature_matrix
 from qa.answer.focus import focused
@@ -173,13 +173,14 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
     scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, context))
     chosen = int(np.argmax(scores))
     best = candidates[chosen]
-    refused = refused_whatever_verified(q, chosen, candidates, scores, context)
+    evidence = evidence_for(q, chosen, candidates, scores, context, verified=0.0)
+    refused = refused_whatever_verified(evidence)
     if refused is not None:  # refused whatever the verifier says: the reader is not run
         quote = _quoted(best, q, context, cites, [])
         return Answer(question, _refusal(refused.evidence, quote, traditional, question), False,
                       cites.listing(hits, k))
     window, reading = read_candidate(question, best, context)
-    judgement = judge(q, chosen, candidates, scores, context, reading.answers)
+    judgement = decide(evidence.verified_as(reading.answers))
     swap = swapped_constraint(q, best, context) if judgement.answerable else None
     added = continued(q, best, context) if judgement.answerable and swap is None else []
     quote = _quoted(best, q, context, cites, added)
