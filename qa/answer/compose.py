@@ -24,7 +24,6 @@ from qa.answer.document import answer_about_document
 from qa.answer.features import FEATURES, Question, analyse, feature_matrix
 from qa.answer.focus import focused
 from qa.answer.model import bundled_model
-from qa.understand.constraints import YEAR
 from qa.understand.kind import Kind
 from qa.understand.question import Understood
 from qa.answer.reader import read_candidate
@@ -128,11 +127,7 @@ def _refusal(evidence: Evidence, quote: str, traditional: bool, question: str) -
 def _near_miss(swapped: str, quote: str, traditional: bool, question: str) -> str:
     """A question whose constraint the nearest sentence states another value in place of (`swaps.py`): what the
     report lacks, then that sentence as the nearest fact."""
-    if YEAR.fullmatch(swapped[:-1]):
-        lacks = f"报告没有{swapped}的数据"
-    else:
-        lacks = f"报告中没有关于“{as_written(swapped, question)}”的数据"
-    return own_words(f"{lacks}；最接近的内容是：", traditional) + quote
+    return own_words(f"报告中没有关于“{as_written(swapped, question)}”的数据；最接近的内容是：", traditional) + quote
 
 
 def own_words(message: str, traditional: bool) -> str:

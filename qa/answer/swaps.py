@@ -56,27 +56,22 @@ def _swapped(asked: list[str], said_elsewhere: set[str], sentence_values: set[st
 
 
 def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str | None:
-    """The question's value ("丰台区", "2030年", "D轮") that the chosen sentence states another value in place
-    of, or None when every typed constraint is supported or nothing stands in its place."""
+    """The question's value ("丰台区", "2030年", "D轮", "100亿") that the chosen sentence states another value in
+    place of, or None when every typed constraint is supported or nothing stands in its place."""
     sentence = normal_form(c.text)
     question = q.norm
-    years = [f"{y}年" for y in q.constraints.years]
-    year_context = sentence_text(c, context)
-    found = _swapped(years, {f"{y}年" for y in YEAR.findall(year_context)},
-                     {f"{y}年" for y in YEAR.findall(sentence)}, question)
-    if found is not None:
-        return found
     local = local_text(c, context)
+    years_around = {f"{y}年" for y in YEAR.findall(sentence_text(c, context))}
     names = [n.text for n in q.constraints.names if not n.latin and not n.found_in(local) and len(n.text) > 1]
     sentence_names = {normal_form(w) for w, flag in context.segmenter.tagged(c.text)
                       if len(w) > 1 and context.segmenter.is_name(w, flag)}
-    found = _swapped(names, set(), sentence_names, question)
-    if found is not None:
-        return found
-    found = _swapped(sorted(_codes(question)), _codes(local), _codes(sentence), question)
-    if found is not None:
-        return found
-    around = _amounts(local)
+    amounts_around = _amounts(local)
     # a number the neighbourhood holds with another unit is not missing ("第111名" ← "排名第111位")
-    asked = sorted(value for value, number in _amounts(question).items() if number not in around.values())
-    return _swapped(asked, set(around), set(_amounts(sentence)), question)
+    amounts = sorted(value for value, number in _amounts(question).items() if number not in amounts_around.values())
+    checks = (  # (values asked, held where they should be, the sentence's values of the same type)
+        ([f"{y}年" for y in q.constraints.years], years_around, {f"{y}年" for y in YEAR.findall(sentence)}),
+        (names, set(), sentence_names),
+        (sorted(_codes(question)), _codes(local), _codes(sentence)),
+        (amounts, set(amounts_around), set(_amounts(sentence))),
+    )
+    return next((found for asked, held, there in checks if (found := _swapped(asked, held, there, question))), None)
