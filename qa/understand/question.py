@@ -55,7 +55,7 @@ class QuestionReader:
         #: the corpus is written in Traditional script: questions keep their own words (see `to_simplified`)
         self._traditional_corpus = traditional_corpus
 
-    def searched_form(self, text: str) -> str:
+    def _searched_form(self, text: str) -> str:
         """The question as it is searched and analysed: Simplified characters (and, for a Simplified corpus,
         mainland words: `to_simplified`), Arabic numerals, names the corpus spells otherwise corrected to its
         spelling within the part the encoder reads (3 of 1,610 CMRC trial and report questions are longer)."""
@@ -68,6 +68,6 @@ class QuestionReader:
         `previous` question of the conversation when it is an elliptic follow-up, and read it."""
         typed = clean_question(question, self._settings.answer.max_question_chars)
         asked_as = rewrite_followup(typed, previous, self._segmenter)
-        searched = analysed_part(self.searched_form(asked_as), self._settings.answer)
+        searched = analysed_part(self._searched_form(asked_as), self._settings.answer)
         return Understood(typed, asked_as, is_traditional(typed), searched, classify(searched),
                           read_constraints(searched, self._segmenter))
