@@ -194,3 +194,12 @@ def test_a_count_the_question_does_not_point_at_the_table_is_not_a_table_count(a
     answer = assistant.ask("2016年北京新成立了多少家人工智能企业？")
     assert not answer.answer.startswith("据表")
     assert assistant.ask("表1里2016年成立的有几家？").answer.startswith("据表 1")
+
+
+def test_a_company_outside_the_table_is_not_answered_by_the_tables_extreme(robots, assistant):
+    """"云知声最近那轮融资" is about 云知声's own latest round: Table 1 does not list it, so Table 1's most recent
+    round (普强信息, 明略数据) is no answer — while the same question about the table itself still is."""
+    outside = assistant.ask("云知声最近那轮融资拿了多少钱？")
+    assert not normal_form(outside.answer).startswith(normal_form("据表 1")) and "普强" not in outside.answer
+    assert ask(assistant, "表1里最近一轮融资是哪家？").answer.startswith("据表 1")
+    assert not robots.ask("云知声最近那轮融资拿了多少钱？").answer.startswith("据表 2")

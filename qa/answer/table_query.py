@@ -265,8 +265,24 @@ def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmen
     return None
 
 
+#: jieba tags of proper names: people, places, organisations, other names.
+_NAME_TAGS = ("nr", "ns", "nt", "nz")
+
+
+def _names_elsewhere(norm: str, table: Table, segmenter: Segmenter) -> bool:
+    """The question names someone or something (a proper name by jieba's tag) that the table never mentions:
+    "云知声最近那轮融资拿了多少钱" asks about a company outside the table, which the table's most recent round does not
+    answer."""
+    held = normal_form(table.title + "".join(c.name for c in table.columns) + "".join(p.text for p in table.rows))
+    return any(len(word) > 1 and flag.startswith(_NAME_TAGS) and normal_form(word) not in held
+               for word, flag in segmenter.tagged(norm))
+
+
 def _about_table(norm: str, table: Table, explicit: bool, segmenter: Segmenter) -> TableQuery | None:
-    """A question about the table as a whole: an extreme, a count or a list of rows passing filters."""
+    """A question about the table as a whole: an extreme, a count or a list of rows passing filters — not one
+    that names something the table does not list, unless it points at the table itself."""
+    if not explicit and _names_elsewhere(norm, table, segmenter):
+        return None
     rest = _rest(norm, [])
     columns = [c for c in table.columns if column_named(rest, c, segmenter)]
     filters = _filters(norm, table, columns)
