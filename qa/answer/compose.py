@@ -174,7 +174,7 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
         quote = _quoted(best, q, context, cites, [])
         return Answer(question, _refusal(refused.evidence, quote, traditional, question), False,
                       cites.listing(hits, k))
-    window, reading = read_candidate(question, best, context)
+    window, reading = read_candidate(understood.read_as, best, context)
     judgement = decide(evidence.verified_as(reading.answers))
     swap = swapped_constraint(q, best, context) if judgement.answerable else None
     added = continued(q, best, context) if judgement.answerable and swap is None else []

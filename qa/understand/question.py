@@ -14,7 +14,7 @@ from typing import Callable
 
 from qa.config import Settings
 from qa.segment.numerals import arabic_numerals
-from qa.segment.script import is_traditional, to_simplified
+from qa.segment.script import in_corpus_script, is_traditional, to_simplified
 from qa.segment.tokenizer import Segmenter
 from qa.understand.constraints import Constraints, read_constraints
 from qa.understand.followup import rewrite_followup
@@ -37,6 +37,8 @@ class Understood:
     searched: str
     qtype: QuestionType
     constraints: Constraints
+    #: what the transformer reader reads: `asked_as` in the corpus's script (`in_corpus_script`)
+    read_as: str
 
     @property
     def rewritten(self) -> bool:
@@ -70,4 +72,5 @@ class QuestionReader:
         asked_as = rewrite_followup(typed, previous, self._segmenter)
         searched = analysed_part(self._searched_form(asked_as), self._settings.answer)
         return Understood(typed, asked_as, is_traditional(typed), searched, classify(searched),
-                          read_constraints(searched, self._segmenter))
+                          read_constraints(searched, self._segmenter),
+                          in_corpus_script(asked_as, self._traditional_corpus))
