@@ -1,5 +1,6 @@
-"""Learn when a short answer is shown in bold: P(the phrase is mostly right), calibrated on questions nobody
-trained the reader on, and the threshold from its curve. Writes qa/answer/models/show.json.
+"""Learn which short answer is shown in bold, if any: P(mostly right) of the trees' phrase and of the reader's span,
+calibrated on questions nobody trained either on, and the threshold from the curve. Writes
+qa/answer/models/show.json (the trees' phrase, with the threshold) and show_span.json (the reader's span).
 
     .venv/bin/qa eval ../shared/eval/cmrc2018_trial.json --out CMRC_DIR   # builds CMRC_DIR/corpus and /index
     .venv/bin/qa eval DRCD_LAST40.json --out DRCD_DIR                      # the last 40 DRCD dev articles
@@ -8,11 +9,13 @@ trained the reader on, and the threshold from its curve. Writes qa/answer/models
 Runs the real pipeline (retrieval, selector) on the questions `reader_data.py` held out — every fifth CMRC 2018
 trial article asked of the whole trial corpus, the last 40 DRCD dev articles asked of their own Traditional corpus
 (CC BY-SA 4.0 / 3.0) — and for the chosen sentence takes the trees' best phrase (`short.py`) and the reader's span
-(`reader.py`). A logistic regression on what both say (the trees' probability and margin, the reader's span
-probability, whether the two agree, the verifier's P, the phrase's length, the question kind, Traditional text) predicts whether
-the trees' phrase is mostly right (char-F1 ≥ 0.5). Grouped 5-fold CV by article gives the curve: per threshold,
-the share shown, the share of shown ones mostly right, and the mean short-answer F1 over all questions (0 when
-none is shown). The chosen threshold is the lowest whose shown answers are ≥ 85 % mostly right.
+(`reader.py`). Two logistic regressions on what both say (the trees' probability and margin, the reader's span
+probability, whether the two agree, the verifier's P, the phrase's length, the question kind, Traditional text)
+predict whether the trees' phrase, and whether the reader's span, is mostly right (char-F1 ≥ 0.5); the likelier
+one is the offer. Grouped 5-fold CV by article gives the curve: per threshold, the share shown, the share of shown
+ones mostly right, and the mean short-answer F1 over all questions (0 when none is shown) — for the offer and, as
+ablations, for the trees' phrase alone and the reader's span alone. The chosen threshold is the lowest whose shown
+answers are ≥ 85 % mostly right.
 """
 
 from __future__ import annotations
@@ -62,10 +65,10 @@ def measured(name: str, assistant: Assistant, questions: list[tuple[str, str, tu
         scored = scored_phrase(q, best, assistant.context)
         if scored is None:
             continue
-        window, reading = read_candidate(searched, best, assistant.context)
+        window, reading = read_candidate(understood.read_as, best, assistant.context)
         span = span_in_sentence(reading, window)
         rows.append({"set": name, "group": group, "x": show_row(q, scored, reading, window),
-                     "tree_f1": max(char_f1(scored.text, g) for g in golds),
+                     "tree_f1": max(char_f1(scored.text, g) for g in golds), "has_span": span is not None,
                      "span_f1": max(char_f1(span, g) for g in golds) if span else 0.0})
     return rows
 
@@ -104,27 +107,37 @@ def main() -> int:
                                        show_progress=False),
                      [(drcd.context_of[q.id], q.q, q.answer_any) for q in drcd.questions])
     X = np.asarray([r["x"] for r in rows], dtype=np.float64)
-    f1 = np.asarray([r["tree_f1"] for r in rows])
-    y = (f1 >= 0.5).astype(int)
+    tree_f1 = np.asarray([r["tree_f1"] for r in rows])
+    span_f1 = np.asarray([r["span_f1"] for r in rows])
+    has_span = np.asarray([r["has_span"] for r in rows])
     groups = [r["group"] for r in rows]
-    p = np.zeros(len(rows))
-    for train, test in GroupKFold(n_splits=5).split(X, y, groups):
-        p[test] = fit(X[train], y[train]).probabilities(X[test])
+    p_tree, p_span = np.zeros(len(rows)), np.zeros(len(rows))
+    for train, test in GroupKFold(n_splits=5).split(X, tree_f1, groups):
+        p_tree[test] = fit(X[train], tree_f1[train] >= 0.5).probabilities(X[test])
+        p_span[test] = fit(X[train], span_f1[train] >= 0.5).probabilities(X[test])
+    p_span = np.where(has_span, p_span, 0.0)
+    offer_is_span = p_span > p_tree
+    p_offer, f1_offer = np.maximum(p_tree, p_span), np.where(offer_is_span, span_f1, tree_f1)
     report: dict[str, object] = {"questions": {s: sum(r["set"] == s for r in rows) for s in ("cmrc", "drcd")}}
     for s in ("cmrc", "drcd"):
         mask = np.asarray([r["set"] == s for r in rows])
-        report[s] = {"tree_f1": round(float(f1[mask].mean()), 4),
-                     "span_f1": round(float(np.mean([r["span_f1"] for r in rows if r["set"] == s])), 4),
-                     "curve": curve(p[mask], f1[mask])}
-    both = curve(p, f1)
+        report[s] = {"tree_f1": round(float(tree_f1[mask].mean()), 4), "span_f1": round(float(span_f1[mask].mean()), 4),
+                     "offer_f1": round(float(f1_offer[mask].mean()), 4),
+                     "offer_is_span": round(float(offer_is_span[mask].mean()), 4),
+                     "curve": curve(p_offer[mask], f1_offer[mask])}
+    both = curve(p_offer, f1_offer)
     report["both"] = both
+    report["trees_alone"] = curve(p_tree, tree_f1)
+    report["span_alone"] = curve(p_span, span_f1)
     threshold = next((c["threshold"] for c in both if c["shown_right"] is not None
                       and c["shown_right"] >= TARGET_RIGHT), 1.0)
-    model = fit(X, y)
-    model = LinearModel(model.features, model.mean, model.scale, model.coef, model.intercept, {"show": threshold})
-    (MODELS_DIR / "show.json").write_text(json.dumps(model.to_json(
-        {"command": "python scripts/calibrate_short.py", "calibration": report}), ensure_ascii=False, indent=1)
-        + "\n", encoding="utf-8")
+    meta = {"command": "python scripts/calibrate_short.py", "calibration": report}
+    for name, f1, thresholds in (("show", tree_f1, {"show": threshold}), ("show_span", span_f1, {})):
+        model = fit(X, f1 >= 0.5)
+        model = LinearModel(model.features, model.mean, model.scale, model.coef, model.intercept, thresholds)
+        (MODELS_DIR / f"{name}.json").write_text(json.dumps(model.to_json(meta if name == "show" else
+                                                                         {"command": meta["command"]}),
+                                                            ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps({"threshold": threshold, **report}, ensure_ascii=False, indent=1))
     return 0
 

@@ -1,13 +1,14 @@
-"""Bold only when right: whether a short answer is shown, from a calibrated P(the phrase is mostly right).
+"""Bold only when right: which short answer is shown, if any, from a calibrated P(the phrase is mostly right).
 
-A wrong bold answer ("北京市" above a sentence that says 海淀区) costs more trust than no bold answer. The trees'
-phrase (`short.py`) is the candidate; what decides whether it is shown is a logistic regression
-(`models/show.json`, fitted by `scripts/calibrate_short.py` on questions the reader never saw) over what two
-independent readers say about it: the trees' probability and lead over the runner-up, the transformer reader's
-span probability, whether the reader's span and the trees' phrase agree, the verifier's P that the window answers,
-the phrase's length, the question kind, and whether the text is in Traditional script (the trees learned from
-Simplified CMRC questions and are measurably less often right on Traditional text). Its threshold is the lowest at
-which ≥ 85 % of the shown answers were mostly right (char-F1 ≥ 0.5) in cross-validation.
+A wrong bold answer ("北京市" above a sentence that says 海淀区) costs more trust than no bold answer. Two readers
+offer a phrase of the quoted sentence: the trees (`short.py`) and the transformer reader's span (`reader.py`). Two
+logistic regressions (`models/show.json` for the trees' phrase, `models/show_span.json` for the reader's span,
+fitted by `scripts/calibrate_short.py` on questions neither reader was trained on) estimate P(mostly right) of
+each from what both readers say: the trees' probability and lead over the runner-up, the reader's span probability,
+whether the two agree, the verifier's P that the window answers, the phrase's length, the question kind, and
+whether the text is in Traditional script (the trees learned from Simplified CMRC questions and are measurably
+less often right on Traditional text). The likelier phrase is shown when its P reaches the threshold: the lowest
+at which ≥ 85 % of the shown answers were mostly right (char-F1 ≥ 0.5) in cross-validation.
 """
 
 from __future__ import annotations
@@ -42,9 +43,15 @@ def show_row(q: Question, scored: Scored, reading: Reading, window: Window) -> l
 
 
 def shown_short(q: Question, scored: Scored | None, reading: Reading, window: Window) -> str | None:
-    """The trees' phrase when its calibrated probability of being right reaches the shown threshold, else None."""
+    """The trees' phrase or the reader's span, whichever is likelier right, when its calibrated probability of
+    being right reaches the shown threshold; else None (no phrase for why/how questions)."""
     if scored is None:
         return None
-    model = bundled_model("show", SHOW_FEATURES)
-    p = float(model.probabilities(np.asarray([show_row(q, scored, reading, window)]))[0])
-    return scored.text if p >= model.thresholds.get("show", 0.5) else None
+    row = np.asarray([show_row(q, scored, reading, window)])
+    tree_model = bundled_model("show", SHOW_FEATURES)
+    offers = [(float(tree_model.probabilities(row)[0]), scored.text)]
+    span = span_in_sentence(reading, window)
+    if span is not None:
+        offers.append((float(bundled_model("show_span", SHOW_FEATURES).probabilities(row)[0]), span))
+    p, text = max(offers, key=lambda offer: offer[0])
+    return text if p >= tree_model.thresholds.get("show", 0.5) else None
