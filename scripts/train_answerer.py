@@ -96,7 +96,8 @@ class Asked:
     """One question through the real retrieval: its candidate sentences and which of them hold the answer."""
 
     item: Item
-    searched: str
+    #: the question as the transformer reader reads it (`Understood.read_as`)
+    read_as: str
     q: Question
     candidates: list[Candidate]
     y: np.ndarray
@@ -124,11 +125,10 @@ def ask_all(assistant: Assistant, items: list[Item]) -> list[Asked]:
     settings = assistant.settings
     for n, item in enumerate(items):
         understood = assistant.understand(item.question)
-        searched = understood.searched
-        found = retrieve(assistant.index, searched, settings.answer.candidates, settings.retrieval)
+        found = retrieve(assistant.index, understood.searched, settings.answer.candidates, settings.retrieval)
         cands = collect(found.hits, assistant.context)
         q = analyse(understood, found.query_vector, assistant.context)
-        asked.append(Asked(item, searched, q, cands, labels(cands, item), assistant.context))
+        asked.append(Asked(item, understood.read_as, q, cands, labels(cands, item), assistant.context))
         if n % 200 == 0:
             print(f"  {n}/{len(items)}", file=sys.stderr)
     return asked
@@ -490,7 +490,7 @@ def answerable_data(examples: list[Example], negatives: list[Example]) -> tuple[
         if not len(scores):
             continue
         best = int(np.argmax(scores))
-        verified = read_candidate(ex.asked.q.text, ex.candidates[best], ex.asked.context)[1].answers
+        verified = read_candidate(ex.asked.read_as, ex.candidates[best], ex.asked.context)[1].answers
         X.append(evidence_for(ex.asked.q, best, ex.candidates, scores, ex.asked.context, verified).row[0])
         y.append(int(ex.asked.item.answerable))
         groups.append(ex.group)
