@@ -2,7 +2,7 @@
 qa/answer/models/reader.safetensors.
 
     .venv/bin/python scripts/reader_data.py            # windows, spans and swapped questions (~1 min)
-    .venv/bin/python scripts/train_reader.py [--epochs 2] [--frozen 8]
+    .venv/bin/python scripts/train_reader.py [--epochs 2] [--frozen 8] [--init CHECKPOINT] [--other-share 1.0]
 
 The frozen lower layers run once over every example (their output cached in memory as fp16), so an epoch costs
 only the top layers' forward and backward passes. Progress, validation numbers and a checkpoint per epoch go to
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from safetensors.torch import save_file
+from safetensors.torch import load_file, save_file
 from torch import nn
 
 from qa.answer.reader import MAX_TOKENS, ReaderModel, best_span, encode
@@ -78,7 +78,7 @@ class Cached:
                 print(f"  cache {label}: {b}/{len(order)} ({time.time() - started:.0f} s)", file=sys.stderr, flush=True)
 
 
-def loss_of(model: ReaderModel, batch: dict, pos_weight: float) -> torch.Tensor:
+def loss_of(model: ReaderModel, batch: dict, pos_weight: float, span_weight: float) -> torch.Tensor:
     start, end, verify = model.upper(batch["hidden"].float(), batch["mask"])
     blocked = ~batch["window"]
     blocked[:, 0] = False  # position 0 stands for "no span" (SQuAD 2.0)
@@ -88,14 +88,14 @@ def loss_of(model: ReaderModel, batch: dict, pos_weight: float) -> torch.Tensor:
     span = (ce(start, batch["start"]) + ce(end, batch["end"])) / 2
     weight = torch.where(batch["label"] > 0, torch.tensor(pos_weight), torch.tensor(1.0))
     verifier = nn.functional.binary_cross_entropy_with_logits(verify, batch["label"], weight=weight)
-    return span + verifier
+    return span_weight * span + verifier
 
 
 @torch.inference_mode()
 def validate(model: ReaderModel, cached: Cached) -> dict[str, float]:
     """Span char-F1/EM on answerable windows; verifier AUC and accuracy by how the row was made."""
     model.eval()
-    f1, em, scores, labels, made = [], [], [], [], []
+    f1, em, scores, labels, made, f1_corpus = [], [], [], [], [], []
     for batch in cached.batches:
         start, end, verify = model.upper(batch["hidden"].float(), batch["mask"])
         p = torch.sigmoid(verify).numpy()
@@ -108,6 +108,7 @@ def validate(model: ReaderModel, cached: Cached) -> dict[str, float]:
                 text = row["window"][e.offsets[i][0]:e.offsets[j][1]]
                 gold = row["window"][row["start"]:row["end"]]
                 f1.append(char_f1(text, gold))
+                f1_corpus.append(row["corpus"])
                 em.append(float(text.strip() == gold.strip()))
     model.train()
     scores_a, labels_a = np.array(scores), np.array(labels)
@@ -115,6 +116,8 @@ def validate(model: ReaderModel, cached: Cached) -> dict[str, float]:
     auc = float((pos[:, None] > neg[None, :]).mean()) if len(pos) and len(neg) else float("nan")
     out = {"span_f1_gold": round(float(np.mean(f1)), 4), "span_em_gold": round(float(np.mean(em)), 4),
            "verifier_auc": round(auc, 4)}
+    for corpus in sorted(set(f1_corpus)):
+        out[f"span_f1_gold {corpus}"] = round(float(np.mean([v for v, c in zip(f1, f1_corpus) if c == corpus])), 4)
     for kind in sorted(set(made)):
         rows = [i for i, m in enumerate(made) if m == kind]
         out[f"accepted {kind}"] = round(float(np.mean([scores[i] >= 0.5 for i in rows])), 4)
@@ -129,14 +132,24 @@ def main() -> int:
     parser.add_argument("--frozen", type=int, default=8)
     parser.add_argument("--lr", type=float, default=1e-4)
     parser.add_argument("--limit", type=int, default=0, help="train on this many rows only (timing runs)")
+    parser.add_argument("--init", type=Path, help="start from this checkpoint's trained layers and heads (layers "
+                        "it kept frozen start from the pretrained weights)")
+    parser.add_argument("--other-share", type=float, default=1.0,
+                        help="keep this share of the 'other sentence' rows (the cheapest negatives to drop)")
+    parser.add_argument("--span-weight", type=float, default=1.0, help="weight of the span loss beside the verifier's")
     args = parser.parse_args()
     torch.manual_seed(19)
     random.seed(19)
     args.work.mkdir(parents=True, exist_ok=True)
     model = ReaderModel(args.frozen)
+    if args.init is not None:
+        state = load_file(str(args.init))
+        state.pop("frozen_layers")
+        model.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
     tokenizer = load_e5_tokenizer(source=E5File())
     tokenizer.enable_truncation(MAX_TOKENS, strategy="only_second")
     train_rows, valid_rows = read_rows(args.data / "train.jsonl"), read_rows(args.data / "valid.jsonl")
+    train_rows = [r for r in train_rows if r["made"] != "other" or random.random() < args.other_share]
     if args.limit:
         train_rows = random.sample(train_rows, args.limit)
     print(f"rows: train {len(train_rows)} {dict(Counter(r['made'] for r in train_rows))}, valid {len(valid_rows)}",
@@ -157,7 +170,7 @@ def main() -> int:
         random.shuffle(order)
         total = 0.0
         for n, b in enumerate(order):
-            loss = loss_of(model, train.batches[b], pos_weight)
+            loss = loss_of(model, train.batches[b], pos_weight, args.span_weight)
             loss.backward()
             nn.utils.clip_grad_norm_(trained, 1.0)
             optimizer.step()
@@ -175,7 +188,8 @@ def main() -> int:
     save(model, MODELS / "reader.safetensors")
     (MODELS / "reader.json").write_text(json.dumps(
         {"command": "python scripts/reader_data.py && python scripts/train_reader.py "
-                    f"--epochs {args.epochs} --frozen {args.frozen} --lr {args.lr}",
+                    f"--epochs {args.epochs} --frozen {args.frozen} --lr {args.lr} --other-share {args.other_share} "
+                    f"--span-weight {args.span_weight}" + (f" --init {args.init.name}" if args.init else ""),
          "data": ["CMRC 2018 trial (CC BY-SA 4.0)", "DRCD dev (CC BY-SA 3.0)"],
          "rows": {"train": len(train_rows), "valid": len(valid_rows)}, "validation": history},
         indent=1) + "\n")
