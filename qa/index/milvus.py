@@ -101,6 +101,13 @@ def connect(uri: str) -> Any:
     return client
 
 
+def disconnect(uri: str) -> None:
+    """Close this process's connection to `uri` (Milvus Lite lets one process at a time open a `.db` file)."""
+    client = _CLIENTS.pop(uri, None)
+    if client is not None:
+        client.close()
+
+
 def collection_prefix(index_dir: Path) -> str:
     """`qa_<hash of the index folder's path>`: the builds of one index folder, apart from any other's."""
     return "qa_" + hashlib.sha256(str(index_dir.resolve()).encode("utf-8")).hexdigest()[:10]
