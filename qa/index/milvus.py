@@ -142,10 +142,11 @@ class MilvusBuild:
         return connect(self.uri)
 
     def load(self) -> None:
-        """Have the engine hold the build in memory for searching (a no-op when it already does; Milvus Lite
-        forgets it when the process that loaded it ends)."""
+        """Have the engine hold the build (passages and documents' text) in memory for searching (a no-op when it
+        already does; Milvus Lite forgets it when the process that loaded it ends)."""
         try:
-            self.client.load_collection(self.collection)
+            for name in (self.collection, self.collection + TEXT_SUFFIX):
+                self.client.load_collection(name)
         except MilvusUnavailable:
             raise
         except Exception as exc:

@@ -30,6 +30,8 @@ from qa.types import Document, Passage
 ROWS_KEPT = 4_096
 #: POS-tagged sentences kept in the segmenter for those rows.
 TAGS_KEPT = 16_384
+#: Whole documents' text kept (the answer layer reads the document of the passage it answers from).
+DOCUMENTS_KEPT = 8
 #: Neighbours fetched with each hit, either side (the answer layer looks at most two passages away).
 NEIGHBOURHOOD = 2
 #: Document text chunks: at most 4 bytes a character stays under Milvus's 65,535-byte VARCHAR; chunks overlap so
@@ -98,6 +100,7 @@ class MilvusRows:
         self._positions = {p.id: pos for pos, p in skeleton.passages}
         self._fixed = set(self._positions)
         self._documents = {source: n for n, source in enumerate(skeleton.titles)}
+        self._texts: OrderedDict[int, str] = OrderedDict()
         self._lock = threading.Lock()
 
     def _query(self, collection: str, expression: str, fields: list[str], limit: int | None = None) -> list[dict]:
@@ -165,7 +168,17 @@ class MilvusRows:
         number = self._documents.get(source)
         if number is None:
             return ""
-        return stitched(self._query(self._text_alias, f"doc == {number}", ["seq", "text"]))
+        with self._lock:
+            text = self._texts.get(number)
+            if text is not None:
+                self._texts.move_to_end(number)
+                return text
+        text = stitched(self._query(self._text_alias, f"doc == {number}", ["seq", "text"]))
+        with self._lock:
+            self._texts[number] = text
+            while len(self._texts) > DOCUMENTS_KEPT:
+                self._texts.popitem(last=False)
+        return text
 
     def contains(self, text: str) -> bool:
         """Whether some document's normal form holds `text` (already in normal form): one query in the engine."""
