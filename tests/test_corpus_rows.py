@@ -63,7 +63,8 @@ def test_a_word_anywhere_in_the_corpus_is_found_by_the_engine_as_in_memory(milvu
     assert milvus_assistant.index.rows.contains(text) == in_memory.contains(text)
 
 
-def test_a_long_document_is_stitched_back_from_its_chunks(assistant: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_long_document_is_stitched_back_from_its_chunks(assistant: Assistant,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Overlapping chunks (small here, so the report spans many) give each document back whole, and every word of
     up to OVERLAP + 1 characters lies whole inside one chunk, where the engine's `like` finds it."""
     monkeypatch.setattr(milvus_rows, "CHUNK_CHARS", 300)

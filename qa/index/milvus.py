@@ -257,7 +257,8 @@ def _passage_rows(passages: list[Passage], token_lists: list[list[str]], vectors
                **row_fields(p, answer.statement_vectors[first:last], answer.tags[first:last])}
         first = last
         if max(len(v.encode("utf-8")) for v in row.values() if isinstance(v, str)) > MAX_TEXT_BYTES:
-            raise MilvusUnavailable(f"段落 {p.id} 过长，超出 Milvus 字段上限（{MAX_TEXT_BYTES} 字节）：请减小段落长度")
+            raise MilvusUnavailable(
+                f"段落 {p.id} 过长，超出 Milvus 字段上限（{MAX_TEXT_BYTES} 字节）：请减小段落长度")
         yield row
 
 

@@ -3,8 +3,9 @@
     index/CURRENT              names the live build folder
     index/build-<hash>-<id>/   manifest.json, passages.jsonl, documents.json, vocabulary.json, bm25/, dense.faiss,
                                statements.npy (one float16 vector per quotable sentence, in passage order),
-                               tags.json (each of those sentences' POS-tagged words, `qa.segment.tokenizer.encode_tags`);
-                               a Milvus build has no dense.faiss and no BM25 matrix but skeleton.json (`qa.index.skeleton`)
+                               tags.json (each of those sentences' POS-tagged words,
+                               `qa.segment.tokenizer.encode_tags`); a Milvus build has no dense.faiss and no BM25
+                               matrix but skeleton.json (`qa.index.skeleton`)
     index/.lock                taken by builders
 
 - a build is written to a fresh `tmp-*` folder, renamed to `build-*` and only then made live by atomically
