@@ -91,8 +91,10 @@ def build(corpus: Path, index: Path, milvus: str | None) -> dict[str, object]:
 
 def replica(corpus: Path, index: Path, milvus: str | None) -> dict[str, float]:
     """Run in a fresh process: RSS at baseline, after opening the index, after answering the dev questions."""
-    if milvus:
-        import pymilvus  # noqa: F401 — the client library is part of the baseline, like the models
+    if milvus:  # the client library and its connection are part of the baseline, like the models
+        from qa.index.milvus import connect
+
+        connect(milvus)
     from qa.answer.reader import bundled_reader
     from qa.index.loader import open_index
     from qa.pipeline import Assistant

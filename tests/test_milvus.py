@@ -88,7 +88,13 @@ def own_settings(tmp_path: Path) -> Settings:
 
 def _prefix_collections(settings: Settings) -> list[str]:
     client = milvus_store.connect(settings.milvus)
-    return [n for n in client.list_collections() if n.startswith(milvus_store.collection_prefix(settings.index_dir))]
+    return sorted(n for n in client.list_collections()
+                  if n.startswith(milvus_store.collection_prefix(settings.index_dir)))
+
+
+def _collections_of(build: str) -> list[str]:
+    """A build's collections: its passages and its documents' text."""
+    return [build, build + milvus_store.TEXT_SUFFIX]
 
 
 def test_a_rebuild_moves_the_alias_and_drops_the_old_build(own_settings: Settings) -> None:
@@ -99,7 +105,7 @@ def test_a_rebuild_moves_the_alias_and_drops_the_old_build(own_settings: Setting
     second = build_index(own_settings, embedder=embedder, show_progress=False)
     client = milvus_store.connect(own_settings.milvus)
     assert second.milvus_collection != first.milvus_collection
-    assert _prefix_collections(own_settings) == [second.milvus_collection]
+    assert _prefix_collections(own_settings) == _collections_of(second.milvus_collection)
     assert client.describe_alias(second.milvus_alias)["collection_name"] == second.milvus_collection
     found = retrieve(open_index(own_settings, rebuild=False, embedder=embedder), "量子计算博物馆在哪个区？", 3,
                      own_settings.retrieval)
@@ -123,8 +129,8 @@ def test_another_index_folder_keeps_its_own_builds(own_settings: Settings, tmp_p
     other = replace(own_settings, index_dir=tmp_path / "other-index")
     mine = build_index(own_settings, embedder=embedder, show_progress=False)
     theirs = build_index(other, embedder=embedder, show_progress=False)
-    assert _prefix_collections(own_settings) == [mine.milvus_collection]
-    assert _prefix_collections(other) == [theirs.milvus_collection]
+    assert _prefix_collections(own_settings) == _collections_of(mine.milvus_collection)
+    assert _prefix_collections(other) == _collections_of(theirs.milvus_collection)
 
 
 @pytest.mark.parametrize("argv, message", [
