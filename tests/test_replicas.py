@@ -15,7 +15,8 @@ from qa.pipeline import Assistant
 from qa.web.feedback import open_feedback
 
 from engines import fresh_database, milvus_server, require, stop
-from test_milvus import QUESTIONS_COMPARED, _with_vector_cache
+from conftest import with_vector_cache
+from test_milvus import QUESTIONS_COMPARED
 from test_ui_startup import start_ui
 
 QUESTIONS = ("哪个区的人工智能企业最多？", "寒武纪是哪一年成立的？", "北京人工智能企业有多少家？")
@@ -33,7 +34,7 @@ def test_two_replicas_share_one_milvus_and_one_postgresql(settings: Settings, as
     require("pymilvus")
     feedback_url = fresh_database(postgres_url)
     with milvus_server(tmp_path / "milvus-data") as uri:
-        shared = replace(settings, index_dir=_with_vector_cache(settings, tmp_path / "index"), milvus=uri)
+        shared = replace(settings, index_dir=with_vector_cache(settings, tmp_path / "index"), milvus=uri)
         build_index(shared, embedder=assistant.index.embedder, show_progress=False)
         replicas = []
         try:

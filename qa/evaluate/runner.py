@@ -72,7 +72,7 @@ def evaluate(assistant: Assistant, questions: Sequence[EvalQuestion], out_dir: P
         sink = results_path.open("w", encoding="utf-8")
     except OSError as exc:
         raise EvalError(f"无法写入输出目录 {out_dir}：{exc.strerror or exc}") from None
-    documents = {d.source: d.text for d in assistant.index.documents.values()}
+    documents = {d.source: d.text for d in assistant.index.all_documents()}
     results: list[dict[str, Any]] = []
     interrupted = False
     started = time.perf_counter()

@@ -24,7 +24,9 @@ from qa.index.dense import DenseIndex
 from qa.index.embedders import Embedder, EmbedderChoice
 from qa.index.fingerprint import code_fingerprint, corpus_hash
 from qa.index.lexical import LexicalIndex
-from qa.index.milvus import DENSE_KIND_PREFIX, MilvusBuild, check_index_type, connect, make_live, write_build
+from qa.index.milvus import (DENSE_KIND_PREFIX, AnswerData, MilvusBuild, check_index_type, connect, make_live,
+                             write_build)
+from qa.index.skeleton import skeleton_of, write_skeleton
 from qa.index.store import (BM25_DIR, DENSE, FORMAT_VERSION, STATEMENTS, Contents, Manifest, build_lock,
                             checksums, new_build_folder, recorded_manifest, write_contents, write_manifest,
                             write_tags)
@@ -153,22 +155,28 @@ def build_locked(settings: Settings, choice: EmbedderChoice, show_progress: bool
         encode_started = time.perf_counter()
         vectors, encoded = workers.encode_new(choice, settings.index_dir, "passages",
                                               [p.index_text for p in passages], progress)
+        # the answer layer compares the question with each quotable sentence (paraphrase: 扎堆 ~ 集中), so
+        # sentence vectors are computed here, once, not per question
+        statements, _ = workers.encode_new(choice, settings.index_dir, "statements",
+                                           [s for p in passages for s in p.statements], progress)
+        statements = statements.astype(np.float16)
+        np.save(folder / STATEMENTS, statements)
+        encode_seconds = time.perf_counter() - encode_started
+        # and their POS tags, which the answer layer reads for every candidate sentence (`Segmenter.remember_tags`)
+        tags = [encode_tags(s, segmenter.tagged(s)) for p in passages for s in p.statements]
+        write_tags(folder, tags)
         if settings.milvus:
+            # the engine ranks the passages and returns what the answer layer reads about them; the replica loads
+            # only the corpus-wide skeleton (`qa.index.skeleton`)
             engine = write_build(settings.milvus, settings.index_dir, f"{name_hash[:12]}_{uuid.uuid4().hex[:8]}",
-                                 passages, token_lists, vectors, settings.milvus_index)
+                                 passages, token_lists, vectors, settings.milvus_index,
+                                 AnswerData(statements, tags, documents))
+            write_skeleton(folder, skeleton_of(passages, documents))
             dense_kind = DENSE_KIND_PREFIX + engine.index_type.lower()
         else:
             dense = DenseIndex.build(vectors)
             dense.save(folder / DENSE)
             dense_kind = dense.kind
-        # the answer layer compares the question with each quotable sentence (paraphrase: 扎堆 ~ 集中), so
-        # sentence vectors are computed here, once, not per question
-        statements, _ = workers.encode_new(choice, settings.index_dir, "statements",
-                                           [s for p in passages for s in p.statements], progress)
-        np.save(folder / STATEMENTS, statements.astype(np.float16))
-        encode_seconds = time.perf_counter() - encode_started
-        # and their POS tags, which the answer layer reads for every candidate sentence (`Segmenter.remember_tags`)
-        write_tags(folder, [encode_tags(s, segmenter.tagged(s)) for p in passages for s in p.statements])
         write_contents(folder, Contents(documents, passages, vocabulary))
         manifest = Manifest(
             format_version=FORMAT_VERSION, corpus_hash=corpus, code_hash=code, embedder_id=embedder.id,

@@ -20,8 +20,10 @@ from qa.index.embedders import Embedder
 from qa.index.fingerprint import code_fingerprint, corpus_hash
 from qa.index.lexical import LexicalIndex
 from qa.index.milvus import MilvusBuild
+from qa.index.milvus_rows import MilvusRows
+from qa.index.skeleton import SKELETON, Skeleton, read_skeleton
 from qa.index.store import (BM25_DIR, DENSE, FORMAT_VERSION, STATEMENTS, TAGS, IndexUnavailable, Manifest, build_lock,
-                            live_folder, read_contents, read_manifest, read_tags, verify)
+                            live_folder, read_contents, read_manifest, read_tags, read_vocabulary, verify)
 from qa.segment.tokenizer import Segmenter, get_segmenter
 from qa.types import Document, Passage
 
@@ -46,6 +48,19 @@ class LoadedIndex:
     statement_vectors: np.ndarray
     #: where the engine keeps this build's passages when retrieval runs in Milvus, else None (bm25s + FAISS)
     milvus: MilvusBuild | None = None
+    #: with `milvus`: the passages, sentence vectors, tags and document text, fetched from the engine as needed —
+    #: then `documents`, `passages` and `statement_vectors` are empty and `skeleton` holds the corpus-wide part
+    rows: MilvusRows | None = None
+    skeleton: Skeleton | None = None
+    #: the build folder read (None for an index made in memory)
+    folder: Path | None = None
+
+    def all_documents(self) -> list[Document]:
+        """Every document of the build, read from its folder when the replica does not hold them (`--milvus`);
+        for batch evaluation, not for answering."""
+        if self.documents or self.folder is None:
+            return list(self.documents.values())
+        return read_contents(self.folder).documents
 
 
 def problem_with(settings: Settings, embedder_id: str | None) -> str | None:
@@ -88,10 +103,11 @@ def _load(folder: Path, embedder: Embedder, milvus: str | None) -> LoadedIndex:
     manifest = read_manifest(folder)
     if manifest.dim != embedder.dim or manifest.embedder_id != embedder.id:
         raise IndexUnavailable(f"索引由向量模型 {manifest.embedder_id} 建立，不能用 {embedder.id} 查询")
+    if milvus:
+        return _load_for_engine(folder, manifest, embedder, MilvusBuild.recorded(milvus, manifest))
     contents = read_contents(folder)
-    engine = MilvusBuild.recorded(milvus, manifest) if milvus else None
     try:
-        dense = None if engine else DenseIndex.load(folder / DENSE)
+        dense = DenseIndex.load(folder / DENSE)
     except RuntimeError as exc:  # FAISS refuses a damaged file
         raise IndexUnavailable(f"索引文件损坏：{folder / DENSE}") from exc
     statements = np.load(folder / STATEMENTS, mmap_mode="r")
@@ -100,16 +116,28 @@ def _load(folder: Path, embedder: Embedder, milvus: str | None) -> LoadedIndex:
         tags = read_tags(folder)
     except (OSError, ValueError) as exc:
         raise IndexUnavailable(f"索引文件损坏：{folder / TAGS}") from exc
-    if ((dense is not None and (dense.size != len(contents.passages) or dense.dim != manifest.dim))
+    if (dense.size != len(contents.passages) or dense.dim != manifest.dim
             or statements.shape != (len(sentences), manifest.dim) or len(tags) != len(sentences)):
         raise IndexUnavailable(f"索引文件彼此不一致：{folder}")
     segmenter = get_segmenter(contents.vocabulary)
     segmenter.remember_tags(sentences, tags)
-    if engine is not None:
-        engine.load()
     return LoadedIndex(manifest, {d.source: d for d in contents.documents}, contents.passages,
-                       LexicalIndex.load(folder / BM25_DIR, matrix=engine is None), dense, embedder, segmenter,
-                       statements, engine)
+                       LexicalIndex.load(folder / BM25_DIR), dense, embedder, segmenter, statements, folder=folder)
+
+
+def _load_for_engine(folder: Path, manifest: Manifest, embedder: Embedder, engine: MilvusBuild) -> LoadedIndex:
+    """A build whose passages live in Milvus: the replica reads only the term statistics, the vocabulary and the
+    skeleton; passages, sentence vectors, tags and document text come from the engine (`MilvusRows`)."""
+    try:
+        skeleton = read_skeleton(folder)
+    except (OSError, ValueError, KeyError) as exc:
+        raise IndexUnavailable(f"索引文件损坏：{folder / SKELETON}") from exc
+    segmenter = get_segmenter(read_vocabulary(folder))
+    segmenter.remember_tags((), ())  # tags arrive with the rows fetched (`Segmenter.add_tags`)
+    engine.load()
+    return LoadedIndex(manifest, {}, [], LexicalIndex.load(folder / BM25_DIR, matrix=False), None, embedder,
+                       segmenter, np.zeros((0, manifest.dim), dtype=np.float16), engine,
+                       engine.rows(manifest.dim, skeleton, segmenter), skeleton, folder)
 
 
 def open_index(settings: Settings, rebuild: bool = True, show_progress: bool = True,

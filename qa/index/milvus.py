@@ -12,7 +12,8 @@ in one Milvus.
 Rows: `pos` (the passage's position in the build folder's passages.jsonl, the primary key), `pid` (its stable
 id, checked on the way back), `source`, `page`, `terms` (the passage's index text cut by the product's own
 Segmenter, each token written as an ASCII word — see `term_word` — joined with spaces; Milvus's BM25 function
-turns it into a sparse vector) and `dense` (the passage vector).
+turns it into a sparse vector), `dense` (the passage vector), and what the answer layer reads about the passage
+(`passage`, `statements`, `tags`: `qa.index.milvus_rows`, which also writes the documents' text to `<build>_text`).
 """
 
 from __future__ import annotations
@@ -27,8 +28,11 @@ from typing import Any, Iterable
 import numpy as np
 
 from qa.errors import UserError
+from qa.index.milvus_rows import MilvusRows, row_fields, text_chunks
+from qa.index.skeleton import Skeleton
 from qa.index.store import Manifest
-from qa.types import Passage
+from qa.segment.tokenizer import Segmenter
+from qa.types import Document, Passage
 
 #: Dense index types offered for the collection (`--milvus-index`): HNSW by default, FLAT for exact search,
 #: IVF_FLAT / IVF_SQ8 / HNSW_SQ for large corpora where memory matters more (BENCHMARKS.md, capacity plan).
@@ -97,6 +101,13 @@ def connect(uri: str) -> Any:
     return client
 
 
+def disconnect(uri: str) -> None:
+    """Close this process's connection to `uri` (Milvus Lite lets one process at a time open a `.db` file)."""
+    client = _CLIENTS.pop(uri, None)
+    if client is not None:
+        client.close()
+
+
 def collection_prefix(index_dir: Path) -> str:
     """`qa_<hash of the index folder's path>`: the builds of one index folder, apart from any other's."""
     return "qa_" + hashlib.sha256(str(index_dir.resolve()).encode("utf-8")).hexdigest()[:10]
@@ -104,6 +115,10 @@ def collection_prefix(index_dir: Path) -> str:
 
 def alias_of(index_dir: Path) -> str:
     return collection_prefix(index_dir) + "_live"
+
+
+#: The documents' text of a build sits in `<collection>_text`, behind `<alias>_text`.
+TEXT_SUFFIX = "_text"
 
 
 @dataclass(frozen=True)
@@ -127,10 +142,11 @@ class MilvusBuild:
         return connect(self.uri)
 
     def load(self) -> None:
-        """Have the engine hold the build in memory for searching (a no-op when it already does; Milvus Lite
-        forgets it when the process that loaded it ends)."""
+        """Have the engine hold the build (passages and documents' text) in memory for searching (a no-op when it
+        already does; Milvus Lite forgets it when the process that loaded it ends)."""
         try:
-            self.client.load_collection(self.collection)
+            for name in (self.collection, self.collection + TEXT_SUFFIX):
+                self.client.load_collection(name)
         except MilvusUnavailable:
             raise
         except Exception as exc:
@@ -144,6 +160,10 @@ class MilvusBuild:
             raise
         except Exception as exc:
             raise MilvusUnavailable(f"无法连接 Milvus {self.uri}：{exc}") from exc
+
+    def rows(self, dim: int, skeleton: Skeleton, segmenter: Segmenter) -> MilvusRows:
+        """The answer layer's per-passage data of the live build, fetched as needed."""
+        return MilvusRows(self.client, self.alias, self.alias + TEXT_SUFFIX, dim, skeleton, segmenter)
 
 
 def _schema(client: Any, dim: int) -> Any:
@@ -159,8 +179,24 @@ def _schema(client: Any, dim: int) -> Any:
                      analyzer_params={"tokenizer": "standard"})
     schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
     schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
+    for name in ("passage", "statements", "tags"):  # `qa.index.milvus_rows.row_fields`
+        schema.add_field(name, DataType.VARCHAR, max_length=MAX_TEXT_BYTES)
     schema.add_function(Function(name="terms_bm25", function_type=FunctionType.BM25,
                                  input_field_names=["terms"], output_field_names=["sparse"]))
+    return schema
+
+
+def _text_schema(client: Any) -> Any:
+    """The documents' text in chunks (`qa.index.milvus_rows.text_chunks`); a Milvus collection must hold a vector
+    field, so a two-dimensional one stands unused."""
+    from pymilvus import DataType
+
+    schema = client.create_schema(auto_id=False, description="report-qa document text of one build")
+    schema.add_field("id", DataType.INT64, is_primary=True)
+    schema.add_field("doc", DataType.INT64)
+    schema.add_field("seq", DataType.INT64)
+    schema.add_field("text", DataType.VARCHAR, max_length=MAX_TEXT_BYTES)
+    schema.add_field("unused", DataType.FLOAT_VECTOR, dim=2)
     return schema
 
 
@@ -189,9 +225,47 @@ def check_index_type(index_type: str) -> str:
     return upper
 
 
+@dataclass(frozen=True)
+class AnswerData:
+    """What the answer layer reads about each passage, written beside the ranking fields: the quotable sentences'
+    vectors (rows in passage order) and POS tags, and the documents whose text it searches."""
+
+    statement_vectors: np.ndarray
+    tags: list[str | None]
+    documents: list[Document]
+
+
+def _insert(client: Any, collection: str, rows: Iterable[dict[str, Any]]) -> None:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == INSERT_BATCH:
+            client.insert(collection, batch)
+            batch = []
+    if batch:
+        client.insert(collection, batch)
+    client.flush(collection)
+
+
+def _passage_rows(passages: list[Passage], token_lists: list[list[str]], vectors: np.ndarray,
+                  answer: AnswerData) -> Iterable[dict[str, Any]]:
+    first = 0
+    for pos, (p, tokens, vector) in enumerate(zip(passages, token_lists, vectors)):
+        last = first + len(p.statements)
+        row = {"pos": pos, "pid": p.id, "source": p.source, "page": -1 if p.page is None else p.page,
+               "terms": term_text(tokens), "dense": vector.tolist(),
+               **row_fields(p, answer.statement_vectors[first:last], answer.tags[first:last])}
+        first = last
+        if max(len(v.encode("utf-8")) for v in row.values() if isinstance(v, str)) > MAX_TEXT_BYTES:
+            raise MilvusUnavailable(
+                f"段落 {p.id} 过长，超出 Milvus 字段上限（{MAX_TEXT_BYTES} 字节）：请减小段落长度")
+        yield row
+
+
 def write_build(uri: str, index_dir: Path, build_name: str, passages: list[Passage], token_lists: list[list[str]],
-                vectors: np.ndarray, index_type: str) -> MilvusBuild:
-    """Create the build's collection, insert every passage, index and load it. Not yet live (`make_live`)."""
+                vectors: np.ndarray, index_type: str, answer: AnswerData) -> MilvusBuild:
+    """Create the build's collections (passages; documents' text), insert every row, index and load them. Not yet
+    live (`make_live`)."""
     client = connect(uri)
     prefix = collection_prefix(index_dir)
     index_type = check_index_type(index_type)
@@ -199,35 +273,33 @@ def write_build(uri: str, index_dir: Path, build_name: str, passages: list[Passa
     params = client.prepare_index_params()
     params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
     params.add_index("dense", index_type=index_type, metric_type="IP", params=dense_index_params(index_type))
-    if client.has_collection(build.collection):  # a killed build of the same name: start it again
-        client.drop_collection(build.collection)
+    text_params = client.prepare_index_params()
+    text_params.add_index("unused", index_type="FLAT", metric_type="L2")
+    text = build.collection + TEXT_SUFFIX
+    for name in (build.collection, text):
+        if client.has_collection(name):  # a killed build of the same name: start it again
+            client.drop_collection(name)
     client.create_collection(build.collection, schema=_schema(client, int(vectors.shape[1])), index_params=params)
-    rows = ({"pos": pos, "pid": p.id, "source": p.source, "page": -1 if p.page is None else p.page,
-             "terms": term_text(tokens), "dense": vector.tolist()}
-            for pos, (p, tokens, vector) in enumerate(zip(passages, token_lists, vectors)))
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == INSERT_BATCH:
-            client.insert(build.collection, batch)
-            batch = []
-    if batch:
-        client.insert(build.collection, batch)
-    client.flush(build.collection)
+    client.create_collection(text, schema=_text_schema(client), index_params=text_params)
+    _insert(client, build.collection, _passage_rows(passages, token_lists, vectors, answer))
+    _insert(client, text, text_chunks(answer.documents))
     client.load_collection(build.collection)
+    client.load_collection(text)
     return build
 
 
 def make_live(build: MilvusBuild) -> None:
-    """Point the alias at this build (one call: searches go to the old build or the new, never to neither), then
-    drop the older builds of the same index folder."""
+    """Point the aliases at this build (one call each: searches go to the old build or the new, never to neither),
+    then drop the older builds of the same index folder."""
     client = build.client
     prefix = build.alias[: -len("_live")]
     aliases = client.list_aliases().get("aliases", [])
-    if build.alias in aliases:
-        client.alter_alias(build.collection, build.alias)
-    else:
-        client.create_alias(build.collection, build.alias)
+    for collection, alias in ((build.collection, build.alias),
+                              (build.collection + TEXT_SUFFIX, build.alias + TEXT_SUFFIX)):
+        if alias in aliases:
+            client.alter_alias(collection, alias)
+        else:
+            client.create_alias(collection, alias)
     for name in client.list_collections():
-        if name.startswith(prefix + "_") and name != build.collection:
+        if name.startswith(prefix + "_") and name not in (build.collection, build.collection + TEXT_SUFFIX):
             client.drop_collection(name)

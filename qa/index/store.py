@@ -3,7 +3,9 @@
     index/CURRENT              names the live build folder
     index/build-<hash>-<id>/   manifest.json, passages.jsonl, documents.json, vocabulary.json, bm25/, dense.faiss,
                                statements.npy (one float16 vector per quotable sentence, in passage order),
-                               tags.json (each of those sentences' POS-tagged words, `qa.segment.tokenizer.encode_tags`)
+                               tags.json (each of those sentences' POS-tagged words,
+                               `qa.segment.tokenizer.encode_tags`); a Milvus build has no dense.faiss and no BM25
+                               matrix but skeleton.json (`qa.index.skeleton`)
     index/.lock                taken by builders
 
 - a build is written to a fresh `tmp-*` folder, renamed to `build-*` and only then made live by atomically
@@ -30,7 +32,7 @@ from typing import Iterator
 from qa.errors import UserError
 from qa.types import Document, Passage
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
@@ -120,8 +122,12 @@ def read_contents(folder: Path) -> Contents:
     with (folder / PASSAGES).open(encoding="utf-8") as fh:
         passages = [Passage.from_json(json.loads(line)) for line in fh]
     documents = [Document(**d) for d in json.loads((folder / DOCUMENTS).read_text(encoding="utf-8"))]
-    vocabulary = tuple(json.loads((folder / VOCABULARY).read_text(encoding="utf-8")))
-    return Contents(documents, passages, vocabulary)
+    return Contents(documents, passages, read_vocabulary(folder))
+
+
+def read_vocabulary(folder: Path) -> tuple[str, ...]:
+    """The words the segmenter was given for this build."""
+    return tuple(json.loads((folder / VOCABULARY).read_text(encoding="utf-8")))
 
 
 def write_manifest(folder: Path, manifest: Manifest) -> None:

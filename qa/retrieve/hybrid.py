@@ -68,7 +68,7 @@ def retriever_for(index: LoadedIndex) -> Retriever:
     if index.milvus is not None:
         from qa.retrieve.milvus import MilvusRetriever  # pymilvus only when asked for
 
-        return MilvusRetriever(index.milvus, index.lexical, index.passages)
+        return MilvusRetriever(index.milvus, index.lexical)
     assert index.dense is not None
     return EmbeddedRetriever(index.lexical, index.dense)
 
@@ -85,4 +85,7 @@ def retrieve(index: LoadedIndex, question: str, n: int, settings: RetrievalSetti
     """The `n` best passages for a question, by fused lexical + dense rank."""
     query_vector = index.embedder.embed_queries([question[:settings.max_encoded_chars]])[0]
     ranked = retriever_for(index).ranked(index.segmenter.index_tokens(question), query_vector, n, settings)
-    return Retrieval([Hit(index.passages[pos], score) for pos, score in ranked], query_vector)
+    if index.rows is None:
+        return Retrieval([Hit(index.passages[pos], score) for pos, score in ranked], query_vector)
+    passages = index.rows.at([pos for pos, _ in ranked])  # from the engine, with their neighbours
+    return Retrieval([Hit(p, score) for p, (_, score) in zip(passages, ranked) if p is not None], query_vector)

@@ -3,32 +3,29 @@ engine's RRF ranker, through the live build's alias (`qa.index.milvus`).
 
 The engine returns every fused candidate (at most two `per_retriever` lists); they are cut to `n` here with the
 embedded path's tie rule (`best_first`), because RRF gives equal scores to, say, rank 3 of BM25 alone and rank 3
-of the vectors alone, and which of them is cut must not depend on the engine's internal order.
+of the vectors alone, and which of them is cut must not depend on the engine's internal order. The passages of
+the hits are then fetched from the same alias (`qa.index.milvus_rows`), so they belong to the build searched.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
 import numpy as np
 
 from qa.config import RetrievalSettings
 from qa.index.lexical import LexicalIndex
 from qa.index.milvus import MilvusBuild, MilvusUnavailable, dense_search_params, term_text
 from qa.retrieve.hybrid import Ranked, best_first
-from qa.types import Passage
 
 
 @dataclass(frozen=True)
 class MilvusRetriever:
-    """Hybrid search in the collection behind `build.alias`; hits are mapped back to this replica's passages."""
+    """Hybrid search in the collection behind `build.alias`: passage positions with fused scores."""
 
     build: MilvusBuild
     #: term statistics only: a question's tokens the corpus never uses are left out of the BM25 request, as bm25s
     #: leaves them out (and a question of only such tokens sends no BM25 request at all)
     lexical: LexicalIndex
-    passages: list[Passage]
 
     def ranked(self, tokens: list[str], query_vector: np.ndarray, n: int, settings: RetrievalSettings) -> Ranked:
         from pymilvus import AnnSearchRequest, RRFRanker
@@ -49,15 +46,5 @@ class MilvusRetriever:
             raise
         except Exception as exc:  # grpc or server errors: the engine is down or the alias is gone
             raise MilvusUnavailable(f"Milvus 检索失败（{self.build.uri}）：{exc}") from exc
-        fused = {pos: settings.dense_weight * score for pos, score in self._positions(found[0] if found else [])}
+        fused = {int(hit["pos"]): settings.dense_weight * float(hit["distance"]) for hit in (found[0] if found else [])}
         return best_first(fused, n)
-
-    def _positions(self, hits: Any) -> list[tuple[int, float]]:
-        """(position, score) of hits whose passage this replica holds at that position (a replica that has not
-        yet swapped in the build the alias now names skips the passages it does not know)."""
-        out = []
-        for hit in hits:
-            pos = int(hit["pos"])
-            if pos < len(self.passages) and self.passages[pos].id == hit["pid"]:
-                out.append((pos, float(hit["distance"])))
-        return out

@@ -150,6 +150,18 @@ class Segmenter:
         of a text are the same under one vocabulary, and a text without them is simply tagged."""
         self._known_tags = {t: e for t, e in zip(texts, encoded) if e is not None}
 
+    def add_tags(self, texts: Sequence[str], encoded: Sequence[str | None], keep: int) -> None:
+        """Tags of a few more texts (rows fetched from an engine, `qa.index.milvus_rows`), keeping at most the
+        last `keep` texts' tags, so a replica that never loads the corpus's tags does not collect them all.
+        Callers serialise their calls; readers only look texts up."""
+        known = self._known_tags
+        for text, tags in zip(texts, encoded):
+            if tags is not None:
+                known.pop(text, None)
+                known[text] = tags
+        while len(known) > keep:
+            del known[next(iter(known))]
+
     def token_share(self, word: str) -> float:
         """How common the word is in Chinese at large: its share of all words in jieba's dictionary counts (0 for a
         word the dictionary lacks). Tells a common word a report happens not to use ("做") from a rare one."""
