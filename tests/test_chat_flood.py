@@ -9,18 +9,16 @@ answer thread is held until every question has arrived, so nothing depends on ti
 from __future__ import annotations
 
 import json
-import socket
 import threading
-import time
 from typing import Iterator
 
 import httpx
 import pytest
-import uvicorn
 
 from qa.pipeline import Assistant
 from qa.serving.service import AskService
 from qa.web.app import build_server
+from tests.loopback_server import loopback_server
 from tests.test_mutants_gate import eventually
 from tests.test_serving import blocked_gate
 
@@ -34,24 +32,12 @@ def chat_server(assistant: Assistant) -> Iterator[tuple[str, AskService, threadi
     """`ui.py`'s app on a free loopback port, its one answer thread held until the event is set."""
     gate, release, _ = blocked_gate(max_waiting=2 * SHARE, client_share=0.5)
     service = AskService(assistant, gate)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    server = uvicorn.Server(uvicorn.Config(build_server(service), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}", service, release
-    finally:
-        release.set()
-        server.should_exit = True
-        thread.join(30)
-        sock.close()
-        gate.close()
+    with loopback_server(build_server(service)) as port:
+        try:
+            yield f"http://127.0.0.1:{port}", service, release
+        finally:
+            release.set()  # before the server stops: its handler threads wait on the gate
+    gate.close()
 
 
 def client_from(base: str, address: str) -> httpx.Client:

@@ -163,21 +163,23 @@ class AskGate:
         """The first waiting call of the first client in turn that may take a thread (None once closed); that
         client goes last. With none that may, wait: a call ending or a new one arriving changes that."""
         with self._ready:
-            while True:
-                if self._closed:
-                    return None
-                client = next((c for c in self._lines if self._may_run(c)), None)
-                if client is not None:
-                    break
+            while not self._closed:
+                for client in self._lines:
+                    if self._may_run(client):
+                        return self._take(client)
                 self._ready.wait()
-            line = self._lines.pop(client)
-            job = line.popleft()
-            if line:
-                self._lines[client] = line
-            self._waiting -= 1
-            self._running += 1
-            self._running_by[client] = self._running_by.get(client, 0) + 1
-            return job
+            return None
+
+    def _take(self, client: Hashable) -> _Job:
+        """Pop `client`'s first waiting call, count it as running and send that client to the end of the turns."""
+        line = self._lines.pop(client)
+        job = line.popleft()
+        if line:
+            self._lines[client] = line
+        self._waiting -= 1
+        self._running += 1
+        self._running_by[client] = self._running_by.get(client, 0) + 1
+        return job
 
     def _serve(self) -> None:
         while (job := self._next_job()) is not None:
