@@ -7,7 +7,8 @@ Three attacks, each bounded in time and count, every client on 127.0.0.0/8:
 
 1. **one client fills the queue**: `--hog-connections` keep-alive connections from 127.0.0.2 each looping a
    496-character question, while an ordinary client on 127.0.0.1 asks a dev question every 0.5 s. Reported: the
-   ordinary client's statuses and p95 (beside its p95 alone), `/healthz` statuses, the hog's statuses.
+   ordinary client's statuses and p95 (beside its p95 alone; with `--rounds N` the two conditions alternate N
+   times and are pooled, so both see the same background load), `/healthz` statuses, the hog's statuses.
 2. **silent connections**: `--silent` connections (from 127.0.0.3…, in child processes so the clients' own file
    limit is not the bound) that send nothing, held for `--seconds`; the ordinary client asks every 0.5 s
    meanwhile. Reported: its answers / timeouts, p95, how many silent connections were still open at the end and
@@ -84,11 +85,13 @@ def start_ui(root: Path, port: int, index: Path, feedback: Path, log: Path) -> s
                                 start_new_session=True)
 
 
-def ordinary_client(base: str, seconds: float, every_s: float = 0.5, timeout: float = 5.0) -> dict[str, object]:
-    """A person's client: one dev question every `every_s`, new connection each time; statuses and latencies."""
+def ordinary_client(base: str, seconds: float, every_s: float = 0.5, timeout: float = 5.0,
+                    statuses: dict[str, int] | None = None, latencies: list[float] | None = None) -> dict[str, object]:
+    """A person's client: one dev question every `every_s`, new connection each time; statuses and latencies
+    (added to `statuses` and `latencies` when given, so rounds can be pooled)."""
     questions = valid_questions()
-    statuses: dict[str, int] = {}
-    latencies: list[float] = []
+    statuses = {} if statuses is None else statuses
+    latencies = [] if latencies is None else latencies
     deadline = time.monotonic() + seconds
     i = 0
     while time.monotonic() < deadline:
@@ -149,21 +152,50 @@ def health_sampler(base: str, seconds: float, into: dict[str, int]) -> None:
         time.sleep(0.5)
 
 
-def queue_attack(base: str, port: int, connections: int, seconds: float) -> dict[str, object]:
-    alone = ordinary_client(base, seconds=min(seconds, 10.0))
+def drain(base: str, timeout: float = 60.0) -> None:
+    """Wait until the hog's questions still in the gate are done, so the next round alone is alone."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        queue = httpx.get(f"{base}/healthz", timeout=5).json().get("queue", {})
+        if not queue.get("waiting") and not queue.get("running"):
+            return
+        time.sleep(0.25)
+
+
+def queue_attack(base: str, port: int, connections: int, seconds: float, rounds: int) -> dict[str, object]:
+    """`rounds` rounds of the ordinary client alone, then beside the hog, `seconds` of each in all: on a machine
+    shared with other jobs, alternating lets both conditions see the same background load."""
+    pooled: dict[str, tuple[dict[str, int], list[float]]] = {"alone": ({}, []), "beside": ({}, [])}
     hog: dict[str, int] = {}
     health: dict[str, int] = {}
+    by_round = []
     body = json.dumps({"question": HOG_QUESTION, "k": 3}, ensure_ascii=False).encode()
-    hog_thread = threading.Thread(target=lambda: hog.update(asyncio.run(_hog(HOST, port, connections, seconds + 2,
-                                                                              body))))
-    hog_thread.start()
-    time.sleep(1.0)
-    sampler = threading.Thread(target=health_sampler, args=(base, seconds, health))
-    sampler.start()
-    beside = ordinary_client(base, seconds=seconds)
-    sampler.join()
-    hog_thread.join()
-    return {"hog_connections": connections, "ordinary_alone": alone, "ordinary_beside_hog": beside,
+    share = seconds / rounds
+    for _ in range(rounds):
+        first = {name: len(latencies) for name, (_, latencies) in pooled.items()}
+        ordinary_client(base, share, statuses=pooled["alone"][0], latencies=pooled["alone"][1])
+        statuses: dict[str, int] = {}
+
+        def flood(into: dict[str, int] = statuses) -> None:
+            into.update(asyncio.run(_hog(HOST, port, connections, share + 2, body)))
+
+        hog_thread = threading.Thread(target=flood)
+        hog_thread.start()
+        time.sleep(1.0)
+        sampler = threading.Thread(target=health_sampler, args=(base, share, health))
+        sampler.start()
+        ordinary_client(base, share, statuses=pooled["beside"][0], latencies=pooled["beside"][1])
+        sampler.join()
+        hog_thread.join()
+        for key, count in statuses.items():
+            hog[key] = hog.get(key, 0) + count
+        drain(base)
+        by_round.append({f"{name}_p95_ms": summary(latencies[first[name]:])["p95_ms"]
+                         for name, (_, latencies) in pooled.items()})
+    alone_all, beside_all = ({"statuses": st, "answered": summary(lat)} for st, lat in pooled.values())
+    return {"hog_connections": connections, "rounds": by_round, "ordinary_alone": alone_all,
+            "ordinary_beside_hog": beside_all, "p95_ratio": round(beside_all["answered"]["p95_ms"]
+                                                                 / alone_all["answered"]["p95_ms"], 2),
             "healthz": health, "hog_statuses": hog}
 
 
@@ -221,6 +253,7 @@ def main() -> int:
     parser.add_argument("--root", type=Path, default=ROOT, help="checkout whose ui.py is attacked")
     parser.add_argument("--seconds", type=float, default=15.0, help="length of each attack")
     parser.add_argument("--hog-connections", type=int, default=128)
+    parser.add_argument("--rounds", type=int, default=1, help="queue attack: alternate alone / beside the hog")
     parser.add_argument("--silent", type=int, default=25_000)
     parser.add_argument("--label", default="after", help="name of this run in bench/results/attack.json")
     parser.add_argument("--attacks", default="queue,feedback,silent", help="which attacks, comma-separated")
@@ -239,7 +272,7 @@ def main() -> int:
         wait_ready(base, proc, timeout=900)
         ordinary_client(base, seconds=2.0)  # warm-up
         attacks = {"queue": ("one_client_fills_the_queue",
-                             lambda: queue_attack(base, port, args.hog_connections, args.seconds)),
+                             lambda: queue_attack(base, port, args.hog_connections, args.seconds, args.rounds)),
                    "feedback": ("feedback_flood", lambda: feedback_attack(base, args.seconds, feedback, root)),
                    "silent": ("silent_connections", lambda: silent_attack(base, port, args.silent, args.seconds, log))}
         for name in args.attacks.split(","):

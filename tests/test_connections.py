@@ -9,16 +9,15 @@ import asyncio
 import json
 import logging
 import socket
-import threading
 import time
 from typing import Iterator
 
 import pytest
-import uvicorn
 
 from qa.serving.connections import ConnectionGuard, OncePerInterval
 from qa.serving.limits import RequestLimits
 from qa.serving.streams import StreamsPerClient
+from tests.loopback_server import loopback_server
 
 HEAD_TIMEOUT_S = 0.5
 MAX_CONNECTIONS = 20
@@ -41,9 +40,6 @@ async def hello(scope, receive, send) -> None:  # noqa: ANN001
 @pytest.fixture()
 def server() -> Iterator[tuple[int, ConnectionGuard]]:
     guard = ConnectionGuard(max_connections=MAX_CONNECTIONS, head_timeout_s=HEAD_TIMEOUT_S)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
     limits = RequestLimits(hello, default_limit=64 * 1024)
 
     async def app(scope, receive, send) -> None:  # noqa: ANN001
@@ -51,18 +47,8 @@ def server() -> Iterator[tuple[int, ConnectionGuard]]:
         RequestLimits.__call__ in a function that takes any arguments, which that call would mistake for one."""
         await limits(scope, receive, send)
 
-    config = uvicorn.Config(app, log_level="warning", http=guard.protocol(), lifespan="off")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not running.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert running.started
-    yield sock.getsockname()[1], guard
-    running.should_exit = True
-    thread.join(10)
-    sock.close()
+    with loopback_server(app, startup_s=10, http=guard.protocol(), lifespan="off") as port:
+        yield port, guard
 
 
 def connect(port: int) -> socket.socket:

@@ -41,6 +41,11 @@ DEV_RELOAD_PATH = "/gradio_api/dev/reload"
 PUBLIC_PATHS = ("/embed.js",)
 #: Chat events allowed to wait in Gradio's queue; beyond that the page shows "busy" at once.
 CHAT_QUEUE_SIZE = 64
+#: Chat events handled at once (Gradio's handler threads; its default is 40). Not the gate's thread count: Gradio's
+#: queue is first come first served for everyone, so with 2 at a time one chat user's burst made every other chat
+#: wait behind it. Handed on at once, the questions wait in the gate, in their client's line, and over its share
+#: that client alone is told so (`qa.serving.gate`).
+CHAT_CONCURRENCY = 40
 GREETING = "<b>你好！</b>请在下方输入关于报告的问题，或点击一个示例问题。"
 #: Runs in the browser once Gradio has wired the page's events (load events come after that), with no server
 #: round trip: marks the page ready (`data-qa-ready` on <gradio-app>: what tests and chat.js's "ready"
@@ -141,8 +146,8 @@ def build_chat(asker: AskService) -> gr.Blocks:
         retry_btn.click(retry, [chatbot, turns, k], [chatbot, turns], **io)
         clear_btn.click(clear, None, [chatbot, turns, box], **io)
         demo.load(None, js=ON_LOAD_JS)  # in the browser only: see ON_LOAD_JS
-    # as many chat questions at once as the gate has answer threads; a bounded backlog beyond that
-    demo.queue(default_concurrency_limit=asker.gate.workers, max_size=CHAT_QUEUE_SIZE)
+    # chat questions go on to the gate's fair lines at once (see CHAT_CONCURRENCY); a bounded backlog beyond that
+    demo.queue(default_concurrency_limit=CHAT_CONCURRENCY, max_size=CHAT_QUEUE_SIZE)
     return demo
 
 
