@@ -55,3 +55,15 @@ def test_a_question_of_fillers_alone_gets_the_plain_refusal_with_the_passages_se
     answer = assistant.ask("啊啊啊？")
     assert answer.answer == NO_ANSWER and not answer.answered and answer.short_answer is None
     assert len(answer.citations) == 3
+
+
+@pytest.mark.parametrize(("question", "text"), [
+    ("北京有多少家人工智能独角兽企业？", "抱歉，报告中没有关于“独角兽”的内容，无法回答。"),
+    ("寒武纪是哪一年上市的？", NO_ANSWER),  # nothing it lacks can be named
+])
+def test_a_refusal_the_verifier_decides_names_what_the_report_lacks(assistant: Assistant, question: str,
+                                                                    text: str) -> None:
+    """Questions only the reader's verdict refuses (its most favourable verdict would have let them through)."""
+    answer = assistant.ask(question)
+    assert answer.question == question and answer.answer == text
+    assert not answer.answered and answer.short_answer is None and len(answer.citations) == 3
