@@ -58,7 +58,7 @@ class ModuleResult:
 
     @property
     def killed(self) -> list[str]:
-        return [m for m, s in self.status_by_mutant.items() if s in KILLED]
+        return [m for m, s in self.status_by_mutant.items() if s in KILLED and m not in self.equivalent]
 
     @property
     def survived(self) -> list[str]:
