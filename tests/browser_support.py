@@ -38,6 +38,12 @@ ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps"]
 TIMEOUT_MS = 30_000
 sync_api.expect.set_options(timeout=TIMEOUT_MS)  # expect()'s own default is 5 s: too short beside a CPU hog
+#: The wait for a page's first readiness: Chromium loads, parses and compiles Gradio's bundle (megabytes of
+#: JavaScript), fetches the app's config and builds it before the load event marks it ready — by far the costliest
+#: step of a test for the browser's CPU. Beside a CPU hog on a loaded machine (load ~20 on 2 cores, 2026-12-05) the
+#: web component needed over 30 s once in 24 runs (`gradio-app[data-qa-ready]` not there yet; every run took
+#: ~32 s in all), so first loads get three times the wait of every later step.
+LOAD_TIMEOUT_MS = 3 * TIMEOUT_MS
 
 
 class LiveServer:
@@ -223,7 +229,7 @@ def screenshot(page, name: str) -> None:  # noqa: ANN001
 
 def ask(page, question: str) -> None:  # noqa: ANN001
     """Type and send a question, wait for its answer (or refusal message)."""
-    page.wait_for_selector("[data-qa-ready]", state="attached")  # Gradio has wired 提问 (qa/web/app.py)
+    page.wait_for_selector("[data-qa-ready]", state="attached", timeout=LOAD_TIMEOUT_MS)  # 提问 wired (qa/web/app.py)
     settle(page)
     answers = page.locator(".qa-answer, .qa-error").count()
     page.fill("#qa-input textarea", question)

@@ -3,7 +3,7 @@ tests that look at the evidence a judgement rests on)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -53,3 +53,12 @@ def judged(assistant: Assistant, question: str, verified: float | None = None,
     if verified is None:
         verified = read_candidate(searched, candidates[best], assistant.context)[1].answers
     return Judged(q, candidates, scores, best, judge(q, best, candidates, scores, assistant.context, verified, model))
+
+
+def rejudged(j: Judged, assistant: Assistant, model: LinearModel | None = None) -> Judged:
+    """The same question judged again from its kept candidates and scores, with the verifier's P it was judged
+    with. Why: a test module may search and read once, but every test that looks at the judgement should make it
+    itself — a mutation run (scripts/mutation.py) runs for a mutant of the judgement only the tests that called
+    it, and a judgement kept from an earlier test would leave the others out."""
+    verified = float(j.evidence.row[0, ANSWERABLE_FEATURES.index("verifier")])
+    return replace(j, judgement=judge(j.q, j.best, j.candidates, j.scores, assistant.context, verified, model))

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from judging import Judged, judged
+from judging import Judged, judged, rejudged
 from qa.answer.answerable import ANSWERABLE_FEATURES, Judgement
 from qa.answer.model import LinearModel, bundled_model
 from qa.understand.kind import Kind
@@ -29,8 +29,14 @@ ALL = list(QUESTIONS)
 
 
 @pytest.fixture(scope="module")
-def cases(assistant: Assistant) -> dict[str, Judged]:
+def searched(assistant: Assistant) -> dict[str, Judged]:
     return {name: judged(assistant, question, VERIFIED) for name, question in QUESTIONS.items()}
+
+
+@pytest.fixture()
+def cases(assistant: Assistant, searched: dict[str, Judged]) -> dict[str, Judged]:
+    """Judged again in every test (cheap: the search is kept), so that each test calls the judgement it checks."""
+    return {name: rejudged(j, assistant) for name, j in searched.items()}
 
 
 @pytest.mark.parametrize("name", ALL)

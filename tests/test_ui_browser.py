@@ -11,8 +11,8 @@ from urllib.parse import quote
 from playwright.sync_api import expect
 
 from browser_support import (  # noqa: E402,F401  (fixtures are used by name)
-    TOKEN, HostPage, LiveServer, ask, browser, feedback_store, guarded_live, host_page, live, page_and_requests,
-    screenshot, settle)
+    LOAD_TIMEOUT_MS, TOKEN, HostPage, LiveServer, ask, browser, feedback_store, guarded_live, host_page, live,
+    page_and_requests, screenshot, settle)
 
 
 def test_chat_answers_with_citations_follow_up_and_clear(live: LiveServer, page_and_requests) -> None:  # noqa: ANN001
@@ -63,7 +63,7 @@ def test_chat_answers_with_citations_follow_up_and_clear(live: LiveServer, page_
 def test_query_parameter_asks_on_open(live: LiveServer, page_and_requests) -> None:  # noqa: ANN001
     page, requests = page_and_requests
     page.goto(live.url + "/?q=" + quote("哪个区的人工智能企业最多？"))
-    page.wait_for_selector(".qa-answer")
+    page.wait_for_selector(".qa-answer", timeout=LOAD_TIMEOUT_MS)  # the page's first load, then the answer
     assert "海淀" in page.locator(".qa-answer").first.inner_text()
     assert page.locator("details.qa-source").count() >= 1
     screenshot(page, "chat-query.png")
@@ -90,7 +90,7 @@ def test_embedded_in_an_iframe_on_an_intranet_page(live: LiveServer, host_page: 
     page, requests = page_and_requests
     page.goto(host_page.serve(live.url, "embed.html"))
     frame = page.frame_locator("iframe.qa-frame")
-    frame.locator(".qa-answer").first.wait_for()
+    frame.locator(".qa-answer").first.wait_for(timeout=LOAD_TIMEOUT_MS)  # the frame's first load, then the answer
     assert "海淀" in frame.locator(".qa-answer").first.inner_text()
     settle(page)
     frame.locator("#qa-input textarea").fill("那朝阳区呢？")
@@ -106,7 +106,7 @@ def test_embedded_as_web_component(live: LiveServer, host_page: HostPage, page_a
     page, requests = page_and_requests
     page.goto(host_page.serve(live.url, "embed-web-component.html"))
     component = page.locator("gradio-app[data-qa-ready]")  # its input shows before a click on 提问 does anything
-    component.wait_for()
+    component.wait_for(timeout=LOAD_TIMEOUT_MS)
     component.locator("#qa-input textarea").fill("寒武纪是哪一年成立的？")
     component.locator("#qa-send").click()
     component.locator(".qa-answer").first.wait_for()
@@ -120,6 +120,6 @@ def test_token_protects_the_page(guarded_live: LiveServer, page_and_requests) ->
     refused = page.goto(guarded_live.url + "/")
     assert refused.status == 401 and "令牌" in page.inner_text("body")
     page.goto(f"{guarded_live.url}/?token={TOKEN}&q=" + quote("寒武纪是哪一年成立的？"))
-    page.wait_for_selector(".qa-answer")
+    page.wait_for_selector(".qa-answer", timeout=LOAD_TIMEOUT_MS)
     assert "2016" in page.locator(".qa-answer").first.inner_text()
     assert requests.foreign(guarded_live.url) == []
