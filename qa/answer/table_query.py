@@ -20,7 +20,7 @@ import cn2an
 from qa.understand.kind import WH_WORDS
 from qa.ingest.columns import Column, ColumnType, Table
 from qa.ingest.table import entity_names, row_entity
-from qa.segment.tokenizer import Segmenter
+from qa.segment.tokenizer import NAME_TAGS, WEAK_NAME_TAGS, Segmenter
 from qa.text import TABLE_TITLE, normal_form
 from qa.types import Hit, Passage
 
@@ -265,16 +265,16 @@ def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmen
     return None
 
 
-#: jieba tags of proper names: people, places, organisations, other names.
-_NAME_TAGS = ("nr", "ns", "nt", "nz")
+#: jieba's name tags (`tokenizer.py`) without "eng": a Latin word in a question (AI, GDP) is a domain term far more
+#: often than a name. Weakly tagged names count: a company jieba does not know ("云知声", nr) is still a name here.
+_PROPER_NAME_TAGS = (NAME_TAGS | WEAK_NAME_TAGS) - {"eng"}
 
 
 def _names_elsewhere(norm: str, table: Table, segmenter: Segmenter) -> bool:
     """The question names someone or something (a proper name by jieba's tag) that the table never mentions:
     "云知声最近那轮融资拿了多少钱" asks about a company outside the table, which the table's most recent round does not
     answer."""
-    held = normal_form(table.title + "".join(c.name for c in table.columns) + "".join(p.text for p in table.rows))
-    return any(len(word) > 1 and flag.startswith(_NAME_TAGS) and normal_form(word) not in held
+    return any(len(word) > 1 and flag in _PROPER_NAME_TAGS and normal_form(word) not in table.text
                for word, flag in segmenter.tagged(norm))
 
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 from typing import Callable, Iterable
 
 from qa.ingest.table import row_entity
 from qa.ingest.values import find_amount, find_date
+from qa.text import normal_form
 from qa.types import Passage, PassageKind
 
 #: A column has a type (or holds dates/amounts) when at least this share of its non-empty cells does.
@@ -54,6 +56,12 @@ class Table:
     title: str
     rows: tuple[Passage, ...]
     columns: tuple[Column, ...]
+
+    @cached_property
+    def text(self) -> str:
+        """Everything the table says — title, column names, every row — in normal form, computed once per table
+        (not once per question): what a question's names are looked up in."""
+        return normal_form(self.title + "".join(c.name for c in self.columns) + "".join(p.text for p in self.rows))
 
 
 def _share(values: list[str], test: Callable[[str], object]) -> float:
