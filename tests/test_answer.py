@@ -218,23 +218,3 @@ def test_phrases_not_ending_as_the_asked_kind_are_marked(assistant):
                 assistant.context)
     assert _kind_factors(q, ["北京市", "海淀区", "62.44%"]).tolist() == [0.0, 1.0, _OFF_KIND]
     assert _kind_factors(q, ["北京市", "62.44%"]).tolist() == [1.0, 1.0]
-
-
-def test_which_district_is_answered_by_the_district_not_the_clause_restating_the_question(assistant):
-    """"哪个区的人工智能企业最多？": the trees' best phrase "北京市人工智能企业主要集中于海淀区" restates the question
-    before the district; the phrase offered is the district alone (whether it is shown is the show model's call)."""
-    from qa.answer.candidates import collect
-    from qa.answer.features import FEATURES, analyse, feature_matrix
-    from qa.answer.focus import focused
-    from qa.answer.model import bundled_model
-    from qa.answer.short import scored_phrase
-    from qa.retrieve.hybrid import retrieve
-
-    understood = assistant.understand("哪个区的人工智能企业最多？")
-    found = retrieve(assistant.index, understood.searched, assistant.settings.answer.candidates,
-                     assistant.settings.retrieval)
-    q = analyse(understood, found.query_vector, assistant.context)
-    candidates = focused(q, collect(found.hits, assistant.context), assistant.context.segmenter)
-    scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, assistant.context))
-    best = candidates[int(scores.argmax())]
-    assert "海淀区" in best.text and scored_phrase(q, best, assistant.context).text == "海淀区"

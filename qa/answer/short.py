@@ -148,24 +148,6 @@ def _kind_factors(q: Question, texts: list[str]) -> np.ndarray:
     return np.where(ends, 1.0, np.where(other_unit, 0.0, _OFF_KIND))
 
 
-def _narrowed(q: Question, analysed: SentencePhrases, chosen: list[int], best: int) -> int:
-    """For a question asking which administrative unit ("哪个区的人工智能企业最多？") whose best phrase restates the
-    question before the place name it ends with ("北京市人工智能企业主要集中于海淀区"): the place name alone (海淀区)
-    when it is a candidate too; otherwise the best phrase. Only when a word before the name is a question word: a
-    phrase that does not restate the question is the answer as it stands, and so is one that answers "哪些地区"
-    (a list question: "尤金袋鼠分布在澳洲南部岛屿及西岸地区")."""
-    phrase = analysed.phrases[chosen[best]]
-    asks_one = WH_WORDS.search(q.norm) and q.qtype.kind is not Kind.LIST
-    kinds = _asked_kind(_gap(q)[1]) & _UNITS if asks_one else set()
-    last_word, last_tag = analysed.tagged[phrase.j - 1]
-    if not kinds or not last_tag.startswith("ns") or last_word[-1] not in kinds:
-        return best
-    if not any(len(word) > 1 and _in_question(word, q) for word, _ in analysed.tagged[phrase.i:phrase.j - 1]):
-        return best
-    return next((n for n, index in enumerate(chosen)
-                 if analysed.phrases[index].i == phrase.j - 1 and analysed.phrases[index].j == phrase.j), best)
-
-
 def _gap(q: Question) -> tuple[str, str]:
     """The question's text before and after its question word (normal form, no punctuation)."""
     m = WH_WORDS.search(q.norm)
@@ -411,8 +393,7 @@ def scored_phrase(q: Question, candidate: Candidate, context: AnswerContext, mod
     ordered = np.sort(p)[::-1]
     best = int(np.argmax(p))
     margin = float(ordered[0] - ordered[1]) if len(ordered) > 1 else float(ordered[0])
-    narrowed = _narrowed(q, analysed, chosen, best)
-    return Scored(analysed.phrases[chosen[narrowed]].text.strip(), float(p[best]), margin)
+    return Scored(analysed.phrases[chosen[best]].text.strip(), float(p[best]), margin)
 
 
 def short_phrase(q: Question, candidate: Candidate, context: AnswerContext, model: Model | None = None) -> str | None:
