@@ -218,3 +218,27 @@ def test_phrases_not_ending_as_the_asked_kind_are_marked(assistant):
                 assistant.context)
     assert _kind_factors(q, ["北京市", "海淀区", "62.44%"]).tolist() == [0.0, 1.0, _OFF_KIND]
     assert _kind_factors(q, ["北京市", "62.44%"]).tolist() == [1.0, 1.0]
+
+
+def test_the_bold_answer_is_the_readers_span_when_the_reader_is_the_likelier_right(assistant):
+    """Two offers (`shown.py`): the trees' phrase and the reader's span, each with its calibrated P(right). A
+    confident reader beats unsure trees; a span outside the quoted sentence is no offer, and the unsure trees' phrase
+    alone is not shown."""
+    from qa.answer.features import analyse
+    from qa.answer.reader import Reading, Window
+    from qa.answer.short import Scored
+    from qa.answer.shown import shown_short
+    from qa.retrieve.hybrid import retrieve
+
+    understood = assistant.understand("北京AI企业主要集中在哪个区？")
+    found = retrieve(assistant.index, understood.searched, assistant.settings.answer.candidates,
+                     assistant.settings.retrieval)
+    q = analyse(understood, found.query_vector, assistant.context)
+    before, sentence = "上一句。", "北京市人工智能企业主要集中于海淀区，占比达62.44%。"
+    at = len(before) + sentence.index("海淀区")
+    reading = Reading(answers=0.99, start=at, end=at + 3, span_probability=0.95)
+    unsure_trees = Scored("北京市", probability=0.01, margin=0.0)
+    quoted = Window(before + sentence, len(before), len(before) + len(sentence))
+    assert shown_short(q, unsure_trees, reading, quoted) == "海淀区"
+    only_the_sentence_before = Window(before + sentence, 0, len(before))
+    assert shown_short(q, unsure_trees, reading, only_the_sentence_before) is None

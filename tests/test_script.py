@@ -83,3 +83,24 @@ def test_refusals_follow_the_question_script(traditional: Assistant, assistant: 
     assert not asked_in_traditional.answered and asked_in_traditional.answer.startswith("報告沒有2023年")
     quote = asked_in_traditional.answer.split("：", 1)[1]
     assert "海淀区" in quote  # the bundled report's own words, not converted
+
+
+def test_the_reader_reads_the_question_in_the_corpuss_script(traditional: Assistant, assistant: Assistant,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The transformer reader learned Traditional questions beside Traditional text (DRCD) and Simplified beside
+    Simplified (CMRC): it gets the question as asked, in the corpus's script — not the searched Simplified form."""
+    assert traditional.understand("软件企业有多少家？").read_as == "軟件企業有多少家？"
+    assert traditional.understand("軟體企業有多少家？").read_as == "軟體企業有多少家？"  # its own words kept
+    assert assistant.understand("軟體企業有多少家？").read_as == "软件企业有多少家？"
+
+    import qa.answer.compose as compose
+    read = []
+    real = compose.read_candidate
+
+    def recording(question, candidate, context):  # type: ignore[no-untyped-def]
+        read.append(question)
+        return real(question, candidate, context)
+
+    monkeypatch.setattr(compose, "read_candidate", recording)
+    traditional.ask("哪個區的人工智慧企業最多？")
+    assert read == ["哪個區的人工智慧企業最多？"]
