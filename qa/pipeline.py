@@ -70,7 +70,5 @@ class Assistant:
         k = check_k(k, answer_settings)
         found = retrieve(self.index, understood.searched, max(k, answer_settings.candidates), self.settings.retrieval)
         answer = compose(understood, found, self.context, k, answer_settings)
-        answer.question = understood.asked_as
-        answer.typed = understood.typed if understood.rewritten else None
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
         return answer

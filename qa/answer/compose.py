@@ -144,27 +144,34 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
     q = analyse(understood, found.query_vector, context)
     cites = _Citations(hits, context.titles)
     statements = collect(hits, context)
+
+    def reply(text: str, answered: bool, short: str | None = None) -> Answer:
+        """The answer object: the question as understood (and as typed, when a follow-up was rewritten), the
+        first `k` hits cited."""
+        return Answer(understood.asked_as, text, answered, cites.listing(hits, k), short_answer=short,
+                      typed=understood.typed if understood.rewritten else None)
+
     computed = compute(question, q, statements, cites)
     if computed is not None:
         text = computed.text if computed.answered else own_words(computed.text, traditional)
-        return Answer(question, text, computed.answered, cites.listing(hits, k), short_answer=computed.short)
+        return reply(text, computed.answered, computed.short)
     about = answer_about_document(question, context, cites)
     if about is not None:
-        return Answer(question, about.text, True, cites.listing(hits, k))
+        return reply(about.text, True)
     table = answer_from_tables(question, q, hits, context, cites)
     if table is not None:
-        return Answer(question, table.text, table.answered, cites.listing(hits, k), short_answer=table.short)
+        return reply(table.text, table.answered, table.short)
 
     wanted = settings.min_heading_coverage if q.qtype.wants_list else settings.min_heading_coverage_strict
     outline = find_outline(q.terms, context.sections, wanted)
     if outline is not None:
         items = "；".join(f"{name}{cites.mark(p)}" for name, p in outline.children)
         text = f"“{outline.heading}”" + own_words(f"下共有 {len(outline.children)} 项：", traditional) + f"{items}。"
-        return Answer(question, text, True, cites.listing(hits, k))
+        return reply(text, True)
 
     candidates = focused(q, statements, context.segmenter)
     if not candidates or not q.terms.weights:  # a question of fillers alone ("啊啊啊") asks about nothing
-        return Answer(question, own_words(NO_ANSWER, traditional), False, cites.listing(hits, k))
+        return reply(own_words(NO_ANSWER, traditional), False)
     scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, context))
     chosen = int(np.argmax(scores))
     best = candidates[chosen]
@@ -172,19 +179,17 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
     refused = refused_whatever_verified(evidence)
     if refused is not None:  # refused whatever the verifier says: the reader is not run
         quote = _quoted(best, q, context, cites, [])
-        return Answer(question, _refusal(refused.evidence, quote, traditional, question), False,
-                      cites.listing(hits, k))
+        return reply(_refusal(refused.evidence, quote, traditional, question), False)
     window, reading = read_candidate(understood.read_as, best, context)
     judgement = decide(evidence.verified_as(reading.answers))
     swap = swapped_constraint(q, best, context) if judgement.answerable else None
     added = continued(q, best, context) if judgement.answerable and swap is None else []
     quote = _quoted(best, q, context, cites, added)
     if swap is not None:
-        return Answer(question, _near_miss(swap, quote, traditional, question), False, cites.listing(hits, k))
+        return reply(_near_miss(swap, quote, traditional, question), False)
     if not judgement.answerable:
-        return Answer(question, _refusal(judgement.evidence, quote, traditional, question), False,
-                      cites.listing(hits, k))
+        return reply(_refusal(judgement.evidence, quote, traditional, question), False)
     # an answer that runs on past its first sentence is not one phrase of it
     short = None if added else shown_short(q, scored_phrase(q, best, context), reading, window)
     text = f"{short}。{quote}" if short and len(short) <= SHORT_LEAD_SHARE * len(best.text) else quote
-    return Answer(question, text, True, cites.listing(hits, k), short_answer=short)
+    return reply(text, True, short)
