@@ -104,3 +104,33 @@ def test_the_reader_reads_the_question_in_the_corpuss_script(traditional: Assist
     monkeypatch.setattr(compose, "read_candidate", recording)
     traditional.ask("哪個區的人工智慧企業最多？")
     assert read == ["哪個區的人工智慧企業最多？"]
+
+
+def test_short_answers_of_traditional_sentences_come_from_the_traditional_trees(traditional: Assistant,
+                                                                               assistant: Assistant) -> None:
+    """A Traditional sentence's phrases are scored by the trees learned from DRCD's Traditional questions, a
+    Simplified sentence's by the CMRC trees (one set for both cost CMRC what it gave DRCD)."""
+    from qa.answer.candidates import collect
+    from qa.answer.features import analyse
+    from qa.answer.model import bundled_model
+    from qa.answer.short import SHORT_FEATURES, scored_phrase
+    from qa.retrieve.hybrid import retrieve
+    from qa.segment.script import written_traditional
+
+    def scored(app: Assistant, question: str):  # type: ignore[no-untyped-def]
+        understood = app.understand(question)
+        found = retrieve(app.index, understood.searched, 5, app.settings.retrieval)
+        q = analyse(understood, found.query_vector, app.context)
+        candidate = next(c for c in collect(found.hits, app.context) 
+                         if "海淀" in simplified_chars(c.text) and "占比" in simplified_chars(c.text))
+        own = scored_phrase(q, candidate, app.context)
+        by = {name: scored_phrase(q, candidate, app.context, bundled_model(name, SHORT_FEATURES))
+              for name in ("short", "short_traditional")}
+        return written_traditional(candidate.text), own, by
+
+    for app, question, script, model in ((traditional, "北京獲投AI企業主要集中在哪個區？", True, "short_traditional"),
+                                         (assistant, "北京获投AI企业主要集中在哪个区？", False, "short")):
+        is_traditional_text, own, by = scored(app, question)
+        assert is_traditional_text is script
+        assert own == by[model]
+        assert by["short"] != by["short_traditional"]  # the two models do differ on this sentence

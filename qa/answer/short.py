@@ -31,6 +31,7 @@ from qa.answer.features import Question, contains_term
 from qa.answer.model import Model, bundled_model
 from qa.answer.answer_types import QUANTITY, TIME, TYPED, holds
 from qa.understand.kind import WH_WORDS, Kind
+from qa.segment.script import written_traditional
 from qa.segment.tokenizer import Segmenter
 from qa.text import CLAUSE_BREAK, CLOSE_BRACKETS, OPEN_BRACKETS, SENTENCE_END, fold, normal_form
 
@@ -381,13 +382,16 @@ class Scored:
 def scored_phrase(q: Question, candidate: Candidate, context: AnswerContext, model: Model | None = None) -> Scored | None:
     """The phrase of the chosen sentence that best answers the question with its score, or None when the
     question's answer is not a phrase (why/how: reasons and steps) or the sentence offers none (`model`: the
-    bundled one, or one in training)."""
+    bundled one for the sentence's script, or one in training). A Traditional sentence gets the trees learned
+    from DRCD's Traditional questions (`short_traditional.json`): one set of trees for both scripts cost CMRC
+    what it gave DRCD (README)."""
     if not q.qtype.phrased:
         return None
     analysed, chosen = answer_phrases(q, candidate.text, context.segmenter)
     if not chosen:
         return None
-    model = model or bundled_model("short", SHORT_FEATURES)
+    model = model or bundled_model("short_traditional" if written_traditional(candidate.text) else "short",
+                                   SHORT_FEATURES)
     p = model.probabilities(short_features(q, analysed, chosen))
     p = p * _kind_factors(q, [analysed.phrases[n].text for n in chosen])
     ordered = np.sort(p)[::-1]

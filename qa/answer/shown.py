@@ -22,8 +22,8 @@ from qa.answer.model import bundled_model
 from qa.understand.kind import Kind
 from qa.answer.reader import Reading, Window, span_in_sentence
 from qa.answer.short import Scored
-from qa.segment.script import TRADITIONAL_CORPUS_SHARE
-from qa.text import char_f1, traditional_share
+from qa.segment.script import written_traditional
+from qa.text import char_f1
 
 SHOW_FEATURES: tuple[str, ...] = (
     "tree_probability", "tree_margin", "span_probability", "span_inside", "agreement", "verifier", "log_chars",
@@ -39,7 +39,7 @@ def show_row(q: Question, scored: Scored, reading: Reading, window: Window) -> l
     return [scored.probability, scored.margin, reading.span_probability, float(span is not None),
             char_f1(scored.text, span) if span else 0.0, reading.answers, math.log1p(len(scored.text)),
             float(kind in _TYPED), float(kind is Kind.FACT), float(kind is Kind.LIST),
-            float(traditional_share(window.text) >= TRADITIONAL_CORPUS_SHARE)]
+            float(written_traditional(window.text))]
 
 
 def shown_short(q: Question, scored: Scored | None, reading: Reading, window: Window) -> str | None:

@@ -36,10 +36,16 @@ def is_traditional(text: str) -> bool:
     return traditional_share(text) > 0
 
 
+def written_traditional(text: str) -> bool:
+    """A text (a sentence, a window) written in Traditional script, by the corpus's measure — not merely holding
+    a Traditional form or two, as Simplified text quoting a name may."""
+    return traditional_share(text) >= TRADITIONAL_CORPUS_SHARE
+
+
 def corpus_is_traditional(texts: Iterable[str]) -> bool:
     """Whether a corpus is written in Traditional script, from the openings of (at most 4,000 of) its texts."""
     sample = "".join(t[:_SAMPLED_CHARS] for _, t in zip(range(_SAMPLED_PASSAGES), texts))
-    return traditional_share(sample) >= TRADITIONAL_CORPUS_SHARE
+    return written_traditional(sample)
 
 
 def to_simplified(text: str, traditional_corpus: bool = False) -> str:
