@@ -15,7 +15,8 @@ predict whether the trees' phrase, and whether the reader's span, is mostly righ
 one is the offer. Grouped 5-fold CV by article gives the curve: per threshold, the share shown, the share of shown
 ones mostly right, and the mean short-answer F1 over all questions (0 when none is shown) — for the offer and, as
 ablations, for the trees' phrase alone and the reader's span alone. The chosen threshold is the lowest whose shown
-answers are ≥ 85 % mostly right.
+answers are ≥ 85 % mostly right, one per script: Simplified text from the CMRC curve, Traditional from DRCD's (the
+targets hold per corpus, and one pooled threshold let one corpus's precision carry the other's).
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ from qa.retrieve.hybrid import retrieve
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "eval"
 TARGET_RIGHT = 0.85
+#: The show threshold's key in show.json per script, and the held-out corpus whose curve chooses it.
+SCRIPTS = {"show": "cmrc", "show_traditional": "drcd"}
 THRESHOLDS = [round(t, 2) for t in np.arange(0.0, 0.96, 0.05)]
 
 
@@ -81,6 +84,12 @@ def curve(p: np.ndarray, f1: np.ndarray) -> list[dict[str, float | None]]:
                        "shown_right": round(float((f1[shown] >= 0.5).mean()), 4) if shown.any() else None,
                        "f1_all": round(float(np.where(shown, f1, 0.0).mean()), 4)})
     return points
+
+
+def lowest_right(points: list[dict[str, float | None]]) -> float:
+    """The lowest threshold whose shown answers are at least TARGET_RIGHT mostly right (1.0: show none)."""
+    return next((c["threshold"] for c in points if c["shown_right"] is not None  # type: ignore[misc]
+                 and c["shown_right"] >= TARGET_RIGHT), 1.0)
 
 
 def fit(X: np.ndarray, y: np.ndarray) -> LinearModel:
@@ -129,16 +138,16 @@ def main() -> int:
     report["both"] = both
     report["trees_alone"] = curve(p_tree, tree_f1)
     report["span_alone"] = curve(p_span, span_f1)
-    threshold = next((c["threshold"] for c in both if c["shown_right"] is not None
-                      and c["shown_right"] >= TARGET_RIGHT), 1.0)
+    # one threshold per script, each from its own corpus's curve: the targets hold per corpus
+    thresholds = {key: lowest_right(report[s]["curve"]) for key, s in SCRIPTS.items()}  # type: ignore[index]
     meta = {"command": "python scripts/calibrate_short.py", "calibration": report}
-    for name, f1, thresholds in (("show", tree_f1, {"show": threshold}), ("show_span", span_f1, {})):
+    for name, f1, held in (("show", tree_f1, thresholds), ("show_span", span_f1, {})):
         model = fit(X, f1 >= 0.5)
-        model = LinearModel(model.features, model.mean, model.scale, model.coef, model.intercept, thresholds)
+        model = LinearModel(model.features, model.mean, model.scale, model.coef, model.intercept, held)
         (MODELS_DIR / f"{name}.json").write_text(json.dumps(model.to_json(meta if name == "show" else
                                                                          {"command": meta["command"]}),
                                                             ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps({"threshold": threshold, **report}, ensure_ascii=False, indent=1))
+    print(json.dumps({"thresholds": thresholds, **report}, ensure_ascii=False, indent=1))
     return 0
 
 

@@ -242,3 +242,33 @@ def test_the_bold_answer_is_the_readers_span_when_the_reader_is_the_likelier_rig
     assert shown_short(q, unsure_trees, reading, quoted) == "海淀区"
     only_the_sentence_before = Window(before + sentence, 0, len(before))
     assert shown_short(q, unsure_trees, reading, only_the_sentence_before) is None
+
+
+def test_each_script_has_its_own_bold_threshold(assistant):
+    """The bold answer's threshold is chosen per script from its own corpus's curve (CMRC for Simplified, DRCD
+    for Traditional text): an offer is shown exactly when its P reaches the threshold of the window's script."""
+    import numpy as np
+    from qa.answer.features import analyse
+    from qa.answer.model import bundled_model
+    from qa.answer.reader import Reading, Window
+    from qa.answer.short import Scored
+    from qa.answer.shown import SHOW_FEATURES, show_row, shown_short
+    from qa.retrieve.hybrid import retrieve
+
+    show = bundled_model("show", SHOW_FEATURES)
+    assert show.thresholds["show"] != show.thresholds["show_traditional"]
+    understood = assistant.understand("北京AI企业主要集中在哪个区？")
+    q = analyse(understood, retrieve(assistant.index, understood.searched, 8, assistant.settings.retrieval)
+                .query_vector, assistant.context)
+    no_span = Reading(answers=0.5, start=0, end=0, span_probability=0.0)
+    decided = {}
+    for key, sentence in (("show", "北京市人工智能企业主要集中于海淀区，占比达62.44%。"),
+                          ("show_traditional", "北京市人工智慧企業主要集中於海淀區，佔比達62.44%。")):
+        window = Window(sentence, 0, len(sentence))
+        for tree_p in np.linspace(0.0, 1.0, 41):
+            offer = Scored("海淀区", probability=float(tree_p), margin=float(tree_p))
+            p = float(show.probabilities(np.asarray([show_row(q, offer, no_span, window)]))[0])
+            shown = shown_short(q, offer, no_span, window) is not None
+            assert shown == (p >= show.thresholds[key])
+            decided.setdefault(key, set()).add(shown)
+    assert decided == {"show": {False, True}, "show_traditional": {False, True}}  # both sides of each threshold seen

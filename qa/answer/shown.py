@@ -7,8 +7,9 @@ fitted by `scripts/calibrate_short.py` on questions neither reader was trained o
 each from what both readers say: the trees' probability and lead over the runner-up, the reader's span probability,
 whether the two agree, the verifier's P that the window answers, the phrase's length, the question kind, and
 whether the text is in Traditional script (the trees learned from Simplified CMRC questions and are measurably
-less often right on Traditional text). The likelier phrase is shown when its P reaches the threshold: the lowest
-at which ≥ 85 % of the shown answers were mostly right (char-F1 ≥ 0.5) in cross-validation.
+less often right on Traditional text). The likelier phrase is shown when its P reaches the threshold of the text's
+script: the lowest at which ≥ 85 % of that script's shown answers were mostly right (char-F1 ≥ 0.5) in
+cross-validation (Simplified: CMRC questions; Traditional: DRCD questions).
 """
 
 from __future__ import annotations
@@ -54,4 +55,5 @@ def shown_short(q: Question, scored: Scored | None, reading: Reading, window: Wi
     if span is not None:
         offers.append((float(bundled_model("show_span", SHOW_FEATURES).probabilities(row)[0]), span))
     p, text = max(offers, key=lambda offer: offer[0])
-    return text if p >= tree_model.thresholds.get("show", 0.5) else None
+    key = "show_traditional" if written_traditional(window.text) else "show"
+    return text if p >= tree_model.thresholds[key] else None
