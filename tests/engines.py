@@ -53,12 +53,12 @@ def wait_for_port(port: int, process: subprocess.Popen, timeout: float = START_T
     raise RuntimeError(f"nothing listened on 127.0.0.1:{port} within {timeout:.0f} s")
 
 
-def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    """Stop a child by its PID: the signal, then a kill if it has not ended after 15 s."""
+def stop(process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 15.0) -> None:
+    """Stop a child by its PID: the signal, then a kill if it has not ended after `timeout` seconds."""
     if process.poll() is None:
         os.kill(process.pid, sig)
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.kill(process.pid, signal.SIGKILL)
             process.wait()

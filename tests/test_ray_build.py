@@ -8,16 +8,10 @@ Bad addresses, and a worker that cannot load the model, are one Chinese line; a 
 
 from __future__ import annotations
 
-import json
-import os
-import re
 import shutil
-import tempfile
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterator
 
-import faiss
 import numpy as np
 import pytest
 
@@ -26,78 +20,14 @@ from qa.config import Settings
 from qa.errors import UserError
 from qa.index.build import Progress, build_index
 from qa.index.embedders import Embedder, EmbedderChoice
-from qa.index.lexical import LexicalIndex
-from qa.index.store import BM25_DIR, DENSE, STATEMENTS, live_folder, read_manifest
+from qa.index.store import live_folder, read_manifest
 from qa.pipeline import Assistant
 
-from conftest import copy_corpus
 from engines import free_port, require
+from ray_support import alive, assert_same_index, cluster_pids, ray_corpus, ray_temp  # noqa: F401 (a fixture)
 
 require("ray")
 from qa.index.ray_build import RayWorkers, chunk_size, ray_workers  # noqa: E402  (after the extra is known to be there)
-
-#: Files of a build folder that must be byte-identical (bm25s writes its vocabulary in hash order, so its matrix
-#: files differ between any two builds, local ones included: the BM25 is compared by its scores instead).
-SAME_BYTES = ("passages.jsonl", "documents.json", "vocabulary.json", "tags.json")
-#: Build-to-build differences that are not the index: times, and the checksums of bm25s's hash-ordered files.
-NOT_COMPARED = ("built_at", "build_seconds", "encode_seconds", "files")
-_LOG_PID = re.compile(r"^\[[^\]]* [A-Z] (\d+) \d+\]", re.M)
-
-
-def _corpus(target: Path) -> Path:
-    """The bundled report, a second document, and a file every build skips (read by the actors in walk order)."""
-    corpus = copy_corpus(target)
-    (corpus / "补充说明.md").write_text("# 补充说明\n\n石景山区二〇一九年新建人工智能场馆三座，海淀区新增算力中心两处。\n",
-                                        encoding="utf-8")
-    (corpus / "空白.txt").write_bytes(b"")
-    return corpus
-
-
-@pytest.fixture(scope="module")
-def ray_temp() -> Iterator[Path]:
-    """Ray's temp folder for this module (short: its socket paths must stay under 108 bytes)."""
-    folder = Path(tempfile.mkdtemp(prefix="qa-ray-", dir="/tmp"))
-    previous = os.environ.get("RAY_TMPDIR")
-    os.environ["RAY_TMPDIR"] = str(folder)
-    try:
-        yield folder
-    finally:
-        if previous is None:
-            os.environ.pop("RAY_TMPDIR", None)
-        else:
-            os.environ["RAY_TMPDIR"] = previous
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
-    return "\nState:\tZ" not in state
-
-
-def _assert_same_index(local: Path, ray: Path) -> None:
-    for name in SAME_BYTES:
-        assert (local / name).read_bytes() == (ray / name).read_bytes(), name
-    one, other = read_manifest(local), read_manifest(ray)
-    assert {k: v for k, v in vars(one).items() if k not in NOT_COMPARED} == \
-        {k: v for k, v in vars(other).items() if k not in NOT_COMPARED}
-    assert one.files.keys() == other.files.keys()
-    assert {k: v for k, v in one.files.items() if k in SAME_BYTES} == {k: v for k, v in other.files.items()
-                                                                        if k in SAME_BYTES}
-    bm25_local, bm25_ray = LexicalIndex.load(local / BM25_DIR), LexicalIndex.load(ray / BM25_DIR)
-    assert json.loads((local / BM25_DIR / "term_stats.json").read_text(encoding="utf-8")) == \
-        json.loads((ray / BM25_DIR / "term_stats.json").read_text(encoding="utf-8"))
-    for term in bm25_local.vocabulary():
-        assert np.array_equal(bm25_local.scores([term]), bm25_ray.scores([term])), term
-    dense_local, dense_ray = faiss.read_index(str(local / DENSE)), faiss.read_index(str(ray / DENSE))
-    vectors_local, vectors_ray = dense_local.reconstruct_n(0, dense_local.ntotal), dense_ray.reconstruct_n(
-        0, dense_ray.ntotal)
-    assert vectors_local.shape == vectors_ray.shape and np.abs(vectors_local - vectors_ray).max() <= 1e-6
-    statements_local, statements_ray = np.load(local / STATEMENTS), np.load(ray / STATEMENTS)
-    assert statements_local.shape == statements_ray.shape
-    assert np.abs(statements_local.astype(np.float32) - statements_ray.astype(np.float32)).max() <= 1e-3
 
 
 def _milvus_rows(settings: Settings) -> list[dict[str, object]]:
@@ -135,7 +65,7 @@ def test_chunks_are_whole_batches_and_leave_no_worker_idle() -> None:
 
 def test_a_build_on_a_local_ray_cluster_is_the_one_process_build(assistant: Assistant, tmp_path: Path,
                                                                  ray_temp: Path) -> None:
-    corpus = _corpus(tmp_path / "corpus")
+    corpus = ray_corpus(tmp_path / "corpus")
     local = Settings(corpus_dir=corpus, index_dir=tmp_path / "local")
     on_ray = replace(local, index_dir=tmp_path / "ray")
     embedder = assistant.index.embedder
@@ -143,7 +73,7 @@ def test_a_build_on_a_local_ray_cluster_is_the_one_process_build(assistant: Assi
     with ray_workers("local", num_cpus=2) as workers:
         built = build_index(on_ray, embedder=embedder, show_progress=False, workers=workers)
         assert workers.cpus == 2 and built.encoded == built.passages and len(built.skipped) == 1
-        _assert_same_index(live_folder(local.index_dir), live_folder(on_ray.index_dir))
+        assert_same_index(live_folder(local.index_dir), live_folder(on_ray.index_dir))
         assert sorted(p.suffix for p in on_ray.index_dir.glob("vectors-*")) == [".parquet", ".parquet"]
         _assert_same_milvus_rows(local, on_ray, tmp_path, embedder, workers)
         # a second document arrives: its texts alone are encoded, the rest read from the Parquet cache — in the
@@ -156,11 +86,9 @@ def test_a_build_on_a_local_ray_cluster_is_the_one_process_build(assistant: Assi
         missing = EmbedderChoice("st:/nonexistent/bge-small-zh", given=embedder)
         with pytest.raises(UserError, match="^Ray 工作进程出错：找不到模型目录：/nonexistent/bge-small-zh$"):
             workers.encode_new(missing, tmp_path / "other", "passages", ["新的段落"], Progress(print, False))
-    sessions = list((ray_temp / "ray").glob("session_2*"))
-    pids = [int(pid) for session in sessions for log in ("raylet.out", "gcs_server.out")
-            for pid in _LOG_PID.findall((session / "logs" / log).read_text(encoding="utf-8", errors="replace"))[:1]]
-    assert len(sessions) == 1 and len(pids) == 2, (sessions, pids)
-    assert not [pid for pid in pids if _alive(pid)]  # raylet and GCS server stopped with the cluster
+    pids = cluster_pids(ray_temp)
+    assert len(list((ray_temp / "ray").glob("session_2*"))) == 1 and len(pids) == 2, pids
+    assert not [pid for pid in pids if alive(pid)]  # raylet and GCS server stopped with the cluster
 
 
 @pytest.mark.parametrize("address, says", [

@@ -69,6 +69,18 @@ def _check_reachable(address: str, host: str, port: int) -> None:
         raise UserError(f"无法连接 Ray 集群 {address}：{exc.strerror or exc}") from None
 
 
+def _send_cluster_token() -> None:
+    """A Ray cluster requires a token by default (Ray 2.60: `ray start` keeps it in ~/.ray/auth_token), but a
+    `ray://` client sends one only when RAY_AUTH_MODE=token — without it the client server refuses the connection
+    and the client times out. With a token at hand and no mode chosen, send it (a choice made in the environment
+    stands)."""
+    if "RAY_AUTH_MODE" in os.environ:
+        return
+    if os.environ.get("RAY_AUTH_TOKEN") or os.environ.get("RAY_AUTH_TOKEN_PATH") or \
+            (Path.home() / ".ray" / "auth_token").is_file():
+        os.environ["RAY_AUTH_MODE"] = "token"
+
+
 def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
 
@@ -99,6 +111,7 @@ def ray_workers(address: str, num_cpus: int | None = None) -> Iterator["RayWorke
         raise UserError("未安装 Ray 支持：请运行 pip install '.[ray]'")
     if where is not None:
         _check_reachable(address, *where)
+        _send_cluster_token()
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # an offline product: no usage report
     _start(address, num_cpus)
     try:
