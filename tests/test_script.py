@@ -134,3 +134,11 @@ def test_short_answers_of_traditional_sentences_come_from_the_traditional_trees(
         assert is_traditional_text is script
         assert own == by[model]
         assert by["short"] != by["short_traditional"]  # the two models do differ on this sentence
+
+
+def test_the_answer_names_the_question_as_asked_not_its_searched_form(assistant: Assistant) -> None:
+    """`Answer.question` (the API's contract field) is the question as understood in the user's own script, not
+    the Simplified form the search used."""
+    understood = assistant.understand("北京的軟體企業有多少家？")
+    assert understood.searched != understood.asked_as
+    assert assistant.ask("北京的軟體企業有多少家？").question == understood.asked_as
