@@ -1,6 +1,8 @@
 """Learn which short answer is shown in bold, if any: P(mostly right) of the trees' phrase and of the reader's span,
 calibrated on questions nobody trained either on, and the threshold from the curve. Writes
-qa/answer/models/show.json (the trees' phrase, with the threshold) and show_span.json (the reader's span).
+for each script of the quoted text one pair of models: qa/answer/models/show.json (the trees' phrase, with its
+threshold) and show_span.json (the reader's span) for Simplified text, show_traditional.json and
+show_span_traditional.json for Traditional.
 
     .venv/bin/qa eval ../shared/eval/cmrc2018_trial.json --out CMRC_DIR   # builds CMRC_DIR/corpus and /index
     .venv/bin/qa eval DRCD_LAST40.json --out DRCD_DIR                      # the last 40 DRCD dev articles
@@ -9,14 +11,16 @@ qa/answer/models/show.json (the trees' phrase, with the threshold) and show_span
 Runs the real pipeline (retrieval, selector) on the questions `reader_data.py` held out — every fifth CMRC 2018
 trial article asked of the whole trial corpus, the last 40 DRCD dev articles asked of their own Traditional corpus
 (CC BY-SA 4.0 / 3.0) — and for the chosen sentence takes the trees' best phrase (`short.py`) and the reader's span
-(`reader.py`). Two logistic regressions on what both say (the trees' probability and margin, the reader's span
-probability, whether the two agree, the verifier's P, the phrase's length, the question kind, Traditional text)
-predict whether the trees' phrase, and whether the reader's span, is mostly right (char-F1 ≥ 0.5); the likelier
-one is the offer. Grouped 5-fold CV by article gives the curve: per threshold, the share shown, the share of shown
-ones mostly right, and the mean short-answer F1 over all questions (0 when none is shown) — for the offer and, as
-ablations, for the trees' phrase alone and the reader's span alone. The chosen threshold is the lowest whose shown
-answers are ≥ 85 % mostly right, one per script: Simplified text from the CMRC curve, Traditional from DRCD's (the
-targets hold per corpus, and one pooled threshold let one corpus's precision carry the other's).
+(`reader.py`). Per script of the chosen sentence, two logistic regressions on what both say (the trees'
+probability and margin, the reader's span probability, whether the two agree, the verifier's P, the phrase's
+length, the question kind) predict whether the trees' phrase, and whether the reader's span, is mostly right
+(char-F1 ≥ 0.5); the likelier one is the offer. One pair per script, because the two readers are not equally
+good at both (measured: one pair for both scripts showed fewer right answers on each corpus). Grouped 5-fold CV
+by article gives, per script's corpus and per offer (both phrases, the trees' alone, the reader's span alone), the
+curve: per threshold, the share shown, the share of shown ones mostly right, and the mean short-answer F1 over all
+questions (0 when none is shown). Per script (Simplified text from the CMRC curves, Traditional from DRCD's — the
+targets hold per corpus) the threshold is the lowest whose shown answers are ≥ 85 % mostly right, and the offer is
+the one giving the highest F1 over all questions there; an offer not made gets threshold 1 (never reached).
 """
 
 from __future__ import annotations
@@ -35,20 +39,23 @@ from qa.answer.features import FEATURES, analyse, feature_matrix
 from qa.answer.focus import focused
 from qa.answer.model import MODELS_DIR, LinearModel, bundled_model
 from qa.answer.reader import read_candidate, span_in_sentence
-from qa.answer.shown import SHOW_FEATURES, show_row
+from qa.answer.shown import SHOW_FEATURES, SHOW_MODELS, show_row
 from qa.answer.short import scored_phrase
 from qa.config import Settings
 from qa.evaluate.metrics import char_f1
 from qa.evaluate.reading import parse_reading_set
 from qa.pipeline import Assistant
 from qa.retrieve.hybrid import retrieve
+from qa.segment.script import written_traditional
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "eval"
 TARGET_RIGHT = 0.85
-#: The show threshold's key in show.json per script, and the held-out corpus whose curve chooses it.
-SCRIPTS = {"show": "cmrc", "show_traditional": "drcd"}
+#: Per script of the quoted text (True: Traditional), the held-out corpus whose curve chooses its threshold.
+SCRIPTS = {False: "cmrc", True: "drcd"}
 THRESHOLDS = [round(t, 2) for t in np.arange(0.0, 0.96, 0.05)]
+#: The threshold of an offer not made (a calibrated P never reaches 1).
+NEVER = 1.0
 
 
 def measured(name: str, assistant: Assistant, questions: list[tuple[str, str, tuple[str, ...]]]) -> list[dict]:
@@ -71,6 +78,7 @@ def measured(name: str, assistant: Assistant, questions: list[tuple[str, str, tu
         window, reading = read_candidate(understood.read_as, best, assistant.context)
         span = span_in_sentence(reading, window)
         rows.append({"set": name, "group": group, "x": show_row(q, scored, reading, window),
+                     "traditional": written_traditional(window.text),
                      "tree_f1": max(char_f1(scored.text, g) for g in golds), "has_span": span is not None,
                      "span_f1": max(char_f1(span, g) for g in golds) if span else 0.0})
     return rows
@@ -89,7 +97,18 @@ def curve(p: np.ndarray, f1: np.ndarray) -> list[dict[str, float | None]]:
 def lowest_right(points: list[dict[str, float | None]]) -> float:
     """The lowest threshold whose shown answers are at least TARGET_RIGHT mostly right (1.0: show none)."""
     return next((c["threshold"] for c in points if c["shown_right"] is not None  # type: ignore[misc]
-                 and c["shown_right"] >= TARGET_RIGHT), 1.0)
+                 and c["shown_right"] >= TARGET_RIGHT), NEVER)
+
+
+def offered_and_threshold(corpus: dict) -> tuple[str, float]:
+    """What to offer ("both" readers' phrases, the "trees"' alone or the reader's "span" alone) and the threshold:
+    the offer whose curve gives the highest short-answer F1 over all questions at its own lowest threshold with
+    ≥ TARGET_RIGHT of shown answers mostly right."""
+    def f1_at(points: list[dict]) -> float:
+        t = lowest_right(points)
+        return next((c["f1_all"] for c in points if c["threshold"] == t), 0.0)
+    offered = max(("both", "trees", "span"), key=lambda o: f1_at(corpus[f"curve {o}"]))
+    return offered, lowest_right(corpus[f"curve {offered}"])
 
 
 def fit(X: np.ndarray, y: np.ndarray) -> LinearModel:
@@ -119,35 +138,42 @@ def main() -> int:
     tree_f1 = np.asarray([r["tree_f1"] for r in rows])
     span_f1 = np.asarray([r["span_f1"] for r in rows])
     has_span = np.asarray([r["has_span"] for r in rows])
+    traditional = np.asarray([r["traditional"] for r in rows])
     groups = [r["group"] for r in rows]
     p_tree, p_span = np.zeros(len(rows)), np.zeros(len(rows))
     for train, test in GroupKFold(n_splits=5).split(X, tree_f1, groups):
-        p_tree[test] = fit(X[train], tree_f1[train] >= 0.5).probabilities(X[test])
-        p_span[test] = fit(X[train], span_f1[train] >= 0.5).probabilities(X[test])
+        for script in SCRIPTS:
+            fit_on, score = train[traditional[train] == script], test[traditional[test] == script]
+            if len(score):
+                p_tree[score] = fit(X[fit_on], tree_f1[fit_on] >= 0.5).probabilities(X[score])
+                p_span[score] = fit(X[fit_on], span_f1[fit_on] >= 0.5).probabilities(X[score])
     p_span = np.where(has_span, p_span, 0.0)
     offer_is_span = p_span > p_tree
     p_offer, f1_offer = np.maximum(p_tree, p_span), np.where(offer_is_span, span_f1, tree_f1)
+    offers = {"both": (p_offer, f1_offer), "trees": (p_tree, tree_f1), "span": (p_span, span_f1)}
     report: dict[str, object] = {"questions": {s: sum(r["set"] == s for r in rows) for s in ("cmrc", "drcd")}}
     for s in ("cmrc", "drcd"):
         mask = np.asarray([r["set"] == s for r in rows])
         report[s] = {"tree_f1": round(float(tree_f1[mask].mean()), 4), "span_f1": round(float(span_f1[mask].mean()), 4),
                      "offer_f1": round(float(f1_offer[mask].mean()), 4),
                      "offer_is_span": round(float(offer_is_span[mask].mean()), 4),
-                     "curve": curve(p_offer[mask], f1_offer[mask])}
-    both = curve(p_offer, f1_offer)
-    report["both"] = both
-    report["trees_alone"] = curve(p_tree, tree_f1)
-    report["span_alone"] = curve(p_span, span_f1)
-    # one threshold per script, each from its own corpus's curve: the targets hold per corpus
-    thresholds = {key: lowest_right(report[s]["curve"]) for key, s in SCRIPTS.items()}  # type: ignore[index]
+                     **{f"curve {offered}": curve(p[mask], f1[mask]) for offered, (p, f1) in offers.items()}}
+    # per script, what is offered and from which P on, chosen on its own corpus's curves: the targets hold per
+    # corpus, and the readers are not equally good at both scripts
+    chosen = {script: offered_and_threshold(report[corpus]) for script, corpus in SCRIPTS.items()}  # type: ignore[arg-type]
+    report["chosen"] = {SCRIPTS[script]: {"offered": offered, "threshold": t} for script, (offered, t) in chosen.items()}
     meta = {"command": "python scripts/calibrate_short.py", "calibration": report}
-    for name, f1, held in (("show", tree_f1, thresholds), ("show_span", span_f1, {})):
-        model = fit(X, f1 >= 0.5)
-        model = LinearModel(model.features, model.mean, model.scale, model.coef, model.intercept, held)
-        (MODELS_DIR / f"{name}.json").write_text(json.dumps(model.to_json(meta if name == "show" else
-                                                                         {"command": meta["command"]}),
-                                                            ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps({"thresholds": thresholds, **report}, ensure_ascii=False, indent=1))
+    for script, (tree_name, span_name) in SHOW_MODELS.items():
+        mine = traditional == script
+        offered, t = chosen[script]
+        for name, f1, held in ((tree_name, tree_f1, t if offered != "span" else NEVER),
+                               (span_name, span_f1, t if offered != "trees" else NEVER)):
+            model = fit(X[mine], f1[mine] >= 0.5)
+            model = LinearModel(model.features, model.mean, model.scale, model.coef, model.intercept, {"show": held})
+            (MODELS_DIR / f"{name}.json").write_text(json.dumps(
+                model.to_json(meta if name == "show" else {"command": meta["command"]}), ensure_ascii=False,
+                indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(report, ensure_ascii=False, indent=1))
     return 0
 
 

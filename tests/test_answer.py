@@ -244,31 +244,36 @@ def test_the_bold_answer_is_the_readers_span_when_the_reader_is_the_likelier_rig
     assert shown_short(q, unsure_trees, reading, only_the_sentence_before) in (None, "北京市")
 
 
-def test_each_script_has_its_own_bold_threshold(assistant):
-    """The bold answer's threshold is chosen per script from its own corpus's curve (CMRC for Simplified, DRCD
-    for Traditional text): an offer is shown exactly when its P reaches the threshold of the window's script."""
+def test_each_script_has_its_own_show_models(assistant):
+    """Which phrase is bold is judged per script of the quoted text (Simplified: models calibrated on CMRC
+    questions; Traditional: on DRCD's), each offer against its own model's threshold: a phrase is shown exactly
+    when its P reaches that threshold, the likelier of two that do."""
     import numpy as np
     from qa.answer.features import analyse
     from qa.answer.model import bundled_model
     from qa.answer.reader import Reading, Window
     from qa.answer.short import Scored
-    from qa.answer.shown import SHOW_FEATURES, show_row, shown_short
+    from qa.answer.shown import SHOW_FEATURES, SHOW_MODELS, show_row, shown_short
     from qa.retrieve.hybrid import retrieve
 
-    show = bundled_model("show", SHOW_FEATURES)
-    assert show.thresholds["show"] != show.thresholds["show_traditional"]
+    assert len({name for pair in SHOW_MODELS.values() for name in pair}) == 4
     understood = assistant.understand("北京AI企业主要集中在哪个区？")
     q = analyse(understood, retrieve(assistant.index, understood.searched, 8, assistant.settings.retrieval)
                 .query_vector, assistant.context)
-    no_span = Reading(answers=0.5, start=0, end=0, span_probability=0.0)
-    decided = {}
-    for key, sentence in (("show", "北京市人工智能企业主要集中于海淀区，占比达62.44%。"),
-                          ("show_traditional", "北京市人工智慧企業主要集中於海淀區，佔比達62.44%。")):
+    seen = {}
+    for traditional, sentence in ((False, "北京市人工智能企业主要集中于海淀区，占比达62.44%。"),
+                                  (True, "北京市人工智慧企業主要集中於海淀區，佔比達62.44%。")):
         window = Window(sentence, 0, len(sentence))
-        for tree_p in np.linspace(0.0, 1.0, 41):
-            offer = Scored("海淀区", probability=float(tree_p), margin=float(tree_p))
-            p = float(show.probabilities(np.asarray([show_row(q, offer, no_span, window)]))[0])
-            shown = shown_short(q, offer, no_span, window) is not None
-            assert shown == (p >= show.thresholds[key])
-            decided.setdefault(key, set()).add(shown)
-    assert decided == {"show": {False, True}, "show_traditional": {False, True}}  # both sides of each threshold seen
+        tree_model, span_model = (bundled_model(name, SHOW_FEATURES) for name in SHOW_MODELS[traditional])
+        for tree_p in np.linspace(0.0, 1.0, 11):
+            for span_p in np.linspace(0.0, 1.0, 11):
+                offer = Scored("北京市", probability=float(tree_p), margin=float(tree_p))
+                reading = Reading(answers=0.5, start=14, end=17, span_probability=float(span_p))  # 海淀区
+                row = np.asarray([show_row(q, offer, reading, window)])
+                ps = {"北京市": float(tree_model.probabilities(row)[0]), sentence[14:17]: float(span_model.probabilities(row)[0])}
+                passing = [t for t, model in (("北京市", tree_model), (sentence[14:17], span_model))
+                           if ps[t] >= model.thresholds["show"]]
+                shown = shown_short(q, offer, reading, window)
+                assert shown == (max(passing, key=ps.__getitem__) if passing else None)
+                seen.setdefault(traditional, set()).add(shown)
+    assert all(None in shown and len(shown) > 1 for shown in seen.values())  # each script both shows and holds back

@@ -1,17 +1,18 @@
 """Bold only when right: which short answer is shown, if any, from a calibrated P(the phrase is mostly right).
 
 A wrong bold answer ("北京市" above a sentence that says 海淀区) costs more trust than no bold answer. Two readers
-offer a phrase of the quoted sentence: the trees (`short.py`) and the transformer reader's span (`reader.py`). Two
-logistic regressions (`models/show.json` for the trees' phrase, `models/show_span.json` for the reader's span,
-fitted by `scripts/calibrate_short.py` on questions neither reader was trained on) estimate P(mostly right) of
-each from what both readers say: the trees' probability and lead over the runner-up, the reader's span probability,
-whether the two agree, the verifier's P that the window answers, the phrase's length, the question kind, and
-whether the text is in Traditional script (the trees learned from Simplified CMRC questions and are measurably
-less often right on Traditional text). The likelier phrase is shown when its P reaches the threshold of the text's
-script: the lowest at which ≥ 85 % of that script's shown answers were mostly right (char-F1 ≥ 0.5) in
-cross-validation (Simplified: CMRC questions; Traditional: DRCD questions).
+offer a phrase of the quoted sentence: the trees (`short.py`) and the transformer reader's span (`reader.py`).
+Logistic regressions fitted by `scripts/calibrate_short.py` on questions neither reader was trained on estimate
+P(mostly right) of each from what both readers say: the trees' probability and lead over the runner-up, the
+reader's span probability, whether the two agree, the verifier's P that the window answers, the phrase's length
+and the question kind. There is one pair per script of the quoted text (`models/show.json` + `show_span.json`
+for Simplified, `show_traditional.json` + `show_span_traditional.json` for Traditional): the readers are not
+equally good at both — on held-out DRCD questions the reader's span is right more often than the trees', on CMRC
+questions less often — so a pair fitted on both scripts misjudged each (measured in README). The likelier phrase is
+shown when its P reaches its model's threshold: the lowest at which ≥ 85 % of shown answers were mostly right
+(char-F1 ≥ 0.5) in cross-validation on that script's corpus (Simplified: CMRC questions; Traditional: DRCD) —
+for the offer (both phrases, the trees' alone or the span alone) whose curve gave the most right answers there.
 """
-
 from __future__ import annotations
 
 import math
@@ -28,8 +29,11 @@ from qa.text import char_f1
 
 SHOW_FEATURES: tuple[str, ...] = (
     "tree_probability", "tree_margin", "span_probability", "span_inside", "agreement", "verifier", "log_chars",
-    "typed", "fact", "list", "traditional_text",
+    "typed", "fact", "list",
 )
+#: The (trees' phrase, reader's span) show models of Simplified (False) and Traditional (True) text.
+SHOW_MODELS: dict[bool, tuple[str, str]] = {False: ("show", "show_span"),
+                                            True: ("show_traditional", "show_span_traditional")}
 _TYPED = frozenset({Kind.TIME, Kind.QUANTITY, Kind.PERSON, Kind.PLACE, Kind.ORG})
 
 
@@ -39,21 +43,22 @@ def show_row(q: Question, scored: Scored, reading: Reading, window: Window) -> l
     span = span_in_sentence(reading, window)
     return [scored.probability, scored.margin, reading.span_probability, float(span is not None),
             char_f1(scored.text, span) if span else 0.0, reading.answers, math.log1p(len(scored.text)),
-            float(kind in _TYPED), float(kind is Kind.FACT), float(kind is Kind.LIST),
-            float(written_traditional(window.text))]
+            float(kind in _TYPED), float(kind is Kind.FACT), float(kind is Kind.LIST)]
 
 
 def shown_short(q: Question, scored: Scored | None, reading: Reading, window: Window) -> str | None:
-    """The trees' phrase or the reader's span, whichever is likelier right, when its calibrated probability of
-    being right reaches the shown threshold; else None (no phrase for why/how questions)."""
+    """The trees' phrase or the reader's span, whichever is likelier right among those whose calibrated probability
+    of being right reaches its model's threshold; else None (no phrase for why/how questions). A threshold of 1
+    means the offer is not made for that script (its curve showed fewer right answers with it than without)."""
     if scored is None:
         return None
     row = np.asarray([show_row(q, scored, reading, window)])
-    tree_model = bundled_model("show", SHOW_FEATURES)
-    offers = [(float(tree_model.probabilities(row)[0]), scored.text)]
+    tree_name, span_name = SHOW_MODELS[written_traditional(window.text)]
+    offers = [(bundled_model(tree_name, SHOW_FEATURES), scored.text)]
     span = span_in_sentence(reading, window)
     if span is not None:
-        offers.append((float(bundled_model("show_span", SHOW_FEATURES).probabilities(row)[0]), span))
-    p, text = max(offers, key=lambda offer: offer[0])
-    key = "show_traditional" if written_traditional(window.text) else "show"
-    return text if p >= tree_model.thresholds[key] else None
+        offers.append((bundled_model(span_name, SHOW_FEATURES), span))
+    passing = [(p, text) for p, text, threshold in
+               ((float(model.probabilities(row)[0]), text, model.thresholds["show"]) for model, text in offers)
+               if p >= threshold]
+    return max(passing)[1] if passing else None
