@@ -114,7 +114,7 @@ class Evidence:
     def verified_as(self, verified: float) -> "Evidence":
         """The same evidence with the verifier's P in its feature column (everything else does not depend on it)."""
         row = self.row.copy()
-        row[0, _VERIFIER] = verifier_logit(verified)
+        row[0, _VERIFIER] = verified
         return replace(self, row=row)
 
 
@@ -164,7 +164,7 @@ def evidence_for(q: Question, best: int, candidates: list[Candidate], scores: np
         _name_missing(chinese, local), _name_missing(latin, local),
         float(q.vector @ c.vector), found.matched / (found.asked or 1),
         float(kind in (Kind.TIME, Kind.QUANTITY, Kind.PERSON, Kind.PLACE, Kind.ORG)),
-        float(kind in (Kind.WHY, Kind.HOW)), float(kind is Kind.LIST), math.log1p(len(weights)), verifier_logit(verified),
+        float(kind in (Kind.WHY, Kind.HOW)), float(kind is Kind.LIST), math.log1p(len(weights)), verified,
     ]
 
     def heaviest(chosen: list[str]) -> tuple[str, ...]:
@@ -187,13 +187,6 @@ def judge(q: Question, best: int, candidates: list[Candidate], scores: np.ndarra
           verified: float, model: Model | None = None) -> Judgement:
     """`decide` on the chosen candidate's evidence, with the verifier's P `verified`."""
     return decide(evidence_for(q, best, candidates, scores, context, verified), model)
-
-
-def verifier_logit(verified: float) -> float:
-    """The verifier's P as log-odds (P clipped to [0.01, 0.99]): linear in what the verifier head computes, so
-    "0.13 vs 0.35" weighs as much as "0.65 vs 0.87" in the linear model."""
-    p = min(max(verified, 0.01), 0.99)
-    return math.log(p / (1 - p))
 
 
 def refused_whatever_verified(evidence: Evidence, model: Model | None = None) -> Judgement | None:
