@@ -25,7 +25,7 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-from qa.answer.reader import MAX_TOKENS, ReaderModel, best_span, encode
+from qa.answer.reader import MAX_TOKENS, ReaderModel, best_span, encode, quantized_for_reading
 from qa.answer.transformer.e5file import E5File
 from qa.answer.transformer.partial import freeze_below
 from qa.answer.transformer.tokenizer import load_e5_tokenizer
@@ -54,9 +54,10 @@ def token_span(offsets: list[tuple[int, int]], sequence_ids: list[int | None], s
 
 
 class Cached:
-    """Examples sorted into batches by length, with the frozen layers' output computed once."""
+    """Examples sorted into batches by length, with the frozen layers' output computed once (by `lower`: the
+    model's own lower layers, or those of the model as it runs at answer time)."""
 
-    def __init__(self, model: ReaderModel, tokenizer, rows: list[dict], label: str) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, lower, tokenizer, rows: list[dict], label: str) -> None:  # type: ignore[no-untyped-def]
         order = sorted(range(len(rows)), key=lambda i: len(rows[i]["question"]) + len(rows[i]["window"]))
         self.batches = []
         started = time.time()
@@ -69,7 +70,7 @@ class Cached:
                      for e, r in zip(enc, chunk)]
             window = torch.tensor([[s == 1 for s in e.sequence_ids] for e in enc]) & (mask == 1)
             with torch.no_grad():
-                hidden = model.lower(ids, mask).half()
+                hidden = lower(ids, mask).half()
             self.batches.append({"hidden": hidden, "mask": mask, "window": window,
                                  "label": torch.tensor([float(r["label"]) for r in chunk]),
                                  "start": torch.tensor([s for s, _ in spans]), "end": torch.tensor([e for _, e in spans]),
@@ -137,6 +138,9 @@ def main() -> int:
     parser.add_argument("--other-share", type=float, default=1.0,
                         help="keep this share of the 'other sentence' rows (the cheapest negatives to drop)")
     parser.add_argument("--span-weight", type=float, default=1.0, help="weight of the span loss beside the verifier's")
+    parser.add_argument("--quantized-lower", action="store_true",
+                        help="cache the frozen layers' output as the reader computes it at answer time (int8, "
+                             "`quantized_for_reading`), so the trained layers learn from what they will be given")
     args = parser.parse_args()
     torch.manual_seed(19)
     random.seed(19)
@@ -154,7 +158,8 @@ def main() -> int:
         train_rows = random.sample(train_rows, args.limit)
     print(f"rows: train {len(train_rows)} {dict(Counter(r['made'] for r in train_rows))}, valid {len(valid_rows)}",
           file=sys.stderr, flush=True)
-    train, valid = Cached(model, tokenizer, train_rows, "train"), Cached(model, tokenizer, valid_rows, "valid")
+    lower = quantized_for_reading(model).lower if args.quantized_lower else model.lower  # a quantized copy
+    train, valid = Cached(lower, tokenizer, train_rows, "train"), Cached(lower, tokenizer, valid_rows, "valid")
     positives = sum(r["label"] for r in train_rows)
     pos_weight = (len(train_rows) - positives) / max(1, positives)
     trained = freeze_below(model.encoder, args.frozen) + [*model.span.parameters(), *model.verify.parameters()]
@@ -189,7 +194,8 @@ def main() -> int:
     (MODELS / "reader.json").write_text(json.dumps(
         {"command": "python scripts/reader_data.py && python scripts/train_reader.py "
                     f"--epochs {args.epochs} --frozen {args.frozen} --lr {args.lr} --other-share {args.other_share} "
-                    f"--span-weight {args.span_weight}" + (f" --init {args.init.name}" if args.init else ""),
+                    f"--span-weight {args.span_weight}" + (f" --init {args.init.name}" if args.init else "")
+                    + (" --quantized-lower" if args.quantized_lower else ""),
          "data": ["CMRC 2018 trial (CC BY-SA 4.0)", "DRCD dev (CC BY-SA 3.0)"],
          "rows": {"train": len(train_rows), "valid": len(valid_rows)}, "validation": history},
         indent=1) + "\n")
