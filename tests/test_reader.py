@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qa.answer.reader import MAX_ANSWER_TOKENS, Reader, Reading, Window, best_span, bundled_reader, span_in_sentence
+from qa.answer.reader import MAX_ANSWER_TOKENS, Reading, Window, best_span, bundled_reader, span_in_sentence
 
 
 def test_the_best_span_lies_in_the_window_and_is_bounded() -> None:
@@ -57,9 +57,9 @@ ANSWERING = [
 ]
 
 
-def test_the_verifier_reads_alike_quantized_and_in_float(reader) -> None:
-    """The reader runs int8 at answer time; quantized in every layer, its verifier's P on answering windows fell
-    from ~0.9 to ~0.2 (mean gap 0.55 here), so what was trained was not what ran."""
-    in_float = Reader(quantized=False)
-    gaps = [abs(reader.read(q, [w])[0].answers - in_float.read(q, [w])[0].answers) for q, w in ANSWERING]
-    assert max(gaps) < 0.35 and sum(gaps) / len(gaps) < 0.2, gaps
+def test_the_verifier_as_it_runs_accepts_answering_windows(reader) -> None:
+    """The reader runs int8 at answer time; quantized in every layer (down-projections included), its verifier's P
+    on held-out gold windows fell from ~0.9 to ~0.2, so what was trained was not what ran. Here: 3 of these 5
+    accepted and a mean P of 0.47 that way; as the reader runs, 4 and 0.80."""
+    answers = [reader.read(q, [w])[0].answers for q, w in ANSWERING]
+    assert sum(p >= 0.5 for p in answers) >= 4 and sum(answers) / len(answers) >= 0.7, answers
