@@ -14,7 +14,8 @@ trial article asked of the whole trial corpus, the last 40 DRCD dev articles ask
 (`reader.py`). Per script of the chosen sentence, two logistic regressions on what both say (the trees'
 probability and margin, the reader's span probability, whether the two agree, the verifier's P, the phrase's
 length, the question kind) predict whether the trees' phrase, and whether the reader's span, is mostly right
-(char-F1 ≥ 0.5); the likelier one is the offer. One pair per script, because the two readers are not equally
+(char-F1 ≥ 0.5); each P is multiplied by the answerability model's P that the sentence answers at all (as
+`shown.py` does), and the likelier one is the offer. One pair per script, because the two readers are not equally
 good at both (measured: one pair for both scripts showed fewer right answers on each corpus). Grouped 5-fold CV
 by article gives, per script's corpus and per offer (both phrases, the trees' alone, the reader's span alone), the
 curve: per threshold, the share shown, the share of shown ones mostly right, and the mean short-answer F1 over all
@@ -34,6 +35,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
+from qa.answer.answerable import judge
 from qa.answer.candidates import collect
 from qa.answer.features import FEATURES, analyse, feature_matrix
 from qa.answer.focus import focused
@@ -71,13 +73,16 @@ def measured(name: str, assistant: Assistant, questions: list[tuple[str, str, tu
         if not candidates:
             continue
         scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, assistant.context))
-        best = candidates[int(np.argmax(scores))]
+        chosen = int(np.argmax(scores))
+        best = candidates[chosen]
         scored = scored_phrase(q, best, assistant.context)
         if scored is None:
             continue
         window, reading = read_candidate(understood.read_as, best, assistant.context)
         span = span_in_sentence(reading, window)
+        answerable = judge(q, chosen, candidates, scores, assistant.context, reading.answers)
         rows.append({"set": name, "group": group, "x": show_row(q, scored, reading, window),
+                     "answerable": answerable.probability,
                      "traditional": written_traditional(window.text),
                      "tree_f1": max(char_f1(scored.text, g) for g in golds), "has_span": span is not None,
                      "span_f1": max(char_f1(span, g) for g in golds) if span else 0.0})
@@ -147,7 +152,9 @@ def main() -> int:
             if len(score):
                 p_tree[score] = fit(X[fit_on], tree_f1[fit_on] >= 0.5).probabilities(X[score])
                 p_span[score] = fit(X[fit_on], span_f1[fit_on] >= 0.5).probabilities(X[score])
-    p_span = np.where(has_span, p_span, 0.0)
+    # what shown.py compares with the threshold: P(right | the sentence answers) × P(it answers)
+    answerable = np.asarray([r["answerable"] for r in rows])
+    p_tree, p_span = p_tree * answerable, np.where(has_span, p_span * answerable, 0.0)
     offer_is_span = p_span > p_tree
     p_offer, f1_offer = np.maximum(p_tree, p_span), np.where(offer_is_span, span_f1, tree_f1)
     offers = {"both": (p_offer, f1_offer), "trees": (p_tree, tree_f1), "span": (p_span, span_f1)}

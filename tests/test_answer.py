@@ -220,28 +220,35 @@ def test_phrases_not_ending_as_the_asked_kind_are_marked(assistant):
     assert _kind_factors(q, ["北京市", "62.44%"]).tolist() == [1.0, 1.0]
 
 
-def test_the_bold_answer_is_the_readers_span_when_the_reader_is_the_likelier_right(assistant):
-    """Two offers (`shown.py`): the trees' phrase and the reader's span, each with its calibrated P(right). A
-    confident reader beats unsure trees; a span outside the quoted sentence is no offer (the trees' phrase is then
-    the only one, shown or not by its own P)."""
+def test_the_bold_answer_is_the_readers_span_where_its_script_offers_it(assistant):
+    """Two offers (`shown.py`): the trees' phrase and the reader's span, each with its calibrated P(right) and its
+    script's threshold. On Traditional text the calibration chose the reader's span (it is right more often there
+    than the trees), so a confident reader gives the bold answer over unsure trees; a span outside the quoted
+    sentence is no offer. On Simplified text the trees' phrase is the one offered."""
     from qa.answer.features import analyse
+    from qa.answer.model import bundled_model
     from qa.answer.reader import Reading, Window
     from qa.answer.short import Scored
-    from qa.answer.shown import shown_short
+    from qa.answer.shown import SHOW_FEATURES, SHOW_MODELS, shown_short
     from qa.retrieve.hybrid import retrieve
 
     understood = assistant.understand("北京AI企业主要集中在哪个区？")
     found = retrieve(assistant.index, understood.searched, assistant.settings.answer.candidates,
                      assistant.settings.retrieval)
     q = analyse(understood, found.query_vector, assistant.context)
-    before, sentence = "上一句。", "北京市人工智能企业主要集中于海淀区，占比达62.44%。"
-    at = len(before) + sentence.index("海淀区")
+    before, sentence = "上一句。", "北京市人工智慧企業主要集中於海淀區，佔比達62.44%。"
+    at = len(before) + sentence.index("海淀區")
     reading = Reading(answers=0.99, start=at, end=at + 3, span_probability=0.95)
     unsure_trees = Scored("北京市", probability=0.01, margin=0.0)
     quoted = Window(before + sentence, len(before), len(before) + len(sentence))
-    assert shown_short(q, unsure_trees, reading, quoted) == "海淀区"
+    assert shown_short(q, unsure_trees, reading, quoted, 1.0) == "海淀區"
+    assert shown_short(q, unsure_trees, reading, quoted, 0.3) is None  # an answer that may be none: no bold
     only_the_sentence_before = Window(before + sentence, 0, len(before))
-    assert shown_short(q, unsure_trees, reading, only_the_sentence_before) in (None, "北京市")
+    assert shown_short(q, unsure_trees, reading, only_the_sentence_before, 1.0) is None
+    simplified = "北京市人工智能企业主要集中于海淀区，占比达62.44%。"
+    assert bundled_model(SHOW_MODELS[False][1], SHOW_FEATURES).thresholds["show"] == 1.0  # the span: never offered
+    sure_trees = Scored("海淀区", probability=0.99, margin=0.9)
+    assert shown_short(q, sure_trees, reading, Window(before + simplified, 4, 4 + len(simplified)), 1.0) == "海淀区"
 
 
 def test_each_script_has_its_own_show_models(assistant):
@@ -273,7 +280,7 @@ def test_each_script_has_its_own_show_models(assistant):
                 ps = {"北京市": float(tree_model.probabilities(row)[0]), sentence[14:17]: float(span_model.probabilities(row)[0])}
                 passing = [t for t, model in (("北京市", tree_model), (sentence[14:17], span_model))
                            if ps[t] >= model.thresholds["show"]]
-                shown = shown_short(q, offer, reading, window)
+                shown = shown_short(q, offer, reading, window, 1.0)
                 assert shown == (max(passing, key=ps.__getitem__) if passing else None)
                 seen.setdefault(traditional, set()).add(shown)
     assert all(None in shown and len(shown) > 1 for shown in seen.values())  # each script both shows and holds back

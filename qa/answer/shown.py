@@ -5,7 +5,8 @@ offer a phrase of the quoted sentence: the trees (`short.py`) and the transforme
 Logistic regressions fitted by `scripts/calibrate_short.py` on questions neither reader was trained on estimate
 P(mostly right) of each from what both readers say: the trees' probability and lead over the runner-up, the
 reader's span probability, whether the two agree, the verifier's P that the window answers, the phrase's length
-and the question kind. There is one pair per script of the quoted text (`models/show.json` + `show_span.json`
+and the question kind — times the answerability model's P that the quoted sentence answers at all (the show
+models learned only from questions that have an answer). There is one pair per script of the quoted text (`models/show.json` + `show_span.json`
 for Simplified, `show_traditional.json` + `show_span_traditional.json` for Traditional): the readers are not
 equally good at both — on held-out DRCD questions the reader's span is right more often than the trees', on CMRC
 questions less often — so a pair fitted on both scripts misjudged each (measured in README). The likelier phrase is
@@ -46,10 +47,14 @@ def show_row(q: Question, scored: Scored, reading: Reading, window: Window) -> l
             float(kind in _TYPED), float(kind is Kind.FACT), float(kind is Kind.LIST)]
 
 
-def shown_short(q: Question, scored: Scored | None, reading: Reading, window: Window) -> str | None:
-    """The trees' phrase or the reader's span, whichever is likelier right among those whose calibrated probability
-    of being right reaches its model's threshold; else None (no phrase for why/how questions). A threshold of 1
-    means the offer is not made for that script (its curve showed fewer right answers with it than without)."""
+def shown_short(q: Question, scored: Scored | None, reading: Reading, window: Window,
+                answerable: float) -> str | None:
+    """The trees' phrase or the reader's span, whichever is likelier right among those whose probability of being
+    right reaches its model's threshold; else None (no phrase for why/how questions). That probability is the
+    show model's P(the phrase is mostly right), learned on questions that have an answer, times `answerable`,
+    P(the quoted sentence answers at all) from the answerability model: a phrase of an answer that may be no answer
+    is no likelier right than the answer. A threshold of 1 means the offer is not made for that script (its curve
+    showed fewer right answers with it than without)."""
     if scored is None:
         return None
     row = np.asarray([show_row(q, scored, reading, window)])
@@ -59,6 +64,7 @@ def shown_short(q: Question, scored: Scored | None, reading: Reading, window: Wi
     if span is not None:
         offers.append((bundled_model(span_name, SHOW_FEATURES), span))
     passing = [(p, text) for p, text, threshold in
-               ((float(model.probabilities(row)[0]), text, model.thresholds["show"]) for model, text in offers)
+               ((answerable * float(model.probabilities(row)[0]), text, model.thresholds["show"])
+                for model, text in offers)
                if p >= threshold]
     return max(passing)[1] if passing else None
