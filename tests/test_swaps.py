@@ -28,8 +28,8 @@ def test_a_value_the_neighbourhood_holds_is_no_swap(assistant):
 
 
 def test_a_refusal_names_the_word_as_the_user_wrote_it(assistant):
-    answer = assistant.ask("北京AI产业增加值占全市GDP的比重是多少？")
-    assert not answer.answered and "“GDP”" in answer.answer and "gdp" not in answer.answer
+    answer = assistant.ask("GPT-4有多少参数？")
+    assert not answer.answered and "“GPT-4”" in answer.answer and "gpt" not in answer.answer
 
 
 def test_a_table_row_holding_no_who_does_not_answer_a_who_question(assistant):
