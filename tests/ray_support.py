@@ -64,10 +64,13 @@ def alive(pid: int) -> bool:
 
 
 def cluster_pids(ray_tmpdir: Path) -> list[int]:
-    """The raylet's and GCS server's PIDs of every session under a Ray temp folder (from their logs' first line)."""
-    sessions = (ray_tmpdir / "ray").glob("session_2*")
-    return [int(pid) for session in sessions for log in ("raylet.out", "gcs_server.out")
-            for pid in _LOG_PID.findall((session / "logs" / log).read_text(encoding="utf-8", errors="replace"))[:1]]
+    """The raylet's and GCS server's PIDs of every session under a Ray temp folder (from their logs' first line).
+    A log not written yet names no PID: a starting node creates its session folder before the raylet's log, and
+    the test's readiness wait polls this while the node starts (CI once read in between)."""
+    logs = [session / "logs" / log for session in (ray_tmpdir / "ray").glob("session_2*")
+            for log in ("raylet.out", "gcs_server.out")]
+    return [int(pid) for log in logs if log.is_file()
+            for pid in _LOG_PID.findall(log.read_text(encoding="utf-8", errors="replace"))[:1]]
 
 
 def assert_same_index(local: Path, ray: Path) -> None:
