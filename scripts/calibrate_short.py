@@ -167,8 +167,10 @@ def main() -> int:
                      **{f"curve {offered}": curve(p[mask], f1[mask]) for offered, (p, f1) in offers.items()}}
     # per script, what is offered and from which P on, chosen on its own corpus's curves: the targets hold per
     # corpus, and the readers are not equally good at both scripts
-    chosen = {script: offered_and_threshold(report[corpus]) for script, corpus in SCRIPTS.items()}  # type: ignore[arg-type]
-    report["chosen"] = {SCRIPTS[script]: {"offered": offered, "threshold": t} for script, (offered, t) in chosen.items()}
+    chosen = {script: offered_and_threshold(report[corpus])  # type: ignore[arg-type]
+              for script, corpus in SCRIPTS.items()}
+    report["chosen"] = {SCRIPTS[script]: {"offered": offered, "threshold": t}
+                        for script, (offered, t) in chosen.items()}
     meta = {"command": "python scripts/calibrate_short.py", "calibration": report}
     for script, (tree_name, span_name) in SHOW_MODELS.items():
         mine = traditional == script

@@ -18,6 +18,7 @@ import random
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -57,7 +58,8 @@ class Cached:
     """Examples sorted into batches by length, with the frozen layers' output computed once (by `lower`: the
     model's own lower layers, or those of the model as it runs at answer time)."""
 
-    def __init__(self, lower, tokenizer, rows: list[dict], label: str) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, lower: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+                 tokenizer, rows: list[dict], label: str) -> None:  # type: ignore[no-untyped-def]
         order = sorted(range(len(rows)), key=lambda i: len(rows[i]["question"]) + len(rows[i]["window"]))
         self.batches = []
         started = time.time()

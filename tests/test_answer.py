@@ -277,7 +277,8 @@ def test_each_script_has_its_own_show_models(assistant):
                 offer = Scored("北京市", probability=float(tree_p), margin=float(tree_p))
                 reading = Reading(answers=0.5, start=14, end=17, span_probability=float(span_p))  # 海淀区
                 row = np.asarray([show_row(q, offer, reading, window)])
-                ps = {"北京市": float(tree_model.probabilities(row)[0]), sentence[14:17]: float(span_model.probabilities(row)[0])}
+                ps = {"北京市": float(tree_model.probabilities(row)[0]),
+                      sentence[14:17]: float(span_model.probabilities(row)[0])}
                 passing = [t for t, model in (("北京市", tree_model), (sentence[14:17], span_model))
                            if ps[t] >= model.thresholds["show"]]
                 shown = shown_short(q, offer, reading, window, 1.0)

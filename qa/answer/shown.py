@@ -6,14 +6,16 @@ Logistic regressions fitted by `scripts/calibrate_short.py` on questions neither
 P(mostly right) of each from what both readers say: the trees' probability and lead over the runner-up, the
 reader's span probability, whether the two agree, the verifier's P that the window answers, the phrase's length
 and the question kind — times the answerability model's P that the quoted sentence answers at all (the show
-models learned only from questions that have an answer). There is one pair per script of the quoted text (`models/show.json` + `show_span.json`
-for Simplified, `show_traditional.json` + `show_span_traditional.json` for Traditional): the readers are not
-equally good at both — on held-out DRCD questions the reader's span is right more often than the trees', on CMRC
-questions less often — so a pair fitted on both scripts misjudged each (measured in README). The likelier phrase is
-shown when its P reaches its model's threshold: the lowest at which ≥ 85 % of shown answers were mostly right
-(char-F1 ≥ 0.5) in cross-validation on that script's corpus (Simplified: CMRC questions; Traditional: DRCD) —
-for the offer (both phrases, the trees' alone or the span alone) whose curve gave the most right answers there.
+models learned only from questions that have an answer). There is one pair per script of the quoted text
+(`models/show.json` + `show_span.json` for Simplified, `show_traditional.json` + `show_span_traditional.json` for
+Traditional): the readers are not equally good at both — on held-out DRCD questions the reader's span is right
+more often than the trees', on CMRC questions less often — so a pair fitted on both scripts misjudged each
+(measured in README). The likelier phrase is shown when its P reaches its model's threshold: the lowest at which
+≥ 85 % of shown answers were mostly right (char-F1 ≥ 0.5) in cross-validation on that script's corpus (Simplified:
+CMRC questions; Traditional: DRCD) — for the offer (both phrases, the trees' alone or the span alone) whose curve
+gave the most right answers there.
 """
+
 from __future__ import annotations
 
 import math
@@ -67,4 +69,4 @@ def shown_short(q: Question, scored: Scored | None, reading: Reading, window: Wi
                ((answerable * float(model.probabilities(row)[0]), text, model.thresholds["show"])
                 for model, text in offers)
                if p >= threshold]
-    return max(passing)[1] if passing else None
+    return max(passing, key=lambda offer: offer[0])[1] if passing else None
