@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/train_answerer.py [--work DIR] [--grid]
     .venv/bin/python scripts/train_answerer.py --short-traditional   # only models/short_traditional.json
+    .venv/bin/python scripts/train_answerer.py --answerable          # only models/answerable.json
 
 Data: the CMRC 2018 trial set (../shared/eval/cmrc2018_trial.json, CC BY-SA 4.0, Cui et al. 2019; its contexts
 become a corpus indexed under --work), with --drcd the first 160 DRCD dev articles (../shared/eval/drcd_dev.json,
@@ -17,6 +18,9 @@ Models, in the order they depend on each other:
 2. selector — boosted trees ranking candidate sentences (`qa.answer.features`);
 3. short — boosted trees scoring phrases of gold sentences as the short answer (`qa.answer.short`);
 4. continuation — P(the next sentence belongs to the answer) (`qa.answer.continuation`).
+
+`--answerable` trains only the answerability model (after the reader changed: its verifier is one of the
+features); its refusal numbers replace those in training.json, every other model and number stays.
 
 `--short-traditional` trains only the short-answer trees for Traditional-script sentences, on the first 160 DRCD
 dev articles (the shipped focus model picks their clauses): one set of trees for both scripts cost CMRC what it gave
@@ -743,6 +747,20 @@ def report_unanswerable(assistant: Assistant, answerable: list[Item]) -> list[It
     return items
 
 
+def train_answerable(examples: list[Example], negatives: list[Example],
+                     ablate: bool) -> tuple[LinearModel, dict[str, object]]:
+    """The answerability model with its refusal threshold (`choose_threshold` on the cross-validated curve), and
+    the numbers: the curve, the threshold and, with `ablate`, the chosen point without each feature group."""
+    ax, ay, agroups, origins = answerable_data(examples, negatives)
+    curve = refusal_curve(answerable_cv(ax, ay, agroups, origins), ay, origins)
+    threshold = choose_threshold(curve)
+    numbers: dict[str, object] = {"refusal_curve": curve, "refusal_threshold": threshold}
+    if ablate:
+        numbers["refusal_without"] = {group: answerable_ablation(ax, ay, agroups, origins, drop)
+                                      for group, drop in ANSWERABLE_ABLATIONS.items()}
+    return replace(fit_answerable(ax, ay, origins), thresholds={"answer": threshold}), numbers
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "train", help="corpus/index of CMRC trial")
@@ -752,6 +770,9 @@ def main() -> int:
                         help="also train on DRCD dev (Traditional); measured: CMRC short F1 0.527 -> 0.445, so off")
     parser.add_argument("--short-traditional", action="store_true",
                         help="train only the short-answer trees for Traditional sentences, on DRCD dev")
+    parser.add_argument("--answerable", action="store_true",
+                        help="train only the answerability model (after a new reader); its refusal numbers replace "
+                             "those in training.json, the other models and numbers stay")
     args = parser.parse_args()
     if args.short_traditional:
         print(json.dumps(train_short_traditional(args.work), ensure_ascii=False, indent=1))
@@ -776,10 +797,20 @@ def main() -> int:
         "cmrc_year_swapped": len(cmrc.year_swaps), "report_unanswerable": len(report_negatives)}}
 
     fx, fy, fgroups, fsentences = focus_data(asked)
-    numbers["focus"] = {"clauses": len(fy), "cv_top1": round(focus_cv_top1(fx, fy, fgroups, fsentences), 4)}
     locator = fit_linear(CLAUSE_FEATURES, fx, fy)
-
     examples = examples_of(asked, locator)
+    if args.answerable:
+        answerable, refusal = train_answerable(examples, examples_of(unanswerable, locator), args.ablate)
+        report = json.loads((MODELS_DIR / TRAINING_REPORT).read_text(encoding="utf-8"))
+        report["cv"].update(questions=numbers["questions"], **refusal)
+        report["answerable_command"] = f"{COMMAND} --answerable"
+        (MODELS_DIR / TRAINING_REPORT).write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+        (MODELS_DIR / "answerable.json").write_text(json.dumps(
+            answerable.to_json({"command": f"{COMMAND} --answerable", "numbers": TRAINING_REPORT}),
+            ensure_ascii=False, indent=1) + "\n")
+        print(json.dumps(refusal, ensure_ascii=False, indent=1))
+        return 0
+    numbers["focus"] = {"clauses": len(fy), "cv_top1": round(focus_cv_top1(fx, fy, fgroups, fsentences), 4)}
     numbers["naive_top1_cmrc"] = round(naive_top1([ex for ex in examples if not ex.asked.item.report]), 4)
     if args.grid:
         for setting in TREE_GRID:
@@ -800,15 +831,8 @@ def main() -> int:
     numbers["continuation_cv"] = continuation_cv(cx, cy, cgroups)
     continuation = fit_linear(CONTINUATION_FEATURES, cx, cy)
 
-    ax, ay, agroups, origins = answerable_data(examples, examples_of(unanswerable, locator))
-    curve = refusal_curve(answerable_cv(ax, ay, agroups, origins), ay, origins)
-    threshold = choose_threshold(curve)
-    numbers["refusal_curve"] = curve
-    numbers["refusal_threshold"] = threshold
-    if args.ablate:
-        numbers["refusal_without"] = {group: answerable_ablation(ax, ay, agroups, origins, drop)
-                                      for group, drop in ANSWERABLE_ABLATIONS.items()}
-    answerable = replace(fit_answerable(ax, ay, origins), thresholds={"answer": threshold})
+    answerable, refusal = train_answerable(examples, examples_of(unanswerable, locator), args.ablate)
+    numbers.update(refusal)
 
     # the numbers once, in training.json; each model file names the command that wrote it and where they are
     MODELS_DIR.mkdir(exist_ok=True)
