@@ -63,3 +63,19 @@ def test_the_verifier_as_it_runs_accepts_answering_windows(reader) -> None:
     accepted and a mean P of 0.47 that way; as the reader runs, 4 and 0.80."""
     answers = [reader.read(q, [w])[0].answers for q, w in ANSWERING]
     assert sum(p >= 0.5 for p in answers) >= 4 and sum(answers) / len(answers) >= 0.7, answers
+
+
+def test_the_window_is_cut_to_the_budget_around_the_quoted_sentence(reader) -> None:
+    """Truncating the pair cut the window's end only, so a long sentence before pushed the quoted one out; the
+    reader's time grows with its input (README, "The reader's input")."""
+    before, sentence, after = "甲" * 300 + "。", "海淀区占比达62.44%。", "乙" * 300 + "。"
+    question = "海淀区占比多少？"
+    for window in (Window(before + sentence + after, 301, 301 + len(sentence)),
+                   Window(before + sentence, 301, 301 + len(sentence)),
+                   Window(sentence + after, 0, len(sentence))):
+        fitted = reader.fitted(question, window, budget=40)
+        assert fitted.text[fitted.start:fitted.end] == sentence
+        assert len(reader.tokenizer.encode(question, fitted.text).ids) <= 41  # the cut text gains one "▁" piece
+        assert len(fitted.text) > len(sentence)  # the room left goes to the neighbours
+    short = Window("前一句。" + sentence, 4, 4 + len(sentence))
+    assert reader.fitted(question, short) == short
