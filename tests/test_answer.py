@@ -17,6 +17,7 @@ from qa.types import Passage, PassageKind
     ("《新一代人工智能发展规划》提出到2030年要实现什么目标？", Kind.FACT),
     ("对高级别人才达到一定比例的企业，政府可以怎么做？", Kind.HOW),  # "比例" is in the condition, not asked
     ("为什么北京AI企业融资情况良好？", Kind.WHY),
+    ("凭什么说海淀区对AI企业有持续的吸引力？", Kind.WHY),  # "on what grounds" asks why
     ("商汤科技的创始人是谁？", Kind.PERSON),
     ("北京人工智能企业主要集中在哪个区？", Kind.PLACE),
 ])

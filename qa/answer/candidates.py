@@ -60,6 +60,17 @@ class Candidate:
         return following.statements[0] if following is not None and following.statements else ""
 
 
+def previous_statement(passage: Passage, index: int, context: AnswerContext) -> tuple[Passage, int] | None:
+    """(passage, statement index) of the sentence before statement `index` of `passage` in its document (passages
+    without statements skipped), None at the document's start."""
+    if index > 0:
+        return passage, index - 1
+    earlier = context.neighbour(passage, -1)
+    while earlier is not None and not earlier.statements:
+        earlier = context.neighbour(earlier, -1)
+    return (earlier, len(earlier.statements) - 1) if earlier is not None else None
+
+
 def next_statement(passage: Passage, index: int, context: AnswerContext) -> tuple[Passage, int] | None:
     """(passage, statement index) of the sentence after statement `index` of `passage` in its document (passages
     without statements — tables, captions — are skipped), None at the document's end."""

@@ -18,7 +18,7 @@ import numpy as np
 from qa.answer.arithmetic import compute
 from qa.answer.candidates import Candidate, collect
 from qa.answer.context import AnswerContext
-from qa.answer.continuation import Quoted, continued
+from qa.answer.continuation import Quoted, continued, grounds
 from qa.answer.answerable import Evidence, decide, evidence_for, refused_whatever_verified
 from qa.answer.document import answer_about_document
 from qa.answer.features import FEATURES, Question, analyse, feature_matrix
@@ -75,12 +75,15 @@ _CONTINUED = (Kind.WHY, Kind.HOW, Kind.LIST)
 
 
 def _quoted(candidate: Candidate, q: Question, context: AnswerContext, cites: _Citations,
-            added: list[Quoted]) -> str:
-    """The chosen sentence with its marker, and the sentences the continuation model says belong to the answer
-    ("五是…" followed by its reasons), each passage's marker after its last sentence. A heading asked about by a
-    why/how/list question with nothing after it is followed by the names of its sub-sections, each cited."""
+            added: list[Quoted], ground: Quoted | None = None) -> str:
+    """The chosen sentence with its marker, after the sentence it concludes from when that is the answer's ground
+    (`grounds`), and the sentences the continuation model says belong to the answer ("五是…" followed by its
+    reasons), each passage's marker after its last sentence. A heading asked about by a why/how/list question
+    with nothing after it is followed by the names of its sub-sections, each cited."""
     passage = candidate.passage
     parts = [candidate.text.strip()]
+    if ground is not None:
+        parts.insert(0, ground.text.strip() + (cites.mark(ground.passage) if ground.passage is not passage else ""))
     for quoted in added:
         if quoted.passage is not passage:
             parts[-1] += cites.mark(passage)
@@ -184,12 +187,13 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
     judgement = decide(evidence.verified_as(reading.answers))
     swap = swapped_constraint(q, best, context) if judgement.answerable else None
     added = continued(q, best, context) if judgement.answerable and swap is None else []
-    quote = _quoted(best, q, context, cites, added)
+    ground = grounds(q, best, context) if judgement.answerable and swap is None else None
+    quote = _quoted(best, q, context, cites, added, ground)
     if swap is not None:
         return reply(_near_miss(swap, quote, traditional, question), False)
     if not judgement.answerable:
         return reply(_refusal(judgement.evidence, quote, traditional, question), False)
     # an answer that runs on past its first sentence is not one phrase of it
-    short = None if added else shown_short(q, scored_phrase(q, best, context), reading, window, judgement.probability)
+    short = None if added or ground else shown_short(q, scored_phrase(q, best, context), reading, window, judgement.probability)
     text = f"{short}。{quote}" if short and len(short) <= SHORT_LEAD_SHARE * len(best.text) else quote
     return reply(text, True, short)

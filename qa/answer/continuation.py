@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa.answer.candidates import Candidate, next_statement
+from qa.answer.candidates import Candidate, next_statement, previous_statement
 from qa.answer.context import AnswerContext
 from qa.answer.features import Question, novelty
 from qa.answer.model import Model, bundled_model
@@ -38,6 +38,10 @@ _GOES_ON = re.compile(r"^(?:例如|比如|譬如|如|其|该|这|此|它|他|她
 #: A sentence that states the reason for the one before it ("其原因是，…", "这是因为…"): for a why-question it is
 #: the answer itself, whatever the model says (why-questions whose answer runs on are too rare in the data).
 _GIVES_REASON = re.compile(r"^(?:其原因|原因是|原因在于|主要原因|这是因为|这主要是因为|是因为|因为|由于|究其原因)")
+
+#: A sentence that draws its conclusion from the one before it ("可以看出，…", "由此可见…", "这说明…").
+_CONCLUDES = re.compile(r"^(?:可以看出|可以看到|由此可见|由此看出|从中可以看出|可见|这说明|这表明|这显示|说明|表明|综上所述|综上|"
+                        r"总之|总的来看|因此|所以|因而)")
 
 CONTINUATION_FEATURES: tuple[str, ...] = (
     "why", "how", "list", "announces", "item", "log_length", "novelty", "coverage", "next_coverage", "next_novelty",
@@ -108,3 +112,17 @@ def continued(q: Question, chosen: Candidate, context: AnswerContext, model: Mod
         quoted = f"{quoted}{sentence}"
         at = next_statement(passage, index, context)
     return out
+
+
+def grounds(q: Question, chosen: Candidate, context: AnswerContext) -> Quoted | None:
+    """For a why/how question answered by a sentence that concludes from the one before it, that sentence before
+    (in the same section): asked "凭什么说海淀区对AI企业有持续的吸引力", the conclusion "可以看出，海淀区对人工智能企业具有
+    持续的吸引力。" only restates what is asked — what it was concluded from ("2019年海淀区的占比由60.96%提高到62.44%")
+    is the answer, quoted before it."""
+    if q.qtype.kind not in (Kind.WHY, Kind.HOW) or not _CONCLUDES.match(chosen.text.strip()):
+        return None
+    at = previous_statement(chosen.passage, chosen.index, context)
+    if at is None or at[0].section != chosen.passage.section:
+        return None
+    passage, index = at
+    return Quoted(passage.statements[index], passage)

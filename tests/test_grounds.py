@@ -1,0 +1,48 @@
+"""Asked why a conclusion holds, the answer is what it was concluded from (issue 19: "为什么说/凭什么说…" questions were
+answered by the conclusion itself, which only restates the question)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from qa.answer.candidates import Candidate, previous_statement
+from qa.answer.continuation import grounds
+from qa.answer.features import analyse
+from qa.pipeline import Assistant
+from qa.retrieve.hybrid import retrieve
+
+CONCLUSION = "可以看出，海淀区对人工智能企业具有持续的吸引力。"
+GROUND = "62.44%"  # in the sentence before it: 2019年海淀区的占比由60.96%提高到62.44%
+
+
+def _conclusion(assistant: Assistant) -> Candidate:
+    for passage in assistant.index.passages:
+        for i, sentence in enumerate(passage.statements):
+            if sentence.strip() == CONCLUSION:
+                return Candidate(passage, 0, False, i, sentence, np.zeros(1), False)
+    raise AssertionError("the report's conclusion sentence is missing")
+
+
+def _question(assistant: Assistant, text: str):
+    understood = assistant.understand(text)
+    found = retrieve(assistant.index, understood.searched, 5, assistant.settings.retrieval)
+    return analyse(understood, found.query_vector, assistant.context)
+
+
+def test_the_sentence_before_a_conclusion_grounds_it_for_a_why_question(assistant: Assistant) -> None:
+    chosen = _conclusion(assistant)
+    ground = grounds(_question(assistant, "凭什么说海淀区对AI企业有持续的吸引力？"), chosen, assistant.context)
+    assert ground is not None and GROUND in ground.text
+    passage, index = previous_statement(chosen.passage, chosen.index, assistant.context)
+    assert ground.text == passage.statements[index]
+
+
+def test_a_fact_question_gets_no_ground(assistant: Assistant) -> None:
+    chosen = _conclusion(assistant)
+    assert grounds(_question(assistant, "海淀区对人工智能企业有吸引力吗？"), chosen, assistant.context) is None
+
+
+def test_the_answer_quotes_the_ground_before_the_conclusion(assistant: Assistant) -> None:
+    answer = assistant.ask("凭啥说海淀对AI企业一直都有吸引力？")
+    assert answer.answered and answer.short_answer is None
+    assert GROUND in answer.answer and answer.answer.index(GROUND) < answer.answer.index("持续的吸引力")
