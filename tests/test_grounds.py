@@ -10,6 +10,7 @@ from qa.answer.continuation import grounds
 from qa.answer.features import analyse
 from qa.pipeline import Assistant
 from qa.retrieve.hybrid import retrieve
+from qa.types import Passage, PassageKind
 
 CONCLUSION = "可以看出，海淀区对人工智能企业具有持续的吸引力。"
 GROUND = "62.44%"  # in the sentence before it: 2019年海淀区的占比由60.96%提高到62.44%
@@ -46,3 +47,11 @@ def test_the_answer_quotes_the_ground_before_the_conclusion(assistant: Assistant
     answer = assistant.ask("凭啥说海淀对AI企业一直都有吸引力？")
     assert answer.answered and answer.short_answer is None
     assert GROUND in answer.answer and answer.answer.index(GROUND) < answer.answer.index("持续的吸引力")
+
+
+def test_a_conclusion_in_traditional_script_is_grounded_too(assistant: Assistant) -> None:
+    text = "相比2018年，海淀區的佔比由60.96%提高到62.44%。可見，海淀區對人工智慧企業具有持續的吸引力。"
+    passage = Passage("t#1", "t.txt", ("一",), PassageKind.TEXT, text, text, 0, len(text))
+    chosen = Candidate(passage, 0, False, 1, passage.statements[1], np.zeros(1), False)
+    ground = grounds(_question(assistant, "為什麼說海淀區對AI企業有吸引力？"), chosen, assistant.context)
+    assert ground is not None and ground.text == passage.statements[0]

@@ -24,7 +24,7 @@ from qa.answer.context import AnswerContext
 from qa.answer.features import Question, novelty
 from qa.answer.model import Model, bundled_model
 from qa.understand.kind import Kind
-from qa.text import CHAPTER, LIST_ITEM, SECTION, SUB_ITEM, normal_form
+from qa.text import CHAPTER, LIST_ITEM, SECTION, SUB_ITEM, fold, normal_form
 from qa.types import Passage
 
 MAX_ADDED = 2
@@ -115,11 +115,11 @@ def continued(q: Question, chosen: Candidate, context: AnswerContext, model: Mod
 
 
 def grounds(q: Question, chosen: Candidate, context: AnswerContext) -> Quoted | None:
-    """For a why/how question answered by a sentence that concludes from the one before it, that sentence before
-    (in the same section): asked "凭什么说海淀区对AI企业有持续的吸引力", the conclusion "可以看出，海淀区对人工智能企业具有
+    """For a why/how question answered by a sentence that concludes from the one before it (in either script:
+    可見 is 可见), that sentence before (in the same section): asked "凭什么说海淀区对AI企业有持续的吸引力", the conclusion "可以看出，海淀区对人工智能企业具有
     持续的吸引力。" only restates what is asked — what it was concluded from ("2019年海淀区的占比由60.96%提高到62.44%")
     is the answer, quoted before it."""
-    if q.qtype.kind not in (Kind.WHY, Kind.HOW) or not _CONCLUDES.match(chosen.text.strip()):
+    if q.qtype.kind not in (Kind.WHY, Kind.HOW) or not _CONCLUDES.match(fold(chosen.text.strip())):
         return None
     at = previous_statement(chosen.passage, chosen.index, context)
     if at is None or at[0].section != chosen.passage.section:
