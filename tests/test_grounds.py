@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from qa.answer.candidates import Candidate, previous_statement
-from qa.answer.continuation import grounds
+from qa.answer.continuation import CONTINUATION_FEATURES, continuation_row, grounds
 from qa.answer.features import analyse
 from qa.pipeline import Assistant
 from qa.retrieve.hybrid import retrieve
@@ -55,3 +55,14 @@ def test_a_conclusion_in_traditional_script_is_grounded_too(assistant: Assistant
     chosen = Candidate(passage, 0, False, 1, passage.statements[1], np.zeros(1), False)
     ground = grounds(_question(assistant, "為什麼說海淀區對AI企業有吸引力？"), chosen, assistant.context)
     assert ground is not None and ground.text == passage.statements[0]
+
+
+def test_the_continuation_cues_read_either_script(assistant: Assistant) -> None:
+    """"由於…" goes on from the sentence before as "由于…" does, and "五是…" opens an item in both scripts."""
+    q = _question(assistant, "為什麼企業經營成本高？")
+    column = CONTINUATION_FEATURES.index("next_goes_on")
+    simplified = continuation_row(q, "五是企业经营成本高。", "由于办公空间昂贵。", True, 0)
+    traditional = continuation_row(q, "五是企業經營成本高。", "由於辦公空間昂貴。", True, 0)
+    assert simplified[column] == traditional[column] == 1.0
+    item = CONTINUATION_FEATURES.index("item")
+    assert simplified[item] == traditional[item] == 1.0

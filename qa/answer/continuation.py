@@ -8,7 +8,8 @@ questions whose keys sit in following sentences) gives P(it belongs to the answe
 texts: what the question asks (why/how/list), whether the quote only restates the question (its novelty), whether it
 announces ("：") or opens an item ("五是…"), whether the next sentence starts a new item or heading, continues
 ("例如", "其", "由于" …) or matches the question itself. Sentences are added while P > 0.5 (more likely part of the
-answer than not), at most `MAX_ADDED` of them within `MAX_ADDED_CHARS`.
+answer than not), at most `MAX_ADDED` of them within `MAX_ADDED_CHARS`. The cue words are matched on the Simplified
+characters of the text, so a Traditional report's "由於…" and "五是…" continue as "由于…" and "五是…" do.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from qa.answer.context import AnswerContext
 from qa.answer.features import Question, novelty
 from qa.answer.model import Model, bundled_model
 from qa.understand.kind import Kind
-from qa.text import CHAPTER, LIST_ITEM, SECTION, SUB_ITEM, fold, normal_form
+from qa.text import CHAPTER, LIST_ITEM, SECTION, SUB_ITEM, normal_form, simplified_chars
 from qa.types import Passage
 
 MAX_ADDED = 2
@@ -58,7 +59,7 @@ class Quoted:
 
 
 def _opens_item(text: str) -> bool:
-    return any(p.match(text.strip()) for p in _ITEM)
+    return any(p.match(simplified_chars(text.strip())) for p in _ITEM)
 
 
 def continuation_row(q: Question, quoted: str, following: str, same_passage: bool, added: int) -> list[float]:
@@ -68,7 +69,7 @@ def continuation_row(q: Question, quoted: str, following: str, same_passage: boo
     return [float(kind is Kind.WHY), float(kind is Kind.HOW), float(kind is Kind.LIST),
             float(quoted.rstrip().endswith(("：", ":"))), float(_opens_item(quoted)), math.log1p(len(norm)),
             novelty(norm, q), q.terms.coverage(norm), q.terms.coverage(next_norm), novelty(next_norm, q),
-            float(_opens_item(following)), float(bool(_GOES_ON.match(following.strip()))), float(same_passage),
+            float(_opens_item(following)), float(bool(_GOES_ON.match(simplified_chars(following.strip())))), float(same_passage),
             math.log1p(len(next_norm)), float(added)]
 
 
@@ -83,7 +84,7 @@ def _structural(q: Question, chosen: Candidate) -> bool:
 
 def _gives_the_reason(q: Question, sentence: str, added: list[Quoted]) -> bool:
     """For a why-question, the sentence right after the chosen one states its reason: it is the answer."""
-    return q.qtype.kind is Kind.WHY and not added and bool(_GIVES_REASON.match(sentence.strip()))
+    return q.qtype.kind is Kind.WHY and not added and bool(_GIVES_REASON.match(simplified_chars(sentence.strip())))
 
 
 def continued(q: Question, chosen: Candidate, context: AnswerContext, model: Model | None = None) -> list[Quoted]:
@@ -119,7 +120,7 @@ def grounds(q: Question, chosen: Candidate, context: AnswerContext) -> Quoted | 
     可見 is 可见), that sentence before (in the same section): asked "凭什么说海淀区对AI企业有持续的吸引力", the conclusion "可以看出，海淀区对人工智能企业具有
     持续的吸引力。" only restates what is asked — what it was concluded from ("2019年海淀区的占比由60.96%提高到62.44%")
     is the answer, quoted before it."""
-    if q.qtype.kind not in (Kind.WHY, Kind.HOW) or not _CONCLUDES.match(fold(chosen.text.strip())):
+    if q.qtype.kind not in (Kind.WHY, Kind.HOW) or not _CONCLUDES.match(simplified_chars(chosen.text.strip())):
         return None
     at = previous_statement(chosen.passage, chosen.index, context)
     if at is None or at[0].section != chosen.passage.section:
