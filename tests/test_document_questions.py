@@ -30,3 +30,9 @@ def test_a_part_question_gets_its_heading_and_sub_sections(assistant) -> None:
 def test_other_questions_naming_a_figure_or_part_take_their_usual_path(assistant, question: str) -> None:
     answer = assistant.ask(question)
     assert not answer.answer.startswith(("图 2 是", "报告第9部分"))
+
+
+def test_a_table_question_asking_when_is_a_table_operation(assistant) -> None:
+    """"是什么时候" asks when, not what the table is: it had been answered with the table's title."""
+    answer = assistant.ask("表1里哪家成立得最晚，是什么时候？")
+    assert "Momenta" in answer.answer and "2016-7" in answer.answer and not answer.answer.startswith("表 1 是")
