@@ -137,6 +137,14 @@ def test_table_1_count_of_a_round(assistant):
     assert cited(answer)[:5] == ["旷视科技", "普强信息", "商汤科技", "青云", "明略数据"]
 
 
+def test_a_group_of_rounds_is_read_from_the_text_not_one_round_of_the_table(assistant):
+    """"B轮、C轮及以后…" quotes two of the table's rounds: counting its B-round rows answered another question."""
+    answer = ask(assistant, "B轮、C轮及以后的企业在数量上一共占多少？")
+    assert "24.21%" in answer.answer and "据表" not in answer.answer
+    pointed = ask(assistant, "表1中D轮和E轮的企业分别是哪些？")  # pointing at the table, the table still answers
+    assert pointed.answer.startswith("据表 1")
+
+
 def test_table_1_founded_in_a_year(assistant):
     answer = ask(assistant, "表1里2014年成立的企业有哪些？")
     assert "成立时间在2014年的共 3 项：商汤科技[1]、智车优行[2]、明略数据[3]" in answer.answer

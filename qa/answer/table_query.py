@@ -201,19 +201,31 @@ def quoted_values(norm: str, table: Table) -> dict[tuple[str, str], Column]:
     return values
 
 
-def _filters(norm: str, table: Table, named: list[Column]) -> list[Filter]:
-    """Year/month constraints on a date column, and the longest cell value the question quotes whole."""
+def _filters(norm: str, table: Table, named: list[Column],
+             values: dict[tuple[str, str], Column]) -> list[Filter]:
+    """Year/month constraints on a date column, and the longest cell value the question quotes whole (`values`:
+    `quoted_values`)."""
     found: list[Filter] = []
     dated = [c for c in named if c.type is ColumnType.DATE or c.has_dates] \
         or [c for c in table.columns if c.type is ColumnType.DATE]
     for year, month in _YEAR_MONTH.findall(norm):
         if dated:
             found.append(Filter(dated[0], f"{year}年{month + '月' if month else ''}", int(year), int(month or 0)))
-    values = quoted_values(norm, table)
     if values:
         (_, value), column = max(values.items(), key=lambda kv: len(normal_form(kv[0][1])))
         found.append(Filter(column, value))
     return found
+
+
+def _several_in_one_column(values: dict[tuple[str, str], Column]) -> bool:
+    """The question quotes two values of one column ("B轮、C轮及以后的企业…"): not pointing at the table, it asks about
+    a group of categories, which one filter would answer for one of them only ("轮次为 B 轮 的共 4 项") — and a
+    report that groups its categories so states the group's figure in its text ("B轮、C轮及以后的企业数量占比合计
+    24.21%")."""
+    seen: dict[str, set[str]] = {}
+    for name, value in values:
+        seen.setdefault(name, set()).add(normal_form(value))
+    return any(len(found) > 1 for found in seen.values())
 
 
 def _tables_in_play(norm: str, tables: tuple[Table, ...], hits: list[Hit]) -> list[tuple[Table, bool]]:
@@ -293,7 +305,10 @@ def _table_wide(norm: str, table: Table, explicit: bool, segmenter: Segmenter) -
     """The table-wide operation the question's words ask for (`_about_table` without the names check)."""
     rest = _rest(norm, [])
     columns = [c for c in table.columns if column_named(rest, c, segmenter)]
-    filters = _filters(norm, table, columns)
+    values = quoted_values(norm, table)
+    if not explicit and _several_in_one_column(values):
+        return None
+    filters = _filters(norm, table, columns, values)
     # a column's own name ("最近融资额") is not an ordering word
     order = _order(reduce(lambda text, c: text.replace(normal_form(c.name), " "), table.columns, norm), False)
     if order is not None:
