@@ -145,6 +145,14 @@ def test_a_group_of_rounds_is_read_from_the_text_not_one_round_of_the_table(assi
     assert pointed.answer.startswith("据表 1")
 
 
+def test_rows_a_list_question_leaves_out_are_not_what_it_asks_about(assistant):
+    """"除了百度和寒武纪，还有哪些？" asks for the others: it had been answered with 寒武纪's row."""
+    others = ask(assistant, "报告里举的北京代表性AI企业，除了百度和寒武纪，还有哪些？")
+    assert "地平线" in others.answer and "第四范式" in others.answer and "据表" not in others.answer
+    listed = ask(assistant, "除了寒武纪，表1里还有哪些B轮企业？")
+    assert "除寒武纪外" in listed.answer and cited(listed) == ["地平线", "车和家", "特斯联"]
+
+
 def test_table_1_founded_in_a_year(assistant):
     answer = ask(assistant, "表1里2014年成立的企业有哪些？")
     assert "成立时间在2014年的共 3 项：商汤科技[1]、智车优行[2]、明略数据[3]" in answer.answer

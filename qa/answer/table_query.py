@@ -74,6 +74,8 @@ class TableQuery:
     #: a cell value the question states that the named row does not hold ("字节跳动D轮…" where its 轮次 is E 轮):
     #: the table answers another question than the one asked
     contradicted: Filter | None = None
+    #: rows the question leaves out ("除了寒武纪，表1里还有哪些B轮企业？")
+    excluded: list[Passage] = field(default_factory=list)
 
 
 #: Superlatives first (最早 must not read as the comparative 早); the comparatives need two named rows.
@@ -94,6 +96,8 @@ _LIST = re.compile(r"哪些|哪几|哪[两三四五六七八九十\d]+[家个位
 #: Aspect particles after a verb ("融了", "成立过") that do not change what is asked.
 _PARTICLES = "了过着得"
 _EACH = re.compile(r"分别|各自|各是")
+#: "除了百度和寒武纪，还有哪些？" names rows to leave out: a list question asks for the others, not about the named rows.
+_EXCEPT = re.compile(r"除了|除去|除开|以外|之外")
 #: Questions about the entity as a whole ("介绍一下寒武纪", "Geek+的全称是什么？"): any row answers them.
 _GENERAL = re.compile(r"介绍|信息|情况|简介|概况|资料|基本|名[称字]|[全简]称|[全英中]文?名|叫什么|是什么公司|是什么企业")
 #: Words that ask for an amount of money: they name the table's amount columns ("E轮融了多少钱").
@@ -243,13 +247,17 @@ def _tables_in_play(norm: str, tables: tuple[Table, ...], hits: list[Hit]) -> li
 def parse(question: str, tables: tuple[Table, ...], hits: list[Hit], segmenter: Segmenter) -> TableQuery | None:
     """The operation the question asks of a table, or None when it asks none a table can answer."""
     norm = _numbered(question)
+    others = bool(_EXCEPT.search(norm) and _LIST.search(norm))
+    excluded: list[Passage] = []
     for table in tables:
         named = named_rows(norm, table)
-        if named:
+        if named and not others:
             return _about_rows(norm, table, named, segmenter)
+        excluded += named
     for table, explicit in _tables_in_play(norm, tables, hits):
         query = _about_table(norm, table, explicit, segmenter)
         if query is not None:
+            query.excluded = [row for row in excluded if row in table.rows]
             return query
     return None
 

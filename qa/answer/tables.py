@@ -172,12 +172,16 @@ def run(query: TableQuery, question: str, kind: Kind, cites: Marker) -> TableAns
         return TableAnswer(text, short or None)
     if query.op is Op.COMPARE:
         return _compare(query, question, cites)
-    rows = [r for r in query.table.rows if all(_passes(r, f) for f in query.filters)]
+    rows = [r for r in query.table.rows if r not in query.excluded and all(_passes(r, f) for f in query.filters)]
     if query.op is Op.EXTREME:
         return _extreme(query, rows, question, cites)
     if not rows:
         return None
     unit = query.unit if query.op is Op.COUNT else "项"
+    if query.excluded:  # "除了寒武纪，还有哪些…"
+        left_out = "、".join(row_entity(r.cells) for r in query.excluded)
+        return TableAnswer(f"据{label}，除{left_out}外，{_condition(query.filters)}还有 {len(rows)} {unit}："
+                           f"{_names(rows, cites)}。")
     return TableAnswer(f"据{label}，{_condition(query.filters)}共 {len(rows)} {unit}：{_names(rows, cites)}。")
 
 
