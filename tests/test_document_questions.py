@@ -36,3 +36,11 @@ def test_a_table_question_asking_when_is_a_table_operation(assistant) -> None:
     """"是什么时候" asks when, not what the table is: it had been answered with the table's title."""
     answer = assistant.ask("表1里哪家成立得最晚，是什么时候？")
     assert "Momenta" in answer.answer and "2016-7" in answer.answer and not answer.answer.startswith("表 1 是")
+
+
+def test_an_item_of_a_named_section_is_read_from_the_outline(assistant) -> None:
+    """"对策建议的第二条主要讲啥？" had been answered with the first recommendation."""
+    answer = assistant.ask("对策建议的第二条主要讲啥？")
+    assert answer.answered and "加大高端人工智能人才引进和企业支持力度" in answer.answer
+    assert "领军人才短缺" in assistant.ask("存在的问题的第三点是什么？").answer
+    assert "对策建议”的第9条" not in assistant.ask("对策建议的第九条是什么？").answer  # it has three

@@ -194,6 +194,7 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
     if not judgement.answerable:
         return reply(_refusal(judgement.evidence, quote, traditional, question), False)
     # an answer that runs on past its first sentence is not one phrase of it
-    short = None if added or ground else shown_short(q, scored_phrase(q, best, context), reading, window, judgement.probability)
+    phrase = None if added or ground else scored_phrase(q, best, context)
+    short = shown_short(q, phrase, reading, window, judgement.probability) if phrase is not None else None
     text = f"{short}。{quote}" if short and len(short) <= SHORT_LEAD_SHARE * len(best.text) else quote
     return reply(text, True, short)

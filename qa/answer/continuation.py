@@ -69,7 +69,8 @@ def continuation_row(q: Question, quoted: str, following: str, same_passage: boo
     return [float(kind is Kind.WHY), float(kind is Kind.HOW), float(kind is Kind.LIST),
             float(quoted.rstrip().endswith(("：", ":"))), float(_opens_item(quoted)), math.log1p(len(norm)),
             novelty(norm, q), q.terms.coverage(norm), q.terms.coverage(next_norm), novelty(next_norm, q),
-            float(_opens_item(following)), float(bool(_GOES_ON.match(simplified_chars(following.strip())))), float(same_passage),
+            float(_opens_item(following)), float(bool(_GOES_ON.match(simplified_chars(following.strip())))),
+            float(same_passage),
             math.log1p(len(next_norm)), float(added)]
 
 
@@ -117,9 +118,9 @@ def continued(q: Question, chosen: Candidate, context: AnswerContext, model: Mod
 
 def grounds(q: Question, chosen: Candidate, context: AnswerContext) -> Quoted | None:
     """For a why/how question answered by a sentence that concludes from the one before it (in either script:
-    可見 is 可见), that sentence before (in the same section): asked "凭什么说海淀区对AI企业有持续的吸引力", the conclusion "可以看出，海淀区对人工智能企业具有
-    持续的吸引力。" only restates what is asked — what it was concluded from ("2019年海淀区的占比由60.96%提高到62.44%")
-    is the answer, quoted before it."""
+    可見 is 可见), that sentence before (in the same section): asked "凭什么说海淀区对AI企业有持续的吸引力", the
+    conclusion "可以看出，海淀区对人工智能企业具有持续的吸引力。" only restates what is asked — what it was concluded
+    from ("2019年海淀区的占比由60.96%提高到62.44%") is the answer, quoted before it."""
     if q.qtype.kind not in (Kind.WHY, Kind.HOW) or not _CONCLUDES.match(simplified_chars(chosen.text.strip())):
         return None
     at = previous_statement(chosen.passage, chosen.index, context)

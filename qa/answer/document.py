@@ -13,13 +13,20 @@ import re
 from dataclasses import dataclass
 
 from qa.answer.context import AnswerContext
+from qa.answer.features import bigrams
 from qa.answer.tables import Marker
+from qa.text import normal_form
 from qa.types import Passage, PassageKind
 
 _CN_DIGITS = {ch: n for n, ch in enumerate("零一二三四五六七八九十")}
 _NUMBER = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
 _FIGURE_ASKED = re.compile(rf"([图表])\s*{_NUMBER}(?!\d)")
 _PART_ASKED = re.compile(rf"第\s*{_NUMBER}\s*(?:部分|章|大部分|篇)")
+_ITEM_ASKED = re.compile(rf"第\s*{_NUMBER}\s*(条|点|项)")
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．]|[(（]\d+[)）])\s*")
+#: Character pairs a section heading must share with the question to be the one it names ("对策建议的第二条":
+#: 对策, 策建, 建议): one pair is a word in common, not a name.
+MIN_SHARED_PAIRS = 2
 #: The question asks what the thing is or shows, not for a value inside it ("表1里哪家融资最多" is a table
 #: operation, "图2中2018年融资多少" a sentence question, "表1里哪家成立得最晚，是什么时候？" asks when: 什么时候).
 _WHAT = re.compile(r"(?:是|讲|说|画|展示|显示|反映|描述|呈现|表现|介绍|关于|标题|题目|名字|叫)(?:的|了|着)?(?:是)?"
@@ -89,12 +96,32 @@ def _part(number: int, context: AnswerContext, cites: Marker) -> DocumentAnswer 
     return DocumentAnswer(text + "。")
 
 
+def _item(number: int, unit: str, question: str, context: AnswerContext, cites: Marker) -> DocumentAnswer | None:
+    """The n-th item of the section the question names by its heading's words ("对策建议的第二条主要讲啥？" →
+    "2、加大高端人工智能人才引进和企业支持力度"): the section with n items or more whose heading shares the most
+    character pairs with the question, at least `MIN_SHARED_PAIRS`."""
+    asked = bigrams(normal_form(_ITEM_ASKED.sub(" ", question)))
+    best: tuple[int, tuple[str, ...]] | None = None
+    for prefix, children in context.sections.items():
+        shared = len(bigrams(normal_form(_NUMBERING.sub("", prefix[-1]))) & asked)
+        if len(children) >= number and shared >= MIN_SHARED_PAIRS and (best is None or shared > best[0]):
+            best = (shared, prefix)
+    if best is None:
+        return None
+    heading = best[1][-1]
+    name, passage = list(context.sections[best[1]].items())[number - 1]
+    return DocumentAnswer(f"“{heading}”的第{number}{unit}是“{name.rstrip('。；;，,')}”{cites.mark(passage)}。")
+
+
 def answer_about_document(question: str, context: AnswerContext, cites: Marker) -> DocumentAnswer | None:
-    """The answer to a question about a numbered figure, table or part of the document; None for other questions."""
+    """The answer to a question about a numbered figure, table, part or item of the document; None for other
+    questions."""
     if not _WHAT.search(question):
         return None
     if m := _FIGURE_ASKED.search(question):
         return _figure(m[1], _number(m[2]), context, cites)
     if m := _PART_ASKED.search(question):
         return _part(_number(m[1]), context, cites)
+    if m := _ITEM_ASKED.search(question):
+        return _item(_number(m[1]), m[2], question, context, cites)
     return None

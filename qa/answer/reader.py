@@ -157,10 +157,10 @@ class Reader:
         self.tokenizer.enable_truncation(MAX_TOKENS, strategy="only_second")
 
     def fitted(self, question: str, window: Window, budget: int | None = None) -> Window:
-        """The window cut to `budget` (READ_TOKENS) tokens with the question: the sentence whole (as far as it fits), the room
-        left shared by the sentences before and after it, each cut from its far end. Why: truncating the pair
-        cuts the window's end only, so a long sentence before could push the quoted one out, and the reader's
-        time grows with every token it reads."""
+        """The window cut to `budget` (READ_TOKENS) tokens with the question: the sentence whole (as far as it
+        fits), the room left shared by the sentences before and after it, each cut from its far end. Why:
+        truncating the pair cuts the window's end only, so a long sentence before could push the quoted one out,
+        and the reader's time grows with every token it reads."""
         asked = len(self.counting.encode(question[:MAX_QUESTION_CHARS], add_special_tokens=False).ids)
         room = (budget or READ_TOKENS) - asked - _PAIR_SPECIALS
         offsets = self.counting.encode(window.text, add_special_tokens=False).offsets
