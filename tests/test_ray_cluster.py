@@ -146,7 +146,7 @@ def test_builds_on_a_running_cluster_are_the_one_process_build_and_the_cluster_s
     with ray_head(ray_temp, keep_logs=tmp_path / "ray-logs") as head:
         pids = cluster_pids(ray_temp)
         assert len(pids) == 2 and all(alive(pid) for pid in pids)  # its raylet and GCS server
-        # through the head's client server: the client sends the cluster's token (~/.ray/auth_token) unasked
+        # through the head's client server: the client sends the cluster's token (~/.ray/auth_token, if any) unasked
         _build_in_a_fresh_process(f"ray://127.0.0.1:{head.client_port}", one_process_build, tmp_path / "client")
         _build_on("auto", one_process_build, tmp_path / "auto", capsys)
         assert head.process.poll() is None  # the builds disconnected; the cluster runs on
