@@ -27,7 +27,7 @@ from engines import free_port, require
 from ray_support import alive, assert_same_index, cluster_pids, ray_corpus, ray_temp  # noqa: F401 (a fixture)
 
 require("ray")
-from qa.index.ray_build import RayWorkers, _summary, chunk_size, ray_workers  # noqa: E402  (after the extra is known to be there)
+from qa.index.ray_build import RayWorkers, _summary, chunk_size, ray_workers  # noqa: E402  (after the extra is there)
 
 
 def _milvus_rows(settings: Settings) -> list[dict[str, object]]:
