@@ -27,7 +27,7 @@ from engines import free_port, require
 from ray_support import alive, assert_same_index, cluster_pids, ray_corpus, ray_temp  # noqa: F401 (a fixture)
 
 require("ray")
-from qa.index.ray_build import RayWorkers, chunk_size, ray_workers  # noqa: E402  (after the extra is known to be there)
+from qa.index.ray_build import RayWorkers, _summary, chunk_size, ray_workers  # noqa: E402  (after the extra is there)
 
 
 def _milvus_rows(settings: Settings) -> list[dict[str, object]]:
@@ -89,6 +89,19 @@ def test_a_build_on_a_local_ray_cluster_is_the_one_process_build(assistant: Assi
     pids = cluster_pids(ray_temp)
     assert len(list((ray_temp / "ray").glob("session_2*"))) == 1 and len(pids) == 2, pids
     assert not [pid for pid in pids if alive(pid)]  # raylet and GCS server stopped with the cluster
+
+
+def test_a_client_failure_names_its_cause() -> None:
+    """Ray's client puts the server's traceback under one heading line: the heading alone said nothing (a CI run's
+    "无法连接 Ray 集群 ray://…：Initialization failure from server:"); the traceback's last line names the cause."""
+    report = ConnectionAbortedError("Initialization failure from server:\nTraceback (most recent call last):\n"
+                                    '  File "proxier.py", line 781, in Datapath\n'
+                                    "RuntimeError: Proxy failed to Connect to backend! Check `ray_client_server.err`\n")
+    assert _summary(report) == ("Initialization failure from server: RuntimeError: Proxy failed to Connect to "
+                                "backend! Check `ray_client_server.err`")
+    assert _summary(ConnectionError("ray client connection timeout")) == "ray client connection timeout"
+    assert _summary(ValueError("heading only:\n\n")) == "heading only:"
+    assert _summary(RuntimeError()) == "RuntimeError"
 
 
 @pytest.mark.parametrize("address, says", [

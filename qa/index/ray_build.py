@@ -37,6 +37,7 @@ from qa.ingest.source import ReadOptions, SourceDocument
 
 try:
     import ray
+    from ray._raylet import Config as RayConfig
     from ray.util.actor_pool import ActorPool
 except ImportError:  # the optional extra; `ray_workers` says how to install it
     ray = None
@@ -71,18 +72,25 @@ def _check_reachable(address: str, host: str, port: int) -> None:
 
 def _send_cluster_token() -> None:
     """A Ray cluster requires a token by default (Ray 2.60: `ray start` keeps it in ~/.ray/auth_token), but a
-    `ray://` client sends one only when RAY_AUTH_MODE=token — without it the client server refuses the connection
-    and the client times out. With a token at hand and no mode chosen, send it (a choice made in the environment
-    stands)."""
+    `ray://` client sends one only in token mode — without it the client server refuses the connection and the
+    client times out. With a token at hand and no mode chosen, choose token mode (a choice made in the environment
+    stands) the way Ray's own `auto` connection does: RAY_AUTH_MODE for this process and its children, and Ray's
+    configuration read again — it was read at import, so the variable alone changes nothing in this process (a
+    fresh `qa index --ray ray://…` timed out; it passed only in a process that had joined a cluster before)."""
     if "RAY_AUTH_MODE" in os.environ:
         return
     if os.environ.get("RAY_AUTH_TOKEN") or os.environ.get("RAY_AUTH_TOKEN_PATH") or \
             (Path.home() / ".ray" / "auth_token").is_file():
         os.environ["RAY_AUTH_MODE"] = "token"
+        RayConfig.initialize("")
 
 
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
+def _summary(exc: BaseException) -> str:
+    """One line for an exception: its message's first line — and, when that line only introduces a report
+    (Ray's "Initialization failure from server:" above the server's traceback), the report's last line too, which
+    names the cause."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()] or [exc.__class__.__name__]
+    return f"{lines[0]} {lines[-1]}" if lines[0].endswith(":") and len(lines) > 1 else lines[0]
 
 
 def _start(address: str, num_cpus: int | None) -> None:
@@ -95,11 +103,10 @@ def _start(address: str, num_cpus: int | None) -> None:
             ray.init(address=address, log_to_driver=False, configure_logging=False)
     except Exception as exc:  # Ray raises ConnectionError, RuntimeError, ValueError … for a cluster it cannot use
         ray.shutdown()  # whatever part of a local cluster did start
-        first_line = _first_line(exc)
         where = {"local": "本机的 Ray 集群未能启动",
                  "auto": "本机没有可连接的 Ray 集群（可先运行 ray start --head，或改用 --ray local）"}.get(
             address, f"无法连接 Ray 集群 {address}")
-        raise UserError(f"{where}：{first_line}") from None
+        raise UserError(f"{where}：{_summary(exc)}") from None
 
 
 @contextmanager
@@ -180,7 +187,7 @@ def _gathered(results: Iterable[T]) -> list[T]:
         return list(results)
     except ray.exceptions.RayError as exc:
         cause = getattr(exc, "cause", None) or exc
-        raise UserError(f"Ray 工作进程出错：{_first_line(cause)}") from None
+        raise UserError(f"Ray 工作进程出错：{_summary(cause)}") from None
 
 
 @dataclass
