@@ -193,7 +193,7 @@ def refused_whatever_verified(evidence: Evidence, model: Model | None = None) ->
     """The refusal, when no verdict of the transformer verifier could make the question answerable: the model is
     linear, so P(answerable) with the verifier feature at its most favourable value bounds every other P — below
     the threshold, the decision and the evidence are those `decide` reaches with the real verdict. None otherwise
-    (the verifier decides). Why: the verifier is one transformer forward pass (≤ 160 tokens, ~30 ms), the costliest
+    (the verifier decides). Why: the verifier is one transformer forward pass (≤ 128 tokens, ~30 ms), the costliest
     step of an answer, and a question the report cannot answer — gibberish above all — need not pay it."""
     model = model or bundled_model("answerable", ANSWERABLE_FEATURES)
     if not isinstance(model, LinearModel):
