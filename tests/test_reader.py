@@ -28,6 +28,11 @@ def test_a_span_counts_only_inside_the_quoted_sentence() -> None:
     assert span_in_sentence(Reading(0.9, 0, 3, 0.8), window) is None  # in the sentence before
 
 
+def _whole(text: str) -> Window:
+    """A window that is one sentence."""
+    return Window(text, 0, len(text))
+
+
 @pytest.fixture(scope="module")
 def reader():
     return bundled_reader()
@@ -35,7 +40,8 @@ def reader():
 
 def test_the_reader_finds_the_span_and_tells_answering_windows_from_others(reader) -> None:
     window = "通过分析获投企业注册地分布情况可知，北京市人工智能企业主要集中于海淀区，占比达62.44%。第二大人工智能企业聚集地为朝阳区，占比达25.79%。"
-    answering, other = reader.read("哪个区的人工智能企业最多？", [window, "寒武纪成立于2016年3月，是一家芯片企业。"])
+    (_, answering), (_, other) = reader.read("哪个区的人工智能企业最多？",
+                                             [_whole(window), _whole("寒武纪成立于2016年3月，是一家芯片企业。")])
     assert 0 <= answering.start < answering.end <= len(window) and 0 < answering.span_probability <= 1
     assert answering.answers > other.answers
 
@@ -61,7 +67,7 @@ def test_the_verifier_as_it_runs_accepts_answering_windows(reader) -> None:
     """The reader runs int8 at answer time; quantized in every layer (down-projections included), its verifier's P
     on held-out gold windows fell from ~0.9 to ~0.2, so what was trained was not what ran. Here: 3 of these 5
     accepted and a mean P of 0.47 that way; as the reader runs, 4 and 0.80."""
-    answers = [reader.read(q, [w])[0].answers for q, w in ANSWERING]
+    answers = [reader.read(q, [_whole(w)])[0][1].answers for q, w in ANSWERING]
     assert sum(p >= 0.5 for p in answers) >= 4 and sum(answers) / len(answers) >= 0.7, answers
 
 
@@ -79,3 +85,12 @@ def test_the_window_is_cut_to_the_budget_around_the_quoted_sentence(reader) -> N
         assert len(fitted.text) > len(sentence)  # the room left goes to the neighbours
     short = Window("前一句。" + sentence, 4, 4 + len(sentence))
     assert reader.fitted(question, short) == short
+
+
+def test_a_window_is_read_as_cut_to_the_budget(reader) -> None:
+    """What runs is bounded: `read` cuts each window before it reads it and gives the offsets into the cut one."""
+    sentence = "海淀区占比达62.44%。"
+    window = Window("甲" * 300 + "。" + sentence + "乙" * 300 + "。", 301, 301 + len(sentence))
+    (cut, reading), = reader.read("海淀区占比多少？", [window])
+    assert cut.text[cut.start:cut.end] == sentence and len(cut.text) < 200
+    assert 0 <= reading.start < reading.end <= len(cut.text)

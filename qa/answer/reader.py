@@ -36,8 +36,8 @@ from qa.answer.transformer.weights import load_e5_bert
 MODEL_FILE = Path(__file__).resolve().parent / "models" / "reader.safetensors"
 #: Punctuation a span may not start or end with.
 _TRIM = " ，,。；;：:、！？!?"
-#: Tokens of question + window the reader reads; the question is cut to its first `MAX_QUESTION_CHARS` first
-#: (the window is what truncation may shorten).
+#: Tokens of question + window the reader was trained on (`train_reader.py` truncates pairs to it); the question is
+#: cut to its first `MAX_QUESTION_CHARS` first.
 MAX_TOKENS = 160
 #: Tokens of question + window the reader reads at answer time: the sentence whole, its neighbours cut from their
 #: far ends (`Reader.fitted`). The reader's time grows with its input (0.96 correlation over CMRC questions);
@@ -151,19 +151,17 @@ class Reader:
         model.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
         model.eval()
         self.model = quantized_for_reading(model) if quantized else model
+        #: no truncation: `fitted` cuts every window to the budget before it is read, around its sentence
         self.tokenizer = load_e5_tokenizer(source=E5File())
-        #: the same tokenizer without truncation, to measure a text before it is read
-        self.counting = load_e5_tokenizer(source=E5File())
-        self.tokenizer.enable_truncation(MAX_TOKENS, strategy="only_second")
 
     def fitted(self, question: str, window: Window, budget: int | None = None) -> Window:
         """The window cut to `budget` (READ_TOKENS) tokens with the question: the sentence whole (as far as it
         fits), the room left shared by the sentences before and after it, each cut from its far end. Why:
         truncating the pair cuts the window's end only, so a long sentence before could push the quoted one out,
         and the reader's time grows with every token it reads."""
-        asked = len(self.counting.encode(question[:MAX_QUESTION_CHARS], add_special_tokens=False).ids)
+        asked = len(self.tokenizer.encode(question[:MAX_QUESTION_CHARS], add_special_tokens=False).ids)
         room = (budget or READ_TOKENS) - asked - _PAIR_SPECIALS
-        offsets = self.counting.encode(window.text, add_special_tokens=False).offsets
+        offsets = self.tokenizer.encode(window.text, add_special_tokens=False).offsets
         if len(offsets) <= room:
             return window
         inside = [n for n, (a, b) in enumerate(offsets) if b > window.start and a < window.end] or [0]
@@ -178,9 +176,11 @@ class Reader:
                       min(window.end, cut_end) - cut_start)
 
     @torch.inference_mode()
-    def read(self, question: str, windows: list[str]) -> list[Reading]:
-        """The reading of each window for the question (one batch)."""
-        encodings = encode(self.tokenizer, [question] * len(windows), windows)
+    def read(self, question: str, windows: list[Window]) -> list[tuple[Window, Reading]]:
+        """Each window cut to the budget (`fitted`) with its reading for the question (one batch); a reading's
+        offsets are into its window as cut."""
+        windows = [self.fitted(question, w) for w in windows]
+        encodings = encode(self.tokenizer, [question] * len(windows), [w.text for w in windows])
         ids = torch.tensor([e.ids for e in encodings])
         mask = torch.tensor([e.attention_mask for e in encodings])
         start, end, verify = self.model.upper(self.model.lower(ids, mask), mask)
@@ -192,7 +192,7 @@ class Reader:
                 continue
             i, j, p = best_span(start[n].numpy(), end[n].numpy(), in_window)
             readings.append(Reading(float(torch.sigmoid(verify[n])), e.offsets[i][0], e.offsets[j][1], p))
-        return readings
+        return list(zip(windows, readings))
 
 
 @lru_cache(maxsize=1)
@@ -205,9 +205,7 @@ def read_candidate(question: str, candidate: Candidate, context: AnswerContext,
                    reader: Reader | None = None) -> tuple[Window, Reading]:
     """The candidate's window, cut to the reader's budget, and what the reader (the bundled one unless given) finds
     in it."""
-    reader = reader or bundled_reader()
-    window = reader.fitted(question, window_of(candidate, context))
-    return window, reader.read(question, [window.text])[0]
+    return (reader or bundled_reader()).read(question, [window_of(candidate, context)])[0]
 
 
 def span_in_sentence(reading: Reading, window: Window) -> str | None:
