@@ -44,3 +44,4 @@ def test_an_item_of_a_named_section_is_read_from_the_outline(assistant) -> None:
     assert answer.answered and "加大高端人工智能人才引进和企业支持力度" in answer.answer
     assert "领军人才短缺" in assistant.ask("存在的问题的第三点是什么？").answer
     assert "对策建议”的第9条" not in assistant.ask("对策建议的第九条是什么？").answer  # it has three
+    assert not assistant.ask("第二条是什么？").answer.startswith("“")  # no section named: no section's item

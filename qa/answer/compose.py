@@ -195,6 +195,6 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
         return reply(_refusal(judgement.evidence, quote, traditional, question), False)
     # an answer that runs on past its first sentence is not one phrase of it
     phrase = None if added or ground else scored_phrase(q, best, context)
-    short = shown_short(q, phrase, reading, window, judgement.probability) if phrase is not None else None
+    short = shown_short(q, phrase, reading, window, judgement.probability)
     text = f"{short}。{quote}" if short and len(short) <= SHORT_LEAD_SHARE * len(best.text) else quote
     return reply(text, True, short)

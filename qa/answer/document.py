@@ -23,7 +23,6 @@ _NUMBER = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
 _FIGURE_ASKED = re.compile(rf"([图表])\s*{_NUMBER}(?!\d)")
 _PART_ASKED = re.compile(rf"第\s*{_NUMBER}\s*(?:部分|章|大部分|篇)")
 _ITEM_ASKED = re.compile(rf"第\s*{_NUMBER}\s*(条|点|项)")
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．]|[(（]\d+[)）])\s*")
 #: Character pairs a section heading must share with the question to be the one it names ("对策建议的第二条":
 #: 对策, 策建, 建议): one pair is a word in common, not a name.
 MIN_SHARED_PAIRS = 2
@@ -99,11 +98,12 @@ def _part(number: int, context: AnswerContext, cites: Marker) -> DocumentAnswer 
 def _item(number: int, unit: str, question: str, context: AnswerContext, cites: Marker) -> DocumentAnswer | None:
     """The n-th item of the section the question names by its heading's words ("对策建议的第二条主要讲啥？" →
     "2、加大高端人工智能人才引进和企业支持力度"): the section with n items or more whose heading shares the most
-    character pairs with the question, at least `MIN_SHARED_PAIRS`."""
+    character pairs with the question, at least `MIN_SHARED_PAIRS` (the asked "第二条" is taken out of the question
+    first, so a heading's own numbering "三、" matches nothing)."""
     asked = bigrams(normal_form(_ITEM_ASKED.sub(" ", question)))
     best: tuple[int, tuple[str, ...]] | None = None
     for prefix, children in context.sections.items():
-        shared = len(bigrams(normal_form(_NUMBERING.sub("", prefix[-1]))) & asked)
+        shared = len(bigrams(normal_form(prefix[-1])) & asked)
         if len(children) >= number and shared >= MIN_SHARED_PAIRS and (best is None or shared > best[0]):
             best = (shared, prefix)
     if best is None:
