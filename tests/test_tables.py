@@ -179,6 +179,14 @@ def test_table_1_row_is_not_read_out_for_an_attribute_it_lacks(assistant, questi
     assert not normal_form(answer.answer).startswith(normal_form("据表 1"))
 
 
+@pytest.mark.parametrize("question", ["寒武纪B轮是谁领投的？", "明略数据D轮之后估值是多少"])
+def test_a_cell_value_the_question_quotes_is_not_the_attribute_it_asks(assistant, question):
+    """The quoted round says which financing is meant; the row's 轮次 is no answer to who led it or what the
+    company was valued at (the short answer had been "B 轮")."""
+    answer = assistant.ask(question)
+    assert not answer.answer.startswith("据表 1") and answer.short_answer is None
+
+
 @pytest.mark.parametrize("question", ["介绍一下寒武纪", "表1里寒武纪的信息"])
 def test_table_1_row_answers_a_question_about_the_entity_in_general(assistant, question):
     assert ask(assistant, question).answer.startswith("据表 1，寒武纪：")

@@ -221,6 +221,14 @@ def _filters(norm: str, table: Table, named: list[Column],
     return found
 
 
+def _without_values(rest: str, values: dict[tuple[str, str], Column]) -> str:
+    """The question without the cell values it quotes: a quoted value says which row or round is meant, not which
+    column is asked ("特斯联B轮那次的领投方是谁" asks for no 轮次, so the row's 轮次 cell is no answer to it)."""
+    for _, value in sorted(values, key=lambda nv: -len(nv[1])):
+        rest = rest.replace(normal_form(value), " ")
+    return rest
+
+
 def _several_in_one_column(values: dict[tuple[str, str], Column]) -> bool:
     """The question quotes two values of one column ("B轮、C轮及以后的企业…"): not pointing at the table, it asks about
     a group of categories, which one filter would answer for one of them only ("轮次为 B 轮 的共 4 项") — and a
@@ -265,12 +273,15 @@ def parse(question: str, tables: tuple[Table, ...], hits: list[Hit], segmenter: 
 def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmenter) -> TableQuery | None:
     """A question naming rows: a comparison or each one's value, or a lookup of an attribute the table holds."""
     rest = _rest(norm, named)
-    columns = [c for c in table.columns if c.type is not ColumnType.SERIAL and column_named(rest, c, segmenter)]
-    if _MONEY.search(norm):
-        columns += [c for c in table.columns if (c.type is ColumnType.AMOUNT or c.has_amounts) and c not in columns]
+    quoted = quoted_values(rest, table)
+    asked = _without_values(rest, quoted)
+    columns = [c for c in table.columns if c.type is not ColumnType.SERIAL and column_named(asked, c, segmenter)]
+    if _MONEY.search(norm):  # a money question asks for the amount first ("融了多少钱" also names 融资阶段 by 融)
+        money = [c for c in table.columns if c.type is ColumnType.AMOUNT or c.has_amounts]
+        columns = money + [c for c in columns if c not in money]
     if len(named) == 1:
         row = dict(named[0].cells)
-        for (name, value), column in quoted_values(rest, table).items():
+        for (name, value), column in quoted.items():
             if normal_form(row.get(name, "")) != normal_form(value):
                 return TableQuery(Op.LOOKUP, table, named, column, contradicted=Filter(column, value))
     if len(named) >= 2:
