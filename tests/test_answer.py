@@ -121,6 +121,7 @@ def test_question_terms_are_bounded_and_drop_fillers(assistant):
 @pytest.mark.parametrize(("question", "not_a_term"), [
     ("元朝被何人所灭？", "何人"), ("「钦察」一词有何涵义？", "有何"), ("「钦察」一词有何涵义？", "一词"),
     ("2006年的时候，当时电盈的第二大股东是哪一集团？", "当时"),
+    ("北京现在有多少家跟AI有关的公司？", "跟"), ("海淀的获投企业占比是多少来着？", "着"),
 ])
 def test_the_written_registers_question_words_are_no_terms(assistant, question, not_a_term):
     """A refusal must never say the report lacks "何人": question words and fillers of the written register (and

@@ -77,6 +77,8 @@ def test_english_aliases_are_indexed_with_their_chinese_forms_on_both_sides():
 def test_fillers_and_general_frequency():
     segmenter = get_segmenter()
     assert segmenter.is_filler("到底") and segmenter.is_filler("来着") and not segmenter.is_filler("融资")
+    assert segmenter.is_function_word("跟") and segmenter.is_function_word("着") and segmenter.is_function_word("呗")
+    assert not segmenter.is_function_word("根据") and not segmenter.is_function_word("钱")
     assert segmenter.token_share("做") > segmenter.token_share("融资") > segmenter.token_share("营收") == 0.0
 
 

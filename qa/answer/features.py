@@ -113,10 +113,12 @@ def _standalone(term: str) -> re.Pattern[str]:
 
 
 def question_terms(question: str, segmenter: Segmenter) -> list[str]:
-    """The question's content words in normal form, without question words ("多少", "哪几条", "什么") and chatty
-    fillers ("到底", "来着"): the text answers the former and never repeats the latter."""
+    """The question's content words in normal form, without question words ("多少", "哪几条", "什么"), chatty
+    fillers ("到底", "来着") and one-character function words ("跟", "着"): the text answers the first and need not
+    repeat the others."""
     return list(dict.fromkeys(t for t in (normal_form(w) for w in segmenter.content_terms(question))
-                              if t and not _asks(t) and not segmenter.is_filler(t)))
+                              if t and not _asks(t) and not segmenter.is_filler(t)
+                              and not segmenter.is_function_word(t)))
 
 
 def term_idf(term: str, segmenter: Segmenter, stats: TermStatistics) -> float:

@@ -31,6 +31,10 @@ NAME_TAGS = frozenset({"ns", "nt", "eng", "nrt", "nrfg"})
 #: tags count only for words its dictionary knows well (华为 373, 腾讯 98, 李彦宏 24).
 WEAK_NAME_TAGS = frozenset({"nr", "nz"})
 MIN_WEAK_NAME_FREQ = 20
+#: jieba dictionary tags of function words: prepositions, conjunctions, particles, modal words, interjections and
+#: onomatopoeia. A one-character word so tagged ("跟", "着", "呗") links or colours a question and says nothing a
+#: sentence must repeat; longer words with these tags ("根据", "因为") can carry meaning and stay terms.
+FUNCTION_TAGS = frozenset({"p", "c", "u", "uj", "uz", "ul", "ug", "uv", "ud", "y", "e", "o"})
 #: jieba's HMM re-cuts runs of single characters its dictionary does not join (a 500-character random question
 #: took 1.7 s in `names`). Its POS Viterbi costs ~0.2 ms per character it has emission states for and ~2.8 ms per
 #: Chinese character it has none for (all 256 states are tried). So a text's runs get the HMM only while they hold
@@ -171,6 +175,11 @@ class Segmenter:
         """A word that only makes a question chatty ("到底", "来着", "那会儿"; `data/fillers.txt`): the answer
         never repeats it, so it is no term to match."""
         return word in self.fillers
+
+    def is_function_word(self, word: str) -> bool:
+        """A one-character word whose jieba dictionary tag is a function word's (`FUNCTION_TAGS`): "北京跟AI沾边的
+        公司" asks nothing of "跟", and a report that never writes it still answers the question."""
+        return len(word) == 1 and self._pos.word_tag_tab.get(word) in FUNCTION_TAGS
 
     def is_name(self, word: str, flag: str) -> bool:
         """A proper name by its jieba POS tag (a weakly tagged word only when jieba knows it well)."""
