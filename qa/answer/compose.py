@@ -26,6 +26,7 @@ from qa.answer.focus import focused
 from qa.answer.model import bundled_model
 from qa.understand.kind import Kind
 from qa.understand.question import Understood
+from qa.answer.beside import read_beside
 from qa.answer.reader import read_candidate
 from qa.answer.short import scored_phrase
 from qa.answer.shown import shown_short
@@ -188,6 +189,10 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
     swap = swapped_constraint(q, best, context) if judgement.answerable else None
     added = continued(q, best, context) if judgement.answerable and swap is None else []
     ground = grounds(q, best, context) if judgement.answerable and swap is None else None
+    if judgement.answerable and swap is None:  # the reader found the answer in the sentence before or after
+        before, after = read_beside(best, reading, window, context)
+        ground = ground or before
+        added = added or ([after] if after is not None else [])
     quote = _quoted(best, q, context, cites, added, ground)
     if swap is not None:
         return reply(_near_miss(swap, quote, traditional, question), False)

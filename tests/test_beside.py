@@ -1,0 +1,44 @@
+"""The sentence the reader points at: when the reader's span lies in the sentence before or after the chosen one,
+that sentence is quoted too (issue 19: on DRCD the selector often chose the sentence next to the answer)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qa.answer.beside import BESIDE_MIN_SPAN_P, read_beside
+from qa.answer.candidates import Candidate
+from qa.answer.reader import Reading, bundled_reader, window_of
+from qa.pipeline import Assistant
+from qa.types import Passage, PassageKind
+
+TEXT = "北元是元朝灭亡后退居漠北的政权。北元后主天元十年去大元国号，北元亡。这一年是公元1388年。"
+
+
+def _middle(text: str = TEXT) -> Candidate:
+    passage = Passage("t#1", "t.txt", ("一",), PassageKind.TEXT, text, text, 0, len(text))
+    return Candidate(passage, 0, False, 1, passage.statements[1], np.zeros(1), False)
+
+
+def test_the_reader_points_past_the_chosen_sentence_to_the_year(assistant: Assistant) -> None:
+    chosen = _middle()
+    window, reading = bundled_reader().read("北元在哪一年正式灭亡？", [window_of(chosen, assistant.context)])[0]
+    assert reading.start >= window.end and "1388" in window.text[reading.start:reading.end]
+    before, after = read_beside(chosen, reading, window, assistant.context)
+    assert before is None and after is not None and after.text == chosen.passage.statements[2]
+
+
+@pytest.mark.parametrize(("start", "end", "p", "side"), [
+    (0, 4, 0.6, "before"),                  # wholly in the sentence before
+    (40, 45, 0.6, "after"),                 # wholly in the sentence after
+    (20, 25, 0.9, None),                    # in the chosen sentence: nothing beside
+    (40, 45, BESIDE_MIN_SPAN_P - 0.01, None),  # a weak guess
+])
+def test_only_a_likely_span_wholly_beside_the_sentence_brings_its_neighbour(assistant, start, end, p, side) -> None:
+    chosen = _middle()
+    window = window_of(chosen, assistant.context)
+    before, after = read_beside(chosen, Reading(0.9, start, end, p), window, assistant.context)
+    assert (before is not None, after is not None) == (side == "before", side == "after")
+    quoted = before or after
+    if quoted is not None:
+        assert quoted.text == chosen.passage.statements[0 if side == "before" else 2]
