@@ -24,8 +24,9 @@ def test_the_reader_points_past_the_chosen_sentence_to_the_year(assistant: Assis
     chosen = _middle()
     window, reading = bundled_reader().read("北元在哪一年正式灭亡？", [window_of(chosen, assistant.context)])[0]
     assert reading.start >= window.end and "1388" in window.text[reading.start:reading.end]
-    before, after = read_beside(chosen, reading, window, assistant.context)
-    assert before is None and after is not None and after.text == chosen.passage.statements[2]
+    beside = read_beside(chosen, reading, window, assistant.context)
+    assert beside.before is None and beside.after is not None and beside.after.text == chosen.passage.statements[2]
+    assert beside.quoted.start == window.start and beside.quoted.end == len(window.text)  # the span may be bold
 
 
 @pytest.mark.parametrize(("start", "end", "p", "side"), [
@@ -37,8 +38,9 @@ def test_the_reader_points_past_the_chosen_sentence_to_the_year(assistant: Assis
 def test_only_a_likely_span_wholly_beside_the_sentence_brings_its_neighbour(assistant, start, end, p, side) -> None:
     chosen = _middle()
     window = window_of(chosen, assistant.context)
-    before, after = read_beside(chosen, Reading(0.9, start, end, p), window, assistant.context)
-    assert (before is not None, after is not None) == (side == "before", side == "after")
-    quoted = before or after
+    beside = read_beside(chosen, Reading(0.9, start, end, p), window, assistant.context)
+    assert (beside.before is not None, beside.after is not None) == (side == "before", side == "after")
+    assert beside.quoted.start <= start and end <= beside.quoted.end if side else beside.quoted == window
+    quoted = beside.before or beside.after
     if quoted is not None:
         assert quoted.text == chosen.passage.statements[0 if side == "before" else 2]

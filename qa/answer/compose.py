@@ -187,19 +187,21 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
     window, reading = read_candidate(understood.read_as, best, context)
     judgement = decide(evidence.verified_as(reading.answers))
     swap = swapped_constraint(q, best, context) if judgement.answerable else None
-    added = continued(q, best, context) if judgement.answerable and swap is None else []
-    ground = grounds(q, best, context) if judgement.answerable and swap is None else None
-    if judgement.answerable and swap is None:  # the reader found the answer in the sentence before or after
-        before, after = read_beside(best, reading, window, context)
-        ground = ground or before
-        added = added or ([after] if after is not None else [])
+    answering = judgement.answerable and swap is None
+    added = continued(q, best, context) if answering else []
+    ground = grounds(q, best, context) if answering else None
+    runs_on = bool(added or ground)
+    beside = read_beside(best, reading, window, context)  # the reader found the answer in the sentence beside
+    if answering:
+        ground = ground or beside.before
+        added = added or ([beside.after] if beside.after is not None else [])
     quote = _quoted(best, q, context, cites, added, ground)
     if swap is not None:
         return reply(_near_miss(swap, quote, traditional, question), False)
     if not judgement.answerable:
         return reply(_refusal(judgement.evidence, quote, traditional, question), False)
     # an answer that runs on past its first sentence is not one phrase of it
-    phrase = None if added or ground else scored_phrase(q, best, context)
-    short = shown_short(q, phrase, reading, window, judgement.probability)
+    phrase = None if runs_on else scored_phrase(q, best, context)
+    short = shown_short(q, phrase, reading, beside.quoted, judgement.probability)
     text = f"{short}。{quote}" if short and len(short) <= SHORT_LEAD_SHARE * len(best.text) else quote
     return reply(text, True, short)
