@@ -247,6 +247,8 @@ def test_the_bold_answer_is_the_readers_span_where_its_script_offers_it(assistan
     assert shown_short(q, unsure_trees, reading, quoted, 0.3) is None  # an answer that may be none: no bold
     only_the_sentence_before = Window(before + sentence, 0, len(before))
     assert shown_short(q, unsure_trees, reading, only_the_sentence_before, 1.0) is None
+    # the answer quotes the sentence before too (`beside.py`): the reader's span there may be bold
+    assert shown_short(q, unsure_trees, reading, only_the_sentence_before, 1.0, quoted) == "海淀區"
     simplified = "北京市人工智能企业主要集中于海淀区，占比达62.44%。"
     assert bundled_model(SHOW_MODELS[False][1], SHOW_FEATURES).thresholds["show"] == 1.0  # the span: never offered
     sure_trees = Scored("海淀区", probability=0.99, margin=0.9)

@@ -202,6 +202,6 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
         return reply(_refusal(judgement.evidence, quote, traditional, question), False)
     # an answer that runs on past its first sentence is not one phrase of it
     phrase = None if runs_on else scored_phrase(q, best, context)
-    short = shown_short(q, phrase, reading, beside.quoted, judgement.probability)
+    short = shown_short(q, phrase, reading, window, judgement.probability, beside.quoted)
     text = f"{short}。{quote}" if short and len(short) <= SHORT_LEAD_SHARE * len(best.text) else quote
     return reply(text, True, short)

@@ -50,23 +50,27 @@ def show_row(q: Question, scored: Scored, reading: Reading, window: Window) -> l
 
 
 def shown_short(q: Question, scored: Scored | None, reading: Reading, window: Window,
-                answerable: float) -> str | None:
+                answerable: float, quoted: Window | None = None) -> str | None:
     """The trees' phrase or the reader's span, whichever is likelier right among those whose probability of being
     right reaches its model's threshold; else None (no phrase for why/how questions). That probability is the
     show model's P(the phrase is mostly right), learned on questions that have an answer, times `answerable`,
     P(the quoted sentence answers at all) from the answerability model: a phrase of an answer that may be no answer
     is no likelier right than the answer. A threshold of 1 means the offer is not made for that script (its curve
-    showed fewer right answers with it than without)."""
+    showed fewer right answers with it than without). `quoted`: the part of the window the answer quotes when it
+    is more than the sentence (`beside.py`: the reader found the answer in the sentence beside it) — the reader's
+    span may lie there; the trees' phrase is still judged as in the sentence's own window."""
     if scored is None:
         return None
-    row = np.asarray([show_row(q, scored, reading, window)])
+    quoted = quoted or window
     tree_name, span_name = SHOW_MODELS[written_traditional(window.text)]
-    offers = [(bundled_model(tree_name, SHOW_FEATURES), scored.text)]
-    span = span_in_sentence(reading, window)
+    row = show_row(q, scored, reading, window)
+    offers = [(bundled_model(tree_name, SHOW_FEATURES), row, scored.text)]
+    span = span_in_sentence(reading, quoted)
     if span is not None:
-        offers.append((bundled_model(span_name, SHOW_FEATURES), span))
+        span_row = row if quoted == window else show_row(q, scored, reading, quoted)
+        offers.append((bundled_model(span_name, SHOW_FEATURES), span_row, span))
     passing = [(p, text) for p, text, threshold in
-               ((answerable * float(model.probabilities(row)[0]), text, model.thresholds["show"])
-                for model, text in offers)
+               ((answerable * float(model.probabilities(np.asarray([row]))[0]), text, model.thresholds["show"])
+                for model, row, text in offers)
                if p >= threshold]
     return max(passing, key=lambda offer: offer[0])[1] if passing else None
