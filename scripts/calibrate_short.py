@@ -11,7 +11,7 @@ show_span_traditional.json for Traditional.
 Runs the real pipeline (retrieval, selector) on the questions `reader_data.py` held out — every fifth CMRC 2018
 trial article asked of the whole trial corpus, the last 40 DRCD dev articles asked of their own Traditional corpus
 (CC BY-SA 4.0 / 3.0) — and for the chosen sentence takes the trees' best phrase (`short.py`) and the reader's span
-(`reader.py`). Per script of the chosen sentence, two logistic regressions on what both say (the trees'
+(`reader.py`; in the sentence, or in the one beside it that the answer then quotes, `beside.py`, as `compose.py` does). Per script of the chosen sentence, two logistic regressions on what both say (the trees'
 probability and margin, the reader's span probability, whether the two agree, the verifier's P, the phrase's
 length, the question kind) predict whether the trees' phrase, and whether the reader's span, is mostly right
 (char-F1 ≥ 0.5); each P is multiplied by the answerability model's P that the sentence answers at all (as
@@ -36,6 +36,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from qa.answer.answerable import judge
+from qa.answer.beside import read_beside
 from qa.answer.candidates import collect
 from qa.answer.features import FEATURES, analyse, feature_matrix
 from qa.answer.focus import focused
@@ -79,9 +80,11 @@ def measured(name: str, assistant: Assistant, questions: list[tuple[str, str, tu
         if scored is None:
             continue
         window, reading = read_candidate(understood.read_as, best, assistant.context)
-        span = span_in_sentence(reading, window)
+        quoted = read_beside(best, reading, window, assistant.context).quoted  # as compose.py offers the span
+        span = span_in_sentence(reading, quoted)
         answerable = judge(q, chosen, candidates, scores, assistant.context, reading.answers)
         rows.append({"set": name, "group": group, "x": show_row(q, scored, reading, window),
+                     "x_span": show_row(q, scored, reading, quoted),
                      "answerable": answerable.probability,
                      "traditional": written_traditional(window.text),
                      "tree_f1": max(char_f1(scored.text, g) for g in golds), "has_span": span is not None,
@@ -140,6 +143,7 @@ def main() -> int:
                                        show_progress=False),
                      [(drcd.context_of[q.id], q.q, q.answer_any) for q in drcd.questions])
     X = np.asarray([r["x"] for r in rows], dtype=np.float64)
+    X_span = np.asarray([r["x_span"] for r in rows], dtype=np.float64)
     tree_f1 = np.asarray([r["tree_f1"] for r in rows])
     span_f1 = np.asarray([r["span_f1"] for r in rows])
     has_span = np.asarray([r["has_span"] for r in rows])
@@ -151,7 +155,7 @@ def main() -> int:
             fit_on, score = train[traditional[train] == script], test[traditional[test] == script]
             if len(score):
                 p_tree[score] = fit(X[fit_on], tree_f1[fit_on] >= 0.5).probabilities(X[score])
-                p_span[score] = fit(X[fit_on], span_f1[fit_on] >= 0.5).probabilities(X[score])
+                p_span[score] = fit(X_span[fit_on], span_f1[fit_on] >= 0.5).probabilities(X_span[score])
     # what shown.py compares with the threshold: P(right | the sentence answers) × P(it answers)
     answerable = np.asarray([r["answerable"] for r in rows])
     p_tree, p_span = p_tree * answerable, np.where(has_span, p_span * answerable, 0.0)
@@ -175,9 +179,9 @@ def main() -> int:
     for script, (tree_name, span_name) in SHOW_MODELS.items():
         mine = traditional == script
         offered, t = chosen[script]
-        for name, f1, held in ((tree_name, tree_f1, t if offered != "span" else NEVER),
-                               (span_name, span_f1, t if offered != "trees" else NEVER)):
-            model = fit(X[mine], f1[mine] >= 0.5)
+        for name, x, f1, held in ((tree_name, X, tree_f1, t if offered != "span" else NEVER),
+                                  (span_name, X_span, span_f1, t if offered != "trees" else NEVER)):
+            model = fit(x[mine], f1[mine] >= 0.5)
             model = LinearModel(model.features, model.mean, model.scale, model.coef, model.intercept, {"show": held})
             (MODELS_DIR / f"{name}.json").write_text(json.dumps(
                 model.to_json(meta if name == "show" else {"command": meta["command"]}), ensure_ascii=False,
