@@ -62,7 +62,7 @@ def test_traditional_corpus_answers_traditional_questions_verbatim(traditional: 
     answer = traditional.ask("哪個區的人工智慧企業最多？")
     assert answer.answered
     assert "海淀區" in answer.answer and "62.44%" in answer.answer
-    assert "海淀區" in answer.citations[0].text  # cited verbatim, in the corpus's own script
+    assert any("海淀區" in c.text for c in answer.citations)  # cited verbatim, in the corpus's own script
     documents = "".join(d.text for d in traditional.index.documents.values())
     assert all(c.text in documents for c in answer.citations)
 
