@@ -24,10 +24,11 @@ class Kind(str, Enum):
     FACT = "fact"
 
 
+_WHY = re.compile(r"为什么|为何|原因|何故|怎么会|为啥|凭什么|凭啥|何以|依据是什么|有何依据|根据什么|why", re.IGNORECASE)
 #: Checked in this order: "有哪些企业成立于2015年" wants a list, not a date; "为什么…多少" wants reasons.
 _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     (Kind.LIST, re.compile(r"哪些|哪几|有几[条个项点方种类]|几条|几个方面|几方面|包括什么|列举|分别")),
-    (Kind.WHY, re.compile(r"为什么|为何|原因|何故|怎么会|为啥|凭什么|凭啥|何以|依据是什么|有何依据|根据什么|why", re.IGNORECASE)),
+    (Kind.WHY, _WHY),
     (Kind.HOW, re.compile(r"如何|怎么|怎样|什么办法|什么方法|什么方式|哪种方式|通过什么|how", re.IGNORECASE)),
     (Kind.TIME, re.compile(r"什么时候|何时|哪一?年|哪个?月|几月|几年|哪天|几号|时间|日期|年代|朝代|when", re.IGNORECASE)),
     (Kind.QUANTITY, re.compile(r"多少|几[家个位项次成倍种名人岁座部张]|比例|占比|比重|多大|多高|多长|多远|多重|多久|"
@@ -69,10 +70,13 @@ class QuestionType:
         return self.kind in FACTOID or self.kind is Kind.LIST
 
 
+def _asking_clauses(question: str) -> list[str]:
+    return [p for p in _CLAUSE.split(question) if p.strip() and _INTERROGATIVE.search(p)]
+
+
 def asking_part(question: str) -> str:
     """The clause that holds the question word: in "对…比例的企业，政府可以怎么做？" only "政府可以怎么做" asks."""
-    parts = [p for p in _CLAUSE.split(question) if p.strip()]
-    asking = [p for p in parts if _INTERROGATIVE.search(p)]
+    asking = _asking_clauses(question)
     return asking[-1] if asking else question
 
 
@@ -83,9 +87,13 @@ _NAMED_AS = re.compile(r"(?<=[^\s是这那])为什么(?=[？?!！。\s]*$)")
 
 
 def classify(question: str) -> QuestionType:
-    """The first kind whose wording occurs in the asking clause; FACT when none does."""
+    """The first kind whose wording occurs in the asking clause; FACT when none does. A why asked first and then
+    followed up ("为啥…爆发式增长？报告怎么解释的？", "为什么说…有差距？和什么比？") is still a why: the later clause asks
+    about the explanation, and an answer that gives the reason answers both."""
     part = _NAMED_AS.sub("为 什么", asking_part(question))
     superlative = bool(_SUPERLATIVE_QUESTION.search(part))
+    if any(_WHY.search(_NAMED_AS.sub("为 什么", p)) for p in _asking_clauses(question)[:-1]):
+        return QuestionType(Kind.WHY, superlative)
     for kind, pattern in _PATTERNS:
         if pattern.search(part):
             return QuestionType(kind, superlative)
