@@ -121,6 +121,25 @@ def test_question_terms_are_bounded_and_drop_fillers(assistant):
     assert len(weigh_terms(long, assistant.segmenter, assistant.context.terms).weights) == MAX_TERMS
 
 
+def test_characters_the_corpus_writes_together_are_one_term(assistant):
+    """jieba cuts words its dictionary lacks into characters ("的获投AI企业": 获/投; "占比是": 占/比); each character
+    then weighed as a rare term and was named in refusals ("没有同时涉及“投”和“朝阳区”")."""
+    from qa.answer.features import MAX_TERMS, question_terms
+
+    question = "2018年朝阳区的获投AI企业占比是多少？"
+    joined = question_terms(question, assistant.segmenter, assistant.context.in_corpus)
+    assert "获投" in joined and "占比" in joined and "投" not in joined and "占" not in joined
+    assert "投" in question_terms(question, assistant.segmenter, lambda text: False)  # not written together
+    looked_up: list[str] = []
+
+    def counted(text: str) -> bool:
+        looked_up.append(text)
+        return False
+
+    question_terms("，".join("猫狗" for _ in range(100)), assistant.segmenter, counted)
+    assert 0 < len(looked_up) <= MAX_TERMS  # a bounded number of corpus searches per question
+
+
 @pytest.mark.parametrize(("question", "not_a_term"), [
     ("元朝被何人所灭？", "何人"), ("「钦察」一词有何涵义？", "有何"), ("「钦察」一词有何涵义？", "一词"),
     ("2006年的时候，当时电盈的第二大股东是哪一集团？", "当时"),

@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import Callable
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -23,7 +24,7 @@ from qa.understand.constraints import Constraints
 from qa.understand.kind import WH_WORDS, Kind, QuestionType
 from qa.understand.question import Understood
 from qa.segment.tokenizer import Segmenter
-from qa.text import FIGURE_POINTER, normal_form
+from qa.text import FIGURE_POINTER, is_cjk, normal_form
 
 PARTIAL_CREDIT = 0.5
 _WHY_CUE = re.compile(r"因为|由于|原因|所以|因此|导致|为了|以便|因而|使得|造成|在于")
@@ -112,13 +113,60 @@ def _standalone(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z0-9.]){re.escape(term)}(?![a-z0-9])")
 
 
-def question_terms(question: str, segmenter: Segmenter) -> list[str]:
+def question_terms(question: str, segmenter: Segmenter,
+                   in_corpus: Callable[[str], bool] | None = None) -> list[str]:
     """The question's content words in normal form, without question words ("多少", "哪几条", "什么"), chatty
     fillers ("到底", "来着") and one-character function words ("跟", "着"): the text answers the first and need not
-    repeat the others."""
-    return list(dict.fromkeys(t for t in (normal_form(w) for w in segmenter.content_terms(question))
-                              if t and not _asks(t) and not segmenter.is_filler(t)
-                              and not segmenter.is_function_word(t)))
+    repeat the others. With `in_corpus`, one-character words the corpus writes together are one word
+    (`_joined_runs`)."""
+    return _terms_and_joined(question, segmenter, in_corpus)[0]
+
+
+def _terms_and_joined(question: str, segmenter: Segmenter,
+                      in_corpus: Callable[[str], bool] | None) -> tuple[list[str], frozenset[str]]:
+    """`question_terms`, and which of them were joined from characters."""
+    pieces = [[normal_form(w) for w in segmenter.words(piece)] for piece in _PAUSE.split(question) if piece]
+    words, joined = _joined_runs(pieces, segmenter, in_corpus) if in_corpus is not None else (
+        [w for p in pieces for w in p], frozenset())
+    terms = list(dict.fromkeys(t for t in words
+                               if t and t not in segmenter.stopwords and not _asks(t) and not segmenter.is_filler(t)
+                               and not segmenter.is_function_word(t)))
+    return terms, joined
+
+
+#: Punctuation and spaces: a run of characters never continues across them.
+_PAUSE = re.compile(r"[，,；;。？?！!、：:\s]+")
+#: Runs of at most this many one-character words are tried as one word.
+MAX_JOINED_CHARS = 4
+
+
+def _joined_runs(pieces: list[list[str]], segmenter: Segmenter,
+                 in_corpus: Callable[[str], bool]) -> tuple[list[str], frozenset[str]]:
+    """The words of the question's pieces (between punctuation), each run of 2–`MAX_JOINED_CHARS` one-character
+    Chinese words (stopwords end a run) joined into one when the corpus writes them together; and the joined ones.
+    Why: jieba cuts a word its dictionary lacks into characters — "的获投AI企业" gives 获/投, "占比是" gives 占/比, a
+    name such as 苻坚 falls apart — and each character then weighs as a rare term of its own, misleads the selector
+    and is named in refusals ("没有涉及“投”"). At most `MAX_TERMS` runs are looked up, so a question of random
+    characters costs a bounded number of corpus searches."""
+    out: list[str] = []
+    joined: set[str] = set()
+    looked_up = 0
+    for piece in pieces:
+        run: list[str] = []
+        for word in [*piece, ""]:  # "" closes the last run
+            if len(word) == 1 and is_cjk(word) and word not in segmenter.stopwords:
+                run.append(word)
+                continue
+            together = "".join(run)
+            if 2 <= len(run) <= MAX_JOINED_CHARS and looked_up < MAX_TERMS:
+                looked_up += 1
+                if in_corpus(together):
+                    run = [together]
+                    joined.add(together)
+            out.extend(run)
+            out.append(word)
+            run = []
+    return out, frozenset(joined)
 
 
 def term_idf(term: str, segmenter: Segmenter, stats: TermStatistics) -> float:
@@ -132,12 +180,16 @@ def term_idf(term: str, segmenter: Segmenter, stats: TermStatistics) -> float:
 MAX_TERMS = 16
 
 
-def weigh_terms(question: str, segmenter: Segmenter, stats: TermStatistics) -> WeightedTerms:
+def weigh_terms(question: str, segmenter: Segmenter, stats: TermStatistics,
+                in_corpus: Callable[[str], bool] | None = None) -> WeightedTerms:
     """Weight per question term: its IDF (`term_idf`; an alias weighs as its most common form), the sub-words
-    that earn partial credit and the alias forms."""
-    terms = question_terms(question, segmenter)
+    that earn partial credit and the alias forms (`in_corpus`: see `question_terms`)."""
+    terms, joined = _terms_and_joined(question, segmenter, in_corpus)
     forms = {t: tuple(normal_form(f) for f in segmenter.alias_forms(t)) for t in terms}
     weights = {t: min(term_idf(f, segmenter, stats) for f in (t, *forms[t])) for t in terms}
+    for t in joined & weights.keys():  # no index token: at least as rare as its rarest character
+        if not stats.has_term(t):
+            weights[t] = max(term_idf(ch, segmenter, stats) for ch in t)
     weights = dict(sorted(weights.items(), key=lambda tw: -tw[1])[:MAX_TERMS])
     parts = {t: [p for p in segmenter.index_tokens(t) if len(p) >= 2 and p != t and p not in forms[t]]
              for t in weights}
@@ -175,7 +227,7 @@ def analyse(understood: Understood, vector: np.ndarray, context: AnswerContext) 
     question = understood.searched
     asked = WH_WORDS.sub(" ", normal_form(question))
     return Question(question, normal_form(question), understood.qtype,
-                    weigh_terms(question, context.segmenter, context.terms), bigrams(asked),
+                    weigh_terms(question, context.segmenter, context.terms, context.in_corpus), bigrams(asked),
                     np.asarray(vector, dtype=np.float32), frozenset(_WORD_CHAR.findall(asked)),
                     understood.constraints)
 
