@@ -71,6 +71,7 @@ class QuestionType:
 
 
 def _asking_clauses(question: str) -> list[str]:
+    """The question's clauses that hold a question word, in order."""
     return [p for p in _CLAUSE.split(question) if p.strip() and _INTERROGATIVE.search(p)]
 
 
