@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from qa.answer.beside import BESIDE_MIN_SPAN_P, read_beside
-from qa.answer.candidates import Candidate
+from qa.answer.candidates import Candidate, previous_statement
 from qa.answer.reader import Reading, bundled_reader, window_of
 from qa.pipeline import Assistant
 from qa.types import Passage, PassageKind
@@ -44,3 +44,24 @@ def test_only_a_likely_span_wholly_beside_the_sentence_brings_its_neighbour(assi
     quoted = beside.before or beside.after
     if quoted is not None:
         assert quoted.text == chosen.passage.statements[0 if side == "before" else 2]
+
+
+
+def _first_of_a_section(assistant: Assistant, new_section: bool) -> Candidate:
+    """A report sentence opening its passage whose sentence before is in another section (or, `new_section`
+    False, in the same one)."""
+    for passage in assistant.index.passages:
+        at = previous_statement(passage, 0, assistant.context) if passage.statements else None
+        if at is not None and (at[0].section != passage.section) == new_section and window_of(
+                Candidate(passage, 0, False, 0, passage.statements[0], np.zeros(1), False), assistant.context).start:
+            return Candidate(passage, 0, False, 0, passage.statements[0], np.zeros(1), False)
+    raise AssertionError("the report has no such sentence")
+
+
+@pytest.mark.parametrize("new_section", [True, False])
+def test_a_neighbour_in_another_section_is_another_topic(assistant: Assistant, new_section: bool) -> None:
+    """As for the continuation and a conclusion's ground, the sentence beside is quoted only within the section."""
+    chosen = _first_of_a_section(assistant, new_section)
+    window = window_of(chosen, assistant.context)
+    beside = read_beside(chosen, Reading(0.9, 0, 2, 0.9), window, assistant.context)  # the span: before it
+    assert (beside.before is None) == new_section and beside.after is None

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qa.answer.candidates import Candidate, next_statement, previous_statement
+from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext
-from qa.answer.continuation import Quoted
+from qa.answer.continuation import Quoted, sentence_beside
 from qa.answer.reader import Reading, Window
 
 #: The reader's span probability from which the neighbour holding it is quoted. From the measured curve over the
@@ -37,16 +37,15 @@ class Beside:
 
 def read_beside(chosen: Candidate, reading: Reading, window: Window, context: AnswerContext) -> Beside:
     """The sentence before or after the chosen one that the reader's span lies in, when the span is at least
-    `BESIDE_MIN_SPAN_P` likely; else nothing beside, and the window's quoted part is the chosen sentence."""
+    `BESIDE_MIN_SPAN_P` likely and that sentence is in the chosen one's section (`sentence_beside`); else nothing
+    beside, and the window's quoted part is the chosen sentence."""
     alone = Beside(None, None, window)
     if reading.span_probability < BESIDE_MIN_SPAN_P or reading.end <= reading.start:
         return alone
     if reading.end <= window.start:
-        at = previous_statement(chosen.passage, chosen.index, context)
-        quoted = Window(window.text, 0, window.end)
-        return Beside(Quoted(at[0].statements[at[1]], at[0]), None, quoted) if at is not None else alone
+        before = sentence_beside(chosen, -1, context)
+        return Beside(before, None, Window(window.text, 0, window.end)) if before is not None else alone
     if reading.start >= window.end:
-        at = next_statement(chosen.passage, chosen.index, context)
-        quoted = Window(window.text, window.start, len(window.text))
-        return Beside(None, Quoted(at[0].statements[at[1]], at[0]), quoted) if at is not None else alone
+        after = sentence_beside(chosen, 1, context)
+        return Beside(None, after, Window(window.text, window.start, len(window.text))) if after is not None else alone
     return alone

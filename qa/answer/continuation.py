@@ -123,7 +123,13 @@ def grounds(q: Question, chosen: Candidate, context: AnswerContext) -> Quoted | 
     from ("2019年海淀区的占比由60.96%提高到62.44%") is the answer, quoted before it."""
     if q.qtype.kind not in (Kind.WHY, Kind.HOW) or not _CONCLUDES.match(simplified_chars(chosen.text.strip())):
         return None
-    at = previous_statement(chosen.passage, chosen.index, context)
+    return sentence_beside(chosen, -1, context)
+
+
+def sentence_beside(chosen: Candidate, step: int, context: AnswerContext) -> Quoted | None:
+    """The sentence before (`step` −1) or after (+1) the chosen one in its document, when it is in the same section
+    (a new section is another topic, as for `continued`); None otherwise."""
+    at = (previous_statement if step < 0 else next_statement)(chosen.passage, chosen.index, context)
     if at is None or at[0].section != chosen.passage.section:
         return None
     passage, index = at
