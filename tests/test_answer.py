@@ -115,21 +115,25 @@ def test_a_why_question_gets_the_reason_stated_after_the_observation(assistant):
 def test_question_terms_are_bounded_and_drop_fillers(assistant):
     from qa.answer.features import MAX_TERMS, weigh_terms
 
-    chatty = weigh_terms("北京到底有多少家AI企业来着？", assistant.segmenter, assistant.context.terms)
+    context = assistant.context
+    chatty = weigh_terms("北京到底有多少家AI企业来着？", assistant.segmenter, context.terms, context.in_corpus)
     assert "到底" not in chatty.weights and "来着" not in chatty.weights and chatty.forms["ai"] == ("人工智能",)
     long = "，".join(f"第{i}个词语言模型参数规模训练数据" for i in range(40))
-    assert len(weigh_terms(long, assistant.segmenter, assistant.context.terms).weights) == MAX_TERMS
+    assert len(weigh_terms(long, assistant.segmenter, context.terms, context.in_corpus).weights) == MAX_TERMS
 
 
 def test_characters_the_corpus_writes_together_are_one_term(assistant):
     """jieba cuts words its dictionary lacks into characters ("的获投AI企业": 获/投; "占比是": 占/比); each character
     then weighed as a rare term and was named in refusals ("没有同时涉及“投”和“朝阳区”")."""
-    from qa.answer.features import MAX_TERMS, question_terms
+    from qa.answer.features import MAX_TERMS, question_terms, term_idf, weigh_terms
 
     question = "2018年朝阳区的获投AI企业占比是多少？"
-    joined = question_terms(question, assistant.segmenter, assistant.context.in_corpus)
-    assert "获投" in joined and "占比" in joined and "投" not in joined and "占" not in joined
-    assert "投" in question_terms(question, assistant.segmenter, lambda text: False)  # not written together
+    context = assistant.context
+    terms, joined = question_terms(question, assistant.segmenter, context.in_corpus)
+    assert {"获投", "占比"} <= joined and {"获投", "占比"} <= set(terms) and not {"获", "投", "占"} & set(terms)
+    assert "投" in question_terms(question, assistant.segmenter, lambda text: False)[0]  # not written together
+    weights = weigh_terms(question, assistant.segmenter, context.terms, context.in_corpus).weights
+    assert weights["获投"] == max(term_idf(ch, assistant.segmenter, context.terms) for ch in "获投")  # its rarest char
     looked_up: list[str] = []
 
     def counted(text: str) -> bool:
@@ -150,7 +154,7 @@ def test_the_written_registers_question_words_are_no_terms(assistant, question, 
     of Taiwan's) are not what a sentence has to contain."""
     from qa.answer.features import question_terms
 
-    assert not_a_term not in question_terms(question, assistant.segmenter)
+    assert not_a_term not in question_terms(question, assistant.segmenter, assistant.context.in_corpus)[0]
 
 
 @pytest.mark.parametrize("question", ["广州的人工智能产业规模有多大？", "ChatGPT是什么时候发布的？",

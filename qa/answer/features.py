@@ -114,20 +114,13 @@ def _standalone(term: str) -> re.Pattern[str]:
 
 
 def question_terms(question: str, segmenter: Segmenter,
-                   in_corpus: Callable[[str], bool] | None = None) -> list[str]:
+                   in_corpus: Callable[[str], bool]) -> tuple[list[str], frozenset[str]]:
     """The question's content words in normal form, without question words ("多少", "哪几条", "什么"), chatty
     fillers ("到底", "来着") and one-character function words ("跟", "着"): the text answers the first and need not
-    repeat the others. With `in_corpus`, one-character words the corpus writes together are one word
-    (`_joined_runs`)."""
-    return _terms_and_joined(question, segmenter, in_corpus)[0]
-
-
-def _terms_and_joined(question: str, segmenter: Segmenter,
-                      in_corpus: Callable[[str], bool] | None) -> tuple[list[str], frozenset[str]]:
-    """`question_terms`, and which of them were joined from characters."""
+    repeat the others. One-character words the corpus writes together are one word (`_joined_runs`); the second
+    value holds those joined words."""
     pieces = [[normal_form(w) for w in segmenter.words(piece)] for piece in _PAUSE.split(question) if piece]
-    words, joined = _joined_runs(pieces, segmenter, in_corpus) if in_corpus is not None else (
-        [w for p in pieces for w in p], frozenset())
+    words, joined = _joined_runs(pieces, segmenter, in_corpus)
     terms = list(dict.fromkeys(t for t in words
                                if t and t not in segmenter.stopwords and not _asks(t) and not segmenter.is_filler(t)
                                and not segmenter.is_function_word(t)))
@@ -181,10 +174,11 @@ MAX_TERMS = 16
 
 
 def weigh_terms(question: str, segmenter: Segmenter, stats: TermStatistics,
-                in_corpus: Callable[[str], bool] | None = None) -> WeightedTerms:
-    """Weight per question term: its IDF (`term_idf`; an alias weighs as its most common form), the sub-words
-    that earn partial credit and the alias forms (`in_corpus`: see `question_terms`)."""
-    terms, joined = _terms_and_joined(question, segmenter, in_corpus)
+                in_corpus: Callable[[str], bool]) -> WeightedTerms:
+    """Weight per question term (`question_terms`; `in_corpus`: whether the corpus holds a string): its IDF
+    (`term_idf`; an alias weighs as its most common form), the sub-words that earn partial credit and the alias
+    forms."""
+    terms, joined = question_terms(question, segmenter, in_corpus)
     forms = {t: tuple(normal_form(f) for f in segmenter.alias_forms(t)) for t in terms}
     weights = {t: min(term_idf(f, segmenter, stats) for f in (t, *forms[t])) for t in terms}
     for t in joined & weights.keys():  # no index token: at least as rare as its rarest character
