@@ -1,6 +1,7 @@
-"""Near misses on the bundled report: a question whose typed constraint (a district, a year, a funding round) the
-nearest sentence replaces by another of the same type is refused with what the report lacks and that sentence as
-the nearest fact — while the same question with the sentence's own value is answered."""
+"""Near misses on the bundled report: a question whose typed constraint (a district, a year, a funding round, a
+place the report never names) the nearest sentence replaces by another of the same type is refused with what the
+report lacks and that sentence as the nearest fact — while the same question with the sentence's own value is
+answered."""
 
 import pytest
 
@@ -11,6 +12,8 @@ import pytest
      "1270亿美元", "2030年"),  # a year the report names elsewhere, not for this figure
     ("北京AI企业中处于B轮的企业占比多少？", "北京AI企业中处于D轮的企业占比多少？", "14.48%", "“D轮”"),  # a round
     ("单次融资超过1亿元的北京AI企业有多少家？", "单次融资超过100亿元的北京AI企业有多少家？", "119家", "“100亿”"),  # an amount
+    ("国内AI企业百强中位于北京的有几家？", "国内AI企业百强中位于上海的有几家？", "53家", "“上海”"),  # a place never named
+    ("北京AI产业存在哪些问题？", "上海AI产业存在哪些问题？", "底层技术", "“上海”"),  # named by the section path
 ])
 def test_a_swapped_value_is_refused_with_the_nearest_fact(assistant, answerable, near_miss, key, lacks):
     answered = assistant.ask(answerable)

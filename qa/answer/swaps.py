@@ -11,6 +11,13 @@ a value the question states — a year, a proper name (jieba POS), a Latin code 
 section path, since the passage beside it may well name other years) does not hold, while the sentence holds
 another value of the same type ending in the same character (区/区, 年/年, 轮/轮) that the question does not say.
 
+A place the whole corpus never writes (in any of its forms) cannot be matched by its last character — "上海" asked
+where the sentence says "北京" — so its type-mate is any place the sentence, its section path or its document's
+title names (jieba POS ns: "上海AI产业存在哪些问题？" and "二、北京市人工智能产业存在的问题"). Only places of
+jieba's dictionary: a name its HMM guessed is often a fragment of a word the corpus does write ("锦地罗不" of
+"锦地罗不需要"), and its person tags cover common nouns ("帝王": two CMRC trial questions answered right were
+refused when every absent name counted).
+
 Only these typed values: two common nouns that share a last character are often the same thing in other words
 (金额/总额), which the verifier and the dense cosine judge, not this check.
 """
@@ -43,14 +50,14 @@ def _amounts(text_norm: str) -> dict[str, str]:
     return {number + unit: number for number, unit in _AMOUNT.findall(text_norm)}
 
 
-def _swapped(asked: list[str], said_elsewhere: set[str], sentence_values: set[str], question: str) -> str | None:
-    """The first asked value missing where it should be, whose type-mate (same last character) the sentence
-    holds instead."""
+def _swapped(asked: list[str], said_elsewhere: set[str], sentence_values: set[str], question: str,
+             same_ending: bool) -> str | None:
+    """The first asked value missing where it should be, whose type-mate the sentence holds instead: a value of
+    the same type, ending in the same character when `same_ending`."""
     for value in asked:
         if value in said_elsewhere:
             continue
-        mates = [v for v in sentence_values if v != value and v[-1] == value[-1] and v not in question]
-        if mates:
+        if any(v != value and (v[-1] == value[-1] or not same_ending) and v not in question for v in sentence_values):
             return value
     return None
 
@@ -62,16 +69,23 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
     question = q.norm
     local = local_text(c, context)
     years_around = {f"{y}年" for y in YEAR.findall(sentence_text(c, context))}
-    names = [n.text for n in q.constraints.names if not n.latin and not n.found_in(local) and len(n.text) > 1]
+    unsupported = [n for n in q.constraints.names if not n.latin and not n.found_in(local) and len(n.text) > 1]
+    names = [n.text for n in unsupported]
+    absent_places = [n.text for n in unsupported if context.segmenter.is_listed_place(n.text)
+                     and not any(context.in_corpus(form) for form in n.forms)]
     sentence_names = {normal_form(w) for w, flag in context.segmenter.tagged(c.text)
                       if len(w) > 1 and context.segmenter.is_name(w, flag)}
+    places = {w for w, flag in context.segmenter.tagged(sentence_text(c, context))
+              if len(w) > 1 and flag == "ns"} if absent_places else set()
     amounts_around = _amounts(local)
     # a number the neighbourhood holds with another unit is not missing ("第111名" ← "排名第111位")
     amounts = sorted(value for value, number in _amounts(question).items() if number not in amounts_around.values())
-    checks = (  # (values asked, held where they should be, the sentence's values of the same type)
-        ([f"{y}年" for y in q.constraints.years], years_around, {f"{y}年" for y in YEAR.findall(sentence)}),
-        (names, set(), sentence_names),
-        (sorted(_codes(question)), _codes(local), _codes(sentence)),
-        (amounts, set(amounts_around), set(_amounts(sentence))),
+    checks = (  # (values asked, held where they should be, the sentence's values of the same type, same ending)
+        ([f"{y}年" for y in q.constraints.years], years_around, {f"{y}年" for y in YEAR.findall(sentence)}, True),
+        (names, set(), sentence_names, True),
+        (sorted(_codes(question)), _codes(local), _codes(sentence), True),
+        (amounts, set(amounts_around), set(_amounts(sentence)), True),
+        (absent_places, set(), places, False),
     )
-    return next((found for asked, held, there in checks if (found := _swapped(asked, held, there, question))), None)
+    return next((found for asked, held, there, ending in checks
+                 if (found := _swapped(asked, held, there, question, ending))), None)

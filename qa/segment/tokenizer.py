@@ -181,6 +181,11 @@ class Segmenter:
         公司" asks nothing of "跟", and a report that never writes it still answers the question."""
         return len(word) == 1 and self._pos.word_tag_tab.get(word) in FUNCTION_TAGS
 
+    def is_listed_place(self, word: str) -> bool:
+        """A place name of jieba's dictionary (tag ns): not a word its HMM guessed from unknown characters
+        ("锦地罗不" of "锦地罗不需要"), nor a common noun the dictionary tags as a person ("帝王")."""
+        return self._pos.word_tag_tab.get(word) == "ns"
+
     def is_name(self, word: str, flag: str) -> bool:
         """A proper name by its jieba POS tag (a weakly tagged word only when jieba knows it well)."""
         if flag in NAME_TAGS:
