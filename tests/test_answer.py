@@ -97,6 +97,14 @@ def test_outline_answer_lists_the_headings_under_the_asked_section(assistant):
     assert "[1]" in answer.answer and "[3]" in answer.answer
 
 
+def test_a_list_question_asking_for_what_a_heading_names_gets_the_outline(assistant):
+    """整体, 最后 and 给出 are rarer in the report than the heading's words: the heading covers little of the
+    question's weight, but "哪几条对策建议" asks for the items "三、对策建议" lists."""
+    answer = _answer(assistant, "整体来看，报告最后给出了哪几条对策建议？")
+    assert answer.answer.startswith("“三、对策建议”下共有 3 项")
+    assert not assistant.ask("上海AI产业存在哪些问题？").answered  # the report's problems are Beijing's
+
+
 def test_list_answer_keeps_the_enumeration(assistant):
     answer = _answer(assistant, "北京的人工智能有哪些落地场景？")
     assert all(x in answer.answer for x in ("医疗", "教育", "金融"))

@@ -24,7 +24,7 @@ from qa.answer.document import answer_about_document
 from qa.answer.features import FEATURES, Question, analyse, feature_matrix
 from qa.answer.focus import focused
 from qa.answer.model import bundled_model
-from qa.understand.kind import Kind
+from qa.understand.kind import Kind, listed_items
 from qa.understand.question import Understood
 from qa.answer.beside import read_beside
 from qa.answer.reader import read_candidate
@@ -134,6 +134,15 @@ def _near_miss(swapped: str, quote: str, traditional: bool, question: str) -> st
     return own_words(f"报告中没有关于“{as_written(swapped, question)}”的数据；最接近的内容是：", traditional) + quote
 
 
+def _listed(question: str, q: Question, context: AnswerContext) -> str | None:
+    """The items a list question asks for (`listed_items`), when the question names nothing the corpus never
+    writes: "上海AI产业存在哪些问题？" asks for 问题, but not the report's."""
+    if not q.qtype.wants_list or any(not any(context.in_corpus(form) for form in name.forms)
+                                     for name in q.constraints.names):
+        return None
+    return listed_items(question)
+
+
 def own_words(message: str, traditional: bool) -> str:
     """The assistant's own wording in the question's script (never a quote: quotes stay verbatim)."""
     return to_traditional(message) if traditional else message
@@ -167,7 +176,7 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
         return reply(table.text, table.answered, table.short)
 
     wanted = settings.min_heading_coverage if q.qtype.wants_list else settings.min_heading_coverage_strict
-    outline = find_outline(q.terms, context.sections, wanted)
+    outline = find_outline(q.terms, context.sections, wanted, _listed(question, q, context))
     if outline is not None:
         items = "；".join(f"{name}{cites.mark(p)}" for name, p in outline.children)
         text = f"“{outline.heading}”" + own_words(f"下共有 {len(outline.children)} 项：", traditional) + f"{items}。"

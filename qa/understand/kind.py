@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from qa.text import CLAUSE_BREAK, SENTENCE_END
+
 
 class Kind(str, Enum):
     LIST = "list"
@@ -68,6 +70,18 @@ class QuestionType:
         """The answer can be a phrase of one sentence (a date, a name, "经典、热血、狙击等模式"): factoids and lists;
         reasons and steps (why/how) are not phrases."""
         return self.kind in FACTOID or self.kind is Kind.LIST
+
+
+#: A list question's words for the items it asks for: "哪几条对策建议" → 对策建议, "还有哪些问题" → 问题.
+_LISTED = re.compile(rf"(?:哪几[条个项点种类]?|哪些|有几[条项点])([^\s{SENTENCE_END}{CLAUSE_BREAK}、]{{2,}}?)[的了吗呢啊呀啦]*"
+                     rf"(?:[{SENTENCE_END}{CLAUSE_BREAK}]|$)")
+
+
+def listed_items(question: str) -> str | None:
+    """What a list question asks items of, as the question words it ("对策建议"), or None: a heading naming
+    them is the list (`qa.answer.structured`), however few of the question's other words it holds."""
+    match = _LISTED.search(question)
+    return match.group(1) if match else None
 
 
 def _asking_clauses(question: str) -> list[str]:
