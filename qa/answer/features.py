@@ -24,7 +24,7 @@ from qa.understand.constraints import Constraints
 from qa.understand.kind import WH_WORDS, Kind, QuestionType
 from qa.understand.question import Understood
 from qa.segment.tokenizer import Segmenter
-from qa.text import FIGURE_POINTER, is_cjk, normal_form
+from qa.text import CLAUSE_BREAK, FIGURE_POINTER, SENTENCE_END, is_cjk, normal_form
 
 PARTIAL_CREDIT = 0.5
 _WHY_CUE = re.compile(r"因为|由于|原因|所以|因此|导致|为了|以便|因而|使得|造成|在于")
@@ -128,7 +128,7 @@ def question_terms(question: str, segmenter: Segmenter,
 
 
 #: Punctuation and spaces: a run of characters never continues across them.
-_PAUSE = re.compile(r"[，,；;。？?！!、：:\s]+")
+_PAUSE = re.compile(rf"[{SENTENCE_END}{CLAUSE_BREAK}、\s]+")
 #: Runs of at most this many one-character words are tried as one word.
 MAX_JOINED_CHARS = 4
 

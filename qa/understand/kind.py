@@ -42,7 +42,8 @@ _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
 )
 #: Kinds whose answer is a phrase inside a sentence ("2016年3月", "海淀区"), led by a short answer.
 FACTOID = frozenset({Kind.TIME, Kind.QUANTITY, Kind.PERSON, Kind.PLACE, Kind.ORG, Kind.FACT})
-_CLAUSE = re.compile(r"[，,；;。？?！!]")
+#: Where a question's clauses end: a sentence end, a comma or a semicolon (not 、 or ：, which stay inside one).
+_CLAUSE = re.compile(rf"[{SENTENCE_END}，,；;]")
 _INTERROGATIVE = re.compile(r"什么|怎么|怎样|如何|多少|几|哪|吗|呢|何|是否|有没有|谁|多大|多高|多长|为啥")
 #: The question words themselves: they carry no content to match in the text.
 WH_WORDS = re.compile(r"为什么|为何|凭什么|凭啥|什么时候|什么|啥时候|啥|怎么样|怎么|怎样|如何|多少|哪一|哪些|哪个|哪家|哪位|哪里|哪儿|哪|谁|何时|"
