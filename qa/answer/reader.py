@@ -178,9 +178,13 @@ class Reader:
     @torch.inference_mode()
     def read(self, question: str, windows: list[Window]) -> list[tuple[Window, Reading]]:
         """Each window cut to the budget (`fitted`) with its reading for the question (one batch); a reading's
-        offsets are into its window as cut."""
-        windows = [self.fitted(question, w) for w in windows]
+        offsets are into its window as cut. The pairs are encoded once; only when some exceed the budget are those
+        windows cut and the batch encoded again."""
         encodings = encode(self.tokenizer, [question] * len(windows), [w.text for w in windows])
+        long = [n for n, e in enumerate(encodings) if len(e.ids) > READ_TOKENS]  # most windows fit as they are
+        if long:
+            windows = [self.fitted(question, w) if n in long else w for n, w in enumerate(windows)]
+            encodings = encode(self.tokenizer, [question] * len(windows), [w.text for w in windows])
         ids = torch.tensor([e.ids for e in encodings])
         mask = torch.tensor([e.attention_mask for e in encodings])
         start, end, verify = self.model.upper(self.model.lower(ids, mask), mask)
