@@ -163,6 +163,17 @@ def test_table_1_largest_financing(assistant):
     assert "字节跳动（40 亿美元）[1]" in answer.answer and answer.citations[0].text.split()[1] == "字节跳动"
 
 
+def test_a_currency_the_question_names_keeps_the_rows_in_it(assistant):
+    """Amounts are ranked across currencies (40 亿美元 above 30 亿元人民币), so "按人民币计" must keep the rows whose
+    amount is in yuan; a count that does not point at the table ("那批…公司里，用美元融资的") is the text's."""
+    answer = ask(assistant, "表里按人民币计的融资中，哪家单笔金额最大？")
+    assert "车和家（30 亿元人民币）[1]" in answer.answer and answer.short_answer == "车和家"
+    assert "美元" not in answer.answer
+    assert "美元融资50家" in ask(assistant, "单次融资过亿的那批北京AI公司里，用美元融资的有多少家？").answer
+    # a currency that is the unit of a stated sum restricts nothing: dollar rounds over 10 亿元 are among the 14
+    assert ask(assistant, "单次融资超10亿人民币的那14家北京AI公司里，哪家成立得最早？").short_answer == "普强信息"
+
+
 def test_table_1_comparison(assistant):
     answer = ask(assistant, "寒武纪和地平线哪个成立得早？")
     assert "地平线（2015-6）[1]比寒武纪（2016-3）[2]更早" in answer.answer and answer.short_answer == "地平线"

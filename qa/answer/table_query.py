@@ -20,6 +20,7 @@ import cn2an
 from qa.understand.kind import WH_WORDS
 from qa.ingest.columns import Column, ColumnType, Table
 from qa.ingest.table import entity_names, row_entity
+from qa.ingest.values import CURRENCIES
 from qa.segment.tokenizer import NAME_TAGS, WEAK_NAME_TAGS, Segmenter
 from qa.text import TABLE_TITLE, normal_form
 from qa.types import Hit, Passage
@@ -51,12 +52,14 @@ class Order:
 
 @dataclass(frozen=True)
 class Filter:
-    """Rows whose `column` holds `value`: a year/month of its dates, or a cell value ("D 轮")."""
+    """Rows whose `column` holds `value`: a year/month of its dates, a cell value ("D 轮"), or (`currency`) an
+    amount written in that currency ("人民币")."""
 
     column: Column
     value: str
     year: int = 0
     month: int = 0
+    currency: bool = False
 
 
 @dataclass
@@ -107,6 +110,11 @@ _TYPE_WORDS = re.compile(r"时间|日期|年份|时候|哪一?年|几月|多少|
 #: How a question points at a table without its number.
 _TABLE_WORDS = re.compile(r"表\s*\d+|表[中里内格上]|名单|清单|列表|榜单")
 _TABLE_NUMBER = re.compile(r"表\s*([零〇一二三四五六七八九十]+)")
+#: A currency the question names ("按人民币计的融资中…"): not a bare 元, which any amount of yuan ends with, nor
+#: the unit of an amount the question states ("超10亿人民币的那14家" keeps rounds in dollars over that sum too).
+_NAMED_CURRENCY = "|".join(sorted((c for c in CURRENCIES if len(c) > 1), key=len, reverse=True))
+_CURRENCY = re.compile(_NAMED_CURRENCY)
+_STATED_AMOUNT = re.compile(rf"\d+(?:\.\d+)?\s*[万亿千百]*\s*(?:{_NAMED_CURRENCY})")
 _YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月)?")
 #: A cell value shorter than this ("B", "10") is too ambiguous to filter rows by.
 MIN_FILTER_VALUE_CHARS = 2
@@ -207,9 +215,13 @@ def quoted_values(norm: str, table: Table) -> dict[tuple[str, str], Column]:
 
 def _filters(norm: str, table: Table, named: list[Column],
              values: dict[tuple[str, str], Column]) -> list[Filter]:
-    """Year/month constraints on a date column, and the longest cell value the question quotes whole (`values`:
-    `quoted_values`)."""
+    """Year/month constraints on a date column, the currency the amounts are to be in, and the longest cell value
+    the question quotes whole (`values`: `quoted_values`)."""
     found: list[Filter] = []
+    money = [c for c in named if c.type is ColumnType.AMOUNT or c.has_amounts] \
+        or [c for c in table.columns if c.type is ColumnType.AMOUNT or c.has_amounts]
+    if money and (currency := _CURRENCY.search(_STATED_AMOUNT.sub(" ", norm))):
+        found.append(Filter(money[0], CURRENCIES[currency.group()], currency=True))
     dated = [c for c in named if c.type is ColumnType.DATE or c.has_dates] \
         or [c for c in table.columns if c.type is ColumnType.DATE]
     for year, month in _YEAR_MONTH.findall(norm):
@@ -337,8 +349,9 @@ def _table_wide(norm: str, table: Table, explicit: bool, segmenter: Segmenter) -
         return None
     if m := _COUNT.search(norm):
         # A count of the table's rows answers "how many in the table": a question that neither points at the table
-        # nor quotes one of its values ("2016年北京新成立了多少家") asks about a wider population than the table lists.
-        if not explicit and all(f.year for f in filters):
+        # nor quotes one of its values ("2016年北京新成立了多少家", "…用美元融资的有多少家") asks about a wider
+        # population than the table lists.
+        if not explicit and all(f.year or f.currency for f in filters):
             return None
         return TableQuery(Op.COUNT, table, [], None, None, filters, unit=m.group(1) or "项")
     if _LIST.search(norm):

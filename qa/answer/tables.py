@@ -72,6 +72,9 @@ def phrase_row(row: Passage, label: str) -> str:
 
 def _passes(row: Passage, f: Filter) -> bool:
     value = cell(row, f.column)
+    if f.currency:
+        amount = find_amount(value)
+        return amount is not None and amount.currency == f.value
     if not f.year:
         return value == f.value
     date = find_date(value)
@@ -79,8 +82,9 @@ def _passes(row: Passage, f: Filter) -> bool:
 
 
 def _condition(filters: list[Filter]) -> str:
-    """"成立时间在2014年、轮次为“D 轮”的" — the filters in words."""
-    said = [f"{f.column.name}在{f.value}" if f.year else f"{f.column.name}为“{f.value}”" for f in filters]
+    """"成立时间在2014年、轮次为“D 轮”、融资事件以人民币计的" — the filters in words."""
+    said = [f"{f.column.name}在{f.value}" if f.year else f"{f.column.name}以{f.value}计" if f.currency
+            else f"{f.column.name}为“{f.value}”" for f in filters]
     return f"{'、'.join(said)}的" if said else ""
 
 

@@ -26,6 +26,10 @@ _AMOUNT = re.compile(rf"([$¥￥€£])?\s*({_NUMERAL})\s*({_UNIT})?\s*({_CURREN
 #: Rough exchange rates to yuan, only to rank amounts in different currencies (the answer quotes the cells).
 YUAN_PER = {"美元": 7.0, "美金": 7.0, "$": 7.0, "港元": 0.9, "港币": 0.9, "欧元": 7.8, "€": 7.8, "日元": 0.05,
             "英镑": 8.9, "£": 8.9}
+#: The currency each written form names ("元人民币", "¥" and a bare "元" are yuan): rows can be kept to one.
+CURRENCIES = {"美元": "美元", "美金": "美元", "$": "美元", "港元": "港元", "港币": "港元", "欧元": "欧元", "€": "欧元",
+              "日元": "日元", "英镑": "英镑", "£": "英镑", "元人民币": "人民币", "人民币": "人民币", "元": "人民币",
+              "¥": "人民币", "￥": "人民币"}
 _SCALE = {"万亿": 1e12, "千万": 1e7, "百万": 1e6, "亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2}
 
 
@@ -43,11 +47,11 @@ class DateValue:
 class Amount:
     """A quantity with its unit: `value` in yuan for money (comparable across currencies), in units otherwise.
 
-    `at_least` marks "1 亿美元以上" and vague numerals ("数亿": several 亿, ranked as one); `money` says whether a
-    currency was written — a money column is not compared with a head count."""
+    `at_least` marks "1 亿美元以上" and vague numerals ("数亿": several 亿, ranked as one); `currency` is the one
+    written (`CURRENCIES`' names; None: no money, a head count)."""
 
     value: float
-    money: bool
+    currency: str | None
     at_least: bool
     text: str
 
@@ -92,5 +96,6 @@ def find_amount(cell: str) -> Amount | None:
             continue
         currency = prefix or currency
         value = number * _SCALE.get(unit or "", 1.0) * YUAN_PER.get(currency or "", 1.0)
-        return Amount(value, currency is not None, bool(more) or numeral in ("数", "几"), m.group(0).strip())
+        return Amount(value, CURRENCIES[currency] if currency else None, bool(more) or numeral in ("数", "几"),
+                      m.group(0).strip())
     return None
