@@ -39,6 +39,17 @@ def test_a_difference_is_shown_with_both_operands_cited(assistant) -> None:
     assert "62.44%" in answer.citations[0].text and "25.79%" in answer.citations[0].text
 
 
+def test_each_operand_is_the_figure_of_the_asked_attribute(assistant) -> None:
+    """One sentence gives each group's share of companies and then its share of funding: the funding question
+    takes the funding shares (86.12%, 13.88%), not the first figure after each group (24.21%, 73.28%)."""
+    answer = assistant.ask("B轮、C轮及以后企业的融资总额占比比A轮及以前高出多少个百分点？")
+    assert answer.short_answer == "72.24 个百分点" and "86.12% − 13.88% = 72.24 个百分点" in answer.answer
+    count = assistant.ask("A轮及以前的企业数量占比比B轮、C轮及以后高多少个百分点？")
+    assert count.short_answer == "49.07 个百分点"
+    # the whole's noun is no attribute of the part: one later "企业" does not move 北京's figure off 442家
+    assert assistant.ask("全国获得过风险投资的AI企业里，不在北京的有多少家？").short_answer == "817家"
+
+
 def test_a_change_takes_both_figures_of_one_statement(assistant) -> None:
     answer = assistant.ask("2019年海淀区获投AI企业的占比比2018年提高了几个百分点？")
     assert answer.answered and answer.short_answer == "提高 1.48 个百分点"

@@ -111,29 +111,51 @@ def _only_time(text: str) -> bool:
     return bool(re.fullmatch(r"(?:和|跟|与|同)?(?:19|20)\d{2}年?(?:\d{1,2}月份?)?(?:相)?的?", text))
 
 
-def _mentions(side: str, statement: str) -> list[int]:
-    """Ends of every occurrence of the longest prefix (≥ 2 characters) of the side found in the statement."""
+def _mentions(side: str, statement: str) -> tuple[list[int], str]:
+    """Ends of every occurrence of the longest prefix (≥ 2 characters) of the side found in the statement, and
+    the rest of the side: what it asks of the mentioned thing ("B轮、C轮及以后企业的融资总额占比" → the prefix
+    "B轮、C轮及以后", the rest "企业的融资总额占比")."""
     side_f, text_f = fold(side), fold(statement)
     for size in range(len(side_f), 1, -1):
         found = [m.end() for m in re.finditer(re.escape(side_f[:size]), text_f)]
         if found:
-            return found
-    return []
+            return found, side_f[size:]
+    return [], side_f
 
 
-def _figure_after(side: str, c: Candidate, unit: str | None) -> Figure | None:
-    """The first figure (of the asked unit) that follows a mention of the side in the same sentence."""
-    for at in _mentions(side, c.text):
-        reach = re.split(r"[。！？；]", c.text[at:at + MENTION_REACH])[0]
-        change = _FROM_TO.search(reach)
-        for m in _FIGURE.finditer(reach):
-            if reach[m.end():m.end() + 1] in ("年", "月", "日") or (unit and (m[2] or "") != unit):
-                continue
-            if change is not None and change.start(1) == m.start(1):
-                # "海淀区的占比由60.96%提高到62.44%": the side's figure now is the one it rose or fell to
-                unit_of = change[4] or change[2] or ""
-                return Figure(Decimal(change[3]), unit_of, f"{change[3]}{unit_of}", c)
-            return Figure(Decimal(m[1]), m[2] or "", m.group().strip(), c)
+def _attribute(side: str, c: Candidate) -> str:
+    """What the side asks of the thing the statement mentions ("企业的融资总额占比" → "融资总额占比"), or ""."""
+    return re.sub(r"^(?:企业)?的?", "", _mentions(side, c.text)[1])
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def _figure_after(side: str, c: Candidate, unit: str | None, shared: str = "") -> Figure | None:
+    """The first figure (of the asked unit) that follows a mention of the side within MENTION_REACH characters
+    in the same sentence — or, when the side asks for an attribute of the mentioned thing (its rest, or `shared`:
+    the other side's, as in "A的融资总额占比比B高多少" where B's is A's), a later figure of the sentence whose
+    lead-in from the mention says more of that attribute, and most of it (its character pairs: "A轮及以前的企业数量
+    占73.28%，但是融资总额占比仅为13.88%" → 13.88%; the first of the best)."""
+    wanted = _bigrams(_attribute(side, c) or shared)
+    for at in _mentions(side, c.text)[0]:
+        sentence = re.split(r"[。！？；]", c.text[at:])[0]
+        figures = [m for m in _FIGURE.finditer(sentence)
+                   if sentence[m.end():m.end() + 1] not in ("年", "月", "日") and not (unit and (m[2] or "") != unit)]
+        near = [m for m in figures if m.end() <= MENTION_REACH]
+        if not near:
+            continue
+        said = {m.start(): len(wanted & _bigrams(fold(sentence[:m.start()]))) for m in figures}
+        m = max(figures, key=lambda f: (said[f.start()], -f.start())) if wanted else near[0]
+        if said[m.start()] <= said[near[0].start()] or 2 * said[m.start()] < len(wanted):
+            m = near[0]  # a later figure only when its lead-in says more of the attribute, and most of it
+        change = _FROM_TO.search(sentence)
+        if change is not None and change.start(1) == m.start(1):
+            # "海淀区的占比由60.96%提高到62.44%": the side's figure now is the one it rose or fell to
+            unit_of = change[4] or change[2] or ""
+            return Figure(Decimal(change[3]), unit_of, f"{change[3]}{unit_of}", c)
+        return Figure(Decimal(m[1]), m[2] or "", m.group().strip(), c)
     return None
 
 
@@ -156,18 +178,18 @@ def _pair(op: Operation, candidates: list[Candidate], coverage: Coverage,
     the best covered statement that holds it."""
     ranked = sorted(candidates, key=lambda c: -coverage(c.text))
     for c in ranked:
-        a, b = _figure_after(op.a, c, unit), _figure_after(op.b, c, unit)
+        a, b = _figure_after(op.a, c, unit, _attribute(op.b, c)), _figure_after(op.b, c, unit, _attribute(op.a, c))
         if a is not None and b is not None and a.text != b.text:
             return a, b
-    first = next((f for c in ranked if (f := _figure_after(op.a, c, unit)) is not None), None)
-    second = next((f for c in ranked if (f := _figure_after(op.b, c, unit)) is not None), None)
+    first = next((f for c in ranked if (f := _figure_after(op.a, c, unit, _attribute(op.b, c))) is not None), None)
+    second = next((f for c in ranked if (f := _figure_after(op.b, c, unit, _attribute(op.a, c))) is not None), None)
     return first, second
 
 
 def _change(op: Operation, candidates: list[Candidate], coverage: Coverage) -> tuple[Figure, Figure] | None:
     """The earlier and later figure of the first "由 x 提高到 y" after the subject's mention."""
     for c in sorted(candidates, key=lambda c: -coverage(c.text)):
-        mentions = _mentions(op.a, c.text)
+        mentions = _mentions(op.a, c.text)[0]
         for m in _FROM_TO.finditer(c.text, mentions[0] if mentions else 0):
             if not mentions and len(candidates) > 1:
                 break
@@ -194,7 +216,7 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
         change = f"{'下降' if later.scaled < earlier.scaled else '提高'} {_subtract(later, earlier, signed=False)}"
         return Computed(f"{op.a}由 {earlier.text} 变为 {later.text}{mark}：{later.text} − {earlier.text} = {result}，"
                         f"即{change}。", change, True)
-    if op.kind == "sum" and any(_STATED_TOTAL.search(c.text) and _mentions(op.a, c.text) and _mentions(op.b, c.text)
+    if op.kind == "sum" and any(_STATED_TOTAL.search(c.text) and _mentions(op.a, c.text)[0] and _mentions(op.b, c.text)[0]
                                 for c in candidates):
         return None
     a, b = _pair(op, candidates, coverage, _asked_unit(question))
