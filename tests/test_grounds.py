@@ -66,3 +66,14 @@ def test_the_continuation_cues_read_either_script(assistant: Assistant) -> None:
     assert simplified[column] == traditional[column] == 1.0
     item = CONTINUATION_FEATURES.index("item")
     assert simplified[item] == traditional[item] == 1.0
+
+
+def test_a_claim_asked_why_is_followed_by_its_support(assistant: Assistant) -> None:
+    """"为什么说…头部效应越来越明显？" finds the claim itself ("同时，北京人工智能产业头部效应逐渐显现。"), which gives no
+    reason: the sentence after it, the funding shares that support it, is the answer. Asked what the claim is, the
+    claim alone answers; a claim made with its own figure needs nothing after it."""
+    answer = assistant.ask("为什么说北京AI产业的头部效应越来越明显？")
+    assert answer.answered and "头部效应逐渐显现" in answer.answer and "13.88%" in answer.answer
+    assert "13.88%" not in assistant.ask("北京AI产业的头部效应怎么样了？").answer
+    # a claim stated with its own figure ("…占比达73.28%，大多数…仍处于初创期") is its own support
+    assert "资本认可" not in assistant.ask("为什么说大多数北京AI企业还处在初创期？").answer

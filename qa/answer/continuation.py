@@ -40,6 +40,11 @@ _GOES_ON = re.compile(r"^(?:例如|比如|譬如|如|其|该|这|此|它|他|她
 #: the answer itself, whatever the model says (why-questions whose answer runs on are too rare in the data).
 _GIVES_REASON = re.compile(r"^(?:其原因|原因是|原因在于|主要原因|这是因为|这主要是因为|是因为|因为|由于|究其原因)")
 
+#: A question asking why a claim is made ("为什么说…", "凭什么说…"): its answer is what supports the claim.
+_ASKS_WHY_SAID = re.compile(r"(?:为什么|为何|凭什么|凭啥|为啥|何以)(?:会|要)?说")
+#: Words or figures by which a sentence gives a reason or support itself ("…占比达73.28%，大多数…仍处于初创期").
+_REASONS = re.compile(r"因为|由于|原因|因此|所以|因而|从而|可以看出|可见|说明|表明|例如|比如|\d")
+
 #: A sentence that draws its conclusion from the one before it ("可以看出，…", "由此可见…", "这说明…").
 _CONCLUDES = re.compile(r"^(?:可以看出|可以看到|由此可见|由此看出|从中可以看出|可见|这说明|这表明|这显示|说明|表明|综上所述|综上|"
                         r"总之|总的来看|因此|所以|因而)")
@@ -83,9 +88,14 @@ def _structural(q: Question, chosen: Candidate) -> bool:
                                           and (chosen.heading or _opens_item(text)))
 
 
-def _gives_the_reason(q: Question, sentence: str, added: list[Quoted]) -> bool:
-    """For a why-question, the sentence right after the chosen one states its reason: it is the answer."""
-    return q.qtype.kind is Kind.WHY and not added and bool(_GIVES_REASON.match(simplified_chars(sentence.strip())))
+def _gives_the_reason(q: Question, chosen: str, sentence: str, added: list[Quoted]) -> bool:
+    """For a why-question, the sentence right after the chosen one is the answer: it states its reason — or the
+    question asks why a claim is made ("为什么说…头部效应越来越明显？") and the chosen sentence only makes it, giving
+    no reason or figure of its own ("同时，北京人工智能产业头部效应逐渐显现。"): what follows a claim is its support."""
+    if q.qtype.kind is not Kind.WHY or added:
+        return False
+    return bool(_GIVES_REASON.match(simplified_chars(sentence.strip()))) or (
+        bool(_ASKS_WHY_SAID.search(q.norm)) and not _REASONS.search(simplified_chars(chosen)))
 
 
 def continued(q: Question, chosen: Candidate, context: AnswerContext, model: Model | None = None) -> list[Quoted]:
@@ -106,7 +116,7 @@ def continued(q: Question, chosen: Candidate, context: AnswerContext, model: Mod
             # an announced list runs through its items; an item's explanation ends where the next item starts
             if index < len(passage.headings) or (_opens_item(sentence) and not announces):
                 break
-        elif not _gives_the_reason(q, sentence, out) and model.probabilities(np.asarray(
+        elif not _gives_the_reason(q, chosen.text, sentence, out) and model.probabilities(np.asarray(
                 [continuation_row(q, quoted, sentence, passage is chosen.passage, len(out))],
                 dtype=np.float32))[0] <= CONTINUE_ABOVE:
             break
