@@ -20,6 +20,12 @@ def test_a_figure_question_gets_its_caption_and_the_text_pointing_to_it(assistan
     assert answer.citations[0].text.startswith("图 1")
 
 
+def test_what_a_figure_counts_is_its_caption(assistant) -> None:
+    """"统计" asks what a figure tallies, as "展示" asks what it shows."""
+    answer = assistant.ask("图1统计的是哪些企业的什么情况？")
+    assert answer.answered and "442家获得融资的AI企业" in answer.answer and answer.citations[0].text.startswith("图 1")
+
+
 def test_a_part_question_gets_its_heading_and_sub_sections(assistant) -> None:
     answer = assistant.ask("这份报告的第二部分讲的是什么？")
     assert answer.answered and "存在的问题" in answer.answer and "领军人才短缺" in answer.answer

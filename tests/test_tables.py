@@ -153,6 +153,22 @@ def test_rows_a_list_question_leaves_out_are_not_what_it_asks_about(assistant):
     assert "除寒武纪外" in listed.answer and cited(listed) == ["地平线", "车和家", "特斯联"]
 
 
+def test_a_list_of_all_rows_says_what_the_table_lists(assistant):
+    """Every row of 表 1 listed: its title says what they are and as of when; filtered rows keep the plain label."""
+    answer = ask(assistant, "表1列的是哪些企业的名单？")
+    assert answer.answer.startswith("据表 1“单次融资超过10亿人民币的北京人工智能企业名单（截止2019.3）”，共 14 项")
+    assert ask(assistant, "表1里2014年成立的企业有哪些？").answer.startswith("据表 1，成立时间在2014年")
+
+
+def test_a_sum_the_question_states_keeps_the_rows_of_that_sum(assistant):
+    """"融了6亿美元的" are the three rows whose event holds 6 亿美元, not all fourteen; a bound ("超10亿…的那14家")
+    is the table's own, which its rounded cells would break."""
+    answer = ask(assistant, "表里单次融了6亿美元的公司有哪几家？")
+    assert "共 3 家：旷视科技[1]、地平线[2]、智车优行[3]" in answer.answer
+    for bound in ("超10亿人民币", "过10亿"):
+        assert ask(assistant, f"单次融资{bound}的那14家北京AI公司里，哪家成立得最早？").short_answer == "普强信息"
+
+
 def test_table_1_founded_in_a_year(assistant):
     answer = ask(assistant, "表1里2014年成立的企业有哪些？")
     assert "成立时间在2014年的共 3 项：商汤科技[1]、智车优行[2]、明略数据[3]" in answer.answer

@@ -20,7 +20,7 @@ import cn2an
 from qa.understand.kind import WH_WORDS
 from qa.ingest.columns import Column, ColumnType, Table
 from qa.ingest.table import entity_names, row_entity
-from qa.ingest.values import CURRENCIES
+from qa.ingest.values import CURRENCIES, Amount, find_amount
 from qa.segment.tokenizer import NAME_TAGS, WEAK_NAME_TAGS, Segmenter
 from qa.text import TABLE_TITLE, normal_form
 from qa.types import Hit, Passage
@@ -60,6 +60,8 @@ class Filter:
     year: int = 0
     month: int = 0
     currency: bool = False
+    #: a sum the question states ("融了6亿美元"): rows whose amount is that sum; `value` is how the question wrote it
+    amount: Amount | None = None
 
 
 @dataclass
@@ -115,6 +117,11 @@ _TABLE_NUMBER = re.compile(r"表\s*([零〇一二三四五六七八九十]+)")
 _NAMED_CURRENCY = "|".join(sorted((c for c in CURRENCIES if len(c) > 1), key=len, reverse=True))
 _CURRENCY = re.compile(_NAMED_CURRENCY)
 _STATED_AMOUNT = re.compile(rf"\d+(?:\.\d+)?\s*[万亿千百]*\s*(?:{_NAMED_CURRENCY})")
+#: A sum of money the question states, with a comparison before or after it ("超过10亿", "1亿元以上"). Only a sum
+#: stated without one filters rows: a table's title often sets the bound already ("单次融资超过10亿…名单"), while
+#: its cells round ("1 亿美元以上") — compared, they would drop rows the title includes.
+_STATED_SUM = re.compile(rf"(超过|超|过|逾|大于|高于|多于|不少于|至少|低于|少于|小于|不到|不足|近)?\s*"
+                         rf"(\d+(?:\.\d+)?\s*[万亿千百]+\s*(?:{_NAMED_CURRENCY}|元)?)\s*(以上|以下|左右|多|余)?")
 _YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月)?")
 #: A cell value shorter than this ("B", "10") is too ambiguous to filter rows by.
 MIN_FILTER_VALUE_CHARS = 2
@@ -123,6 +130,13 @@ MIN_FILTER_VALUE_CHARS = 2
 def table_label(table: Table) -> str:
     """"表 1" for a table titled "表 1 …", else "表格"."""
     return f"表 {m.group(1)}" if (m := TABLE_TITLE.match(table.title)) else "表格"
+
+
+def titled_label(table: Table) -> str:
+    """"表 1“单次融资超过 10 亿人民币的北京人工智能企业名单（截止 2019.3）”": the label with what the table lists and
+    as of when, for an answer about all of its rows."""
+    m = TABLE_TITLE.match(table.title)
+    return f"{table_label(table)}“{m.group(2).strip()}”" if m else table_label(table)
 
 
 def _numbered(question: str) -> str:
@@ -215,13 +229,16 @@ def quoted_values(norm: str, table: Table) -> dict[tuple[str, str], Column]:
 
 def _filters(norm: str, table: Table, named: list[Column],
              values: dict[tuple[str, str], Column]) -> list[Filter]:
-    """Year/month constraints on a date column, the currency the amounts are to be in, and the longest cell value
-    the question quotes whole (`values`: `quoted_values`)."""
+    """Year/month constraints on a date column, the currency the amounts are to be in, a sum they are to be, and
+    the longest cell value the question quotes whole (`values`: `quoted_values`)."""
     found: list[Filter] = []
     money = [c for c in named if c.type is ColumnType.AMOUNT or c.has_amounts] \
         or [c for c in table.columns if c.type is ColumnType.AMOUNT or c.has_amounts]
     if money and (currency := _CURRENCY.search(_STATED_AMOUNT.sub(" ", norm))):
         found.append(Filter(money[0], CURRENCIES[currency.group()], currency=True))
+    for m in _STATED_SUM.finditer(norm) if money else ():
+        if not (m[1] or m[3]) and (amount := find_amount(m[2])) is not None:
+            found.append(Filter(money[0], m[2].strip(), amount=amount))
     dated = [c for c in named if c.type is ColumnType.DATE or c.has_dates] \
         or [c for c in table.columns if c.type is ColumnType.DATE]
     for year, month in _YEAR_MONTH.findall(norm):
@@ -349,9 +366,9 @@ def _table_wide(norm: str, table: Table, explicit: bool, segmenter: Segmenter) -
         return None
     if m := _COUNT.search(norm):
         # A count of the table's rows answers "how many in the table": a question that neither points at the table
-        # nor quotes one of its values ("2016年北京新成立了多少家", "…用美元融资的有多少家") asks about a wider
-        # population than the table lists.
-        if not explicit and all(f.year or f.currency for f in filters):
+        # nor quotes one of its values ("2016年北京新成立了多少家", "…用美元融资的有多少家", "超过1亿元的有多少家")
+        # asks about a wider population than the table lists.
+        if not explicit and all(f.year or f.currency or f.amount for f in filters):
             return None
         return TableQuery(Op.COUNT, table, [], None, None, filters, unit=m.group(1) or "项")
     if _LIST.search(norm):

@@ -9,6 +9,7 @@ steps aside and the sentence path decides (it refuses what the report does not s
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol
@@ -16,10 +17,10 @@ from typing import Protocol
 from qa.answer.context import AnswerContext
 from qa.answer.features import Question
 from qa.understand.kind import Kind
-from qa.answer.table_query import Filter, Measure, Op, TableQuery, parse, table_label
+from qa.answer.table_query import Filter, Measure, Op, TableQuery, parse, table_label, titled_label
 from qa.ingest.columns import Column, ColumnType
 from qa.ingest.table import row_entity
-from qa.ingest.values import find_amount, find_date
+from qa.ingest.values import Amount, find_amount, find_date
 from qa.types import Hit, Passage
 
 #: A lookup reads out at most this many named rows.
@@ -70,11 +71,18 @@ def phrase_row(row: Passage, label: str) -> str:
     return f"据{label}，{entity}：{facts}"
 
 
+def _same_sum(amount: Amount, stated: Amount) -> bool:
+    """The cell's amount is the question's sum (in its currency, when the question names one)."""
+    return math.isclose(amount.value, stated.value) and stated.currency in (None, amount.currency)
+
+
 def _passes(row: Passage, f: Filter) -> bool:
     value = cell(row, f.column)
     if f.currency:
         amount = find_amount(value)
         return amount is not None and amount.currency == f.value
+    if f.amount is not None:
+        return (amount := find_amount(value)) is not None and _same_sum(amount, f.amount)
     if not f.year:
         return value == f.value
     date = find_date(value)
@@ -84,6 +92,7 @@ def _passes(row: Passage, f: Filter) -> bool:
 def _condition(filters: list[Filter]) -> str:
     """"成立时间在2014年、轮次为“D 轮”、融资事件以人民币计的" — the filters in words."""
     said = [f"{f.column.name}在{f.value}" if f.year else f"{f.column.name}以{f.value}计" if f.currency
+            else f"{f.column.name}为{f.value}" if f.amount
             else f"{f.column.name}为“{f.value}”" for f in filters]
     return f"{'、'.join(said)}的" if said else ""
 
@@ -186,6 +195,8 @@ def run(query: TableQuery, question: str, kind: Kind, cites: Marker) -> TableAns
         left_out = "、".join(row_entity(r.cells) for r in query.excluded)
         return TableAnswer(f"据{label}，除{left_out}外，{_condition(query.filters)}还有 {len(rows)} {unit}："
                            f"{_names(rows, cites)}。")
+    if not query.filters:  # all of the table's rows: say what it lists ("表1列的是哪些企业？")
+        label = titled_label(query.table)
     return TableAnswer(f"据{label}，{_condition(query.filters)}共 {len(rows)} {unit}：{_names(rows, cites)}。")
 
 
