@@ -10,7 +10,7 @@ Traditional script, CC BY-SA 3.0, Shao et al. 2018; indexed under --work/drcd; t
 corpus quality is measured on, never trained on), the report dev set (../shared/eval/dev_qa.jsonl) and the report training
 questions (eval/report_train.jsonl), both on the bundled corpus. The CMRC 2018 dev set is never read, nor are the
 report sets kept for measuring (eval/report_blind.jsonl, report_fresh_*.jsonl, report_final_holdout.jsonl,
-report_s6_fresh.jsonl, report_trust_*.jsonl), nor the DRCD test set.
+report_s6_*.jsonl, report_trust_*.jsonl), nor the DRCD test set.
 For every question the real pipeline retrieves passages and lists candidate sentences (`qa.answer.candidates`).
 Models, in the order they depend on each other:
 

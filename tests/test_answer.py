@@ -102,6 +102,7 @@ def test_a_list_question_asking_for_what_a_heading_names_gets_the_outline(assist
     question's weight, but "哪几条对策建议" asks for the items "三、对策建议" lists."""
     answer = _answer(assistant, "整体来看，报告最后给出了哪几条对策建议？")
     assert answer.answer.startswith("“三、对策建议”下共有 3 项")
+    assert _answer(assistant, "报告一共提了几条建议？分别是啥").answer.startswith("“三、对策建议”下共有 3 项")
     assert not assistant.ask("上海AI产业存在哪些问题？").answered  # the report's problems are Beijing's
 
 

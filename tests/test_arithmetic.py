@@ -56,6 +56,15 @@ def test_a_change_takes_both_figures_of_one_statement(assistant) -> None:
     assert "62.44% − 60.96% = 1.48 个百分点" in answer.answer
     fell = assistant.ask("2018到2019年朝阳区获投AI企业的占比下降了几个百分点？")
     assert fell.short_answer == "下降 2.74 个百分点" and "25.79% − 28.53% = -2.74 个百分点" in fell.answer
+    # said the way people talk: 掉 (fell), 涨 (rose); the year after the subject says when, as one before it does
+    dropped = assistant.ask("朝阳区AI企业占比2019年比2018年掉了几个百分点？")
+    assert dropped.short_answer == "下降 2.74 个百分点" and dropped.answer.startswith("朝阳区AI企业占比由")
+    assert assistant.ask("其它区域的获投AI企业占比从2018到2019年提高了多少个百分点？").answer.startswith(
+        "其它区域的获投AI企业占比由 10.51% 变为 11.77%")
+    assert assistant.ask("海淀区获投AI企业的占比涨了多少？").short_answer == "提高 1.48 个百分点"
+    # compared with "上一年", a time without a number: a change the report states itself ("同比增长46.1%")
+    said = assistant.ask("北京AI相关软件企业的收入比上一年涨了多少？")
+    assert said.answered and "46.1%" in said.answer
 
 
 def test_a_complement_subtracts_the_part_from_the_whole(assistant) -> None:

@@ -24,6 +24,8 @@ def test_what_a_figure_counts_is_its_caption(assistant) -> None:
     """"统计" asks what a figure tallies, as "展示" asks what it shows."""
     answer = assistant.ask("图1统计的是哪些企业的什么情况？")
     assert answer.answered and "442家获得融资的AI企业" in answer.answer and answer.citations[0].text.startswith("图 1")
+    listing = assistant.ask("表1列的是一份什么名单？")  # 列 (lists), and a measure word before 什么
+    assert listing.answered and listing.answer.startswith("表 1 是“单次融资超过10亿人民币的北京人工智能企业名单")
 
 
 def test_a_part_question_gets_its_heading_and_sub_sections(assistant) -> None:

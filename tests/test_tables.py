@@ -165,6 +165,8 @@ def test_a_sum_the_question_states_keeps_the_rows_of_that_sum(assistant):
     is the table's own, which its rounded cells would break."""
     answer = ask(assistant, "表里单次融了6亿美元的公司有哪几家？")
     assert "共 3 家：旷视科技[1]、地平线[2]、智车优行[3]" in answer.answer
+    assert "共 1 项：特斯联[1]" in ask(assistant, "融了12亿元人民币的是哪家公司啊").answer  # which row holds it
+    assert "共 3 家：旷视科技[1]、地平线[2]、智车优行[3]" in ask(assistant, "融资6亿美圆的一共几家，都是谁").answer
     for bound in ("超10亿人民币", "过10亿"):
         assert ask(assistant, f"单次融资{bound}的那14家北京AI公司里，哪家成立得最早？").short_answer == "普强信息"
 

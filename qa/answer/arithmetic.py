@@ -26,8 +26,8 @@ _FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(个百分点|%|亿美元|亿
 #: Which operation, read from the asking part (checked in this order).
 _RATIO = re.compile(r"^(?P<a>.+?)是(?P<b>.+?)的(?:几|多少)倍")
 #: "比" as the comparison word, not inside 占比, 相比, 对比, 比例, 比重 …
-_DIFFERENCE = re.compile(r"^(?P<a>.+?)(?<![占相对之])比(?![例重率较])(?P<b>.+?)(?:提高|增加|增长|上升|降低|减少|下降|多|少|高|低|大|小)(?:出|了)*(?:多少|几)")
-_CHANGE = re.compile(r"(?:提高|增加|增长|上升|下降|减少|降低|回落|变化|变动)了?(?:多少|几)")
+_DIFFERENCE = re.compile(r"^(?P<a>.+?)(?<![占相对之])比(?![例重率较])(?P<b>.+?)(?:提高|增加|增长|上升|降低|减少|下降|涨|跌|掉|多|少|高|低|大|小)(?:出|了)*(?:多少|几)")
+_CHANGE = re.compile(r"(?:提高|增加|增长|上升|下降|减少|降低|回落|变化|变动|涨|跌|掉)了?(?:多少|几)")
 #: "全国的AI企业中北京以外的…", "全国…企业里，不在北京的…": the whole, then the part left out.
 _COMPLEMENT = re.compile(r"(?P<whole>[^，,。？?]{2,24}?)(?:里|中|当中|之中)[，,]?"
                          r"(?:(?:不在|除了?|非)(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?|(?P<part2>[^，,。？?的]{1,12}?)(?:以外|之外))的")
@@ -82,9 +82,15 @@ class Computed:
 _LEADING_TIME = re.compile(r"^(?:(?:19|20)\d{2}年?(?:\d{1,2}月)?(?:到|至|-|—|和|与)?)+")
 
 
+#: A time after the subject ("朝阳区占比2019年比2018年…", "…占比从2018到2019年提高了…") says when too.
+_TRAILING_TIME = re.compile(r"(?:从|自|在)?(?:(?:19|20)\d{2}年?(?:\d{1,2}月)?(?:到|至|-|—|和|与)?)+$")
+
+
 def _side(text: str) -> str:
     side = _LEADING.sub("", text.strip(" ，,、的"))
-    return _LEADING_TIME.sub("", side) or side
+    side = _LEADING_TIME.sub("", side) or side
+    subject = _TRAILING_TIME.sub("", side)
+    return subject if len(subject) > 1 else side  # "和2018年5月" is a time, not a subject "和"
 
 
 def asked_operation(question: str) -> Operation | None:
@@ -107,8 +113,10 @@ def asked_operation(question: str) -> Operation | None:
 
 
 def _only_time(text: str) -> bool:
-    """"2018年", "和2018年5月": the comparison is with an earlier time of the same thing (a change)."""
-    return bool(re.fullmatch(r"(?:和|跟|与|同)?(?:19|20)\d{2}年?(?:\d{1,2}月份?)?(?:相)?的?", text))
+    """"2018年", "和2018年5月", "上一年", "去年同期": the comparison is with an earlier time of the same thing (a
+    change)."""
+    return bool(re.fullmatch(r"(?:和|跟|与|同)?(?:(?:19|20)\d{2}年?(?:\d{1,2}月份?)?|上一?年|去年|前一?年|上个?月|上季度)"
+                             r"(?:同期)?(?:相)?的?", text))
 
 
 def _mentions(side: str, statement: str) -> tuple[list[int], str]:

@@ -28,7 +28,8 @@ _ITEM_ASKED = re.compile(rf"第\s*{_NUMBER}\s*(条|点|项)")
 MIN_SHARED_PAIRS = 2
 #: The question asks what the thing is or shows, not for a value inside it ("表1里哪家融资最多" is a table
 #: operation, "图2中2018年融资多少" a sentence question, "表1里哪家成立得最晚，是什么时候？" asks when: 什么时候).
-_WHAT = re.compile(r"(?:是|讲|说|画|展示|显示|反映|描述|呈现|表现|介绍|关于|统计|标题|题目|名字|叫)(?:的|了|着)?(?:是)?"
+_WHAT = re.compile(r"(?:是|讲|说|画|列|展示|显示|反映|描述|呈现|表现|介绍|关于|统计|标题|题目|名字|叫)(?:的|了|着)?(?:是)?"
+                   r"(?:一[份个张幅种])?"
                    r"(?:(?:什么|啥)(?!时候|时间)|哪方面|何(?!时))"
                    r"|(?:什么|啥|哪些)(?:内容|信息|数据|主题|情况)|主要(?:内容|讲|说|是)")
 

@@ -97,6 +97,8 @@ _COMPARATIVES: tuple[tuple[re.Pattern[str], Measure, bool], ...] = (
     (re.compile(r"少|小|低"), Measure.SIZE, False),
 )
 _COUNT = re.compile(r"(?:几|多少)([家个项位所只条名])|数量|数目|总数")
+#: "融了12亿元人民币的是哪家？": which row holds a value or sum the question quotes — the rows that do.
+_WHICH = re.compile(r"哪家|哪个|是谁|谁")
 _LIST = re.compile(r"哪些|哪几|哪[两三四五六七八九十\d]+[家个位项]|都有谁|有谁|都是谁|列出|列举")
 #: Aspect particles after a verb ("融了", "成立过") that do not change what is asked.
 _PARTICLES = "了过着得"
@@ -366,11 +368,11 @@ def _table_wide(norm: str, table: Table, explicit: bool, segmenter: Segmenter) -
         return None
     if m := _COUNT.search(norm):
         # A count of the table's rows answers "how many in the table": a question that neither points at the table
-        # nor quotes one of its values ("2016年北京新成立了多少家", "…用美元融资的有多少家", "超过1亿元的有多少家")
-        # asks about a wider population than the table lists.
-        if not explicit and all(f.year or f.currency or f.amount for f in filters):
+        # nor quotes one of its values or sums ("2016年北京新成立了多少家", "…用美元融资的有多少家") asks about a
+        # wider population than the table lists.
+        if not explicit and all(f.year or f.currency for f in filters):
             return None
         return TableQuery(Op.COUNT, table, [], None, None, filters, unit=m.group(1) or "项")
-    if _LIST.search(norm):
+    if _LIST.search(norm) or (_WHICH.search(norm) and any(not (f.year or f.currency) for f in filters)):
         return TableQuery(Op.LIST, table, [], None, None, filters)
     return None

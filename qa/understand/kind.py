@@ -73,8 +73,9 @@ class QuestionType:
         return self.kind in FACTOID or self.kind is Kind.LIST
 
 
-#: A list question's words for the items it asks for: "哪几条对策建议" → 对策建议, "还有哪些问题" → 问题.
-_LISTED = re.compile(rf"(?:哪几[条个项点种类]?|哪些|有几[条项点])([^\s{SENTENCE_END}{CLAUSE_BREAK}、]{{2,}}?)[的了吗呢啊呀啦]*"
+#: A list question's words for the items it asks for: "哪几条对策建议" → 对策建议, "还有哪些问题" → 问题,
+#: "一共提了几条建议" → 建议.
+_LISTED = re.compile(rf"(?:哪几[条个项点种类]?|哪些|几[条项点])([^\s{SENTENCE_END}{CLAUSE_BREAK}、]{{2,}}?)[的了吗呢啊呀啦]*"
                      rf"(?:[{SENTENCE_END}{CLAUSE_BREAK}]|$)")
 
 
