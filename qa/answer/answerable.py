@@ -137,7 +137,7 @@ def evidence_for(q: Question, best: int, candidates: list[Candidate], scores: np
     document = context.document_text(c.passage.source)
     terms = q.terms
     weights, total = terms.weights, terms.total
-    absent = [t for t in weights if not any(context.in_corpus(f) for f in (t, *terms.forms[t]))]
+    absent = [t for t in weights if not context.writes_any((t, *terms.forms[t]))]
     missing = [t for t in weights if not terms.found(local, t)]
     unsaid = [t for t in weights if not terms.found(sentence, t)]
     latin_terms = [t for t in weights if t.isascii() and t.isalpha() and not terms.forms[t]]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from qa.answer.candidates import Candidate
 from qa.answer.features import Question
@@ -119,45 +119,48 @@ def _only_time(text: str) -> bool:
                              r"(?:同期)?(?:相)?的?", text))
 
 
-def _mentions(side: str, statement: str) -> tuple[list[int], str]:
-    """Ends of every occurrence of the longest prefix (≥ 2 characters) of the side found in the statement, and
-    the rest of the side: what it asks of the mentioned thing ("B轮、C轮及以后企业的融资总额占比" → the prefix
-    "B轮、C轮及以后", the rest "企业的融资总额占比")."""
+class Mentions(NamedTuple):
+    """Where a side is mentioned in a statement, and what it asks of the thing mentioned."""
+
+    #: ends of every occurrence of the longest prefix (≥ 2 characters) of the side found in the statement
+    ends: list[int]
+    #: the side after that prefix, without a leading "企业的"/"的": "B轮、C轮及以后企业的融资总额占比" → "融资总额占比"
+    attribute: str
+
+
+def _mentions(side: str, statement: str) -> Mentions:
     side_f, text_f = fold(side), fold(statement)
     for size in range(len(side_f), 1, -1):
         found = [m.end() for m in re.finditer(re.escape(side_f[:size]), text_f)]
         if found:
-            return found, side_f[size:]
-    return [], side_f
-
-
-def _attribute(side: str, c: Candidate) -> str:
-    """What the side asks of the thing the statement mentions ("企业的融资总额占比" → "融资总额占比"), or ""."""
-    return re.sub(r"^(?:企业)?的?", "", _mentions(side, c.text)[1])
+            return Mentions(found, re.sub(r"^(?:企业)?的?", "", side_f[size:]))
+    return Mentions([], "")
 
 
 def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
-def _figure_after(side: str, c: Candidate, unit: str | None, shared: str = "") -> Figure | None:
+def _figure_after(mentions: Mentions, c: Candidate, unit: str | None, shared: str = "") -> Figure | None:
     """The first figure (of the asked unit) that follows a mention of the side within MENTION_REACH characters
-    in the same sentence — or, when the side asks for an attribute of the mentioned thing (its rest, or `shared`:
+    in the same sentence — or, when the side asks for an attribute of the mentioned thing (its own, or `shared`:
     the other side's, as in "A的融资总额占比比B高多少" where B's is A's), a later figure of the sentence whose
     lead-in from the mention says more of that attribute, and most of it (its character pairs: "A轮及以前的企业数量
     占73.28%，但是融资总额占比仅为13.88%" → 13.88%; the first of the best)."""
-    wanted = _bigrams(_attribute(side, c) or shared)
-    for at in _mentions(side, c.text)[0]:
+    wanted = _bigrams(mentions.attribute or shared)
+    for at in mentions.ends:
         sentence = re.split(r"[。！？；]", c.text[at:])[0]
         figures = [m for m in _FIGURE.finditer(sentence)
                    if sentence[m.end():m.end() + 1] not in ("年", "月", "日") and not (unit and (m[2] or "") != unit)]
         near = [m for m in figures if m.end() <= MENTION_REACH]
         if not near:
             continue
-        said = {m.start(): len(wanted & _bigrams(fold(sentence[:m.start()]))) for m in figures}
-        m = max(figures, key=lambda f: (said[f.start()], -f.start())) if wanted else near[0]
-        if said[m.start()] <= said[near[0].start()] or 2 * said[m.start()] < len(wanted):
-            m = near[0]  # a later figure only when its lead-in says more of the attribute, and most of it
+        m = near[0]
+        if wanted:
+            said = {f.start(): len(wanted & _bigrams(fold(sentence[:f.start()]))) for f in figures}
+            best = max(figures, key=lambda f: (said[f.start()], -f.start()))  # ties: the first, `m` itself
+            if 2 * said[best.start()] >= len(wanted):
+                m = best  # a later figure only when its lead-in says more of the attribute, and most of it
         change = _FROM_TO.search(sentence)
         if change is not None and change.start(1) == m.start(1):
             # "海淀区的占比由60.96%提高到62.44%": the side's figure now is the one it rose or fell to
@@ -165,6 +168,12 @@ def _figure_after(side: str, c: Candidate, unit: str | None, shared: str = "") -
             return Figure(Decimal(change[3]), unit_of, f"{change[3]}{unit_of}", c)
         return Figure(Decimal(m[1]), m[2] or "", m.group().strip(), c)
     return None
+
+
+def _both(op: Operation, c: Candidate, unit: str | None) -> tuple[Figure | None, Figure | None]:
+    """Each side's figure in one statement (a comparison's sides share what they compare)."""
+    a, b = _mentions(op.a, c.text), _mentions(op.b, c.text)
+    return _figure_after(a, c, unit, b.attribute), _figure_after(b, c, unit, a.attribute)
 
 
 def _asked_unit(question: str) -> str | None:
@@ -184,20 +193,17 @@ def _pair(op: Operation, candidates: list[Candidate], coverage: Coverage,
           unit: str | None) -> tuple[Figure | None, Figure | None]:
     """Each side's figure: from one statement holding both when there is one (the best covered), else each from
     the best covered statement that holds it."""
-    ranked = sorted(candidates, key=lambda c: -coverage(c.text))
-    for c in ranked:
-        a, b = _figure_after(op.a, c, unit, _attribute(op.b, c)), _figure_after(op.b, c, unit, _attribute(op.a, c))
+    found = [_both(op, c, unit) for c in sorted(candidates, key=lambda c: -coverage(c.text))]
+    for a, b in found:
         if a is not None and b is not None and a.text != b.text:
             return a, b
-    first = next((f for c in ranked if (f := _figure_after(op.a, c, unit, _attribute(op.b, c))) is not None), None)
-    second = next((f for c in ranked if (f := _figure_after(op.b, c, unit, _attribute(op.a, c))) is not None), None)
-    return first, second
+    return next((a for a, _ in found if a is not None), None), next((b for _, b in found if b is not None), None)
 
 
 def _change(op: Operation, candidates: list[Candidate], coverage: Coverage) -> tuple[Figure, Figure] | None:
     """The earlier and later figure of the first "由 x 提高到 y" after the subject's mention."""
     for c in sorted(candidates, key=lambda c: -coverage(c.text)):
-        mentions = _mentions(op.a, c.text)[0]
+        mentions = _mentions(op.a, c.text).ends
         for m in _FROM_TO.finditer(c.text, mentions[0] if mentions else 0):
             if not mentions and len(candidates) > 1:
                 break
@@ -224,7 +230,7 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
         change = f"{'下降' if later.scaled < earlier.scaled else '提高'} {_subtract(later, earlier, signed=False)}"
         return Computed(f"{op.a}由 {earlier.text} 变为 {later.text}{mark}：{later.text} − {earlier.text} = {result}，"
                         f"即{change}。", change, True)
-    if op.kind == "sum" and any(_STATED_TOTAL.search(c.text) and _mentions(op.a, c.text)[0] and _mentions(op.b, c.text)[0]
+    if op.kind == "sum" and any(_STATED_TOTAL.search(c.text) and _mentions(op.a, c.text).ends and _mentions(op.b, c.text).ends
                                 for c in candidates):
         return None
     a, b = _pair(op, candidates, coverage, _asked_unit(question))

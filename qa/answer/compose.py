@@ -137,10 +137,10 @@ def _near_miss(swapped: str, quote: str, traditional: bool, question: str) -> st
 def _listed(question: str, q: Question, context: AnswerContext) -> str | None:
     """The items a list question asks for (`listed_items`), when the question names nothing the corpus never
     writes: "上海AI产业存在哪些问题？" asks for 问题, but not the report's."""
-    if not q.qtype.wants_list or any(not any(context.in_corpus(form) for form in name.forms)
-                                     for name in q.constraints.names):
+    listed = listed_items(question) if q.qtype.wants_list else None
+    if listed is None or not all(context.writes_any(name.forms) for name in q.constraints.names):
         return None
-    return listed_items(question)
+    return listed
 
 
 def own_words(message: str, traditional: bool) -> str:

@@ -147,6 +147,11 @@ class AnswerContext:
         document."""
         return self.terms.has_term(term) or self.corpus.contains(normal_form(term))
 
+    def writes_any(self, forms: Iterable[str]) -> bool:
+        """The corpus holds one of these forms of a term or name (`in_corpus`): what it never writes in any form
+        it says nothing about."""
+        return any(self.in_corpus(form) for form in forms)
+
     def document_text(self, source: str) -> str:
         """The whole document (title and text) in normal form ("" for an unknown source)."""
         return self.corpus.document_text(source)

@@ -71,8 +71,8 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
     years_around = {f"{y}年" for y in YEAR.findall(sentence_text(c, context))}
     unsupported = [n for n in q.constraints.names if not n.latin and not n.found_in(local) and len(n.text) > 1]
     names = [n.text for n in unsupported]
-    absent_places = [n.text for n in unsupported if context.segmenter.is_listed_place(n.text)
-                     and not any(context.in_corpus(form) for form in n.forms)]
+    absent_places = [n.text for n in unsupported
+                     if context.segmenter.is_listed_place(n.text) and not context.writes_any(n.forms)]
     sentence_names = {normal_form(w) for w, flag in context.segmenter.tagged(c.text)
                       if len(w) > 1 and context.segmenter.is_name(w, flag)}
     places = {w for w, flag in context.segmenter.tagged(sentence_text(c, context))

@@ -98,7 +98,7 @@ _COMPARATIVES: tuple[tuple[re.Pattern[str], Measure, bool], ...] = (
 )
 _COUNT = re.compile(r"(?:几|多少)([家个项位所只条名])|数量|数目|总数")
 #: "融了12亿元人民币的是哪家？": which row holds a value or sum the question quotes — the rows that do.
-_WHICH = re.compile(r"哪家|哪个|是谁|谁")
+_WHICH = re.compile(r"哪家|哪个|谁")
 _LIST = re.compile(r"哪些|哪几|哪[两三四五六七八九十\d]+[家个位项]|都有谁|有谁|都是谁|列出|列举")
 #: Aspect particles after a verb ("融了", "成立过") that do not change what is asked.
 _PARTICLES = "了过着得"
@@ -115,15 +115,15 @@ _TYPE_WORDS = re.compile(r"时间|日期|年份|时候|哪一?年|几月|多少|
 _TABLE_WORDS = re.compile(r"表\s*\d+|表[中里内格上]|名单|清单|列表|榜单")
 _TABLE_NUMBER = re.compile(r"表\s*([零〇一二三四五六七八九十]+)")
 #: A currency the question names ("按人民币计的融资中…"): not a bare 元, which any amount of yuan ends with, nor
-#: the unit of an amount the question states ("超10亿人民币的那14家" keeps rounds in dollars over that sum too).
+#: the unit of a sum the question states ("超10亿人民币的那14家" keeps rounds in dollars over that sum too).
 _NAMED_CURRENCY = "|".join(sorted((c for c in CURRENCIES if len(c) > 1), key=len, reverse=True))
 _CURRENCY = re.compile(_NAMED_CURRENCY)
-_STATED_AMOUNT = re.compile(rf"\d+(?:\.\d+)?\s*[万亿千百]*\s*(?:{_NAMED_CURRENCY})")
-#: A sum of money the question states, with a comparison before or after it ("超过10亿", "1亿元以上"). Only a sum
-#: stated without one filters rows: a table's title often sets the bound already ("单次融资超过10亿…名单"), while
-#: its cells round ("1 亿美元以上") — compared, they would drop rows the title includes.
+#: A number the question states, with its unit and currency and a comparison before or after it ("超过10亿",
+#: "1亿元以上"). Only a sum (`find_amount`: a unit or currency) stated without a comparison filters rows: a table's
+#: title often sets the bound already ("单次融资超过10亿…名单"), while its cells round ("1 亿美元以上") — compared,
+#: they would drop rows the title includes.
 _STATED_SUM = re.compile(rf"(超过|超|过|逾|大于|高于|多于|不少于|至少|低于|少于|小于|不到|不足|近)?\s*"
-                         rf"(\d+(?:\.\d+)?\s*[万亿千百]+\s*(?:{_NAMED_CURRENCY}|元)?)\s*(以上|以下|左右|多|余)?")
+                         rf"(\d+(?:\.\d+)?\s*[万亿千百]*\s*(?:{_NAMED_CURRENCY}|元)?)\s*(以上|以下|左右|多|余)?")
 _YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月)?")
 #: A cell value shorter than this ("B", "10") is too ambiguous to filter rows by.
 MIN_FILTER_VALUE_CHARS = 2
@@ -236,7 +236,7 @@ def _filters(norm: str, table: Table, named: list[Column],
     found: list[Filter] = []
     money = [c for c in named if c.type is ColumnType.AMOUNT or c.has_amounts] \
         or [c for c in table.columns if c.type is ColumnType.AMOUNT or c.has_amounts]
-    if money and (currency := _CURRENCY.search(_STATED_AMOUNT.sub(" ", norm))):
+    if money and (currency := _CURRENCY.search(_STATED_SUM.sub(" ", norm))):
         found.append(Filter(money[0], CURRENCIES[currency.group()], currency=True))
     for m in _STATED_SUM.finditer(norm) if money else ():
         if not (m[1] or m[3]) and (amount := find_amount(m[2])) is not None:
