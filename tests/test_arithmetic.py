@@ -16,6 +16,9 @@ from qa.answer.arithmetic import Operation, asked_operation
     ("截至2019年4月，全国的AI企业中北京以外的有多少家？", Operation("complement", "全国的AI企业", "北京")),
     ("车和家那笔融资是特斯联B轮融资的几倍？", Operation("ratio", "车和家那笔融资", "特斯联B轮融资")),
     ("海淀和朝阳两区合计占比多少？", Operation("sum", "海淀", "朝阳两区")),
+    # a clause before the sides frames the question; the sides are what the last clause names
+    ("北京获投AI企业的注册地占比里，海淀比朝阳高出多少个百分点？", Operation("difference", "海淀", "朝阳")),
+    ("跟2018年相比，朝阳区获投AI企业占比下降了几个百分点？", Operation("change", "朝阳区获投AI企业占比")),
 ])
 def test_the_asked_operation_is_read(question: str, operation: Operation) -> None:
     assert asked_operation(question) == operation
@@ -65,6 +68,15 @@ def test_a_change_takes_both_figures_of_one_statement(assistant) -> None:
     # compared with "上一年", a time without a number: a change the report states itself ("同比增长46.1%")
     said = assistant.ask("北京AI相关软件企业的收入比上一年涨了多少？")
     assert said.answered and "46.1%" in said.answer
+
+
+def test_a_side_the_statement_names_without_its_leading_verb_is_found(assistant) -> None:
+    """"用人民币融资的" is written "人民币融资69家": most of the side is enough; a side of which only a word is
+    written ("用欧元融资的": 融资) is missing."""
+    answer = assistant.ask("单次融资超过1亿元的北京AI企业中，用人民币融资的比用美元融资的多几家？")
+    assert answer.short_answer == "19家" and "69家 − 50家 = 19家" in answer.answer
+    missing = assistant.ask("单次融资超过1亿元的北京AI企业中，用欧元融资的比用美元融资的多几家？")
+    assert not missing.answered and "用欧元融资" in missing.answer
 
 
 def test_a_complement_subtracts_the_part_from_the_whole(assistant) -> None:

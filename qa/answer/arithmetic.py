@@ -86,8 +86,14 @@ _LEADING_TIME = re.compile(r"^(?:(?:19|20)\d{2}年?(?:\d{1,2}月)?(?:到|至|-|�
 _TRAILING_TIME = re.compile(r"(?:从|自|在)?(?:(?:19|20)\d{2}年?(?:\d{1,2}月)?(?:到|至|-|—|和|与)?)+$")
 
 
+#: A clause before the side frames the question ("北京获投AI企业的注册地占比里，海淀比朝阳…", "跟2018年相比，朝阳区…"):
+#: the side is what its last clause names.
+_FRAME = re.compile(r"^.*[，,：:；;]")
+
+
 def _side(text: str) -> str:
     side = _LEADING.sub("", text.strip(" ，,、的"))
+    side = _FRAME.sub("", side) or side
     side = _LEADING_TIME.sub("", side) or side
     subject = _TRAILING_TIME.sub("", side)
     return subject if len(subject) > 1 else side  # "和2018年5月" is a time, not a subject "和"
@@ -128,12 +134,19 @@ class Mentions(NamedTuple):
     attribute: str
 
 
+#: A side found only without its first characters ("用人民币融资的" ← "人民币融资69家") must keep this share of them.
+MOST_OF_SIDE = 2 / 3
+
+
 def _mentions(side: str, statement: str) -> Mentions:
+    """The side's longest prefix found in the statement; else its longest part found that keeps most of it (a
+    leading verb the statement does not repeat: "用美元融资的" ← "美元融资50家")."""
     side_f, text_f = fold(side), fold(statement)
     for size in range(len(side_f), 1, -1):
-        found = [m.end() for m in re.finditer(re.escape(side_f[:size]), text_f)]
-        if found:
-            return Mentions(found, re.sub(r"^(?:企业)?的?", "", side_f[size:]))
+        for start in range(0, len(side_f) - size + 1) if size >= MOST_OF_SIDE * len(side_f) else (0,):
+            found = [m.end() for m in re.finditer(re.escape(side_f[start:start + size]), text_f)]
+            if found:
+                return Mentions(found, re.sub(r"^(?:企业)?的?", "", side_f[start + size:]))
     return Mentions([], "")
 
 
