@@ -256,3 +256,6 @@ def test_a_company_outside_the_table_is_not_answered_by_the_tables_extreme(robot
     assert not normal_form(outside.answer).startswith(normal_form("据表 1")) and "普强" not in outside.answer
     assert ask(assistant, "表1里最近一轮融资是哪家？").answer.startswith("据表 1")
     assert not robots.ask("云知声最近那轮融资拿了多少钱？").answer.startswith("据表 2")
+    # a company jieba's dictionary does not know is named by an unknown word, whatever tag its HMM guesses (依图: v)
+    unknown = assistant.ask("依图科技最近一轮单次融资是多少？")
+    assert not normal_form(unknown.answer).startswith(normal_form("据表 1")) and "普强" not in unknown.answer

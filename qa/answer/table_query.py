@@ -22,7 +22,7 @@ from qa.ingest.columns import Column, ColumnType, Table
 from qa.ingest.table import entity_names, row_entity
 from qa.ingest.values import CURRENCIES, Amount, find_amount
 from qa.segment.tokenizer import NAME_TAGS, WEAK_NAME_TAGS, Segmenter
-from qa.text import TABLE_TITLE, normal_form
+from qa.text import TABLE_TITLE, fold, normal_form
 from qa.types import Hit, Passage
 
 
@@ -330,14 +330,20 @@ def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmen
 #: jieba's name tags (`tokenizer.py`) without "eng": a Latin word in a question (AI, GDP) is a domain term far more
 #: often than a name. Weakly tagged names count: a company jieba does not know ("云知声", nr) is still a name here.
 _PROPER_NAME_TAGS = (NAME_TAGS | WEAK_NAME_TAGS) - {"eng"}
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def _names_elsewhere(norm: str, table: Table, segmenter: Segmenter) -> bool:
-    """The question names someone or something (a proper name by jieba's tag) that the table never mentions:
-    "云知声最近那轮融资拿了多少钱" asks about a company outside the table, which the table's most recent round does not
-    answer."""
-    return any(len(word) > 1 and flag in _PROPER_NAME_TAGS and normal_form(word) not in table.text
-               for word, flag in segmenter.tagged(norm))
+    """The question names someone or something that the table never mentions — a proper name by jieba's tag, or
+    a Chinese word jieba's dictionary lacks (its HMM guessed it: "依图" of 依图科技, tagged a verb): "云知声最近那轮
+    融资拿了多少钱" asks about a company outside the table, which the table's most recent round does not answer."""
+    return any(len(word) > 1 and (flag in _PROPER_NAME_TAGS or _unknown_chinese(word, segmenter))
+               and normal_form(word) not in table.text for word, flag in segmenter.tagged(norm))
+
+
+def _unknown_chinese(word: str, segmenter: Segmenter) -> bool:
+    """A word of Chinese characters that jieba's dictionary does not list (looked up in Simplified form)."""
+    return bool(_CJK_WORD.fullmatch(word)) and segmenter.token_share(fold(word)) == 0
 
 
 def _about_table(norm: str, table: Table, explicit: bool, segmenter: Segmenter) -> TableQuery | None:
