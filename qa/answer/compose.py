@@ -21,6 +21,7 @@ from qa.answer.context import AnswerContext
 from qa.answer.continuation import Quoted, continued, grounds
 from qa.answer.answerable import Evidence, decide, evidence_for, refused_whatever_verified
 from qa.answer.document import answer_about_document
+from qa.answer.enumeration import Item, enumeration
 from qa.answer.features import FEATURES, Question, analyse, feature_matrix
 from qa.answer.focus import focused
 from qa.answer.model import bundled_model
@@ -97,6 +98,23 @@ def _quoted(candidate: Candidate, q: Question, context: AnswerContext, cites: _C
         head = "".join(parts) + cites.mark(passage)
         return head + "；".join(f"{name}{cites.mark(p)}" for name, p in children.items()) + "。"
     parts[-1] = close_sentence(parts[-1]) + cites.mark(passage)
+    return "".join(parts)
+
+
+def _enumerated(items: list[Item], cites: _Citations) -> str:
+    """An enumeration's sentences as one answer, each passage's marker after its last sentence; an item the writer
+    left without closing punctuation ("一是底层技术…的差距") is closed by "；", the last by "。"."""
+    parts = []
+    for n, item in enumerate(items):
+        text = item.text.strip()
+        last = n + 1 == len(items)
+        if last:
+            text = close_sentence(text)
+        elif not text.endswith(("。", "；", ";", "：", ":", "！", "？")):
+            text += "；"
+        if last or items[n + 1].passage is not item.passage:
+            text += cites.mark(item.passage)
+        parts.append(text)
     return "".join(parts)
 
 
@@ -197,6 +215,9 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
     judgement = decide(evidence.verified_as(reading.answers))
     swap = swapped_constraint(q, best, context) if judgement.answerable else None
     answering = judgement.answerable and swap is None
+    items = enumeration(best, context) if answering and q.qtype.wants_list else None
+    if items is not None:  # one item of a numbered list, or the sentence announcing it: the whole list
+        return reply(_enumerated(items, cites), True)
     added = continued(q, best, context) if answering else []
     ground = grounds(q, best, context) if answering else None
     runs_on = bool(added or ground)

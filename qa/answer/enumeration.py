@@ -1,0 +1,95 @@
+"""A list question answered by one item of an enumeration gets the whole enumeration.
+
+"政府可以给AI企业哪些扶持？报告列了哪几种做法" is answered by a paragraph that announces its items and numbers
+them — "…可以采取：(1)税费减免、返还。…(2)结合各类企业项目…(3)对区内…(4)还可以借鉴…" — and the selector, scoring
+sentences one by one, picks the item closest to the question's words ("(3)对区内…给予奖励或其他政府支持"). A
+list question asks for all of them: from the chosen item, the items of the same numbering before and after it
+are gathered, across passage boundaries, with the sentence that announces them ("…可以采取："). Only a sentence that opens with an item marker counts ("(3)", "（二）", "三是"): the numbering is
+the writer's own statement that these sentences are one list. An item that enumerates things itself ("二是应用技术
+领先：在中文信息处理、语音合成与识别…") answers a question about those things ("在哪些方向上处于世界领先？") and stays
+alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.answer.candidates import Candidate, next_statement, previous_statement
+from qa.answer.context import AnswerContext
+from qa.types import Passage
+
+_NUMERALS = "一二三四五六七八九十"
+#: An item marker opening a sentence: "(3)", "（三）", "3）", or "三是" — with the numbering style it belongs to.
+_ITEM = re.compile(rf"^\s*(?:[（(]\s*(?P<paren>\d{{1,2}}|[{_NUMERALS}])\s*[)）]|(?P<close>\d{{1,2}})[)）]"
+                   rf"|(?P<shi>[{_NUMERALS}])是)")
+#: Sentences read past an item for the next one before giving up (an item may run over a few sentences).
+ITEM_REACH = 3
+#: An enumeration has at least this many items.
+MIN_ITEMS = 2
+
+
+@dataclass(frozen=True)
+class Item:
+    """A sentence of the document and the passage it is cited to."""
+
+    passage: Passage
+    text: str
+
+
+def _marker(text: str) -> tuple[str, int] | None:
+    """The numbering style ("paren", "close", "shi") and the number of the item the sentence opens, or None."""
+    m = _ITEM.match(text)
+    if m is None:
+        return None
+    style = next(name for name, value in m.groupdict().items() if value)
+    value = m[style]
+    return style, int(value) if value.isdigit() else _NUMERALS.index(value) + 1
+
+
+def _announces(text: str) -> bool:
+    return text.rstrip().endswith(("：", ":"))
+
+
+def _text(at: tuple[Passage, int]) -> str:
+    return at[0].statements[at[1]]
+
+
+def enumeration(best: Candidate, context: AnswerContext) -> list[Item] | None:
+    """The announcing sentence (if any) and the items of the enumeration the chosen sentence opens an item of;
+    None when it opens none, or the enumeration has fewer than `MIN_ITEMS` items (a chosen sentence that announces
+    the items is followed by them already: `continuation.py`). Between two items at most `ITEM_REACH` sentences
+    may run (an item's own details, which are not quoted)."""
+    marker = _marker(best.text)
+    if marker is None or "、" in best.text:
+        return None  # an item that lists things itself ("二是应用技术领先：在中文信息处理、语音合成…"): those are asked for
+    style, chosen = marker
+    items: list[tuple[Passage, int]] = [(best.passage, best.index)]
+    number, gap, at = chosen, 0, items[0]
+    while number > 1:  # back to the first item
+        earlier = previous_statement(*at, context)
+        if earlier is None or gap >= ITEM_REACH:
+            return None
+        at, found = earlier, _marker(_text(earlier))
+        if found is None:
+            gap += 1
+        elif found != (style, number - 1):
+            return None
+        else:
+            number, gap = number - 1, 0
+            items.insert(0, at)
+    before = previous_statement(*items[0], context)
+    announced = [before] if before is not None and _announces(_text(before)) else []
+    number, gap, at = chosen, 0, items[-1]
+    while gap < ITEM_REACH and (later := next_statement(*at, context)) is not None:
+        at, found = later, _marker(_text(later))
+        if found is None:
+            gap += 1
+        elif found != (style, number + 1):
+            break
+        else:
+            number, gap = number + 1, 0
+            items.append(at)
+    if len(items) < MIN_ITEMS:
+        return None
+    return [Item(p, p.statements[i]) for p, i in announced + items]

@@ -1,0 +1,33 @@
+"""A list question answered by one item of a numbered list gets the whole list (`qa/answer/enumeration.py`)."""
+
+from __future__ import annotations
+
+from qa.text import normal_form
+
+
+def test_an_announced_list_is_quoted_whole_across_passages(assistant) -> None:
+    """The selector picks item (3) of four that "…可以采取：" announces; (4) lies in the next passage."""
+    answer = assistant.ask("政府层面可以给AI企业哪些实打实的扶持？报告列了哪几种做法")
+    text = normal_form(answer.answer)
+    assert answer.answered and text.startswith(normal_form("此外，政府应加大对人工智能企业的支持力度,可以采取："))
+    positions = [text.find(normal_form(item)) for item in ("(1)税费减免", "(2)结合各类", "(3)对区内", "(4)还可以借鉴")]
+    assert -1 not in positions and positions == sorted(positions)
+    assert "[2]" in answer.answer  # each passage cited after its last sentence
+
+
+def test_items_numbered_in_words_are_gathered(assistant) -> None:
+    answer = assistant.ask("报告觉得北京AI产业目前还有哪些短板和不足？")
+    text = normal_form(answer.answer)
+    assert all(normal_form(item) in text for item in ("一是底层技术", "三是领军人才短缺", "五是企业经营成本"))
+    assert text.index("一是") < text.index("二是") < text.index("五是")
+
+
+def test_a_question_that_asks_for_no_list_keeps_its_one_sentence(assistant) -> None:
+    answer = assistant.ask("北京在领军人才方面的问题是什么？")
+    assert "领军人才短缺" in answer.answer and "一是底层技术" not in answer.answer
+
+
+def test_an_item_that_lists_things_itself_answers_a_question_about_them(assistant) -> None:
+    """"二是应用技术领先：在中文信息处理、语音合成与识别…" is the list "在哪些方向上处于世界领先" asks for."""
+    answer = assistant.ask("北京在哪些AI应用技术方向上处于世界领先？")
+    assert "中文信息处理" in answer.answer and "一是技术研发优势突出" not in answer.answer
