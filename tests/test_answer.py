@@ -20,6 +20,7 @@ from qa.types import Passage, PassageKind
     ("凭什么说海淀区对AI企业有持续的吸引力？", Kind.WHY),  # "on what grounds" asks why
     ("为啥企业数量在2015年大增？报告怎么解释的？", Kind.WHY),  # a why followed up by a how is still a why
     ("这部电影叫什么？为什么这样命名？", Kind.WHY),
+    ("AI和实体经济融合不深，报告是怎么解释的？", Kind.WHY),  # asks for the explanation, not a method
     ("这部作品被称为什么？作者是谁？", Kind.PERSON),  # "被称为什么" asks a name, not why
     ("商汤科技的创始人是谁？", Kind.PERSON),
     ("北京人工智能企业主要集中在哪个区？", Kind.PLACE),

@@ -26,7 +26,9 @@ class Kind(str, Enum):
     FACT = "fact"
 
 
-_WHY = re.compile(r"为什么|为何|原因|何故|怎么会|为啥|凭什么|凭啥|何以|依据是什么|有何依据|根据什么|why", re.IGNORECASE)
+#: "报告是怎么解释…的" asks for the explanation, a reason (not a method: 怎么 alone is HOW).
+_WHY = re.compile(r"为什么|为何|原因|何故|怎么会|为啥|凭什么|凭啥|何以|依据是什么|有何依据|根据什么|(?:怎么|如何|怎样|作何)解释|why",
+                  re.IGNORECASE)
 #: Checked in this order: "有哪些企业成立于2015年" wants a list, not a date; "为什么…多少" wants reasons.
 _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     (Kind.LIST, re.compile(r"哪些|哪几|有几[条个项点方种类]|几条|几个方面|几方面|包括什么|列举|分别")),
