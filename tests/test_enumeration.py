@@ -15,6 +15,13 @@ def test_an_announced_list_is_quoted_whole_across_passages(assistant) -> None:
     assert "[2]" in answer.answer  # each passage cited after its last sentence
 
 
+def test_a_sentence_detailing_an_item_brings_the_list_it_belongs_to(assistant) -> None:
+    """"降低税费外，还可以…" details item (1): the list question it was chosen for gets all four items."""
+    answer = assistant.ask("政府可以用哪些灵活方式支持企业发展？")
+    text = normal_form(answer.answer)
+    assert all(normal_form(item) in text for item in ("(1)税费减免", "(2)结合各类", "(4)还可以借鉴"))
+
+
 def test_items_numbered_in_words_are_gathered(assistant) -> None:
     answer = assistant.ask("报告觉得北京AI产业目前还有哪些短板和不足？")
     text = normal_form(answer.answer)

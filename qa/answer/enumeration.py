@@ -56,15 +56,24 @@ def _text(at: tuple[Passage, int]) -> str:
 
 
 def enumeration(best: Candidate, context: AnswerContext) -> list[Item] | None:
-    """The announcing sentence (if any) and the items of the enumeration the chosen sentence opens an item of;
-    None when it opens none, or the enumeration has fewer than `MIN_ITEMS` items (a chosen sentence that announces
-    the items is followed by them already: `continuation.py`). Between two items at most `ITEM_REACH` sentences
-    may run (an item's own details, which are not quoted)."""
+    """The announcing sentence (if any) and the items of the enumeration the chosen sentence belongs to: an item
+    it opens, or one it details (an item opened at most `ITEM_REACH` - 1 sentences before it); None when there is
+    none, or the enumeration has fewer than `MIN_ITEMS` items (a chosen sentence that announces the items is
+    followed by them already: `continuation.py`). Between two items at most `ITEM_REACH` - 1 sentences may run (an
+    item's own details, which are not quoted)."""
+    if "、" in best.text:
+        return None  # a sentence that lists things itself ("二是应用技术领先：在中文信息处理、语音合成…"): those are asked for
+    opening: tuple[Passage, int] | None = (best.passage, best.index)
     marker = _marker(best.text)
-    if marker is None or "、" in best.text:
-        return None  # an item that lists things itself ("二是应用技术领先：在中文信息处理、语音合成…"): those are asked for
+    for _ in range(ITEM_REACH - 1):  # a sentence of an item's details belongs to the item ("降低税费外…" of "(1)…")
+        if marker is not None or opening is None:
+            break
+        opening = previous_statement(*opening, context)
+        marker = _marker(_text(opening)) if opening is not None else None
+    if marker is None or opening is None:
+        return None
     style, chosen = marker
-    items: list[tuple[Passage, int]] = [(best.passage, best.index)]
+    items: list[tuple[Passage, int]] = [opening]
     number, gap, at = chosen, 0, items[0]
     while number > 1:  # back to the first item
         earlier = previous_statement(*at, context)
