@@ -38,6 +38,7 @@ def test_an_unrelated_question_is_refused_without_a_quote(assistant):
     ("北京有多少家AI公司拿到过VC投资？", "442"),  # English abbreviations with Chinese aliases
     ("单次融资超过一亿元的北京AI企业有多少家？", "119"),  # a Chinese numeral
     ("寒五纪是哪一年成立的？", "2016-3"),  # a same-sound typo in a name
+    ("矿视是哪一年成立的？", "2011-10"),  # the same in a two-character name jieba's dictionary lacks
 ])
 def test_aliases_numerals_and_typos_do_not_cause_refusals(assistant, question, key):
     answer = assistant.ask(question)

@@ -84,6 +84,7 @@ class Segmenter:
         self.vocabulary = vocabulary
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
+        self._added = frozenset(entry.strip().partition(" ")[0] for entry in vocabulary) - {""}
         for entry in vocabulary:
             word, _, tag = entry.strip().partition(" ")
             if word:
@@ -170,6 +171,10 @@ class Segmenter:
         """How common the word is in Chinese at large: its share of all words in jieba's dictionary counts (0 for a
         word the dictionary lacks). Tells a common word a report happens not to use ("做") from a rare one."""
         return self._jieba.FREQ.get(word, 0) / self._jieba.total
+
+    def in_dictionary(self, word: str) -> bool:
+        """A word of jieba's own dictionary — not one its HMM makes up, nor a name the corpus's vocabulary adds."""
+        return word not in self._added and self._jieba.FREQ.get(word, 0) > 0
 
     def is_filler(self, word: str) -> bool:
         """A word that only makes a question chatty ("到底", "来着", "那会儿"; `data/fillers.txt`): the answer

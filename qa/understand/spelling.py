@@ -5,8 +5,9 @@ Why: a question naming something the corpus never mentions is refused ("报告�
 uncorrected typo turns an answerable question into a refusal, and it also misses the name in retrieval. A name
 is corrected only to a word of the corpus's own vocabulary (the lexical index's terms), so nothing outside the
 corpus is ever introduced; an absent name with no close corpus word still refuses.
-Matching: same toneless pinyin (pypinyin) for any length; edit distance 1 (rapidfuzz) for names of at least
-`MIN_EDIT_CHARS` characters — on two-character words one edit is too loose (上市 vs 上海).
+Matching: same toneless pinyin (pypinyin) for any length — for a two-character word only when jieba's dictionary
+lacks both it and the corpus word (矿视 → 旷视: a name); edit distance 1 (rapidfuzz) for names of at least `MIN_EDIT_CHARS` characters — on
+two-character words one edit is too loose (上市 vs 上海).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
 
 from qa.segment.tokenizer import Segmenter
-from qa.text import is_cjk
+from qa.text import fold, is_cjk
 
 MIN_EDIT_CHARS = 3
 #: Lengths of the question's character windows checked by sound: jieba cuts a misspelt name into pieces
@@ -102,6 +103,14 @@ class NameCorrector:
                 close = self.spellings.closest(name)
                 if close is not None and not self._in_corpus(name):
                     question = re.sub(re.escape(name), close, question, flags=re.IGNORECASE)
+        for word, _ in self._segmenter.tagged(question):
+            # a two-character word jieba's dictionary lacks (its HMM made it of a misspelt name: 矿视) that sounds
+            # exactly like a corpus word the dictionary lacks too (a name: 旷视) — neither side a dictionary word,
+            # as "花是" of "花是什么样的" sounds like 化石 of another article
+            if len(word) == 2 and all(is_cjk(ch) for ch in word) and not self._segmenter.in_dictionary(fold(word)):
+                close = self.spellings.sounding_like(word)
+                if close is not None and not self._segmenter.in_dictionary(close) and not self._in_corpus(word):
+                    question = question.replace(word, close)
         for size in WINDOW_CHARS:
             for start in range(len(question) - size + 1):
                 window = question[start:start + size]
