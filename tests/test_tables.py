@@ -259,3 +259,10 @@ def test_a_company_outside_the_table_is_not_answered_by_the_tables_extreme(robot
     # a company jieba's dictionary does not know is named by an unknown word, whatever tag its HMM guesses (依图: v)
     unknown = assistant.ask("依图科技最近一轮单次融资是多少？")
     assert not normal_form(unknown.answer).startswith(normal_form("据表 1")) and "普强" not in unknown.answer
+
+
+def test_an_amount_asked_in_another_currency_than_the_row_gives_is_refused(assistant):
+    """Table 1 gives 车和家's round in 人民币 only: "折合多少美元" is not answered with the 人民币 figure in bold."""
+    answer = assistant.ask("车和家那轮30亿元人民币的融资，折合多少美元？")
+    assert not answer.answered and answer.short_answer is None and "以美元计" in answer.answer
+    assert assistant.ask("字节跳动那轮融了多少亿美元？").short_answer == "40 亿美元"

@@ -109,6 +109,9 @@ _EXCEPT = re.compile(r"除了|除去|除开|以外|之外")
 _GENERAL = re.compile(r"介绍|信息|情况|简介|概况|资料|基本|名[称字]|[全简]称|[全英中]文?名|叫什么|是什么公司|是什么企业")
 #: Words that ask for an amount of money: they name the table's amount columns ("E轮融了多少钱").
 _MONEY = re.compile(r"钱|金额|融资额|融了多少|融到多少|融资多少")
+#: The currency an amount is asked in ("折合多少美元", "多少亿人民币"); 元 alone is 人民币 (`CURRENCIES`).
+_ASKED_CURRENCY = re.compile(r"(?:多少|几)[千百万亿]*(" + "|".join(
+    re.escape(name) for name in sorted(CURRENCIES, key=len, reverse=True) if len(name) > 1 or name == "元") + ")")
 #: Words that ask for a time or quantity without naming what it is of: they never match a column name.
 _TYPE_WORDS = re.compile(r"时间|日期|年份|时候|哪一?年|几月|多少|几")
 #: How a question points at a table without its number.
@@ -315,6 +318,8 @@ def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmen
         for (name, value), column in quoted.items():
             if normal_form(row.get(name, "")) != normal_form(value):
                 return TableQuery(Op.LOOKUP, table, named, column, contradicted=Filter(column, value))
+        if (other := _in_other_currency(norm, table, row)) is not None:
+            return TableQuery(Op.LOOKUP, table, named, other[0], contradicted=Filter(*other))
     if len(named) >= 2:
         order = _order(rest, comparative=True)
         column = _measured_column(table, order, columns, rest, False) if order else None
@@ -324,6 +329,20 @@ def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmen
             return TableQuery(Op.COMPARE, table, named, columns[0])
     if columns or _GENERAL.search(rest):
         return TableQuery(Op.LOOKUP, table, named, columns[0] if columns else None)
+    return None
+
+
+def _in_other_currency(norm: str, table: Table, row: dict[str, str]) -> tuple[Column, str] | None:
+    """The row's money column and "以<currency>计" when the question asks for an amount in a currency the row's
+    amount is not written in ("车和家那轮融资折合多少美元？" of "30 亿元人民币"): the report gives no such figure."""
+    m = _ASKED_CURRENCY.search(norm)
+    if m is None:
+        return None
+    asked = CURRENCIES[m.group(1)]
+    for column in table.columns:
+        amount = find_amount(row.get(column.name, "")) if column.type is ColumnType.AMOUNT or column.has_amounts else None
+        if amount is not None and amount.currency is not None and amount.currency != asked:
+            return column, f"以{asked}计"
     return None
 
 
