@@ -85,6 +85,13 @@ def test_a_complement_subtracts_the_part_from_the_whole(assistant) -> None:
     assert "4084家 − 1084家" in answer.answer
 
 
+def test_a_part_larger_than_its_whole_is_no_complement(assistant) -> None:
+    """The whole's mention finds "新增22家" (全国获投), the part 北京's 442家: "22家 − 442家 = -420家" would be a
+    confident wrong answer; the question is answered from the sentences instead."""
+    answer = assistant.ask("全国获投的上市AI公司里，北京以外的有几家？")
+    assert "−" not in answer.answer and answer.short_answer is None
+
+
 def test_a_missing_operand_is_named(assistant) -> None:
     answer = assistant.ask("海淀区的获投AI企业占比比丰台区高出多少个百分点？")
     assert not answer.answered and "丰台区" in answer.answer and answer.short_answer is None

@@ -253,8 +253,8 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
         return Computed(f"抱歉，报告中没有找到“{op.a if a is None else op.b}”的相应数字，无法计算。", None, False)
     if a.unit != b.unit and not {a.unit, b.unit} <= set(_UNIT_SCALE) | {""}:
         return Computed(f"抱歉，“{op.a}”（{a.text}）和“{op.b}”（{b.text}）的单位不同，无法直接计算。", None, False)
-    if op.kind == "ratio" and b.scaled == 0:
-        return None
+    if (op.kind == "ratio" and b.scaled == 0) or (op.kind == "complement" and b.scaled > a.scaled):
+        return None  # no quotient; a part larger than its whole means the figures found are not the whole and part
     marks = cites.mark(a.candidate.passage), cites.mark(b.candidate.passage)
     shown = f"{op.a} {a.text}{marks[0]}，{op.b} {b.text}{marks[1]}："
     if op.kind == "ratio":
