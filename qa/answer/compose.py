@@ -21,7 +21,7 @@ from qa.answer.context import AnswerContext
 from qa.answer.continuation import Quoted, continued, grounds
 from qa.answer.answerable import Evidence, decide, evidence_for, refused_whatever_verified
 from qa.answer.document import answer_about_document
-from qa.answer.enumeration import Item, enumeration
+from qa.answer.enumeration import Item, announces, enumeration
 from qa.answer.features import FEATURES, Question, analyse, feature_matrix
 from qa.answer.focus import focused
 from qa.answer.model import bundled_model
@@ -91,8 +91,7 @@ def _quoted(candidate: Candidate, q: Question, context: AnswerContext, cites: _C
             parts[-1] += cites.mark(passage)
             passage = quoted.passage
         parts.append(quoted.text.strip())
-    announces = candidate.text.rstrip().endswith(("：", ":"))
-    introduces = announces or (candidate.heading and q.qtype.kind in _CONTINUED)
+    introduces = announces(candidate.text) or (candidate.heading and q.qtype.kind in _CONTINUED)
     children = context.sections.get(passage.section, {}) if introduces and not added else {}
     if children:
         head = "".join(parts) + cites.mark(passage)
@@ -216,7 +215,7 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
     swap = swapped_constraint(q, best, context) if judgement.answerable else None
     answering = judgement.answerable and swap is None
     items = enumeration(best, context) if answering and q.qtype.wants_list else None
-    if items is not None:  # one item of a numbered list, or the sentence announcing it: the whole list
+    if items is not None:  # one item of a numbered list (or a sentence of its details): the whole list
         return reply(_enumerated(items, cites), True)
     added = continued(q, best, context) if answering else []
     ground = grounds(q, best, context) if answering else None

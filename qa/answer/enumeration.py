@@ -3,11 +3,12 @@
 "政府可以给AI企业哪些扶持？报告列了哪几种做法" is answered by a paragraph that announces its items and numbers
 them — "…可以采取：(1)税费减免、返还。…(2)结合各类企业项目…(3)对区内…(4)还可以借鉴…" — and the selector, scoring
 sentences one by one, picks the item closest to the question's words ("(3)对区内…给予奖励或其他政府支持"). A
-list question asks for all of them: from the chosen item, the items of the same numbering before and after it
-are gathered, across passage boundaries, with the sentence that announces them ("…可以采取："). Only a sentence that opens with an item marker counts ("(3)", "（二）", "三是"): the numbering is
-the writer's own statement that these sentences are one list. An item that enumerates things itself ("二是应用技术
-领先：在中文信息处理、语音合成与识别…") answers a question about those things ("在哪些方向上处于世界领先？") and stays
-alone.
+list question asks for all of them: from the chosen item (or the item a chosen sentence details), the items of
+the same numbering before and after it are gathered, across passage boundaries, with the sentence that announces
+them ("…可以采取："). Only sentences that open with an item marker are items ("(3)", "（二）", "三是"): the
+numbering is the writer's own statement that they are one list. A sentence that enumerates things itself ("二是
+应用技术领先：在中文信息处理、语音合成与识别…") answers a question about those things ("在哪些方向上处于世界领先？")
+and stays alone.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ def _marker(text: str) -> tuple[str, int] | None:
     return style, int(value) if value.isdigit() else _NUMERALS.index(value) + 1
 
 
-def _announces(text: str) -> bool:
+def announces(text: str) -> bool:
+    """The sentence announces what follows it ("…可以采取：", "主要特点如下：")."""
     return text.rstrip().endswith(("：", ":"))
 
 
@@ -88,7 +90,7 @@ def enumeration(best: Candidate, context: AnswerContext) -> list[Item] | None:
             number, gap = number - 1, 0
             items.insert(0, at)
     before = previous_statement(*items[0], context)
-    announced = [before] if before is not None and _announces(_text(before)) else []
+    announced = [before] if before is not None and announces(_text(before)) else []
     number, gap, at = chosen, 0, items[-1]
     while gap < ITEM_REACH and (later := next_statement(*at, context)) is not None:
         at, found = later, _marker(_text(later))

@@ -340,7 +340,9 @@ def _in_other_currency(norm: str, table: Table, row: dict[str, str]) -> tuple[Co
         return None
     asked = CURRENCIES[m.group(1)]
     for column in table.columns:
-        amount = find_amount(row.get(column.name, "")) if column.type is ColumnType.AMOUNT or column.has_amounts else None
+        if column.type is not ColumnType.AMOUNT and not column.has_amounts:
+            continue
+        amount = find_amount(row.get(column.name, ""))
         if amount is not None and amount.currency is not None and amount.currency != asked:
             return column, f"以{asked}计"
     return None

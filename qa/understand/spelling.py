@@ -6,8 +6,8 @@ uncorrected typo turns an answerable question into a refusal, and it also misses
 is corrected only to a word of the corpus's own vocabulary (the lexical index's terms), so nothing outside the
 corpus is ever introduced; an absent name with no close corpus word still refuses.
 Matching: same toneless pinyin (pypinyin) for any length — for a two-character word only when jieba's dictionary
-lacks both it and the corpus word (矿视 → 旷视: a name); edit distance 1 (rapidfuzz) for names of at least `MIN_EDIT_CHARS` characters — on
-two-character words one edit is too loose (上市 vs 上海).
+lacks both it and the corpus word (矿视 → 旷视: a name); edit distance 1 (rapidfuzz) for names of at least
+`MIN_EDIT_CHARS` characters — on two-character words one edit is too loose (上市 vs 上海).
 """
 
 from __future__ import annotations
