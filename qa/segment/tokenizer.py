@@ -31,6 +31,8 @@ NAME_TAGS = frozenset({"ns", "nt", "eng", "nrt", "nrfg"})
 #: tags count only for words its dictionary knows well (华为 373, 腾讯 98, 李彦宏 24).
 WEAK_NAME_TAGS = frozenset({"nr", "nz"})
 MIN_WEAK_NAME_FREQ = 20
+#: The tag `Segmenter.question_words` gives a number or Latin word (cut before jieba sees the text).
+ATOM = "atom"
 #: jieba dictionary tags of function words: prepositions, conjunctions, particles, modal words, interjections and
 #: onomatopoeia. A one-character word so tagged ("跟", "着", "呗") links or colours a question and says nothing a
 #: sentence must repeat; longer words with these tags ("根据", "因为") can carry meaning and stay terms.
@@ -202,16 +204,24 @@ class Segmenter:
         asks for the same question's names several times)."""
         return list(_names(self, text))
 
+    def question_words(self, text: str) -> list[tuple[str, str]]:
+        """A question's words (folded) with jieba POS tags, the HMM used only within the text's `HmmBudget`
+        (numbers and Latin words are `ATOM`s): what names and misspelt names are looked for in. Cached — cheap
+        for any question, where tagging a long run of unknown characters costs ~250 ms."""
+        return list(_question_words(self, text))
+
     def _find_names(self, text: str) -> tuple[str, ...]:
-        found: list[str] = []
+        return tuple(word for word, flag in _question_words(self, text) if len(word) > 1 and (
+            self.is_name(word, flag) if flag != ATOM else word.isascii() and any(c.isalpha() for c in word)))
+
+    def _budget_tagged(self, text: str) -> tuple[tuple[str, str], ...]:
+        found: list[tuple[str, str]] = []
         budget = HmmBudget()  # for the whole text (see MAX_HMM_CHARS)
         for piece, is_atom in self._pieces(fold(text)):
             if is_atom:
-                if len(piece) > 1 and piece.isascii() and any(c.isalpha() for c in piece):
-                    found.append(piece)
-                continue
-            found.extend(p.word for p in self._tagged(piece, budget)
-                         if len(p.word) > 1 and self.is_name(p.word, p.flag))
+                found.append((piece, ATOM))
+            else:
+                found.extend((p.word, p.flag) for p in self._tagged(piece, budget))
         return tuple(found)
 
     def _tagged(self, piece: str, budget: "HmmBudget") -> list[jieba.posseg.pair]:
@@ -273,6 +283,11 @@ def _join_thousands(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
 @lru_cache(maxsize=4096)
 def _names(segmenter: Segmenter, text: str) -> tuple[str, ...]:
     return segmenter._find_names(text)
+
+
+@lru_cache(maxsize=4096)
+def _question_words(segmenter: Segmenter, text: str) -> tuple[tuple[str, str], ...]:
+    return segmenter._budget_tagged(text)
 
 
 @lru_cache(maxsize=4096)

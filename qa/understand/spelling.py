@@ -103,7 +103,7 @@ class NameCorrector:
                 close = self.spellings.closest(name)
                 if close is not None and not self._in_corpus(name):
                     question = re.sub(re.escape(name), close, question, flags=re.IGNORECASE)
-        for word in self._segmenter.words(question):
+        for word, _ in self._segmenter.question_words(question):
             # a two-character word jieba's dictionary lacks (its HMM made it of a misspelt name: 矿视) that sounds
             # exactly like a corpus word the dictionary lacks too (a name: 旷视) — neither side a dictionary word,
             # as "花是" of "花是什么样的" sounds like 化石 of another article
