@@ -12,6 +12,7 @@ from qa.types import Passage, PassageKind
 @pytest.mark.parametrize(("question", "kind"), [
     ("B轮企业占比是多少？", Kind.QUANTITY),
     ("寒武纪是哪一年成立的？", Kind.TIME),
+    ("寒武纪是哪一天上市的？", Kind.TIME),  # a day, as 哪一年 is a year
     ("北京先后成立了哪些人工智能研究院？", Kind.LIST),
     ("报告提出了哪几条对策建议？", Kind.LIST),
     ("《新一代人工智能发展规划》提出到2030年要实现什么目标？", Kind.FACT),

@@ -34,7 +34,7 @@ _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     (Kind.LIST, re.compile(r"哪些|哪几|有几[条个项点方种类]|几条|几个方面|几方面|包括什么|列举|分别")),
     (Kind.WHY, _WHY),
     (Kind.HOW, re.compile(r"如何|怎么|怎样|什么办法|什么方法|什么方式|哪种方式|通过什么|how", re.IGNORECASE)),
-    (Kind.TIME, re.compile(r"什么时候|何时|哪一?年|哪个?月|几月|几年|哪天|几号|时间|日期|年代|朝代|when", re.IGNORECASE)),
+    (Kind.TIME, re.compile(r"什么时候|何时|哪一?年|哪个?月|几月|几年|哪一?天|几号|时间|日期|年代|朝代|when", re.IGNORECASE)),
     (Kind.QUANTITY, re.compile(r"多少|几[家个位项次成倍种名人岁座部张]|比例|占比|比重|多大|多高|多长|多远|多重|多久|"
                                r"规模|金额|数量|几何|百分之|增长了?多|多快|how many|how much", re.IGNORECASE)),
     (Kind.PERSON, re.compile(r"谁|哪位|哪个人|什么人|哪名|创始人|作者|导演|主演|who", re.IGNORECASE)),
