@@ -89,6 +89,19 @@ class NameCorrector:
         self._terms = terms
         self._in_corpus = in_corpus
 
+    def _rewrites_a_word(self, window: str, close: str) -> bool:
+        """The correction is a word of jieba's dictionary and changes only one-character words of the window:
+        "实验是" of "实验是什么" (实验/是) sounds like 实验室 but is no misspelt name. A misspelt name becomes a name
+        (特斯连 → 特斯联, not a dictionary word), a misspelt word is wrong inside a word (圆 of 亿/美圆 → 亿美元)."""
+        if not self._segmenter.in_dictionary(close):
+            return False
+        alone, at = set(), 0
+        for word in self._segmenter.words(window):
+            if len(word) == 1:
+                alone.add(at)
+            at += len(word)
+        return all(i in alone for i, (a, b) in enumerate(zip(window, close)) if a != b)
+
     @cached_property
     def spellings(self) -> Spellings:
         return Spellings(self._terms.vocabulary())
@@ -116,6 +129,6 @@ class NameCorrector:
                 window = question[start:start + size]
                 if all(is_cjk(ch) for ch in window):
                     close = self.spellings.sounding_like(window)
-                    if close is not None and not self._in_corpus(window):
+                    if close is not None and not self._in_corpus(window) and not self._rewrites_a_word(window, close):
                         question = question.replace(window, close)
         return question
