@@ -44,8 +44,8 @@ _CLOSED_QUOTE = re.compile(rf"[{SENTENCE_END}][{CLOSING_AFTER_END}]+$")
 #: Heading and block patterns of Chinese reports (numbering conventions, not any one report's wording).
 CHAPTER = re.compile(r"^[一二三四五六七八九十]+、")
 SECTION = re.compile(r"^\d{1,2}[\.．、](?!\d)")
-LIST_ITEM = re.compile(r"^[一二三四五六七八九十]是")
-SUB_ITEM = re.compile(r"^[(（]\d+[)）]")
+LIST_ITEM = re.compile(r"^([一二三四五六七八九十])是")  # group 1: the item's number
+SUB_ITEM = re.compile(r"^[(（](\d+)[)）]")
 CAPTION = re.compile(r"^图\s*(\d+)\s*(.+)$")
 TABLE_TITLE = re.compile(r"^表\s*(\d+)\s*(.+)$")
 FIGURE_POINTER = re.compile(r"[如见][图表]\d+")

@@ -5,7 +5,7 @@ them — "…可以采取：(1)税费减免、返还。…(2)结合各类企业�
 sentences one by one, picks the item closest to the question's words ("(3)对区内…给予奖励或其他政府支持"). A
 list question asks for all of them: from the chosen item (or the item a chosen sentence details), the items of
 the same numbering before and after it are gathered, across passage boundaries, with the sentence that announces
-them ("…可以采取："). Only sentences that open with an item marker are items ("(3)", "（二）", "三是"): the
+them ("…可以采取："). Only sentences that open with an item marker are items ("(3)", "三是"): the
 numbering is the writer's own statement that they are one list. A sentence that enumerates things itself ("二是
 应用技术领先：在中文信息处理、语音合成与识别…") answers a question about those things ("在哪些方向上处于世界领先？")
 and stays alone.
@@ -13,17 +13,18 @@ and stays alone.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+import cn2an
 
 from qa.answer.candidates import Candidate, next_statement, previous_statement
 from qa.answer.context import AnswerContext
+from qa.text import LIST_ITEM, SUB_ITEM, simplified_chars
 from qa.types import Passage
 
-_NUMERALS = "一二三四五六七八九十"
-#: An item marker opening a sentence: "(3)", "（三）", "3）", or "三是" — with the numbering style it belongs to.
-_ITEM = re.compile(rf"^\s*(?:[（(]\s*(?P<paren>\d{{1,2}}|[{_NUMERALS}])\s*[)）]|(?P<close>\d{{1,2}})[)）]"
-                   rf"|(?P<shi>[{_NUMERALS}])是)")
+#: The numbering styles whose items are gathered: Chinese reports' "(3)…" and "三是…" (`qa.text`, as the outline and
+#: the continuation model read them); group 1 is the item's number.
+_STYLES = (SUB_ITEM, LIST_ITEM)
 #: Sentences read past an item for the next one before giving up (an item may run over a few sentences).
 ITEM_REACH = 3
 #: An enumeration has at least this many items.
@@ -38,14 +39,13 @@ class Item:
     text: str
 
 
-def _marker(text: str) -> tuple[str, int] | None:
-    """The numbering style ("paren", "close", "shi") and the number of the item the sentence opens, or None."""
-    m = _ITEM.match(text)
-    if m is None:
-        return None
-    style = next(name for name, value in m.groupdict().items() if value)
-    value = m[style]
-    return style, int(value) if value.isdigit() else _NUMERALS.index(value) + 1
+def _marker(text: str) -> tuple[int, int] | None:
+    """The numbering style (its index in `_STYLES`) and the number of the item the sentence opens, or None."""
+    text = simplified_chars(text.strip())
+    for style, pattern in enumerate(_STYLES):
+        if m := pattern.match(text):
+            return style, int(cn2an.cn2an(m.group(1), "smart"))
+    return None
 
 
 def announces(text: str) -> bool:
