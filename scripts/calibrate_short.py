@@ -21,7 +21,10 @@ by article gives, per script's corpus and per offer (both phrases, the trees' al
 curve: per threshold, the share shown, the share of shown ones mostly right, and the mean short-answer F1 over all
 questions (0 when none is shown). Per script (Simplified text from the CMRC curves, Traditional from DRCD's — the
 targets hold per corpus) the threshold is the lowest whose shown answers are ≥ 85 % mostly right, and the offer is
-the one giving the highest F1 over all questions there; an offer not made gets threshold 1 (never reached).
+the one giving the highest F1 over all questions there; an offer not made gets threshold NEVER (never reached).
+Where the trees offer no phrase (why/how questions) and the answer is one sentence, the reader's span is the only
+offer (`shown.span_alone_probability`, nothing fitted): its threshold, per script by the same rule on that curve,
+is stored as `span_alone` in the trees' model file.
 """
 
 from __future__ import annotations
@@ -38,11 +41,12 @@ from sklearn.model_selection import GroupKFold
 from qa.answer.answerable import judge
 from qa.answer.beside import read_beside
 from qa.answer.candidates import collect
+from qa.answer.continuation import continued, grounds
 from qa.answer.features import FEATURES, analyse, feature_matrix
 from qa.answer.focus import focused
 from qa.answer.model import MODELS_DIR, LinearModel, bundled_model
 from qa.answer.reader import read_candidate, span_in_sentence
-from qa.answer.shown import SHOW_FEATURES, SHOW_MODELS, show_row
+from qa.answer.shown import NEVER, SHOW_FEATURES, SHOW_MODELS, SPAN_ALONE, show_row, span_alone_probability
 from qa.answer.short import scored_phrase
 from qa.config import Settings
 from qa.evaluate.metrics import char_f1
@@ -57,12 +61,14 @@ TARGET_RIGHT = 0.85
 #: Per script of the quoted text (True: Traditional), the held-out corpus whose curve chooses its threshold.
 SCRIPTS = {False: "cmrc", True: "drcd"}
 THRESHOLDS = [round(t, 2) for t in np.arange(0.0, 0.96, 0.05)]
-#: The threshold of an offer not made (a calibrated P never reaches 1).
-NEVER = 1.0
 
 
-def measured(name: str, assistant: Assistant, questions: list[tuple[str, str, tuple[str, ...]]]) -> list[dict]:
-    """One row per phrased question whose chosen sentence offers a phrase: features, F1s and the fold group."""
+def measured(name: str, assistant: Assistant,
+             questions: list[tuple[str, str, tuple[str, ...]]]) -> tuple[list[dict], list[dict]]:
+    """One row per question whose chosen sentence offers a phrase of the trees (features, F1s and the fold group),
+    and one per question where the trees offer none and the answer is that one sentence, as `compose.py` decides
+    (the reader's span alone: its P and F1)."""
+    alone = []
     rows = []
     settings = assistant.settings
     for group, text, golds in questions:
@@ -77,19 +83,24 @@ def measured(name: str, assistant: Assistant, questions: list[tuple[str, str, tu
         chosen = int(np.argmax(scores))
         best = candidates[chosen]
         scored = scored_phrase(q, best, assistant.context)
-        if scored is None:
-            continue
         window, reading = read_candidate(understood.read_as, best, assistant.context)
         quoted = read_beside(best, reading, window, assistant.context).quoted  # as compose.py offers the span
         span = span_in_sentence(reading, quoted)
         answerable = judge(q, chosen, candidates, scores, assistant.context, reading.answers)
+        if scored is None:
+            runs_on = answerable.answerable and bool(continued(q, best, assistant.context)
+                                                     or grounds(q, best, assistant.context))
+            if not runs_on:  # an answer that runs on gets no bold phrase (compose.py)
+                alone.append({"set": name, "p": span_alone_probability(reading, answerable.probability) if span
+                              else 0.0, "span_f1": max(char_f1(span, g) for g in golds) if span else 0.0})
+            continue
         rows.append({"set": name, "group": group, "x": show_row(q, scored, reading, window),
                      "x_span": show_row(q, scored, reading, quoted),
                      "answerable": answerable.probability,
                      "traditional": written_traditional(window.text),
                      "tree_f1": max(char_f1(scored.text, g) for g in golds), "has_span": span is not None,
                      "span_f1": max(char_f1(span, g) for g in golds) if span else 0.0})
-    return rows
+    return rows, alone
 
 
 def curve(p: np.ndarray, f1: np.ndarray) -> list[dict[str, float | None]]:
@@ -135,13 +146,14 @@ def main() -> int:
     valid = {c.id for i, c in enumerate(cmrc.contexts) if i % 5 == 0}
     drcd_data = json.loads((SHARED / "drcd_dev.json").read_text(encoding="utf-8"))
     drcd = parse_reading_set(json.dumps({"data": drcd_data["data"][-40:]}, ensure_ascii=False))
-    rows = measured("cmrc", Assistant(Settings(corpus_dir=args.cmrc / "corpus", index_dir=args.cmrc / "index"),
-                                      show_progress=False),
-                    [(cmrc.context_of[q.id], q.q, q.answer_any) for q in cmrc.questions
-                     if cmrc.context_of[q.id] in valid])
-    rows += measured("drcd", Assistant(Settings(corpus_dir=args.drcd / "corpus", index_dir=args.drcd / "index"),
-                                       show_progress=False),
-                     [(drcd.context_of[q.id], q.q, q.answer_any) for q in drcd.questions])
+    rows, alone = measured("cmrc", Assistant(Settings(corpus_dir=args.cmrc / "corpus",
+                                                      index_dir=args.cmrc / "index"), show_progress=False),
+                           [(cmrc.context_of[q.id], q.q, q.answer_any) for q in cmrc.questions
+                            if cmrc.context_of[q.id] in valid])
+    drcd_rows, drcd_alone = measured("drcd", Assistant(Settings(corpus_dir=args.drcd / "corpus",
+                                                                index_dir=args.drcd / "index"), show_progress=False),
+                                     [(drcd.context_of[q.id], q.q, q.answer_any) for q in drcd.questions])
+    rows, alone = rows + drcd_rows, alone + drcd_alone
     X = np.asarray([r["x"] for r in rows], dtype=np.float64)
     X_span = np.asarray([r["x_span"] for r in rows], dtype=np.float64)
     tree_f1 = np.asarray([r["tree_f1"] for r in rows])
@@ -173,7 +185,16 @@ def main() -> int:
     # corpus, and the readers are not equally good at both scripts
     chosen = {script: offered_and_threshold(report[corpus])  # type: ignore[arg-type]
               for script, corpus in SCRIPTS.items()}
-    report["chosen"] = {SCRIPTS[script]: {"offered": offered, "threshold": t}
+    # where the trees offer no phrase: the reader's span alone, its threshold per script by the same rule
+    alone_p, alone_f1 = np.asarray([r["p"] for r in alone]), np.asarray([r["span_f1"] for r in alone])
+    span_alone = {}
+    for script, corpus in SCRIPTS.items():
+        mask = np.asarray([r["set"] == corpus for r in alone], dtype=bool)
+        points = curve(alone_p[mask], alone_f1[mask]) if mask.any() else []
+        report[corpus].update({"span alone questions": int(mask.sum()),  # type: ignore[union-attr]
+                               "curve span alone": points})
+        span_alone[script] = lowest_right(points)
+    report["chosen"] = {SCRIPTS[script]: {"offered": offered, "threshold": t, SPAN_ALONE: span_alone[script]}
                         for script, (offered, t) in chosen.items()}
     meta = {"command": "python scripts/calibrate_short.py", "calibration": report}
     for script, (tree_name, span_name) in SHOW_MODELS.items():
@@ -182,7 +203,8 @@ def main() -> int:
         for name, x, f1, held in ((tree_name, X, tree_f1, t if offered != "span" else NEVER),
                                   (span_name, X_span, span_f1, t if offered != "trees" else NEVER)):
             model = fit(x[mine], f1[mine] >= 0.5)
-            model = LinearModel(model.features, model.mean, model.scale, model.coef, model.intercept, {"show": held})
+            thresholds = {"show": held, **({SPAN_ALONE: span_alone[script]} if name == tree_name else {})}
+            model = LinearModel(model.features, model.mean, model.scale, model.coef, model.intercept, thresholds)
             (MODELS_DIR / f"{name}.json").write_text(json.dumps(
                 model.to_json(meta if name == "show" else {"command": meta["command"]}), ensure_ascii=False,
                 indent=1) + "\n", encoding="utf-8")

@@ -292,6 +292,34 @@ def test_the_bold_answer_is_the_readers_span_where_its_script_offers_it(assistan
     assert shown_short(q, sure_trees, reading, Window(before + simplified, 4, 4 + len(simplified)), 1.0) == "海淀区"
 
 
+def test_without_a_phrase_of_the_trees_the_readers_span_alone_is_bold_where_its_script_calibrated_it(assistant):
+    """Why/how questions get no phrase from the trees; the reader's span is then the only offer, shown when its
+    span probability times P(the sentence answers) reaches the script's `span_alone` threshold — on Traditional text
+    (DRCD's curve reached ≥ 85 % right), never on Simplified (CMRC's did not) — and only inside the quoted text."""
+    from qa.answer.features import analyse
+    from qa.answer.model import bundled_model
+    from qa.answer.reader import Reading, Window
+    from qa.answer.shown import NEVER, SHOW_FEATURES, SHOW_MODELS, SPAN_ALONE, shown_short
+    from qa.retrieve.hybrid import retrieve
+
+    understood = assistant.understand("北京AI企业为什么从2014年开始增多？")
+    q = analyse(understood, retrieve(assistant.index, understood.searched, 8, assistant.settings.retrieval)
+                .query_vector, assistant.context)
+    alone = {script: bundled_model(SHOW_MODELS[script][0], SHOW_FEATURES).thresholds[SPAN_ALONE]
+             for script in SHOW_MODELS}
+    assert 0.0 < alone[True] < NEVER == alone[False]
+    for script, sentence, reason in ((True, "明太祖為了徹底掃除北元勢力，展開第六次北伐。", "為了徹底掃除北元勢力"),
+                                     (False, "明太祖为了彻底扫除北元势力，展开第六次北伐。", "为了彻底扫除北元势力")):
+        at = sentence.index(reason)
+        reading = Reading(answers=0.9, start=at, end=at + len(reason), span_probability=0.9)
+        window = Window(sentence, 0, len(sentence))
+        sure = shown_short(q, None, reading, window, 1.0)
+        assert sure == (reason if script else None)
+        # just below the threshold once P(the sentence answers) is counted: no bold
+        assert shown_short(q, None, reading, window, 0.99 * min(alone[script], 1.0) / 0.9) is None
+        assert shown_short(q, None, reading, Window(sentence, 0, at), 1.0) is None  # the span lies outside
+
+
 def test_each_script_has_its_own_show_models(assistant):
     """Which phrase is bold is judged per script of the quoted text (Simplified: models calibrated on CMRC
     questions; Traditional: on DRCD's), each offer against its own model's threshold: a phrase is shown exactly

@@ -230,7 +230,7 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
     if not judgement.answerable:
         return reply(_refusal(judgement.evidence, quote, traditional, question), False)
     # an answer that runs on past its first sentence is not one phrase of it
-    phrase = None if runs_on else scored_phrase(q, best, context)
-    short = shown_short(q, phrase, reading, window, judgement.probability, beside.quoted)
+    short = None if runs_on else shown_short(q, scored_phrase(q, best, context), reading, window,
+                                             judgement.probability, beside.quoted)
     text = f"{short}。{quote}" if short and len(short) <= SHORT_LEAD_SHARE * len(best.text) else quote
     return reply(text, True, short)

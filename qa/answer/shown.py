@@ -14,6 +14,12 @@ more often than the trees', on CMRC questions less often — so a pair fitted on
 ≥ 85 % of shown answers were mostly right (char-F1 ≥ 0.5) in cross-validation on that script's corpus (Simplified:
 CMRC questions; Traditional: DRCD) — for the offer (both phrases, the trees' alone or the span alone) whose curve
 gave the most right answers there.
+
+Where the trees offer no phrase — why/how questions, whose answer is a clause ("為了徹底掃除北元勢力"), and
+sentences without a phrase of the asked kind — the reader's span is the only offer. Its P(right) is the reader's
+own span probability times P(the sentence answers); too few such held-out questions exist (36 DRCD, 24 CMRC) to
+fit a model on, so nothing is fitted: the threshold alone is chosen on each script's curve by the same ≥ 85 % rule
+(`span_alone` in the trees' model file; 1, never, where the curve does not reach it).
 """
 
 from __future__ import annotations
@@ -38,6 +44,18 @@ SHOW_FEATURES: tuple[str, ...] = (
 SHOW_MODELS: dict[bool, tuple[str, str]] = {False: ("show", "show_span"),
                                             True: ("show_traditional", "show_span_traditional")}
 _TYPED = frozenset({Kind.TIME, Kind.QUANTITY, Kind.PERSON, Kind.PLACE, Kind.ORG})
+#: The threshold, in the trees' model file of a script, from which the reader's span is shown where the trees
+#: offer no phrase.
+SPAN_ALONE = "span_alone"
+#: The threshold of an offer not made (its script's curve never reached ≥ 85 % right): a calibrated P never
+#: reaches 1.
+NEVER = 1.0
+
+
+def span_alone_probability(reading: Reading, answerable: float) -> float:
+    """P(right) of the reader's span where it is the only offer: the reader's span probability times P(the
+    sentence answers) — as for the other offers, a phrase of an answer that may be none is no likelier right."""
+    return reading.span_probability * answerable
 
 
 def show_row(q: Question, scored: Scored, reading: Reading, window: Window) -> list[float]:
@@ -52,20 +70,23 @@ def show_row(q: Question, scored: Scored, reading: Reading, window: Window) -> l
 def shown_short(q: Question, scored: Scored | None, reading: Reading, window: Window,
                 answerable: float, quoted: Window | None = None) -> str | None:
     """The trees' phrase or the reader's span, whichever is likelier right among those whose probability of being
-    right reaches its model's threshold; else None (no phrase for why/how questions). That probability is the
-    show model's P(the phrase is mostly right), learned on questions that have an answer, times `answerable`,
+    right reaches its model's threshold; else None. Without a phrase of the trees (`scored` None: why/how
+    questions), the reader's span alone, when `span_alone_probability` reaches its script's threshold. That
+    probability is the show model's P(the phrase is mostly right), learned on questions that have an answer, times
+    `answerable`,
     P(the quoted sentence answers at all) from the answerability model: a phrase of an answer that may be no answer
     is no likelier right than the answer. A threshold of 1 means the offer is not made for that script (its curve
     showed fewer right answers with it than without). `quoted`: the part of the window the answer quotes when it
     is more than the sentence (`beside.py`: the reader found the answer in the sentence beside it) — the reader's
     span may lie there; the trees' phrase is still judged as in the sentence's own window."""
-    if scored is None:
-        return None
     quoted = quoted or window
     tree_name, span_name = SHOW_MODELS[written_traditional(window.text)]
+    span = span_in_sentence(reading, quoted)
+    if scored is None:
+        alone = bundled_model(tree_name, SHOW_FEATURES).thresholds.get(SPAN_ALONE, NEVER)
+        return span if span is not None and span_alone_probability(reading, answerable) >= alone else None
     row = show_row(q, scored, reading, window)
     offers = [(bundled_model(tree_name, SHOW_FEATURES), row, scored.text)]
-    span = span_in_sentence(reading, quoted)
     if span is not None:
         span_row = row if quoted == window else show_row(q, scored, reading, quoted)
         offers.append((bundled_model(span_name, SHOW_FEATURES), span_row, span))
