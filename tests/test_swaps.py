@@ -11,6 +11,7 @@ import pytest
     ("到2025年，人工智能应用市场总值预计能达到多少美元？", "到2030年，人工智能应用市场总值预计能达到多少美元？",
      "1270亿美元", "2030年"),  # a year the report names elsewhere, not for this figure
     ("北京AI企业中处于B轮的企业占比多少？", "北京AI企业中处于D轮的企业占比多少？", "14.48%", "“D轮”"),  # a round
+    ("A轮及以前的企业融资总额占比是多少？", "天使轮企业的融资总额占比是多少？", "13.88%", "“天使轮”"),  # one in words
     ("单次融资超过1亿元的北京AI企业有多少家？", "单次融资超过100亿元的北京AI企业有多少家？", "119家", "“100亿”"),  # an amount
     ("国内AI企业百强中位于北京的有几家？", "国内AI企业百强中位于上海的有几家？", "53家", "“上海”"),  # a place never named
     ("北京AI产业存在哪些问题？", "上海AI产业存在哪些问题？", "底层技术", "“上海”"),  # named by the section path
@@ -28,6 +29,12 @@ def test_a_value_the_neighbourhood_holds_is_no_swap(assistant):
     """"2019年" is not in the chosen sentence but in its passage: supported, so the question is answered."""
     answer = assistant.ask("2019年海淀区获投企业的占比是多少？")
     assert answer.answered and "62.44%" in answer.answer
+
+
+def test_a_round_pointed_at_is_no_swap(assistant):
+    """"哪一轮" asks which round (一轮 is a numeral's word): the sentence's "A轮" answers it, it replaces nothing."""
+    answer = assistant.ask("北京的AI公司现在大多融到哪一轮了")
+    assert answer.answered and "A轮" in answer.answer
 
 
 def test_a_refusal_names_the_word_as_the_user_wrote_it(assistant):

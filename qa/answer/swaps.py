@@ -7,8 +7,10 @@ unanswerable questions exactly this way, and the learned judgement (`answerable.
 little missing term weight, so the swap is checked directly:
 
 a value the question states — a year, a proper name (jieba POS), a Latin code before a Chinese character
-("D轮", "B+轮"), or a number with its unit ("100亿" of "超过100亿元") — that the sentence's neighbourhood (`local_text`; for a year the sentence with its title and
-section path, since the passage beside it may well name other years) does not hold, while the sentence holds
+("D轮", "B+轮") or a word ending in such a code's head that names a value of its type ("天使轮" where the sentence
+says "A轮及以前"; not a word that points, "哪一轮"), or a number with its unit ("100亿" of "超过100亿元") — that
+the sentence's neighbourhood (`local_text`; for a year the sentence with its title and section path, since the
+passage beside it may well name other years) does not hold, while the sentence holds
 another value of the same type ending in the same character (区/区, 年/年, 轮/轮) that the question does not say.
 
 A place the whole corpus never writes (in any of its forms) cannot be matched by its last character — "上海" asked
@@ -41,8 +43,20 @@ _CODE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,2}\+?)(?=[\u4e00-\u9fff])([\u4e
 _AMOUNT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)([^\d\s.,，。、？?！!：:；;年月日号])")
 
 
+#: POS tags of words that point at a value instead of naming one ("哪一轮" → 一轮 m, "那轮" r, "这家" r).
+_POINTING = frozenset({"m", "mq", "q", "r"})
+_CHINESE_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
 def _codes(text_norm: str) -> set[str]:
     return {code + head for code, head in _CODE.findall(text_norm)}
+
+
+def _kin_of_codes(words: list[tuple[str, str]], codes: set[str]) -> list[str]:
+    """The question's Chinese words ending in the head of a code the sentence holds ("天使轮" beside "A轮"): a
+    value of the same type written without a Latin code."""
+    heads = {code[-1] for code in codes}
+    return [w for w, flag in words if _CHINESE_WORD.fullmatch(w) and w[-1] in heads and flag not in _POINTING]
 
 
 def _amounts(text_norm: str) -> dict[str, str]:
@@ -77,13 +91,16 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
                       if len(w) > 1 and context.segmenter.is_name(w, flag)}
     places = {w for w, flag in context.segmenter.tagged(sentence_text(c, context))
               if len(w) > 1 and flag == "ns"} if absent_places else set()
+    sentence_codes = _codes(sentence)
+    kin = _kin_of_codes(context.segmenter.question_words(q.norm), sentence_codes)
     amounts_around = _amounts(local)
     # a number the neighbourhood holds with another unit is not missing ("第111名" ← "排名第111位")
     amounts = sorted(value for value, number in _amounts(question).items() if number not in amounts_around.values())
     checks = (  # (values asked, held where they should be, the sentence's values of the same type, same ending)
         ([f"{y}年" for y in q.constraints.years], years_around, {f"{y}年" for y in YEAR.findall(sentence)}, True),
         (names, set(), sentence_names, True),
-        (sorted(_codes(question)), _codes(local), _codes(sentence), True),
+        (sorted(_codes(question)), _codes(local), sentence_codes, True),
+        (kin, {w for w in kin if w in local}, sentence_codes, True),
         (amounts, set(amounts_around), set(_amounts(sentence)), True),
         (absent_places, set(), places, False),
     )
