@@ -91,8 +91,9 @@ def measured(name: str, assistant: Assistant,
             runs_on = answerable.answerable and bool(continued(q, best, assistant.context)
                                                      or grounds(q, best, assistant.context))
             if not runs_on:  # an answer that runs on gets no bold phrase (compose.py)
-                alone.append({"set": name, "p": span_alone_probability(reading, answerable.probability) if span
-                              else 0.0, "span_f1": max(char_f1(span, g) for g in golds) if span else 0.0})
+                p_alone = span_alone_probability(reading, answerable.probability) if span else 0.0
+                alone.append({"set": name, "p": p_alone,
+                              "span_f1": max(char_f1(span, g) for g in golds) if span else 0.0})
             continue
         rows.append({"set": name, "group": group, "x": show_row(q, scored, reading, window),
                      "x_span": show_row(q, scored, reading, quoted),
