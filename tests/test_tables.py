@@ -259,6 +259,23 @@ def test_a_company_outside_the_table_is_not_answered_by_the_tables_extreme(robot
     # a company jieba's dictionary does not know is named by an unknown word, whatever tag its HMM guesses (依图: v)
     unknown = assistant.ask("依图科技最近一轮单次融资是多少？")
     assert not normal_form(unknown.answer).startswith(normal_form("据表 1")) and "普强" not in unknown.answer
+    # jieba tags 百度 a common noun; the report lists it beside the table's companies ("百度、寒武纪、地平线…")
+    listed = assistant.ask("百度最近一次单笔融资融了多少钱？")
+    assert not normal_form(listed.answer).startswith(normal_form("据表 1")) and "普强" not in listed.answer
+
+
+def test_a_word_listed_beside_a_tables_entities_is_one_of_their_kind() -> None:
+    """An item of the same enumeration as a row's entity is a value of its kind (the document's own grouping);
+    the same word elsewhere, or in a list of other things, is not."""
+    from qa.answer.listed import listed_beside
+
+    names = {"寒武纪", "地平线"}
+    assert listed_beside("百度", names, "代表性企业包括百度、寒武纪、地平线等等。")
+    assert listed_beside("百度", names, "其中有地平线。另有代表性企业，如百度、寒武纪。")
+    assert not listed_beside("百度", names, "百度在北京。寒武纪、地平线都是芯片企业。")  # not one run of items
+    assert not listed_beside("百度", names, "寒武纪、地平线都是芯片企业。百度在北京。")
+    assert not listed_beside("医疗", names, "如AI+医疗、AI+教育，寒武纪也在其中。")  # the run ends at the comma
+    assert not listed_beside("百度", names, "百度和寒武纪。")  # no enumeration
 
 
 def test_an_amount_asked_in_another_currency_than_the_row_gives_is_refused(assistant):

@@ -14,12 +14,14 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache, reduce
+from typing import Callable
 
 import cn2an
 
 from qa.understand.kind import WH_WORDS
 from qa.ingest.columns import Column, ColumnType, Table
 from qa.ingest.table import entity_names, row_entity
+from qa.answer.listed import listed_beside
 from qa.ingest.values import CURRENCIES, Amount, find_amount
 from qa.segment.tokenizer import NAME_TAGS, WEAK_NAME_TAGS, Segmenter
 from qa.text import TABLE_TITLE, fold, normal_form
@@ -286,8 +288,11 @@ def _tables_in_play(norm: str, tables: tuple[Table, ...], hits: list[Hit]) -> li
     return [(tables[i], explicit) for i in sorted(range(len(tables)), key=best.__getitem__) if best[i] < len(hits)]
 
 
-def parse(question: str, tables: tuple[Table, ...], hits: list[Hit], segmenter: Segmenter) -> TableQuery | None:
-    """The operation the question asks of a table, or None when it asks none a table can answer."""
+def parse(question: str, tables: tuple[Table, ...], hits: list[Hit], segmenter: Segmenter,
+          document_of: Callable[[str], str]) -> TableQuery | None:
+    """The operation the question asks of a table, or None when it asks none a table can answer; `document_of`:
+    a document's whole text in normal form by its source (a table's own document tells which other words name
+    things of its rows' kind)."""
     norm = _numbered(question)
     others = bool(_EXCEPT.search(norm) and _LIST.search(norm))
     excluded: list[Passage] = []
@@ -297,7 +302,7 @@ def parse(question: str, tables: tuple[Table, ...], hits: list[Hit], segmenter: 
             return _about_rows(norm, table, named, segmenter)
         excluded += named
     for table, explicit in _tables_in_play(norm, tables, hits):
-        query = _about_table(norm, table, explicit, segmenter)
+        query = _about_table(norm, table, explicit, segmenter, document_of(table.rows[0].source))
         if query is not None:
             query.excluded = [row for row in excluded if row in table.rows]
             return query
@@ -354,12 +359,17 @@ _PROPER_NAME_TAGS = (NAME_TAGS | WEAK_NAME_TAGS) - {"eng"}
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 
 
-def _names_elsewhere(norm: str, table: Table, segmenter: Segmenter) -> bool:
-    """The question names someone or something that the table never mentions — a proper name by jieba's tag, or
-    a Chinese word jieba's dictionary lacks (its HMM guessed it: "依图" of 依图科技, tagged a verb): "云知声最近那轮
-    融资拿了多少钱" asks about a company outside the table, which the table's most recent round does not answer."""
-    return any(len(word) > 1 and (flag in _PROPER_NAME_TAGS or _unknown_chinese(word, segmenter))
-               and normal_form(word) not in table.text for word, flag in segmenter.tagged(norm))
+def _names_elsewhere(norm: str, table: Table, segmenter: Segmenter, document: str) -> bool:
+    """The question names someone or something that the table never mentions — a proper name by jieba's tag, a
+    Chinese word jieba's dictionary lacks (its HMM guessed it: "依图" of 依图科技, tagged a verb), or a word the
+    table's document lists beside the table's own entities ("代表性企业包括百度、寒武纪、地平线…": 百度, which jieba
+    tags a common noun, is one more of them): "云知声最近那轮融资拿了多少钱" asks about a company outside the
+    table, which the table's most recent round does not answer."""
+    entities = {normal_form(name) for row in table.rows for name in entity_names(row_entity(row.cells))}
+    return any(len(word) > 1 and normal_form(word) not in table.text
+               and (flag in _PROPER_NAME_TAGS or _unknown_chinese(word, segmenter)
+                    or listed_beside(normal_form(word), entities, document))
+               for word, flag in segmenter.tagged(norm))
 
 
 def _unknown_chinese(word: str, segmenter: Segmenter) -> bool:
@@ -367,13 +377,13 @@ def _unknown_chinese(word: str, segmenter: Segmenter) -> bool:
     return bool(_CJK_WORD.fullmatch(word)) and segmenter.token_share(fold(word)) == 0
 
 
-def _about_table(norm: str, table: Table, explicit: bool, segmenter: Segmenter) -> TableQuery | None:
+def _about_table(norm: str, table: Table, explicit: bool, segmenter: Segmenter, document: str) -> TableQuery | None:
     """A question about the table as a whole: an extreme, a count or a list of rows passing filters — not one
     that names something the table does not list, unless it points at the table itself. The names are looked
     for last: jieba's POS HMM is slow on long runs of unknown characters (~250 ms for 96 random ones), and most
     questions are no table-wide operation at all."""
     query = _table_wide(norm, table, explicit, segmenter)
-    if query is None or explicit or not _names_elsewhere(norm, table, segmenter):
+    if query is None or explicit or not _names_elsewhere(norm, table, segmenter, document):
         return query
     return None
 

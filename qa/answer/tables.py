@@ -204,5 +204,5 @@ def answer_from_tables(question: str, q: Question, hits: list[Hit], context: Ans
                        cites: Marker) -> TableAnswer | None:
     """The table operation the question asks for, answered; None when no table answers it (the sentence path
     decides then)."""
-    query = parse(question, context.tables, hits, context.segmenter)
+    query = parse(question, context.tables, hits, context.segmenter, context.document_text)
     return run(query, question, q.qtype.kind, cites) if query is not None else None
