@@ -12,6 +12,7 @@ import pytest
      "1270亿美元", "2030年"),  # a year the report names elsewhere, not for this figure
     ("北京AI企业中处于B轮的企业占比多少？", "北京AI企业中处于D轮的企业占比多少？", "14.48%", "“D轮”"),  # a round
     ("A轮及以前的企业融资总额占比是多少？", "天使轮企业的融资总额占比是多少？", "13.88%", "“天使轮”"),  # one in words
+    ("北京AI软件企业收入大概多大规模？", "北京AI硬件企业的收入规模有多大？", "1122亿元", "“硬件”"),  # listed apart
     ("单次融资超过1亿元的北京AI企业有多少家？", "单次融资超过100亿元的北京AI企业有多少家？", "119家", "“100亿”"),  # an amount
     ("国内AI企业百强中位于北京的有几家？", "国内AI企业百强中位于上海的有几家？", "53家", "“上海”"),  # a place never named
     ("北京AI产业存在哪些问题？", "上海AI产业存在哪些问题？", "底层技术", "“上海”"),  # named by the section path
@@ -29,6 +30,13 @@ def test_a_value_the_neighbourhood_holds_is_no_swap(assistant):
     """"2019年" is not in the chosen sentence but in its passage: supported, so the question is answered."""
     answer = assistant.ask("2019年海淀区获投企业的占比是多少？")
     assert answer.answered and "62.44%" in answer.answer
+
+
+def test_a_common_noun_said_in_other_words_is_no_swap(assistant):
+    """"总额" asked where the sentence says "金额" (same last character): the report never lists the two as
+    separate items, so it is the same thing in other words, for the learned judgement to weigh."""
+    answer = assistant.ask("单次融资总额超过1亿元人民币的北京AI企业有多少家？")
+    assert answer.answered and "119家" in answer.answer
 
 
 def test_a_round_pointed_at_is_no_swap(assistant):

@@ -20,8 +20,10 @@ jieba's dictionary: a name its HMM guessed is often a fragment of a word the cor
 "锦地罗不需要"), and its person tags cover common nouns ("帝王": two CMRC trial questions answered right were
 refused when every absent name counted).
 
-Only these typed values: two common nouns that share a last character are often the same thing in other words
-(金额/总额), which the verifier and the dense cosine judge, not this check.
+Two common nouns that share a last character are often the same thing in other words (金额/总额), which the
+verifier and the dense cosine judge; they are a swap here only when the document lists them as two items of one
+enumeration ("软件技术研发、…、硬件制造": "北京AI硬件企业的收入规模" is not answered by the 软件 sentence;
+`listed.py`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from qa.answer.answerable import local_text, sentence_text
 from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext
 from qa.answer.features import Question
+from qa.answer.listed import listed_beside
 from qa.understand.constraints import YEAR
 from qa.text import normal_form
 
@@ -57,6 +60,16 @@ def _kin_of_codes(words: list[tuple[str, str]], codes: set[str]) -> list[str]:
     value of the same type written without a Latin code."""
     heads = {code[-1] for code in codes}
     return [w for w, flag in words if _CHINESE_WORD.fullmatch(w) and w[-1] in heads and flag not in _POINTING]
+
+
+def _listed_mates(words: list[tuple[str, str]], local: str, sentence_words: set[str], question: str,
+                  document: str) -> list[str]:
+    """The question's common words the neighbourhood lacks whose place the sentence fills with a word of the same
+    last character that the document lists beside it as another item ("硬件" asked, "软件" said; the document
+    lists "软件技术研发、…、硬件制造"): two things, not one said in other words as 金额/总额 would be."""
+    return [w for w, flag in words if _CHINESE_WORD.fullmatch(w) and flag not in _POINTING and w not in local
+            and listed_beside(w, {v for v in sentence_words if v[-1] == w[-1] and v != w and v not in question},
+                              document)]
 
 
 def _amounts(text_norm: str) -> dict[str, str]:
@@ -92,7 +105,10 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
     places = {w for w, flag in context.segmenter.tagged(sentence_text(c, context))
               if len(w) > 1 and flag == "ns"} if absent_places else set()
     sentence_codes = _codes(sentence)
-    kin = _kin_of_codes(context.segmenter.question_words(q.norm), sentence_codes)
+    words = context.segmenter.question_words(q.norm)
+    kin = _kin_of_codes(words, sentence_codes)
+    sentence_words = {normal_form(w) for w, _ in context.segmenter.tagged(c.text) if len(w) > 1}
+    mates = _listed_mates(words, local, sentence_words, question, context.document_text(c.passage.source))
     amounts_around = _amounts(local)
     # a number the neighbourhood holds with another unit is not missing ("第111名" ← "排名第111位")
     amounts = sorted(value for value, number in _amounts(question).items() if number not in amounts_around.values())
@@ -101,6 +117,7 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
         (names, set(), sentence_names, True),
         (sorted(_codes(question)), _codes(local), sentence_codes, True),
         (kin, {w for w in kin if w in local}, sentence_codes, True),
+        (mates, set(), sentence_words, True),
         (amounts, set(amounts_around), set(_amounts(sentence)), True),
         (absent_places, set(), places, False),
     )
