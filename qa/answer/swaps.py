@@ -67,9 +67,13 @@ def _listed_mates(words: list[tuple[str, str]], local: str, sentence_words: set[
     """The question's common words the neighbourhood lacks whose place the sentence fills with a word of the same
     last character that the document lists beside it as another item ("硬件" asked, "软件" said; the document
     lists "软件技术研发、…、硬件制造"): two things, not one said in other words as 金额/总额 would be."""
-    return [w for w, flag in words if _CHINESE_WORD.fullmatch(w) and flag not in _POINTING and w not in local
-            and listed_beside(w, {v for v in sentence_words if v[-1] == w[-1] and v != w and v not in question},
-                              document)]
+    mates = []
+    for w, flag in words:
+        if _CHINESE_WORD.fullmatch(w) and flag not in _POINTING and w not in local:
+            said = {v for v in sentence_words if v[-1] == w[-1] and v != w and v not in question}
+            if said and listed_beside(w, said, document):  # the document is read only for a possible mate
+                mates.append(w)
+    return mates
 
 
 def _amounts(text_norm: str) -> dict[str, str]:
