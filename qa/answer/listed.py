@@ -9,25 +9,21 @@ kind is learned from the corpus, not from a word list.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-#: What ends an enumeration's run of items around a word: clause and sentence punctuation.
-_RUN_ENDS = frozenset("，,。；;：:！？!?\n（）()")
+#: A run of items joined by 、 between clause or sentence punctuation: one enumeration.
+_ENUMERATION = re.compile(r"[^，,。；;：:！？!?\n（）()]*、[^，,。；;：:！？!?\n（）()]*")
 
 
-def _run_around(text: str, start: int, end: int) -> str:
-    """The text between the clause punctuation before `start` and after `end` (runs are a clause long)."""
-    while start > 0 and text[start - 1] not in _RUN_ENDS:
-        start -= 1
-    while end < len(text) and text[end] not in _RUN_ENDS:
-        end += 1
-    return text[start:end]
+@lru_cache(maxsize=16)
+def _enumerations(text: str) -> tuple[tuple[str, ...], ...]:
+    """Every enumeration of the text, split into its items — found once per document text (a question asks about
+    a few words; a document of a large corpus may hold thousands of enumerations)."""
+    return tuple(tuple(m.group().split("、")) for m in _ENUMERATION.finditer(text))
 
 
 def listed_beside(word: str, names: set[str], text: str) -> bool:
     """Whether the text lists the word as one item of an enumeration ("百度、寒武纪、地平线") of which another
     item names one of `names` — a value of their kind, by the document's own grouping (all in normal form)."""
-    for found in re.finditer(re.escape(word), text):
-        items = _run_around(text, found.start(), found.end()).split("、")
-        if len(items) > 1 and any(name in item for item in items if word not in item for name in names):
-            return True
-    return False
+    return any(name in item for items in _enumerations(text) if any(word in item for item in items)
+               for item in items if word not in item for name in names)
