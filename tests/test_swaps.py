@@ -39,6 +39,23 @@ def test_a_common_noun_said_in_other_words_is_no_swap(assistant):
     assert answer.answered and "119家" in answer.answer
 
 
+def test_a_one_letter_code_the_neighbourhood_never_writes_is_a_near_miss(assistant):
+    """The sentence with 2018年5月 says nothing of rounds: "A轮" is missing there, with no other round in its
+    place — still a near miss, as the report writes rounds (A轮, B轮 …) as a type of value."""
+    refused = assistant.ask("截至2018年5月，北京获投AI企业中A轮企业占比是多少？")
+    assert not refused.answered and "“A轮”" in refused.answer and "最接近的内容是" in refused.answer
+    assert assistant.ask("北京AI企业中处于A轮的企业占比多少？").answered
+
+
+def test_a_letter_is_a_code_only_where_the_document_writes_its_type_with_other_letters():
+    """"木咀C为什么…": C ends a name, and no other letter is followed by 为 in the document."""
+    from qa.answer.swaps import _one_letter
+
+    assert _one_letter({"a轮", "ai企"}, "大多处于b轮，c轮及以后") == ["a轮"]
+    assert _one_letter({"c为"}, "木咀c刚好在场，c为人") == []
+    assert _one_letter({"b+轮"}, "a轮融资") == ["b+轮"]
+
+
 def test_a_round_pointed_at_is_no_swap(assistant):
     """"哪一轮" asks which round (一轮 is a numeral's word): the sentence's "A轮" answers it, it replaces nothing."""
     answer = assistant.ask("北京的AI公司现在大多融到哪一轮了")

@@ -12,6 +12,8 @@ says "A轮及以前"; not a word that points, "哪一轮"), or a number with its
 the sentence's neighbourhood (`local_text`; for a year the sentence with its title and section path, since the
 passage beside it may well name other years) does not hold, while the sentence holds
 another value of the same type ending in the same character (区/区, 年/年, 轮/轮) that the question does not say.
+A code of one letter ("A轮", "D轮") that the neighbourhood never writes is a near miss without a type-mate: "截至
+2018年5月，北京获投AI企业中A轮企业占比是多少？" chose the sentence with 2018年5月, which says nothing of rounds.
 
 A place the whole corpus never writes (in any of its forms) cannot be matched by its last character — "上海" asked
 where the sentence says "北京" — so its type-mate is any place the sentence, its section path or its document's
@@ -29,6 +31,7 @@ enumeration ("软件技术研发、…、硬件制造": "北京AI硬件企业的
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from qa.answer.answerable import local_text, sentence_text
 from qa.answer.candidates import Candidate
@@ -49,10 +52,27 @@ _AMOUNT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)([^\d\s.,，。、？?！!：:�
 #: POS tags of words that point at a value instead of naming one ("哪一轮" → 一轮 m, "那轮" r, "这家" r).
 _POINTING = frozenset({"m", "mq", "q", "r"})
 _CHINESE_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
+_ONE_LETTER = re.compile(r"[a-z]\+?[\u4e00-\u9fff]")
 
 
 def _codes(text_norm: str) -> set[str]:
     return {code + head for code, head in _CODE.findall(text_norm)}
+
+
+@lru_cache(maxsize=16)
+def _document_codes(document: str) -> frozenset[str]:
+    """The codes a document writes (found once per document text)."""
+    return frozenset(_codes(document))
+
+
+def _one_letter(codes: set[str], document: str) -> list[str]:
+    """The asked codes of one letter ("d轮", "b+轮"; not "ai企" of "AI企业") whose head the document writes after
+    other letters too ("A轮", "B轮" …): a value of a type the document has, so particular that a neighbourhood
+    which never writes it is about something else. A letter that ends a name ("木咀C为什么…") has no such type."""
+    written = _document_codes(document)
+    return sorted(code for code in codes if _ONE_LETTER.fullmatch(code)
+                  and any(_ONE_LETTER.fullmatch(other) and other[-1] == code[-1] and other[0] != code[0]
+                          for other in written))
 
 
 def _kin_of_codes(words: list[tuple[str, str]], codes: set[str]) -> list[str]:
@@ -81,14 +101,15 @@ def _amounts(text_norm: str) -> dict[str, str]:
     return {number + unit: number for number, unit in _AMOUNT.findall(text_norm)}
 
 
-def _swapped(asked: list[str], said_elsewhere: set[str], sentence_values: set[str], question: str,
+def _swapped(asked: list[str], said_elsewhere: set[str], sentence_values: set[str] | None, question: str,
              same_ending: bool) -> str | None:
     """The first asked value missing where it should be, whose type-mate the sentence holds instead: a value of
-    the same type, ending in the same character when `same_ending`."""
+    the same type, ending in the same character when `same_ending` (None: missing is enough)."""
     for value in asked:
         if value in said_elsewhere:
             continue
-        if any(v != value and (v[-1] == value[-1] or not same_ending) and v not in question for v in sentence_values):
+        if sentence_values is None or any(v != value and (v[-1] == value[-1] or not same_ending)
+                                          and v not in question for v in sentence_values):
             return value
     return None
 
@@ -112,7 +133,8 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
     words = context.segmenter.question_words(q.norm)
     kin = _kin_of_codes(words, sentence_codes)
     sentence_words = {normal_form(w) for w, _ in context.segmenter.tagged(c.text) if len(w) > 1}
-    mates = _listed_mates(words, local, sentence_words, question, context.document_text(c.passage.source))
+    document = context.document_text(c.passage.source)
+    mates = _listed_mates(words, local, sentence_words, question, document)
     amounts_around = _amounts(local)
     # a number the neighbourhood holds with another unit is not missing ("第111名" ← "排名第111位")
     amounts = sorted(value for value, number in _amounts(question).items() if number not in amounts_around.values())
@@ -120,6 +142,7 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
         ([f"{y}年" for y in q.constraints.years], years_around, {f"{y}年" for y in YEAR.findall(sentence)}, True),
         (names, set(), sentence_names, True),
         (sorted(_codes(question)), _codes(local), sentence_codes, True),
+        (_one_letter(_codes(question), document), _codes(local), None, True),
         (kin, {w for w in kin if w in local}, sentence_codes, True),
         (mates, set(), sentence_words, True),
         (amounts, set(amounts_around), set(_amounts(sentence)), True),
