@@ -74,10 +74,11 @@ def shown_short(q: Question, scored: Scored | None, reading: Reading, window: Wi
     questions), the reader's span alone, when `span_alone_probability` reaches its script's threshold. That
     probability is the show model's P(the phrase is mostly right), learned on questions that have an answer, times
     `answerable`, P(the quoted sentence answers at all) from the answerability model: a phrase of an answer that
-    may be no answer is no likelier right than the answer. A threshold of 1 means the offer is not made for that script (its curve
-    showed fewer right answers with it than without). `quoted`: the part of the window the answer quotes when it
-    is more than the sentence (`beside.py`: the reader found the answer in the sentence beside it) — the reader's
-    span may lie there; the trees' phrase is still judged as in the sentence's own window."""
+    may be no answer is no likelier right than the answer. A threshold of 1 (`NEVER`) means the offer is not made
+    for that script (its curve showed fewer right answers with it than without). `quoted`: the part of the window
+    the answer quotes when it is more than the sentence (`beside.py`: the reader found the answer in the sentence
+    beside it) — the reader's span may lie there; the trees' phrase is still judged as in the sentence's own
+    window."""
     quoted = quoted or window
     tree_name, span_name = SHOW_MODELS[written_traditional(window.text)]
     span = span_in_sentence(reading, quoted)

@@ -129,7 +129,7 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
                       if len(w) > 1 and context.segmenter.is_name(w, flag)}
     places = {w for w, flag in context.segmenter.tagged(sentence_text(c, context))
               if len(w) > 1 and flag == "ns"} if absent_places else set()
-    sentence_codes = _codes(sentence)
+    sentence_codes, asked_codes, local_codes = _codes(sentence), _codes(question), _codes(local)
     words = context.segmenter.question_words(q.norm)
     kin = _kin_of_codes(words, sentence_codes)
     sentence_words = {normal_form(w) for w, _ in context.segmenter.tagged(c.text) if len(w) > 1}
@@ -141,8 +141,8 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
     checks = (  # (values asked, held where they should be, the sentence's values of the same type, same ending)
         ([f"{y}年" for y in q.constraints.years], years_around, {f"{y}年" for y in YEAR.findall(sentence)}, True),
         (names, set(), sentence_names, True),
-        (sorted(_codes(question)), _codes(local), sentence_codes, True),
-        (_one_letter(_codes(question), document), _codes(local), None, True),
+        (sorted(asked_codes), local_codes, sentence_codes, True),
+        (_one_letter(asked_codes, document), local_codes, None, True),
         (kin, {w for w in kin if w in local}, sentence_codes, True),
         (mates, set(), sentence_words, True),
         (amounts, set(amounts_around), set(_amounts(sentence)), True),

@@ -18,10 +18,10 @@ from typing import Callable
 
 import cn2an
 
+from qa.answer.listed import listed_beside
 from qa.understand.kind import WH_WORDS
 from qa.ingest.columns import Column, ColumnType, Table
 from qa.ingest.table import entity_names, row_entity
-from qa.answer.listed import listed_beside
 from qa.ingest.values import CURRENCIES, Amount, find_amount
 from qa.segment.tokenizer import NAME_TAGS, WEAK_NAME_TAGS, Segmenter
 from qa.text import TABLE_TITLE, fold, normal_form
