@@ -1,6 +1,7 @@
 """Train the answer layer's models and write them to qa/answer/models/ (JSON coefficients and trees, no pickle).
 
     .venv/bin/python scripts/train_answerer.py [--work DIR] [--grid]
+    .venv/bin/python scripts/train_answerer.py --short               # only models/short.json
     .venv/bin/python scripts/train_answerer.py --short-traditional   # only models/short_traditional.json
     .venv/bin/python scripts/train_answerer.py --answerable          # only models/answerable.json
 
@@ -58,11 +59,13 @@ from qa.answer.model import MODELS_DIR, LinearModel, Model, TreeEnsemble, bundle
 from qa.answer.short import SHORT_FEATURES, answer_phrases, short_features, short_phrase
 from qa.config import Settings
 from qa.evaluate.metrics import char_f1, exact_match
-from qa.evaluate.questions import read_questions
+from qa.evaluate.questions import evidence_passage, read_questions
 from qa.evaluate.reading import parse_reading_set, write_corpus
 from qa.pipeline import Assistant
 from qa.retrieve.hybrid import retrieve
 from qa.text import normal_form
+
+from calibrate_short import CALIBRATION_NOTE, calibration_articles
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "eval"
@@ -204,7 +207,6 @@ class Example:
     #: the candidate's passage holds the answer (what the answer's first citation is judged on)
     passage_y: np.ndarray
     short_X: list[np.ndarray] = field(default_factory=list)
-    short_y: list[np.ndarray] = field(default_factory=list)
     short_texts: list[list[str]] = field(default_factory=list)
 
     @property
@@ -228,7 +230,6 @@ def examples_of(asked: list[Asked], locator: LinearModel) -> list[Example]:
                 if chosen:
                     texts = [analysed.phrases[n].text for n in chosen]
                     ex.short_X.append(short_features(a.q, analysed, chosen))
-                    ex.short_y.append(np.array([bool(exact_match(t, a.item.golds)) for t in texts], dtype=np.int8))
                     ex.short_texts.append(texts)
         examples.append(ex)
     return examples
@@ -252,8 +253,12 @@ TREE_GRID = (TreeSettings(200, 31), TreeSettings(200, 31, rank=True), TreeSettin
              TreeSettings(200, 15, rank=True))
 SELECTOR_TREES = TreeSettings(200, 15, rank=True)
 #: The short-answer trees: 200 × 31 leaves, depth ≤ 6 — cross-validated F1 on gold sentences 0.671 against
-#: 0.663 for 300 × 31 unbounded, 0.657 for 150 × 15, at a third of the walk time of 300 × 31 (README).
-SHORT_TREES = TreeSettings(200, 31, max_depth=6)
+#: 0.663 for 300 × 31 unbounded, 0.657 for 150 × 15, at a third of the walk time of 300 × 31 (README). They rank
+#: (`fit_short`).
+SHORT_TREES = TreeSettings(200, 31, max_depth=6, rank=True)
+#: Relevance grades of a phrase for the short-answer ranker (`short_relevance`), chosen by grouped CV on gold
+#: sentences: F1 CMRC / DRCD 0.705 / – at 3, 0.713 / 0.583 at 4, 0.703 at 5, 0.706 at 6, 0.713 / 0.586 at 8.
+SHORT_GRADES = 8
 #: Share of the CMRC questions' total weight the report's questions get together (chosen by --grid).
 REPORT_SHARE = 0.5
 REPORT_SHARES = (0.25, 0.5)
@@ -333,16 +338,20 @@ def fit_selector(examples: list[Example], tree: TreeSettings, report_share: floa
                      weights(used, report_share), tree)
 
 
+def ranker(tree: TreeSettings, **options: object) -> lightgbm.LGBMRanker:
+    """LambdaRank trees of the setting `tree` (deterministic, on the machine's 2 cores)."""
+    return lightgbm.LGBMRanker(n_estimators=tree.iterations, num_leaves=tree.leaves, learning_rate=tree.learning_rate,
+                               min_child_samples=tree.min_child_samples, max_depth=tree.max_depth, random_state=0,
+                               n_jobs=2, verbose=-1, **options)
+
+
 def fit_ranker(used: list[Example], tree: TreeSettings, report_share: float,
                features: tuple[str, ...]) -> TreeEnsemble:
     """Trees that rank each question's candidates (LambdaRank on the top of the list): the selector only ever
     needs the best one."""
     report = sum(ex.asked.item.report for ex in used)
     balance = report_share * (len(used) - report) / report if report else 1.0
-    booster = lightgbm.LGBMRanker(n_estimators=tree.iterations, num_leaves=tree.leaves,
-                                  learning_rate=tree.learning_rate, min_child_samples=tree.min_child_samples,
-                                  max_depth=tree.max_depth, random_state=0, n_jobs=2, verbose=-1,
-                                  lambdarank_truncation_level=3)
+    booster = ranker(tree, lambdarank_truncation_level=3)
     X = np.vstack([ex.X for ex in used])
     booster.fit(X, np.concatenate([ex.y for ex in used]), group=[len(ex.y) for ex in used],
                 sample_weight=np.concatenate([np.full(len(ex.y), balance if ex.asked.item.report else 1.0)
@@ -408,12 +417,24 @@ def ablation_cv(examples: list[Example], drop: tuple[str, ...]) -> dict[str, flo
 
 # --- 3. short answers --------------------------------------------------------------------------------------------
 
+def short_relevance(texts: list[str], golds: tuple[str, ...]) -> np.ndarray:
+    """LambdaRank relevance of each phrase: `SHORT_GRADES` for a gold phrase, else its best char-F1 with a gold
+    answer in `SHORT_GRADES` steps (0 … SHORT_GRADES − 1), so a phrase that holds most of the answer outranks one
+    that holds none of it."""
+    f1 = np.array([max(char_f1(t, g) for g in golds) for t in texts])
+    exact = np.array([bool(exact_match(t, golds)) for t in texts])
+    return np.where(exact, SHORT_GRADES, np.floor(f1 * (SHORT_GRADES - 0.001))).astype(np.int32)
+
+
 def fit_short(examples: list[Example]) -> TreeEnsemble:
-    """P(phrase is the gold answer) over the phrases of every gold sentence; each sentence weighs the same."""
+    """Trees that rank the phrases of each gold sentence (LambdaRank, graded relevance `short_relevance`): only
+    the best phrase is ever shown, and a near-right phrase is better than a wrong one (measured against P(phrase
+    is the gold answer): README)."""
     X = np.vstack([x for ex in examples for x in ex.short_X])
-    y = np.concatenate([v for ex in examples for v in ex.short_y])
-    w = np.concatenate([np.full(len(v), 1.0 / len(v)) for ex in examples for v in ex.short_y])
-    return fit_trees(SHORT_FEATURES, X, y, w, SHORT_TREES)
+    y = np.concatenate([short_relevance(texts, ex.asked.item.golds) for ex in examples for texts in ex.short_texts])
+    booster = ranker(SHORT_TREES)
+    booster.fit(X, y, group=[len(x) for ex in examples for x in ex.short_X])
+    return checked_export(booster.booster_, SHORT_FEATURES, X)
 
 
 def short_cv(examples: list[Example]) -> dict[str, float]:
@@ -426,20 +447,35 @@ def short_cv(examples: list[Example]) -> dict[str, float]:
     return {"em": round(float(np.mean(em)), 4), "f1": round(float(np.mean(f1)), 4)}
 
 
-def train_short_traditional(work: Path) -> dict[str, object]:
-    """The short-answer trees for Traditional sentences (`models/short_traditional.json`) and their CV numbers,
-    beside what the Simplified trees score on the same gold sentences."""
-    drcd_settings, drcd = drcd_data(work)
-    asked = ask_all(Assistant(drcd_settings), drcd)
+def train_short_only(work: Path, traditional: bool, calibration_out: Path | None = None) -> dict[str, object]:
+    """Only the short-answer trees, their CV numbers beside what the Simplified trees score on the same gold
+    sentences: for Traditional sentences (`models/short_traditional.json`) on DRCD dev's first articles, else
+    (`models/short.json`) on the CMRC trial set, as the full run trains them. The shipped
+    focus model picks the clauses; every other model stays. With `calibration_out`, Simplified trees fitted
+    without the CMRC articles `calibrate_short.py` measures on go there instead (not shipped): the show model
+    must learn how often phrases of trees that never saw the question are right."""
+    if traditional:
+        drcd_settings, items = drcd_data(work)
+        asked = ask_all(Assistant(drcd_settings), items)
+        name, flag, data = ("short_traditional", "--short-traditional",
+                            f"DRCD dev, first {DRCD_TRAINED} articles (CC BY-SA 3.0)")
+    else:
+        cmrc = cmrc_data(work)  # the report's questions give no phrases: their keys must all be in the answer
+        kept = [i for i in cmrc.items if i.group not in calibration_articles()] if calibration_out else cmrc.items
+        asked = ask_all(Assistant(cmrc.settings), kept)
+        name, flag, data = "short", "--short", "CMRC 2018 trial (CC BY-SA 4.0)"
     examples = [ex for ex in examples_of(asked, bundled_model("focus", CLAUSE_FEATURES)) if ex.short_X]
+    model = fit_short(examples)
+    if calibration_out is not None:
+        calibration_out.write_text(json.dumps(model.to_json({"data": f"{data}, without {CALIBRATION_NOTE}"}),
+                                              ensure_ascii=False) + "\n")
+        return {"questions": len(examples)}
     simplified_em, simplified_f1 = short_scores(bundled_model("short", SHORT_FEATURES), examples)
     numbers = {"questions": len(examples), "cv_on_gold_sentences": short_cv(examples),
                "simplified_trees_on_gold_sentences": {"em": round(float(np.mean(simplified_em)), 4),
                                                       "f1": round(float(np.mean(simplified_f1)), 4)}}
-    model = fit_short(examples)
-    meta = {"command": f"{COMMAND} --short-traditional",
-            "data": f"DRCD dev, first {DRCD_TRAINED} articles (CC BY-SA 3.0)", "cv": numbers}
-    (MODELS_DIR / "short_traditional.json").write_text(json.dumps(model.to_json(meta), ensure_ascii=False) + "\n")
+    meta = {"command": f"{COMMAND} {flag}", "data": data, "cv": numbers}
+    (MODELS_DIR / f"{name}.json").write_text(json.dumps(model.to_json(meta), ensure_ascii=False) + "\n")
     return numbers
 
 
@@ -722,8 +758,7 @@ def report_items(assistant: Assistant) -> list[Item]:
         for q in questions:
             if q.unanswerable or not q.answer:
                 continue
-            evidence = normal_form(q.evidence[0]) if q.evidence else normal_form(q.answer[0])
-            home = next((p for p in assistant.index.passages if evidence in normal_form(p.text)), None)
+            home = evidence_passage(q, assistant.index.passages)
             if home is None or home.cells:
                 continue
             items.append(Item(f"report:{home.id}", q.q, q.answer, True, source="report"))
@@ -770,12 +805,18 @@ def main() -> int:
                         help="also train on DRCD dev (Traditional); measured: CMRC short F1 0.527 -> 0.445, so off")
     parser.add_argument("--short-traditional", action="store_true",
                         help="train only the short-answer trees for Traditional sentences, on DRCD dev")
+    parser.add_argument("--short", action="store_true",
+                        help="train only the short-answer trees for Simplified sentences, on the CMRC trial set")
+    parser.add_argument("--calibration-trees", type=Path, metavar="PATH",
+                        help=f"with --short: fit the trees without {CALIBRATION_NOTE}, write them to PATH "
+                             "(for calibrate_short.py --trees; not shipped)")
     parser.add_argument("--answerable", action="store_true",
                         help="train only the answerability model (after a new reader); its refusal numbers replace "
                              "those in training.json, the other models and numbers stay")
     args = parser.parse_args()
-    if args.short_traditional:
-        print(json.dumps(train_short_traditional(args.work), ensure_ascii=False, indent=1))
+    if args.short or args.short_traditional:
+        print(json.dumps(train_short_only(args.work, args.short_traditional, args.calibration_trees),
+                         ensure_ascii=False, indent=1))
         return 0
     cmrc = cmrc_data(args.work)
     report_assistant = Assistant(Settings(), show_progress=False)

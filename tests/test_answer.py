@@ -261,14 +261,13 @@ def test_phrases_not_ending_as_the_asked_kind_are_marked(assistant):
 
 def test_the_bold_answer_is_the_readers_span_where_its_script_offers_it(assistant):
     """Two offers (`shown.py`): the trees' phrase and the reader's span, each with its calibrated P(right) and its
-    script's threshold. On Traditional text the calibration chose the reader's span (it is right more often there
-    than the trees), so a confident reader gives the bold answer over unsure trees; a span outside the quoted
-    sentence is no offer. On Simplified text the trees' phrase is the one offered."""
+    script's threshold. On Traditional text the reader's span is offered (it is right more often there than the
+    trees), so a confident reader gives the bold answer over unsure trees; a span outside the quoted
+    sentence is no offer. Sure trees give the bold phrase on Simplified text too."""
     from qa.answer.features import analyse
-    from qa.answer.model import bundled_model
     from qa.answer.reader import Reading, Window
     from qa.answer.short import Scored
-    from qa.answer.shown import SHOW_FEATURES, SHOW_MODELS, shown_short
+    from qa.answer.shown import shown_short
     from qa.retrieve.hybrid import retrieve
 
     understood = assistant.understand("北京AI企业主要集中在哪个区？")
@@ -278,7 +277,7 @@ def test_the_bold_answer_is_the_readers_span_where_its_script_offers_it(assistan
     before, sentence = "上一句。", "北京市人工智慧企業主要集中於海淀區，佔比達62.44%。"
     at = len(before) + sentence.index("海淀區")
     reading = Reading(answers=0.99, start=at, end=at + 3, span_probability=0.95)
-    unsure_trees = Scored("北京市", probability=0.01, margin=0.0)
+    unsure_trees = Scored("北京市", probability=0.01, margin=0.0, score=-5.0, score_margin=0.0)
     quoted = Window(before + sentence, len(before), len(before) + len(sentence))
     assert shown_short(q, unsure_trees, reading, quoted, 1.0) == "海淀區"
     assert shown_short(q, unsure_trees, reading, quoted, 0.3) is None  # an answer that may be none: no bold
@@ -287,8 +286,7 @@ def test_the_bold_answer_is_the_readers_span_where_its_script_offers_it(assistan
     # the answer quotes the sentence before too (`beside.py`): the reader's span there may be bold
     assert shown_short(q, unsure_trees, reading, only_the_sentence_before, 1.0, quoted) == "海淀區"
     simplified = "北京市人工智能企业主要集中于海淀区，占比达62.44%。"
-    assert bundled_model(SHOW_MODELS[False][1], SHOW_FEATURES).thresholds["show"] == 1.0  # the span: never offered
-    sure_trees = Scored("海淀区", probability=0.99, margin=0.9)
+    sure_trees = Scored("海淀区", probability=0.99, margin=0.9, score=5.0, score_margin=5.0)
     assert shown_short(q, sure_trees, reading, Window(before + simplified, 4, 4 + len(simplified)), 1.0) == "海淀区"
 
 
@@ -343,7 +341,8 @@ def test_each_script_has_its_own_show_models(assistant):
         tree_model, span_model = (bundled_model(name, SHOW_FEATURES) for name in SHOW_MODELS[traditional])
         for tree_p in np.linspace(0.0, 1.0, 11):
             for span_p in np.linspace(0.0, 1.0, 11):
-                offer = Scored("北京市", probability=float(tree_p), margin=float(tree_p))
+                offer = Scored("北京市", probability=float(tree_p), margin=float(tree_p), score=float(8 * tree_p - 4),
+                               score_margin=float(4 * tree_p))
                 reading = Reading(answers=0.5, start=14, end=17, span_probability=float(span_p))  # 海淀区
                 row = np.asarray([show_row(q, offer, reading, window)])
                 ps = {"北京市": float(tree_model.probabilities(row)[0]),

@@ -15,8 +15,8 @@ import pytest
 from qa.answer.features import Question, analyse
 from qa.answer.candidates import collect
 from qa.answer.model import LinearModel
-from qa.answer.short import (MAX_CHARS, MAX_WORDS, SHORT_FEATURES, answer_phrases, balanced, phrases,
-                             scored_phrase, short_features, short_phrase)
+from qa.answer.short import (_OFF_KIND, MAX_CHARS, MAX_WORDS, SHORT_FEATURES, _kind_factors, answer_phrases, balanced,
+                             phrases, scored_phrase, short_features, short_phrase)
 from qa.pipeline import Assistant
 from qa.types import Hit
 
@@ -130,7 +130,7 @@ def test_features_of_a_place_after_a_function_word(assistant: Assistant) -> None
     f = features_of(assistant, "北京的人工智能企业主要集中在哪个区？", sentence, "于海淀区")
     assert (f["function_start"], f["function_end"], f["has_place"], f["place_match"]) == (1.0, 0.0, 1.0, 1.0)
     assert (f["time_match"], f["has_time"], f["clause_end"], f["ends_as_asked"]) == (0.0, 0.0, 1.0, 1.0)
-    assert f["terms_inside"] > 0  # 区, a word of the question, is inside
+    assert f["terms_inside"] == 0.0  # 区 is a word of the question, but it names the asked kind
     bare = features_of(assistant, "北京的人工智能企业主要集中在哪个区？", sentence, "海淀区")
     assert (bare["function_start"], bare["before1_in_question"], bare["words"]) == (0.0, 0.0, 1.0)
 
@@ -146,12 +146,16 @@ def candidate_for(assistant: Assistant, sentence_part: str):  # noqa: ANN201
 
 
 def test_phrases_that_do_not_end_as_asked_score_lower(assistant: Assistant) -> None:
-    """With every phrase scored alike, the first ending as asked (…区) wins; the rest lose three quarters."""
+    """With every phrase scored alike, the first ending as asked (…区) wins; the rest lose three quarters of
+    their share of the sentence's belief (all of it when they end in another unit, 北京市)."""
     q = asked(assistant, "北京的人工智能企业主要集中在哪个区？")
     candidate = candidate_for(assistant, "主要集中于海淀区")
+    analysed, chosen = answer_phrases(q, candidate.text, assistant.segmenter)
+    factors = _kind_factors(q, [analysed.phrases[n].text for n in chosen])
+    assert sorted(set(factors.tolist())) == [0.0, _OFF_KIND, 1.0]  # 0: 北京市 ends in another unit
     scored = scored_phrase(q, candidate, assistant.context, flat_model())
     assert scored is not None and scored.text.endswith("海淀区")
-    assert scored.probability == pytest.approx(0.5) and scored.margin == pytest.approx(0.0)
+    assert scored.probability == pytest.approx(1.0 / factors.sum()) and scored.margin == pytest.approx(0.0)
     assert short_phrase(q, candidate, assistant.context, flat_model()) == scored.text
 
 
@@ -160,7 +164,8 @@ def test_when_no_phrase_ends_as_asked_none_is_marked_down(assistant: Assistant) 
     candidate = candidate_for(assistant, "主要集中于海淀区")
     analysed, chosen = answer_phrases(q, candidate.text, assistant.segmenter)
     scored = scored_phrase(q, candidate, assistant.context, flat_model())
-    assert scored is not None and scored.probability == pytest.approx(0.5) and scored.margin == pytest.approx(0.0)
+    assert scored is not None and scored.probability == pytest.approx(1.0 / len(chosen))
+    assert scored.margin == pytest.approx(0.0)
     assert scored.text == analysed.phrases[chosen[0]].text.strip()  # all alike: the first
 
 

@@ -38,7 +38,8 @@ def where(assistant: Assistant) -> tuple[Question, dict[str, dict[str, float]]]:
 
 def test_terms_inside_is_the_share_of_the_questions_term_weight_a_phrase_holds(where) -> None:  # noqa: ANN001
     q, features = where
-    share = q.terms.weights["寒武纪"] / q.terms.total
+    # 城市 names the asked kind ("哪个城市"): its weight is no share of what an answer could repeat
+    share = q.terms.weights["寒武纪"] / (q.terms.total - q.terms.weights["城市"])
     assert features["寒武纪"]["terms_inside"] == pytest.approx(share, abs=1e-6)
     assert features["北京"]["terms_inside"] == 0.0
 
@@ -56,8 +57,10 @@ def test_the_words_just_before_a_phrase_are_looked_up_in_the_question(where) -> 
     assert (features["寒武纪"]["before1_in_question"], features["寒武纪"]["before2_in_question"]) == (0.0, 0.0)
 
 
-def test_the_margin_is_the_lead_over_the_second_best_phrase(assistant: Assistant) -> None:
-    """Scored by length alone (longer is likelier), the margin is the longest phrase's P minus the second's."""
+def test_the_share_and_the_margin_compare_the_best_phrase_with_its_rivals(assistant: Assistant) -> None:
+    """Scored by length alone (longer is likelier), the best phrase's share is the softmax of the scores over the
+    sentence's phrases, its margin the lead of that share over the second's; the score and its lead are the
+    model's own."""
     n = len(SHORT_FEATURES)
     by_length = np.zeros(n)
     by_length[SHORT_FEATURES.index("log_chars")] = 1.0
@@ -65,9 +68,22 @@ def test_the_margin_is_the_lead_over_the_second_best_phrase(assistant: Assistant
     q = asked(assistant, "寒武纪是什么？")  # 什么 names no kind: no phrase is marked down
     candidate = candidate_for(assistant, "主要集中于海淀区")
     analysed, chosen = answer_phrases(q, candidate.text, assistant.segmenter)
-    lengths = sorted(short_features(q, analysed, chosen)[:, SHORT_FEATURES.index("log_chars")], reverse=True)
+    lengths = np.sort(short_features(q, analysed, chosen)[:, SHORT_FEATURES.index("log_chars")])[::-1]
     assert lengths[0] > lengths[1] > lengths[2]
-    p = 1 / (1 + np.exp(-np.array(lengths[:2], dtype=np.float64)))
+    shares = np.exp(lengths.astype(np.float64)) / np.exp(lengths.astype(np.float64)).sum()
     scored = scored_phrase(q, candidate, assistant.context, model)
-    assert scored is not None and scored.probability == pytest.approx(p[0], abs=1e-6)
-    assert scored.margin == pytest.approx(p[0] - p[1], abs=1e-6)
+    assert scored is not None and scored.probability == pytest.approx(shares[0], abs=1e-6)
+    assert scored.margin == pytest.approx(shares[0] - shares[1], abs=1e-6)
+    assert (scored.score, scored.score_margin) == pytest.approx((lengths[0], lengths[0] - lengths[1]), abs=1e-5)
+
+
+def test_the_asked_kind_is_no_repeat_of_the_question(assistant: Assistant) -> None:
+    """区 of "哪个区" names what is asked: 海淀区 holds it by being the answer, so it counts neither as the
+    question's characters repeated nor as a question term held; the other terms share all the weight."""
+    q = asked(assistant, "哪个区的人工智能企业最多？")
+    assert "区" in q.terms.weights
+    features = features_by_phrase(assistant, q, "北京市人工智能企业主要集中于海淀区。")
+    assert features["海淀区"]["question_overlap"] == 0.0 and features["海淀区"]["terms_inside"] == 0.0
+    assert features["海淀区"]["ends_as_asked"] == 1.0
+    assert features["人工智能企业"]["terms_inside"] == pytest.approx(1.0)
+    assert features["北京市"]["question_overlap"] == 0.0

@@ -29,6 +29,8 @@ class Model(Protocol):
     features: tuple[str, ...]
     thresholds: dict[str, float]
 
+    def raw_scores(self, rows: np.ndarray) -> np.ndarray: ...
+
     def probabilities(self, rows: np.ndarray) -> np.ndarray: ...
 
     def to_json(self, extra: dict[str, object]) -> dict[str, object]: ...
@@ -48,11 +50,15 @@ class LinearModel:
     #: decision thresholds chosen on measured curves (named by what they decide)
     thresholds: dict[str, float]
 
+    def raw_scores(self, rows: np.ndarray) -> np.ndarray:
+        """The log-odds for each row (columns in `features` order)."""
+        return ((rows - self.mean) / self.scale) @ self.coef + self.intercept
+
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
-        """P(positive) for each row (columns in `features` order)."""
+        """P(positive) for each row."""
         if len(rows) == 0:
             return np.zeros(0, dtype=np.float64)
-        return _sigmoid(((rows - self.mean) / self.scale) @ self.coef + self.intercept)
+        return _sigmoid(self.raw_scores(rows))
 
     def to_json(self, extra: dict[str, object]) -> dict[str, object]:
         return {"kind": "linear", "features": list(self.features), "mean": self.mean.tolist(),

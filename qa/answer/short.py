@@ -3,13 +3,14 @@
 Candidate phrases are verbatim substrings of the sentence: runs of 1…`MAX_WORDS` jieba words inside one clause
 (an enumeration "、" or a bracketed title may sit inside), and — only for untyped questions ("…是什么？") — runs of
 whole clauses: a third of CMRC gold answers are a clause, but a number, date or name question is answered by a
-number, date or name, never by a clause that merely holds one. A learned model (`models/short.json`, trained on
-CMRC 2018 trial gold spans) scores them with features that carry across texts:
+number, date or name, never by a clause that merely holds one. Learned trees (`models/short.json`, trained on
+CMRC 2018 trial gold spans) rank one sentence's phrases (LambdaRank, a phrase's relevance graded by its overlap
+with the gold answer) with features that carry across texts:
 
 - alignment: whether the words just before/after the phrase occur in the question (in "X成立于哪一年", the
   sentence's "成立于" sits right before the answer), and how many characters of the question's text before/after
   its question word the sentence repeats right before/after the phrase;
-- overlap: answers rarely repeat the question's own words;
+- overlap: answers rarely repeat the question's own words — except the asked kind (区 of "哪个区", 海淀区);
 - type: a number/time/person/place/organisation phrase for a question that asks for one (jieba POS);
 - shape: length, clause edges, function words at its ends.
 """
@@ -287,11 +288,14 @@ def _prefix_sums(flags: list[bool]) -> list[int]:
     return sums
 
 
-def _term_spans(q: Question, folded: str) -> list[tuple[int, int, float]]:
+def _term_spans(q: Question, folded: str, kinds: set[str]) -> list[tuple[int, int, float]]:
     """(start, end, weight) of every occurrence of a question term (or one of its forms) in the folded sentence:
-    the term weight a phrase holds is that of the occurrences inside it."""
+    the term weight a phrase holds is that of the occurrences inside it. A term that only names the asked kind
+    (区 of "哪个区", in `kinds`) is left out: the answer holds it by being of that kind."""
     spans = []
     for term, weight in q.terms.weights.items():
+        if set(term) <= kinds:
+            continue
         for form in (term, *q.terms.forms[term]):
             at = folded.find(form)
             while at >= 0:
@@ -313,11 +317,13 @@ def short_features(q: Question, analysed: SentencePhrases, chosen: list[int]) ->
     sentence, folded = analysed.sentence, analysed.folded
     gap = align(q.norm, sentence).gap
     kind_column = _KIND_COLUMN.get(q.qtype.kind)
-    question_chars = set(q.norm)
+    kinds = _asked_kind(right)
+    # the asked kind (区 of "哪个区") is expected in the answer (海淀区): it is no repeat of the question's words
+    question_chars = set(q.norm) - kinds
     alnum = _prefix_sums([ch.isalnum() for ch in folded])
     asked = _prefix_sums([ch.isalnum() and ch in question_chars for ch in folded])
-    term_spans = _term_spans(q, folded)
-    kinds = _asked_kind(right)
+    term_spans = _term_spans(q, folded, kinds)
+    term_total = sum(w for t, w in q.terms.weights.items() if not set(t) <= kinds) or 1.0
     rows = []
     for n in chosen:
         p = analysed.phrases[n]
@@ -336,7 +342,7 @@ def short_features(q: Question, analysed: SentencePhrases, chosen: list[int]) ->
             _fuzzy(left, folded[max(0, p.start - len(left) - 2):p.start]),
             _fuzzy(right, folded[p.end:p.end + len(right) + 2]),
             math.log1p(len(left)), math.log1p(len(right)), in_question[p.i], in_question[p.j - 1],
-            *_gap_row(gap, sentence, p), held / q.terms.total,
+            *_gap_row(gap, sentence, p), held / term_total,
             float(bool(p.text.strip()) and p.text.strip()[-1] in kinds),
         ])
     dynamic = np.asarray(rows, dtype=np.float32).reshape(len(chosen), len(_DYNAMIC))
@@ -372,11 +378,15 @@ def answer_phrases(q: Question, sentence: str, segmenter: Segmenter) -> tuple[Se
 
 @dataclass(frozen=True)
 class Scored:
-    """The best phrase, its model probability and its lead over the second best."""
+    """The best phrase: its share of the sentence's belief and its lead over the second best (after the kind
+    factors), and the trees' own score and lead. The trees rank one sentence's phrases (LambdaRank), so the share
+    compares the phrase with its rivals, while the score carries how sure the trees are across sentences."""
 
     text: str
     probability: float
     margin: float
+    score: float
+    score_margin: float
 
 
 def scored_phrase(q: Question, candidate: Candidate, context: AnswerContext, model: Model | None = None) -> Scored | None:
@@ -392,12 +402,15 @@ def scored_phrase(q: Question, candidate: Candidate, context: AnswerContext, mod
         return None
     model = model or bundled_model("short_traditional" if written_traditional(candidate.text) else "short",
                                    SHORT_FEATURES)
-    p = model.probabilities(short_features(q, analysed, chosen))
-    p = p * _kind_factors(q, [analysed.phrases[n].text for n in chosen])
-    ordered = np.sort(p)[::-1]
+    raw = model.raw_scores(short_features(q, analysed, chosen))
+    p = np.exp(raw - raw.max()) * _kind_factors(q, [analysed.phrases[n].text for n in chosen])
+    p = p / p.sum()
     best = int(np.argmax(p))
-    margin = float(ordered[0] - ordered[1]) if len(ordered) > 1 else float(ordered[0])
-    return Scored(analysed.phrases[chosen[best]].text.strip(), float(p[best]), margin)
+    others = np.delete(np.arange(len(p)), best)
+    margin = float(p[best] - p[others].max()) if len(others) else float(p[best])
+    score_margin = float(raw[best] - raw[others].max()) if len(others) else 0.0
+    return Scored(analysed.phrases[chosen[best]].text.strip(), float(p[best]), margin, float(raw[best]),
+                  score_margin)
 
 
 def short_phrase(q: Question, candidate: Candidate, context: AnswerContext, model: Model | None = None) -> str | None:

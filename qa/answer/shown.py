@@ -38,7 +38,7 @@ from qa.text import char_f1
 
 SHOW_FEATURES: tuple[str, ...] = (
     "tree_probability", "tree_margin", "span_probability", "span_inside", "agreement", "verifier", "log_chars",
-    "typed", "fact", "list",
+    "typed", "fact", "list", "tree_score", "tree_score_margin",
 )
 #: The (trees' phrase, reader's span) show models of Simplified (False) and Traditional (True) text.
 SHOW_MODELS: dict[bool, tuple[str, str]] = {False: ("show", "show_span"),
@@ -64,7 +64,8 @@ def show_row(q: Question, scored: Scored, reading: Reading, window: Window) -> l
     span = span_in_sentence(reading, window)
     return [scored.probability, scored.margin, reading.span_probability, float(span is not None),
             char_f1(scored.text, span) if span else 0.0, reading.answers, math.log1p(len(scored.text)),
-            float(kind in _TYPED), float(kind is Kind.FACT), float(kind is Kind.LIST)]
+            float(kind in _TYPED), float(kind is Kind.FACT), float(kind is Kind.LIST), scored.score,
+            scored.score_margin]
 
 
 def shown_short(q: Question, scored: Scored | None, reading: Reading, window: Window,

@@ -13,10 +13,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from qa.errors import UserError
+from qa.text import normal_form
+from qa.types import Passage
 
 #: Cell separator inside CSV list columns (`answer`, `evidence`, `reference` alternatives).
 LIST_SEPARATOR = "|"
@@ -234,3 +237,11 @@ def read_questions(path: Path) -> tuple[list[EvalQuestion], list[RowError]]:
     """Read a JSONL or CSV question file; unreadable/undecodable/empty files raise `EvalError`."""
     text = read_question_text(path)
     return parse_questions(text, detect_format(Path(path), text))
+
+
+def evidence_passage(question: EvalQuestion, passages: Iterable[Passage]) -> Passage | None:
+    """The passage holding the question's first evidence string (else its first key), compared in normal form:
+    where the fact a report question asks about sits, for the training and calibration scripts (which leave out
+    facts of a table: table operations answer them, not sentences)."""
+    evidence = normal_form(question.evidence[0]) if question.evidence else normal_form(question.answer[0])
+    return next((p for p in passages if evidence in normal_form(p.text)), None)
