@@ -101,3 +101,20 @@ def test_format_is_sniffed_without_a_known_suffix():
     assert questions[0].q == "问题"
     questions, _ = parse_questions("id,q\n1,问题\n", "csv")
     assert questions[0].q == "问题"
+
+
+def test_the_evidence_passage_is_found_in_normal_form_else_by_the_first_key():
+    """Where a report question's fact sits (the training and calibration scripts leave out table facts by it): the
+    first evidence string, compared in normal form (full-width digits, spaces of PDF text), else the first key."""
+    from qa.evaluate.questions import evidence_passage
+    from qa.types import Passage, PassageKind
+
+    def passage(pid: str, text: str) -> Passage:
+        return Passage(pid, "r.txt", (), PassageKind.TEXT, text, text, 0, len(text))
+
+    passages = [passage("r#1", "全国人工智能企业 4084 家。"), passage("r#2", "北京人工智能相关企业数量达 １０８４ 家。")]
+    asked = EvalQuestion(id="t1", q="北京有多少家AI企业？", answer=("4084",), evidence=("企业数量达1084家",))
+    assert evidence_passage(asked, passages).id == "r#2"
+    keyed = EvalQuestion(id="t2", q="全国有多少家？", answer=("4084家",))
+    assert evidence_passage(keyed, passages).id == "r#1"
+    assert evidence_passage(EvalQuestion(id="t3", q="？", answer=("5000家",)), passages) is None
