@@ -9,25 +9,28 @@ show_span_traditional.json for Traditional.
     .venv/bin/python scripts/train_answerer.py --short --calibration-trees TREES   # trees without those articles
     .venv/bin/python scripts/calibrate_short.py --cmrc CMRC_DIR --drcd DRCD_DIR --trees TREES
 
-Runs the real pipeline (retrieval, selector) on the questions `reader_data.py` held out — every fifth CMRC 2018
-trial article asked of the whole trial corpus (its phrases scored by trees fitted without those articles, as the
-shipped trees will score a new article's; the shipped ones, fitted on them, would be right more often here than
-anywhere else), the last 40 DRCD dev articles asked of their own Traditional corpus
-(CC BY-SA 4.0 / 3.0) — and for the chosen sentence takes the trees' best phrase (`short.py`) and the reader's span
-(`reader.py`; in the sentence, or in the one beside it that the answer then quotes, `beside.py`, as `compose.py` does). Per script of the chosen sentence, two logistic regressions on what both say (the trees'
-probability and margin, the reader's span probability, whether the two agree, the verifier's P, the phrase's
-length, the question kind) predict whether the trees' phrase, and whether the reader's span, is mostly right
-(char-F1 ≥ 0.5); each P is multiplied by the answerability model's P that the sentence answers at all (as
-`shown.py` does), and the likelier one is the offer. One pair per script, because the two readers are not equally
-good at both (measured: one pair for both scripts showed fewer right answers on each corpus). Grouped 5-fold CV
-by article gives, per script's corpus and per offer (both phrases, the trees' alone, the reader's span alone), the
-curve: per threshold, the share shown, the share of shown ones mostly right, and the mean short-answer F1 over all
-questions (0 when none is shown). Per script (Simplified text from the CMRC curves, Traditional from DRCD's — the
-targets hold per corpus) the threshold is the lowest whose shown answers are ≥ 85 % mostly right, and the offer is
-the one giving the highest F1 over all questions there; an offer not made gets threshold NEVER (never reached).
-Where the trees offer no phrase (why/how questions) and the answer is one sentence, the reader's span is the only
-offer (`shown.span_alone_probability`, nothing fitted): its threshold, per script by the same rule on that curve,
-is stored as `span_alone` in the trees' model file.
+Runs the real pipeline (retrieval, selector) on questions none of the readers was trained on: every fifth CMRC 2018
+trial article (the ones `reader_data.py` held out) asked of the whole trial corpus, its phrases scored by trees
+fitted without those articles (`--trees`), as the shipped trees will score a new article's — the shipped ones,
+fitted on them, would be right more often here than anywhere else; the bundled report's training questions with a
+reference answer (`eval/report_train.jsonl`; the trees never train on report questions); the last 40 DRCD dev
+articles asked of their own Traditional corpus (CC BY-SA 4.0 / 3.0). For the chosen sentence it takes the trees'
+best phrase (`short.py`) and the reader's span (`reader.py`; in the sentence, or in the one beside it that the
+answer then quotes, `beside.py`, as `compose.py` does). Per script of the chosen sentence, two logistic
+regressions on what both say (the trees' share and margin, their raw score and its lead, the reader's span
+probability, whether the two agree, the verifier's P, the phrase's length, the question kind) predict whether the
+trees' phrase, and whether the reader's span, is mostly right (char-F1 ≥ 0.5); each P is multiplied by the
+answerability model's P that the sentence answers at all (as `shown.py` does), and the likelier one is the offer.
+One pair per script, because the two readers are not equally good at both (measured: one pair for both scripts
+showed fewer right answers on each corpus). Grouped 5-fold CV by article (by passage for the report) gives, per
+set, per script pooled over its sets (Simplified: CMRC and the report; Traditional: DRCD) and per offer (both
+phrases, the trees' alone, the reader's span alone), the curve: per threshold, the share shown, the share of shown
+ones mostly right, and the mean short-answer F1 over all questions (0 when none is shown). Per script, on its
+pooled curves, the threshold is the lowest whose shown answers are ≥ 85 % mostly right, and the offer is the one
+giving the highest F1 over all questions there; an offer not made gets threshold NEVER (never reached). Where the
+trees offer no phrase (why/how questions) and the answer is one sentence, the reader's span is the only offer
+(`shown.span_alone_probability`, nothing fitted): its threshold, per script by the same rule on that curve, is
+stored as `span_alone` in the trees' model file.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ from qa.answer.shown import NEVER, SHOW_FEATURES, SHOW_MODELS, SPAN_ALONE, show_
 from qa.answer.short import SHORT_FEATURES, scored_phrase
 from qa.config import Settings
 from qa.evaluate.metrics import char_f1
-from qa.evaluate.questions import evidence_passage, read_questions
+from qa.evaluate.questions import read_questions, sentence_facts
 from qa.evaluate.reading import parse_reading_set
 from qa.pipeline import Assistant
 from qa.retrieve.hybrid import retrieve
@@ -85,12 +88,8 @@ def report_questions(assistant: Assistant) -> list[tuple[str, str, tuple[str, ..
     """The bundled report's training questions with a reference answer (the short answer a person would bold),
     grouped by the passage holding their fact; facts of a table are left out (table operations answer them)."""
     questions, _ = read_questions(REPORT_TRAIN)
-    asked = []
-    for q in questions:
-        home = evidence_passage(q, assistant.index.passages) if q.reference and q.answer and not q.unanswerable else None
-        if home is not None and not home.cells:
-            asked.append((f"report:{home.id}", q.q, q.reference))
-    return asked
+    return [(f"report:{home.id}", q.q, q.reference)
+            for q, home in sentence_facts(questions, assistant.index.passages) if q.reference]
 
 
 def measured(name: str, assistant: Assistant, questions: list[tuple[str, str, tuple[str, ...]]],

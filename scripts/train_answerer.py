@@ -59,7 +59,7 @@ from qa.answer.model import MODELS_DIR, LinearModel, Model, TreeEnsemble, bundle
 from qa.answer.short import SHORT_FEATURES, answer_phrases, short_features, short_phrase
 from qa.config import Settings
 from qa.evaluate.metrics import char_f1, exact_match
-from qa.evaluate.questions import evidence_passage, read_questions
+from qa.evaluate.questions import read_questions, sentence_facts
 from qa.evaluate.reading import parse_reading_set, write_corpus
 from qa.pipeline import Assistant
 from qa.retrieve.hybrid import retrieve
@@ -755,13 +755,8 @@ def report_items(assistant: Assistant) -> list[Item]:
     items = []
     for path in (SHARED / "dev_qa.jsonl", REPORT_TRAIN):
         questions, _ = read_questions(path)
-        for q in questions:
-            if q.unanswerable or not q.answer:
-                continue
-            home = evidence_passage(q, assistant.index.passages)
-            if home is None or home.cells:
-                continue
-            items.append(Item(f"report:{home.id}", q.q, q.answer, True, source="report"))
+        items += [Item(f"report:{home.id}", q.q, q.answer, True, source="report")
+                  for q, home in sentence_facts(questions, assistant.index.passages)]
     return items
 
 
@@ -814,6 +809,8 @@ def main() -> int:
                         help="train only the answerability model (after a new reader); its refusal numbers replace "
                              "those in training.json, the other models and numbers stay")
     args = parser.parse_args()
+    if args.calibration_trees and not args.short:
+        parser.error("--calibration-trees goes with --short")
     if args.short or args.short_traditional:
         print(json.dumps(train_short_only(args.work, args.short_traditional, args.calibration_trees),
                          ensure_ascii=False, indent=1))

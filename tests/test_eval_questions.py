@@ -118,3 +118,20 @@ def test_the_evidence_passage_is_found_in_normal_form_else_by_the_first_key():
     keyed = EvalQuestion(id="t2", q="全国有多少家？", answer=("4084家",))
     assert evidence_passage(keyed, passages).id == "r#1"
     assert evidence_passage(EvalQuestion(id="t3", q="？", answer=("5000家",)), passages) is None
+
+
+def test_sentence_facts_are_answerable_keyed_questions_whose_fact_is_in_text_not_a_table():
+    """What the training and calibration scripts learn sentence answers from: a table's facts are answered by table
+    operations, an unanswerable or unkeyed question has no fact, a fact found nowhere has no passage."""
+    from qa.evaluate.questions import sentence_facts
+    from qa.types import Passage, PassageKind
+
+    text = Passage("r#1", "r.txt", (), PassageKind.TEXT, "北京人工智能相关企业数量达1084家。", "", 0, 18)
+    row = Passage("r#2", "r.txt", (), PassageKind.TABLE_ROW, "字节跳动 E轮 40亿美元", "", 18, 32,
+                  cells=(("企业", "字节跳动"), ("金额", "40亿美元")))
+    asked = [EvalQuestion(id="a", q="北京有多少家？", answer=("1084家",)),
+             EvalQuestion(id="b", q="字节跳动融了多少？", answer=("40亿美元",)),
+             EvalQuestion(id="c", q="利润多少？", answer=("1084家",), unanswerable=True),
+             EvalQuestion(id="d", q="报告讲了什么？"),
+             EvalQuestion(id="e", q="全国多少家？", answer=("4084家",))]
+    assert [(q.id, home.id) for q, home in sentence_facts(asked, [text, row])] == [("a", "r#1")]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -245,3 +245,16 @@ def evidence_passage(question: EvalQuestion, passages: Iterable[Passage]) -> Pas
     facts of a table: table operations answer them, not sentences)."""
     evidence = normal_form(question.evidence[0]) if question.evidence else normal_form(question.answer[0])
     return next((p for p in passages if evidence in normal_form(p.text)), None)
+
+
+def sentence_facts(questions: Iterable[EvalQuestion],
+                   passages: Sequence[Passage]) -> list[tuple[EvalQuestion, Passage]]:
+    """The answerable, keyed questions whose fact sits in a passage of text, each with that passage: what the
+    training and calibration scripts learn sentence answers from (a table's facts are answered by table
+    operations, not sentences)."""
+    found = []
+    for question in questions:
+        home = evidence_passage(question, passages) if question.answer and not question.unanswerable else None
+        if home is not None and not home.cells:
+            found.append((question, home))
+    return found
