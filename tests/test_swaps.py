@@ -16,6 +16,10 @@ import pytest
     ("单次融资超过1亿元的北京AI企业有多少家？", "单次融资超过100亿元的北京AI企业有多少家？", "119家", "“100亿”"),  # an amount
     ("国内AI企业百强中位于北京的有几家？", "国内AI企业百强中位于上海的有几家？", "53家", "“上海”"),  # a place never named
     ("北京AI产业存在哪些问题？", "上海AI产业存在哪些问题？", "底层技术", "“上海”"),  # named by the section path
+    ("单次融资超过1亿元人民币的北京AI企业有多少家？", "全国单次融资超过1亿元人民币的AI企业有多少家？", "119家",
+     "“全国”"),  # the whole country asked, one city's figure said
+    ("C轮及以后的北京AI企业占多少比例？", "北京AI企业里单独处在C轮的占比是多少？", "9.73%", "“C轮”"),  # a finer category
+    ("天使轮（包括pre-A）的公司占多大比例", "北京AI企业里preA轮企业的占比是多少？", "28.48%", "“preA”"),  # in a bracket
 ])
 def test_a_swapped_value_is_refused_with_the_nearest_fact(assistant, answerable, near_miss, key, lacks):
     answered = assistant.ask(answerable)
@@ -24,6 +28,24 @@ def test_a_swapped_value_is_refused_with_the_nearest_fact(assistant, answerable,
     assert not refused.answered
     assert lacks in refused.answer and "最接近的内容是" in refused.answer and key in refused.answer
     assert refused.citations and key in refused.citations[0].text
+
+
+def test_a_scope_the_sentence_states_or_a_place_asked_for_is_no_swap(assistant):
+    """"全国…有多少家" is answered by the sentence that says 全国 (beside 北京's figure); a question asking which
+    place is answered by the place the sentence names, though the sentence does not say 全国."""
+    national = assistant.ask("全国拿过风险投资的AI企业一共有多少家？")
+    assert national.answered and "1259家" in national.answer
+    where = assistant.ask("放眼全国，北京的AI企业主要集中在哪个区？")
+    assert where.answered and "海淀区" in where.answer
+
+
+def test_a_group_opened_in_other_words_is_no_finer_category(assistant):
+    """"C轮甚至更后面" opens the group "C轮及以后" in other words (a localizer after the code, same direction), so
+    the sentence answers it; asked alone, the refusal says the report gives no figure of C轮's own."""
+    answer = assistant.ask("融资走到C轮甚至更后面的北京AI企业占几成")
+    assert answer.answered and "9.73%" in answer.answer
+    refused = assistant.ask("北京AI企业中处于C轮的占比？")
+    assert not refused.answered and refused.answer.startswith("报告没有单独给出“C轮”的数据")
 
 
 def test_a_value_the_neighbourhood_holds_is_no_swap(assistant):

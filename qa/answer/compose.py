@@ -37,7 +37,7 @@ from qa.answer.tables import answer_from_tables
 from qa.config import AnswerSettings
 from qa.retrieve.hybrid import Retrieval
 from qa.segment.script import to_traditional
-from qa.text import as_written, close_sentence
+from qa.text import as_written, close_sentence, normal_form
 from qa.types import Answer, Citation, Hit, Passage, section_label
 
 NO_ANSWER = "抱歉，报告中没有找到能回答这个问题的内容。"
@@ -147,8 +147,12 @@ def _refusal(evidence: Evidence, quote: str, traditional: bool, question: str) -
 
 def _near_miss(swapped: str, quote: str, traditional: bool, question: str) -> str:
     """A question whose constraint the nearest sentence states another value in place of (`swaps.py`): what the
-    report lacks, then that sentence as the nearest fact."""
-    return own_words(f"报告中没有关于“{as_written(swapped, question)}”的数据；最接近的内容是：", traditional) + quote
+    report lacks, then that sentence as the nearest fact. A value the quote does write, as part of a wider group
+    ("C轮及以后"), is one the report gives no figure of its own for."""
+    value = as_written(swapped, question)
+    lacks = f"报告没有单独给出“{value}”的数据" if normal_form(swapped) in normal_form(quote) else \
+        f"报告中没有关于“{value}”的数据"
+    return own_words(f"{lacks}；最接近的内容是：", traditional) + quote
 
 
 def _listed(question: str, q: Question, context: AnswerContext) -> str | None:

@@ -22,6 +22,20 @@ jieba's dictionary: a name its HMM guessed is often a fragment of a word the cor
 "锦地罗不需要"), and its person tags cover common nouns ("帝王": two CMRC trial questions answered right were
 refused when every absent name counted).
 
+A scope of the whole country or world ("全国单次融资超过10亿元的AI企业有多少家？") that the sentence, its section
+path and its document's title do not state, while the sentence names a place the question does not ("其中，北京有
+…14家…超过10亿元"), gets a narrower place's figure: the neighbourhood is not asked here, since a passage that
+compares 北京 with 全国 writes both, and its sentences each give one of them. A question asking for a place is
+answered by the place it names, so it is no swap ("全国AI企业最多的是哪个城市？"), and so is a question that names a
+place of its own: the scope is then that place's ("依照全球氣候分類，奈及利亞…", "全国获投企业里北京占多少").
+
+A finer category than the sentence reports: a code the sentence writes only as the first of a group ("C轮及以后
+占据9.73%", "A轮及以前": the code, an optional 及, then 以后/之后/以前/之前/以上/以下) asked alone ("单独处在C轮的
+占比"), or a word the sentence writes only inside a bracket that a wider item includes ("天使轮（含preA）"), asked
+without that item ("preA轮企业的占比"). A question that opens the same group in other words is no swap ("融资走到C轮甚至
+更后面的": a localizer after the code in the same direction, 后/前/上/下), nor one that names the item ("天使轮（包括
+pre-A）的公司"); the bracket only for a question asking how many ("preA属于哪一轮？" is answered by 天使轮).
+
 Two common nouns that share a last character are often the same thing in other words (金额/总额), which the
 verifier and the dense cosine judge; they are a swap here only when the document lists them as two items of one
 enumeration ("软件技术研发、…、硬件制造": "北京AI硬件企业的收入规模" is not answered by the 软件 sentence;
@@ -39,6 +53,7 @@ from qa.answer.context import AnswerContext
 from qa.answer.features import Question
 from qa.answer.listed import listed_beside
 from qa.understand.constraints import YEAR
+from qa.understand.kind import Kind
 from qa.text import normal_form
 
 #: A Latin code written before the Chinese word it qualifies: the round of "D轮", "B+轮", "pre-A轮".
@@ -96,6 +111,41 @@ def _listed_mates(words: list[tuple[str, str]], local: str, sentence_words: set[
     return mates
 
 
+#: A value opening a group that runs on from it: "c轮及以后", "a轮及以前", "b轮以上" (normal form).
+_GROUP_AFTER = re.compile(r"及?[以之]([后前上下])")
+#: An item a bracket includes in the item before it: "天使轮（含prea）" (normal form: brackets folded by NFKC).
+_INCLUDED = re.compile(r"([\u4e00-\u9fffa-z0-9+\-]+)\((?:含|包括|包含)([^()]+)\)")
+
+
+def _opened_in_question(code: str, direction: str, words: list[tuple[str, str]]) -> bool:
+    """The question writes, after the code, a localizer of the same direction ("c轮甚至更后面")."""
+    after = False
+    for w, flag in words:
+        if code in w or w == code[:-1]:
+            after = True
+        elif after and flag == "f" and direction in w:
+            return True
+    return False
+
+
+def _grouped(asked_codes: set[str], sentence: str, words: list[tuple[str, str]], question: str,
+             counted: bool) -> list[str]:
+    """The question's values the sentence states only as part of a wider group (see the module's docstring); a
+    bracket's item only for a question asking how many (`counted`): one asking what it belongs to is answered by
+    the wider item."""
+    found = []
+    for code in sorted(asked_codes):
+        at = [m.end() for m in re.finditer(re.escape(code), sentence)]
+        groups = [_GROUP_AFTER.match(sentence, end) for end in at]
+        if at and all(groups) and not any(_opened_in_question(code, g.group(1), words) for g in groups if g):
+            found.append(code)
+    for head, items in _INCLUDED.findall(sentence) if counted else ():
+        for item in re.split(r"[、,，及和]", items):
+            if item and item in question and head not in question and sentence.count(item) == 1:
+                found.append(item)
+    return found
+
+
 def _amounts(text_norm: str) -> dict[str, str]:
     """Each number with its unit ("100亿") → the number alone ("100")."""
     return {number + unit: number for number, unit in _AMOUNT.findall(text_norm)}
@@ -120,17 +170,20 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
     sentence = normal_form(c.text)
     question = q.norm
     local = local_text(c, context)
-    years_around = {f"{y}年" for y in YEAR.findall(sentence_text(c, context))}
+    said = sentence_text(c, context)
+    years_around = {f"{y}年" for y in YEAR.findall(said)}
     unsupported = [n for n in q.constraints.names if not n.latin and not n.found_in(local) and len(n.text) > 1]
     names = [n.text for n in unsupported]
     absent_places = [n.text for n in unsupported
                      if context.segmenter.is_listed_place(n.text) and not context.writes_any(n.forms)]
     sentence_names = {normal_form(w) for w, flag in context.segmenter.tagged(c.text)
                       if len(w) > 1 and context.segmenter.is_name(w, flag)}
-    places = {w for w, flag in context.segmenter.tagged(sentence_text(c, context))
-              if len(w) > 1 and flag == "ns"} if absent_places else set()
-    sentence_codes, asked_codes, local_codes = _codes(sentence), _codes(question), _codes(local)
     words = context.segmenter.question_words(q.norm)
+    placed = q.qtype.kind is Kind.PLACE or any(flag == "ns" for _, flag in words)
+    scopes = [] if placed else list(q.constraints.scopes)
+    places = {w for w, flag in context.segmenter.tagged(said)
+              if len(w) > 1 and flag == "ns"} if absent_places or scopes else set()
+    sentence_codes, asked_codes, local_codes = _codes(sentence), _codes(question), _codes(local)
     kin = _kin_of_codes(words, sentence_codes)
     sentence_words = {normal_form(w) for w, _ in context.segmenter.tagged(c.text) if len(w) > 1}
     document = context.document_text(c.passage.source)
@@ -146,7 +199,10 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
         (kin, {w for w in kin if w in local}, sentence_codes, True),
         (mates, set(), sentence_words, True),
         (amounts, set(amounts_around), set(_amounts(sentence)), True),
+        (_grouped(asked_codes, sentence, words, question, q.qtype.kind is Kind.QUANTITY), set(), None, True),
         (absent_places, set(), places, False),
+        # a country ("中国") may be the scope in other words; a city or a district is narrower
+        (scopes, {s for s in scopes if s in said}, {p for p in places if not p.endswith("国")}, False),
     )
     return next((found for asked, held, there, ending in checks
                  if (found := _swapped(asked, held, there, question, ending))), None)

@@ -1,4 +1,4 @@
-"""The constraints a question states, which every answer must support: years, other numbers, and names.
+"""The constraints a question states, which every answer must support: years, other numbers, names and scopes.
 
 "2023年…融资总额" asks about 2023, not the 2019 total a sentence gives; "丰台区占比多少" about 丰台区, not the
 海淀区 beside it. The answer layer checks each constraint against the chosen sentence and its neighbourhood
@@ -17,6 +17,10 @@ from qa.text import normal_form
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 #: Numbers other than years that a question states as a constraint ("1亿", "10亿元", "100强").
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?%?")
+#: A scope of the whole country or the world ("全国…有多少家" asks for the national count; a sentence that says
+#: "北京有119家" answers a narrower question). Narrower scopes (全市, 全区) are left out: the sentence's place,
+#: "北京市", is often that scope in other words; so is 国内, which is relative ("奈及利亞國內").
+_SCOPE = re.compile(r"全(?:国|球|世界)")
 
 
 @dataclass(frozen=True)
@@ -43,12 +47,16 @@ class Constraints:
     years: tuple[str, ...]
     numbers: tuple[str, ...]
     names: tuple[Name, ...]
+    #: "全国", "全球": the whole area the question asks about
+    scopes: tuple[str, ...]
 
 
 def read_constraints(question: str, segmenter: Segmenter) -> Constraints:
-    """The years, other numbers and names of a question (in its searched form: Simplified, Arabic numerals)."""
+    """The years, other numbers, names and scopes of a question (in its searched form: Simplified, Arabic
+    numerals)."""
     years = tuple(dict.fromkeys(YEAR.findall(question)))
     numbers = tuple(n for n in dict.fromkeys(_NUMBER.findall(normal_form(question))) if not YEAR.fullmatch(n))
     names = (normal_form(n) for n in segmenter.names(question))  # as often as said: a feature counts them
     return Constraints(years, numbers, tuple(Name(n, (n, *(normal_form(f) for f in segmenter.alias_forms(n))))
-                                             for n in names))
+                                             for n in names),
+                       tuple(dict.fromkeys(_SCOPE.findall(normal_form(question)))))
