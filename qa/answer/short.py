@@ -360,6 +360,42 @@ _DYNAMIC = ("before1_in_question", "before2_in_question", "after1_in_question", 
 _COLUMNS = [(_STATIC + _DYNAMIC).index(name) for name in SHORT_FEATURES]
 
 
+#: A scope of the whole country or world: a place a clause may be about ("全国人工智能企业4084家").
+_SCOPE = re.compile(r"全(?:国|球|世界)")
+
+
+def _places(words: list[tuple[str, str]]) -> set[str]:
+    """The places and scopes the words name (jieba POS ns, in normal form)."""
+    return {normal_form(w) for w, flag in words
+            if (flag == "ns" and len(w) > 1) or _SCOPE.fullmatch(normal_form(w))}
+
+
+def _bound_factors(q: Question, analysed: SentencePhrases, chosen: list[int], segmenter: Segmenter) -> np.ndarray:
+    """Per phrase, `_OFF_KIND` when its clauses name places the question does not, while another clause of the
+    sentence names one it does — "北京有多少家…" is not answered by "全国人工智能企业4084家" beside "北京…达1084家" —
+    else 1."""
+    ones = np.ones(len(chosen))
+    asked = _places(segmenter.question_words(q.norm)) | set(_SCOPE.findall(q.norm))
+    if not asked:
+        return ones
+    clause_of, clause, named = [], 0, [set()]
+    for w, flag in analysed.tagged:
+        clause_of.append(clause)
+        named[clause] |= _places([(w, flag)])
+        if w in _BREAK:
+            clause += 1
+            named.append(set())
+    if not any(places & asked for places in named):
+        return ones
+    factors = ones.copy()
+    for k, n in enumerate(chosen):
+        p = analysed.phrases[n]
+        spanned = set().union(*(named[c] for c in range(clause_of[p.i], clause_of[p.j - 1] + 1)))
+        if spanned and not spanned & asked:
+            factors[k] = _OFF_KIND
+    return factors
+
+
 def answer_phrases(q: Question, sentence: str, segmenter: Segmenter) -> tuple[SentencePhrases, list[int]]:
     """The sentence's analysis and the indices of the phrases that may be its short answer. A typed question
     (number, date, person, place, organisation) gets only phrases inside one clause, and for a quantity or time
@@ -403,7 +439,8 @@ def scored_phrase(q: Question, candidate: Candidate, context: AnswerContext, mod
     model = model or bundled_model("short_traditional" if written_traditional(candidate.text) else "short",
                                    SHORT_FEATURES)
     raw = model.raw_scores(short_features(q, analysed, chosen))
-    p = np.exp(raw - raw.max()) * _kind_factors(q, [analysed.phrases[n].text for n in chosen])
+    p = np.exp(raw - raw.max()) * _kind_factors(q, [analysed.phrases[n].text for n in chosen]) \
+        * _bound_factors(q, analysed, chosen, context.segmenter)
     p = p / p.sum()
     best = int(np.argmax(p))
     others = np.delete(np.arange(len(p)), best)
