@@ -20,6 +20,7 @@ import pytest
      "“全国”"),  # the whole country asked, one city's figure said
     ("C轮及以后的北京AI企业占多少比例？", "北京AI企业里单独处在C轮的占比是多少？", "9.73%", "“C轮”"),  # a finer category
     ("天使轮（包括pre-A）的公司占多大比例", "北京AI企业里preA轮企业的占比是多少？", "28.48%", "“preA”"),  # in a bracket
+    ("B轮、C轮及以后的企业融资总额是多少？", "C轮及以后的企业融资总额是多少亿元？", "1319.89亿元", "“C轮及以后”"),  # listed
 ])
 def test_a_swapped_value_is_refused_with_the_nearest_fact(assistant, answerable, near_miss, key, lacks):
     answered = assistant.ask(answerable)
@@ -32,11 +33,15 @@ def test_a_swapped_value_is_refused_with_the_nearest_fact(assistant, answerable,
 
 def test_a_scope_the_sentence_states_or_a_place_asked_for_is_no_swap(assistant):
     """"全国…有多少家" is answered by the sentence that says 全国 (beside 北京's figure); a question asking which
-    place is answered by the place the sentence names, though the sentence does not say 全国."""
+    place, or naming a place of its own, is answered by the sentence about that place, though it does not say
+    全国."""
     national = assistant.ask("全国拿过风险投资的AI企业一共有多少家？")
     assert national.answered and "1259家" in national.answer
     where = assistant.ask("放眼全国，北京的AI企业主要集中在哪个区？")
     assert where.answered and "海淀区" in where.answer
+    # a question naming a place of its own asks within that place's scope
+    placed = assistant.ask("在全国来看，海淀区的获投AI企业占比多少？")
+    assert placed.answered and "62.44%" in placed.answer
 
 
 def test_a_group_opened_in_other_words_is_no_finer_category(assistant):

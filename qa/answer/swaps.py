@@ -31,7 +31,8 @@ place of its own: the scope is then that place's ("依照全球氣候分類，�
 
 A finer category than the sentence reports: a code the sentence writes only as the first of a group ("C轮及以后
 占据9.73%", "A轮及以前": the code, an optional 及, then 以后/之后/以前/之前/以上/以下) asked alone ("单独处在C轮的
-占比"), or a word the sentence writes only inside a bracket that a wider item includes ("天使轮（含preA）"), asked
+占比"), or only listed after another code the question does not ask ("B轮、C轮及以后的企业…融资总额1319.89亿元" for
+"C轮及以后的企业融资总额是多少"), or a word the sentence writes only inside a bracket that a wider item includes ("天使轮（含preA）"), asked
 without that item ("preA轮企业的占比"). A question that opens the same group in other words is no swap ("融资走到C轮甚至
 更后面的": a localizer after the code in the same direction, 后/前/上/下), nor one that names the item ("天使轮（包括
 pre-A）的公司"); the bracket only for a question asking how many ("preA属于哪一轮？" is answered by 天使轮).
@@ -134,11 +135,21 @@ def _grouped(asked_codes: set[str], sentence: str, words: list[tuple[str, str]],
     bracket's item only for a question asking how many (`counted`): one asking what it belongs to is answered by
     the wider item."""
     found = []
+    ends = {m.end(): m.group(1) + m.group(2) for m in _CODE.finditer(sentence)}  # the sentence's codes by end
     for code in sorted(asked_codes):
-        at = [m.end() for m in re.finditer(re.escape(code), sentence)]
-        groups = [_GROUP_AFTER.match(sentence, end) for end in at]
-        if at and all(groups) and not any(_opened_in_question(code, g.group(1), words) for g in groups if g):
-            found.append(code)
+        values = []
+        for m in re.finditer(re.escape(code), sentence):
+            group = _GROUP_AFTER.match(sentence, m.end())
+            opened = group is not None and _opened_in_question(code, group.group(1), words)
+            before = ends.get(m.start() - 1) if sentence[m.start() - 1:m.start()] == "、" else None
+            if before is not None and before not in asked_codes:  # "b轮、c轮及以后": listed with another
+                values.append(code + group.group(0) if opened and group is not None else code)
+            elif group is not None and not opened:
+                values.append(code)
+            else:  # the code stands alone here: the sentence gives its own figure
+                values = []
+                break
+        found.extend(values[:1])
     for head, items in _INCLUDED.findall(sentence) if counted else ():
         for item in re.split(r"[、,，及和]", items):
             if item and item in question and head not in question and sentence.count(item) == 1:
