@@ -259,6 +259,30 @@ def test_phrases_not_ending_as_the_asked_kind_are_marked(assistant):
     assert _kind_factors(q, ["北京市", "62.44%"]).tolist() == [1.0, 1.0]
 
 
+def test_a_phrase_in_a_clause_about_another_place_is_marked(assistant):
+    """"北京有多少家…": in "全国人工智能企业4084家，北京人工智能相关企业数量达1084家，占全国…26.5%" the 4084家 clause is
+    about 全国 only (marked down, `_OFF_KIND`), the 1084家 clause names 北京; asked about 全国, the other way
+    round; a sentence no clause of which names an asked place marks nothing."""
+    from qa.answer.features import analyse
+    from qa.answer.short import _OFF_KIND, _analysed, _bound_factors
+    from qa.retrieve.hybrid import retrieve
+
+    sentence = "截至2019年4月，全国人工智能企业4084家，北京人工智能相关企业数量达1084家。"
+    analysed = _analysed(assistant.context.segmenter, sentence)
+    chosen = [n for n, p in enumerate(analysed.phrases) if p.text in ("4084家", "1084家", "截至2019年4月")]
+    texts = [analysed.phrases[n].text for n in chosen]
+
+    def factors(question: str) -> dict[str, float]:
+        understood = assistant.understand(question)
+        q = analyse(understood, retrieve(assistant.index, understood.searched, 8,
+                                         assistant.settings.retrieval).query_vector, assistant.context)
+        return dict(zip(texts, _bound_factors(q, analysed, chosen, assistant.context.segmenter).tolist()))
+
+    assert factors("北京有多少家人工智能相关企业？") == {"截至2019年4月": 1.0, "4084家": _OFF_KIND, "1084家": 1.0}
+    assert factors("全国有多少家人工智能企业？") == {"截至2019年4月": 1.0, "4084家": 1.0, "1084家": _OFF_KIND}
+    assert set(factors("上海有多少家人工智能企业？").values()) == {1.0}
+
+
 def test_the_bold_answer_is_the_readers_span_where_its_script_offers_it(assistant):
     """Two offers (`shown.py`): the trees' phrase and the reader's span, each with its calibrated P(right) and its
     script's threshold. On Traditional text the reader's span is offered (it is right more often there than the

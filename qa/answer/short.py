@@ -31,6 +31,7 @@ from qa.answer.context import AnswerContext
 from qa.answer.features import Question, contains_term
 from qa.answer.model import Model, bundled_model
 from qa.answer.answer_types import QUANTITY, TIME, TYPED, holds
+from qa.understand.constraints import SCOPE
 from qa.understand.kind import WH_WORDS, Kind
 from qa.segment.script import written_traditional
 from qa.segment.tokenizer import Segmenter
@@ -360,14 +361,11 @@ _DYNAMIC = ("before1_in_question", "before2_in_question", "after1_in_question", 
 _COLUMNS = [(_STATIC + _DYNAMIC).index(name) for name in SHORT_FEATURES]
 
 
-#: A scope of the whole country or world: a place a clause may be about ("全国人工智能企业4084家").
-_SCOPE = re.compile(r"全(?:国|球|世界)")
-
-
 def _places(words: list[tuple[str, str]]) -> set[str]:
-    """The places and scopes the words name (jieba POS ns, in normal form)."""
+    """The places and scopes (全国: a clause may be about the whole country) the words name (jieba POS ns, in
+    normal form)."""
     return {normal_form(w) for w, flag in words
-            if (flag == "ns" and len(w) > 1) or _SCOPE.fullmatch(normal_form(w))}
+            if (flag == "ns" and len(w) > 1) or SCOPE.fullmatch(normal_form(w))}
 
 
 def _bound_factors(q: Question, analysed: SentencePhrases, chosen: list[int], segmenter: Segmenter) -> np.ndarray:
@@ -375,10 +373,12 @@ def _bound_factors(q: Question, analysed: SentencePhrases, chosen: list[int], se
     sentence names one it does — "北京有多少家…" is not answered by "全国人工智能企业4084家" beside "北京…达1084家" —
     else 1."""
     ones = np.ones(len(chosen))
-    asked = _places(segmenter.question_words(q.norm)) | set(_SCOPE.findall(q.norm))
+    asked = _places(segmenter.question_words(q.norm)) | set(q.constraints.scopes)
     if not asked:
         return ones
-    clause_of, clause, named = [], 0, [set()]
+    clause_of: list[int] = []
+    named: list[set[str]] = [set()]
+    clause = 0
     for w, flag in analysed.tagged:
         clause_of.append(clause)
         named[clause] |= _places([(w, flag)])

@@ -20,7 +20,7 @@ _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?%?")
 #: A scope of the whole country or the world ("全国…有多少家" asks for the national count; a sentence that says
 #: "北京有119家" answers a narrower question). Narrower scopes (全市, 全区) are left out: the sentence's place,
 #: "北京市", is often that scope in other words; so is 国内, which is relative ("奈及利亞國內").
-_SCOPE = re.compile(r"全(?:国|球|世界)")
+SCOPE = re.compile(r"全(?:国|球|世界)")
 
 
 @dataclass(frozen=True)
@@ -59,4 +59,4 @@ def read_constraints(question: str, segmenter: Segmenter) -> Constraints:
     names = (normal_form(n) for n in segmenter.names(question))  # as often as said: a feature counts them
     return Constraints(years, numbers, tuple(Name(n, (n, *(normal_form(f) for f in segmenter.alias_forms(n))))
                                              for n in names),
-                       tuple(dict.fromkeys(_SCOPE.findall(normal_form(question)))))
+                       tuple(dict.fromkeys(SCOPE.findall(normal_form(question)))))
