@@ -430,7 +430,8 @@ def scored_phrase(q: Question, candidate: Candidate, context: AnswerContext, mod
     question's answer is not a phrase (why/how: reasons and steps) or the sentence offers none (`model`: the
     bundled one for the sentence's script, or one in training). A Traditional sentence gets the trees learned
     from DRCD's Traditional questions (`short_traditional.json`): one set of trees for both scripts cost CMRC
-    what it gave DRCD (README)."""
+    what it gave DRCD (README). The trees' scores are weighed by the asked kind (`_kind_factors`) and by whether
+    the phrase's clause is about the asked place (`_bound_factors`)."""
     if not q.qtype.phrased:
         return None
     analysed, chosen = answer_phrases(q, candidate.text, context.segmenter)

@@ -18,8 +18,8 @@ YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 #: Numbers other than years that a question states as a constraint ("1亿", "10亿元", "100强").
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?%?")
 #: A scope of the whole country or the world ("全国…有多少家" asks for the national count; a sentence that says
-#: "北京有119家" answers a narrower question). Narrower scopes (全市, 全区) are left out: the sentence's place,
-#: "北京市", is often that scope in other words; so is 国内, which is relative ("奈及利亞國內").
+#: "北京有119家" answers a narrower question). Narrower scopes (全市, 全区) are left out, since the place a sentence
+#: names ("北京市") is often that scope in other words, and so is 国内, which is relative ("奈及利亞國內").
 SCOPE = re.compile(r"全(?:国|球|世界)")
 
 
