@@ -21,6 +21,7 @@ import pytest
     ("C轮及以后的北京AI企业占多少比例？", "北京AI企业里单独处在C轮的占比是多少？", "9.73%", "“C轮”"),  # a finer category
     ("天使轮（包括pre-A）的公司占多大比例", "北京AI企业里preA轮企业的占比是多少？", "28.48%", "“preA”"),  # in a bracket
     ("B轮、C轮及以后的企业融资总额是多少？", "C轮及以后的企业融资总额是多少亿元？", "1319.89亿元", "“C轮及以后”"),  # listed
+    ("北京获投AI企业有多少家？", "北京获投AI企业里做AI+医疗的有多少家？", "442家", "“医疗”"),  # one category counted
 ])
 def test_a_swapped_value_is_refused_with_the_nearest_fact(assistant, answerable, near_miss, key, lacks):
     answered = assistant.ask(answerable)
@@ -51,6 +52,23 @@ def test_a_group_opened_in_other_words_is_no_finer_category(assistant):
     assert answer.answered and "9.73%" in answer.answer
     refused = assistant.ask("北京AI企业中处于C轮的占比？")
     assert not refused.answered and refused.answer.startswith("报告没有单独给出“C轮”的数据")
+
+
+def test_a_category_is_an_item_the_document_lists_ending_in_the_word():
+    """"如AI+医疗、AI+安防、AI+零售等": 医疗 and 零售 are categories (an item ends in them, 等 closing the list);
+    a word inside an item ("硬件" of "硬件制造") or outside any enumeration ("相比") is not."""
+    from qa.answer.listed import listed_as_item
+
+    text = "部分领域呈现出蓬勃发展的态势，如ai+医疗、ai+安防、ai+零售等。覆盖了软件技术研发、硬件制造各个环节，与2018年相比"
+    assert listed_as_item("医疗", text) and listed_as_item("零售", text)
+    assert not listed_as_item("硬件", text) and not listed_as_item("相比", text)
+
+
+def test_a_verb_ending_a_listed_item_is_no_category(assistant):
+    """"…任务相比" ends an item of the report's enumerations, but 相比 compares, it names no category: the question
+    is answered."""
+    answer = assistant.ask("和2018年5月相比，北京获投的AI企业新增了几家？")
+    assert answer.answered and "22家" in answer.answer
 
 
 def test_a_value_the_neighbourhood_holds_is_no_swap(assistant):

@@ -27,3 +27,13 @@ def listed_beside(word: str, names: set[str], text: str) -> bool:
     item names one of `names` — a value of their kind, by the document's own grouping (all in normal form)."""
     return any(name in item for items in _enumerations(text) if any(word in item for item in items)
                for item in items if word not in item for name in names)
+
+
+#: What closes an enumeration's last item without being part of it ("AI+零售等").
+_CLOSING = "等"
+
+
+def listed_as_item(word: str, text: str) -> bool:
+    """Whether the text names the word as one item of an enumeration, the item ending in it ("如AI+医疗、AI+安防、
+    AI+零售等": 医疗, 零售) — one category among others of its kind."""
+    return any(item.rstrip(_CLOSING).endswith(word) for items in _enumerations(text) for item in items)

@@ -37,6 +37,11 @@ without that item ("preA轮企业的占比"). A question that opens the same gro
 更后面的": a localizer after the code in the same direction, 后/前/上/下), nor one that names the item ("天使轮（包括
 pre-A）的公司"); the bracket only for a question asking how many ("preA属于哪一轮？" is answered by 天使轮).
 
+A category the question counts that the sentence's figure is not about: a "how many" question's noun (jieba n,
+vn, nz) the neighbourhood lacks, which the document names as one item of an enumeration, the item ending in it
+("如AI+医疗、AI+安防、AI+零售等", `listed.listed_as_item`) — "北京获投AI企业里做AI+医疗的有多少家？" is not answered
+by "其中北京442家". A word inside an item ("硬件" of "硬件制造") or a verb ("相比") is no category.
+
 Two common nouns that share a last character are often the same thing in other words (金额/总额), which the
 verifier and the dense cosine judge; they are a swap here only when the document lists them as two items of one
 enumeration ("软件技术研发、…、硬件制造": "北京AI硬件企业的收入规模" is not answered by the 软件 sentence;
@@ -52,7 +57,7 @@ from qa.answer.answerable import local_text, sentence_text
 from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext
 from qa.answer.features import Question
-from qa.answer.listed import listed_beside
+from qa.answer.listed import listed_as_item, listed_beside
 from qa.understand.constraints import YEAR
 from qa.understand.kind import Kind
 from qa.text import normal_form
@@ -110,6 +115,18 @@ def _listed_mates(words: list[tuple[str, str]], local: str, sentence_words: set[
             if said and listed_beside(w, said, document):  # the document is read only for a possible mate
                 mates.append(w)
     return mates
+
+
+#: jieba POS tags of a noun naming a category ("医疗" n, "零售" vn); not a verb or a word that points.
+_NOUN_TAGS = frozenset({"n", "vn", "nz"})
+
+
+def _subset(words: list[tuple[str, str]], local: str, document: str) -> list[str]:
+    """A "how many" question's words the neighbourhood lacks that the document lists as one item among others
+    ("AI+医疗" of "如AI+医疗、AI+安防、AI+零售等"): the question counts one category, the sentence's figure is not
+    about it."""
+    return [w for w, flag in words if _CHINESE_WORD.fullmatch(w) and flag in _NOUN_TAGS and w not in local
+            and listed_as_item(w, document)]
 
 
 #: A value opening a group that runs on from it: "c轮及以后", "a轮及以前", "b轮以上" (normal form).
@@ -209,6 +226,7 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
         (_one_letter(asked_codes, document), local_codes, None, True),
         (kin, {w for w in kin if w in local}, sentence_codes, True),
         (mates, set(), sentence_words, True),
+        (_subset(words, local, document) if q.qtype.kind is Kind.QUANTITY else [], set(), None, True),
         (amounts, set(amounts_around), set(_amounts(sentence)), True),
         (_grouped(asked_codes, sentence, words, question, q.qtype.kind is Kind.QUANTITY), set(), None, True),
         (absent_places, set(), places, False),
