@@ -229,6 +229,16 @@ def test_a_cell_value_the_row_does_not_hold_is_a_near_miss_not_an_answer(robots,
     assert not table_1.answered and "不是“D 轮”" in table_1.answer and table_1.citations[0].text.split()[1] == "字节跳动"
 
 
+def test_a_year_no_date_of_the_row_holds_is_a_near_miss_not_an_answer(assistant):
+    """旷视科技's row is dated 2011-10 (成立时间) and 2018.7 (融资事件): a 2019 round is not in the report, and the
+    refusal names the nearest date's column; a year one of its dates holds is answered."""
+    answer = assistant.ask("旷视2019年又融了一轮吗？融了多少？")
+    assert not answer.answered and answer.answer.startswith("表 1中旷视科技的融资事件是“2018.7 融资 6 亿美元”，不是“2019年”")
+    assert assistant.ask("旷视科技2011年成立的吧，它最近一轮融了多少？").answered
+    assert not assistant.ask("旷视2018年3月那轮融了多少？").answered  # the year holds, the month does not
+    assert assistant.ask("旷世科技2018年7月那轮融了多少钱？").short_answer == "6 亿美元"
+
+
 def test_a_money_question_about_a_named_row_reads_its_amount(robots, assistant):
     assert ask(robots, "蓝鲸智造C轮融了多少钱？").short_answer == "1.2亿元"
     assert ask(assistant, "字节跳动E轮融了多少钱？").short_answer == "40 亿美元"

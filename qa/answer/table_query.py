@@ -22,7 +22,7 @@ from qa.answer.listed import listed_beside
 from qa.understand.kind import WH_WORDS
 from qa.ingest.columns import Column, ColumnType, Table
 from qa.ingest.table import entity_names, row_entity
-from qa.ingest.values import CURRENCIES, Amount, find_amount
+from qa.ingest.values import CURRENCIES, Amount, find_amount, find_date
 from qa.segment.tokenizer import NAME_TAGS, WEAK_NAME_TAGS, Segmenter
 from qa.text import TABLE_TITLE, fold, normal_form
 from qa.types import Hit, Passage
@@ -309,6 +309,22 @@ def parse(question: str, tables: tuple[Table, ...], hits: list[Hit], segmenter: 
     return None
 
 
+def _off_date(norm: str, table: Table, row: dict[str, str]) -> Filter | None:
+    """A year (or year and month) the question states that no date of the named row holds ("旷视2019年又融了一轮吗？"
+    of a row dated 2011-10 and 2018.7): the row is of another time, and so is not the answer. The date column named
+    is the one whose date is nearest the asked year; a year the table's title states is the table's own."""
+    dated = [(c, d) for c in table.columns if (c.type is ColumnType.DATE or c.has_dates)
+             and (d := find_date(row.get(c.name, ""))) is not None]
+    title = normal_form(table.title)
+    for year, month in _YEAR_MONTH.findall(norm):
+        if not dated or f"{year}年" in title:
+            continue
+        if not any(d.year == int(year) and (not month or d.month == int(month)) for _, d in dated):
+            column = min(dated, key=lambda cd: abs(cd[1].year - int(year)))[0]
+            return Filter(column, f"{year}年{month + '月' if month else ''}", int(year), int(month or 0))
+    return None
+
+
 def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmenter) -> TableQuery | None:
     """A question naming rows: a comparison or each one's value, or a lookup of an attribute the table holds."""
     rest = _rest(norm, named)
@@ -325,6 +341,8 @@ def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmen
                 return TableQuery(Op.LOOKUP, table, named, column, contradicted=Filter(column, value))
         if (other := _in_other_currency(norm, table, row)) is not None:
             return TableQuery(Op.LOOKUP, table, named, other[0], contradicted=Filter(*other))
+        if (off := _off_date(norm, table, row)) is not None:
+            return TableQuery(Op.LOOKUP, table, named, off.column, contradicted=off)
     if len(named) >= 2:
         order = _order(rest, comparative=True)
         column = _measured_column(table, order, columns, rest, False) if order else None
