@@ -21,6 +21,8 @@ import pytest
     ("C轮及以后的北京AI企业占多少比例？", "北京AI企业里单独处在C轮的占比是多少？", "9.73%", "“C轮”"),  # a finer category
     ("天使轮（包括pre-A）的公司占多大比例", "北京AI企业里preA轮企业的占比是多少？", "28.48%", "“preA”"),  # in a bracket
     ("B轮、C轮及以后的企业融资总额是多少？", "C轮及以后的企业融资总额是多少亿元？", "1319.89亿元", "“C轮及以后”"),  # listed
+    ("北京AI融资总额里，B轮及以后的企业拿走了多大份额", "单独算B轮的北京AI企业，融资总额是多少亿元？", "1319.89亿元",
+     "“B轮”"),  # listed first, the group not opened
     ("北京获投AI企业有多少家？", "北京获投AI企业里做AI+医疗的有多少家？", "442家", "“医疗”"),  # one category counted
 ])
 def test_a_swapped_value_is_refused_with_the_nearest_fact(assistant, answerable, near_miss, key, lacks):

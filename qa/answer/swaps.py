@@ -31,8 +31,8 @@ place of its own: the scope is then that place's ("依照全球氣候分類，�
 
 A finer category than the sentence reports: a code the sentence writes only as the first of a group ("C轮及以后
 占据9.73%", "A轮及以前": the code, an optional 及, then 以后/之后/以前/之前/以上/以下) asked alone ("单独处在C轮的
-占比"), or only listed after another code the question does not ask ("B轮、C轮及以后的企业…融资总额1319.89亿元" for
-"C轮及以后的企业融资总额是多少"), or a word the sentence writes only inside a bracket that a wider item includes ("天使轮（含preA）"), asked
+占比"), or only listed beside another code the question does not ask ("B轮、C轮及以后的企业…融资总额1319.89亿元" for
+"C轮及以后的企业融资总额是多少", or for "单独算B轮的…融资总额" — unless the question opens the group after it: "B轮及以后"), or a word the sentence writes only inside a bracket that a wider item includes ("天使轮（含preA）"), asked
 without that item ("preA轮企业的占比"). A question that opens the same group in other words is no swap ("融资走到C轮甚至
 更后面的": a localizer after the code in the same direction, 后/前/上/下), nor one that names the item ("天使轮（包括
 pre-A）的公司"); the bracket only for a question asking how many ("preA属于哪一轮？" is answered by 天使轮).
@@ -159,8 +159,12 @@ def _grouped(asked_codes: set[str], sentence: str, words: list[tuple[str, str]],
             group = _GROUP_AFTER.match(sentence, m.end())
             opened = group is not None and _opened_in_question(code, group.group(1), words)
             before = ends.get(m.start() - 1) if sentence[m.start() - 1:m.start()] == "、" else None
+            after = _CODE.match(sentence, m.end() + 1) if sentence[m.end():m.end() + 1] == "、" else None
             if before is not None and before not in asked_codes:  # "b轮、c轮及以后": listed with another
                 values.append(code + group.group(0) if opened and group is not None else code)
+            elif (after is not None and after.group(1) + after.group(2) not in asked_codes
+                  and not _opened_in_question(code, "后", words)):  # "b轮、c轮…" asked of b轮 alone
+                values.append(code)
             elif group is not None and not opened:
                 values.append(code)
             else:  # the code stands alone here: the sentence gives its own figure
