@@ -311,8 +311,10 @@ def parse(question: str, tables: tuple[Table, ...], hits: list[Hit], segmenter: 
 
 def _off_date(norm: str, table: Table, row: dict[str, str]) -> Filter | None:
     """A year (or year and month) the question states that no date of the named row holds ("旷视2019年又融了一轮吗？"
-    of a row dated 2011-10 and 2018.7): the row is of another time, and so is not the answer. The date column named
-    is the one whose date is nearest the asked year; a year the table's title states is the table's own."""
+    of a row dated 2011-10 and 2018.7): the row is of another time, and so is not the answer — checked only when the
+    question asks for something the row holds (2023年…的营收 asks for no column of it: the sentences decide). The
+    date column named is the one whose date is nearest the asked year; a year the table's title states is the
+    table's own."""
     dated = [(c, d) for c in table.columns if (c.type is ColumnType.DATE or c.has_dates)
              and (d := find_date(row.get(c.name, ""))) is not None]
     title = normal_form(table.title)
@@ -341,8 +343,6 @@ def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmen
                 return TableQuery(Op.LOOKUP, table, named, column, contradicted=Filter(column, value))
         if (other := _in_other_currency(norm, table, row)) is not None:
             return TableQuery(Op.LOOKUP, table, named, other[0], contradicted=Filter(*other))
-        if (off := _off_date(norm, table, row)) is not None:
-            return TableQuery(Op.LOOKUP, table, named, off.column, contradicted=off)
     if len(named) >= 2:
         order = _order(rest, comparative=True)
         column = _measured_column(table, order, columns, rest, False) if order else None
@@ -351,6 +351,9 @@ def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmen
         if _EACH.search(norm) and columns:
             return TableQuery(Op.COMPARE, table, named, columns[0])
     if columns or _GENERAL.search(rest):
+        # asked for what the row holds, but of a time none of its dates is ("旷视2019年又融了一轮吗？融了多少？")
+        if len(named) == 1 and (off := _off_date(norm, table, dict(named[0].cells))) is not None:
+            return TableQuery(Op.LOOKUP, table, named, off.column, contradicted=off)
         return TableQuery(Op.LOOKUP, table, named, columns[0] if columns else None)
     return None
 
