@@ -239,6 +239,18 @@ def test_a_year_no_date_of_the_row_holds_is_a_near_miss_not_an_answer(assistant)
     assert assistant.ask("旷世科技2018年7月那轮融了多少钱？").short_answer == "6 亿美元"
 
 
+def test_a_traditional_question_gets_the_table_answer_in_its_script_the_cells_as_written(assistant):
+    """The assistant's words follow the question's script (據, 項, 報告沒有所問的資料); the table's names, columns
+    and values stay as the report writes them, so a key copied from the report still matches."""
+    counted = assistant.ask("表1裡處於D輪的有幾家？")
+    assert counted.answer.startswith("據表 1，轮次為“D 轮”的共 5 家：旷视科技[1]")
+    refused = assistant.ask("字節跳動D輪融資金額是多少？")
+    assert refused.answer.startswith("表 1中字节跳动的轮次是“E 轮”，不是“D 轮”，報告沒有所問的資料；最接近的內容是：據表 1，字节跳动：")
+    listed = assistant.ask("表1列的是哪些企業？")
+    assert listed.answer.startswith("據表 1“单次融资超过10亿人民币的北京人工智能企业名单（截止2019.3）”，共 14 項：")
+    assert assistant.ask("字節跳動E輪融了多少錢？").short_answer == "40 亿美元"
+
+
 def test_a_money_question_about_a_named_row_reads_its_amount(robots, assistant):
     assert ask(robots, "蓝鲸智造C轮融了多少钱？").short_answer == "1.2亿元"
     assert ask(assistant, "字节跳动E轮融了多少钱？").short_answer == "40 亿美元"

@@ -192,7 +192,7 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
     about = answer_about_document(question, context, cites)
     if about is not None:
         return reply(about.text, True)
-    table = answer_from_tables(question, q, hits, context, cites)
+    table = answer_from_tables(question, q, hits, context, cites, traditional)
     if table is not None:
         return reply(table.text, table.answered, table.short)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Callable, Protocol
 
 from qa.answer.context import AnswerContext
 from qa.answer.features import Question
@@ -21,7 +21,21 @@ from qa.answer.table_query import Filter, Measure, Op, TableQuery, parse, table_
 from qa.ingest.columns import Column, ColumnType
 from qa.ingest.table import row_entity
 from qa.ingest.values import Amount, find_amount, find_date
+from qa.segment.script import to_traditional
 from qa.types import Hit, Passage
+
+#: The assistant's own words in the question's script: a template whose {fields} take the table's values verbatim
+#: (a Traditional question gets "據表 1，…共 5 項：" around the cells as the table writes them).
+Say = Callable[[str], str]
+
+
+def _as_written(template: str) -> str:
+    return template
+
+
+def wording(traditional: bool) -> Say:
+    """How the assistant words a table answer for a question in this script."""
+    return to_traditional if traditional else _as_written
 
 #: A lookup reads out at most this many named rows.
 MAX_LOOKUP_ROWS = 3
@@ -62,13 +76,13 @@ def measured(row: Passage, column: Column, measure: Measure) -> tuple[tuple[floa
         return None
 
 
-def phrase_row(row: Passage, label: str) -> str:
+def phrase_row(row: Passage, label: str, say: Say = _as_written) -> str:
     """"据表 1，寒武纪：成立时间 2016-3，轮次 B 轮，融资事件 …" — the row in words, with its column names."""
     entity = row_entity(row.cells)
     serial = row.cells[0][1] if row.cells and row.cells[0][1].isdigit() else None
     facts = "，".join(f"{name} {value}" for i, (name, value) in enumerate(row.cells)
                      if value and value != entity and not (i == 0 and value == serial))
-    return f"据{label}，{entity}：{facts}"
+    return say("据{label}，").format(label=say(label)) + f"{entity}：{facts}"
 
 
 def _same_sum(amount: Amount, stated: Amount) -> bool:
@@ -89,12 +103,11 @@ def _passes(row: Passage, f: Filter) -> bool:
     return date is not None and date.year == f.year and (not f.month or date.month == f.month)
 
 
-def _condition(filters: list[Filter]) -> str:
+def _condition(filters: list[Filter], say: Say = _as_written) -> str:
     """"成立时间在2014年、轮次为“D 轮”、融资事件以人民币计的" — the filters in words."""
-    said = [f"{f.column.name}在{f.value}" if f.year else f"{f.column.name}以{f.value}计" if f.currency
-            else f"{f.column.name}为{f.value}" if f.amount
-            else f"{f.column.name}为“{f.value}”" for f in filters]
-    return f"{'、'.join(said)}的" if said else ""
+    said = [say("{c}在{v}" if f.year else "{c}以{v}计" if f.currency else "{c}为{v}" if f.amount
+                else "{c}为“{v}”").format(c=f.column.name, v=f.value) for f in filters]
+    return f"{'、'.join(said)}{say('的')}" if said else ""
 
 
 def _names(rows: list[Passage], cites: Marker, values: dict[str, str] | None = None) -> str:
@@ -107,17 +120,20 @@ def _asks_which(question: str) -> bool:
     return "哪" in question or "谁" in question
 
 
-def _extreme(query: TableQuery, rows: list[Passage], question: str, cites: Marker) -> TableAnswer | None:
+def _extreme(query: TableQuery, rows: list[Passage], question: str, cites: Marker,
+             say: Say = _as_written) -> TableAnswer | None:
     column, order = query.column, query.order
     assert column is not None and order is not None
-    label, condition = table_label(query.table), _condition(query.filters)
+    label, condition = say(table_label(query.table)), _condition(query.filters, say)
     if column.type is ColumnType.CATEGORY:  # "哪个轮次的企业最多？": the most (least) common value
         counts = Counter(cell(r, column) for r in rows if cell(r, column))
         if not counts:
             return None
         value, n = (max if order.highest else min)(counts.items(), key=lambda kv: kv[1])
         members = [r for r in rows if cell(r, column) == value]
-        text = f"据{label}，{condition}{column.name}中“{value}”{order.word}，共 {n} 项：{_names(members, cites)}。"
+        text = say("据{label}，{condition}{column}中“{value}”{order}，共 {n} 项：").format(
+            label=label, condition=condition, column=column.name, value=value, order=say(order.word), n=n) \
+            + f"{_names(members, cites)}。"
         return TableAnswer(text, value)
     keyed = {r.id: k for r in rows if (k := measured(r, column, order.measure)) is not None}
     if not keyed:
@@ -125,19 +141,22 @@ def _extreme(query: TableQuery, rows: list[Passage], question: str, cites: Marke
     best = (max if order.highest else min)(key for key, _ in keyed.values())
     winners = [r for r in rows if r.id in keyed and keyed[r.id][0] == best]
     values = {r.id: keyed[r.id][1] for r in winners}
-    text = f"据{label}，{condition}按{column.name}，{order.word}的是{_names(winners, cites, values)}。"
+    text = say("据{label}，{condition}按{column}，{order}的是").format(
+        label=label, condition=condition, column=column.name, order=say(order.word)) \
+        + f"{_names(winners, cites, values)}。"
     short = None
     if len(winners) == 1:
         short = row_entity(winners[0].cells) if _asks_which(question) else values[winners[0].id]
     return TableAnswer(text, short)
 
 
-def _compare(query: TableQuery, question: str, cites: Marker) -> TableAnswer | None:
-    column, order, label = query.column, query.order, table_label(query.table)
+def _compare(query: TableQuery, question: str, cites: Marker, say: Say = _as_written) -> TableAnswer | None:
+    column, order, label = query.column, query.order, say(table_label(query.table))
     assert column is not None
     if order is None:  # "分别是哪年成立的": each named row's value
-        said = "，".join(f"{row_entity(r.cells)}的{column.name}为{cell(r, column)}{cites.mark(r)}" for r in query.named)
-        return TableAnswer(f"据{label}，{said}。")
+        said = "，".join(say("{entity}的{column}为{value}").format(
+            entity=row_entity(r.cells), column=column.name, value=cell(r, column)) + cites.mark(r) for r in query.named)
+        return TableAnswer(say("据{label}，").format(label=label) + f"{said}。")
     keyed = {r.id: k for r in query.named if (k := measured(r, column, order.measure)) is not None}
     if len(keyed) < 2:
         return None
@@ -145,8 +164,10 @@ def _compare(query: TableQuery, question: str, cites: Marker) -> TableAnswer | N
     values = {r.id: keyed[r.id][1] for r in ranked}
     first, rest = ranked[0], ranked[1:]
     if all(keyed[r.id][0] == keyed[first.id][0] for r in rest):
-        return TableAnswer(f"据{label}，按{column.name}，{_names(ranked, cites, values)}相同。")
-    text = f"据{label}，按{column.name}，{_names([first], cites, values)}比{_names(rest, cites, values)}更{order.word[-1]}。"
+        return TableAnswer(say("据{label}，按{column}，").format(label=label, column=column.name)
+                           + _names(ranked, cites, values) + say("相同。"))
+    text = (say("据{label}，按{column}，").format(label=label, column=column.name) + _names([first], cites, values)
+            + say("比") + _names(rest, cites, values) + say("更{order}。").format(order=say(order.word[-1])))
     return TableAnswer(text, row_entity(first.cells) if _asks_which(question) else values[first.id])
 
 
@@ -166,43 +187,47 @@ def _measures(column: Column) -> bool:
         column.type is ColumnType.TEXT and (column.has_dates or column.has_amounts))
 
 
-def run(query: TableQuery, question: str, kind: Kind, cites: Marker) -> TableAnswer | None:
-    """The operation's result in words, or None when the table holds nothing it can use."""
+def run(query: TableQuery, question: str, kind: Kind, cites: Marker, say: Say = _as_written) -> TableAnswer | None:
+    """The operation's result in words (`say`: in the question's script), or None when the table holds nothing it
+    can use."""
     label = table_label(query.table)
     if query.contradicted is not None:
         row, column = query.named[0], query.contradicted.column
         held = cell(row, column)
-        return TableAnswer(f"{label}中{row_entity(row.cells)}的{column.name}是“{held}”，不是“{query.contradicted.value}”，"
-                           f"报告没有所问的数据；最接近的内容是：{phrase_row(row, label)}{cites.mark(row)}",
-                           answered=False)
+        return TableAnswer(say("{label}中{entity}的{column}是“{held}”，不是“{value}”，报告没有所问的数据；最接近的内容是：").format(
+            label=say(label), entity=row_entity(row.cells), column=column.name, held=held,
+            value=query.contradicted.value) + phrase_row(row, label, say) + cites.mark(row), answered=False)
     if query.op is Op.LOOKUP:
         if kind in (Kind.PERSON, Kind.PLACE) and (query.column is None or _measures(query.column)):
             # "…那轮融资是谁领投的？": the row is named, but no cell says who or where — the sentences decide
             return None
         rows = query.named[:MAX_LOOKUP_ROWS]
-        text = "\n".join(f"{phrase_row(r, label)}{cites.mark(r)}" for r in rows)
+        text = "\n".join(f"{phrase_row(r, label, say)}{cites.mark(r)}" for r in rows)
         short = _lookup_value(rows[0], query.column, kind) if query.column and len(rows) == 1 else None
         return TableAnswer(text, short or None)
     if query.op is Op.COMPARE:
-        return _compare(query, question, cites)
+        return _compare(query, question, cites, say)
     rows = [r for r in query.table.rows if r not in query.excluded and all(_passes(r, f) for f in query.filters)]
     if query.op is Op.EXTREME:
-        return _extreme(query, rows, question, cites)
+        return _extreme(query, rows, question, cites, say)
     if not rows:
         return None
-    unit = query.unit if query.op is Op.COUNT else "项"
+    unit = say(query.unit if query.op is Op.COUNT else "项")
+    condition = _condition(query.filters, say)
     if query.excluded:  # "除了寒武纪，还有哪些…"
         left_out = "、".join(row_entity(r.cells) for r in query.excluded)
-        return TableAnswer(f"据{label}，除{left_out}外，{_condition(query.filters)}还有 {len(rows)} {unit}："
-                           f"{_names(rows, cites)}。")
-    if not query.filters:  # all of the table's rows: say what it lists ("表1列的是哪些企业？")
-        label = titled_label(query.table)
-    return TableAnswer(f"据{label}，{_condition(query.filters)}共 {len(rows)} {unit}：{_names(rows, cites)}。")
+        return TableAnswer(say("据{label}，除{left_out}外，{condition}还有 {n} {unit}：").format(
+            label=say(label), left_out=left_out, condition=condition, n=len(rows), unit=unit) + f"{_names(rows, cites)}。")
+    shown = say(label)
+    if not query.filters:  # all of the table's rows: say what it lists ("表1列的是哪些企业？"), its title verbatim
+        shown += titled_label(query.table)[len(label):]
+    return TableAnswer(say("据{label}，{condition}共 {n} {unit}：").format(
+        label=shown, condition=condition, n=len(rows), unit=unit) + f"{_names(rows, cites)}。")
 
 
 def answer_from_tables(question: str, q: Question, hits: list[Hit], context: AnswerContext,
-                       cites: Marker) -> TableAnswer | None:
-    """The table operation the question asks for, answered; None when no table answers it (the sentence path
-    decides then)."""
+                       cites: Marker, traditional: bool = False) -> TableAnswer | None:
+    """The table operation the question asks for, answered in the question's script (`traditional`; the table's
+    values stay as it writes them); None when no table answers it (the sentence path decides then)."""
     query = parse(question, context.tables, hits, context.segmenter, context.document_text)
-    return run(query, question, q.qtype.kind, cites) if query is not None else None
+    return run(query, question, q.qtype.kind, cites, wording(traditional)) if query is not None else None
