@@ -45,6 +45,12 @@ def test_a_scope_the_sentence_states_or_a_place_asked_for_is_no_swap(assistant):
     # a question naming a place of its own asks within that place's scope
     placed = assistant.ask("在全国来看，海淀区的获投AI企业占比多少？")
     assert placed.answered and "62.44%" in placed.answer
+    # a country the sentence names may be the scope in other words ("使中国成为…" for 全国)
+    country = assistant.ask("按规划，到2030年全国要成为什么样的创新中心？")
+    assert country.answered and "2030年" in country.answer
+    # 国内 is relative to a country ("奈及利亞國內"), so it is no scope; 全國 is, in either script
+    assert assistant.understand("奈及利亞國內最有勢力的部族是?").constraints.scopes == ()
+    assert assistant.understand("全國AI企業一共有多少家？").constraints.scopes == ("全国",)
 
 
 def test_a_group_opened_in_other_words_is_no_finer_category(assistant):
