@@ -226,6 +226,15 @@ def close_sentence(text: str) -> str:
     return (text.rstrip(TRAILING_PUNCT) or text) + "。"
 
 
+#: A Latin code written before the Chinese word it qualifies: the round of "D轮", "B+轮", "pre-A轮".
+CODE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,2}\+?)(?=[\u4e00-\u9fff])([\u4e00-\u9fff])")
+
+
+def coded_words(text_norm: str) -> set[str]:
+    """The coded words of a normal-form text ("d轮", "b+轮"): code and the Chinese character it qualifies."""
+    return {code + head for code, head in CODE.findall(text_norm)}
+
+
 def as_written(word: str, text: str) -> str:
     """`word`, found case-insensitively in `text`, as `text` writes it ("gdp" in "…GDP的比重" → "GDP"): the answer
     layer compares folded words, but a message should name the user's own word. `word` itself when not found."""

@@ -24,6 +24,7 @@ import pytest
     ("北京AI融资总额里，B轮及以后的企业拿走了多大份额", "单独算B轮的北京AI企业，融资总额是多少亿元？", "1319.89亿元",
      "“B轮”"),  # listed first, the group not opened
     ("北京获投AI企业有多少家？", "北京获投AI企业里做AI+医疗的有多少家？", "442家", "“医疗”"),  # one category counted
+    ("北京第二大AI企业聚集地是哪个区？", "北京第三大AI企业聚集地是哪个区？", "朝阳区", "“第三大”"),  # another rank
 ])
 def test_a_swapped_value_is_refused_with_the_nearest_fact(assistant, answerable, near_miss, key, lacks):
     answered = assistant.ask(answerable)
@@ -136,3 +137,40 @@ def test_a_number_held_with_another_unit_is_no_swap(assistant):
 def test_a_question_of_fillers_alone_asks_about_nothing(assistant):
     answer = assistant.ask("啊啊啊")
     assert not answer.answered and answer.answer.startswith("抱歉")
+
+
+def test_a_group_opened_by_a_time_word_is_no_finer_category(assistant):
+    """"B轮往后" opens the group as "B轮及以后" does (jieba tags 往后 as a time word, not a localizer)."""
+    answer = assistant.ask("B轮往后的那些公司加起来一共融了多少钱，占全部融资额的几成？")
+    assert answer.answered and "1319.89亿元" in answer.answer
+
+
+def test_a_rank_is_answered_by_the_sentence_stating_it_and_read_in_any_numerals():
+    """A rank is compared by number ("第二多" is said "第二大"); another number of the same counter, or a rank
+    without a counter, contradicts it; "首次" is 第一次 and "首都" is no rank."""
+    from qa.understand.constraints import ranks
+
+    third, second = ranks("第三大"), ranks("第2大")
+    assert [(r.number, r.counter) for r in third + second] == [(3, "大"), (2, "大")]
+    assert third[0].contradicted_by(second[0]) and ranks("排第三的")[0].contradicted_by(second[0])
+    assert not third[0].contradicted_by(ranks("第二次")[0]) and not second[0].contradicted_by(second[0])
+    assert ranks("第二多")[0].held_by(second) and not third[0].held_by(second)
+    assert [(r.number, r.counter) for r in ranks("首次")] == [(1, "次")] and ranks("首都") == []
+
+
+def test_a_rank_asked_chooses_the_sentence_stating_it(assistant):
+    """The question's framing (按获投企业注册地看) matches the sentence before the one that ranks 第二: the answer is
+    the sentence stating the rank, and its bold is 朝阳区, not 海淀."""
+    answer = assistant.ask("按获投企业注册地看，排第二的AI企业聚集地是哪个区")
+    assert answer.answered and answer.short_answer == "朝阳区"
+    assert answer.citations[0].text.startswith("第二大") or "第二大人工智能企业聚集地为朝阳区" in answer.answer
+
+
+def test_a_rank_the_documents_title_writes_is_not_asked():
+    """"最初在巴黎第四区居住的居民是谁？" asks about the article 巴黎第四区, not for the fourth of a ranking."""
+    from qa.answer.ranked import asked_ranks
+    from qa.understand.constraints import ranks
+
+    asked = ranks("最初在巴黎第四区居住的居民是谁") + ranks("第二大")
+    assert [r.written for r in asked_ranks(tuple(asked), "巴黎第四区")] == ["第二大"]
+    assert [r.written for r in asked_ranks(tuple(asked), "人工智能产业发展研究报告")] == ["第四", "第二大"]

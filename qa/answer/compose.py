@@ -32,6 +32,7 @@ from qa.answer.reader import read_candidate
 from qa.answer.short import scored_phrase
 from qa.answer.shown import shown_short
 from qa.answer.structured import find_outline
+from qa.answer.ranked import ranked_choice
 from qa.answer.swaps import swapped_constraint
 from qa.answer.tables import answer_from_tables
 from qa.config import AnswerSettings
@@ -207,7 +208,7 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
     if not candidates or not q.terms.weights:  # a question of fillers alone ("啊啊啊") asks about nothing
         return reply(own_words(NO_ANSWER, traditional), False)
     scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, context))
-    chosen = int(np.argmax(scores))
+    chosen = ranked_choice(q, candidates, scores, int(np.argmax(scores)), context.titles)
     best = candidates[chosen]
     evidence = evidence_for(q, chosen, candidates, scores, context, verified=0.0)
     refused = refused_whatever_verified(evidence)

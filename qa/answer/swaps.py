@@ -42,6 +42,10 @@ vn, nz) the neighbourhood lacks, which the document names as one item of an enum
 ("如AI+医疗、AI+安防、AI+零售等", `listed.listed_as_item`) — "北京获投AI企业里做AI+医疗的有多少家？" is not answered
 by "其中北京442家". A word inside an item ("硬件" of "硬件制造") or a verb ("相比") is no category.
 
+Another rank than the question's: "北京第三大AI企业聚集地是哪个区？" of "第二大人工智能企业聚集地为朝阳区" (ranks compared
+by number, `constraints.Rank`). The neighbourhood, not the sentence, must not write the asked rank and must rank
+another of the same kind, since the reader may quote the sentence beside the chosen one.
+
 Two common nouns that share a last character are often the same thing in other words (金额/总额), which the
 verifier and the dense cosine judge; they are a swap here only when the document lists them as two items of one
 enumeration ("软件技术研发、…、硬件制造": "北京AI硬件企业的收入规模" is not answered by the 软件 sentence;
@@ -58,13 +62,9 @@ from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext
 from qa.answer.features import Question
 from qa.answer.listed import listed_as_item, listed_beside
-from qa.understand.constraints import YEAR
+from qa.understand.constraints import YEAR, Rank, ranks
 from qa.understand.kind import Kind
-from qa.text import normal_form
-
-#: A Latin code written before the Chinese word it qualifies: the round of "D轮", "B+轮", "pre-A轮".
-_CODE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,2}\+?)(?=[\u4e00-\u9fff])([\u4e00-\u9fff])")
-
+from qa.text import CODE, coded_words, normal_form
 
 #: A number with the character after it, its unit ("100亿", "3家", "62.44%"); dates are years' business.
 _AMOUNT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)([^\d\s.,，。、？?！!：:；;年月日号])")
@@ -76,14 +76,10 @@ _CHINESE_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 _ONE_LETTER = re.compile(r"[a-z]\+?[\u4e00-\u9fff]")
 
 
-def _codes(text_norm: str) -> set[str]:
-    return {code + head for code, head in _CODE.findall(text_norm)}
-
-
 @lru_cache(maxsize=16)
 def _document_codes(document: str) -> frozenset[str]:
     """The codes a document writes (found once per document text)."""
-    return frozenset(_codes(document))
+    return frozenset(coded_words(document))
 
 
 def _one_letter(codes: set[str], document: str) -> list[str]:
@@ -136,12 +132,13 @@ _INCLUDED = re.compile(r"([\u4e00-\u9fffa-z0-9+\-]+)\((?:含|包括|包含)([^()
 
 
 def _opened_in_question(code: str, direction: str, words: list[tuple[str, str]]) -> bool:
-    """The question writes, after the code, a localizer of the same direction ("c轮甚至更后面")."""
+    """The question writes, after the code, a localizer or time word of the same direction ("c轮甚至更后面",
+    "b轮往后": jieba tags 往后 t)."""
     after = False
     for w, flag in words:
         if code in w or w == code[:-1]:
             after = True
-        elif after and flag == "f" and direction in w:
+        elif after and flag in ("f", "t") and direction in w:
             return True
     return False
 
@@ -152,14 +149,14 @@ def _grouped(asked_codes: set[str], sentence: str, words: list[tuple[str, str]],
     bracket's item only for a question asking how many (`counted`): one asking what it belongs to is answered by
     the wider item."""
     found = []
-    ends = {m.end(): m.group(1) + m.group(2) for m in _CODE.finditer(sentence)}  # the sentence's codes by end
+    ends = {m.end(): m.group(1) + m.group(2) for m in CODE.finditer(sentence)}  # the sentence's codes by end
     for code in sorted(asked_codes):
         values = []
         for m in re.finditer(re.escape(code), sentence):
             group = _GROUP_AFTER.match(sentence, m.end())
             opened = group is not None and _opened_in_question(code, group.group(1), words)
             before = ends.get(m.start() - 1) if sentence[m.start() - 1:m.start()] == "、" else None
-            after = _CODE.match(sentence, m.end() + 1) if sentence[m.end():m.end() + 1] == "、" else None
+            after = CODE.match(sentence, m.end() + 1) if sentence[m.end():m.end() + 1] == "、" else None
             if before is not None and before not in asked_codes:  # "b轮、c轮及以后": listed with another
                 values.append(code + group.group(0) if opened and group is not None else code)
             elif (after is not None and after.group(1) + after.group(2) not in asked_codes
@@ -176,6 +173,15 @@ def _grouped(asked_codes: set[str], sentence: str, words: list[tuple[str, str]],
             if item and item in question and head not in question and sentence.count(item) == 1:
                 found.append(item)
     return found
+
+
+def _ranks_swapped(asked: tuple[Rank, ...], local: str) -> list[str]:
+    """The asked ranks ("第三大") the neighbourhood never writes, where it ranks another one the question does not
+    ask ("第二大人工智能企业聚集地为朝阳区", in the sentence or the one beside it that the reader may quote), as the
+    question writes them."""
+    around = ranks(local)
+    others = [r for r in around if not r.held_by(list(asked))]
+    return [r.written for r in asked if not r.held_by(around) and any(r.contradicted_by(o) for o in others)]
 
 
 def _amounts(text_norm: str) -> dict[str, str]:
@@ -215,7 +221,7 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
     scopes = [] if placed else list(q.constraints.scopes)
     places = {w for w, flag in context.segmenter.tagged(said)
               if len(w) > 1 and flag == "ns"} if absent_places or scopes else set()
-    sentence_codes, asked_codes, local_codes = _codes(sentence), _codes(question), _codes(local)
+    sentence_codes, asked_codes, local_codes = coded_words(sentence), coded_words(question), coded_words(local)
     kin = _kin_of_codes(words, sentence_codes)
     sentence_words = {normal_form(w) for w, _ in context.segmenter.tagged(c.text) if len(w) > 1}
     document = context.document_text(c.passage.source)
@@ -232,6 +238,7 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
         (mates, set(), sentence_words, True),
         (_subset(words, local, document) if q.qtype.kind is Kind.QUANTITY else [], set(), None, True),
         (amounts, set(amounts_around), set(_amounts(sentence)), True),
+        (_ranks_swapped(q.constraints.ranks, local), set(), None, True),
         (_grouped(asked_codes, sentence, words, question, q.qtype.kind is Kind.QUANTITY), set(), None, True),
         (absent_places, set(), places, False),
         # a country ("中国") may be the scope in other words; a city or a district is narrower

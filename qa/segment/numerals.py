@@ -46,3 +46,14 @@ def _percent(match: re.Match[str]) -> str:
 def arabic_numerals(question: str) -> str:
     """The question with its counting Chinese numerals as Arabic numbers (everything else unchanged)."""
     return _NUMERAL.sub(_converted, _PERCENT.sub(_percent, question))
+
+
+def numeral_value(numeral: str) -> int | None:
+    """A whole number written in Arabic or Chinese numerals ("3", "十三" → 13): ranks are compared by number,
+    since a report may write "第2" where a user types "第二"; None when cn2an cannot read it."""
+    if numeral.isdigit():
+        return int(numeral)
+    try:
+        return int(cn2an.cn2an(numeral, "smart"))
+    except _UNREADABLE:
+        return None

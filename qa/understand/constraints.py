@@ -1,4 +1,5 @@
-"""The constraints a question states, which every answer must support: years, other numbers, names and scopes.
+"""The constraints a question states, which every answer must support: years, other numbers, names, scopes and
+ranks.
 
 "2023年…融资总额" asks about 2023, not the 2019 total a sentence gives; "丰台区占比多少" about 丰台区, not the
 海淀区 beside it. The answer layer checks each constraint against the chosen sentence and its neighbourhood
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.segment.numerals import numeral_value
 from qa.segment.tokenizer import Segmenter
 from qa.text import normal_form
 
@@ -21,6 +23,41 @@ _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?%?")
 #: "北京有119家" answers a narrower question). Narrower scopes (全市, 全区) are left out, since the place a sentence
 #: names ("北京市") is often that scope in other words, and so is 国内, which is relative ("奈及利亞國內").
 SCOPE = re.compile(r"全(?:国|球|世界)")
+#: What a rank counts or ranks by, written right after it: "第二大", "第三名", "第一届", "首次".
+_COUNTER = "大多小少高低名位个次届代任家座部张期批条款种年季集号轮章节项"
+#: A rank: "第" and a numeral (Chinese or Arabic; numerals.py leaves ordinals as typed), with its counter if one
+#: follows ("排第三的" has none), or "首" and a counter ("首次" is 第一次; "首都" is no rank).
+_ORDINAL = re.compile(rf"第([零〇一二两三四五六七八九十百千\d]+)([{_COUNTER}]?)|首([{_COUNTER}])")
+
+
+@dataclass(frozen=True)
+class Rank:
+    """A rank as written ("第三大"), its number and its counter ("" when none follows)."""
+
+    written: str
+    number: int
+    counter: str
+
+    def held_by(self, ranks: list["Rank"]) -> bool:
+        """One of `ranks` has this number, with the same counter or without one to compare ("第二多" is held by
+        "第二大": a rank whose number matches counts as said in other words)."""
+        return any(r.number == self.number for r in ranks)
+
+    def contradicted_by(self, rank: "Rank") -> bool:
+        """`rank` is another rank of the same kind: a different number with the same counter, or where either
+        has none to compare ("排第三的" and "第二大")."""
+        return rank.number != self.number and (rank.counter == self.counter or not (rank.counter and self.counter))
+
+
+def ranks(text: str) -> list[Rank]:
+    """The ranks a text writes, in order; a numeral that cannot be read is no rank."""
+    found = []
+    for match in _ORDINAL.finditer(text):
+        numeral, counter, first = match.groups()
+        number = 1 if first else numeral_value(numeral)
+        if number is not None:
+            found.append(Rank(match.group(), number, first or counter))
+    return found
 
 
 @dataclass(frozen=True)
@@ -49,14 +86,16 @@ class Constraints:
     names: tuple[Name, ...]
     #: "全国", "全球": the whole area the question asks about
     scopes: tuple[str, ...]
+    #: "第二大", "第三名": which one of a ranking the question asks about
+    ranks: tuple[Rank, ...]
 
 
 def read_constraints(question: str, segmenter: Segmenter) -> Constraints:
-    """The years, other numbers, names and scopes of a question (in its searched form: Simplified, Arabic
+    """The years, other numbers, names, scopes and ranks of a question (in its searched form: Simplified, Arabic
     numerals)."""
     years = tuple(dict.fromkeys(YEAR.findall(question)))
     numbers = tuple(n for n in dict.fromkeys(_NUMBER.findall(normal_form(question))) if not YEAR.fullmatch(n))
     names = (normal_form(n) for n in segmenter.names(question))  # as often as said: a feature counts them
     return Constraints(years, numbers, tuple(Name(n, (n, *(normal_form(f) for f in segmenter.alias_forms(n))))
                                              for n in names),
-                       tuple(dict.fromkeys(SCOPE.findall(normal_form(question)))))
+                       tuple(dict.fromkeys(SCOPE.findall(normal_form(question)))), tuple(ranks(normal_form(question))))

@@ -1,0 +1,51 @@
+"""A question asking for one rank of a ranking ("排第二的AI企业聚集地是哪个区？") is answered by the sentence that
+states that rank.
+
+The selector scores a sentence by how much of the question it matches, and a question's framing ("按获投企业注册地
+看") often matches the sentence before the one it asks about: "…主要集中于海淀区，占比达62.44%" outscored "第二大人工
+智能企业聚集地为朝阳区", and the bold answer was 海淀. A rank is a constraint the answer must state, so for a
+question asking which one holds the rank (`_WHICH_ONE`), among the candidates that state every rank it asks (by
+number: "第二多" is said "第二大", `Rank.held_by`) the one the selector likes best is chosen; when none states them,
+the selector's choice stands (and `swaps.py` refuses it when its neighbourhood ranks another).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from qa.answer.candidates import Candidate
+from qa.answer.features import Question
+from qa.understand.constraints import Rank, ranks
+from qa.understand.kind import Kind
+from qa.text import normal_form
+
+#: Questions asking which one holds the rank ("第二大…是哪个区", "谁是第一位…"). Asked of something else, the rank is
+#: mostly part of a name ("第7届日本参议院议员通常选举的焦点是什么？", "巴黎第四区的土地面积是多少？"): the name's
+#: sentence states it, the answer's says "这次选举", "该区" — on the CMRC 2018 trial set choosing the sentence that
+#: states the rank for every kind of question turned 8 right answers wrong and none wrong right.
+_WHICH_ONE = frozenset({Kind.PLACE, Kind.ORG, Kind.PERSON})
+
+
+def asked_ranks(ranks_of_question: tuple[Rank, ...], title: str) -> list[Rank]:
+    """The question's ranks but those its document's title writes: a rank in a title names the document's subject
+    ("巴黎第四区", "绝对SuperStar (第一届)"), it is not asked for."""
+    title_norm = normal_form(title)
+    return [r for r in ranks_of_question if r.written not in title_norm]
+
+
+def ranked_choice(q: Question, candidates: list[Candidate], scores: np.ndarray, chosen: int,
+                  titles: dict[str, str]) -> int:
+    """The chosen candidate, or the best-scored one stating every rank the question asks (`asked_ranks`, by the
+    chosen sentence's document title) when it does not."""
+    asked = asked_ranks(q.constraints.ranks, titles.get(candidates[chosen].passage.source, ""))
+    if not asked or q.qtype.kind not in _WHICH_ONE:
+        return chosen
+
+    def states_ranks(c: Candidate) -> bool:
+        stated = ranks(normal_form(c.text))
+        return all(a.held_by(stated) for a in asked)
+
+    if states_ranks(candidates[chosen]):
+        return chosen
+    stating = [i for i, c in enumerate(candidates) if states_ranks(c)]
+    return max(stating, key=lambda i: scores[i]) if stating else chosen
