@@ -229,6 +229,14 @@ def test_a_cell_value_the_row_does_not_hold_is_a_near_miss_not_an_answer(robots,
     assert not table_1.answered and "不是“D 轮”" in table_1.answer and table_1.citations[0].text.split()[1] == "字节跳动"
 
 
+def test_a_code_no_row_holds_is_a_near_miss_when_the_column_holds_codes_of_its_kind(assistant):
+    """No row of Table 1 is in A 轮, so "A轮" is no cell value the question quotes; it is still a round (a code
+    before 轮, as the column's "B 轮", "D 轮" are), and 寒武纪's row says B 轮 — while its own round is answered."""
+    answer = assistant.ask("寒五纪A轮融了多少钱？")
+    assert not answer.answered and answer.answer.startswith("表 1中寒武纪的轮次是“B 轮”，不是“A轮”")
+    assert assistant.ask("寒武纪B轮融了多少钱？").answered
+
+
 def test_a_year_no_date_of_the_row_holds_is_a_near_miss_not_an_answer(assistant):
     """旷视科技's row is dated 2011-10 (成立时间) and 2018.7 (融资事件): a 2019 round is not in the report, and the
     refusal names the nearest date's column; a year one of its dates holds is answered."""

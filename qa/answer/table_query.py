@@ -24,7 +24,7 @@ from qa.ingest.columns import Column, ColumnType, Table
 from qa.ingest.table import entity_names, row_entity
 from qa.ingest.values import CURRENCIES, Amount, find_amount, find_date
 from qa.segment.tokenizer import NAME_TAGS, WEAK_NAME_TAGS, Segmenter
-from qa.text import TABLE_TITLE, fold, normal_form
+from qa.text import TABLE_TITLE, coded_words, fold, normal_form
 from qa.types import Hit, Passage
 
 
@@ -343,6 +343,8 @@ def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmen
                 return TableQuery(Op.LOOKUP, table, named, column, contradicted=Filter(column, value))
         if (other := _in_other_currency(norm, table, row)) is not None:
             return TableQuery(Op.LOOKUP, table, named, other[0], contradicted=Filter(*other))
+        if (coded := _other_code(rest, table, row)) is not None:
+            return TableQuery(Op.LOOKUP, table, named, coded[0], contradicted=Filter(*coded))
     if len(named) >= 2:
         order = _order(rest, comparative=True)
         column = _measured_column(table, order, columns, rest, False) if order else None
@@ -355,6 +357,27 @@ def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmen
         if len(named) == 1 and (off := _off_date(norm, table, dict(named[0].cells))) is not None:
             return TableQuery(Op.LOOKUP, table, named, off.column, contradicted=off)
         return TableQuery(Op.LOOKUP, table, named, columns[0] if columns else None)
+    return None
+
+
+def _cell_codes(cell: str) -> set[str]:
+    """The coded words of a cell, which may space the code from its word ("B 轮")."""
+    return coded_words(normal_form(cell).replace(" ", ""))
+
+
+def _other_code(rest: str, table: Table, row: dict[str, str]) -> tuple[Column, str] | None:
+    """A column of coded values ("B 轮", "D 轮") and the code the question gives it, when no row holds that code
+    ("寒武纪A轮融了多少钱？" of a row in B 轮): a value no cell quotes whole (`quoted_values`) but of the same shape,
+    a code before the same Chinese character."""
+    asked = coded_words(rest)
+    for column in table.columns:
+        if column.type in (ColumnType.NAME, ColumnType.SERIAL):
+            continue
+        held = {coded for r in table.rows for coded in _cell_codes(dict(r.cells).get(column.name, ""))}
+        mine = _cell_codes(row.get(column.name, ""))
+        for code in sorted(asked - mine):
+            if any(code[-1] == other[-1] for other in held):
+                return column, code[:-1].upper() + code[-1]
     return None
 
 
