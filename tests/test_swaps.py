@@ -25,6 +25,9 @@ import pytest
      "“B轮”"),  # listed first, the group not opened
     ("北京获投AI企业有多少家？", "北京获投AI企业里做AI+医疗的有多少家？", "442家", "“医疗”"),  # one category counted
     ("北京第二大AI企业聚集地是哪个区？", "北京第三大AI企业聚集地是哪个区？", "朝阳区", "“第三大”"),  # another rank
+    ("单次融资超过10亿元的北京AI企业有几家？", "单次融资超过10亿美元的北京AI企业有几家？", "14家", "“10亿美元”"),  # a currency
+    ("到2025年人工智能应用市场总值预计能达到多少美元？", "到2025年人工智能应用市场总值预计能达到多少人民币？", "1270亿美元",
+     "“以人民币计”"),  # a figure asked in another currency
 ])
 def test_a_swapped_value_is_refused_with_the_nearest_fact(assistant, answerable, near_miss, key, lacks):
     answered = assistant.ask(answerable)
@@ -174,3 +177,16 @@ def test_a_rank_the_documents_title_writes_is_not_asked():
     asked = ranks("最初在巴黎第四区居住的居民是谁") + ranks("第二大")
     assert [r.written for r in asked_ranks(tuple(asked), "巴黎第四区")] == ["第二大"]
     assert [r.written for r in asked_ranks(tuple(asked), "人工智能产业发展研究报告")] == ["第四", "第二大"]
+
+
+def test_a_sum_in_another_currency_is_read_in_any_of_its_written_forms():
+    """A sum's currency may be written as its ISO code ("1亿USD" in normal form); the neighbourhood's "1亿元人民币" is
+    the same number and unit in another currency, and "10亿元" is yuan as "10亿人民币" is."""
+    from qa.answer.money import other_currency
+
+    local = "单次融资金额超过1亿元人民币，其中有14家超过10亿元"
+    assert other_currency("超过1亿usd的企业有几家", "", local) == ["1亿usd"]
+    assert other_currency("超过10亿人民币的企业有几家", "", local) == []
+    assert other_currency("收入有多少美元", "收入规模约1122亿元", local) == ["以美元计"]
+    assert other_currency("收入有多少美元", "收入规模约1122亿元，合160亿美元", local) == []
+    assert other_currency("收入有多少美元", "收入增长很快", local) == []  # no sum in the sentence: no currency to swap

@@ -62,6 +62,7 @@ from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext
 from qa.answer.features import Question
 from qa.answer.listed import listed_as_item, listed_beside
+from qa.answer.money import other_currency
 from qa.understand.constraints import YEAR, Rank, ranks
 from qa.understand.kind import Kind
 from qa.text import CODE, coded_words, normal_form
@@ -239,6 +240,7 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
         (_subset(words, local, document) if q.qtype.kind is Kind.QUANTITY else [], set(), None, True),
         (amounts, set(amounts_around), set(_amounts(sentence)), True),
         (_ranks_swapped(q.constraints.ranks, local), set(), None, True),
+        (other_currency(question, sentence, local), set(), None, True),
         (_grouped(asked_codes, sentence, words, question, q.qtype.kind is Kind.QUANTITY), set(), None, True),
         (absent_places, set(), places, False),
         # a country ("中国") may be the scope in other words; a city or a district is narrower

@@ -26,10 +26,11 @@ _AMOUNT = re.compile(rf"([$¥￥€£])?\s*({_NUMERAL})\s*({_UNIT})?\s*({_CURREN
 #: Rough exchange rates to yuan, only to rank amounts in different currencies (the answer quotes the cells).
 YUAN_PER = {"美元": 7.0, "美金": 7.0, "$": 7.0, "港元": 0.9, "港币": 0.9, "欧元": 7.8, "€": 7.8, "日元": 0.05,
             "英镑": 8.9, "£": 8.9}
-#: The currency each written form names ("元人民币", "¥" and a bare "元" are yuan): rows can be kept to one.
-CURRENCIES = {"美元": "美元", "美金": "美元", "$": "美元", "港元": "港元", "港币": "港元", "欧元": "欧元", "€": "欧元",
-              "日元": "日元", "英镑": "英镑", "£": "英镑", "元人民币": "人民币", "人民币": "人民币", "元": "人民币",
-              "¥": "人民币", "￥": "人民币"}
+#: The currency each written form names ("元人民币", "¥" and a bare "元" are yuan; a question may write the ISO code,
+#: in normal form lower-case): rows can be kept to one.
+CURRENCIES = {"美元": "美元", "美金": "美元", "$": "美元", "usd": "美元", "港元": "港元", "港币": "港元", "欧元": "欧元",
+              "€": "欧元", "日元": "日元", "英镑": "英镑", "£": "英镑", "元人民币": "人民币", "人民币": "人民币",
+              "元": "人民币", "rmb": "人民币", "cny": "人民币", "¥": "人民币", "￥": "人民币"}
 _SCALE = {"万亿": 1e12, "千万": 1e7, "百万": 1e6, "亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2}
 
 

@@ -1,0 +1,50 @@
+"""A sum asked in another currency than the report gives it in.
+
+"单次融资超过10亿美元的北京AI企业有几家？" retrieves "…其中有14家人工智能企业单次融资金额超过10亿元人民币": the number and
+its unit match, so neither the missing-term features nor the swapped-amount check (`swaps.py`, number and unit)
+see that the currency is another. The table path refuses an amount asked in another currency than a row's
+(`table_query._in_other_currency`); this is the same judgement for sentences, in two forms:
+
+- a sum the question states with a currency ("10亿美元", "1亿USD") that the neighbourhood writes only in other
+  currencies ("10亿元人民币");
+- a figure asked in a named currency ("有多少美元", "能达到多少人民币") where every sum of the sentence is in another
+  and the sentence never names the asked one. A bare 元 asks for no currency here ("多少元" is as often any money),
+  and conversion is not the report's figure: "折合多少美元" of "30亿元人民币" is not answered either.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.ingest.values import CURRENCIES
+
+_NAMES = "|".join(re.escape(name) for name in sorted(CURRENCIES, key=len, reverse=True))
+#: A sum with its currency: number, scale, currency ("10亿美元", "1亿元人民币", "1亿 usd").
+_SUM = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)\s*([万亿千百]*)\s*({_NAMES})")
+#: A figure asked in a named currency ("多少美元", "几亿人民币"); a bare 元 is left out.
+_ASKED_IN = re.compile(r"(?:多少|几)[千百万亿]*(" + "|".join(
+    re.escape(name) for name in sorted(CURRENCIES, key=len, reverse=True) if len(name) > 1) + ")")
+
+
+def _sums(text_norm: str) -> list[tuple[str, str, str, str]]:
+    """(number, scale, currency, as written) of every sum with a currency."""
+    return [(m[1], m[2], CURRENCIES[m[3]], m.group()) for m in _SUM.finditer(text_norm)]
+
+
+def other_currency(question: str, sentence: str, local: str) -> list[str]:
+    """What of the question (normal form) the report gives only in another currency: a stated sum ("10亿美元")
+    the neighbourhood writes in other currencies alone, or the currency a figure is asked in ("以人民币计") when
+    every sum of the sentence is in another."""
+    around = _sums(local)
+    found = []
+    for number, scale, currency, written in _sums(question):
+        currencies = {c for n, s, c, _ in around if (n, s) == (number, scale)}
+        if currencies and currency not in currencies:
+            found.append(written)
+    asked = _ASKED_IN.search(question)
+    if asked is not None:
+        currency = CURRENCIES[asked[1]]
+        named = any(CURRENCIES[name] == currency for name in re.findall(_NAMES, sentence))
+        if _sums(sentence) and not named:
+            found.append(f"以{asked[1]}计")
+    return found
