@@ -26,6 +26,7 @@ import pytest
     ("北京获投AI企业有多少家？", "北京获投AI企业里做AI+医疗的有多少家？", "442家", "“医疗”"),  # one category counted
     ("北京第二大AI企业聚集地是哪个区？", "北京第三大AI企业聚集地是哪个区？", "朝阳区", "“第三大”"),  # another rank
     ("单次融资超过10亿元的北京AI企业有几家？", "单次融资超过10亿美元的北京AI企业有几家？", "14家", "“10亿美元”"),  # a currency
+    ("北京AI软件企业收入大概多大规模？", "海淀区的AI软件企业收入规模是多少？", "1122亿元", "“海淀区”"),  # a narrower place
     ("到2025年人工智能应用市场总值预计能达到多少美元？", "到2025年人工智能应用市场总值预计能达到多少人民币？", "1270亿美元",
      "“以人民币计”"),  # a figure asked in another currency
 ])
@@ -190,3 +191,17 @@ def test_a_sum_in_another_currency_is_read_in_any_of_its_written_forms():
     assert other_currency("收入有多少美元", "收入规模约1122亿元", local) == ["以美元计"]
     assert other_currency("收入有多少美元", "收入规模约1122亿元，合160亿美元", local) == []
     assert other_currency("收入有多少美元", "收入增长很快", local) == []  # no sum in the sentence: no currency to swap
+
+
+def test_a_place_named_with_its_level_is_a_place_and_its_name_alone_is_written_for_it(assistant):
+    """jieba tags 扎堆 and 城市 as places (ns); a name with its administrative level (海淀区, 上海市) is a real place,
+    and the report may write it without the level: "1家位于西城，2家位于平谷" answers 西城区 and 平谷区."""
+    from qa.segment.tokenizer import ADMINISTRATIVE_PLACE
+
+    assert ADMINISTRATIVE_PLACE.fullmatch("海淀区") and ADMINISTRATIVE_PLACE.fullmatch("上海市")
+    assert not ADMINISTRATIVE_PLACE.fullmatch("扎堆") and not ADMINISTRATIVE_PLACE.fullmatch("城市")
+    # a common noun with such an ending is no place: "试验区" is not written "试验"
+    assert "海淀" in assistant.segmenter.alias_forms("海淀区") and assistant.segmenter.alias_forms("试验区") == ()
+    for district, key in (("平谷区", "2家位于平谷"), ("西城区", "1家位于西城")):
+        answer = assistant.ask(f"国内AI百强里，位于{district}的有几家？")
+        assert answer.answered and key in answer.answer

@@ -63,6 +63,7 @@ from qa.answer.context import AnswerContext
 from qa.answer.features import Question
 from qa.answer.listed import listed_as_item, listed_beside
 from qa.answer.money import other_currency
+from qa.segment.tokenizer import ADMINISTRATIVE_PLACE
 from qa.understand.constraints import YEAR, Rank, ranks
 from qa.understand.kind import Kind
 from qa.text import CODE, coded_words, normal_form
@@ -215,6 +216,9 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
     names = [n.text for n in unsupported]
     absent_places = [n.text for n in unsupported
                      if context.segmenter.is_listed_place(n.text) and not context.writes_any(n.forms)]
+    # a place named with its level is a real place, checked like one the corpus never writes ("海淀区" of "北京…")
+    absent_places += [n.text for n in unsupported if ADMINISTRATIVE_PLACE.fullmatch(n.text)
+                      and n.text not in absent_places and context.segmenter.is_listed_place(n.text)]
     sentence_names = {normal_form(w) for w, flag in context.segmenter.tagged(c.text)
                       if len(w) > 1 and context.segmenter.is_name(w, flag)}
     words = context.segmenter.question_words(q.norm)

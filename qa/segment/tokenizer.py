@@ -24,6 +24,9 @@ from qa.text import fold, simplified_chars
 _ATOM = re.compile(r"[a-z0-9][a-z0-9.%+\-]*[a-z0-9%+]|[a-z0-9]")
 _YEAR_MONTH = re.compile(r"(\d{4})年(\d{1,2})月")
 _HAS_WORD_CHAR = re.compile(r"[\u4e00-\u9fff\w]")
+#: A place named with its administrative level ("海淀区", "上海市", "浙江省") and the name without it: a real place,
+#: where jieba's ns tag alone also covers common words ("扎堆", "沾边", "城市").
+ADMINISTRATIVE_PLACE = re.compile(r"([\u4e00-\u9fff]{2,})[省市区县州镇乡村]")
 #: Part-of-speech tags of names that a question may ask about and a report may lack: places, people,
 #: organisations, Latin words.
 NAME_TAGS = frozenset({"ns", "nt", "eng", "nrt", "nrfg"})
@@ -132,8 +135,12 @@ class Segmenter:
         return [t for t in tokens if t not in self.stopwords and _HAS_WORD_CHAR.search(t)]
 
     def alias_forms(self, term: str) -> tuple[str, ...]:
-        """The Chinese forms a report writes for an English word or abbreviation ("ai" → 人工智能); none for others."""
-        return self.aliases.get(term, ())
+        """The Chinese forms a report writes for an English word or abbreviation ("ai" → 人工智能), and for a place
+        named with its administrative level the name alone ("西城区" → 西城: "1家位于西城"); none for others."""
+        forms = self.aliases.get(term, ())
+        if (place := ADMINISTRATIVE_PLACE.fullmatch(term)) and self.is_listed_place(term):
+            return (*forms, place[1])
+        return forms
 
     def content_terms(self, text: str) -> list[str]:
         """Distinct precise-mode words that carry meaning (no stopwords), in order of appearance."""
