@@ -237,6 +237,18 @@ def test_a_code_no_row_holds_is_a_near_miss_when_the_column_holds_codes_of_its_k
     assert assistant.ask("寒武纪B轮融了多少钱？").answered
 
 
+def test_an_attribute_the_report_never_writes_is_not_the_rows_funding(assistant):
+    """"多少钱" names the table's amounts only by money: asked of 估值 (valuation), which the report never writes, the
+    row's funding is no answer and the sentences refuse it; a round's money is still read from the row."""
+    for question in ("字节跳动现在估值大概多少钱？", "旷视现在的valuation大概多少钱？", "字节跳动的市值是多少钱"):
+        answer = assistant.ask(question)
+        assert not answer.answered and answer.short_answer is None
+    assert assistant.ask("旷视那轮拿了多少钱").short_answer == "6 亿美元"
+    assert assistant.ask("旷视那轮一共砸进来多少钱").answered  # a verb the report never writes names no attribute
+    # an attribute not right before the money words is another part of the question: the row answers it
+    assert assistant.ask("Momenta那笔是什么性质的投资，金额多少？").answered
+
+
 def test_a_year_no_date_of_the_row_holds_is_a_near_miss_not_an_answer(assistant):
     """旷视科技's row is dated 2011-10 (成立时间) and 2018.7 (融资事件): a 2019 round is not in the report, and the
     refusal names the nearest date's column; a year one of its dates holds is answered."""

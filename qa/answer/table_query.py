@@ -299,7 +299,7 @@ def parse(question: str, tables: tuple[Table, ...], hits: list[Hit], segmenter: 
     for table in tables:
         named = named_rows(norm, table)
         if named and not others:
-            return _about_rows(norm, table, named, segmenter)
+            return _about_rows(norm, table, named, segmenter, document_of(table.rows[0].source))
         excluded += named
     for table, explicit in _tables_in_play(norm, tables, hits):
         query = _about_table(norm, table, explicit, segmenter, document_of(table.rows[0].source))
@@ -327,12 +327,14 @@ def _off_date(norm: str, table: Table, row: dict[str, str]) -> Filter | None:
     return None
 
 
-def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmenter) -> TableQuery | None:
+def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmenter,
+                document: str) -> TableQuery | None:
     """A question naming rows: a comparison or each one's value, or a lookup of an attribute the table holds."""
     rest = _rest(norm, named)
     quoted = quoted_values(rest, table)
     asked = _without_values(rest, quoted)
     columns = [c for c in table.columns if c.type is not ColumnType.SERIAL and column_named(asked, c, segmenter)]
+    money_only = not columns and bool(_MONEY.search(asked))
     if _MONEY.search(norm):  # a money question asks for the amount first ("融了多少钱" also names 融资阶段 by 融)
         money = [c for c in table.columns if c.type is ColumnType.AMOUNT or c.has_amounts]
         columns = money + [c for c in columns if c not in money]
@@ -352,6 +354,8 @@ def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmen
             return TableQuery(Op.COMPARE, table, named, column, order)
         if _EACH.search(norm) and columns:
             return TableQuery(Op.COMPARE, table, named, columns[0])
+    if money_only and _priced_attribute_unwritten(asked, segmenter, document):
+        return None
     if columns or _GENERAL.search(rest):
         # asked for what the row holds, but of a time none of its dates is ("旷视2019年又融了一轮吗？融了多少？")
         if len(named) == 1 and (off := _off_date(norm, table, dict(named[0].cells))) is not None:
@@ -363,6 +367,28 @@ def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmen
 def _cell_codes(cell: str) -> set[str]:
     """The coded words of a cell, which may space the code from its word ("B 轮")."""
     return coded_words(normal_form(cell).replace(" ", ""))
+
+
+#: Tags of words that name an attribute ("估值" n, "valuation" eng, "市值" n).
+_ATTRIBUTE_TAGS = frozenset({"n", "vn", "nz", "eng"})
+#: What is skipped between an attribute and the money words that price it: words of these tags ("估值大概多少钱":
+#: d, m; "…的", "…了") and the copulas ("市值是多少钱").
+_BETWEEN_TAGS = frozenset({"d", "t", "m", "mq", "q", "uj", "ul", "x", "r"})
+_COPULAS = frozenset({"是", "有", "为"})
+
+
+def _priced_attribute_unwritten(asked: str, segmenter: Segmenter, document: str) -> bool:
+    """The money words ask the price of an attribute the document never writes ("字节跳动现在估值大概多少钱？": 估值,
+    right before "大概多少钱"): "多少钱" then names the table's amounts only by money, and the row's funding is not
+    the answer — the sentences decide (and refuse: "报告中没有关于“估值”的内容")."""
+    money = _MONEY.search(asked)
+    before = [(w, f) for w, f in segmenter.tagged(asked[:money.start()]) if w.strip()] if money else []
+    while before and (before[-1][1] in _BETWEEN_TAGS or before[-1][0] in _COPULAS):
+        before.pop()
+    if not before:
+        return False
+    word, flag = before[-1]
+    return len(word) > 1 and flag in _ATTRIBUTE_TAGS and normal_form(word) not in document
 
 
 def _other_code(rest: str, table: Table, row: dict[str, str]) -> tuple[Column, str] | None:
