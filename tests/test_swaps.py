@@ -191,6 +191,7 @@ def test_a_sum_in_another_currency_is_read_in_any_of_its_written_forms():
     assert other_currency("收入有多少美元", "收入规模约1122亿元", local) == ["以美元计"]
     assert other_currency("收入有多少美元", "收入规模约1122亿元，合160亿美元", local) == []
     assert other_currency("收入有多少美元", "收入增长很快", local) == []  # no sum in the sentence: no currency to swap
+    assert other_currency("市场总值有多少亿元", "市场总值将达1270亿美元", local) == []  # a bare 元 names no currency
 
 
 def test_a_place_named_with_its_level_is_a_place_and_its_name_alone_is_written_for_it(assistant):

@@ -15,15 +15,22 @@ see that the currency is another. The table path refuses an amount asked in anot
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
 from qa.ingest.values import CURRENCIES
 
-_NAMES = "|".join(re.escape(name) for name in sorted(CURRENCIES, key=len, reverse=True))
+
+def currency_names(names: Iterable[str]) -> str:
+    """Written currency forms as one alternation, longest first ("元人民币" before "元"), escaped ("$")."""
+    return "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+
+
+_NAMES = currency_names(CURRENCIES)
 #: A sum with its currency: number, scale, currency ("10亿美元", "1亿元人民币", "1亿 usd").
 _SUM = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)\s*([万亿千百]*)\s*({_NAMES})")
-#: A figure asked in a named currency ("多少美元", "几亿人民币"); a bare 元 is left out.
-_ASKED_IN = re.compile(r"(?:多少|几)[千百万亿]*(" + "|".join(
-    re.escape(name) for name in sorted(CURRENCIES, key=len, reverse=True) if len(name) > 1) + ")")
+#: The currency an amount is asked in ("折合多少美元", "多少亿人民币"); 元 alone is 人民币 (`CURRENCIES`).
+ASKED_CURRENCY = re.compile(r"(?:多少|几)[千百万亿]*("
+                            + currency_names(n for n in CURRENCIES if len(n) > 1 or n == "元") + ")")
 
 
 def _sums(text_norm: str) -> list[tuple[str, str, str, str]]:
@@ -41,8 +48,8 @@ def other_currency(question: str, sentence: str, local: str) -> list[str]:
         currencies = {c for n, s, c, _ in around if (n, s) == (number, scale)}
         if currencies and currency not in currencies:
             found.append(written)
-    asked = _ASKED_IN.search(question)
-    if asked is not None:
+    asked = ASKED_CURRENCY.search(question)
+    if asked is not None and asked[1] != "元":  # a bare 元 asks for no currency
         currency = CURRENCIES[asked[1]]
         named = any(CURRENCIES[name] == currency for name in re.findall(_NAMES, sentence))
         if _sums(sentence) and not named:

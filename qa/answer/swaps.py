@@ -182,7 +182,7 @@ def _ranks_swapped(asked: tuple[Rank, ...], local: str) -> list[str]:
     ask ("第二大人工智能企业聚集地为朝阳区", in the sentence or the one beside it that the reader may quote), as the
     question writes them."""
     around = ranks(local)
-    others = [r for r in around if not r.held_by(list(asked))]
+    others = [r for r in around if not r.held_by(asked)]
     return [r.written for r in asked if not r.held_by(around) and any(r.contradicted_by(o) for o in others)]
 
 
@@ -214,18 +214,17 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
     years_around = {f"{y}年" for y in YEAR.findall(said)}
     unsupported = [n for n in q.constraints.names if not n.latin and not n.found_in(local) and len(n.text) > 1]
     names = [n.text for n in unsupported]
-    absent_places = [n.text for n in unsupported
-                     if context.segmenter.is_listed_place(n.text) and not context.writes_any(n.forms)]
-    # a place named with its level is a real place, checked like one the corpus never writes ("海淀区" of "北京…")
-    absent_places += [n.text for n in unsupported if ADMINISTRATIVE_PLACE.fullmatch(n.text)
-                      and n.text not in absent_places and context.segmenter.is_listed_place(n.text)]
+    # places any other place may stand in for: one the corpus never writes ("上海"), or one named with its level,
+    # which is a place by its form ("海淀区" of "北京…"), where jieba's ns tag alone also covers 扎堆 and 城市
+    unmatched_places = [n.text for n in unsupported if context.segmenter.is_listed_place(n.text)
+                        and (ADMINISTRATIVE_PLACE.fullmatch(n.text) or not context.writes_any(n.forms))]
     sentence_names = {normal_form(w) for w, flag in context.segmenter.tagged(c.text)
                       if len(w) > 1 and context.segmenter.is_name(w, flag)}
     words = context.segmenter.question_words(q.norm)
     placed = q.qtype.kind is Kind.PLACE or any(flag == "ns" for _, flag in words)
     scopes = [] if placed else list(q.constraints.scopes)
     places = {w for w, flag in context.segmenter.tagged(said)
-              if len(w) > 1 and flag == "ns"} if absent_places or scopes else set()
+              if len(w) > 1 and flag == "ns"} if unmatched_places or scopes else set()
     sentence_codes, asked_codes, local_codes = coded_words(sentence), coded_words(question), coded_words(local)
     kin = _kin_of_codes(words, sentence_codes)
     sentence_words = {normal_form(w) for w, _ in context.segmenter.tagged(c.text) if len(w) > 1}
@@ -246,7 +245,7 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
         (_ranks_swapped(q.constraints.ranks, local), set(), None, True),
         (other_currency(question, sentence, local), set(), None, True),
         (_grouped(asked_codes, sentence, words, question, q.qtype.kind is Kind.QUANTITY), set(), None, True),
-        (absent_places, set(), places, False),
+        (unmatched_places, set(), places, False),
         # a country ("中国") may be the scope in other words; a city or a district is narrower
         (scopes, {s for s in scopes if s in said}, {p for p in places if not p.endswith("国")}, False),
     )

@@ -19,6 +19,7 @@ from typing import Callable
 import cn2an
 
 from qa.answer.listed import listed_beside
+from qa.answer.money import ASKED_CURRENCY, currency_names
 from qa.understand.kind import WH_WORDS
 from qa.ingest.columns import Column, ColumnType, Table
 from qa.ingest.table import entity_names, row_entity
@@ -111,9 +112,6 @@ _EXCEPT = re.compile(r"除了|除去|除开|以外|之外")
 _GENERAL = re.compile(r"介绍|信息|情况|简介|概况|资料|基本|名[称字]|[全简]称|[全英中]文?名|叫什么|是什么公司|是什么企业")
 #: Words that ask for an amount of money: they name the table's amount columns ("E轮融了多少钱").
 _MONEY = re.compile(r"钱|金额|融资额|融了多少|融到多少|融资多少")
-#: The currency an amount is asked in ("折合多少美元", "多少亿人民币"); 元 alone is 人民币 (`CURRENCIES`).
-_ASKED_CURRENCY = re.compile(r"(?:多少|几)[千百万亿]*(" + "|".join(
-    re.escape(name) for name in sorted(CURRENCIES, key=len, reverse=True) if len(name) > 1 or name == "元") + ")")
 #: Words that ask for a time or quantity without naming what it is of: they never match a column name.
 _TYPE_WORDS = re.compile(r"时间|日期|年份|时候|哪一?年|几月|多少|几")
 #: How a question points at a table without its number.
@@ -121,7 +119,7 @@ _TABLE_WORDS = re.compile(r"表\s*\d+|表[中里内格上]|名单|清单|列表|
 _TABLE_NUMBER = re.compile(r"表\s*([零〇一二三四五六七八九十]+)")
 #: A currency the question names ("按人民币计的融资中…"): not a bare 元, which any amount of yuan ends with, nor
 #: the unit of a sum the question states ("超10亿人民币的那14家" keeps rounds in dollars over that sum too).
-_NAMED_CURRENCY = "|".join(sorted((c for c in CURRENCIES if len(c) > 1), key=len, reverse=True))
+_NAMED_CURRENCY = currency_names(c for c in CURRENCIES if len(c) > 1)
 _CURRENCY = re.compile(_NAMED_CURRENCY)
 #: A number the question states, with its unit and currency and a comparison before or after it ("超过10亿",
 #: "1亿元以上"). Only a sum (`find_amount`: a unit or currency) stated without a comparison filters rows: a table's
@@ -410,7 +408,7 @@ def _other_code(rest: str, table: Table, row: dict[str, str]) -> tuple[Column, s
 def _in_other_currency(norm: str, table: Table, row: dict[str, str]) -> tuple[Column, str] | None:
     """The row's money column and "以<currency>计" when the question asks for an amount in a currency the row's
     amount is not written in ("车和家那轮融资折合多少美元？" of "30 亿元人民币"): the report gives no such figure."""
-    m = _ASKED_CURRENCY.search(norm)
+    m = ASKED_CURRENCY.search(norm)
     if m is None:
         return None
     asked = CURRENCIES[m.group(1)]

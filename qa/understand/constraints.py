@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
 from qa.segment.numerals import numeral_value
 from qa.segment.tokenizer import Segmenter
@@ -38,7 +39,7 @@ class Rank:
     number: int
     counter: str
 
-    def held_by(self, ranks: list["Rank"]) -> bool:
+    def held_by(self, ranks: Iterable["Rank"]) -> bool:
         """One of `ranks` has this number, with the same counter or without one to compare ("第二多" is held by
         "第二大": a rank whose number matches counts as said in other words)."""
         return any(r.number == self.number for r in ranks)
