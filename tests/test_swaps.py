@@ -162,6 +162,21 @@ def test_a_rank_is_answered_by_the_sentence_stating_it_and_read_in_any_numerals(
     assert [(r.number, r.counter) for r in ranks("首次")] == [(1, "次")] and ranks("首都") == []
 
 
+def test_a_rank_is_stated_by_its_number_of_the_same_kind():
+    """"第二大" states 排第二 and 第二大; "第一届" does not state 第一次 (CMRC: "《鳄鱼泪》第一次播出" is no question about
+    "第一届十大中文金曲")."""
+    from qa.understand.constraints import ranks
+
+    assert ranks("排第二的")[0].stated_by(ranks("第二大")) and ranks("第二大")[0].stated_by(ranks("第二大"))
+    assert not ranks("第一次")[0].stated_by(ranks("第一届")) and not ranks("第三大")[0].stated_by(ranks("第二大"))
+
+
+def test_a_rank_asked_of_any_kind_chooses_the_sentence_stating_it(assistant):
+    """A share asked of the second-largest district is the second sentence's, not the framing sentence's 62.44%."""
+    answer = assistant.ask("按获投企业的注册地来看，第二大AI企业聚集地的占比是多少？")
+    assert answer.answered and "25.79%" in answer.answer and "62.44%" not in answer.answer
+
+
 def test_a_rank_asked_chooses_the_sentence_stating_it(assistant):
     """The question's framing (按获投企业注册地看) matches the sentence before the one that ranks 第二: the answer is
     the sentence stating the rank, and its bold is 朝阳区, not 海淀."""

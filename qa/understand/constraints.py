@@ -44,10 +44,17 @@ class Rank:
         "第二大": a rank whose number matches counts as said in other words)."""
         return any(r.number == self.number for r in ranks)
 
+    def _comparable(self, rank: "Rank") -> bool:
+        """Of the same kind: the same counter, or either has none to compare ("排第三的" and "第二大")."""
+        return rank.counter == self.counter or not (rank.counter and self.counter)
+
     def contradicted_by(self, rank: "Rank") -> bool:
-        """`rank` is another rank of the same kind: a different number with the same counter, or where either
-        has none to compare ("排第三的" and "第二大")."""
-        return rank.number != self.number and (rank.counter == self.counter or not (rank.counter and self.counter))
+        """`rank` is another rank of the same kind."""
+        return rank.number != self.number and self._comparable(rank)
+
+    def stated_by(self, ranks: Iterable["Rank"]) -> bool:
+        """One of `ranks` is this rank: its number, of the same kind ("第一次" is not stated by "第一届")."""
+        return any(r.number == self.number and self._comparable(r) for r in ranks)
 
 
 def ranks(text: str) -> list[Rank]:
