@@ -39,6 +39,22 @@ def test_constraints_hold_years_other_numbers_and_names_with_their_other_forms()
     assert names["ai"].latin and names["ai"].found_in("北京人工智能企业")
 
 
+@pytest.mark.parametrize(("question", "measure"), [
+    ("北京AI相关软件企业的利润大概多少？", ["利润"]),  # an adverb between the attribute and the amount asked
+    ("北京AI相关软件企业一年的profit有多少？", ["profit"]),  # an English word, a copula between
+    ("北京AI企業的淨利潤(profit)一年有多少？", ["profit"]),  # a bracket, a time word between
+    ("北京人工智能企业的从业人员总数大概有多少人？", ["从业人员", "总数"]),  # the nouns that name it together
+    ("北京的人工智能企业占全国总数的比列是多少啊？", []),  # a word jieba's dictionary lacks: a misspelling
+    ("截至2019年4月，北京的人工智能企业一共有多少家？", []),  # no attribute: 一共 is skipped, 企业 is not before it
+    ("字节跳动E轮融了多少钱？", []),  # 轮融, a fragment of the segmentation
+])
+def test_the_measure_is_the_known_attribute_named_right_before_the_amount_asked(question, measure):
+    assert [word.text for word in read_constraints(question, get_segmenter()).measure] == measure
+
+
+def test_an_english_measure_has_the_forms_the_report_writes_it_in():
+    assert "收入" in read_constraints("北京AI软件企业的revenue有多少？", get_segmenter()).measure[-1].forms
+
 def test_the_answer_names_the_question_it_answered(assistant):
     answer = assistant.ask("那朝阳区呢？", previous="海淀区的人工智能企业占比多少？")
     assert answer.question == "朝阳区的人工智能企业占比多少？" and answer.typed == "那朝阳区呢？"

@@ -34,6 +34,7 @@ from qa.answer.shown import shown_short
 from qa.answer.structured import find_outline
 from qa.answer.ranked import ranked_choice
 from qa.answer.swaps import swapped_constraint
+from qa.answer.unmeasured import unwritten_measure
 from qa.answer.tables import answer_from_tables
 from qa.config import AnswerSettings
 from qa.retrieve.hybrid import Retrieval
@@ -217,7 +218,8 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
         return reply(_refusal(refused.evidence, quote, traditional, question), False)
     window, reading = read_candidate(understood.read_as, best, context)
     judgement = decide(evidence.verified_as(reading.answers))
-    swap = swapped_constraint(q, best, context) if judgement.answerable else None
+    swap = (swapped_constraint(q, best, context) or unwritten_measure(q, context, reading.answers)
+            if judgement.answerable else None)
     answering = judgement.answerable and swap is None
     items = enumeration(best, context) if answering and q.qtype.wants_list else None
     if items is not None:  # one item of a numbered list (or a sentence of its details): the whole list

@@ -21,6 +21,7 @@ import cn2an
 from qa.answer.listed import listed_beside
 from qa.answer.money import ASKED_CURRENCY, currency_names
 from qa.understand.kind import WH_WORDS
+from qa.understand.constraints import attribute_before
 from qa.ingest.columns import Column, ColumnType, Table
 from qa.ingest.table import entity_names, row_entity
 from qa.ingest.values import CURRENCIES, Amount, find_amount, find_date
@@ -367,26 +368,13 @@ def _cell_codes(cell: str) -> set[str]:
     return coded_words(normal_form(cell).replace(" ", ""))
 
 
-#: Tags of words that name an attribute ("估值" n, "valuation" eng, "市值" n).
-_ATTRIBUTE_TAGS = frozenset({"n", "vn", "nz", "eng"})
-#: What is skipped between an attribute and the money words that price it: words of these tags ("估值大概多少钱":
-#: d, m; "…的", "…了") and the copulas ("市值是多少钱").
-_BETWEEN_TAGS = frozenset({"d", "t", "m", "mq", "q", "uj", "ul", "x", "r"})
-_COPULAS = frozenset({"是", "有", "为"})
-
-
 def _priced_attribute_unwritten(asked: str, segmenter: Segmenter, document: str) -> bool:
     """The money words ask the price of an attribute the document never writes ("字节跳动现在估值大概多少钱？": 估值,
     right before "大概多少钱"): "多少钱" then names the table's amounts only by money, and the row's funding is not
     the answer — the sentences decide (and refuse: "报告中没有关于“估值”的内容")."""
     money = _MONEY.search(asked)
-    before = [(w, f) for w, f in segmenter.tagged(asked[:money.start()]) if w.strip()] if money else []
-    while before and (before[-1][1] in _BETWEEN_TAGS or before[-1][0] in _COPULAS):
-        before.pop()
-    if not before:
-        return False
-    word, flag = before[-1]
-    return len(word) > 1 and flag in _ATTRIBUTE_TAGS and normal_form(word) not in document
+    attribute = attribute_before(asked, money.start(), segmenter) if money else ()
+    return bool(attribute) and normal_form(attribute[-1]) not in document
 
 
 def _other_code(rest: str, table: Table, row: dict[str, str]) -> tuple[Column, str] | None:

@@ -1,5 +1,5 @@
-"""The constraints a question states, which every answer must support: years, other numbers, names, scopes and
-ranks.
+"""The constraints a question states, which every answer must support: years, other numbers, names, scopes,
+ranks and the attribute whose amount it asks.
 
 "2023年…融资总额" asks about 2023, not the 2019 total a sentence gives; "丰台区占比多少" about 丰台区, not the
 海淀区 beside it. The answer layer checks each constraint against the chosen sentence and its neighbourhood
@@ -30,6 +30,18 @@ _COUNTER = "大多小少高低名位个次届代任家座部张期批条款种�
 #: follows ("排第三的" has none), or "首" and a counter ("首次" is 第一次; "首都" is no rank).
 _ORDINAL = re.compile(rf"第([零〇一二两三四五六七八九十百千\d]+)([{_COUNTER}]?)|首([{_COUNTER}])")
 
+
+#: Words asking for an amount: the word right before them names what is measured ("利润大概多少", "估值多少钱").
+_AMOUNT_ASKED = re.compile(r"多少|几|多大|多高|多长|多久|多远")
+#: Tags of words that name an attribute ("估值" n, "valuation" eng, "利润" n), and of the words before it that name
+#: it with it ("从业人员总数": l).
+_ATTRIBUTE_TAGS = frozenset({"n", "vn", "nz", "eng"})
+_ATTRIBUTE_PART_TAGS = _ATTRIBUTE_TAGS | {"l"}
+#: What is skipped between an attribute and the words asking its amount: words of these tags ("估值大概多少钱": d,
+#: m; "…的", "…了"), punctuation ("(profit)一年有多少") and the copulas ("市值是多少钱").
+_BETWEEN_TAGS = frozenset({"d", "t", "m", "mq", "q", "uj", "ul", "r"})
+_WORD_CHAR = re.compile(r"[\u4e00-\u9fff\w]")
+_COPULAS = frozenset({"是", "有", "为"})
 
 @dataclass(frozen=True)
 class Rank:
@@ -96,14 +108,48 @@ class Constraints:
     scopes: tuple[str, ...]
     #: "第二大", "第三名": which one of a ranking the question asks about
     ranks: tuple[Rank, ...]
+    #: "利润" of "…的利润大概多少", "从业人员", "总数" of "…的从业人员总数有多少": the words of the attribute whose
+    #: amount the question asks (the last names it), none when it names none
+    measure: tuple[Name, ...]
+
+
+def attribute_before(text: str, end: int, segmenter: Segmenter) -> tuple[str, ...]:
+    """The attribute `text` names right before position `end`, skipping adverbs, measure words, particles,
+    punctuation and copulas: a word of two or more characters tagged as a noun, either English or a word of
+    jieba's dictionary — one its HMM made up is most often a misspelling ("比列" for 比例, "海定区") or a fragment
+    ("轮融" of "E轮融了多少"), not an attribute — with the known nouns right before it that name it with it
+    ("从业人员", "总数"); the words in order, none when another word stands there ("一共有多少家": 一共 is skipped,
+    家 follows)."""
+    before = [(w, f) for w, f in segmenter.tagged(text[:end]) if w.strip()]
+    while before and (before[-1][1] in _BETWEEN_TAGS or before[-1][0] in _COPULAS
+                      or not _WORD_CHAR.search(before[-1][0])):
+        before.pop()
+
+    def known(word: str, flag: str, tags: frozenset[str]) -> bool:
+        return len(word) > 1 and flag in tags and (word.isascii() or segmenter.in_dictionary(word))
+
+    if not before or not known(*before[-1], _ATTRIBUTE_TAGS):
+        return ()
+    start = len(before) - 1
+    while start > 0 and known(*before[start - 1], _ATTRIBUTE_PART_TAGS):
+        start -= 1
+    return tuple(w for w, _ in before[start:])
+
+
+def _named(text: str, segmenter: Segmenter) -> Name:
+    """A name in normal form with the other forms the corpus may write it in (its aliases)."""
+    name = normal_form(text)
+    return Name(name, (name, *(normal_form(f) for f in segmenter.alias_forms(name))))
 
 
 def read_constraints(question: str, segmenter: Segmenter) -> Constraints:
-    """The years, other numbers, names, scopes and ranks of a question (in its searched form: Simplified, Arabic
-    numerals)."""
+    """The years, other numbers, names, scopes, ranks and measured attribute of a question (in its searched form:
+    Simplified, Arabic numerals)."""
     years = tuple(dict.fromkeys(YEAR.findall(question)))
     numbers = tuple(n for n in dict.fromkeys(_NUMBER.findall(normal_form(question))) if not YEAR.fullmatch(n))
-    names = (normal_form(n) for n in segmenter.names(question))  # as often as said: a feature counts them
-    return Constraints(years, numbers, tuple(Name(n, (n, *(normal_form(f) for f in segmenter.alias_forms(n))))
-                                             for n in names),
-                       tuple(dict.fromkeys(SCOPE.findall(normal_form(question)))), tuple(ranks(normal_form(question))))
+    names = segmenter.names(question)  # as often as said: a feature counts them
+    amount = _AMOUNT_ASKED.search(question)
+    measure = attribute_before(question, amount.start(), segmenter) if amount else ()
+    return Constraints(years, numbers, tuple(_named(n, segmenter) for n in names),
+                       tuple(dict.fromkeys(SCOPE.findall(normal_form(question)))), tuple(ranks(normal_form(question))),
+                       tuple(_named(word, segmenter) for word in measure))
