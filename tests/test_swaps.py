@@ -3,10 +3,14 @@ place the report never names) the nearest sentence replaces by another of the sa
 report lacks and that sentence as the nearest fact — while the same question with the sentence's own value is
 answered."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
+from qa.answer.candidates import Candidate
 from qa.answer.features import analyse
+from qa.answer.swaps import swapped_constraint
 from qa.answer.unmeasured import unwritten_measure
 
 
@@ -31,6 +35,8 @@ from qa.answer.unmeasured import unwritten_measure
     ("北京第二大AI企业聚集地是哪个区？", "北京第三大AI企业聚集地是哪个区？", "朝阳区", "“第三大”"),  # another rank
     ("单次融资超过10亿元的北京AI企业有几家？", "单次融资超过10亿美元的北京AI企业有几家？", "14家", "“10亿美元”"),  # a currency
     ("北京AI软件企业收入大概多大规模？", "海淀区的AI软件企业收入规模是多少？", "1122亿元", "“海淀区”"),  # a narrower place
+    ("北京获投AI企业里，海淀区占比多少？", "按注册地算，昌平区的获投AI企业占比是多少？", "62.44%",
+     "“昌平区”"),  # a district the passage beside names ("2家位于昌平"), the sentence's window does not
     ("到2025年人工智能应用市场总值预计能达到多少美元？", "到2025年人工智能应用市场总值预计能达到多少人民币？", "1270亿美元",
      "“以人民币计”"),  # a figure asked in another currency
     ("北京AI软件企业收入大概多大规模？", "北京AI相关软件企业的利润大概多少？", "1122亿元", "“利润”"),  # an attribute never written
@@ -245,3 +251,24 @@ def test_the_unwritten_attribute_is_named_from_its_first_unwritten_word(assistan
     """Read with the verifier's P at 0 (doubting): only an attribute the corpus never writes is a near miss."""
     q = analyse(assistant.understand(question), np.zeros(384, dtype=np.float32), assistant.context)
     assert unwritten_measure(q, assistant.context, verified=0.0) == unwritten
+
+
+def test_a_district_the_sentence_beside_names_is_no_swap(assistant):
+    """The reader may quote the sentence beside the chosen one: "朝阳区" asked of "…主要集中于海淀区", whose window
+    holds "第二大…为朝阳区", is no near miss (the window, not the sentence alone, must name the district)."""
+    passage = next(p for p in assistant.index.passages if any("主要集中于海淀区" in s for s in p.statements))
+    index = next(n for n, s in enumerate(passage.statements) if "主要集中于海淀区" in s)
+    candidate = Candidate(passage, 0, False, index, passage.statements[index], np.zeros(1), False)
+    q = analyse(assistant.understand("朝阳区的获投AI企业占比是多少？"), np.zeros(384, dtype=np.float32), assistant.context)
+    assert swapped_constraint(q, candidate, assistant.context) is None
+
+
+def test_a_district_the_section_path_names_is_no_swap(assistant):
+    """A section path names what its sentences are about: asked of a sentence under "西城区的人工智能企业", 西城区
+    is supported though the sentence's window never writes it."""
+    passage = next(p for p in assistant.index.passages if any("主要集中于海淀区" in s for s in p.statements))
+    index = next(n for n, s in enumerate(passage.statements) if "主要集中于海淀区" in s)
+    passage = replace(passage, section=(*passage.section, "西城区的人工智能企业"))
+    candidate = Candidate(passage, 0, False, index, passage.statements[index], np.zeros(1), False)
+    q = analyse(assistant.understand("西城区的获投AI企业占比是多少？"), np.zeros(384, dtype=np.float32), assistant.context)
+    assert swapped_constraint(q, candidate, assistant.context) is None

@@ -20,7 +20,10 @@ where the sentence says "北京" — so its type-mate is any place the sentence,
 title names (jieba POS ns: "上海AI产业存在哪些问题？" and "二、北京市人工智能产业存在的问题"). Only places of
 jieba's dictionary: a name its HMM guessed is often a fragment of a word the corpus does write ("锦地罗不" of
 "锦地罗不需要"), and its person tags cover common nouns ("帝王": two CMRC trial questions answered right were
-refused when every absent name counted).
+refused when every absent name counted). A place named with its level ("昌平区"), a place by its form, is asked of
+the sentence's window (the sentences before and after it) with its title and section path, not of the passages
+beside: "按注册地算，昌平区的获投AI企业占比是多少？" retrieves "…主要集中于海淀区，占比达62.44%", whose neighbouring
+passage counts 百强 firms "2家位于昌平" — another figure.
 
 A scope of the whole country or world ("全国单次融资超过10亿元的AI企业有多少家？") that the sentence, its section
 path and its document's title do not state, while the sentence names a place the question does not ("其中，北京有
@@ -215,9 +218,14 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
     unsupported = [n for n in q.constraints.names if not n.latin and not n.found_in(local) and len(n.text) > 1]
     names = [n.text for n in unsupported]
     # places any other place may stand in for: one the corpus never writes ("上海"), or one named with its level,
-    # which is a place by its form ("海淀区" of "北京…"), where jieba's ns tag alone also covers 扎堆 and 城市
+    # which is a place by its form ("海淀区" of "北京…"; jieba's ns tag alone also covers 扎堆 and 城市), that the
+    # sentence's window does not name — a passage beside may name it in another figure ("2家位于昌平")
+    window = normal_form(c.before(context) + c.text + c.after(context))
     unmatched_places = [n.text for n in unsupported if context.segmenter.is_listed_place(n.text)
-                        and (ADMINISTRATIVE_PLACE.fullmatch(n.text) or not context.writes_any(n.forms))]
+                        and not context.writes_any(n.forms)]
+    unmatched_places += [n.text for n in q.constraints.names if ADMINISTRATIVE_PLACE.fullmatch(n.text)
+                         and context.segmenter.is_listed_place(n.text) and not (n.found_in(window) or n.found_in(said))
+                         and n.text not in unmatched_places]
     sentence_names = {normal_form(w) for w, flag in context.segmenter.tagged(c.text)
                       if len(w) > 1 and context.segmenter.is_name(w, flag)}
     words = context.segmenter.question_words(q.norm)
