@@ -36,7 +36,8 @@ A finer category than the sentence reports: a code the sentence writes only as t
 占据9.73%", "A轮及以前": the code, an optional 及, then 以后/之后/以前/之前/以上/以下) asked alone ("单独处在C轮的
 占比"), or only listed beside another code the question does not ask ("B轮、C轮及以后的企业…融资总额1319.89亿元" for
 "C轮及以后的企业融资总额是多少", or for "单独算B轮的…融资总额" — unless the question opens the group after it: "B轮及以后"), or a word the sentence writes only inside a bracket that a wider item includes ("天使轮（含preA）"), asked
-without that item ("preA轮企业的占比"). A question that opens the same group in other words is no swap ("融资走到C轮甚至
+without that item ("preA轮企业的占比"), or taken by itself ("天使轮里光是preA的…"). A question that opens the same
+group in other words is no swap ("融资走到C轮甚至
 更后面的": a localizer after the code in the same direction, 后/前/上/下), nor one that names the item ("天使轮（包括
 pre-A）的公司"); the bracket only for a question asking how many ("preA属于哪一轮？" is answered by 天使轮).
 
@@ -134,6 +135,8 @@ def _subset(words: list[tuple[str, str]], local: str, document: str) -> list[str
 _GROUP_AFTER = re.compile(r"及?[以之]([后前上下])")
 #: An item a bracket includes in the item before it: "天使轮（含prea）" (normal form: brackets folded by NFKC).
 _INCLUDED = re.compile(r"([\u4e00-\u9fffa-z0-9+\-]+)\((?:含|包括|包含)([^()]+)\)")
+#: Words that take an item by itself ("天使轮里光是preA的"), written right before it.
+_ALONE = re.compile(r"(?:光是|光|单独|单单|仅仅|仅|只是|只有|只)$")
 
 
 def _opened_in_question(code: str, direction: str, words: list[tuple[str, str]]) -> bool:
@@ -175,7 +178,8 @@ def _grouped(asked_codes: set[str], sentence: str, words: list[tuple[str, str]],
         found.extend(values[:1])
     for head, items in _INCLUDED.findall(sentence) if counted else ():
         for item in re.split(r"[、,，及和]", items):
-            if item and item in question and head not in question and sentence.count(item) == 1:
+            if item and item in question and sentence.count(item) == 1 and (
+                    head not in question or _ALONE.search(question[:question.index(item)])):
                 found.append(item)
     return found
 
