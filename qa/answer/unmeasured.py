@@ -8,8 +8,9 @@ profit有多少"). When the corpus writes it in none of its forms (aliases inclu
 transformer verifier, which reads the question against the sentence's window, does not find the window answering
 it, the sentence is shown as the nearest fact, not as the answer.
 
-The verifier decides, not the word's absence alone: the report may say the attribute in other words ("全市" for
-北京, "份额" for 占比), and then the verifier reads the window as answering.
+The verifier decides, not the word's absence alone: the report may say the attribute in other words ("海淀区的人工
+智能企业占全市多少比例？": 全市 is never written, the report says 北京), and then the verifier reads the window as
+answering.
 """
 
 from __future__ import annotations

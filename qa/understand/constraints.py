@@ -43,6 +43,7 @@ _BETWEEN_TAGS = frozenset({"d", "t", "m", "mq", "q", "uj", "ul", "r"})
 _WORD_CHAR = re.compile(r"[\u4e00-\u9fff\w]")
 _COPULAS = frozenset({"是", "有", "为"})
 
+
 @dataclass(frozen=True)
 class Rank:
     """A rank as written ("第三大"), its number and its counter ("" when none follows)."""
