@@ -30,6 +30,7 @@ def test_the_asked_operation_is_read(question: str, operation: Operation) -> Non
     "美国的白宫是拉特罗布和谁共同设计的？",            # 共同 is no sum
     "东京证券交易所和大阪证券交易所的上市企业合计总市值在全球名列第几位？",
     "寒武纪比地平线早成立吗？",
+    "截至2019年4月，北京跟人工智能相关的企业一共有多少家？",  # 跟…相关: related to AI, not 北京 plus AI
 ])
 def test_questions_without_arithmetic_are_left_alone(question: str) -> None:
     assert asked_operation(question) is None

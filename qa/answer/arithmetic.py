@@ -33,6 +33,9 @@ _COMPLEMENT = re.compile(r"(?P<whole>[^，,。？?]{2,24}?)(?:里|中|当中|之
                          r"(?:(?:不在|除了?|非)(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?|(?P<part2>[^，,。？?的]{1,12}?)(?:以外|之外))的")
 _SUM = re.compile(r"(?P<a>[^，,。？?]{1,16}?)(?:和|与|跟|加上)(?P<b>[^，,。？?]{1,16}?)(?:一共|合计|总共|加起来|之和|总和)"
                   r"[^，,。？?]{0,4}(?:多少|几)")
+#: The second side of a "sum" that is the object of a relation ("北京跟人工智能相关的企业一共有多少家": 跟 is "with",
+#: the companies related to AI, not 北京 plus 人工智能).
+_RELATED = re.compile(r"^[^，,。？?]{1,12}?(?:相关|有关|沾边|挂钩|关联|无关|相似|类似|一样|相同|不同|合作|相比|对比)")
 #: A total the report states itself ("海淀区和朝阳区人工智能企业合计超过88%"): quoted, not recomputed.
 _STATED_TOTAL = re.compile(r"(?:合计|总共|一共|共计|总计|加起来)[^，,。；\d]{0,6}\d")
 _FROM_TO = re.compile(r"[由从]\s*(\d+(?:\.\d+)?)\s*(%|亿元|亿|万|家|个)?[^。；，,\d]{0,8}?(?:提高|增加|增长|上升|下降|减少|降低|回落|升|降)(?:到|至)\s*"
@@ -113,7 +116,7 @@ def asked_operation(question: str) -> Operation | None:
         return Operation("change", _side(_CHANGE.split(q)[0]))
     if (m := _COMPLEMENT.search(q)) and re.search(r"多少|几", q[m.end():]):
         return Operation("complement", _side(m["whole"]), _side(m["part"] or m["part2"]))
-    if m := _SUM.search(q):
+    if (m := _SUM.search(q)) and not _RELATED.match(m["b"]):
         return Operation("sum", _side(m["a"]), _side(m["b"]))
     return None
 
