@@ -1,5 +1,6 @@
 """Answer extraction: question types, short spans with context, table rows, outlines, refusals."""
 
+import numpy as np
 import pytest
 
 
@@ -217,8 +218,6 @@ def test_outline_for_a_non_list_question_needs_a_heading_that_covers_it(assistan
 
 
 def test_an_announcing_sentence_is_followed_by_the_sub_items_it_announces(assistant):
-    import numpy as np
-
     from qa.answer.candidates import Candidate
     from qa.answer.compose import _Citations, _quoted
     from qa.answer.continuation import continued
@@ -303,15 +302,17 @@ def test_the_bold_answer_is_the_readers_span_where_its_script_offers_it(assistan
     reading = Reading(answers=0.99, start=at, end=at + 3, span_probability=0.95)
     unsure_trees = Scored("北京市", probability=0.01, margin=0.0, score=-5.0, score_margin=0.0)
     quoted = Window(before + sentence, len(before), len(before) + len(sentence))
-    assert shown_short(q, unsure_trees, reading, quoted, 1.0) == "海淀區"
-    assert shown_short(q, unsure_trees, reading, quoted, 0.3) is None  # an answer that may be none: no bold
+    assert shown_short(q, unsure_trees, reading, quoted, 1.0, assistant.segmenter) == "海淀區"
+    # an answer that may be none: no bold
+    assert shown_short(q, unsure_trees, reading, quoted, 0.3, assistant.segmenter) is None
     only_the_sentence_before = Window(before + sentence, 0, len(before))
-    assert shown_short(q, unsure_trees, reading, only_the_sentence_before, 1.0) is None
+    assert shown_short(q, unsure_trees, reading, only_the_sentence_before, 1.0, assistant.segmenter) is None
     # the answer quotes the sentence before too (`beside.py`): the reader's span there may be bold
-    assert shown_short(q, unsure_trees, reading, only_the_sentence_before, 1.0, quoted) == "海淀區"
+    assert shown_short(q, unsure_trees, reading, only_the_sentence_before, 1.0, assistant.segmenter, quoted) == "海淀區"
     simplified = "北京市人工智能企业主要集中于海淀区，占比达62.44%。"
     sure_trees = Scored("海淀区", probability=0.99, margin=0.9, score=5.0, score_margin=5.0)
-    assert shown_short(q, sure_trees, reading, Window(before + simplified, 4, 4 + len(simplified)), 1.0) == "海淀区"
+    assert shown_short(q, sure_trees, reading, Window(before + simplified, 4, 4 + len(simplified)), 1.0,
+                       assistant.segmenter) == "海淀区"
 
 
 def test_without_a_phrase_of_the_trees_the_readers_span_alone_is_bold_where_its_script_calibrated_it(assistant):
@@ -335,18 +336,19 @@ def test_without_a_phrase_of_the_trees_the_readers_span_alone_is_bold_where_its_
         at = sentence.index(reason)
         reading = Reading(answers=0.9, start=at, end=at + len(reason), span_probability=0.9)
         window = Window(sentence, 0, len(sentence))
-        sure = shown_short(q, None, reading, window, 1.0)
+        sure = shown_short(q, None, reading, window, 1.0, assistant.segmenter)
         assert sure == (reason if script else None)
         # just below the threshold once P(the sentence answers) is counted: no bold
-        assert shown_short(q, None, reading, window, 0.99 * min(alone[script], 1.0) / 0.9) is None
-        assert shown_short(q, None, reading, Window(sentence, 0, at), 1.0) is None  # the span lies outside
+        assert shown_short(q, None, reading, window, 0.99 * min(alone[script], 1.0) / 0.9,
+                           assistant.segmenter) is None
+        # the span lies outside
+        assert shown_short(q, None, reading, Window(sentence, 0, at), 1.0, assistant.segmenter) is None
 
 
 def test_each_script_has_its_own_show_models(assistant):
     """Which phrase is bold is judged per script of the quoted text (Simplified: models calibrated on CMRC
     questions; Traditional: on DRCD's), each offer against its own model's threshold: a phrase is shown exactly
     when its P reaches that threshold, the likelier of two that do."""
-    import numpy as np
     from qa.answer.features import analyse
     from qa.answer.model import bundled_model
     from qa.answer.reader import Reading, Window
@@ -373,7 +375,48 @@ def test_each_script_has_its_own_show_models(assistant):
                       sentence[14:17]: float(span_model.probabilities(row)[0])}
                 passing = [t for t, model in (("北京市", tree_model), (sentence[14:17], span_model))
                            if ps[t] >= model.thresholds["show"]]
-                shown = shown_short(q, offer, reading, window, 1.0)
+                shown = shown_short(q, offer, reading, window, 1.0, assistant.segmenter)
                 assert shown == (max(passing, key=ps.__getitem__) if passing else None)
                 seen.setdefault(traditional, set()).add(shown)
     assert all(None in shown and len(shown) > 1 for shown in seen.values())  # each script both shows and holds back
+
+
+_BOUND = "截至2019年4月，全国人工智能企业4084家，北京人工智能相关企业数量达1084家，占全国人工智能企业总量的26.5%。"
+
+
+@pytest.mark.parametrize(("text", "span", "another"), [
+    (_BOUND, "4084家", True), (_BOUND, "人工智能企业", True),  # in the 全国 clause
+    (_BOUND, "1084家", False), (_BOUND, "4084家，北京", False),  # in the asked place's clause, or reaching into it
+    ("全国人工智能企业4084家，上海企业1000家。", "4084家", False),  # no clause names the asked place
+])
+def test_a_span_in_a_clause_about_another_place_is_no_bold_answer(assistant, text, span, another):
+    """"北京…有多少家" is not answered by "全国人工智能企业4084家" beside "北京…达1084家": the reader's span there is
+    not offered as the bold answer (`short.about_another_place`, as the trees' `_bound_factors`)."""
+    from qa.answer.features import analyse
+    from qa.answer.short import about_another_place
+
+    q = analyse(assistant.understand("北京人工智能相关企业有多少家？"), np.zeros(384, dtype=np.float32), assistant.context)
+    at = text.index(span)
+    assert about_another_place(q, text, at, at + len(span), assistant.segmenter) is another
+
+
+def test_a_span_about_another_place_stays_an_offer_for_a_question_not_asking_a_number(assistant):
+    """Only figures are bound to their clause's place: names in encyclopaedic sentences are not (for every kind,
+    the check removed 13 bold answers on DRCD-40, nearly all right)."""
+    from qa.answer.features import analyse
+    from qa.answer.reader import Reading, Window
+    from qa.answer.short import Scored
+    from qa.answer.shown import shown_short
+
+    q = analyse(assistant.understand("北京AI企业主要集中在哪个区？"), np.zeros(384, dtype=np.float32), assistant.context)
+    text = "全國的企業集中於上海，北京的企業集中於海淀區。"
+    at = text.index("上海")
+    reading = Reading(answers=0.99, start=at, end=at + 2, span_probability=0.95)
+    unsure_trees = Scored("北京", probability=0.01, margin=0.0, score=-5.0, score_margin=0.0)
+    shown = shown_short(q, unsure_trees, reading, Window(text, 0, len(text)), 1.0, assistant.segmenter)
+    assert shown == "上海"
+
+
+def test_the_readers_span_about_another_place_is_not_bold(assistant):
+    answer = assistant.ask("北京人工智能相关企业有多少家？")
+    assert "1084家" in answer.answer and answer.short_answer != "4084家"

@@ -238,6 +238,6 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
         return reply(_refusal(judgement.evidence, quote, traditional, question), False)
     # an answer that runs on past its first sentence is not one phrase of it
     short = None if runs_on else shown_short(q, scored_phrase(q, best, context), reading, window,
-                                             judgement.probability, beside.quoted)
+                                             judgement.probability, context.segmenter, beside.quoted)
     text = f"{short}。{quote}" if short and len(short) <= SHORT_LEAD_SHARE * len(best.text) else quote
     return reply(text, True, short)

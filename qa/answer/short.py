@@ -368,32 +368,60 @@ def _places(words: list[tuple[str, str]]) -> set[str]:
             if (flag == "ns" and len(w) > 1) or SCOPE.fullmatch(normal_form(w))}
 
 
+def _clause_places(tagged: list[tuple[str, str]]) -> tuple[list[int], list[set[str]]]:
+    """Per word, the index of its clause; per clause, the places and scopes it names."""
+    clause_of: list[int] = []
+    named: list[set[str]] = [set()]
+    for w, flag in tagged:
+        clause_of.append(len(named) - 1)
+        named[-1] |= _places([(w, flag)])
+        if w in _BREAK:
+            named.append(set())
+    return clause_of, named
+
+
+def _asked_places(q: Question, segmenter: Segmenter) -> set[str]:
+    return _places(segmenter.question_words(q.norm)) | set(q.constraints.scopes)
+
+
+def _off_place(named: list[set[str]], first: int, last: int, asked: set[str]) -> bool:
+    """Clauses first..last name places, none of them asked."""
+    spanned = set().union(*named[first:last + 1])
+    return bool(spanned) and not spanned & asked
+
+
 def _bound_factors(q: Question, analysed: SentencePhrases, chosen: list[int], segmenter: Segmenter) -> np.ndarray:
     """Per phrase, `_OFF_KIND` when its clauses name places the question does not, while another clause of the
     sentence names one it does — "北京有多少家…" is not answered by "全国人工智能企业4084家" beside "北京…达1084家" —
     else 1."""
     ones = np.ones(len(chosen))
-    asked = _places(segmenter.question_words(q.norm)) | set(q.constraints.scopes)
+    asked = _asked_places(q, segmenter)
     if not asked:
         return ones
-    clause_of: list[int] = []
-    named: list[set[str]] = [set()]
-    clause = 0
-    for w, flag in analysed.tagged:
-        clause_of.append(clause)
-        named[clause] |= _places([(w, flag)])
-        if w in _BREAK:
-            clause += 1
-            named.append(set())
+    clause_of, named = _clause_places(analysed.tagged)
     if not any(places & asked for places in named):
         return ones
     factors = ones.copy()
     for k, n in enumerate(chosen):
         p = analysed.phrases[n]
-        spanned = set().union(*(named[c] for c in range(clause_of[p.i], clause_of[p.j - 1] + 1)))
-        if spanned and not spanned & asked:
+        if _off_place(named, clause_of[p.i], clause_of[p.j - 1], asked):
             factors[k] = _OFF_KIND
     return factors
+
+
+def about_another_place(q: Question, text: str, start: int, end: int, segmenter: Segmenter) -> bool:
+    """Whether text[start:end] (the reader's span) lies in clauses that name places the question does not, while
+    another clause of the text names one it does — as for the trees' phrases (`_bound_factors`)."""
+    asked = _asked_places(q, segmenter)
+    if not asked:
+        return False
+    tagged = segmenter.tagged(text)
+    clause_of, named = _clause_places(tagged)
+    if not any(places & asked for places in named):
+        return False
+    ends = np.cumsum([len(w) for w, _ in tagged])
+    inside = [n for n, stop in enumerate(ends) if stop > start and stop - len(tagged[n][0]) < end]
+    return bool(inside) and _off_place(named, clause_of[inside[0]], clause_of[inside[-1]], asked)
 
 
 def answer_phrases(q: Question, sentence: str, segmenter: Segmenter) -> tuple[SentencePhrases, list[int]]:
