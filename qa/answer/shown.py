@@ -17,8 +17,9 @@ gave the most right answers there.
 
 A span of a question asking a number is not offered when it lies in a clause about another place than the
 question's, while another clause names the asked one ("全国人工智能企业4084家，北京…达1084家" for "北京…有多少家"):
-the trees' phrases have the same check (`short.about_another_place`). For other kinds it removed 13 bold answers on
-DRCD-40, nearly all right: a name's clause is not bound to a place the way a figure is.
+`short.about_another_place` reads the clauses as the trees' own check does (`short._bound_factors`). For other
+kinds it removed 13 bold answers on DRCD-40, nearly all right: a name's clause is not bound to a place the way a
+figure is.
 
 Where the trees offer no phrase — why/how questions, whose answer is a clause ("為了徹底掃除北元勢力"), and
 sentences without a phrase of the asked kind — the reader's span is the only offer. Its P(right) is the reader's
