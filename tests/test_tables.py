@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from qa.answer.arithmetic import Operation
+from qa.answer.table_query import Op, TableQuery
+from qa.answer.tables import _computed, wording
 from qa.config import ChunkingSettings, Settings
 from qa.ingest.columns import ColumnType, corpus_tables
 from qa.ingest.passages import build_passages
@@ -325,3 +328,44 @@ def test_an_amount_asked_in_another_currency_than_the_row_gives_is_refused(assis
     answer = assistant.ask("车和家那轮30亿元人民币的融资，折合多少美元？")
     assert not answer.answered and answer.short_answer is None and "以美元计" in answer.answer
     assert assistant.ask("字节跳动那轮融了多少亿美元？").short_answer == "40 亿美元"
+
+
+@pytest.mark.parametrize(("question", "step", "short"), [
+    ("表1里车和家那笔融资的金额是第四范式那笔的几倍？", "30 亿元人民币 ÷ 10 亿元人民币 = 3 倍", "3 倍"),
+    ("车和家的融资比第四范式多多少？", "30 亿元人民币 − 10 亿元人民币 = 20 亿元人民币", "20 亿元人民币"),
+    ("旷视的融资比字节跳动少多少", "40 亿美元 − 6 亿美元 = 34 亿美元", "34 亿美元"),  # how much less
+])
+def test_a_multiple_or_difference_of_two_rows_is_computed_with_both_cells_cited(assistant, question, step, short):
+    answer = assistant.ask(question)
+    assert answer.answered and step in answer.answer and answer.short_answer == short
+    assert answer.answer.count("[1]") == 1 and answer.answer.count("[2]") == 1
+
+
+@pytest.mark.parametrize("question", [
+    "车和家的融资是旷视的几倍？",  # 亿元人民币 and 亿美元: no rate converts them here
+    "普强信息的融资是旷视的几倍",  # "1 亿美元以上" is a bound, not an amount to divide
+])
+def test_amounts_not_written_alike_are_not_computed(assistant, question):
+    answer = assistant.ask(question)
+    assert "÷" not in answer.answer and "倍" != (answer.short_answer or "")[-1:]
+
+
+def test_two_sides_naming_one_row_compute_nothing(assistant):
+    """A multiple of a row by itself is no answer: each side must name its own row."""
+    (table,) = assistant.context.tables
+    rows = [r for r in table.rows if r.text.split()[1] in ("车和家", "第四范式")]
+    query = TableQuery(Op.LOOKUP, table, rows)
+
+    class Cites:
+        def mark(self, passage):
+            return "[n]"
+
+    assert _computed(query, Operation("ratio", "车和家", "第四范式"), "", Cites(), wording(False)).short == "3 倍"
+    assert _computed(query, Operation("ratio", "车和家", "车和家那笔"), "", Cites(), wording(False)) is None
+
+
+def test_the_asked_column_is_the_one_computed(robots):
+    """On another table: the amounts of the asked column are divided; a column of head counts holds no amounts,
+    so the financing column is not divided in its place."""
+    assert "3000万元 ÷ 800万元 = 3.75 倍" in ask(robots, "云梯机器人的单笔融资是远帆科技的几倍？").answer
+    assert "÷" not in robots.ask("远帆科技的员工人数是云梯机器人的几倍？").answer

@@ -14,12 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable, NamedTuple
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from qa.answer.candidates import Candidate
 from qa.answer.features import Question
-from qa.answer.tables import Marker
 from qa.text import fold
+
+if TYPE_CHECKING:  # tables.py reads the operation a question asks from here
+    from qa.answer.tables import Marker
 
 #: A figure: a number with its unit (the unit decides what may be subtracted from what).
 _FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(个百分点|%|亿美元|亿元|万元|亿|万|家|个|人|项|元|件|次)?")
@@ -200,7 +202,8 @@ def _asked_unit(question: str) -> str | None:
     return None
 
 
-def _format(value: Decimal) -> str:
+def format_decimal(value: Decimal) -> str:
+    """A result to two decimals at most, without trailing zeros ("3", "36.65")."""
     text = f"{value.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
     return text if text not in ("", "-0") else "0"
 
@@ -261,10 +264,10 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
     marks = cites.mark(a.candidate.passage), cites.mark(b.candidate.passage)
     shown = f"{op.a} {a.text}{marks[0]}，{op.b} {b.text}{marks[1]}："
     if op.kind == "ratio":
-        result = f"{_format(a.scaled / b.scaled)} 倍"
+        result = f"{format_decimal(a.scaled / b.scaled)} 倍"
         return Computed(f"{shown}{a.text} ÷ {b.text} ≈ {result}。", result, True)
     if op.kind == "sum":
-        result = f"{_format((a.scaled + b.scaled) / _UNIT_SCALE.get(a.unit, Decimal(1)))}{a.unit}"
+        result = f"{format_decimal((a.scaled + b.scaled) / _UNIT_SCALE.get(a.unit, Decimal(1)))}{a.unit}"
         return Computed(f"{shown}{a.text} + {b.text} = {result}。", result, True)
     result = _subtract(a, b)
     return Computed(f"{shown}{a.text} − {b.text} = {result}。", result, True)
@@ -273,4 +276,4 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
 def _subtract(a: Figure, b: Figure, signed: bool = True) -> str:
     """a − b in a's unit (its size alone unless `signed`); percentages subtract to percentage points."""
     difference = (a.scaled - b.scaled) / _UNIT_SCALE.get(a.unit, Decimal(1))
-    return f"{_format(difference if signed else abs(difference))}{' 个百分点' if a.unit == '%' else a.unit}"
+    return f"{format_decimal(difference if signed else abs(difference))}{' 个百分点' if a.unit == '%' else a.unit}"

@@ -4,24 +4,30 @@ it in words, the operation stated, every row used cited, values quoted verbatim 
 "据表 1，按成立时间，最早的是普强信息（2010-9）[1]。", "据表 1，轮次为“D 轮”的共 5 家：旷视科技[1]、…",
 "据表 1，按成立时间，地平线（2015-6）[1]比寒武纪（2016-3）[2]更早。" A question naming a row gets the row read
 out only when it asks about one of the table's columns or about the entity in general; otherwise this path
-steps aside and the sentence path decides (it refuses what the report does not say).
+steps aside and the sentence path decides (it refuses what the report does not say). A multiple or a difference of
+two named rows' amounts is computed and shown: "据表 1，车和家 30 亿元人民币[1]，第四范式 10 亿元人民币[2]：30 亿元
+人民币 ÷ 10 亿元人民币 = 3 倍。"
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Callable, Protocol
 
+from qa.answer.arithmetic import Operation, asked_operation, format_decimal
 from qa.answer.context import AnswerContext
 from qa.answer.features import Question
 from qa.understand.kind import Kind
 from qa.answer.table_query import Filter, Measure, Op, TableQuery, parse, table_label, titled_label
 from qa.ingest.columns import Column, ColumnType
-from qa.ingest.table import row_entity
+from qa.ingest.table import entity_names, row_entity
 from qa.ingest.values import Amount, find_amount, find_date
 from qa.segment.script import to_traditional
+from qa.text import normal_form
 from qa.types import Hit, Passage
 
 #: The assistant's own words in the question's script: a template whose {fields} take the table's values verbatim
@@ -187,6 +193,49 @@ def _measures(column: Column) -> bool:
         column.type is ColumnType.TEXT and (column.has_dates or column.has_amounts))
 
 
+#: An amount as a table writes it: its number, then its unit and currency ("30 亿元人民币", "6 亿美元").
+_WRITTEN_AMOUNT = re.compile(r"^(\d+(?:\.\d+)?)\s*(\S.*)$")
+#: A difference asked as how much less ("少多少", "低了几").
+_ASKS_LESS = re.compile(r"(?:降低|减少|下降|少|低|小|跌|掉)(?:出|了)*(?:多少|几)")
+
+
+def _row_named_in(side: str, rows: list[Passage]) -> Passage | None:
+    """The one row whose entity (in any of its names) the side of an operation names."""
+    named = [r for r in rows if any(normal_form(n) in normal_form(side) for n in entity_names(row_entity(r.cells)))]
+    return named[0] if len(named) == 1 else None
+
+
+def _computed(query: TableQuery, op: Operation, question: str, cites: Marker, say: Say) -> TableAnswer | None:
+    """A multiple or a difference of two named rows' amounts ("车和家那笔融资的金额是第四范式那笔的几倍？"), each
+    cell cited and the step shown ("30 亿元人民币 ÷ 10 亿元人民币 = 3 倍"); None unless each side names one row and
+    both cells of the asked column (when it measures; else the first column holding an amount in both: "单笔融资"
+    may be read as the column 融资阶段) are amounts written alike —
+    the same unit and currency, so neither is a bound ("1 亿美元以上") and no rate has to convert currencies."""
+    first, second = _row_named_in(op.a, query.named), _row_named_in(op.b, query.named)
+    if first is None or second is None or first is second:
+        return None
+    columns = [query.column] if query.column is not None and _measures(query.column) else query.table.columns
+    pairs = [(find_amount(cell(first, c)), find_amount(cell(second, c))) for c in columns]
+    a, b = next(((x, y) for x, y in pairs if x is not None and y is not None), (None, None))
+    if a is None or b is None:
+        return None
+    written_a, written_b = _WRITTEN_AMOUNT.match(a.text), _WRITTEN_AMOUNT.match(b.text)
+    if written_a is None or written_b is None or written_a[2] != written_b[2]:
+        return None
+    x, y = Decimal(written_a[1]), Decimal(written_b[1])
+    if op.kind == "ratio":
+        if y == 0:
+            return None
+        step, result = f"{a.text} ÷ {b.text}", f"{format_decimal(x / y)} 倍"
+    elif _ASKS_LESS.search(question):  # "旷视比字节跳动少多少": how much less the first is
+        step, result = f"{b.text} − {a.text}", f"{format_decimal(y - x)} {written_a[2]}"
+    else:
+        step, result = f"{a.text} − {b.text}", f"{format_decimal(x - y)} {written_a[2]}"
+    shown = (f"{row_entity(first.cells)} {a.text}{cites.mark(first)}，"
+             f"{row_entity(second.cells)} {b.text}{cites.mark(second)}：{step} = {say(result)}。")
+    return TableAnswer(say("据{label}，").format(label=say(table_label(query.table))) + shown, say(result))
+
+
 def run(query: TableQuery, question: str, kind: Kind, cites: Marker, say: Say = _as_written) -> TableAnswer | None:
     """The operation's result in words (`say`: in the question's script), or None when the table holds nothing it
     can use."""
@@ -197,6 +246,10 @@ def run(query: TableQuery, question: str, kind: Kind, cites: Marker, say: Say = 
         return TableAnswer(say("{label}中{entity}的{column}是“{held}”，不是“{value}”，报告没有所问的数据；最接近的内容是：").format(
             label=say(label), entity=row_entity(row.cells), column=column.name, held=held,
             value=query.contradicted.value) + phrase_row(row, label, say) + cites.mark(row), answered=False)
+    op = asked_operation(question)
+    if op is not None and op.kind in ("ratio", "difference") and len(query.named) == 2:
+        if (computed := _computed(query, op, question, cites, say)) is not None:
+            return computed
     if query.op is Op.LOOKUP:
         if kind in (Kind.PERSON, Kind.PLACE) and (query.column is None or _measures(query.column)):
             # "…那轮融资是谁领投的？": the row is named, but no cell says who or where — the sentences decide
