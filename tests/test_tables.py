@@ -368,4 +368,5 @@ def test_the_asked_column_is_the_one_computed(robots):
     """On another table: the amounts of the asked column are divided; a column of head counts holds no amounts,
     so the financing column is not divided in its place."""
     assert "3000万元 ÷ 800万元 = 3.75 倍" in ask(robots, "云梯机器人的单笔融资是远帆科技的几倍？").answer
+    assert "3000万元 − 800万元 = 2200万元" in ask(robots, "云梯机器人的单笔融资比远帆科技多多少？").answer  # as written
     assert "÷" not in robots.ask("远帆科技的员工人数是云梯机器人的几倍？").answer

@@ -193,8 +193,9 @@ def _measures(column: Column) -> bool:
         column.type is ColumnType.TEXT and (column.has_dates or column.has_amounts))
 
 
-#: An amount as a table writes it: its number, then its unit and currency ("30 亿元人民币", "6 亿美元").
-_WRITTEN_AMOUNT = re.compile(r"^(\d+(?:\.\d+)?)\s*(\S.*)$")
+#: An amount as a table writes it: its number, the space the table puts after it (if any), then its unit and
+#: currency ("30 亿元人民币", "3000万元").
+_WRITTEN_AMOUNT = re.compile(r"^(\d+(?:\.\d+)?)(\s*)(\S.*)$")
 #: A difference asked as how much less ("少多少", "低了几").
 _ASKS_LESS = re.compile(r"(?:降低|减少|下降|少|低|小|跌|掉)(?:出|了)*(?:多少|几)")
 
@@ -209,8 +210,8 @@ def _computed(query: TableQuery, op: Operation, question: str, cites: Marker, sa
     """A multiple or a difference of two named rows' amounts ("车和家那笔融资的金额是第四范式那笔的几倍？"), each
     cell cited and the step shown ("30 亿元人民币 ÷ 10 亿元人民币 = 3 倍"); None unless each side names one row and
     both cells of the asked column (when it measures; else the first column holding an amount in both: "单笔融资"
-    may be read as the column 融资阶段) are amounts written alike —
-    the same unit and currency, so neither is a bound ("1 亿美元以上") and no rate has to convert currencies."""
+    may be read as the column 融资阶段) are amounts written alike — the same unit and currency, so neither is a bound
+    ("1 亿美元以上") and no rate has to convert currencies. A difference is written as the table writes amounts."""
     first, second = _row_named_in(op.a, query.named), _row_named_in(op.b, query.named)
     if first is None or second is None or first is second:
         return None
@@ -220,17 +221,18 @@ def _computed(query: TableQuery, op: Operation, question: str, cites: Marker, sa
     if a is None or b is None:
         return None
     written_a, written_b = _WRITTEN_AMOUNT.match(a.text), _WRITTEN_AMOUNT.match(b.text)
-    if written_a is None or written_b is None or written_a[2] != written_b[2]:
+    if written_a is None or written_b is None or written_a[3] != written_b[3]:
         return None
     x, y = Decimal(written_a[1]), Decimal(written_b[1])
+    unit = written_a[2] + written_a[3]
     if op.kind == "ratio":
         if y == 0:
             return None
         step, result = f"{a.text} ÷ {b.text}", f"{format_decimal(x / y)} 倍"
     elif _ASKS_LESS.search(question):  # "旷视比字节跳动少多少": how much less the first is
-        step, result = f"{b.text} − {a.text}", f"{format_decimal(y - x)} {written_a[2]}"
+        step, result = f"{b.text} − {a.text}", f"{format_decimal(y - x)}{unit}"
     else:
-        step, result = f"{a.text} − {b.text}", f"{format_decimal(x - y)} {written_a[2]}"
+        step, result = f"{a.text} − {b.text}", f"{format_decimal(x - y)}{unit}"
     shown = (f"{row_entity(first.cells)} {a.text}{cites.mark(first)}，"
              f"{row_entity(second.cells)} {b.text}{cites.mark(second)}：{step} = {say(result)}。")
     return TableAnswer(say("据{label}，").format(label=say(table_label(query.table))) + shown, say(result))
