@@ -351,7 +351,7 @@ def test_amounts_not_written_alike_are_not_computed(assistant, question):
 
 
 def test_two_sides_naming_one_row_compute_nothing(assistant):
-    """A multiple of a row by itself is no answer: each side must name its own row."""
+    """A multiple of a row by itself is no answer: each side must name its own one row."""
     (table,) = assistant.context.tables
     rows = [r for r in table.rows if r.text.split()[1] in ("车和家", "第四范式")]
     query = TableQuery(Op.LOOKUP, table, rows)
@@ -362,6 +362,8 @@ def test_two_sides_naming_one_row_compute_nothing(assistant):
 
     assert _computed(query, Operation("ratio", "车和家", "第四范式"), "", Cites(), wording(False)).short == "3 倍"
     assert _computed(query, Operation("ratio", "车和家", "车和家那笔"), "", Cites(), wording(False)) is None
+    # a side naming both rows names neither one
+    assert _computed(query, Operation("ratio", "车和家和第四范式", "第四范式"), "", Cites(), wording(False)) is None
 
 
 def test_the_asked_column_is_the_one_computed(robots):

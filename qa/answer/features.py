@@ -23,14 +23,13 @@ from qa.answer.context import AnswerContext, TermStatistics
 from qa.understand.constraints import Constraints
 from qa.understand.kind import WH_WORDS, Kind, QuestionType
 from qa.understand.question import Understood
-from qa.segment.tokenizer import Segmenter
+from qa.segment.tokenizer import HAS_WORD_CHAR, Segmenter
 from qa.text import CLAUSE_BREAK, FIGURE_POINTER, SENTENCE_END, is_cjk, normal_form
 
 PARTIAL_CREDIT = 0.5
 _WHY_CUE = re.compile(r"因为|由于|原因|所以|因此|导致|为了|以便|因而|使得|造成|在于")
 _HOW_CUE = re.compile(r"通过|采用|利用|借助|方法|方式|步骤|首先|然后|可以|应当|需要")
 _COREF = re.compile(r"^(?:其|该|本|此|他|她|它|这|这些|该项|它们|他们)")
-_WORD_CHAR = re.compile(r"[\u4e00-\u9fff\w]")
 
 #: Properties of the whole sentence.
 SENTENCE_FEATURES: tuple[str, ...] = (
@@ -198,7 +197,7 @@ def _asks(term: str) -> bool:
 @lru_cache(maxsize=1 << 16)
 def bigrams(text_norm: str) -> frozenset[str]:
     """Character bigrams of the word characters: they match names jieba cuts differently in two texts."""
-    chars = "".join(_WORD_CHAR.findall(text_norm))
+    chars = "".join(HAS_WORD_CHAR.findall(text_norm))
     return frozenset(chars[i:i + 2] for i in range(len(chars) - 1))
 
 
@@ -222,7 +221,7 @@ def analyse(understood: Understood, vector: np.ndarray, context: AnswerContext) 
     asked = WH_WORDS.sub(" ", normal_form(question))
     return Question(question, normal_form(question), understood.qtype,
                     weigh_terms(question, context.segmenter, context.terms, context.in_corpus), bigrams(asked),
-                    np.asarray(vector, dtype=np.float32), frozenset(_WORD_CHAR.findall(asked)),
+                    np.asarray(vector, dtype=np.float32), frozenset(HAS_WORD_CHAR.findall(asked)),
                     understood.constraints)
 
 
@@ -233,7 +232,7 @@ def novelty(norm: str, q: Question) -> float:
 
 @lru_cache(maxsize=1 << 16)
 def _novelty(norm: str, chars: frozenset[str]) -> float:
-    words = _WORD_CHAR.findall(norm)
+    words = HAS_WORD_CHAR.findall(norm)
     return sum(1 for ch in words if ch not in chars) / (len(words) or 1)
 
 

@@ -22,9 +22,9 @@ from qa.answer.arithmetic import Operation, asked_operation, format_decimal
 from qa.answer.context import AnswerContext
 from qa.answer.features import Question
 from qa.understand.kind import Kind
-from qa.answer.table_query import Filter, Measure, Op, TableQuery, parse, table_label, titled_label
+from qa.answer.table_query import Filter, Measure, Op, TableQuery, named_rows, parse, table_label, titled_label
 from qa.ingest.columns import Column, ColumnType
-from qa.ingest.table import entity_names, row_entity
+from qa.ingest.table import row_entity
 from qa.ingest.values import Amount, find_amount, find_date
 from qa.segment.script import to_traditional
 from qa.text import normal_form
@@ -200,9 +200,9 @@ _WRITTEN_AMOUNT = re.compile(r"^(\d+(?:\.\d+)?)(\s*)(\S.*)$")
 _ASKS_LESS = re.compile(r"(?:降低|减少|下降|少|低|小|跌|掉)(?:出|了)*(?:多少|几)")
 
 
-def _row_named_in(side: str, rows: list[Passage]) -> Passage | None:
-    """The one row whose entity (in any of its names) the side of an operation names."""
-    named = [r for r in rows if any(normal_form(n) in normal_form(side) for n in entity_names(row_entity(r.cells)))]
+def _row_named_in(side: str, query: TableQuery) -> Passage | None:
+    """The one named row the side of an operation names (`named_rows`: by any of its names)."""
+    named = [r for r in named_rows(normal_form(side), query.table) if r in query.named]
     return named[0] if len(named) == 1 else None
 
 
@@ -212,7 +212,7 @@ def _computed(query: TableQuery, op: Operation, question: str, cites: Marker, sa
     both cells of the asked column (when it measures; else the first column holding an amount in both: "单笔融资"
     may be read as the column 融资阶段) are amounts written alike — the same unit and currency, so neither is a bound
     ("1 亿美元以上") and no rate has to convert currencies. A difference is written as the table writes amounts."""
-    first, second = _row_named_in(op.a, query.named), _row_named_in(op.b, query.named)
+    first, second = _row_named_in(op.a, query), _row_named_in(op.b, query)
     if first is None or second is None or first is second:
         return None
     columns = [query.column] if query.column is not None and _measures(query.column) else query.table.columns

@@ -23,7 +23,8 @@ from qa.text import fold, simplified_chars
 
 _ATOM = re.compile(r"[a-z0-9][a-z0-9.%+\-]*[a-z0-9%+]|[a-z0-9]")
 _YEAR_MONTH = re.compile(r"(\d{4})年(\d{1,2})月")
-_HAS_WORD_CHAR = re.compile(r"[\u4e00-\u9fff\w]")
+#: A Chinese character, letter or digit: a piece of text without one is punctuation or space.
+HAS_WORD_CHAR = re.compile(r"[\u4e00-\u9fff\w]")
 #: A place named with its administrative level ("海淀区", "上海市", "浙江省") and the name without it: a real place,
 #: where jieba's ns tag alone also covers common words ("扎堆", "沾边", "城市").
 ADMINISTRATIVE_PLACE = re.compile(r"([\u4e00-\u9fff]{2,})[省市区县州镇乡村]")
@@ -119,7 +120,7 @@ class Segmenter:
         out: list[str] = []
         for piece, is_atom in self._pieces(fold(text)):
             out.extend([piece] if is_atom else self._jieba.lcut(piece))
-        return [w for w in out if _HAS_WORD_CHAR.search(w)]
+        return [w for w in out if HAS_WORD_CHAR.search(w)]
 
     def index_tokens(self, text: str) -> list[str]:
         """Tokens for BM25: search-mode words and atoms, plus year.month forms and the Chinese forms of English
@@ -132,7 +133,7 @@ class Segmenter:
         for alias in [t for t in tokens if t in self.aliases] + [p for p in self._phrases if p in norm]:
             for form in self.aliases[alias]:
                 tokens.extend(self._jieba.lcut_for_search(form))
-        return [t for t in tokens if t not in self.stopwords and _HAS_WORD_CHAR.search(t)]
+        return [t for t in tokens if t not in self.stopwords and HAS_WORD_CHAR.search(t)]
 
     def alias_forms(self, term: str) -> tuple[str, ...]:
         """The Chinese forms a report writes for an English word or abbreviation ("ai" → 人工智能), and for a place

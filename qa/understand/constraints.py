@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from qa.segment.numerals import numeral_value
-from qa.segment.tokenizer import Segmenter
+from qa.segment.tokenizer import HAS_WORD_CHAR, Segmenter
 from qa.text import normal_form
 
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -40,7 +40,6 @@ _ATTRIBUTE_PART_TAGS = _ATTRIBUTE_TAGS | {"l"}
 #: What is skipped between an attribute and the words asking its amount: words of these tags ("估值大概多少钱": d,
 #: m; "…的", "…了"), punctuation ("(profit)一年有多少") and the copulas ("市值是多少钱").
 _BETWEEN_TAGS = frozenset({"d", "t", "m", "mq", "q", "uj", "ul", "r"})
-_WORD_CHAR = re.compile(r"[\u4e00-\u9fff\w]")
 _COPULAS = frozenset({"是", "有", "为"})
 
 
@@ -123,7 +122,7 @@ def attribute_before(text: str, end: int, segmenter: Segmenter) -> tuple[str, ..
     家 follows)."""
     before = [(w, f) for w, f in segmenter.tagged(text[:end]) if w.strip()]
     while before and (before[-1][1] in _BETWEEN_TAGS or before[-1][0] in _COPULAS
-                      or not _WORD_CHAR.search(before[-1][0])):
+                      or not HAS_WORD_CHAR.search(before[-1][0])):
         before.pop()
 
     def known(word: str, flag: str, tags: frozenset[str]) -> bool:
