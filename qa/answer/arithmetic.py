@@ -167,9 +167,8 @@ def _figure_after(mentions: Mentions, c: Candidate, unit: str | None, shared: st
     占73.28%，但是融资总额占比仅为13.88%" → 13.88%; the first of the best)."""
     wanted = _bigrams(mentions.attribute or shared)
     for at in mentions.ends:
-        sentence = re.split(r"[。！？；]", c.text[at:])[0]
-        figures = [m for m in _FIGURE.finditer(sentence)
-                   if sentence[m.end():m.end() + 1] not in ("年", "月", "日") and not (unit and (m[2] or "") != unit)]
+        sentence = sentence_from(c.text, at)
+        figures = figures_in(sentence, unit)
         near = [m for m in figures if m.end() <= MENTION_REACH]
         if not near:
             continue
@@ -179,13 +178,29 @@ def _figure_after(mentions: Mentions, c: Candidate, unit: str | None, shared: st
             best = max(figures, key=lambda f: (said[f.start()], -f.start()))  # ties: the first, `m` itself
             if 2 * said[best.start()] >= len(wanted):
                 m = best  # a later figure only when its lead-in says more of the attribute, and most of it
-        change = _FROM_TO.search(sentence)
-        if change is not None and change.start(1) == m.start(1):
-            # "海淀区的占比由60.96%提高到62.44%": the side's figure now is the one it rose or fell to
-            unit_of = change[4] or change[2] or ""
-            return Figure(Decimal(change[3]), unit_of, f"{change[3]}{unit_of}", c)
-        return Figure(Decimal(m[1]), m[2] or "", m.group().strip(), c)
+        return Figure(*stated_value(sentence, m), c)
     return None
+
+
+def sentence_from(text: str, at: int) -> str:
+    """The rest of the sentence of `text` from character `at` (a figure belongs to a mention of its sentence)."""
+    return re.split(r"[。！？；]", text[at:])[0]
+
+
+def figures_in(sentence: str, unit: str | None = None) -> list[re.Match[str]]:
+    """The figures of a sentence, in order, but dates ("2019年"), and only those of `unit` when one is asked."""
+    return [m for m in _FIGURE.finditer(sentence)
+            if sentence[m.end():m.end() + 1] not in ("年", "月", "日") and not (unit and (m[2] or "") != unit)]
+
+
+def stated_value(sentence: str, m: re.Match[str]) -> tuple[Decimal, str, str]:
+    """The value, unit and text of the figure a match of `figures_in` states: the one it rose or fell to when it
+    opens a "由 x 提高到 y" ("海淀区的占比由60.96%提高到62.44%": the figure now is 62.44%)."""
+    change = _FROM_TO.search(sentence)
+    if change is not None and change.start(1) == m.start(1):
+        unit_of = change[4] or change[2] or ""
+        return Decimal(change[3]), unit_of, f"{change[3]}{unit_of}"
+    return Decimal(m[1]), m[2] or "", m.group().strip()
 
 
 def _both(op: Operation, c: Candidate, unit: str | None) -> tuple[Figure | None, Figure | None]:

@@ -2,12 +2,13 @@
 
 Order of decisions: one step of arithmetic the question asks for (`arithmetic.py`: a difference, change,
 complement, sum or multiple of two stated figures) → a question about the document itself (`document.py`: what a
-figure or table shows, what a part is titled) → a table operation (`tables.py`: a named row's attribute, earliest/largest, count, filter,
-comparison) → a section outline → the sentence the learned selector ranks first (`features.py` +
-`models/selector.json`), if the learned answerability check (`answerable.py`) finds the question's constraints
-supported near it: then led by its short answer phrase for factoid questions (`short.py` + `models/short.json`)
-and continued where the answer runs on (`continuation.py`); else a refusal that names what the report lacks and,
-for a near miss, shows that sentence as the nearest fact (not answered).
+figure or table shows, what a part is titled) → a table operation (`tables.py`: a named row's attribute,
+earliest/largest, count, filter, comparison) → a section outline → the sentence the learned selector ranks first
+(`features.py` + `models/selector.json`), if the learned answerability check (`answerable.py`) finds the question's
+constraints supported near it: then led by its short answer phrase for factoid questions (`short.py` +
+`models/short.json`; for "哪个区…最多", the name the quoted figures make largest, `extreme.py`) and continued where
+the answer runs on (`continuation.py`); else a refusal that names what the report lacks and, for a near miss, shows
+that sentence as the nearest fact (not answered).
 Citations list the passages the answer uses first (in marker order), then the other retrieved passages.
 """
 
@@ -21,6 +22,7 @@ from qa.answer.context import AnswerContext
 from qa.answer.continuation import Quoted, continued, grounds
 from qa.answer.answerable import Evidence, decide, evidence_for, refused_whatever_verified
 from qa.answer.document import answer_about_document
+from qa.answer.extreme import largest_named
 from qa.answer.enumeration import Item, announces, enumeration
 from qa.answer.features import FEATURES, Question, analyse, feature_matrix
 from qa.answer.focus import focused
@@ -236,8 +238,11 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
         return reply(_near_miss(swap, quote, traditional, question), False)
     if not judgement.answerable:
         return reply(_refusal(judgement.evidence, quote, traditional, question), False)
-    # an answer that runs on past its first sentence is not one phrase of it
-    short = None if runs_on else shown_short(q, scored_phrase(q, best, context), reading, window,
-                                             judgement.probability, context.segmenter, beside.quoted)
+    # the name the quoted figures make largest is computed, not a phrase; an answer that runs on past its first
+    # sentence is not one phrase of it
+    quoted_texts = [part.text for part in (ground, best, *added) if part is not None]
+    short = largest_named(question, quoted_texts, context.segmenter) or (
+        None if runs_on else shown_short(q, scored_phrase(q, best, context), reading, window,
+                                         judgement.probability, context.segmenter, beside.quoted))
     text = f"{short}。{quote}" if short and len(short) <= SHORT_LEAD_SHARE * len(best.text) else quote
     return reply(text, True, short)

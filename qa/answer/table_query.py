@@ -200,7 +200,9 @@ def _overlap(rest: str, column: Column) -> float:
     return sum(p in rest for p in pairs) / len(pairs)
 
 
-def _order(norm: str, comparative: bool) -> Order | None:
+def asked_order(norm: str, comparative: bool) -> Order | None:
+    """The ordering a question asks for: an extreme ("最早", "最多"), or with `comparative` also a comparison
+    ("早", "多")."""
     for pattern, measure, highest in (*_ORDERS, *(_COMPARATIVES if comparative else ())):
         if m := pattern.search(norm):
             return Order(m.group(0), measure, highest)
@@ -347,7 +349,7 @@ def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmen
         if (coded := _other_code(rest, table, row)) is not None:
             return TableQuery(Op.LOOKUP, table, named, coded[0], contradicted=Filter(*coded))
     if len(named) >= 2:
-        order = _order(rest, comparative=True)
+        order = asked_order(rest, comparative=True)
         column = _measured_column(table, order, columns, rest, False) if order else None
         if column is not None:
             return TableQuery(Op.COMPARE, table, named, column, order)
@@ -453,7 +455,7 @@ def _table_wide(norm: str, table: Table, explicit: bool, segmenter: Segmenter) -
         return None
     filters = _filters(norm, table, columns, values)
     # a column's own name ("最近融资额") is not an ordering word
-    order = _order(reduce(lambda text, c: text.replace(normal_form(c.name), " "), table.columns, norm), False)
+    order = asked_order(reduce(lambda text, c: text.replace(normal_form(c.name), " "), table.columns, norm), False)
     if order is not None:
         column = _measured_column(table, order, columns, rest, explicit)
         return TableQuery(Op.EXTREME, table, [], column, order, filters) if column else None

@@ -186,6 +186,11 @@ class Segmenter:
         """A word of jieba's own dictionary — not one its HMM makes up, nor a name the corpus's vocabulary adds."""
         return word not in self._added and self._jieba.FREQ.get(word, 0) > 0
 
+    def in_vocabulary(self, word: str) -> bool:
+        """A word the corpus's vocabulary adds ("融资总额"): a real word of the corpus, though jieba's dictionary
+        lacks it."""
+        return word in self._added
+
     def is_filler(self, word: str) -> bool:
         """A word that only makes a question chatty ("到底", "来着", "那会儿"; `data/fillers.txt`): the answer
         never repeats it, so it is no term to match."""

@@ -116,7 +116,7 @@ class Constraints:
 def attribute_before(text: str, end: int, segmenter: Segmenter) -> tuple[str, ...]:
     """The attribute `text` names right before position `end`, skipping adverbs, measure words, particles,
     punctuation and copulas: a word of two or more characters tagged as a noun, either English or a word of
-    jieba's dictionary — one its HMM made up is most often a misspelling ("比列" for 比例, "海定区") or a fragment
+    jieba's dictionary, or an untagged word of the corpus's vocabulary ("融资总额") — one its HMM made up is most often a misspelling ("比列" for 比例, "海定区") or a fragment
     ("轮融" of "E轮融了多少"), not an attribute — with the known nouns right before it that name it with it
     ("从业人员", "总数"); the words in order, none when another word stands there ("一共有多少家": 一共 is skipped,
     家 follows)."""
@@ -126,7 +126,9 @@ def attribute_before(text: str, end: int, segmenter: Segmenter) -> tuple[str, ..
         before.pop()
 
     def known(word: str, flag: str, tags: frozenset[str]) -> bool:
-        return len(word) > 1 and flag in tags and (word.isascii() or segmenter.in_dictionary(word))
+        """A noun jieba knows, an English word, or a word of the corpus's vocabulary given no tag ("融资总额" x)."""
+        return len(word) > 1 and ((flag in tags and (word.isascii() or segmenter.in_dictionary(word)))
+                                  or (flag == "x" and segmenter.in_vocabulary(word)))
 
     if not before or not known(*before[-1], _ATTRIBUTE_TAGS):
         return ()
@@ -134,6 +136,20 @@ def attribute_before(text: str, end: int, segmenter: Segmenter) -> tuple[str, ..
     while start > 0 and known(*before[start - 1], _ATTRIBUTE_PART_TAGS):
         start -= 1
     return tuple(w for w, _ in before[start:])
+
+
+#: Words asking which one: the noun after them names the kind of the answer ("哪个区" → 区).
+_WHICH = frozenset({"哪", "哪个", "哪一个", "哪一", "哪家", "哪位", "哪座", "哪所", "哪条"})
+
+
+def asked_noun(question: str, segmenter: Segmenter) -> str | None:
+    """The noun right after the question's 哪个 ("哪个区" → 区, "哪家公司" → 公司), if any: what kind of thing the
+    answer names."""
+    words = segmenter.question_words(question)
+    for (word, _), (after, flag) in zip(words, words[1:]):
+        if word in _WHICH and flag.startswith("n"):
+            return after
+    return None
 
 
 def _named(text: str, segmenter: Segmenter) -> Name:

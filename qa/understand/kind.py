@@ -105,6 +105,18 @@ def asking_part(question: str) -> str:
 _NAMED_AS = re.compile(r"(?<=[^\s是这那])为什么(?=[？?!！。\s]*$)")
 
 
+#: The kinds of name a question may ask for besides what its kind says.
+_NAMES = frozenset({Kind.PERSON, Kind.PLACE, Kind.ORG})
+
+
+def asked_name(question: str) -> Kind | None:
+    """The kind of name the asking clause asks for, whatever kind `classify` gives the question: "哪个区的占比最高？"
+    asks for a place, though 占比 makes it a QUANTITY question (the selector's kind); "哪个区最多？占比多少？" asks a
+    number in its asking clause, and no name."""
+    part = asking_part(question)
+    return next((kind for kind, pattern in _PATTERNS if kind in _NAMES and pattern.search(part)), None)
+
+
 def classify(question: str) -> QuestionType:
     """The first kind whose wording occurs in the asking clause; FACT when none does. A why asked first and then
     followed up ("为啥…爆发式增长？报告怎么解释的？", "为什么说…有差距？和什么比？") is still a why: the later clause asks
