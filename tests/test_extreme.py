@@ -4,9 +4,15 @@ in a sentence."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
 import pytest
 
+from qa.answer.asked_kind import unnamed_kind
+from qa.answer.candidates import Candidate
 from qa.answer.extreme import largest_named
+from qa.answer.features import analyse
 from qa.pipeline import Assistant
 
 
@@ -73,3 +79,51 @@ def test_no_name_is_computed_without_a_clear_largest(assistant: Assistant, quest
                                                      quoted: tuple[str, ...]) -> None:
     assert _largest(assistant, question, *quoted) is None
 
+
+# --- a "which district" question answered by a sentence naming none (asked_kind.py) --------------------------
+
+@pytest.mark.parametrize(("question", "lacks"), [
+    ("北京哪个区的AI企业融资总额最多？", "报告中没有关于“各区”的数据；最接近的内容是："),
+    ("北京哪個區的AI企業融資總額最多？", "報告中沒有關於“各區”的資料；最接近的內容是："),
+])
+def test_a_district_asked_of_a_sentence_naming_none_is_a_near_miss(assistant: Assistant, question: str,
+                                                                   lacks: str) -> None:
+    """The report gives the districts' shares of companies, not of funding: neither the table's largest round (a
+    company) nor the 融资总额 sentence (no district; "北京市" is none, though jieba knows "北京市区") answers."""
+    answer = assistant.ask(question)
+    assert not answer.answered and answer.answer.startswith(lacks) and "融资总额" in answer.answer
+    assert answer.short_answer is None and "据表" not in answer.answer
+
+
+@pytest.mark.parametrize(("question", "district"), [
+    ("北京AI公司一般都扎堆在哪个区啊", "海淀"),  # "42家位于海淀": 海淀 is a district with 区
+    ("按获投企业的注册地来看，北京第二大AI企业聚集地是哪个区？", "朝阳区"),
+])
+def test_a_district_the_window_names_is_answered(assistant: Assistant, question: str, district: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.answered and district in answer.answer
+
+
+def _unnamed(assistant: Assistant, question: str, *sentences: str) -> str | None:
+    """unnamed_kind for the last of `sentences`, the others before it in its passage (a real passage's place in the
+    report, its text replaced)."""
+    text = next(p for p in assistant.index.passages if p.statements)
+    passage = replace(text, text="".join(sentences), body_start=0)
+    assert passage.statements == sentences
+    candidate = Candidate(passage, 0, False, len(sentences) - 1, sentences[-1], np.zeros(1), False)
+    q = analyse(assistant.understand(question), np.zeros(384, dtype=np.float32), assistant.context)
+    return unnamed_kind(q, candidate, assistant.context)
+
+
+@pytest.mark.parametrize(("question", "sentences", "unnamed"), [
+    ("北京哪个区的企业融资总额最多？", ("北京市企业融资总额最多。",), "各区"),
+    ("北京哪个区的企业融资总额最多？", ("海淀区位居第一。", "其企业融资总额最多。"), None),  # the window names one
+    ("北京哪个区的企业融资总额最多？", ("按区统计，企业融资总额最多。",), "各区"),  # "区" alone names no district
+    ("北京哪个区的企业融资总额最多？", ("各区企业融资总额最多。",), "各区"),  # nor does a pronoun
+    ("北京哪个区的企业融资总额最多？", ("位于中心的企业融资总额最多。",), "各区"),  # 中心区 is a place, 中心 none
+    ("哪个城市的人工智能企业最多？", ("北京市人工智能企业主要集中于海淀区。",), None),  # 城市: not one character
+    ("哪个队的球员最多？", ("北京市人工智能企业主要集中于海淀区。",), None),  # no place asked
+])
+def test_the_asked_kind_of_place_is_looked_for_in_the_window(assistant: Assistant, question: str,
+                                                             sentences: tuple[str, ...], unnamed: str | None) -> None:
+    assert _unnamed(assistant, question, *sentences) == unnamed

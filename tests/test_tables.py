@@ -113,6 +113,7 @@ def test_docx_pdf_and_markdown_tables_are_typed():
     ("融资阶段是A轮的有几家？", "融资阶段为“A轮”的共 3 家：云梯机器人[1]、青禾自动化[2]、远帆科技[3]", None),
     ("表2里2012年创立的企业有哪些？", "创立日期在2012年的共 2 项：蓝鲸智造[1]、星火协作[2]", None),
     ("表2里哪个融资阶段的企业最多？", "融资阶段中“A轮”最多，共 3 项", "A轮"),
+    ("表2里哪个阶段的企业最多？", "融资阶段中“A轮”最多，共 3 项", "A轮"),  # 阶段: a noun naming a column
     ("云梯机器人和远帆科技哪个员工多？", "按员工人数，云梯机器人（120）[1]比远帆科技（40）[2]更多", "云梯机器人"),
     ("蓝鲸智造和澄明视觉分别是哪年创立的？", "蓝鲸智造的创立日期为2012.06[1]，澄明视觉的创立日期为2016年8月[2]", None),
     ("蓝鲸智造有多少员工？", "据表 2，蓝鲸智造：创立日期 2012.06，融资阶段 C轮，单笔融资 1.2亿元，员工人数 800[1]", "800"),
@@ -372,3 +373,49 @@ def test_the_asked_column_is_the_one_computed(robots):
     assert "3000万元 ÷ 800万元 = 3.75 倍" in ask(robots, "云梯机器人的单笔融资是远帆科技的几倍？").answer
     assert "3000万元 − 800万元 = 2200万元" in ask(robots, "云梯机器人的单笔融资比远帆科技多多少？").answer  # as written
     assert "÷" not in robots.ask("远帆科技的员工人数是云梯机器人的几倍？").answer
+
+
+DISTRICTS = """# 北京各区人工智能企业
+
+## 一、各区企业数量
+
+各区人工智能企业的数量如下表。
+
+表 3 各区人工智能企业数量
+
+| 序号 | 区 | 企业数量 |
+|---|---|---|
+| 1 | 朝阳区 | 160 |
+| 2 | 海淀区 | 420 |
+| 3 | 西城区 | 40 |
+"""
+
+
+@pytest.mark.parametrize("question", [
+    "北京哪个区的AI企业融资总额最多？",  # a place, of a table of companies
+    "按融资总额算，哪个阶段的公司拿走的钱占比最高？",  # 阶段 names neither the rows nor a column (轮次)
+    "表1里融资最多的AI公司总部在哪里？",  # a place asked without a noun
+])
+def test_a_kind_the_table_does_not_list_is_not_answered_from_it(assistant, question):
+    assert "据表" not in assistant.ask(question).answer
+
+
+@pytest.mark.parametrize(("question", "short"), [
+    ("表1里哪个轮次的企业最多？", "D 轮"),  # a noun naming a column
+    ("表1里单次融资金额最大的是谁？", "字节跳动"),  # a person or organisation asked: the rows
+    ("表1里融资最多的AI公司是哪个", "字节跳动"),
+    ("表1里单笔融资最多的是哪家公司，拿了多少？", "字节跳动"),  # the company is asked in the first clause
+])
+def test_a_kind_the_table_lists_is_answered_from_it(assistant, question, short):
+    answer = assistant.ask(question)
+    assert "据表 1" in answer.answer and answer.short_answer == short
+
+
+def test_a_table_of_places_answers_which_place(tmp_path: Path) -> None:
+    """A place question is answered by a table whose rows are places; of Table 1's companies it is not (above)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "districts.md").write_text(DISTRICTS, encoding="utf-8")
+    districts = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), show_progress=False)
+    answer = districts.ask("表3里哪个区的企业数量最多？")
+    assert answer.answered and answer.short_answer == "海淀区" and "据表 3" in answer.answer

@@ -29,7 +29,7 @@ QUANTITY = re.compile(rf"(?<![\d.表图])(?<![表图]\s)\d+(?:\.\d+)?(?![\d.]|\s
 TYPED = frozenset({Kind.QUANTITY, Kind.TIME, Kind.PERSON, Kind.PLACE, Kind.ORG})
 
 _PERSON_TAGS = ("nr", "nrt", "nrfg")
-_PLACE_TAGS = ("ns", "nsf")
+PLACE_TAGS = ("ns", "nsf")
 _ORG_TAGS = ("nt", "nz")
 _ORG_SUFFIX = re.compile(r"(?:公司|集团|大学|学院|研究院|研究所|中心|协会|委员会|银行|医院|俱乐部|队|局|部|厅|署|院)$")
 #: The question kind each content type answers.
@@ -62,7 +62,7 @@ def holds(text: str, tagged: list[tuple[str, str]]) -> Holds:
         number=bool(NUMBER.search(text)),
         time=bool(TIME.search(text)),
         person=any(f in _PERSON_TAGS and len(w) > 1 for w, f in tagged),
-        place=any(f in _PLACE_TAGS and len(w) > 1 for w, f in tagged),
+        place=any(f in PLACE_TAGS and len(w) > 1 for w, f in tagged),
         org=any((f in _ORG_TAGS and len(w) > 1) or bool(_ORG_SUFFIX.search(w)) for w, f in tagged),
     )
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from qa.answer.arithmetic import compute
+from qa.answer.asked_kind import unnamed_kind
 from qa.answer.candidates import Candidate, collect
 from qa.answer.context import AnswerContext
 from qa.answer.continuation import Quoted, continued, grounds
@@ -221,7 +222,7 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
     window, reading = read_candidate(understood.read_as, best, context)
     judgement = decide(evidence.verified_as(reading.answers))
     swap = (swapped_constraint(q, best, context) or unwritten_measure(q, context, reading.answers)
-            if judgement.answerable else None)
+            or unnamed_kind(q, best, context) if judgement.answerable else None)
     answering = judgement.answerable and swap is None
     items = enumeration(best, context) if answering and q.qtype.wants_list else None
     if items is not None:  # one item of a numbered list (or a sentence of its details): the whole list

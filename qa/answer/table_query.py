@@ -20,8 +20,8 @@ import cn2an
 
 from qa.answer.listed import listed_beside
 from qa.answer.money import ASKED_CURRENCY, currency_names
-from qa.understand.kind import WH_WORDS
-from qa.understand.constraints import attribute_before
+from qa.understand.kind import WH_WORDS, Kind, asked_name
+from qa.understand.constraints import asked_noun, attribute_before
 from qa.ingest.columns import Column, ColumnType, Table
 from qa.ingest.table import entity_names, row_entity
 from qa.ingest.values import CURRENCIES, Amount, find_amount, find_date
@@ -441,9 +441,28 @@ def _about_table(norm: str, table: Table, explicit: bool, segmenter: Segmenter, 
     for last: jieba's POS HMM is slow on long runs of unknown characters (~250 ms for 96 random ones), and most
     questions are no table-wide operation at all."""
     query = _table_wide(norm, table, explicit, segmenter)
-    if query is None or explicit or not _names_elsewhere(norm, table, segmenter, document):
+    if query is None or _asks_another_kind(norm, table, segmenter):
+        return None
+    if explicit or not _names_elsewhere(norm, table, segmenter, document):
         return query
     return None
+
+
+def _asks_another_kind(norm: str, table: Table, segmenter: Segmenter) -> bool:
+    """The question asks which thing of a kind the table's rows are not and no column of it names: "北京哪个区的AI
+    企业融资总额最多？" (a place, of a table whose rows are mostly no places — a company's name may be a place's too:
+    青云), "按融资总额算，哪个阶段的公司拿走的钱占比最高？" (阶段, which names no column: 轮次) — a table of companies
+    would answer with a company. An organisation or a person asked for ("哪家公司", "谁"), or a noun naming a column
+    ("哪个融资阶段", "哪个轮次"), is the table's to answer."""
+    kind, noun = asked_name(norm, any_clause=True), asked_noun(norm, segmenter)
+    if kind in (Kind.ORG, Kind.PERSON) or (noun is None and kind is not Kind.PLACE):
+        return False
+    if noun is not None and any(column_named(noun, c, segmenter) for c in table.columns):
+        return False
+    if kind is not Kind.PLACE:
+        return True
+    places = sum(segmenter.is_listed_place(normal_form(row_entity(row.cells))) for row in table.rows)
+    return 2 * places <= len(table.rows)
 
 
 def _table_wide(norm: str, table: Table, explicit: bool, segmenter: Segmenter) -> TableQuery | None:

@@ -109,12 +109,14 @@ _NAMED_AS = re.compile(r"(?<=[^\s是这那])为什么(?=[？?!！。\s]*$)")
 _NAMES = frozenset({Kind.PERSON, Kind.PLACE, Kind.ORG})
 
 
-def asked_name(question: str) -> Kind | None:
+def asked_name(question: str, any_clause: bool = False) -> Kind | None:
     """The kind of name the asking clause asks for, whatever kind `classify` gives the question: "哪个区的占比最高？"
     asks for a place, though 占比 makes it a QUANTITY question (the selector's kind); "哪个区最多？占比多少？" asks a
-    number in its asking clause, and no name."""
-    part = asking_part(question)
-    return next((kind for kind, pattern in _PATTERNS if kind in _NAMES and pattern.search(part)), None)
+    number in its asking clause, and no name. With `any_clause`, the first name any clause with a question word asks
+    for ("哪家公司…，拿了多少？" asks for a company too)."""
+    parts = _asking_clauses(question) if any_clause else [asking_part(question)]
+    return next((kind for part in parts for kind, pattern in _PATTERNS if kind in _NAMES and pattern.search(part)),
+                None)
 
 
 def classify(question: str) -> QuestionType:
