@@ -101,3 +101,10 @@ def test_a_missing_operand_is_named(assistant) -> None:
 def test_a_total_the_report_states_is_quoted_not_recomputed(assistant) -> None:
     answer = assistant.ask("海淀和朝阳两区合计占比多少？")
     assert answer.answered and "88%" in answer.answer and "+" not in answer.answer
+
+
+def test_both_sides_reading_one_figure_compute_nothing(assistant) -> None:
+    """"北京AI企业数量占全国的比例" is not found as written (the report says 人工智能相关企业数量…26.5%), and both sides
+    fell on 北京's 35.1%: "35.1% − 35.1% = 0 个百分点" would be a confident wrong answer."""
+    answer = assistant.ask("北京获投AI企业占全国的比例，比北京AI企业数量占全国的比例高多少？")
+    assert "35.1% − 35.1%" not in answer.answer and answer.short_answer != "0 个百分点"

@@ -270,6 +270,8 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
     a, b = _pair(op, candidates, coverage, _asked_unit(question))
     if a is None and b is None:
         return None  # neither figure: the question may be answered as stated ("木星的质量是…的几倍")
+    if a is not None and b is not None and (a.candidate, a.text) == (b.candidate, b.text):
+        return None  # both sides read one figure ("35.1% − 35.1% = 0"): the other side's figure was not found
     if a is None or b is None:
         return Computed(f"抱歉，报告中没有找到“{op.a if a is None else op.b}”的相应数字，无法计算。", None, False)
     if a.unit != b.unit and not {a.unit, b.unit} <= set(_UNIT_SCALE) | {""}:
