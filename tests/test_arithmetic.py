@@ -3,9 +3,12 @@ with each operand cited; a missing operand is named in a refusal; a total the re
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 import pytest
 
-from qa.answer.arithmetic import Operation, asked_operation
+from qa.answer.arithmetic import Figure, Operation, _compared, asked_operation
 
 
 @pytest.mark.parametrize(("question", "operation"), [
@@ -18,6 +21,13 @@ from qa.answer.arithmetic import Operation, asked_operation
     ("海淀和朝阳两区合计占比多少？", Operation("sum", "海淀", "朝阳两区")),
     # a clause before the sides frames the question; the sides are what the last clause names
     ("北京获投AI企业的注册地占比里，海淀比朝阳高出多少个百分点？", Operation("difference", "海淀", "朝阳")),
+    # which of two is more or less
+    ("海淀跟朝阳哪个区的AI企业占比比较高？各是多少", Operation("compare", "海淀", "朝阳", "高")),
+    ("天使轮和B轮的公司，哪个数量占比更低", Operation("compare", "天使轮", "B轮的公司", "低")),
+    ("人民币融资的多还是美元融资的多？", Operation("compare", "人民币融资", "美元融资", "多")),
+    # a side ends before the words asking its amount
+    ("人民币融资和美元融资各有多少家，哪个多？", Operation("compare", "人民币融资", "美元融资", "多")),
+    ("车和家跟特斯联比，谁融的钱多？", Operation("compare", "车和家", "特斯联", "多")),  # "…比，" frames the sides
     ("跟2018年相比，朝阳区获投AI企业占比下降了几个百分点？", Operation("change", "朝阳区获投AI企业占比")),
 ])
 def test_the_asked_operation_is_read(question: str, operation: Operation) -> None:
@@ -108,3 +118,47 @@ def test_both_sides_reading_one_figure_compute_nothing(assistant) -> None:
     fell on 北京's 35.1%: "35.1% − 35.1% = 0 个百分点" would be a confident wrong answer."""
     answer = assistant.ask("北京获投AI企业占全国的比例，比北京AI企业数量占全国的比例高多少？")
     assert "35.1% − 35.1%" not in answer.answer and answer.short_answer != "0 个百分点"
+
+
+@pytest.mark.parametrize(("question", "shown", "short"), [
+    ("海淀跟朝陽哪個區的AI企業佔比比較高？各是多少", "海淀 62.44%[1]，朝阳 25.79%[1]：海淀更高（62.44% > 25.79%）。", "海淀"),
+    ("海淀和朝阳哪个区的AI企业占比更低？", "朝阳更低（25.79% < 62.44%）", "朝阳"),
+    ("B轮的企业和C轮及以后的企业，哪个占比更高？", "B轮的企业 14.48%[1]，C轮及以后的企业 9.73%[1]：B轮的企业更高", "B轮的企业"),
+    ("单笔融资过亿的北京AI公司里，人民币融资的多还是美元融资的多？", "人民币融资更多（69家 > 50家）。", "人民币融资"),
+    # by how much, when asked
+    ("单笔融资过亿的北京AI公司里，人民币融资的多还是美元融资的多？差几家", "人民币融资更多（69家 > 50家），相差 19家。",
+     "人民币融资"),
+    ("海淀和朝阳哪个区的AI企业占比更高？高多少？", "海淀更高（62.44% > 25.79%），相差 36.65 个百分点。", "海淀"),
+])
+def test_which_of_two_is_more_is_shown_with_both_figures(assistant, question, shown, short) -> None:
+    answer = assistant.ask(question)
+    assert answer.answered and shown in answer.answer and answer.short_answer == short
+
+
+def test_a_comparison_of_table_rows_is_left_to_the_table(assistant) -> None:
+    """The sentences give 车和家 and 特斯联 no figure: the comparison is the table's (tables.py)."""
+    answer = assistant.ask("车和家跟特斯联比，谁融的钱多？")
+    assert answer.answer.startswith("据表 1") and answer.short_answer == "车和家"
+
+
+@pytest.mark.parametrize(("a", "b", "way", "said", "short"), [
+    ("50%", "50%", "高", "两者相同（50%）。", None),
+    ("10亿", "2万", "多", "甲更多（10亿 > 2万）。", "甲"),  # 亿 and 万 compared in one unit
+    ("10亿", "2万", "少", "乙更少（2万 < 10亿）。", "乙"),
+    ("2万", "10亿", "少", "甲更少（2万 < 10亿）。", "甲"),
+])
+def test_a_comparison_names_the_side_its_direction_asks_for(a, b, way, said, short) -> None:
+    def figure(text: str) -> Figure:
+        m = re.fullmatch(r"(\d+)(.*)", text)
+        return Figure(Decimal(m[1]), m[2], text, candidate=None)  # type: ignore[arg-type]  # not cited here
+
+    computed = _compared(Operation("compare", "甲", "乙", way), figure(a), figure(b), "", gap=False)
+    assert computed.text == said and computed.short == short
+
+
+@pytest.mark.parametrize(("question", "unsaid"), [
+    ("海淀和丰台哪个区的AI企业占比更高？", "无法计算"),  # one side has no figure: the other paths (丰台: a near miss)
+    ("人民币融资和海淀区哪个多？", "更多"),  # 69家 and 62.44% are no two amounts of one thing
+])
+def test_a_comparison_without_two_figures_of_one_unit_computes_nothing(assistant, question, unsaid) -> None:
+    assert unsaid not in assistant.ask(question).answer

@@ -1,4 +1,5 @@
-"""One step of arithmetic the report leaves to the reader: a difference, a change, a complement, a sum or a multiple.
+"""One step of arithmetic the report leaves to the reader: a difference, a change, a complement, a sum, a multiple,
+or which of two is more.
 
 "海淀区的占比比朝阳区高多少个百分点？" needs two figures the report states in different places and their difference;
 quoting either figure would be a wrong answer. This module reads which operation a question asks for (generic
@@ -6,7 +7,10 @@ Chinese comparison wording only), finds each operand as the first figure that fo
 statements — preferring one statement that holds both, ranked by how much of the question it covers — and shows
 the calculation with every operand cited: "海淀区 62.44%[1]，朝阳区 25.79%[1]：62.44% − 25.79% = 36.65 个百分点。"
 Percentages subtract to percentage points; 亿 and 万 are brought to one unit first. When an operand is missing, the
-answer is a refusal that names it. Questions that ask for no operation are left to the other paths (None).
+answer is a refusal that names it. "海淀跟朝阳哪个区的占比比较高？" is answered "海淀 62.44%[1]，朝阳 25.79%[1]：海淀更高
+（62.44% > 25.79%）。" (short answer 海淀; "…差几家" adds the difference); a comparison without a figure of one unit
+for each side computes nothing (its sides may be table rows, `tables.py`, or said in words). Questions that ask for
+no operation are left to the other paths (None).
 """
 
 from __future__ import annotations
@@ -35,6 +39,14 @@ _COMPLEMENT = re.compile(r"(?P<whole>[^，,。？?]{2,24}?)(?:里|中|当中|之
                          r"(?:(?:不在|除了?|非)(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?|(?P<part2>[^，,。？?的]{1,12}?)(?:以外|之外))的")
 _SUM = re.compile(r"(?P<a>[^，,。？?]{1,16}?)(?:和|与|跟|加上)(?P<b>[^，,。？?]{1,16}?)(?:一共|合计|总共|加起来|之和|总和)"
                   r"[^，,。？?]{0,4}(?:多少|几)")
+#: Which of two is more (or less): "海淀跟朝阳哪个区的企业占比比较高？", "人民币融资的多还是美元融资的多？".
+_WHICH_MORE = re.compile(r"^(?P<a>.+)(?:和|跟|与|同|还是)(?P<b>.+?)比?[，,]?(?:哪个|哪一个|谁|哪家|哪边|哪一方|哪种)"
+                         r"[^，,。？?]{0,16}?(?P<way>高|多|大|低|少|小)")
+_MORE_OR = re.compile(r"^(?P<a>.+?)(?P<way>高|多|大|低|少|小)还是(?P<b>.+?)(?P=way)")
+#: The directions a comparison asks for: the larger figure's side wins for these.
+_MORE = frozenset("高多大")
+#: A comparison that also asks by how much ("…哪个多？差几家").
+_GAP = re.compile(r"差(?:了|距)?(?:多少|几)|相差|差值|多(?:出|了)?(?:多少|几)|高(?:出|了)?(?:多少|几)")
 #: The second side of a "sum" that is the object of a relation ("北京跟人工智能相关的企业一共有多少家": 跟 is "with",
 #: the companies related to AI, not 北京 plus 人工智能).
 _RELATED = re.compile(r"^[^，,。？?]{1,12}?(?:相关|有关|沾边|挂钩|关联|无关|相似|类似|一样|相同|不同|合作|相比|对比)")
@@ -66,12 +78,14 @@ class Figure:
 
 @dataclass(frozen=True)
 class Operation:
-    """What to compute: "difference" a − b, "complement" a − b (whole − part), "sum", "ratio" a / b, or "change"
-    (the later figure of a "由 x 提高到 y" after the subject a, minus the earlier)."""
+    """What to compute: "difference" a − b, "complement" a − b (whole − part), "sum", "ratio" a / b, "change"
+    (the later figure of a "由 x 提高到 y" after the subject a, minus the earlier), or "compare": which of a and b
+    is `way` (高/多/大: the larger figure; 低/少/小: the smaller)."""
 
     kind: str
     a: str
     b: str = ""
+    way: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,13 +105,17 @@ _LEADING_TIME = re.compile(r"^(?:(?:19|20)\d{2}年?(?:\d{1,2}月)?(?:到|至|-|�
 _TRAILING_TIME = re.compile(r"(?:从|自|在)?(?:(?:19|20)\d{2}年?(?:\d{1,2}月)?(?:到|至|-|—|和|与)?)+$")
 
 
+#: What a side's text may end with that asks, not names ("美元融资各有多少家" of "…和美元融资各有多少家，哪个多？").
+_ASKING_TAIL = re.compile(r"(?:各|分别|都)?(?:有|是|为)?(?:多少|几)[^，,]*$")
+
+
 #: A clause before the side frames the question ("北京获投AI企业的注册地占比里，海淀比朝阳…", "跟2018年相比，朝阳区…"):
 #: the side is what its last clause names.
 _FRAME = re.compile(r"^.*[，,：:；;]")
 
 
 def _side(text: str) -> str:
-    side = _LEADING.sub("", text.strip(" ，,、的"))
+    side = _LEADING.sub("", _ASKING_TAIL.sub("", text).strip(" ，,、的"))
     side = _FRAME.sub("", side) or side
     side = _LEADING_TIME.sub("", side) or side
     subject = _TRAILING_TIME.sub("", side)
@@ -107,6 +125,8 @@ def _side(text: str) -> str:
 def asked_operation(question: str) -> Operation | None:
     """The one arithmetic step the question asks for, or None."""
     q = question.strip()
+    if m := _WHICH_MORE.search(q) or _MORE_OR.search(q):
+        return Operation("compare", _side(m["a"]), _side(m["b"]), m["way"])
     if m := _RATIO.search(q):
         return Operation("ratio", _side(m["a"]), _side(m["b"]))
     if m := _DIFFERENCE.search(q):
@@ -272,6 +292,8 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
         return None  # neither figure: the question may be answered as stated ("木星的质量是…的几倍")
     if a is not None and b is not None and (a.candidate, a.text) == (b.candidate, b.text):
         return None  # both sides read one figure ("35.1% − 35.1% = 0"): the other side's figure was not found
+    if op.kind == "compare" and (a is None or b is None or a.unit != b.unit):
+        return None  # a comparison of table rows ("车和家跟特斯联比，谁融的钱多？") or said in words: other paths
     if a is None or b is None:
         return Computed(f"抱歉，报告中没有找到“{op.a if a is None else op.b}”的相应数字，无法计算。", None, False)
     if a.unit != b.unit and not {a.unit, b.unit} <= set(_UNIT_SCALE) | {""}:
@@ -280,6 +302,8 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
         return None  # no quotient; a part larger than its whole means the figures found are not the whole and part
     marks = cites.mark(a.candidate.passage), cites.mark(b.candidate.passage)
     shown = f"{op.a} {a.text}{marks[0]}，{op.b} {b.text}{marks[1]}："
+    if op.kind == "compare":
+        return _compared(op, a, b, shown, bool(_GAP.search(question)))
     if op.kind == "ratio":
         result = f"{format_decimal(a.scaled / b.scaled)} 倍"
         return Computed(f"{shown}{a.text} ÷ {b.text} ≈ {result}。", result, True)
@@ -288,6 +312,18 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
         return Computed(f"{shown}{a.text} + {b.text} = {result}。", result, True)
     result = _subtract(a, b)
     return Computed(f"{shown}{a.text} − {b.text} = {result}。", result, True)
+
+
+def _compared(op: Operation, a: Figure, b: Figure, shown: str, gap: bool) -> Computed:
+    """Which side is more (or less), the two figures shown, and by how much when the question asks (`gap`); the
+    winning side as the question wrote it is the short answer (none when they are equal)."""
+    if a.scaled == b.scaled:
+        return Computed(f"{shown}两者相同（{a.text}）。", None, True)
+    first = (a.scaled > b.scaled) == (op.way in _MORE)
+    winner, sign = (op.a, ">" if a.scaled > b.scaled else "<") if first else (op.b, ">" if b.scaled > a.scaled else "<")
+    figures = f"{a.text} {sign} {b.text}" if first else f"{b.text} {sign} {a.text}"
+    by = f"，相差 {_subtract(a, b, signed=False)}" if gap else ""
+    return Computed(f"{shown}{winner}更{op.way}（{figures}）{by}。", winner, True)
 
 
 def _subtract(a: Figure, b: Figure, signed: bool = True) -> str:

@@ -1,7 +1,7 @@
 """Turn retrieved passages into the final answer object: text with [n] markers, numbered citations.
 
 Order of decisions: one step of arithmetic the question asks for (`arithmetic.py`: a difference, change,
-complement, sum or multiple of two stated figures) → a question about the document itself (`document.py`: what a
+complement, sum or multiple of two stated figures, or which of the two is more) → a question about the document itself (`document.py`: what a
 figure or table shows, what a part is titled) → a table operation (`tables.py`: a named row's attribute,
 earliest/largest, count, filter, comparison) → a section outline → the sentence the learned selector ranks first
 (`features.py` + `models/selector.json`), if the learned answerability check (`answerable.py`) finds the question's
