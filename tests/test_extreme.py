@@ -11,7 +11,7 @@ import pytest
 
 from qa.answer.asked_kind import unnamed_kind
 from qa.answer.candidates import Candidate
-from qa.answer.extreme import largest_named
+from qa.answer.extreme import largest_named, smallest_unstated
 from qa.answer.features import analyse
 from qa.pipeline import Assistant
 
@@ -79,6 +79,27 @@ def test_no_name_is_computed_without_a_clear_largest(assistant: Assistant, quest
                                                      quoted: tuple[str, ...]) -> None:
     assert _largest(assistant, question, *quoted) is None
 
+
+
+@pytest.mark.parametrize(("question", "quoted", "unstated"), [
+    # the least of the listed leaders is no answer: a near miss
+    ("哪个区的企业最少？", ("企业中海淀区占62.44%，朝阳区占25.79%。",), "最少"),
+    ("获投企业的注册地里，占比最低的是哪个区", ("海淀区占比达62.44%，朝阳区占比达25.79%。",), "最低"),
+    # the quote says which is least itself
+    ("哪个区的企业最少？", ("企业中海淀区占62.44%，朝阳区占25.79%，西城区最少，占1%。",), None),
+    ("哪个区的企业最多？", ("企业中海淀区占62.44%，朝阳区占25.79%。",), None),  # the most is computed
+    ("哪个区的企业最少？", ("企业中海淀区占62.44%。",), None),  # one name alone lists no leaders
+])
+def test_the_least_of_listed_names_is_a_near_miss(assistant: Assistant, question: str, quoted: tuple[str, ...],
+                                                  unstated: str | None) -> None:
+    assert smallest_unstated(assistant.understand(question).searched, list(quoted),
+                             assistant.context.segmenter) == unstated
+
+
+def test_the_least_district_is_refused_with_the_leaders_as_nearest_fact(assistant: Assistant) -> None:
+    answer = assistant.ask("获投AI企业的注册地里，占比最低的是哪个区")
+    assert not answer.answered and answer.answer.startswith("报告中没有关于“最低”的数据；最接近的内容是：")
+    assert "62.44%" in answer.answer
 
 # --- a "which district" question answered by a sentence naming none (asked_kind.py) --------------------------
 

@@ -6,10 +6,9 @@ The report gives the districts' shares of companies, not of funding; the nearest
 asked kind, so the answerability model found it close enough, and the trees showed **北京** in bold. When a question
 asks which place of a kind named by one character (the noun after 哪个: 区, 市, 省, 县 …, `constraints.asked_noun`),
 the chosen sentence's window must name a place of that kind: a word ending with it ("海淀区"; not a pronoun, "各区",
-"该区"), or a place name
-that is one with it ("海淀" of "42家位于海淀": 海淀区 is a place name jieba or the corpus's vocabulary knows; "北京市区"
-is no place name, jieba tags it nt). Otherwise the sentence is shown as the nearest fact, and the refusal says the
-report has nothing about "各区".
+"该区"), or a place name that is one with it ("海淀" of "42家位于海淀": 海淀区 is a place name jieba or the corpus's
+vocabulary knows; "北京市区" is no place name, jieba tags it nt). Otherwise the sentence is shown as the nearest
+fact, and the refusal says the report has nothing about "各区".
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Turn retrieved passages into the final answer object: text with [n] markers, numbered citations.
 
 Order of decisions: one step of arithmetic the question asks for (`arithmetic.py`: a difference, change,
-complement, sum or multiple of two stated figures, or which of the two is more) → a question about the document itself (`document.py`: what a
-figure or table shows, what a part is titled) → a table operation (`tables.py`: a named row's attribute,
+complement, sum or multiple of two stated figures, or which of the two is more) → a question about the document
+itself (`document.py`: what a figure or table shows, what a part is titled) → a table operation (`tables.py`: a named row's attribute,
 earliest/largest, count, filter, comparison) → a section outline → the sentence the learned selector ranks first
 (`features.py` + `models/selector.json`), if the learned answerability check (`answerable.py`) finds the question's
 constraints supported near it: then led by its short answer phrase for factoid questions (`short.py` +
@@ -23,7 +23,7 @@ from qa.answer.context import AnswerContext
 from qa.answer.continuation import Quoted, continued, grounds
 from qa.answer.answerable import Evidence, decide, evidence_for, refused_whatever_verified
 from qa.answer.document import answer_about_document
-from qa.answer.extreme import largest_named
+from qa.answer.extreme import largest_named, smallest_unstated
 from qa.answer.enumeration import Item, announces, enumeration
 from qa.answer.features import FEATURES, Question, analyse, feature_matrix
 from qa.answer.focus import focused
@@ -222,7 +222,8 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
     window, reading = read_candidate(understood.read_as, best, context)
     judgement = decide(evidence.verified_as(reading.answers))
     swap = (swapped_constraint(q, best, context) or unwritten_measure(q, context, reading.answers)
-            or unnamed_kind(q, best, context) if judgement.answerable else None)
+            or unnamed_kind(q, best, context) or smallest_unstated(question, [window.text], context.segmenter)
+            if judgement.answerable else None)
     answering = judgement.answerable and swap is None
     items = enumeration(best, context) if answering and q.qtype.wants_list else None
     if items is not None:  # one item of a numbered list (or a sentence of its details): the whole list

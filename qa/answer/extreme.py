@@ -13,8 +13,9 @@ that is one character ("哪个区" → 海淀区, not 北京市). Other question
 noun ending with the asked character ("排队") would pass for a name.
 
 Only the largest: a report lists the leaders ("海淀区…62.44%", "朝阳区…25.79%", "其它区域…11.77%"), so the least of
-the names it lists is rarely the least of all. A name's figure is the first one after it in its sentence, within
-`arithmetic.MENTION_REACH` characters and before the next name ("北京市人工智能企业主要集中于海淀区，占比达62.44%" gives
+the names it lists is rarely the least of all — asked which has the least, such sentences are a near miss
+(`smallest_unstated`), unless they say it themselves ("…最低"). A name's figure is the first one after it in its
+sentence, within `arithmetic.MENTION_REACH` characters and before the next name ("北京市人工智能企业主要集中于海淀区，占比达62.44%" gives
 62.44% to 海淀区, none to 北京市); names joined into a group ("海淀区和朝阳区人工智能企业合计超过88%") have none of
 their own; a name given two figures keeps the first.
 """
@@ -78,14 +79,15 @@ def _measured_in(norm: str, order: Order, quoted: str, segmenter: Segmenter) -> 
                for word in measure if word not in _COUNT_WORDS)
 
 
-def largest_named(question: str, quoted: list[str], segmenter: Segmenter) -> str | None:
-    """The name (as the quote writes it) with the largest figure among the names of the asked kind that the
-    quoted sentences give a figure of one unit to, when the question asks which has the most of something the
-    quote writes (`_measured_in`) and at least two names have figures and one is largest; else None."""
+def _ranked_names(question: str, quoted: list[str],
+                  segmenter: Segmenter) -> tuple[Order, list[tuple[str, Decimal, str]]] | None:
+    """The question's ordering by size and the names of the asked kind that the quoted sentences give a figure of
+    one unit to (as written, value, unit), largest first — when the question asks which name has the most or the
+    least of something the quote writes (`_measured_in`) and at least two names have figures; else None."""
     norm = normal_form(question)
     order = asked_order(norm, comparative=False)
     kind = asked_name(norm)
-    if (order is None or order.measure is not Measure.SIZE or not order.highest or kind is None
+    if (order is None or order.measure is not Measure.SIZE or kind is None
             or not _measured_in(norm, order, "".join(quoted), segmenter)):
         return None
     noun = asked_noun(norm, segmenter)
@@ -95,5 +97,25 @@ def largest_named(question: str, quoted: list[str], segmenter: Segmenter) -> str
             found.setdefault(key, named)
     if len(found) < 2 or len({unit for _, _, unit in found.values()}) > 1:
         return None
-    ranked = sorted(found.values(), key=lambda named: -named[1])
-    return ranked[0][0] if ranked[0][1] > ranked[1][1] else None
+    return order, sorted(found.values(), key=lambda named: -named[1])
+
+
+def largest_named(question: str, quoted: list[str], segmenter: Segmenter) -> str | None:
+    """The name (as the quote writes it) with the largest figure (`_ranked_names`), when the question asks which
+    has the most and one is largest; else None."""
+    ranked = _ranked_names(question, quoted, segmenter)
+    if ranked is None or not ranked[0].highest:
+        return None
+    names = ranked[1]
+    return names[0][0] if names[0][1] > names[1][1] else None
+
+
+def smallest_unstated(question: str, quoted: list[str], segmenter: Segmenter) -> str | None:
+    """The ordering word ("最低") when the question asks which name has the least and the quoted sentences give
+    figures to names of the asked kind (`_ranked_names`) without writing that word: a report lists the leaders
+    ("海淀区…62.44%", "朝阳区…25.79%"), and the least of those it lists is no answer to "占比最低的是哪个区" — a near
+    miss; else None."""
+    ranked = _ranked_names(question, quoted, segmenter)
+    if ranked is None or ranked[0].highest or ranked[0].word in normal_form("".join(quoted)):
+        return None
+    return ranked[0].word
