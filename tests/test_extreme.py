@@ -48,6 +48,12 @@ def _largest(assistant: Assistant, question: str, *quoted: str) -> str | None:
     # names joined into a group have no figure of their own: the 88% is the two districts' together
     ("哪个区的企业最多？", ("海淀区和朝阳区企业合计超过88%，海淀区占62.44%，朝阳区占25.79%。",), "海淀区"),
     ("哪个区的企业最多？", ("朝阳区与海淀区企业合计超过88%，海淀区占62.44%，朝阳区占25.79%。",), "海淀区"),
+    # a figure written before the name in its own clause: "42家位于海淀", a district by its name alone (海淀区)
+    ("国内AI百强里，北京哪个区的企业最多？", ("位于北京的53家企业有6家位于朝阳，42家位于海淀，1家位于西城。",), "海淀"),
+    # a figure before the name but before another name too is that name's: 丰台区 has none
+    ("哪个区的企业最多？", ("海淀区企业有30家，有42家的朝阳区多于丰台区。",), "朝阳区"),
+    # its own clause's figure after the name before one before it
+    ("哪个区的企业最多？", ("企业有10家的海淀区占62.44%，有20家的朝阳区占25.79%。",), "海淀区"),
     # a name given two figures keeps the first
     ("哪个区的企业最多？", ("朝阳区企业占25.79%，海淀区占20%。", "海淀区由20%提高到62.44%。"), "朝阳区"),
     ("哪个区的企业最多？", ("朝阳区企业占25.79%，海淀区占20%；海淀区后来占62.44%。",), "朝阳区"),
@@ -137,6 +143,7 @@ def _unnamed(assistant: Assistant, question: str, *sentences: str) -> str | None
 
 
 @pytest.mark.parametrize(("question", "sentences", "unnamed"), [
+    ("北京哪个区的企业融资总额最多？", ("42家位于海淀。",), None),  # 海淀区 is a district
     ("北京哪个区的企业融资总额最多？", ("北京市企业融资总额最多。",), "各区"),
     ("北京哪个区的企业融资总额最多？", ("海淀区位居第一。", "其企业融资总额最多。"), None),  # the window names one
     ("北京哪个区的企业融资总额最多？", ("按区统计，企业融资总额最多。",), "各区"),  # "区" alone names no district

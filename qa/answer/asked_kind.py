@@ -17,9 +17,18 @@ from qa.answer.answer_types import PLACE_TAGS
 from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext
 from qa.answer.features import Question
+from qa.segment.tokenizer import Segmenter
 from qa.text import normal_form
 from qa.understand.constraints import asked_noun
 from qa.understand.kind import Kind, asked_name
+
+
+def names_of_kind(word: str, flag: str, noun: str, segmenter: Segmenter) -> bool:
+    """The word names a thing of a one-character kind: it ends with it ("海淀区" for 区; not a pronoun, "各区"), or it
+    is a place name that is one with it ("海淀": 海淀区 is a place name; "北京市区" is none)."""
+    form = normal_form(word)
+    return len(form) > 1 and flag != "r" and (
+        form.endswith(noun) or (flag in PLACE_TAGS and segmenter.is_listed_place(form + noun)))
 
 
 def unnamed_kind(q: Question, c: Candidate, context: AnswerContext) -> str | None:
@@ -30,10 +39,7 @@ def unnamed_kind(q: Question, c: Candidate, context: AnswerContext) -> str | Non
     noun = asked_noun(q.norm, context.segmenter)
     if noun is None or len(noun) != 1:
         return None
-    segmenter = context.segmenter
-    for word, flag in segmenter.tagged(c.before(context) + c.text + c.after(context)):
-        form = normal_form(word)
-        if len(form) > 1 and flag != "r" and (
-                form.endswith(noun) or (flag in PLACE_TAGS and segmenter.is_listed_place(form + noun))):
-            return None
+    window = c.before(context) + c.text + c.after(context)
+    if any(names_of_kind(word, flag, noun, context.segmenter) for word, flag in context.segmenter.tagged(window)):
+        return None
     return f"各{noun}"

@@ -14,17 +14,20 @@ noun ending with the asked character ("排队") would pass for a name.
 
 Only the largest: a report lists the leaders ("海淀区…62.44%", "朝阳区…25.79%", "其它区域…11.77%"), so the least of
 the names it lists is rarely the least of all — asked which has the least, such sentences are a near miss
-(`smallest_unstated`), unless they say it themselves ("…最低"). A name's figure is the first one after it in its
-sentence, within `arithmetic.MENTION_REACH` characters and before the next name ("北京市人工智能企业主要集中于海淀区，占比达62.44%" gives
-62.44% to 海淀区, none to 北京市); names joined into a group ("海淀区和朝阳区人工智能企业合计超过88%") have none of
-their own; a name given two figures keeps the first.
+(`smallest_unstated`), unless they say it themselves ("…最低"). A name's figure is the first one after it in its own
+clause ("海淀区占62.44%"), else the last one before it there, after any other name ("42家位于海淀"), else the first
+after it in its sentence, within `arithmetic.MENTION_REACH` characters and before the next name ("北京市人工智能企业
+主要集中于海淀区，占比达62.44%" gives 62.44% to 海淀区, none to 北京市); names joined into a group ("海淀区和朝阳区人
+工智能企业合计超过88%") have none of their own; a name given two figures keeps the first.
 """
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from qa.answer.answer_types import holds
+from qa.answer.asked_kind import names_of_kind
 from qa.answer.arithmetic import MENTION_REACH, figures_in, sentence_from, stated_value
 from qa.answer.table_query import Measure, Order, asked_order
 from qa.segment.tokenizer import Segmenter
@@ -34,15 +37,18 @@ from qa.understand.kind import Kind, asked_name
 
 #: Words that say only "how many" ("AI企业数量最多"): 最多 asks that already, so the quote need not write them.
 _COUNT_WORDS = frozenset({"数量", "数目", "个数", "总数", "家数", "人数"})
+#: Where a clause ends: a name's own clause is searched for its figure first.
+_CLAUSE_END = re.compile(r"[，,；;。！？!?]")
 #: What joins two names into one group ("海淀区和朝阳区…合计超过88%"): the figure after them is the group's.
 _JOINED = frozenset({"和", "与", "及", "以及", "、", "跟", "同"})
 
 
-def _is_asked(word: str, flag: str, noun: str | None, kind: Kind) -> bool:
+def _is_asked(word: str, flag: str, noun: str | None, kind: Kind, segmenter: Segmenter) -> bool:
     """A name of the asked kind by its POS tag (`answer_types.holds`: a place for "哪个城市", an organisation for
-    "哪家公司"), ending with the asked noun when that is one character ("海淀区" for 区, not 北京市)."""
+    "哪家公司"), of the asked noun's kind when that is one character (`asked_kind.names_of_kind`: "海淀区" and
+    "海淀" for 区, not 北京市)."""
     named = holds(word, [(word, flag)]).answers(kind)
-    return named and (noun is None or len(noun) > 1 or normal_form(word).endswith(noun))
+    return named and (noun is None or len(noun) > 1 or names_of_kind(word, flag, noun, segmenter))
 
 
 def _named_figures(text: str, noun: str | None, kind: Kind,
@@ -52,20 +58,27 @@ def _named_figures(text: str, noun: str | None, kind: Kind,
     tagged = segmenter.tagged(text)
     names, at = [], 0
     for word, flag in tagged:
-        if _is_asked(word, flag, noun, kind):
+        if _is_asked(word, flag, noun, kind, segmenter):
             names.append((word, at, at + len(word)))
         at += len(word)
     # the second of two joined names (the first has no figure before the second anyway)
     grouped = {n + 1 for n in range(len(names) - 1) if text[names[n][2]:names[n + 1][1]] in _JOINED}
     found: dict[str, tuple[str, Decimal, str]] = {}
-    for n, (word, _, end) in enumerate(names):
-        following = sentence_from(text, end)
-        if n + 1 < len(names):
-            following = following[:names[n + 1][1] - end]
-        near = [m for m in figures_in(following) if m.end() <= MENTION_REACH]
-        if near and n not in grouped and normal_form(word) not in found:
+    for n, (word, start, end) in enumerate(names):
+        if n in grouped or normal_form(word) in found:
+            continue
+        following = sentence_from(text, end)[:(names[n + 1][1] if n + 1 < len(names) else len(text)) - end]
+        own_after = _CLAUSE_END.split(following)[0]
+        own_before = _CLAUSE_END.split(text[names[n - 1][2] if n else 0:start])[-1]
+        if after := figures_in(own_after):  # "海淀区占62.44%"
+            value, unit, _ = stated_value(following, after[0])
+        elif before := figures_in(own_before):  # "42家位于海淀"
+            value, unit, _ = stated_value(own_before, before[-1])
+        elif near := [m for m in figures_in(following) if m.end() <= MENTION_REACH]:  # "海淀区，占比达62.44%"
             value, unit, _ = stated_value(following, near[0])
-            found[normal_form(word)] = (word, value, unit)
+        else:
+            continue
+        found[normal_form(word)] = (word, value, unit)
     return found
 
 
