@@ -105,6 +105,15 @@ def test_the_short_answer_is_not_printed_twice() -> None:
     assert '<div class="qa-short">2016年3月</div>' in render_answer(inside, get_segmenter())
 
 
+def test_a_short_answer_leading_the_answer_is_bold_there() -> None:
+    """compose puts a short answer that is a small part of the quote before it ("海淀区。通过分析…"): it is the bold
+    answer, once; a quote that merely opens with the same words is not marked."""
+    led = render_answer(_short("海淀区。通过分析可知，企业主要集中于海淀区，占比达62.44%。[1]", "海淀区"), get_segmenter())
+    assert '<strong class="qa-lead">海淀区</strong>。通过分析' in led and "qa-short" not in led
+    assert "qa-lead" not in render_answer(_short("海淀区占比达62.44%。[1]", "海淀区"), get_segmenter())
+    assert "qa-lead" not in render_answer(_short("。[1]", ""), get_segmenter())
+
+
 def test_single_digits_and_digits_inside_numbers_are_not_highlighted() -> None:
     terms = highlight_terms("表1里2010年成立的企业有哪些？", get_segmenter())
     assert "1" not in terms

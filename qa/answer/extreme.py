@@ -61,7 +61,8 @@ def _named_figures(text: str, noun: str | None, kind: Kind,
         if _is_asked(word, flag, noun, kind, segmenter):
             names.append((word, at, at + len(word)))
         at += len(word)
-    # the second of two joined names (the first has no figure before the second anyway)
+    # the second of two joined names: the figure after them is the group's (the first's is looked for before the
+    # second only)
     grouped = {n + 1 for n in range(len(names) - 1) if text[names[n][2]:names[n + 1][1]] in _JOINED}
     found: dict[str, tuple[str, Decimal, str]] = {}
     for n, (word, start, end) in enumerate(names):

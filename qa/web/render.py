@@ -144,6 +144,16 @@ def _with_refs(answer_text: str, message: int, known: set[int]) -> str:
     return _escape_around(answer_text, _REF, ref)
 
 
+def _led(answer: Answer, message: int, known: set[int]) -> str:
+    """The answer text, its short answer in bold where the answer leads with it ("海淀区。通过分析…": compose puts a
+    short answer that is a small part of the quote before it, and `shown_short_answer` then prints no copy above)."""
+    lead = f"{(answer.short_answer or '').strip()}。"
+    if len(lead) > 1 and answer.answer.startswith(lead):
+        rest = answer.answer[len(lead):]
+        return f'<strong class="qa-lead">{safe_text(lead[:-1])}</strong>。{_with_refs(rest, message, known)}'
+    return _with_refs(answer.answer, message, known)
+
+
 def _source_card(c: Citation, label: str, message: int, passage_html: str, is_open: bool) -> str:
     return (f'<details class="qa-source" id="{_ref_id(message, c.n)}"{" open" if is_open else ""}>'
             f'<summary><span class="qa-n">&#91;{int(c.n)}&#93;</span> <span class="qa-where">{safe_text(label)}</span>'
@@ -233,7 +243,7 @@ def render_answer(answer: Answer, segmenter: Segmenter, asked_as: str | None = N
     short = shown_short_answer(answer)
     if short:
         out.append(f'<div class="qa-short">{safe_text(short)}</div>')
-    out.append(f'<div class="{cls}">{_with_refs(answer.answer, message, known)}</div>')
+    out.append(f'<div class="{cls}">{_led(answer, message, known)}</div>')
     if asked_as:
         out.append(f'<div class="qa-note">按上文理解为：{safe_text(asked_as)}</div>')
     out.append(_sources(answer, segmenter, message))
