@@ -4,15 +4,15 @@ in a sentence."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from qa.answer.asked_kind import unnamed_kind
-from qa.answer.candidates import Candidate
 from qa.answer.extreme import largest_named, smallest_unstated
 from qa.answer.features import analyse
+from qa.config import Settings
 from qa.pipeline import Assistant
 
 
@@ -132,14 +132,9 @@ def test_a_district_the_window_names_is_answered(assistant: Assistant, question:
 
 
 def _unnamed(assistant: Assistant, question: str, *sentences: str) -> str | None:
-    """unnamed_kind for the last of `sentences`, the others before it in its passage (a real passage's place in the
-    report, its text replaced)."""
-    text = next(p for p in assistant.index.passages if p.statements)
-    passage = replace(text, text="".join(sentences), body_start=0)
-    assert passage.statements == sentences
-    candidate = Candidate(passage, 0, False, len(sentences) - 1, sentences[-1], np.zeros(1), False)
+    """unnamed_kind for a window of `sentences`."""
     q = analyse(assistant.understand(question), np.zeros(384, dtype=np.float32), assistant.context)
-    return unnamed_kind(q, candidate, assistant.context)
+    return unnamed_kind(q, "".join(sentences), assistant.context.segmenter)
 
 
 @pytest.mark.parametrize(("question", "sentences", "unnamed"), [
@@ -155,3 +150,26 @@ def _unnamed(assistant: Assistant, question: str, *sentences: str) -> str | None
 def test_the_asked_kind_of_place_is_looked_for_in_the_window(assistant: Assistant, question: str,
                                                              sentences: tuple[str, ...], unnamed: str | None) -> None:
     assert _unnamed(assistant, question, *sentences) == unnamed
+
+
+NEIGHBOUR = """# 北京人工智能产业观察
+
+## 一、区域分布
+
+北京的人工智能企业分布并不均衡。海淀区是全市人工智能企业最集中的区域。该区人工智能企业的融资总额最多，超过一千亿元。其他地方的企业明显偏少。
+
+## 二、发展建议
+
+建议加大对中小企业的支持力度，完善人才引进政策。
+"""
+
+
+def test_a_district_the_sentence_before_names_answers(tmp_path: Path) -> None:
+    """"该区…融资总额最多" names its district in the sentence before: the whole window is looked in, not the
+    sentence alone (nor the reader's window, which may be cut to its budget)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "report.md").write_text(NEIGHBOUR, encoding="utf-8")
+    report = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), show_progress=False)
+    answer = report.ask("哪个区的人工智能企业融资总额最多？")
+    assert answer.answered and "海淀区是全市人工智能企业最集中的区域" in answer.answer

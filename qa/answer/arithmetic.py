@@ -319,11 +319,10 @@ def _compared(op: Operation, a: Figure, b: Figure, shown: str, gap: bool) -> Com
     winning side as the question wrote it is the short answer (none when they are equal)."""
     if a.scaled == b.scaled:
         return Computed(f"{shown}两者相同（{a.text}）。", None, True)
-    first = (a.scaled > b.scaled) == (op.way in _MORE)
-    winner, sign = (op.a, ">" if a.scaled > b.scaled else "<") if first else (op.b, ">" if b.scaled > a.scaled else "<")
-    figures = f"{a.text} {sign} {b.text}" if first else f"{b.text} {sign} {a.text}"
+    (winner, won), lost = ((op.a, a), b) if (a.scaled > b.scaled) == (op.way in _MORE) else ((op.b, b), a)
+    sign = ">" if won.scaled > lost.scaled else "<"
     by = f"，相差 {_subtract(a, b, signed=False)}" if gap else ""
-    return Computed(f"{shown}{winner}更{op.way}（{figures}）{by}。", winner, True)
+    return Computed(f"{shown}{winner}更{op.way}（{won.text} {sign} {lost.text}）{by}。", winner, True)
 
 
 def _subtract(a: Figure, b: Figure, signed: bool = True) -> str:

@@ -14,8 +14,6 @@ fact, and the refusal says the report has nothing about "各区".
 from __future__ import annotations
 
 from qa.answer.answer_types import PLACE_TAGS
-from qa.answer.candidates import Candidate
-from qa.answer.context import AnswerContext
 from qa.answer.features import Question
 from qa.segment.tokenizer import Segmenter
 from qa.text import normal_form
@@ -31,15 +29,14 @@ def names_of_kind(word: str, flag: str, noun: str, segmenter: Segmenter) -> bool
         form.endswith(noun) or (flag in PLACE_TAGS and segmenter.is_listed_place(form + noun)))
 
 
-def unnamed_kind(q: Question, c: Candidate, context: AnswerContext) -> str | None:
-    """"各区" when the question asks which place of a one-character kind (区) and the sentence's window names no
-    place of that kind; else None."""
+def unnamed_kind(q: Question, window: str, segmenter: Segmenter) -> str | None:
+    """"各区" when the question asks which place of a one-character kind (区) and the sentence's window (the
+    sentences before and after it too) names no place of that kind; else None."""
     if asked_name(q.norm) is not Kind.PLACE:
         return None
-    noun = asked_noun(q.norm, context.segmenter)
+    noun = asked_noun(q.norm, segmenter)
     if noun is None or len(noun) != 1:
         return None
-    window = c.before(context) + c.text + c.after(context)
-    if any(names_of_kind(word, flag, noun, context.segmenter) for word, flag in context.segmenter.tagged(window)):
+    if any(names_of_kind(word, flag, noun, segmenter) for word, flag in segmenter.tagged(window)):
         return None
     return f"各{noun}"

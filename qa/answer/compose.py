@@ -31,7 +31,7 @@ from qa.answer.model import bundled_model
 from qa.understand.kind import Kind, listed_items
 from qa.understand.question import Understood
 from qa.answer.beside import read_beside
-from qa.answer.reader import read_candidate
+from qa.answer.reader import read_candidate, window_of
 from qa.answer.short import scored_phrase
 from qa.answer.shown import shown_short
 from qa.answer.structured import find_outline
@@ -220,9 +220,10 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
         quote = _quoted(best, q, context, cites, [])
         return reply(_refusal(refused.evidence, quote, traditional, question), False)
     window, reading = read_candidate(understood.read_as, best, context)
+    around = window_of(best, context).text  # the whole window: the reader's may be cut to its budget
     judgement = decide(evidence.verified_as(reading.answers))
     swap = (swapped_constraint(q, best, context) or unwritten_measure(q, context, reading.answers)
-            or unnamed_kind(q, best, context) or smallest_unstated(question, [window.text], context.segmenter)
+            or unnamed_kind(q, around, context.segmenter) or smallest_unstated(question, [around], context.segmenter)
             if judgement.answerable else None)
     answering = judgement.answerable and swap is None
     items = enumeration(best, context) if answering and q.qtype.wants_list else None

@@ -31,14 +31,14 @@ from qa.answer.asked_kind import names_of_kind
 from qa.answer.arithmetic import MENTION_REACH, figures_in, sentence_from, stated_value
 from qa.answer.table_query import Measure, Order, asked_order
 from qa.segment.tokenizer import Segmenter
-from qa.text import normal_form
+from qa.text import CLAUSE_BREAK, SENTENCE_END, normal_form
 from qa.understand.constraints import asked_noun, attribute_before
 from qa.understand.kind import Kind, asked_name
 
 #: Words that say only "how many" ("AI企业数量最多"): 最多 asks that already, so the quote need not write them.
 _COUNT_WORDS = frozenset({"数量", "数目", "个数", "总数", "家数", "人数"})
 #: Where a clause ends: a name's own clause is searched for its figure first.
-_CLAUSE_END = re.compile(r"[，,；;。！？!?]")
+_CLAUSE_END = re.compile(rf"[{CLAUSE_BREAK}{SENTENCE_END}]")
 #: What joins two names into one group ("海淀区和朝阳区…合计超过88%"): the figure after them is the group's.
 _JOINED = frozenset({"和", "与", "及", "以及", "、", "跟", "同"})
 

@@ -116,10 +116,10 @@ class Constraints:
 def attribute_before(text: str, end: int, segmenter: Segmenter) -> tuple[str, ...]:
     """The attribute `text` names right before position `end`, skipping adverbs, measure words, particles,
     punctuation and copulas: a word of two or more characters tagged as a noun, either English or a word of
-    jieba's dictionary, or an untagged word of the corpus's vocabulary ("融资总额") — one its HMM made up is most often a misspelling ("比列" for 比例, "海定区") or a fragment
-    ("轮融" of "E轮融了多少"), not an attribute — with the known nouns right before it that name it with it
-    ("从业人员", "总数"); the words in order, none when another word stands there ("一共有多少家": 一共 is skipped,
-    家 follows)."""
+    jieba's dictionary, or an untagged word of the corpus's vocabulary ("融资总额") — one its HMM made up is most
+    often a misspelling ("比列" for 比例, "海定区") or a fragment ("轮融" of "E轮融了多少"), not an attribute — with
+    the known nouns right before it that name it with it ("从业人员", "总数"); the words in order, none when another
+    word stands there ("一共有多少家": 一共 is skipped, 家 follows)."""
     before = [(w, f) for w, f in segmenter.tagged(text[:end]) if w.strip()]
     while before and (before[-1][1] in _BETWEEN_TAGS or before[-1][0] in _COPULAS
                       or not HAS_WORD_CHAR.search(before[-1][0])):
