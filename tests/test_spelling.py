@@ -23,3 +23,25 @@ def test_one_character_words_are_not_rewritten_into_a_dictionary_word(assistant)
     assert assistant.understand("报告里的实验是什么？").searched == "报告里的实验是什么？"
     assert assistant.understand("特斯连是哪年成立的？").searched == "特斯联是哪年成立的？"
     assert "美元" in assistant.understand("融资6亿美圆的一共几家").searched
+
+
+def test_a_noun_one_character_of_the_same_sound_away_is_corrected(assistant) -> None:
+    """海定 (dìng) is one character from the report's 海淀 (diàn), whose initial it shares: a pinyin input slip."""
+    assert assistant.understand("海定区的AI企业占比是多少？").searched == "海淀区的AI企业占比是多少？"
+    assert assistant.understand("海定的AI企业在全北京占比大概多少？").searched.startswith("海淀的")
+
+
+def test_a_name_sounding_alike_wins_over_a_word_one_character_away(assistant) -> None:
+    """智车优形 sounds like the report's 智车优行; 优形 is also one character (of the same initial) from 优秀."""
+    assert assistant.understand("智车优形那次6亿美元属于什么性质的投资").searched.startswith("智车优行")
+
+
+def test_only_nouns_are_corrected_one_character_away(assistant) -> None:
+    """依图 (a company the report never names) is tagged a verb; the report's 依托 is one character of the same
+    initial away, and "依托科技" would be a question about something else."""
+    assert assistant.understand("依图科技最近一轮单次融资是多少？").searched == "依图科技最近一轮单次融资是多少？"
+
+
+def test_a_noun_two_corpus_words_are_one_character_away_from_is_left_alone(assistant) -> None:
+    """寄构 (jì) is as near 机构 as 结构 (jī, jié): no one word is meant, so none is put in."""
+    assert assistant.understand("北京投资AI的寄构有多少家？").searched == "北京投资AI的寄构有多少家？"

@@ -7,7 +7,9 @@ is corrected only to a word of the corpus's own vocabulary (the lexical index's 
 corpus is ever introduced; an absent name with no close corpus word still refuses.
 Matching: same toneless pinyin (pypinyin) for any length — for a two-character word only when jieba's dictionary
 lacks both it and the corpus word (矿视 → 旷视: a name); edit distance 1 (rapidfuzz) for names of at least
-`MIN_EDIT_CHARS` characters — on two-character words one edit is too loose (上市 vs 上海).
+`MIN_EDIT_CHARS` characters — on two-character words one edit is too loose (上市 vs 上海); and for a noun jieba's
+dictionary lacks, the only corpus word one character away whose differing character has the same pinyin initial
+(海定 → 海淀: the slip of a pinyin input method; 上市 and 上海 are dictionary words, left alone).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import re
 from functools import cached_property, lru_cache
 from typing import Callable, Iterable, Protocol
 
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
 
@@ -34,6 +36,17 @@ _LATIN = re.compile(r"[a-z]+")
 def _sound(word: str) -> str:
     """Toneless pinyin of a Chinese word, or the letters of a Latin one, as one lowercase key."""
     return "".join(lazy_pinyin(word)).lower() if any(is_cjk(ch) for ch in word) else "".join(_LATIN.findall(word.lower()))
+
+
+@lru_cache(maxsize=1 << 15)
+def _initial(ch: str) -> str:
+    """The pinyin initial consonant of a Chinese character ("" for none: 安, 一)."""
+    return pinyin(ch, style=Style.INITIALS, strict=True)[0][0]
+
+
+def _one_off_keys(word: str) -> list[tuple[str, str, str]]:
+    """One key per character that has an initial: the word around it and the initial (海淀 → (海, "", d), …)."""
+    return [(word[:i], word[i + 1:], initial) for i, ch in enumerate(word) if (initial := _initial(ch))]
 
 
 class Spellings:
@@ -55,6 +68,20 @@ class Spellings:
         for word in self._words:
             found.setdefault(len(word), []).append(word)
         return found
+
+    @cached_property
+    def _by_one_off(self) -> dict[tuple[str, str, str], set[str]]:
+        found: dict[tuple[str, str, str], set[str]] = {}
+        for word in self._words:
+            for key in _one_off_keys(word):
+                found.setdefault(key, set()).add(word)
+        return found
+
+    def one_off(self, word: str) -> str | None:
+        """The one corpus word that differs from this one in a single character of the same initial consonant
+        (海定 → 海淀: d; the slip of a pinyin input method or of a missing radical), or None (none, or several)."""
+        close = {w for key in _one_off_keys(word) for w in self._by_one_off.get(key, ()) if w != word}
+        return close.pop() if len(close) == 1 else None
 
     def sounding_like(self, window: str) -> str | None:
         """The corpus word of the same length that sounds exactly like this window, or None."""
@@ -116,11 +143,11 @@ class NameCorrector:
                 close = self.spellings.closest(name)
                 if close is not None and not self._in_corpus(name):
                     question = re.sub(re.escape(name), close, question, flags=re.IGNORECASE)
-        for word, _ in self._segmenter.question_words(question):
+        for word, _ in self._unknown_words(question):
             # a two-character word jieba's dictionary lacks (its HMM made it of a misspelt name: 矿视) that sounds
             # exactly like a corpus word the dictionary lacks too (a name: 旷视) — neither side a dictionary word,
             # as "花是" of "花是什么样的" sounds like 化石 of another article
-            if len(word) == 2 and all(is_cjk(ch) for ch in word) and not self._segmenter.in_dictionary(fold(word)):
+            if len(word) == 2:
                 close = self.spellings.sounding_like(word)
                 if close is not None and not self._segmenter.in_dictionary(close) and not self._in_corpus(word):
                     question = question.replace(word, close)
@@ -131,4 +158,16 @@ class NameCorrector:
                     close = self.spellings.sounding_like(window)
                     if close is not None and not self._in_corpus(window) and not self._rewrites_a_word(window, close):
                         question = question.replace(window, close)
+        for word, flag in self._unknown_words(question):
+            # last, once nothing sounds alike (智车优形 is 智车优行 by its sound, not 优秀 one character away): a noun
+            # jieba's HMM made, the one corpus word one character of the same initial away (海定 → 海淀) — a word
+            # cut across words ("年比" of 2019年比2018年) or a company's name read as a verb (依图) is tagged otherwise
+            close = self.spellings.one_off(word) if flag.startswith("n") else None
+            if close is not None and not self._in_corpus(word):
+                question = question.replace(word, close)
         return question
+
+    def _unknown_words(self, question: str) -> list[tuple[str, str]]:
+        """The question's Chinese words of two or more characters that jieba's dictionary lacks, with their tags."""
+        return [(word, flag) for word, flag in self._segmenter.question_words(question)
+                if len(word) >= 2 and all(is_cjk(ch) for ch in word) and not self._segmenter.in_dictionary(fold(word))]
