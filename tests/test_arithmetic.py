@@ -17,6 +17,7 @@ from qa.answer.arithmetic import Figure, Operation, _compared, asked_operation
     ("和2018年5月比，全国的人工智能企业增加了多少家？", Operation("change", "全国的人工智能企业")),
     ("全国获得过风险投资的AI企业里，不在北京的有多少家？", Operation("complement", "全国获得过风险投资的AI企业", "北京")),
     ("截至2019年4月，全国的AI企业中北京以外的有多少家？", Operation("complement", "全国的AI企业", "北京")),
+    ("除了北京，全国其他地方加起来还有多少家AI企业？", Operation("complement", "全国", "北京")),  # the part first
     ("车和家那笔融资是特斯联B轮融资的几倍？", Operation("ratio", "车和家那笔融资", "特斯联B轮融资")),
     ("海淀和朝阳两区合计占比多少？", Operation("sum", "海淀", "朝阳两区")),
     # a clause before the sides frames the question; the sides are what the last clause names
@@ -94,6 +95,27 @@ def test_a_complement_subtracts_the_part_from_the_whole(assistant) -> None:
     answer = assistant.ask("截至2019年4月，全国的AI企业中北京以外的有多少家？")
     assert answer.answered and answer.short_answer == "3000家"
     assert "4084家 − 1084家" in answer.answer
+
+
+@pytest.mark.parametrize(("question", "computed"), [
+    # of two statements holding both sides and covering the question alike, the one whose figures count what is
+    # asked: not what was added ("新增44家", "新增14家"), nor a set a relative clause narrows ("获得过风险投资的…1259家")
+    ("全国的AI企业中北京以外的有多少家？", "4084家 − 1084家 = 3000家"),
+    ("除了北京，全国其他地方加起来还有多少家AI企业？", "4084家 − 1084家 = 3000家"),
+    # unless the question asks about what was added
+    ("全国较2018年5月新增的AI企业里，北京以外的有几家？", "44家 − 14家 = 30家"),
+    ("跟2018年5月比，全国新增的AI企业里北京以外的有几家？", "44家 − 14家 = 30家"),
+    # a leading "按…算" says what every figure measures: the share of the money, not of the companies
+    ("按融资额算，B轮往后的公司比A轮及以前的占比多出多少个点？", "86.12% − 13.88% = 72.24 个百分点"),
+])
+def test_each_figure_counts_what_the_question_asks(assistant, question: str, computed: str) -> None:
+    assert computed in assistant.ask(question).answer
+
+
+def test_a_rest_the_report_states_is_quoted_not_recomputed(assistant) -> None:
+    """"其它区域由10.51%提高到11.77%": what is left besides 海淀 and 朝阳 is stated, not whole − part."""
+    answer = assistant.ask("除了海淀朝阳，北京其他区加起来2019年占多少比例？")
+    assert "11.77%" in answer.answer and "−" not in answer.answer
 
 
 def test_a_part_larger_than_its_whole_is_no_complement(assistant) -> None:

@@ -37,6 +37,9 @@ _CHANGE = re.compile(r"(?:提高|增加|增长|上升|下降|减少|降低|回�
 #: "全国的AI企业中北京以外的…", "全国…企业里，不在北京的…": the whole, then the part left out.
 _COMPLEMENT = re.compile(r"(?P<whole>[^，,。？?]{2,24}?)(?:里|中|当中|之中)[，,]?"
                          r"(?:(?:不在|除了?|非)(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?|(?P<part2>[^，,。？?的]{1,12}?)(?:以外|之外))的")
+#: "除了北京，全国其他地方还有多少家": the part left out first, then the whole and what else it holds.
+_COMPLEMENT_FIRST = re.compile(r"(?:除了?|不算|不包括|不计)(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?[，,]?"
+                               r"(?P<whole>[^，,。？?]{2,24}?)(?:的)?(?:其他|其它|其余|别的|剩下)")
 _SUM = re.compile(r"(?P<a>[^，,。？?]{1,16}?)(?:和|与|跟|加上)(?P<b>[^，,。？?]{1,16}?)(?:一共|合计|总共|加起来|之和|总和)"
                   r"[^，,。？?]{0,4}(?:多少|几)")
 #: Which of two is more (or less): "海淀跟朝阳哪个区的企业占比比较高？", "人民币融资的多还是美元融资的多？".
@@ -52,8 +55,13 @@ _GAP = re.compile(r"差(?:了|距)?(?:多少|几)|相差|差值|多(?:出|了)?(
 _RELATED = re.compile(r"^[^，,。？?]{1,12}?(?:相关|有关|沾边|挂钩|关联|无关|相似|类似|一样|相同|不同|合作|相比|对比)")
 #: A total the report states itself ("海淀区和朝阳区人工智能企业合计超过88%"): quoted, not recomputed.
 _STATED_TOTAL = re.compile(r"(?:合计|总共|一共|共计|总计|加起来)[^，,。；\d]{0,6}\d")
+#: The rest the report states itself ("朝阳区由28.53%下降到25.79%，其它区域由10.51%提高到11.77%"): quoted.
+_STATED_REST = re.compile(r"(?:其他|其它|其余)[^，,。；\d]{0,6}\d")
 _FROM_TO = re.compile(r"[由从]\s*(\d+(?:\.\d+)?)\s*(%|亿元|亿|万|家|个)?[^。；，,\d]{0,8}?(?:提高|增加|增长|上升|下降|减少|降低|回落|升|降)(?:到|至)\s*"
                       r"(\d+(?:\.\d+)?)\s*(%|亿元|亿|万|家|个)?")
+#: A figure of what was added or lost ("较2018年5月新增44家"), and a question asking about such figures.
+_CHANGE_LEAD = re.compile(r"(?:新增|增加|减少|增长|下降|提高|降低|净增|新设)了?\s*$")
+_CHANGE_WORD = re.compile(r"新增|增加|减少|增长|下降|提高|降低|净增|新设")
 #: How much of the question a statement covers (ranks the statements operands are taken from).
 Coverage = Callable[[str], float]
 #: A figure belongs to a mention when it follows within this many characters, in the same sentence.
@@ -70,6 +78,8 @@ class Figure:
     unit: str
     text: str
     candidate: Candidate
+    #: the statement's words between the side's mention and the figure ("获得过风险投资的人工智能企业")
+    lead: str = ""
 
     @property
     def scaled(self) -> Decimal:
@@ -138,6 +148,8 @@ def asked_operation(question: str) -> Operation | None:
         return Operation("change", _side(_CHANGE.split(q)[0]))
     if (m := _COMPLEMENT.search(q)) and re.search(r"多少|几", q[m.end():]):
         return Operation("complement", _side(m["whole"]), _side(m["part"] or m["part2"]))
+    if (m := _COMPLEMENT_FIRST.search(q)) and re.search(r"多少|几", q[m.end():]):
+        return Operation("complement", _side(m["whole"]), _side(m["part"]))
     if (m := _SUM.search(q)) and not _RELATED.match(m["b"]):
         return Operation("sum", _side(m["a"]), _side(m["b"]))
     return None
@@ -179,26 +191,49 @@ def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
-def _figure_after(mentions: Mentions, c: Candidate, unit: str | None, shared: str = "") -> Figure | None:
+class Wanted(NamedTuple):
+    """What the question says of the figures it wants: their unit ("%" for 占比), whether they are changes
+    ("新增"), and what they measure when a leading clause says so ("按融资额算，…": 融资额)."""
+
+    unit: str | None
+    changes: bool
+    measured: str
+
+
+#: "按融资额算，…", "从融资总额来看，…": what every figure of the question measures.
+_MEASURED_BY = re.compile(r"^(?:按照?|以|从|就)(?P<what>[^，,]{1,10}?)(?:来看|来算|来说|而言|计算?|算|看)?的?话?[，,]")
+
+
+def _wanted(question: str) -> Wanted:
+    measured = _MEASURED_BY.match(question.strip())
+    return Wanted(_asked_unit(question), bool(_CHANGE_WORD.search(question)), measured["what"] if measured else "")
+
+
+def _figure_after(mentions: Mentions, c: Candidate, wanted: Wanted, shared: str = "") -> Figure | None:
     """The first figure (of the asked unit) that follows a mention of the side within MENTION_REACH characters
     in the same sentence — or, when the side asks for an attribute of the mentioned thing (its own, or `shared`:
     the other side's, as in "A的融资总额占比比B高多少" where B's is A's), a later figure of the sentence whose
     lead-in from the mention says more of that attribute, and most of it (its character pairs: "A轮及以前的企业数量
-    占73.28%，但是融资总额占比仅为13.88%" → 13.88%; the first of the best)."""
-    wanted = _bigrams(mentions.attribute or shared)
+    占73.28%，但是融资总额占比仅为13.88%" → 13.88%; the first of the best). When the question says what it
+    measures ("按融资额算"), that is chosen by the same way: "B轮、C轮及以后的企业数量占比合计24.21%，融资总额
+    1319.89亿元，占比86.12%" → 86.12%."""
+    attribute = _bigrams(mentions.attribute or shared)
+    measured = _bigrams(wanted.measured)
     for at in mentions.ends:
         sentence = sentence_from(c.text, at)
-        figures = figures_in(sentence, unit)
+        figures = figures_in(sentence, wanted.unit)
         near = [m for m in figures if m.end() <= MENTION_REACH]
         if not near:
             continue
         m = near[0]
-        if wanted:
-            said = {f.start(): len(wanted & _bigrams(fold(sentence[:f.start()]))) for f in figures}
+        for wanted_pairs in (attribute, measured):
+            if not wanted_pairs:
+                continue
+            said = {f.start(): len(wanted_pairs & _bigrams(fold(sentence[:f.start()]))) for f in figures}
             best = max(figures, key=lambda f: (said[f.start()], -f.start()))  # ties: the first, `m` itself
-            if 2 * said[best.start()] >= len(wanted):
-                m = best  # a later figure only when its lead-in says more of the attribute, and most of it
-        return Figure(*stated_value(sentence, m), c)
+            if 2 * said[best.start()] >= len(wanted_pairs):
+                m = best  # a later figure only when its lead-in says more of what is asked, and most of it
+        return Figure(*stated_value(sentence, m), c, sentence[:m.start()])
     return None
 
 
@@ -223,10 +258,10 @@ def stated_value(sentence: str, m: re.Match[str]) -> tuple[Decimal, str, str]:
     return Decimal(m[1]), m[2] or "", m.group().strip()
 
 
-def _both(op: Operation, c: Candidate, unit: str | None) -> tuple[Figure | None, Figure | None]:
+def _both(op: Operation, c: Candidate, wanted: Wanted) -> tuple[Figure | None, Figure | None]:
     """Each side's figure in one statement (a comparison's sides share what they compare)."""
     a, b = _mentions(op.a, c.text), _mentions(op.b, c.text)
-    return _figure_after(a, c, unit, b.attribute), _figure_after(b, c, unit, a.attribute)
+    return _figure_after(a, c, wanted, b.attribute), _figure_after(b, c, wanted, a.attribute)
 
 
 def _asked_unit(question: str) -> str | None:
@@ -244,14 +279,28 @@ def format_decimal(value: Decimal) -> str:
 
 
 def _pair(op: Operation, candidates: list[Candidate], coverage: Coverage,
-          unit: str | None) -> tuple[Figure | None, Figure | None]:
-    """Each side's figure: from one statement holding both when there is one (the best covered), else each from
-    the best covered statement that holds it."""
-    found = [_both(op, c, unit) for c in sorted(candidates, key=lambda c: -coverage(c.text))]
-    for a, b in found:
-        if a is not None and b is not None and a.text != b.text:
-            return a, b
+          wanted: Wanted) -> tuple[Figure | None, Figure | None]:
+    """Each side's figure: from one statement holding both when there is one (the best covered; of equally covered
+    ones, the one whose figures least often count something else than the question asks: what was added or lost
+    ("较2018年5月新增44家") for a question that asks no change, or the reverse, or fewer than it asks, narrowed by a
+    relative clause ("全国获得过风险投资的人工智能企业1259家" against "全国人工智能企业4084家")), else each from the
+    best covered statement that holds it."""
+    ranked = sorted(candidates, key=lambda c: -coverage(c.text))
+    found = [_both(op, c, wanted) for c in ranked]
+    holding = [(coverage(c.text), a, b) for c, (a, b) in zip(ranked, found)
+               if a is not None and b is not None and a.text != b.text]
+    if holding:
+        _, a, b = min((h for h in holding if h[0] == holding[0][0]),
+                      key=lambda h: _counts_else(h[1], wanted) + _counts_else(h[2], wanted))
+        return a, b
     return next((a for a, _ in found if a is not None), None), next((b for _, b in found if b is not None), None)
+
+
+def _counts_else(figure: Figure, wanted: Wanted) -> int:
+    """How many of two things the question does not ask the figure counts: a change ("新增44家") when the question
+    asks none (an amount when it asks one), and a set narrowed by a relative clause ("…的") between the side's
+    mention and the figure."""
+    return int(bool(_CHANGE_LEAD.search(figure.lead)) != wanted.changes) + int("的" in figure.lead)
 
 
 def _change(op: Operation, candidates: list[Candidate], coverage: Coverage) -> tuple[Figure, Figure] | None:
@@ -269,7 +318,8 @@ def _change(op: Operation, candidates: list[Candidate], coverage: Coverage) -> t
 
 def compute(question: str, q: Question, candidates: list[Candidate], cites: Marker) -> Computed | None:
     """The asked operation computed from the statements, shown with its operands cited; None when the question
-    asks for no operation, or when the report states the result itself (a total it gives is quoted instead)."""
+    asks for no operation, or when the report states the result itself (a total or a rest it gives is quoted
+    instead)."""
     op = asked_operation(question)
     if op is None:
         return None
@@ -287,7 +337,9 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
     if op.kind == "sum" and any(_STATED_TOTAL.search(c.text) and _mentions(op.a, c.text).ends and _mentions(op.b, c.text).ends
                                 for c in candidates):
         return None
-    a, b = _pair(op, candidates, coverage, _asked_unit(question))
+    if op.kind == "complement" and any(_STATED_REST.search(c.text) and _mentions(op.b, c.text).ends for c in candidates):
+        return None
+    a, b = _pair(op, candidates, coverage, _wanted(question))
     if a is None and b is None:
         return None  # neither figure: the question may be answered as stated ("木星的质量是…的几倍")
     if a is not None and b is not None and (a.candidate, a.text) == (b.candidate, b.text):
