@@ -308,6 +308,11 @@ def test_a_company_outside_the_table_is_not_answered_by_the_tables_extreme(robot
     # jieba tags 百度 a common noun; the report lists it beside the table's companies ("百度、寒武纪、地平线…")
     listed = assistant.ask("百度最近一次单笔融资融了多少钱？")
     assert not normal_form(listed.answer).startswith(normal_form("据表 1")) and "普强" not in listed.answer
+    # a name jieba cuts into dictionary words the report never writes (出门/问问)
+    compound = assistant.ask("出门问问最近一轮融了多少钱？")
+    assert not normal_form(compound.answer).startswith(normal_form("据表 1")) and "普强" not in compound.answer
+    # one word the report never writes is a way of asking (计价), not a name
+    assert ask(assistant, "以人民币计价的几笔融资里，哪家拿得最多？").answer.startswith("据表 1，")
 
 
 def test_a_word_listed_beside_a_tables_entities_is_one_of_their_kind() -> None:

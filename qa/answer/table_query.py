@@ -424,10 +424,19 @@ def _names_elsewhere(norm: str, table: Table, segmenter: Segmenter, document: st
     tags a common noun, is one more of them): "云知声最近那轮融资拿了多少钱" asks about a company outside the
     table, which the table's most recent round does not answer."""
     entities = {normal_form(name) for row in table.rows for name in entity_names(row_entity(row.cells))}
+    tagged = segmenter.tagged(norm)
     return any(len(word) > 1 and normal_form(word) not in table.text
                and (flag in _PROPER_NAME_TAGS or _unknown_chinese(word, segmenter)
                     or listed_beside(normal_form(word), entities, document))
-               for word, flag in segmenter.tagged(norm))
+               for word, flag in tagged) or _unwritten_compound(tagged, document)
+
+
+def _unwritten_compound(tagged: list[tuple[str, str]], document: str) -> bool:
+    """Two adjacent Chinese nouns or verbs the document never writes: jieba cut a name it does not know into
+    dictionary words ("出门问问" → 出门/问问), which a table of other companies does not answer."""
+    unwritten = [flag[:1] in ("n", "v") and bool(_CJK_WORD.fullmatch(word)) and normal_form(word) not in document
+                 for word, flag in tagged]
+    return any(a and b for a, b in zip(unwritten, unwritten[1:]))
 
 
 def _unknown_chinese(word: str, segmenter: Segmenter) -> bool:
