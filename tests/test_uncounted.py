@@ -1,0 +1,36 @@
+"""A question asking how many is not answered by a sentence that counts nothing (`qa/answer/uncounted.py`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answer.uncounted import count_unstated
+
+
+@pytest.mark.parametrize(("question", "sentence", "counted"), [
+    ("北京做AI+医疗的企业具体有多少家？", "部分领域呈现出蓬勃发展的态势，如AI+医疗、AI+安防、AI+零售等。", "北京做AI+医疗的企业"),
+    # years, dates, shares and a figure's own number count nothing
+    ("2016年新成立了多少家AI公司啊", "2015到2016年爆发式增长，2017年有所回落，详见图1。", "2016年新成立的AI公司"),
+    ("海淀区投过AI公司的机构有几家？", "北京市人工智能企业主要集中于海淀区，占比达62.44%。", "海淀区投过AI公司的机构"),
+])
+def test_a_count_asked_of_a_sentence_that_states_none_is_named(question: str, sentence: str, counted: str) -> None:
+    assert count_unstated(question, sentence) == counted
+
+
+@pytest.mark.parametrize(("question", "sentence"), [
+    ("北京有多少家获投AI企业？", "其中北京442家(含12家上市公司)，占比35.1%。"),
+    ("百强里北京有几家", "位于北京的五十三家人工智能企业有四十二家位于海淀。"),  # Chinese numerals before a counter
+    ("北京AI企业占全国的比例是多少？", "占全国人工智能企业总量的26.5%。"),  # no count asked
+    ("北京先后成立了哪几家研究院？", "先后成立了北京前沿国际人工智能研究院、北京智源人工智能研究院。"),  # which ones
+    ("政府可以怎么支持AI企业？给我说几条", "政府应加大对人工智能企业的支持力度。"),  # give a few
+    ("卡洛身兼几家骑士团的大团长？", "卡洛还是圣乔治骑士团、圣斐迪南骑士团和王家骑士团的大团长。"),  # a closed list
+    ("英宗時期總共設置多少個行省?", "英宗時期全國共有十一個行省。"),  # Traditional counters
+])
+def test_a_count_stated_or_not_asked_is_no_near_miss(question: str, sentence: str) -> None:
+    assert count_unstated(question, sentence) is None
+
+
+def test_the_report_shows_the_sentence_as_the_nearest_fact(assistant) -> None:
+    answer = assistant.ask("北京做AI+医疗的企业具体有多少家？")
+    assert not answer.answered and answer.short_answer is None
+    assert answer.answer.startswith("报告中没有关于“北京做AI+医疗的企业”的数据；最接近的内容是") and "AI+医疗、" in answer.answer
