@@ -420,3 +420,13 @@ def test_a_span_about_another_place_stays_an_offer_for_a_question_not_asking_a_n
 def test_the_readers_span_about_another_place_is_not_bold(assistant):
     answer = assistant.ask("北京人工智能相关企业有多少家？")
     assert "1084家" in answer.answer and answer.short_answer != "4084家"
+
+
+def test_common_english_words_of_a_mixed_question_are_read_as_the_report_writes_them(assistant):
+    """stage → 阶段/轮次, funding → 融资, support → 支持 (`data/aliases.txt`): a chat question mixing English words is
+    answered, not refused for words the report never writes; "market share" (市场份额) is no share the report gives."""
+    stage = assistant.ask("北京的AI公司大部分处在哪个融资 stage？比例多少")
+    assert stage.answered and "44.80%" in stage.answer
+    support = assistant.ask("报告建议政府在税这块怎么 support AI 企业？")
+    assert support.answered and "税收返还" in support.answer
+    assert not assistant.ask("寒武纪的 market share 有多少？").answered
