@@ -45,3 +45,8 @@ def test_only_nouns_are_corrected_one_character_away(assistant) -> None:
 def test_a_noun_two_corpus_words_are_one_character_away_from_is_left_alone(assistant) -> None:
     """寄构 (jì) is as near 机构 as 结构 (jī, jié): no one word is meant, so none is put in."""
     assert assistant.understand("北京投资AI的寄构有多少家？").searched == "北京投资AI的寄构有多少家？"
+
+
+def test_a_misspelt_name_jieba_joins_with_the_word_before_it_is_corrected(assistant) -> None:
+    """jieba's HMM makes one word of 里 and the misspelt 清云 ("里清云"); the pair sounds like the report's 青云."""
+    assert "青云" in assistant.understand("表1里清云那轮D轮是啥时候融的？").searched

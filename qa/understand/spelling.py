@@ -144,13 +144,14 @@ class NameCorrector:
                 if close is not None and not self._in_corpus(name):
                     question = re.sub(re.escape(name), close, question, flags=re.IGNORECASE)
         for word, _ in self._unknown_words(question):
-            # a two-character word jieba's dictionary lacks (its HMM made it of a misspelt name: 矿视) that sounds
-            # exactly like a corpus word the dictionary lacks too (a name: 旷视) — neither side a dictionary word,
-            # as "花是" of "花是什么样的" sounds like 化石 of another article
-            if len(word) == 2:
-                close = self.spellings.sounding_like(word)
-                if close is not None and not self._segmenter.in_dictionary(close) and not self._in_corpus(word):
-                    question = question.replace(word, close)
+            # two characters of a word jieba's dictionary lacks (its HMM made it of a misspelt name: 矿视, or of one
+            # with the word before it: 比朝杨, 里清云) that sound exactly like a corpus word the dictionary lacks too
+            # (a name: 旷视, 朝阳, 青云) — neither side a dictionary word, as "花是" of "花是什么样的" sounds like 化石
+            # of another article
+            for pair in (word[i:i + 2] for i in range(len(word) - 1)):
+                close = self.spellings.sounding_like(pair)
+                if close is not None and not self._segmenter.in_dictionary(close) and not self._in_corpus(pair):
+                    question = question.replace(pair, close)
         for size in WINDOW_CHARS:
             for start in range(len(question) - size + 1):
                 window = question[start:start + size]
