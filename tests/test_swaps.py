@@ -23,6 +23,8 @@ from qa.answer.unmeasured import unwritten_measure
     ("北京AI软件企业收入大概多大规模？", "北京AI硬件企业的收入规模有多大？", "1122亿元", "“硬件”"),  # listed apart
     ("单次融资超过1亿元的北京AI企业有多少家？", "单次融资超过100亿元的北京AI企业有多少家？", "119家", "“100亿”"),  # an amount
     ("国内AI企业百强中位于北京的有几家？", "国内AI企业百强中位于上海的有几家？", "53家", "“上海”"),  # a place never named
+    ("注册地在海淀的获投AI公司，占北京的比例是多少？", "注册地在石景山的获投AI公司，占北京的比例是多少？", "62.44%",
+     "“石景山”"),  # a place jieba tags a person; 石景山区 is a place
     ("北京AI产业存在哪些问题？", "上海AI产业存在哪些问题？", "底层技术", "“上海”"),  # named by the section path
     ("单次融资超过1亿元人民币的北京AI企业有多少家？", "全国单次融资超过1亿元人民币的AI企业有多少家？", "119家",
      "“全国”"),  # the whole country asked, one city's figure said

@@ -225,7 +225,7 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
     # which is a place by its form ("海淀区" of "北京…"; jieba's ns tag alone also covers 扎堆 and 城市), that the
     # sentence's window does not name — a passage beside may name it in another figure ("2家位于昌平")
     window = normal_form(c.before(context) + c.text + c.after(context))
-    unmatched_places = [n.text for n in unsupported if context.segmenter.is_listed_place(n.text)
+    unmatched_places = [n.text for n in unsupported if context.segmenter.names_a_place(n.text)
                         and not context.writes_any(n.forms)]
     unmatched_places += [n.text for n in q.constraints.names if ADMINISTRATIVE_PLACE.fullmatch(n.text)
                          and context.segmenter.is_listed_place(n.text) and not (n.found_in(window) or n.found_in(said))
