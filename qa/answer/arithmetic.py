@@ -337,7 +337,8 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
     if op.kind == "sum" and any(_STATED_TOTAL.search(c.text) and _mentions(op.a, c.text).ends and _mentions(op.b, c.text).ends
                                 for c in candidates):
         return None
-    if op.kind == "complement" and any(_STATED_REST.search(c.text) and _mentions(op.b, c.text).ends for c in candidates):
+    if op.kind == "complement" and any(_STATED_REST.search(c.text) and _mentions(op.b, c.text).ends
+                                       for c in candidates):
         return None
     a, b = _pair(op, candidates, coverage, _wanted(question))
     if a is None and b is None:

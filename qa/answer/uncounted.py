@@ -4,8 +4,8 @@
 word of the question is there but the count, so the answerability model, which weighs term coverage and the dense
 cosine, finds the sentence close enough. When a question asks how many of something (多少 or 几 before a counter:
 家, 个, 项 …) and the chosen sentence states no count — no number that is not a year, a date or a share, no Chinese
-numeral before a counter, no closed list of items to count ("A、B和C" answers "几家"; "…等" does not) — the sentence is shown as the nearest fact, and the refusal says the report has no figure for
-what was counted.
+numeral before a counter, no closed list of items to count ("A、B和C" answers "几家"; "…等" does not) — the
+sentence is shown as the nearest fact, and the refusal says the report has no figure for what was counted.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ _COUNTERS = "家个個项項人名位所座种種条條次件只隻款部"
 _COUNT_ASKED = re.compile(rf"(?<![哪说說列举舉讲講给給写寫提])(?:多少|几|幾)[{_COUNTERS}]")
 #: A count stated: a number not of a year, a date, a share or a figure's or table's own ("2015到2016年", "占比达
 #: 62.44%", "详见图1" count nothing), or a Chinese numeral before a counter ("三家").
-_COUNT_STATED = re.compile(r"(?<![\d.图表第])(?!(?:19|20)\d{2}(?!\d))\d+(?:\.\d+)?(?![\d.]*\s*(?:[年月日号%％]|个百分点))"
+_COUNT_STATED = re.compile(r"(?<![\d.图表第])(?!(?:19|20)\d{2}(?!\d))\d+(?:\.\d+)?"
+                           r"(?![\d.]*\s*(?:[年月日号%％]|个百分点))"
                            rf"|[零〇一二两兩三四五六七八九十百千万萬亿億]+[{_COUNTERS}]")
 #: Items listed with 、 and not left open by 等 ("A、B和C" counts itself; "如AI+医疗、AI+安防、AI+零售等" does not).
 _OPEN_LIST = re.compile(r"、[^，,。；;]*?等")

@@ -79,7 +79,7 @@ class Spellings:
 
     def one_off(self, word: str) -> str | None:
         """The one corpus word that differs from this one in a single character of the same initial consonant
-        (海定 → 海淀: d; the slip of a pinyin input method or of a missing radical), or None (none, or several)."""
+        (海定 → 海淀: d; the slip of a pinyin input method), or None (none, or several)."""
         close = {w for key in _one_off_keys(word) for w in self._by_one_off.get(key, ()) if w != word}
         return close.pop() if len(close) == 1 else None
 
@@ -145,9 +145,9 @@ class NameCorrector:
                     question = re.sub(re.escape(name), close, question, flags=re.IGNORECASE)
         for word, _ in self._unknown_words(question):
             # two characters of a word jieba's dictionary lacks (its HMM made it of a misspelt name: 矿视, or of one
-            # with the word before it: 比朝杨, 里清云) that sound exactly like a corpus word the dictionary lacks too
-            # (a name: 旷视, 朝阳, 青云) — neither side a dictionary word, as "花是" of "花是什么样的" sounds like 化石
-            # of another article
+            # with the word before it: 里清云) that sound exactly like a corpus word the dictionary lacks too (a name:
+            # 旷视, 青云) — neither side a dictionary word, as "花是" of "花是什么样的" sounds like 化石 of another
+            # article
             for pair in (word[i:i + 2] for i in range(len(word) - 1)):
                 close = self.spellings.sounding_like(pair)
                 if close is not None and not self._segmenter.in_dictionary(close) and not self._in_corpus(pair):
