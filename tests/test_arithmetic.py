@@ -105,6 +105,10 @@ def test_a_complement_subtracts_the_part_from_the_whole(assistant) -> None:
     # unless the question asks about what was added
     ("全国较2018年5月新增的AI企业里，北京以外的有几家？", "44家 − 14家 = 30家"),
     ("跟2018年5月比，全国新增的AI企业里北京以外的有几家？", "44家 − 14家 = 30家"),
+    # a figure written before its side in the side's own clause ("有42家位于海淀，6家位于朝阳")
+    ("百强里北京那些AI企业，海淀比朝阳多出几家？", "42家 − 6家 = 36家"),
+    # but not a bare number there ("《2019北京人工智能发展白皮书》"): no unit asked, the next mention's figure
+    ("截至2019年4月，全国的AI企业比北京的多多少？", "4084家 − 1084家 = 3000家"),
     # a leading "按…算" says what every figure measures: the share of the money, not of the companies
     ("按融资额算，B轮往后的公司比A轮及以前的占比多出多少个点？", "86.12% − 13.88% = 72.24 个百分点"),
 ])

@@ -59,6 +59,8 @@ _STATED_TOTAL = re.compile(r"(?:合计|总共|一共|共计|总计|加起来)[^�
 _STATED_REST = re.compile(r"(?:其他|其它|其余)[^，,。；\d]{0,6}\d")
 _FROM_TO = re.compile(r"[由从]\s*(\d+(?:\.\d+)?)\s*(%|亿元|亿|万|家|个)?[^。；，,\d]{0,8}?(?:提高|增加|增长|上升|下降|减少|降低|回落|升|降)(?:到|至)\s*"
                       r"(\d+(?:\.\d+)?)\s*(%|亿元|亿|万|家|个)?")
+#: Where a clause ends: a side's own clause is searched for its figure first.
+_CLAUSE = re.compile(r"[，,；;：:。！？!?]")
 #: A figure of what was added or lost ("较2018年5月新增44家"), and a question asking about such figures.
 _CHANGE_LEAD = re.compile(r"(?:新增|增加|减少|增长|下降|提高|降低|净增|新设)了?\s*$")
 _CHANGE_WORD = re.compile(r"新增|增加|减少|增长|下降|提高|降低|净增|新设")
@@ -169,6 +171,8 @@ class Mentions(NamedTuple):
     ends: list[int]
     #: the side after that prefix, without a leading "企业的"/"的": "B轮、C轮及以后企业的融资总额占比" → "融资总额占比"
     attribute: str
+    #: the length of that prefix (where each occurrence starts)
+    size: int = 0
 
 
 #: A side found only without its first characters ("用人民币融资的" ← "人民币融资69家") must keep this share of them.
@@ -183,7 +187,7 @@ def _mentions(side: str, statement: str) -> Mentions:
         for start in range(0, len(side_f) - size + 1) if size >= MOST_OF_SIDE * len(side_f) else (0,):
             found = [m.end() for m in re.finditer(re.escape(side_f[start:start + size]), text_f)]
             if found:
-                return Mentions(found, re.sub(r"^(?:企业)?的?", "", side_f[start + size:]))
+                return Mentions(found, re.sub(r"^(?:企业)?的?", "", side_f[start + size:]), size)
     return Mentions([], "")
 
 
@@ -222,6 +226,8 @@ def _figure_after(mentions: Mentions, c: Candidate, wanted: Wanted, shared: str 
     for at in mentions.ends:
         sentence = sentence_from(c.text, at)
         figures = figures_in(sentence, wanted.unit)
+        if before := _figure_before(c, at - mentions.size, sentence, wanted):
+            return before
         near = [m for m in figures if m.end() <= MENTION_REACH]
         if not near:
             continue
@@ -235,6 +241,17 @@ def _figure_after(mentions: Mentions, c: Candidate, wanted: Wanted, shared: str 
                 m = best  # a later figure only when its lead-in says more of what is asked, and most of it
         return Figure(*stated_value(sentence, m), c, sentence[:m.start()])
     return None
+
+
+def _figure_before(c: Candidate, start: int, sentence: str, wanted: Wanted) -> Figure | None:
+    """The last figure with a unit before the mention in its own clause, when none follows it there: "有42家位于海淀，
+    6家位于朝阳" gives 海淀 42家, not the 6家 after it (a bare number there is no amount: "《2019北京…"). None
+    otherwise."""
+    if figures_in(_CLAUSE.split(sentence)[0], wanted.unit):
+        return None
+    clause = _CLAUSE.split(c.text[:start])[-1]
+    counted = [m for m in figures_in(clause, wanted.unit) if m[2]]
+    return Figure(*stated_value(clause, counted[-1]), c, clause[counted[-1].end():]) if counted else None
 
 
 def sentence_from(text: str, at: int) -> str:
