@@ -35,6 +35,7 @@ from qa.answer.unmeasured import unwritten_measure
     ("北京AI融资总额里，B轮及以后的企业拿走了多大份额", "单独算B轮的北京AI企业，融资总额是多少亿元？", "1319.89亿元",
      "“B轮”"),  # listed first, the group not opened
     ("北京获投AI企业有多少家？", "北京获投AI企业里做AI+医疗的有多少家？", "442家", "“医疗”"),  # one category counted
+    ("北京获投AI企业有多少家？", "北京做AI+安防的公司具体有多少家？", "442家", "“安防”"),  # jieba: 安防 a verb
     ("北京第二大AI企业聚集地是哪个区？", "北京第三大AI企业聚集地是哪个区？", "朝阳区", "“第三大”"),  # another rank
     ("单次融资超过10亿元的北京AI企业有几家？", "单次融资超过10亿美元的北京AI企业有几家？", "14家", "“10亿美元”"),  # a currency
     ("北京AI软件企业收入大概多大规模？", "海淀区的AI软件企业收入规模是多少？", "1122亿元", "“海淀区”"),  # a narrower place

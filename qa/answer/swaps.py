@@ -126,9 +126,10 @@ _NOUN_TAGS = frozenset({"n", "vn", "nz"})
 def _subset(words: list[tuple[str, str]], local: str, document: str) -> list[str]:
     """A "how many" question's words the neighbourhood lacks that the document lists as one item among others
     ("AI+医疗" of "如AI+医疗、AI+安防、AI+零售等"): the question counts one category, the sentence's figure is not
-    about it."""
-    return [w for w, flag in words if _CHINESE_WORD.fullmatch(w) and flag in _NOUN_TAGS and w not in local
-            and listed_as_item(w, document)]
+    about it. A noun by its tag, or any word that completes an "X+" compound (安防 of "AI+安防", which jieba tags a
+    verb)."""
+    return [w for n, (w, flag) in enumerate(words) if _CHINESE_WORD.fullmatch(w) and w not in local
+            and (flag in _NOUN_TAGS or (n > 0 and words[n - 1][0].endswith("+"))) and listed_as_item(w, document)]
 
 
 #: A value opening a group that runs on from it: "c轮及以后", "a轮及以前", "b轮以上" (normal form).
