@@ -24,6 +24,8 @@ SENTENCE_END = "。！？!?"
 CLOSING_AFTER_END = "”’」』）)"
 #: Characters after which a sentence may be cut into clauses (outside brackets and quotes).
 CLAUSE_BREAK = "，,；;：:"
+#: Where a clause ends, a sentence's end included: a name's own clause holds its figure.
+CLAUSE_END = re.compile(rf"[{CLAUSE_BREAK}{SENTENCE_END}]")
 #: Softer sentence breaks, used to cut an overlong sentence (then clause breaks, then spaces, then anywhere).
 SOFT_BREAK = "；;"
 OPEN_BRACKETS = "（(《“‘「【"

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from qa.answer.candidates import Candidate
 from qa.answer.features import Question
-from qa.text import fold
+from qa.text import CLAUSE_END, fold
 
 if TYPE_CHECKING:  # tables.py reads the operation a question asks from here
     from qa.answer.tables import Marker
@@ -59,8 +59,6 @@ _STATED_TOTAL = re.compile(r"(?:合计|总共|一共|共计|总计|加起来)[^�
 _STATED_REST = re.compile(r"(?:其他|其它|其余)[^，,。；\d]{0,6}\d")
 _FROM_TO = re.compile(r"[由从]\s*(\d+(?:\.\d+)?)\s*(%|亿元|亿|万|家|个)?[^。；，,\d]{0,8}?(?:提高|增加|增长|上升|下降|减少|降低|回落|升|降)(?:到|至)\s*"
                       r"(\d+(?:\.\d+)?)\s*(%|亿元|亿|万|家|个)?")
-#: Where a clause ends: a side's own clause is searched for its figure first.
-_CLAUSE = re.compile(r"[，,；;：:。！？!?]")
 #: A figure of what was added or lost ("较2018年5月新增44家"), and a question asking about such figures.
 _CHANGE_LEAD = re.compile(r"(?:新增|增加|减少|增长|下降|提高|降低|净增|新设)了?\s*$")
 _CHANGE_WORD = re.compile(r"新增|增加|减少|增长|下降|提高|降低|净增|新设")
@@ -243,15 +241,24 @@ def _figure_after(mentions: Mentions, c: Candidate, wanted: Wanted, shared: str 
     return None
 
 
+def figure_before(text: str, unit: str | None = None) -> tuple[str, re.Match[str]] | None:
+    """The figure a name written at the end of `text` owns before it — the last one with a unit in the name's own
+    clause ("有42家位于海淀" → 42家; a bare number is no amount: "《2019北京…") — with that clause; or None. For a
+    name no figure follows in its clause ("有42家位于海淀，6家位于朝阳": 6家 is 朝阳's)."""
+    clause = CLAUSE_END.split(text)[-1]
+    counted = [m for m in figures_in(clause, unit) if m[2]]
+    return (clause, counted[-1]) if counted else None
+
+
 def _figure_before(c: Candidate, start: int, sentence: str, wanted: Wanted) -> Figure | None:
-    """The last figure with a unit before the mention in its own clause, when none follows it there: "有42家位于海淀，
-    6家位于朝阳" gives 海淀 42家, not the 6家 after it (a bare number there is no amount: "《2019北京…"). None
-    otherwise."""
-    if figures_in(_CLAUSE.split(sentence)[0], wanted.unit):
+    """`figure_before` the mention starting at `start`, when no figure follows it in its own clause."""
+    if figures_in(CLAUSE_END.split(sentence)[0], wanted.unit):
         return None
-    clause = _CLAUSE.split(c.text[:start])[-1]
-    counted = [m for m in figures_in(clause, wanted.unit) if m[2]]
-    return Figure(*stated_value(clause, counted[-1]), c, clause[counted[-1].end():]) if counted else None
+    found = figure_before(c.text[:start], wanted.unit)
+    if found is None:
+        return None
+    clause, m = found
+    return Figure(*stated_value(clause, m), c, clause[m.end():])
 
 
 def sentence_from(text: str, at: int) -> str:
@@ -302,9 +309,9 @@ def _pair(op: Operation, candidates: list[Candidate], coverage: Coverage,
     ("较2018年5月新增44家") for a question that asks no change, or the reverse, or fewer than it asks, narrowed by a
     relative clause ("全国获得过风险投资的人工智能企业1259家" against "全国人工智能企业4084家")), else each from the
     best covered statement that holds it."""
-    ranked = sorted(candidates, key=lambda c: -coverage(c.text))
-    found = [_both(op, c, wanted) for c in ranked]
-    holding = [(coverage(c.text), a, b) for c, (a, b) in zip(ranked, found)
+    ranked = sorted(((coverage(c.text), c) for c in candidates), key=lambda covered: -covered[0])
+    found = [_both(op, c, wanted) for _, c in ranked]
+    holding = [(covered, a, b) for (covered, _), (a, b) in zip(ranked, found)
                if a is not None and b is not None and a.text != b.text]
     if holding:
         _, a, b = min((h for h in holding if h[0] == holding[0][0]),

@@ -15,10 +15,11 @@ noun ending with the asked character ("排队") would pass for a name.
 Only the largest: a report lists the leaders ("海淀区…62.44%", "朝阳区…25.79%", "其它区域…11.77%"), so the least of
 the names it lists is rarely the least of all — asked which has the least, such sentences are a near miss
 (`smallest_unstated`), unless they say it themselves ("…最低"). A name's figure is the first one after it in its own
-clause ("海淀区占62.44%"), else the last one before it there, after any other name ("42家位于海淀"), else the first
-after it in its sentence, within `arithmetic.MENTION_REACH` characters and before the next name ("北京市人工智能企业
-主要集中于海淀区，占比达62.44%" gives 62.44% to 海淀区, none to 北京市); names joined into a group ("海淀区和朝阳区人
-工智能企业合计超过88%") have none of their own; a name given two figures keeps the first.
+clause ("海淀区占62.44%"), else the last one with a unit before it there, after any other name ("42家位于海淀";
+`arithmetic.figure_before`), else the first after it in its sentence, within `arithmetic.MENTION_REACH` characters
+and before the next name ("北京市人工智能企业主要集中于海淀区，占比达62.44%" gives 62.44% to 海淀区, none to 北京市);
+names joined into a group ("海淀区和朝阳区人工智能企业合计超过88%") have none of their own; a name given two figures
+keeps the first.
 """
 
 from __future__ import annotations
@@ -28,17 +29,15 @@ from decimal import Decimal
 
 from qa.answer.answer_types import holds
 from qa.answer.asked_kind import names_of_kind
-from qa.answer.arithmetic import MENTION_REACH, figures_in, sentence_from, stated_value
+from qa.answer.arithmetic import MENTION_REACH, figure_before, figures_in, sentence_from, stated_value
 from qa.answer.table_query import Measure, Order, asked_order
 from qa.segment.tokenizer import Segmenter
-from qa.text import CLAUSE_BREAK, SENTENCE_END, normal_form
+from qa.text import CLAUSE_END, normal_form
 from qa.understand.constraints import asked_noun, attribute_before
 from qa.understand.kind import Kind, asked_name
 
 #: Words that say only "how many" ("AI企业数量最多"): 最多 asks that already, so the quote need not write them.
 _COUNT_WORDS = frozenset({"数量", "数目", "个数", "总数", "家数", "人数"})
-#: Where a clause ends: a name's own clause is searched for its figure first.
-_CLAUSE_END = re.compile(rf"[{CLAUSE_BREAK}{SENTENCE_END}]")
 #: What joins two names into one group ("海淀区和朝阳区…合计超过88%"): the figure after them is the group's.
 _JOINED = frozenset({"和", "与", "及", "以及", "、", "跟", "同"})
 
@@ -69,12 +68,11 @@ def _named_figures(text: str, noun: str | None, kind: Kind,
         if n in grouped or normal_form(word) in found:
             continue
         following = sentence_from(text, end)[:(names[n + 1][1] if n + 1 < len(names) else len(text)) - end]
-        own_after = _CLAUSE_END.split(following)[0]
-        own_before = _CLAUSE_END.split(text[names[n - 1][2] if n else 0:start])[-1]
-        if after := figures_in(own_after):  # "海淀区占62.44%"
+        own_before = text[names[n - 1][2] if n else 0:start]
+        if after := figures_in(CLAUSE_END.split(following)[0]):  # "海淀区占62.44%"
             value, unit, _ = stated_value(following, after[0])
-        elif before := figures_in(own_before):  # "42家位于海淀"
-            value, unit, _ = stated_value(own_before, before[-1])
+        elif before := figure_before(own_before):  # "42家位于海淀"
+            value, unit, _ = stated_value(*before)
         elif near := [m for m in figures_in(following) if m.end() <= MENTION_REACH]:  # "海淀区，占比达62.44%"
             value, unit, _ = stated_value(following, near[0])
         else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from qa.text import CLAUSE_BREAK, SENTENCE_END
+from qa.text import CLAUSE_END
 
 #: Counters, in both scripts.
 _COUNTERS = "家个個项項人名位所座种種条條次件只隻款部"
@@ -37,7 +37,6 @@ def count_unstated(question: str, sentence: str) -> str | None:
     asked = _COUNT_ASKED.search(question)
     if asked is None or _COUNT_STATED.search(sentence) or ("、" in sentence and not _OPEN_LIST.search(sentence)):
         return None
-    breaks = f"[{CLAUSE_BREAK}{SENTENCE_END}]"
-    before = _ASKING_LEAD.sub("", re.split(breaks, question[:asked.start()])[-1])
-    after = _PARTICLES.sub("", re.split(breaks, question[asked.end():])[0])  # "…多少家AI公司？"
+    before = _ASKING_LEAD.sub("", CLAUSE_END.split(question[:asked.start()])[-1])
+    after = _PARTICLES.sub("", CLAUSE_END.split(question[asked.end():])[0])  # "…多少家AI公司？"
     return (f"{before}的{after}" if before and after else before or after) or None

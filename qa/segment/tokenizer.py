@@ -27,9 +27,8 @@ _YEAR_MONTH = re.compile(r"(\d{4})年(\d{1,2})月")
 HAS_WORD_CHAR = re.compile(r"[\u4e00-\u9fff\w]")
 #: A place named with its administrative level ("海淀区", "上海市", "浙江省") and the name without it: a real place,
 #: where jieba's ns tag alone also covers common words ("扎堆", "沾边", "城市").
-ADMINISTRATIVE_PLACE = re.compile(r"([\u4e00-\u9fff]{2,})[省市区县州镇乡村]")
-#: The levels a place is named with when its name alone is ambiguous ("石景山" → 石景山区).
-_LEVELS = ("区", "县", "市")
+ADMINISTRATIVE_LEVELS = "省市区县州镇乡村"
+ADMINISTRATIVE_PLACE = re.compile(rf"([\u4e00-\u9fff]{{2,}})[{ADMINISTRATIVE_LEVELS}]")
 #: Part-of-speech tags of names that a question may ask about and a report may lack: places, people,
 #: organisations, Latin words.
 NAME_TAGS = frozenset({"ns", "nt", "eng", "nrt", "nrfg"})
@@ -211,7 +210,8 @@ class Segmenter:
     def names_a_place(self, word: str) -> bool:
         """A place name of jieba's dictionary, alone or with its level: "石景山", which the dictionary tags a person,
         is a place as 石景山区 is one."""
-        return self.is_listed_place(word) or any(self.is_listed_place(word + level) for level in _LEVELS)
+        return self.is_listed_place(word) or any(self.is_listed_place(word + level)
+                                                 for level in ADMINISTRATIVE_LEVELS)
 
     def is_name(self, word: str, flag: str) -> bool:
         """A proper name by its jieba POS tag (a weakly tagged word only when jieba knows it well)."""
