@@ -46,7 +46,7 @@ _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
 FACTOID = frozenset({Kind.TIME, Kind.QUANTITY, Kind.PERSON, Kind.PLACE, Kind.ORG, Kind.FACT})
 #: Where a question's clauses end: a sentence end, a comma or a semicolon (not 、 or ：, which stay inside one).
 _CLAUSE = re.compile(rf"[{SENTENCE_END}，,；;]")
-_INTERROGATIVE = re.compile(r"什么|怎么|怎样|如何|多少|几|哪|吗|呢|何|是否|有没有|谁|多大|多高|多长|为啥")
+_INTERROGATIVE = re.compile(r"什么|怎么|怎样|如何|多少|几|哪|吗|呢|何|是否|有没有|谁|多大|多高|多长|啥")
 #: The question words themselves: they carry no content to match in the text.
 WH_WORDS = re.compile(r"为什么|为何|凭什么|凭啥|什么时候|什么|啥时候|啥|怎么样|怎么|怎样|如何|多少|哪一|哪些|哪个|哪家|哪位|哪里|哪儿|哪|谁|何时|"
                       r"何地|何处|何人|何年|何种|何物|何事|有何|几|是否|有没有|吗|呢|请问|呀|啊")
