@@ -50,3 +50,15 @@ def test_a_noun_two_corpus_words_are_one_character_away_from_is_left_alone(assis
 def test_a_misspelt_name_jieba_joins_with_the_word_before_it_is_corrected(assistant) -> None:
     """jieba's HMM makes one word of 里 and the misspelt 清云 ("里清云"); the pair sounds like the report's 青云."""
     assert "青云" in assistant.understand("表1里清云那轮D轮是啥时候融的？").searched
+
+
+def test_a_misspelt_place_is_corrected_by_any_reading_and_flat_initials(assistant) -> None:
+    """朝 reads chao or zhao, and 曹 (cao) is 朝 (chao) to a speaker who does not tell ch from c: inside a word
+    jieba's dictionary lacks (比朝杨, 曹阳区), two characters that may sound like a place of the corpus are that place."""
+    assert "海淀比朝阳多" in assistant.understand("百强里北京那批，海淀比朝杨多出几家？").searched
+    assert assistant.understand("曹阳区的获投AI企业占比是多少？").searched.startswith("朝阳区")
+
+
+def test_a_loose_sound_corrects_only_to_a_place(assistant) -> None:
+    """企页 may sound like the report's 企业, but 企业 is no place: the loose reading never makes a common word."""
+    assert assistant.understand("北京的企页有多少家？").searched == "北京的企页有多少家？"

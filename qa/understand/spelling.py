@@ -44,6 +44,30 @@ def _initial(ch: str) -> str:
     return pinyin(ch, style=Style.INITIALS, strict=True)[0][0]
 
 
+#: Initials many speakers, and a pinyin input method's fuzzy setting, do not tell apart (曹阳 for 朝阳).
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
+#: At most this many readings of one character are tried (朝: chao, zhao, zhu).
+MAX_READINGS = 3
+
+
+def _loose(reading: str) -> str:
+    """A toneless reading with zh/ch/sh read as z/c/s."""
+    for retroflex, flat in _FUZZY_INITIALS:
+        if reading.startswith(retroflex):
+            return flat + reading[len(retroflex):]
+    return reading
+
+
+@lru_cache(maxsize=1 << 15)
+def _loose_sounds(word: str) -> frozenset[str]:
+    """Every way the word may be read — each character's readings (heteronyms: 朝 is chao or zhao), zh/ch/sh as
+    z/c/s — as keys: a misspelt place is matched whichever reading the writer had in mind."""
+    keys = [""]
+    for readings in pinyin(word, heteronym=True, style=Style.NORMAL):
+        keys = [f"{key} {_loose(r)}" for key in keys for r in dict.fromkeys(readings[:MAX_READINGS])]
+    return frozenset(keys)
+
+
 def _one_off_keys(word: str) -> list[tuple[str, str, str]]:
     """One key per character that has an initial: the word around it and the initial (海淀 → (海, "", d), …)."""
     return [(word[:i], word[i + 1:], initial) for i, ch in enumerate(word) if (initial := _initial(ch))]
@@ -53,26 +77,26 @@ class Spellings:
     """The corpus vocabulary's Chinese words, indexed by sound and length for typo matching (built on first use)."""
 
     def __init__(self, vocabulary: Iterable[str]) -> None:
-        self._words = tuple(w for w in vocabulary if len(w) >= 2 and all(is_cjk(ch) for ch in w))
+        self.words = tuple(w for w in vocabulary if len(w) >= 2 and all(is_cjk(ch) for ch in w))
 
     @cached_property
     def _by_sound(self) -> dict[str, str]:
         found: dict[str, str] = {}
-        for word in self._words:
+        for word in self.words:
             found.setdefault(_sound(word), word)
         return found
 
     @cached_property
     def _by_length(self) -> dict[int, list[str]]:
         found: dict[int, list[str]] = {}
-        for word in self._words:
+        for word in self.words:
             found.setdefault(len(word), []).append(word)
         return found
 
     @cached_property
     def _by_one_off(self) -> dict[tuple[str, str, str], set[str]]:
         found: dict[tuple[str, str, str], set[str]] = {}
-        for word in self._words:
+        for word in self.words:
             for key in _one_off_keys(word):
                 found.setdefault(key, set()).add(word)
         return found
@@ -133,6 +157,21 @@ class NameCorrector:
     def spellings(self) -> Spellings:
         return Spellings(self._terms.vocabulary())
 
+    @cached_property
+    def _places_by_sound(self) -> dict[str, set[str]]:
+        """The corpus's two-character and longer place names (`Segmenter.names_a_place`) by every loose sound."""
+        found: dict[str, set[str]] = {}
+        for word in self.spellings.words:
+            if self._segmenter.names_a_place(word):
+                for key in _loose_sounds(word):
+                    found.setdefault(key, set()).add(word)
+        return found
+
+    def _place_sounding_like(self, pair: str) -> str | None:
+        """The one corpus place that may sound like these two characters (曹阳, 朝杨 → 朝阳), or None."""
+        close = {w for key in _loose_sounds(pair) for w in self._places_by_sound.get(key, ()) if len(w) == len(pair)}
+        return close.pop() if len(close) == 1 else None
+
     def corrected(self, question: str) -> str:
         """The question with each name the corpus lacks replaced by the corpus word it most likely means
         ("寒五纪" → "寒武纪", "Haidian" → "海淀"); names with no close corpus word are left as asked."""
@@ -148,9 +187,12 @@ class NameCorrector:
             # with the word before it: 里清云) that sound exactly like a corpus word the dictionary lacks too (a name:
             # 旷视, 青云) — neither side a dictionary word, as "花是" of "花是什么样的" sounds like 化石 of another
             # article
+            # — or like a place of the corpus, read loosely (曹阳区, 比朝杨 → 朝阳: a dialect's or a heteronym's sound)
             for pair in (word[i:i + 2] for i in range(len(word) - 1)):
                 close = self.spellings.sounding_like(pair)
-                if close is not None and not self._segmenter.in_dictionary(close) and not self._in_corpus(pair):
+                if close is None or self._segmenter.in_dictionary(close):
+                    close = None if self._segmenter.in_dictionary(pair) else self._place_sounding_like(pair)
+                if close is not None and close != pair and not self._in_corpus(pair):
                     question = question.replace(pair, close)
         for size in WINDOW_CHARS:
             for start in range(len(question) - size + 1):
