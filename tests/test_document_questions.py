@@ -34,6 +34,19 @@ def test_a_part_question_gets_its_heading_and_sub_sections(assistant) -> None:
     assert "第3部分" in assistant.ask("報告第三部分的標題是什麼？").answer
 
 
+def test_a_part_asked_in_chat_words_is_a_part(assistant) -> None:
+    """"第二大块" is a part and "聊" a way of asking what it covers, as "讲" is."""
+    answer = assistant.ask("这份报告的第二大块主要在聊啥？标题叫什么")
+    assert answer.answered and answer.answer.startswith("报告第2部分是“二、北京市人工智能产业存在的问题”")
+
+
+def test_a_sub_section_of_a_part_is_its_numbered_child(assistant) -> None:
+    answer = assistant.ask("第一部分第3小节的标题想表达啥意思？")
+    assert answer.answered and "第3节是“3.人工智能企业价值受到资本认可，融资情况良好”" in answer.answer
+    assert assistant.ask("第三部分的第一条讲啥").answer.startswith("报告第3部分“三、对策建议”的第1节是“1、尽快出台")
+    assert "第9节" not in assistant.ask("第一部分第9节讲啥").answer  # no such sub-section: the usual path
+
+
 @pytest.mark.parametrize("question", ["表1里哪家融资最多？", "图2中2018年融资多少？", "第九部分讲的是什么？"])
 def test_other_questions_naming_a_figure_or_part_take_their_usual_path(assistant, question: str) -> None:
     answer = assistant.ask(question)

@@ -21,14 +21,18 @@ from qa.types import Passage, PassageKind
 _CN_DIGITS = {ch: n for n, ch in enumerate("零一二三四五六七八九十")}
 _NUMBER = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
 _FIGURE_ASKED = re.compile(rf"([图表])\s*{_NUMBER}(?!\d)")
-_PART_ASKED = re.compile(rf"第\s*{_NUMBER}\s*(?:部分|章|大部分|篇)")
+_PART_WORDS = r"(?:部分|章|大部分|篇|大块|块|板块)"
+_PART_ASKED = re.compile(rf"第\s*{_NUMBER}\s*{_PART_WORDS}")
+#: A sub-section of a numbered part ("第一部分第3小节", "第二章的第一节").
+_SUBPART_ASKED = re.compile(rf"第\s*{_NUMBER}\s*{_PART_WORDS}(?:的|里|中|里面)?第\s*{_NUMBER}\s*(?:小节|节|部分|块|点|条)")
 _ITEM_ASKED = re.compile(rf"第\s*{_NUMBER}\s*(条|点|项)")
 #: Character pairs a section heading must share with the question to be the one it names ("对策建议的第二条":
 #: 对策, 策建, 建议): one pair is a word in common, not a name.
 MIN_SHARED_PAIRS = 2
 #: The question asks what the thing is or shows, not for a value inside it ("表1里哪家融资最多" is a table
 #: operation, "图2中2018年融资多少" a sentence question, "表1里哪家成立得最晚，是什么时候？" asks when: 什么时候).
-_WHAT = re.compile(r"(?:是|讲|说|画|列|展示|显示|反映|描述|呈现|表现|介绍|关于|统计|标题|题目|名字|叫)(?:的|了|着)?(?:是)?"
+_WHAT = re.compile(r"(?:是|讲|说|聊|谈|写|画|列|展示|显示|反映|描述|呈现|表现|表达|介绍|关于|统计|标题|题目|名字|叫)"
+                   r"(?:的|了|着)?(?:是)?"
                    r"(?:一[份个张幅种])?"
                    r"(?:(?:什么|啥)(?!时候|时间)|哪方面|何(?!时))"
                    r"|(?:什么|啥|哪些)(?:内容|信息|数据|主题|情况)|主要(?:内容|讲|说|是)")
@@ -81,19 +85,35 @@ def _figure(kind: str, number: int, context: AnswerContext, cites: Marker) -> Do
     return DocumentAnswer(text)
 
 
-def _part(number: int, context: AnswerContext, cites: Marker) -> DocumentAnswer | None:
+def _top(number: int, context: AnswerContext) -> tuple[str, Passage] | None:
+    """The document's `number`-th top-level heading and the first passage under it."""
     tops: dict[str, Passage] = {}
     for p in context.passages:
         if p.section and p.kind in (PassageKind.TEXT, PassageKind.HEADING):
             tops.setdefault(p.section[0], p)
-    if not 1 <= number <= len(tops):
+    return list(tops.items())[number - 1] if 1 <= number <= len(tops) else None
+
+
+def _part(number: int, context: AnswerContext, cites: Marker) -> DocumentAnswer | None:
+    top = _top(number, context)
+    if top is None:
         return None
-    heading, opening = list(tops.items())[number - 1]
+    heading, opening = top
     text = f"报告第{number}部分是“{heading}”{cites.mark(opening)}"
     children = context.sections.get((heading,), {})
     if children:
         text += "，包括：" + "；".join(f"{name.rstrip('。；;，,')}{cites.mark(p)}" for name, p in children.items())
     return DocumentAnswer(text + "。")
+
+
+def _subpart(number: int, sub: int, context: AnswerContext, cites: Marker) -> DocumentAnswer | None:
+    """The `sub`-th section under the `number`-th top-level heading ("第一部分第3小节" → "3、融资情况良好…")."""
+    top = _top(number, context)
+    children = list(context.sections.get((top[0],), {}).items()) if top is not None else []
+    if not 1 <= sub <= len(children):
+        return None
+    name, passage = children[sub - 1]
+    return DocumentAnswer(f"报告第{number}部分“{top[0]}”的第{sub}节是“{name.rstrip('。；;，,')}”{cites.mark(passage)}。")
 
 
 def _item(number: int, unit: str, question: str, context: AnswerContext, cites: Marker) -> DocumentAnswer | None:
@@ -121,6 +141,8 @@ def answer_about_document(question: str, context: AnswerContext, cites: Marker) 
         return None
     if m := _FIGURE_ASKED.search(question):
         return _figure(m[1], _number(m[2]), context, cites)
+    if m := _SUBPART_ASKED.search(question):
+        return _subpart(_number(m[1]), _number(m[2]), context, cites)
     if m := _PART_ASKED.search(question):
         return _part(_number(m[1]), context, cites)
     if m := _ITEM_ASKED.search(question):
