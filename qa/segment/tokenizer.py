@@ -67,15 +67,20 @@ def analyzer_fingerprint() -> str:
     """Hash of jieba's version, the stopword list and the aliases: index tokens depend on them, so a change
     means rebuild."""
     digest = hashlib.sha256(jieba.__version__.encode("utf-8"))
-    for name in ("stopwords.txt", "aliases.txt"):
+    for name in ("stopwords.txt", *_ALIAS_FILES):
         digest.update("\n".join(_data_lines(name)).encode("utf-8"))
     return digest.hexdigest()
 
 
+#: English words and abbreviations → the Chinese forms reports write; words of a chat → the written words.
+_ALIAS_FILES = ("aliases.txt", "synonyms.txt")
+
+
 def _aliases() -> dict[str, tuple[str, ...]]:
-    """English words and abbreviations → the Chinese forms reports write (`data/aliases.txt`)."""
+    """Words a question may use for what reports write otherwise (`data/aliases.txt`: "ai" → 人工智能;
+    `data/synonyms.txt`: 份额 → 占比)."""
     found: dict[str, tuple[str, ...]] = {}
-    for line in _data_lines("aliases.txt"):
+    for line in (line for name in _ALIAS_FILES for line in _data_lines(name)):
         if not line.startswith("#"):
             alias, _, forms = line.partition("\t")
             found[alias.strip()] = tuple(forms.split())
