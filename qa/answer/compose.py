@@ -38,6 +38,7 @@ from qa.answer.structured import find_outline
 from qa.answer.ranked import ranked_choice
 from qa.answer.swaps import swapped_constraint
 from qa.answer.uncounted import count_unstated
+from qa.answer.undated import undated_name
 from qa.answer.unmeasured import unwritten_measure
 from qa.answer.tables import answer_from_tables
 from qa.config import AnswerSettings
@@ -225,7 +226,9 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
     judgement = decide(evidence.verified_as(reading.answers))
     swap = (swapped_constraint(q, best, context) or unwritten_measure(q, context, reading.answers)
             or unnamed_kind(q, around, context.segmenter) or smallest_unstated(question, [around], context.segmenter)
-            or count_unstated(question, best.text) if judgement.answerable else None)
+            or count_unstated(question, best.text)
+            or undated_name(q.qtype.kind, context.segmenter.question_words(question), best.text, context.segmenter)
+            if judgement.answerable else None)
     answering = judgement.answerable and swap is None
     items = enumeration(best, context) if answering and q.qtype.wants_list else None
     if items is not None:  # one item of a numbered list (or a sentence of its details): the whole list

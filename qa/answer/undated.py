@@ -1,0 +1,79 @@
+"""A near miss in the time: the question asks when something it names happened, and the sentence dates something else.
+
+"北京智源人工智能研究院是哪一年成立的？" retrieves "先后成立了北京前沿国际人工智能研究院、北京智源人工智能研究院，2019年2月，
+北京国家新一代人工智能创新发展试验区正式成立，…": the name is there and so is a year, and the answer was "2019年". But a
+time that stands alone as a clause ("2019年2月，") dates the clause after it, and that clause names another subject
+(试验区), while the asked name sits in an earlier clause that no time dates. So when the question asks when, names
+something the sentence writes only before its dates, and every date stands alone before a clause that opens with a
+subject of its own, the sentence gives no time for what was asked: it is shown as
+the nearest fact and the refusal says so. A date inside a clause is left alone: Chinese chains clauses on one subject
+("渡川之战，又名四万十川之战，发生于1575年").
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.segment.tokenizer import Segmenter
+from qa.understand.kind import Kind
+from qa.text import normal_form
+
+#: Where a clause ends inside a sentence.
+_CLAUSE = re.compile(r"[，,；;：:。！？!?]")
+#: A date: a year or a month ("2019 年", "2 月").
+_DATE = re.compile(r"\d{1,4}\s*年|\d{1,2}\s*月")
+#: What a clause holding only a date may also hold ("截至2019年4月", "2019年2月底").
+_DATE_FRAME = re.compile(r"[\s在于到至截从自年月底初中末前后以来份]+")
+
+
+def _dated_clauses(clauses: list[str]) -> list[int] | None:
+    """The clauses the sentence's dates date, when every date stands alone as a clause ("2019 年 2 月，") and so
+    dates the clause after it; None when a date sits inside a clause (a chain of clauses shares one subject:
+    "渡川之战，又名四万十川之战，发生于1575年" dates the battle) or ends the sentence."""
+    dated = []
+    for i, clause in enumerate(clauses):
+        if not _DATE.search(clause):
+            continue
+        if _DATE_FRAME.sub("", _DATE.sub("", clause)) or i + 1 == len(clauses) or not clauses[i + 1]:
+            return None
+        dated.append(i + 1)
+    return dated
+
+
+#: Tags jieba gives parts of a name besides nouns: a place word (前沿 of 北京前沿国际人工智能研究院), an
+#: abbreviation.
+_NOUN_LIKE = frozenset({"s", "j"})
+
+
+def _noun_runs(words: list[tuple[str, str]]) -> list[str]:
+    """The question's runs of consecutive nouns, joined, in normal form ("北京智源人工智能研究院": 北京/智源/人工智能/
+    研究院): what it asks about, however jieba tags the parts of a name."""
+    runs, run = [], []
+    for word, flag in [*words, ("", "")]:
+        if flag.startswith("n") or flag in _NOUN_LIKE:
+            run.append(word)
+            continue
+        if run:
+            runs.append(normal_form("".join(run)))
+        run = []
+    return runs
+
+
+def undated_name(kind: Kind, words: list[tuple[str, str]], sentence: str, segmenter: Segmenter) -> str | None:
+    """What a when-question asks about (its longest run of nouns the sentence writes, `words`: the question's tagged
+    words), when the sentence writes it only before its dates, and every date stands alone before a clause that
+    opens with a subject of its own (a noun); else None."""
+    if kind is not Kind.TIME:
+        return None
+    clauses = [normal_form(c) for c in _CLAUSE.split(sentence)]
+    written = [run for run in _noun_runs(words) if any(run in c for c in clauses)]
+    dated = _dated_clauses(clauses)
+    if not written or not dated:
+        return None
+    if max(i for i, c in enumerate(clauses) if any(run in c for run in written)) >= min(dated):
+        return None  # a date put first sets the time of every clause after it ("2001年，A…，B转由…发行")
+    for i in dated:
+        tagged = [(w, f) for w, f in segmenter.tagged(clauses[i]) if w.strip()]
+        if not tagged or not tagged[0][1].startswith("n"):
+            return None
+    return max(written, key=len)

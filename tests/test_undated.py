@@ -1,0 +1,64 @@
+"""A when-question is not answered by a sentence that dates something else (`qa/answer/undated.py`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answer.undated import undated_name
+from qa.understand.kind import Kind
+
+_OPENING = ("先后成立了北京前沿国际人工智能研究院、北京智源人工智能研究院，2019 年 2 月，北京国家新一代人工智能创新发展试验区"
+            "正式成立，标志着北京在大力发展人工智能产业上迈出新步伐。")
+
+
+def _undated(segmenter, question: str, sentence: str, kind: Kind = Kind.TIME) -> str | None:
+    return undated_name(kind, segmenter.question_words(question), sentence, segmenter)
+
+
+def test_a_date_alone_as_a_clause_dates_the_clause_after_it_not_the_name_before(assistant) -> None:
+    segmenter = assistant.segmenter
+    assert _undated(segmenter, "北京智源人工智能研究院是哪一年成立的？", _OPENING) == "北京智源人工智能研究院"
+    # a name jieba cuts into nouns and a place word (前沿) is one name; of one the report writes otherwise
+    # (人工智慧), the longest part it writes
+    assert _undated(segmenter, "北京前沿国际人工智能研究院是哪一年成立的？", _OPENING) == "北京前沿国际人工智能研究院"
+    assert _undated(segmenter, "北京智源人工智慧研究院是哪一年成立的？", _OPENING) == "北京智源"
+    # of several nouns the sentence writes, the longest names what is asked
+    assert _undated(segmenter, "研究院里，北京智源人工智能研究院是哪一年成立的？", _OPENING) == "北京智源人工智能研究院"
+    # the clause the date stands before is the one asked about
+    assert _undated(segmenter, "北京国家新一代人工智能创新发展试验区是什么时候成立的？", _OPENING) is None
+
+
+@pytest.mark.parametrize(("question", "sentence"), [
+    # the name's own clause holds the date
+    ("北京市哪一年出台了指导意见？", "2017 年年底，北京市出台了《加快科技创新培育人工智能产业的指导意见》，为北京市指明了方向。"),
+    ("北京市哪一年出台了指导意见？", "北京市于2017年出台了指导意见，为各区提供了政策支持。"),
+    # a date inside a clause: a chain of clauses shares one subject
+    ("光华书局是哪一年改名的？", "光华书局成立于上海，1990年改名。"),
+    ("渡川之战发生于什么时候？", "渡川之战，又名四万十川之战，发生于天正3年（1575年）。"),
+    # a date alone before the clause that writes the name
+    ("马飚是何时步入政界的？", "1994年，马飚出任中共北海市委书记助理，步入政界。"),
+    # the name in the clause the date stands before
+    ("试验区是什么时候成立的？", "先后成立了北京前沿国际人工智能研究院，2019 年 2 月，试验区正式成立。"),
+    # a date inside a clause may be anyone's: left to the answer
+    ("北京智源人工智能研究院是哪一年成立的？", "先后成立了北京智源人工智能研究院，2019年2月试验区正式成立，北京迈出新步伐。"),
+    # a date alone at the end dates nothing after it
+    ("北京智源人工智能研究院是哪一年成立的？", "北京智源人工智能研究院的成立时间：2019年"),
+    # a date put first sets the time of every clause after it, not only the next one
+    ("陈慧琳的专辑在哪一年转由上华唱片代理发行？", "2001年，香港正东唱片与福茂在台湾的代理发行约届满，旗下歌手陈慧琳已于台湾"
+                                              "转由环球唱片旗下之上华唱片代理发行。"),
+    # a date alone before a clause with no subject of its own continues the name's clause
+    ("光华书局是哪一年改名的？", "光华书局成立于上海，1990年，改名为光华出版社。"),
+])
+def test_a_date_of_the_named_clause_or_of_no_other_subject_is_the_answer(assistant, question: str,
+                                                                        sentence: str) -> None:
+    assert _undated(assistant.segmenter, question, sentence) is None
+
+
+def test_only_when_questions_are_checked(assistant) -> None:
+    assert _undated(assistant.segmenter, "北京智源人工智能研究院是什么？", _OPENING, Kind.FACT) is None
+
+
+def test_the_report_shows_the_sentence_as_the_nearest_fact(assistant) -> None:
+    answer = assistant.ask("北京智源人工智能研究院是哪一年成立的？")
+    assert not answer.answered and answer.short_answer is None
+    assert answer.answer.startswith("报告没有单独给出“北京智源人工智能研究院”的数据；最接近的内容是") and "2019" in answer.answer
