@@ -1,7 +1,8 @@
 """Turn retrieved passages into the final answer object: text with [n] markers, numbered citations.
 
-Order of decisions: one step of arithmetic the question asks for (`arithmetic.py`: a difference, change,
-complement, sum or multiple of two stated figures, or which of the two is more) → a question about the document
+Order of decisions: one step of arithmetic the question asks for (`between.py`: how many lie between two
+thresholds; `arithmetic.py`: a difference, change, complement, sum or multiple of two stated figures, or which of
+the two is more) → a question about the document
 itself (`document.py`: what a figure or table shows, what a part is titled) → a table operation (`tables.py`: a named row's attribute,
 earliest/largest, count, filter, comparison) → a section outline → the sentence the learned selector ranks first
 (`features.py` + `models/selector.json`), if the learned answerability check (`answerable.py`) finds the question's
@@ -30,6 +31,7 @@ from qa.answer.focus import focused
 from qa.answer.model import bundled_model
 from qa.understand.kind import Kind, listed_items
 from qa.understand.question import Understood
+from qa.answer.between import counted_between
 from qa.answer.beside import read_beside
 from qa.answer.reader import read_candidate, window_of
 from qa.answer.short import scored_phrase
@@ -192,6 +194,9 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
         return Answer(understood.asked_as, text, answered, cites.listing(hits, k), short_answer=short,
                       typed=understood.typed if understood.rewritten else None)
 
+    between = counted_between(question, statements, cites)
+    if between is not None:
+        return reply(between.text, True, between.short)
     computed = compute(question, q, statements, cites)
     if computed is not None:
         text = computed.text if computed.answered else own_words(computed.text, traditional)
