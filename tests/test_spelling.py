@@ -62,3 +62,19 @@ def test_a_misspelt_place_is_corrected_by_any_reading_and_flat_initials(assistan
 def test_a_loose_sound_corrects_only_to_a_place(assistant) -> None:
     """企页 may sound like the report's 企业, but 企业 is no place: the loose reading never makes a common word."""
     assert assistant.understand("北京的企页有多少家？").searched == "北京的企页有多少家？"
+
+
+def test_a_place_jieba_knows_is_no_misspelling_of_a_word_it_knows(assistant) -> None:
+    """成都 sounds like the report's 程度; both are words of jieba's dictionary, so 成都 is meant, and the question
+    about a city the report never names is refused, not answered about 程度."""
+    assert assistant.understand("成都的AI企业里拿过VC的有几家？").searched.startswith("成都")
+    assert not assistant.ask("成都的AI企业里拿过VC的有几家？").answered
+
+
+def test_dictionary_words_sharing_characters_are_spellings_of_one_word(assistant) -> None:
+    """冰淇淋 and 霜淇淋 are one dessert written two ways, 成都 and 程度 two words that sound alike."""
+    from qa.understand.spelling import NameCorrector
+
+    corrector = NameCorrector(assistant.segmenter, assistant.context.terms, lambda text: False)
+    assert corrector._homophones("成都", "程度")
+    assert not corrector._homophones("冰淇淋", "霜淇淋") and not corrector._homophones("旷世", "旷视")

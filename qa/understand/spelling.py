@@ -153,6 +153,13 @@ class NameCorrector:
             at += len(word)
         return all(i in alone for i, (a, b) in enumerate(zip(window, close)) if a != b)
 
+    def _homophones(self, name: str, close: str) -> bool:
+        """Two words of jieba's dictionary with no character in common: a name it knows (成都) is no misspelling of
+        another word it knows that only sounds the same (程度). A misspelt name is a word it lacks (寒五纪), or the
+        corpus's is (旷世 → 旷视), or the two share most of their characters (冰淇淋 → 霜淇淋)."""
+        return (not set(fold(name)) & set(close) and self._segmenter.in_dictionary(fold(name))
+                and self._segmenter.in_dictionary(close))
+
     @cached_property
     def spellings(self) -> Spellings:
         return Spellings(self._terms.vocabulary())
@@ -180,7 +187,7 @@ class NameCorrector:
         for name in self._segmenter.names(question):
             if not self._terms.has_term(name):
                 close = self.spellings.closest(name)
-                if close is not None and not self._in_corpus(name):
+                if close is not None and not self._in_corpus(name) and not self._homophones(name, close):
                     question = re.sub(re.escape(name), close, question, flags=re.IGNORECASE)
         for word, _ in self._unknown_words(question):
             # two characters of a word jieba's dictionary lacks (its HMM made it of a misspelt name: 矿视, or of one
@@ -191,8 +198,8 @@ class NameCorrector:
             for pair in (word[i:i + 2] for i in range(len(word) - 1)):
                 close = self.spellings.sounding_like(pair)
                 if close is None or self._segmenter.in_dictionary(close):
-                    close = None if self._segmenter.in_dictionary(pair) else self._place_sounding_like(pair)
-                if close is not None and close != pair and not self._in_corpus(pair):
+                    close = self._place_sounding_like(pair)
+                if close is not None and not self._in_corpus(pair):
                     question = question.replace(pair, close)
         for size in WINDOW_CHARS:
             for start in range(len(question) - size + 1):
