@@ -424,3 +424,14 @@ def test_a_table_of_places_answers_which_place(tmp_path: Path) -> None:
     districts = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), show_progress=False)
     answer = districts.ask("表3里哪个区的企业数量最多？")
     assert answer.answered and answer.short_answer == "海淀区" and "据表 3" in answer.answer
+
+
+def test_an_attribute_the_report_never_writes_asked_of_a_row_is_not_its_funding(assistant):
+    """净利润 is asked of 商汤 (misspelt 尚汤); Table 1 holds its funding, which is no profit: the sentences decide
+    and refuse, naming what the report lacks. A question in the table's own words is still a lookup."""
+    refused = assistant.ask("尚汤科技去年到底赚没赚钱？净利润多少")
+    assert not refused.answered and "“净利润”" in refused.answer
+    looked_up = assistant.ask("商汤科技的融资金额是多少")
+    assert looked_up.answered and looked_up.short_answer == "10 亿美元"
+    assert assistant.ask("旷视是哪年成立的公司？").short_answer == "2011-10"  # 公司 is written (上市公司)
+    assert assistant.ask("商汤科技那轮融资额是多少").short_answer == "10 亿美元"  # money words the report writes otherwise

@@ -335,7 +335,6 @@ def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmen
     quoted = quoted_values(rest, table)
     asked = _without_values(rest, quoted)
     columns = [c for c in table.columns if c.type is not ColumnType.SERIAL and column_named(asked, c, segmenter)]
-    money_only = not columns and bool(_MONEY.search(asked))
     if _MONEY.search(norm):  # a money question asks for the amount first ("融了多少钱" also names 融资阶段 by 融)
         money = [c for c in table.columns if c.type is ColumnType.AMOUNT or c.has_amounts]
         columns = money + [c for c in columns if c not in money]
@@ -355,7 +354,7 @@ def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmen
             return TableQuery(Op.COMPARE, table, named, column, order)
         if _EACH.search(norm) and columns:
             return TableQuery(Op.COMPARE, table, named, columns[0])
-    if money_only and _priced_attribute_unwritten(asked, segmenter, document):
+    if _unwritten_attribute(norm, segmenter, document):
         return None
     if columns or _GENERAL.search(rest):
         # asked for what the row holds, but of a time none of its dates is ("旷视2019年又融了一轮吗？融了多少？")
@@ -365,18 +364,22 @@ def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmen
     return None
 
 
+def _unwritten_attribute(asked: str, segmenter: Segmenter, document: str) -> bool:
+    """The question asks the amount of an attribute the document never writes, named right before its asking
+    words ("字节跳动现在估值大概多少钱？": 估值; "尚汤科技去年到底赚没赚钱？净利润多少": 净利润, though the money words
+    matched 赚钱), but for a word asking for money itself ("融资额", which the report writes 融资金额). The row's
+    funding is not the answer — the sentences decide, and refuse ("报告中没有关于“估值”的内容"); an attribute
+    elsewhere in the question is another part of it ("Momenta那笔是什么性质的投资，金额多少？")."""
+    for asking in _AMOUNT_ASKED.finditer(asked):
+        attribute = attribute_before(asked, asking.start(), segmenter)
+        if attribute and normal_form(attribute[-1]) not in document and not _MONEY.search(attribute[-1]):
+            return True
+    return False
+
+
 def _cell_codes(cell: str) -> set[str]:
     """The coded words of a cell, which may space the code from its word ("B 轮")."""
     return coded_words(normal_form(cell).replace(" ", ""))
-
-
-def _priced_attribute_unwritten(asked: str, segmenter: Segmenter, document: str) -> bool:
-    """The money words ask the price of an attribute the document never writes ("字节跳动现在估值大概多少钱？": 估值,
-    right before "大概多少钱"): "多少钱" then names the table's amounts only by money, and the row's funding is not
-    the answer — the sentences decide (and refuse: "报告中没有关于“估值”的内容")."""
-    money = _MONEY.search(asked)
-    attribute = attribute_before(asked, money.start(), segmenter) if money else ()
-    return bool(attribute) and normal_form(attribute[-1]) not in document
 
 
 def _other_code(rest: str, table: Table, row: dict[str, str]) -> tuple[Column, str] | None:
@@ -415,6 +418,8 @@ def _in_other_currency(norm: str, table: Table, row: dict[str, str]) -> tuple[Co
 #: often than a name. Weakly tagged names count: a company jieba does not know ("云知声", nr) is still a name here.
 _PROPER_NAME_TAGS = (NAME_TAGS | WEAK_NAME_TAGS) - {"eng"}
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
+#: Words asking an amount.
+_AMOUNT_ASKED = re.compile(r"多少|几")
 
 
 def _names_elsewhere(norm: str, table: Table, segmenter: Segmenter, document: str) -> bool:
