@@ -443,3 +443,15 @@ def test_chat_words_are_read_as_the_written_words_a_report_uses(assistant):
     assert crowded.answered and "海淀" in crowded.answer
     assert not assistant.ask("百度在北京AI市场的市场份额是多少？").answered
     assert assistant.segmenter.alias_forms("份额") == ("占比", "比例", "比重")
+
+
+def test_a_phrase_stating_another_threshold_is_not_bold(assistant):
+    """"14家人工智能企业单次融资金额超过10亿元" counts another set than "超过1亿的…": no bold rather than a wrong one."""
+    from qa.answer.shown import states_another_threshold
+
+    assert states_another_threshold("超过1亿的北京AI企业有多少家", "14家人工智能企业单次融资金额超过10亿元")
+    assert not states_another_threshold("超过1亿的北京AI企业有多少家", "119家人工智能企业单次融资金额超过1亿元")
+    assert not states_another_threshold("北京AI企业有多少家", "14家人工智能企业单次融资金额超过10亿元")
+    assert states_another_threshold("融资1万以上的有几家", "有3家融资在10万以上")
+    answer = assistant.ask("超过1亿的北京AI企业有多少家")
+    assert "119家" in answer.answer and answer.short_answer != "14家人工智能企业单次融资金额超过10亿元"

@@ -21,6 +21,9 @@ question's, while another clause names the asked one ("全国人工智能企业4
 kinds it removed 13 bold answers on DRCD-40, nearly all right: a name's clause is not bound to a place the way a
 figure is.
 
+No phrase is offered that states a threshold the question does not ("14家…超过10亿元" for "超过1亿的…有多少家"):
+the figure it gives is of another set than the one asked.
+
 Where the trees offer no phrase — why/how questions, whose answer is a clause ("為了徹底掃除北元勢力"), and
 sentences without a phrase of the asked kind — the reader's span is the only offer. Its P(right) is the reader's
 own span probability times P(the sentence answers); too few such held-out questions exist (36 DRCD, 24 CMRC) to
@@ -31,6 +34,7 @@ fit a model on, so nothing is fitted: the threshold alone is chosen on each scri
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -41,7 +45,7 @@ from qa.answer.reader import Reading, Window, span_in_sentence
 from qa.answer.short import Scored, about_another_place
 from qa.segment.script import written_traditional
 from qa.segment.tokenizer import Segmenter
-from qa.text import char_f1
+from qa.text import char_f1, fold
 
 SHOW_FEATURES: tuple[str, ...] = (
     "tree_probability", "tree_margin", "span_probability", "span_inside", "agreement", "verifier", "log_chars",
@@ -57,6 +61,22 @@ SPAN_ALONE = "span_alone"
 #: The threshold of an offer not made (its script's curve never reached ≥ 85 % right): a calibrated P never
 #: reaches 1.
 NEVER = 1.0
+
+
+#: A threshold: "超过10亿", "1万以上".
+_THRESHOLD = re.compile(r"(?:超过|高于|多于|大于|不少于|不低于)\s*(\d+(?:\.\d+)?)\s*个?\s*([亿万千百]?)"
+                        r"|(\d+(?:\.\d+)?)\s*个?\s*([亿万千百]?)[^\d，,。]{0,3}?以上")
+
+
+def _thresholds(text: str) -> set[tuple[str, str]]:
+    return {(m[1] or m[3], m[2] or m[4] or "") for m in _THRESHOLD.finditer(fold(text))}
+
+
+def states_another_threshold(question: str, phrase: str) -> bool:
+    """The phrase states a threshold the question does not, while the question states one: its figure counts
+    another set than the one asked ("14家…超过10亿元" is no answer to "超过1亿的…有多少家")."""
+    asked = _thresholds(question)
+    return bool(asked) and bool(_thresholds(phrase) - asked)
 
 
 def span_alone_probability(reading: Reading, answerable: float) -> float:
@@ -104,5 +124,5 @@ def shown_short(q: Question, scored: Scored | None, reading: Reading, window: Wi
     passing = [(p, text) for p, text, threshold in
                ((answerable * float(model.probabilities(np.asarray([row]))[0]), text, model.thresholds["show"])
                 for model, row, text in offers)
-               if p >= threshold]
+               if p >= threshold and not states_another_threshold(q.text, text)]
     return max(passing, key=lambda offer: offer[0])[1] if passing else None

@@ -5,9 +5,9 @@
 time that stands alone as a clause ("2019年2月，") dates the clause after it, and that clause names another subject
 (试验区), while the asked name sits in an earlier clause that no time dates. So when the question asks when, names
 something the sentence writes only before its dates, and every date stands alone before a clause that opens with a
-subject of its own, the sentence gives no time for what was asked: it is shown as
-the nearest fact and the refusal says so. A date inside a clause is left alone: Chinese chains clauses on one subject
-("渡川之战，又名四万十川之战，发生于1575年").
+subject of its own, the sentence gives no time for what was asked: it is shown as the nearest fact and the refusal
+says so. A date inside a clause is left alone: Chinese chains clauses on one subject ("渡川之战，又名四万十川之战，
+发生于1575年"); so is one put first, which sets the time of every clause after it.
 """
 
 from __future__ import annotations
