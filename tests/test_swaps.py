@@ -276,3 +276,13 @@ def test_a_district_the_section_path_names_is_no_swap(assistant):
     candidate = Candidate(passage, 0, False, index, passage.statements[index], np.zeros(1), False)
     q = analyse(assistant.understand("西城区的获投AI企业占比是多少？"), np.zeros(384, dtype=np.float32), assistant.context)
     assert swapped_constraint(q, candidate, assistant.context) is None
+
+
+def test_a_choice_refused_for_a_place_it_lacks_is_tried_again_on_a_sentence_naming_it(assistant):
+    """"2018年…朝阳区…占了多少比例" matches the national 获投 sentence best, whose neighbourhood lacks 朝阳区: refused
+    for that, the best sentence naming 朝阳区 is judged and answers (28.53% in 2018). A place no sentence names, or a
+    near miss refused otherwise, stays refused."""
+    answer = assistant.ask("2018年那時候，朝楊區在北京獲投AI公司裡佔了多少比例？")
+    assert answer.answered and "28.53%" in answer.answer and "1259" not in answer.answer
+    assert not assistant.ask("丰台区的AI获投企业占比是多少？").answered
+    assert not assistant.ask("海淀区的AI软件企业收入规模是多少？").answered

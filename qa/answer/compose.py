@@ -22,7 +22,7 @@ from qa.answer.asked_kind import unnamed_kind
 from qa.answer.candidates import Candidate, collect
 from qa.answer.context import AnswerContext
 from qa.answer.continuation import Quoted, continued, grounds
-from qa.answer.answerable import Evidence, decide, evidence_for, refused_whatever_verified
+from qa.answer.answerable import Evidence, Judgement, decide, evidence_for, refused_whatever_verified
 from qa.answer.document import answer_about_document
 from qa.answer.extreme import largest_named, smallest_unstated
 from qa.answer.enumeration import Item, announces, enumeration
@@ -33,11 +33,11 @@ from qa.understand.kind import Kind, listed_items
 from qa.understand.question import Understood
 from qa.answer.between import counted_between
 from qa.answer.beside import read_beside
-from qa.answer.reader import read_candidate, window_of
+from qa.answer.reader import Reading, Window, read_candidate, window_of
 from qa.answer.short import scored_phrase
 from qa.answer.shown import shown_short
 from qa.answer.structured import find_outline
-from qa.answer.ranked import ranked_choice
+from qa.answer.ranked import naming_choice, ranked_choice
 from qa.answer.swaps import swapped_constraint
 from qa.answer.uncounted import count_unstated
 from qa.answer.undated import undated_name
@@ -220,15 +220,30 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
         return reply(own_words(NO_ANSWER, traditional), False)
     scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, context))
     chosen = ranked_choice(q, candidates, scores, int(np.argmax(scores)), context.titles)
+
+    def judged(i: int) -> tuple[Judgement, tuple[Window, Reading] | None]:
+        """The judgement of candidate i, with the reader's window and reading — none when it is refused whatever
+        the verifier says (the reader is not run)."""
+        evidence = evidence_for(q, i, candidates, scores, context, verified=0.0)
+        refused = refused_whatever_verified(evidence)
+        if refused is not None:
+            return refused, None
+        read = read_candidate(understood.read_as, candidates[i], context)
+        return decide(evidence.verified_as(read[1].answers)), read
+
+    judgement, read = judged(chosen)
+    other = None if judgement.answerable else naming_choice(q, candidates, scores, chosen,
+                                                             judgement.evidence.missing_names, context.segmenter)
+    if other is not None:  # refused for a place the sentence lacks: the best one naming it is judged in turn
+        tried, tried_read = judged(other)
+        if tried.answerable:
+            chosen, judgement, read = other, tried, tried_read
     best = candidates[chosen]
-    evidence = evidence_for(q, chosen, candidates, scores, context, verified=0.0)
-    refused = refused_whatever_verified(evidence)
-    if refused is not None:  # refused whatever the verifier says: the reader is not run
+    if read is None:
         quote = _quoted(best, q, context, cites, [])
-        return reply(_refusal(refused.evidence, quote, traditional, question), False)
-    window, reading = read_candidate(understood.read_as, best, context)
+        return reply(_refusal(judgement.evidence, quote, traditional, question), False)
+    window, reading = read
     around = window_of(best, context).text  # the whole window: the reader's may be cut to its budget
-    judgement = decide(evidence.verified_as(reading.answers))
     swap = (swapped_constraint(q, best, context) or unwritten_measure(q, context, reading.answers)
             or unnamed_kind(q, around, context.segmenter) or smallest_unstated(question, [around], context.segmenter)
             or count_unstated(question, best.text)
