@@ -432,17 +432,21 @@ def test_common_english_words_of_a_mixed_question_are_read_as_the_report_writes_
     assert not assistant.ask("寒武纪的 market share 有多少？").answered
 
 
-def test_chat_words_are_read_as_the_written_words_a_report_uses(assistant):
-    """份额 → 占比, 单轮 → 单次, 扎堆 → 集中 (`data/synonyms.txt`): a question in chat words is answered, while a
-    share the report never gives (市场份额, one word) is still refused."""
-    share = assistant.ask("全国被VC投过的AI公司里面，北京这边的份额大概是多少？")
-    assert share.answered and "35.1%" in share.answer
-    single = assistant.ask("北京单轮融资过亿的AI公司有多少家？")
-    assert single.answered and "119家" in single.answer
-    crowded = assistant.ask("北京的AI公司最扎堆的是哪个区？")
-    assert crowded.answered and "海淀" in crowded.answer
-    assert not assistant.ask("百度在北京AI市场的市场份额是多少？").answered
+@pytest.mark.parametrize(("question", "key"), [
+    ("全国被VC投过的AI公司里面，北京这边的份额大概是多少？", "35.1%"),
+    ("北京单轮融资过亿的AI公司有多少家？", "119家"),
+    ("北京的AI公司最扎堆的是哪个区？", "海淀"),
+])
+def test_chat_words_are_read_as_the_written_words_a_report_uses(assistant, question: str, key: str):
+    """份额 → 占比, 单轮 → 单次, 扎堆 → 集中 (`data/synonyms.txt`): a question in chat words is answered."""
+    answer = assistant.ask(question)
+    assert answer.answered and key in answer.answer
+
+
+def test_a_share_the_report_never_gives_is_still_refused(assistant):
+    """市场份额 is one word to jieba, no chat word for 占比: a company's market share is no share the report gives."""
     assert assistant.segmenter.alias_forms("份额") == ("占比", "比例", "比重")
+    assert not assistant.ask("百度在北京AI市场的市场份额是多少？").answered
 
 
 def test_a_phrase_stating_another_threshold_is_not_bold(assistant):
