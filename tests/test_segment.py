@@ -137,3 +137,10 @@ def test_remembered_tags_are_read_not_recomputed(monkeypatch: pytest.MonkeyPatch
     assert fresh.tagged(sentence) == expected
     with pytest.raises(AssertionError):
         fresh.tagged("另一句")  # no stored tags: tagged by jieba as usual
+
+
+def test_a_filler_jieba_tags_as_a_name_is_no_name(assistant):
+    """那阵子 (nr to jieba) only makes the question chatty: it is no name the report must write."""
+    assert "那阵子" not in assistant.segmenter.names("2018年那阵子，海淀、朝阳之外的其他区在北京获投AI企业里占多少？")
+    answer = assistant.ask("2018年那陣子，海淀、朝陽之外的其他區在北京獲投AI企業裡佔多少？")  # 其他 is 其它 too
+    assert answer.answered and "10.51%" in answer.answer

@@ -236,8 +236,10 @@ class Segmenter:
         return list(_question_words(self, text))
 
     def _find_names(self, text: str) -> tuple[str, ...]:
-        return tuple(word for word, flag in _question_words(self, text) if len(word) > 1 and (
-            self.is_name(word, flag) if flag != ATOM else word.isascii() and any(c.isalpha() for c in word)))
+        """Names, never a filler word jieba tags as one ("那阵子", nr)."""
+        return tuple(word for word, flag in _question_words(self, text)
+                     if len(word) > 1 and not self.is_filler(word) and (
+                         self.is_name(word, flag) if flag != ATOM else word.isascii() and any(c.isalpha() for c in word)))
 
     def _budget_tagged(self, text: str) -> tuple[tuple[str, str], ...]:
         found: list[tuple[str, str]] = []
