@@ -66,3 +66,8 @@ def test_an_item_of_a_named_section_is_read_from_the_outline(assistant) -> None:
     assert "领军人才短缺" in assistant.ask("存在的问题的第三点是什么？").answer
     assert "对策建议”的第9条" not in assistant.ask("对策建议的第九条是什么？").answer  # it has three
     assert not assistant.ask("第二条是什么？").answer.startswith("“")  # no section named: no section's item
+
+
+def test_a_heading_asked_how_it_is_written_is_a_document_question(assistant) -> None:
+    answer = assistant.ask("報告第一部分的第二小節標題怎麼寫的？")
+    assert answer.answered and "第2节是“2、人工智能企业分布呈现高度集中、海淀独大的态势”" in answer.answer
