@@ -52,3 +52,17 @@ def test_a_threshold_is_matched_with_its_unit_and_the_lower_one_takes_the_higher
     unitless = counted_between("得分超过1但没超过10的企业有几家？",
                                [Candidate(scored, 0, False, 0, counts, np.zeros(1), False)], Marks())
     assert unitless is not None and unitless.short == "15家"
+
+
+def test_a_threshold_the_sentence_does_not_state_is_a_near_miss(assistant):
+    """"超过5个亿" is none of the report's thresholds (1亿, 10亿): the counts it gives are of other sets."""
+    from qa.answer.between import thresholds, unstated_threshold
+
+    sentence = "北京有119家企业单次融资金额超过1亿元人民币，其中有14家企业单次融资金额超过10亿元人民币"
+    assert thresholds(sentence) == {("1", "亿"), ("10", "亿")}
+    assert unstated_threshold("单次融资超过5个亿的有几家", sentence) == "超过5亿"
+    assert unstated_threshold("单次融资超过10亿的有几家", sentence) is None
+    assert unstated_threshold("北京有几家企业", sentence) is None  # no threshold asked
+    assert unstated_threshold("超过5亿的有几家", "企业数量很多") is None  # none stated: not this check's to judge
+    answer = assistant.ask("北京单次融资超过5个亿人民币的AI公司有几家？")
+    assert not answer.answered and answer.answer.startswith("报告中没有关于“超过5亿”的数据；最接近的内容是")

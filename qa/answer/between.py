@@ -25,6 +25,26 @@ _COUNT_ASKED = re.compile(r"(?:多少|几)家")
 _BETWEEN_COUNT_AND_THRESHOLD = r"[^，,。；;（(\d]{0,30}?(?:超过|高于|多于|大于)\s*"
 
 
+#: A threshold passed: "超过10亿", "1万以上".
+_THRESHOLD = re.compile(r"(?:超过|高于|多于|大于|不少于|不低于)\s*(\d+(?:\.\d+)?)\s*个?\s*([亿万千百]?)"
+                        r"|(\d+(?:\.\d+)?)\s*个?\s*([亿万千百]?)[^\d，,。]{0,3}?以上")
+
+
+def thresholds(text: str) -> set[tuple[str, str]]:
+    """The thresholds a text states, as (number, magnitude): "超过10亿元" → ("10", "亿")."""
+    return {(m[1] or m[3], m[2] or m[4] or "") for m in _THRESHOLD.finditer(fold(text))}
+
+
+def unstated_threshold(question: str, sentence: str) -> str | None:
+    """The question's threshold ("超过5个亿") when the sentence states others ("超过1亿元", "超过10亿元") and not it:
+    the sentence's counts are of other sets than the one asked — a near miss; else None."""
+    asked, stated = thresholds(question), thresholds(sentence)
+    if not asked or not stated or asked & stated:
+        return None
+    number, unit = min(asked)
+    return f"超过{number}{unit}"
+
+
 class Threshold(NamedTuple):
     number: str
     unit: str

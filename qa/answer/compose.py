@@ -31,7 +31,7 @@ from qa.answer.focus import focused
 from qa.answer.model import bundled_model
 from qa.understand.kind import Kind, listed_items
 from qa.understand.question import Understood
-from qa.answer.between import counted_between
+from qa.answer.between import counted_between, unstated_threshold
 from qa.answer.beside import read_beside
 from qa.answer.reader import Reading, Window, read_candidate, window_of
 from qa.answer.short import scored_phrase
@@ -246,7 +246,7 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
     around = window_of(best, context).text  # the whole window: the reader's may be cut to its budget
     swap = (swapped_constraint(q, best, context) or unwritten_measure(q, context, reading.answers)
             or unnamed_kind(q, around, context.segmenter) or smallest_unstated(question, [around], context.segmenter)
-            or count_unstated(question, best.text)
+            or count_unstated(question, best.text) or unstated_threshold(question, best.text)
             or undated_name(q.qtype.kind, context.segmenter.question_words(question), best.text, context.segmenter)
             if judgement.answerable else None)
     answering = judgement.answerable and swap is None

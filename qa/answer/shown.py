@@ -34,10 +34,10 @@ fit a model on, so nothing is fitted: the threshold alone is chosen on each scri
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 
+from qa.answer.between import thresholds
 from qa.answer.features import Question
 from qa.answer.model import bundled_model
 from qa.understand.kind import Kind
@@ -45,7 +45,7 @@ from qa.answer.reader import Reading, Window, span_in_sentence
 from qa.answer.short import Scored, about_another_place
 from qa.segment.script import written_traditional
 from qa.segment.tokenizer import Segmenter
-from qa.text import char_f1, fold
+from qa.text import char_f1
 
 SHOW_FEATURES: tuple[str, ...] = (
     "tree_probability", "tree_margin", "span_probability", "span_inside", "agreement", "verifier", "log_chars",
@@ -63,20 +63,11 @@ SPAN_ALONE = "span_alone"
 NEVER = 1.0
 
 
-#: A threshold: "超过10亿", "1万以上".
-_THRESHOLD = re.compile(r"(?:超过|高于|多于|大于|不少于|不低于)\s*(\d+(?:\.\d+)?)\s*个?\s*([亿万千百]?)"
-                        r"|(\d+(?:\.\d+)?)\s*个?\s*([亿万千百]?)[^\d，,。]{0,3}?以上")
-
-
-def _thresholds(text: str) -> set[tuple[str, str]]:
-    return {(m[1] or m[3], m[2] or m[4] or "") for m in _THRESHOLD.finditer(fold(text))}
-
-
 def states_another_threshold(question: str, phrase: str) -> bool:
     """The phrase states a threshold the question does not, while the question states one: its figure counts
     another set than the one asked ("14家…超过10亿元" is no answer to "超过1亿的…有多少家")."""
-    asked = _thresholds(question)
-    return bool(asked) and bool(_thresholds(phrase) - asked)
+    asked = thresholds(question)
+    return bool(asked) and bool(thresholds(phrase) - asked)
 
 
 def span_alone_probability(reading: Reading, answerable: float) -> float:
