@@ -1,4 +1,5 @@
-"""How many lie between two thresholds: the count above the lower one less the count above the higher one.
+"""Counts asked above thresholds: how many lie between two (the count above the lower one less the count above the
+higher one), and a threshold no sentence gives a count for (a near miss).
 
 "单次融资超过1亿元但没超过10亿元的北京AI企业有多少家？" is answered by no sentence: the report says "北京有119家人工智能
 企业单次融资金额超过1亿元…其中有14家…超过10亿元". Both counts are stated, each before the threshold it passes, so the
@@ -14,35 +15,17 @@ from qa.answer.candidates import Candidate
 from qa.answer.tables import Marker
 from qa.text import fold
 
-_AMOUNT = r"(\d+(?:\.\d+)?)\s*个?\s*(亿|万)?"
+#: Words saying a figure is passed, and the magnitudes a threshold is written in ("超过10亿", "1万以上").
+_PASSES = r"(?:超过|高于|多于|大于|不少于|不低于)"
+_AMOUNT = r"(\d+(?:\.\d+)?)\s*个?\s*([亿万千百])?"
 #: "超过1亿元但没超过10亿元", "过了1个亿、但没到10亿", "1亿到10亿之间": the lower and the higher threshold.
-_BETWEEN = (re.compile(rf"(?:超过|高于|多于|大于|过了?)\s*{_AMOUNT}[^，,。？?\d]{{0,8}}?(?:没有?|未|不)"
+_BETWEEN = (re.compile(rf"(?:{_PASSES}|过了?)\s*{_AMOUNT}[^，,。？?\d]{{0,8}}?(?:没有?|未|不)"
                        rf"(?:超过|到|过|满|足|及|达到)\s*{_AMOUNT}"),
             re.compile(rf"{_AMOUNT}[^，,。？?\d]{{0,3}}?(?:到|至|~|-)\s*{_AMOUNT}[^，,。？?\d]{{0,4}}?之间"))
+#: A threshold a text states.
+_THRESHOLD = re.compile(rf"{_PASSES}\s*{_AMOUNT}|{_AMOUNT}[^\d，,。]{{0,3}}?以上")
 #: A count asked.
 _COUNT_ASKED = re.compile(r"(?:多少|几)家")
-#: What may stand between a count and the threshold it passes ("119家人工智能企业单次融资金额超过…").
-_BETWEEN_COUNT_AND_THRESHOLD = r"[^，,。；;（(\d]{0,30}?(?:超过|高于|多于|大于)\s*"
-
-
-#: A threshold passed: "超过10亿", "1万以上".
-_THRESHOLD = re.compile(r"(?:超过|高于|多于|大于|不少于|不低于)\s*(\d+(?:\.\d+)?)\s*个?\s*([亿万千百]?)"
-                        r"|(\d+(?:\.\d+)?)\s*个?\s*([亿万千百]?)[^\d，,。]{0,3}?以上")
-
-
-def thresholds(text: str) -> set[tuple[str, str]]:
-    """The thresholds a text states, as (number, magnitude): "超过10亿元" → ("10", "亿")."""
-    return {(m[1] or m[3], m[2] or m[4] or "") for m in _THRESHOLD.finditer(fold(text))}
-
-
-def unstated_threshold(question: str, sentence: str) -> str | None:
-    """The question's threshold ("超过5个亿") when the sentence states others ("超过1亿元", "超过10亿元") and not it:
-    the sentence's counts are of other sets than the one asked — a near miss; else None."""
-    asked, stated = thresholds(question), thresholds(sentence)
-    if not asked or not stated or asked & stated:
-        return None
-    number, unit = min(asked)
-    return f"超过{number}{unit}"
 
 
 class Threshold(NamedTuple):
@@ -59,11 +42,25 @@ class Between(NamedTuple):
     short: str
 
 
+def thresholds(text: str) -> set[Threshold]:
+    """The thresholds a text states: "超过10亿元" → 超过10亿."""
+    return {Threshold(m[1] or m[3], m[2] or m[4] or "") for m in _THRESHOLD.finditer(fold(text))}
+
+
+def unstated_threshold(question: str, sentence: str) -> str | None:
+    """The question's threshold ("超过5个亿") when the sentence states others ("超过1亿元", "超过10亿元") and not it:
+    the sentence's counts are of other sets than the one asked — a near miss; else None."""
+    asked, stated = thresholds(question), thresholds(sentence)
+    if not asked or not stated or asked & stated:
+        return None
+    return min(asked).written
+
+
 def _count_above(threshold: Threshold, candidates: list[Candidate]) -> tuple[int, Candidate] | None:
     """The count a statement gives right before the threshold it passes ("119家…超过1亿元"), from the first
     statement that gives one."""
-    passes = re.compile(rf"(\d+)\s*家{_BETWEEN_COUNT_AND_THRESHOLD}{re.escape(threshold.number)}\s*{threshold.unit}"
-                        r"(?![\d.])")
+    passes = re.compile(rf"(\d+)\s*家[^，,。；;（(\d]{{0,30}}?{_PASSES}\s*{re.escape(threshold.number)}\s*"
+                        rf"{threshold.unit}(?![\d.])")
     for c in candidates:
         if m := passes.search(fold(c.text)):
             return int(m[1]), c
