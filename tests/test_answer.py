@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-
+from qa.segment.tokenizer import get_segmenter
 from qa.understand.kind import Kind, asking_part, classify
 from qa.text import clauses
 from qa.text import normal_form as norm
@@ -21,6 +21,7 @@ from qa.types import Passage, PassageKind
     ("为什么北京AI企业融资情况良好？", Kind.WHY),
     ("凭什么说海淀区对AI企业有持续的吸引力？", Kind.WHY),  # "on what grounds" asks why
     ("为啥企业数量在2015年大增？报告怎么解释的？", Kind.WHY),  # a why followed up by a how is still a why
+    ("报告建议政府咋支持AI企业？", Kind.HOW),  # 咋 is 怎么 in chat
     ("这部电影叫什么？为什么这样命名？", Kind.WHY),
     ("AI和实体经济融合不深，报告是怎么解释的？", Kind.WHY),  # asks for the explanation, not a method
     ("这部作品被称为什么？作者是谁？", Kind.PERSON),  # "被称为什么" asks a name, not why
@@ -33,6 +34,7 @@ def test_question_kinds(question, kind):
 
 def test_asking_part_is_the_clause_with_the_question_word():
     assert asking_part("对高级别人才达到一定比例的企业，政府可以怎么做？") == "政府可以怎么做"
+    assert asking_part("对高级别人才达到一定比例的企业，政府咋奖励？") == "政府咋奖励"  # 咋: 怎么 in chat
 
 
 def test_clauses_do_not_split_inside_brackets():
@@ -132,6 +134,31 @@ def test_question_terms_are_bounded_and_drop_fillers(assistant):
     assert "到底" not in chatty.weights and "来着" not in chatty.weights and chatty.forms["ai"] == ("人工智能",)
     long = "，".join(f"第{i}个词语言模型参数规模训练数据" for i in range(40))
     assert len(weigh_terms(long, assistant.segmenter, context.terms, context.in_corpus).weights) == MAX_TERMS
+
+
+def test_chat_question_words_and_pointing_phrases_are_no_terms(assistant):
+    """"为啥"/"咋" ask as 为什么/怎么, and "那块"/"那轮" point back at what the question names: none is a word the
+    answer repeats, so a report that never writes them still answers ("北京AI最底层那块…" was refused for "那块"),
+    and a refusal names what is really missing (云知声's round: 领投, not 那轮)."""
+    from qa.answer.features import question_terms
+
+    def terms(question: str) -> list[str]:
+        return question_terms(question, assistant.segmenter, assistant.context.in_corpus)[0]
+
+    assert not {"为啥", "咋"} & set(terms("为啥北京AI企业这么多？咋回事？"))
+    pointing = terms("北京AI最底层那块跟国外比差在哪？云知声那轮融资呢？青云这家公司呢？")
+    assert not {"那块", "那轮", "这家"} & set(pointing) and {"最底层", "融资", "公司"} <= set(pointing)
+    answer = _answer(assistant, "北京AI最底层那块跟国外比差在哪？列一下")
+    assert answer.answered and "基础理论、核心算法、基础芯片" in answer.answer
+
+
+@pytest.mark.parametrize(("word", "deictic"), [
+    ("那笔", True), ("这家", True), ("那边", True), ("那轮", True),  # 那轮: two characters jieba's HMM joined
+    ("这是", False),  # a demonstrative and a verb: 「這是恐龍」 is a book's title
+    ("那曲", False), ("北京", False), ("那", False),
+])
+def test_a_pointing_phrase_is_a_demonstrative_with_its_measure_word(word, deictic):
+    assert get_segmenter().is_deictic(word) is deictic
 
 
 def test_characters_the_corpus_writes_together_are_one_term(assistant):

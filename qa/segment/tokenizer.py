@@ -42,6 +42,8 @@ ATOM = "atom"
 #: onomatopoeia. A one-character word so tagged ("跟", "着", "呗") links or colours a question and says nothing a
 #: sentence must repeat; longer words with these tags ("根据", "因为") can carry meaning and stay terms.
 FUNCTION_TAGS = frozenset({"p", "c", "u", "uj", "uz", "ul", "ug", "uv", "ud", "y", "e", "o"})
+#: The demonstratives that open a pointing phrase ("那笔", "这家", "那轮").
+DEMONSTRATIVES = frozenset("这那")
 #: jieba's HMM re-cuts runs of single characters its dictionary does not join (a 500-character random question
 #: took 1.7 s in `names`). Its POS Viterbi costs ~0.2 ms per character it has emission states for and ~2.8 ms per
 #: Chinese character it has none for (all 256 states are tried). So a text's runs get the HMM only while they hold
@@ -201,6 +203,17 @@ class Segmenter:
         """A word that only makes a question chatty ("到底", "来着", "那会儿"; `data/fillers.txt`): the answer
         never repeats it, so it is no term to match."""
         return word in self.fillers
+
+    def is_deictic(self, word: str) -> bool:
+        """A demonstrative with its measure or place word ("地平线那笔钱", "青云这家公司", "云知声那轮融资", "深圳那边"):
+        it points back at what the question itself names, so the answer never repeats it and a report that never
+        writes it still answers. jieba tags these pronouns (r); the ones its dictionary lacks (那轮) are two
+        characters its HMM joined — not a demonstrative and a verb ("这是", of the book title 「這是恐龍」)."""
+        if len(word) < 2 or word[0] not in DEMONSTRATIVES:
+            return False
+        tags = self._pos.word_tag_tab
+        return tags.get(word) == "r" or (word not in tags and len(word) == 2
+                                          and not tags.get(word[1], "").startswith("v"))
 
     def is_function_word(self, word: str) -> bool:
         """A one-character word whose jieba dictionary tag is a function word's (`FUNCTION_TAGS`): "北京跟AI沾边的

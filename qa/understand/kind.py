@@ -33,7 +33,7 @@ _WHY = re.compile(r"为什么|为何|原因|何故|怎么会|为啥|凭什么|�
 _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     (Kind.LIST, re.compile(r"哪些|哪几|有几[条个项点方种类]|几条|几个方面|几方面|包括什么|列举|分别")),
     (Kind.WHY, _WHY),
-    (Kind.HOW, re.compile(r"如何|怎么|怎样|什么办法|什么方法|什么方式|哪种方式|通过什么|how", re.IGNORECASE)),
+    (Kind.HOW, re.compile(r"如何|怎么|怎样|咋|什么办法|什么方法|什么方式|哪种方式|通过什么|how", re.IGNORECASE)),
     (Kind.TIME, re.compile(r"什么时候|何时|哪一?年|哪个?月|几月|几年|哪一?天|几号|时间|日期|年代|朝代|when", re.IGNORECASE)),
     (Kind.QUANTITY, re.compile(r"多少|几[家个位项次成倍种名人岁座部张]|比例|占比|比重|多大|多高|多长|多远|多重|多久|"
                                r"规模|金额|数量|几何|百分之|增长了?多|多快|how many|how much", re.IGNORECASE)),
@@ -46,9 +46,9 @@ _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
 FACTOID = frozenset({Kind.TIME, Kind.QUANTITY, Kind.PERSON, Kind.PLACE, Kind.ORG, Kind.FACT})
 #: Where a question's clauses end: a sentence end, a comma or a semicolon (not 、 or ：, which stay inside one).
 _CLAUSE = re.compile(rf"[{SENTENCE_END}，,；;]")
-_INTERROGATIVE = re.compile(r"什么|怎么|怎样|如何|多少|几|哪|吗|呢|何|是否|有没有|谁|多大|多高|多长|啥")
+_INTERROGATIVE = re.compile(r"什么|怎么|怎样|如何|多少|几|哪|吗|呢|何|是否|有没有|谁|多大|多高|多长|啥|咋")
 #: The question words themselves: they carry no content to match in the text.
-WH_WORDS = re.compile(r"为什么|为何|凭什么|凭啥|什么时候|什么|啥时候|啥|怎么样|怎么|怎样|如何|多少|哪一|哪些|哪个|哪家|哪位|哪里|哪儿|哪|谁|何时|"
+WH_WORDS = re.compile(r"为什么|为何|为啥|凭什么|凭啥|什么时候|什么|啥时候|啥|怎么样|怎么|怎样|咋样|咋|如何|多少|哪一|哪些|哪个|哪家|哪位|哪里|哪儿|哪|谁|何时|"
                       r"何地|何处|何人|何年|何种|何物|何事|有何|几|是否|有没有|吗|呢|请问|呀|啊")
 _SUPERLATIVE_QUESTION = re.compile(r"最|第一|之最|居首")
 
