@@ -463,9 +463,13 @@ def test_common_english_words_of_a_mixed_question_are_read_as_the_report_writes_
     ("全国被VC投过的AI公司里面，北京这边的份额大概是多少？", "35.1%"),
     ("北京单轮融资过亿的AI公司有多少家？", "119家"),
     ("北京的AI公司最扎堆的是哪个区？", "海淀"),
+    # 公司 → 企业: the report writes 公司 only in 上市公司, which drew "公司" questions to the 1259家 sentence
+    ("北京现在到底有多少家跟AI沾边的公司啊？", "1084家"),
+    ("在北京投过AI公司的投资机构（VC之类）大概有多少家？", "超过200家"),
 ])
 def test_chat_words_are_read_as_the_written_words_a_report_uses(assistant, question: str, key: str):
-    """份额 → 占比, 单轮 → 单次, 扎堆 → 集中 (`data/synonyms.txt`): a question in chat words is answered."""
+    """份额 → 占比, 单轮 → 单次, 扎堆 → 集中, 公司 → 企业 (`data/synonyms.txt`): a question in chat words is
+    answered."""
     answer = assistant.ask(question)
     assert answer.answered and key in answer.answer
 
