@@ -39,6 +39,28 @@ def test_constraints_hold_years_other_numbers_and_names_with_their_other_forms()
     assert names["ai"].latin and names["ai"].found_in("北京人工智能企业")
 
 
+@pytest.mark.parametrize(("question", "numbers"), [
+    ("北京好像有1000多家AI企业，具体多少家？", ()),  # a guess at the answer: 1084家 answers it
+    ("有100余家还是10来个？", ()),
+    ("超过10亿元的有多少家？", ("10",)),  # a threshold is a constraint
+    ("100多少", ("100",)),  # 多少 asks, it guesses nothing
+])
+def test_a_number_the_question_only_guesses_at_is_no_constraint(question, numbers):
+    assert read_constraints(question, get_segmenter()).numbers == numbers
+
+
+def test_a_guessed_number_is_no_term_the_answer_must_repeat(assistant):
+    """"一千多家" is the asker's estimate ("好像", a hedge like 大概, `data/fillers.txt`); as terms 1000 and 多家 (absent from the report, the heaviest weights) drew
+    the answer to the top-100 sentence."""
+    from qa.answer.features import question_terms
+
+    asked = "北京这边跟人工智能沾边的企业好像有1000多家，具体是多少家？"
+    assert question_terms(asked, assistant.segmenter, lambda text: False)[0] == ["北京", "人工智能", "沾边", "企业"]
+    assert question_terms("有100余项专利", assistant.segmenter, lambda text: False)[0] == ["专利"]
+    answer = assistant.ask("北京这边跟人工智能沾边的企业好像有一千多家，具体是多少家？")
+    assert answer.answered and "1084家" in answer.answer
+
+
 @pytest.mark.parametrize(("question", "measure"), [
     ("北京AI相关软件企业的利润大概多少？", ["利润"]),  # an adverb between the attribute and the amount asked
     ("北京AI相关软件企业一年的profit有多少？", ["profit"]),  # an English word, a copula between

@@ -20,7 +20,7 @@ from rapidfuzz.distance import LCSseq
 from qa.answer.answer_types import span_holds
 from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext, TermStatistics
-from qa.understand.constraints import Constraints
+from qa.understand.constraints import Constraints, without_approximations
 from qa.understand.kind import WH_WORDS, Kind, QuestionType
 from qa.understand.question import Understood
 from qa.segment.tokenizer import HAS_WORD_CHAR, Segmenter
@@ -115,10 +115,11 @@ def _standalone(term: str) -> re.Pattern[str]:
 def question_terms(question: str, segmenter: Segmenter,
                    in_corpus: Callable[[str], bool]) -> tuple[list[str], frozenset[str]]:
     """The question's content words in normal form, without question words ("多少", "哪几条", "什么"), chatty
-    fillers ("到底", "来着"), one-character function words ("跟", "着") and pointing phrases ("那笔", "这家"): the
-    text answers the first and need not repeat the others. One-character words the corpus writes together are one word (`_joined_runs`); the second
+    fillers ("到底", "来着"), one-character function words ("跟", "着"), pointing phrases ("那笔", "这家") and
+    numbers it only guesses at ("1000多家"): the text answers the first and need not repeat the others. One-character words the corpus writes together are one word (`_joined_runs`); the second
     value holds those joined words."""
-    pieces = [[normal_form(w) for w in segmenter.words(piece)] for piece in _PAUSE.split(question) if piece]
+    pieces = [[normal_form(w) for w in segmenter.words(piece)]
+              for piece in _PAUSE.split(without_approximations(question)) if piece]
     words, joined = _joined_runs(pieces, segmenter, in_corpus)
     terms = list(dict.fromkeys(t for t in words
                                if t and t not in segmenter.stopwords and not _asks(t) and not segmenter.is_filler(t)

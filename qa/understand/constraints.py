@@ -20,6 +20,14 @@ from qa.text import normal_form
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 #: Numbers other than years that a question states as a constraint ("1亿", "10亿元", "100强").
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?%?")
+#: A number the question guesses at ("好像有1000多家", "100余家", "10来个", with its measure word): the asker's
+#: estimate of the answer, not a constraint the sentence must repeat (1084家 answers "一千多家").
+_APPROXIMATE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?[多余来](?!少)[家个位项名人条次种所件]?")
+
+
+def without_approximations(question: str) -> str:
+    """The question without the numbers it only guesses at (`_APPROXIMATE`)."""
+    return _APPROXIMATE.sub(" ", question)
 #: A scope of the whole country or the world ("全国…有多少家" asks for the national count; a sentence that says
 #: "北京有119家" answers a narrower question). Narrower scopes (全市, 全区) are left out, since the place a sentence
 #: names ("北京市") is often that scope in other words, and so is 国内, which is relative ("奈及利亞國內").
@@ -162,7 +170,8 @@ def read_constraints(question: str, segmenter: Segmenter) -> Constraints:
     """The years, other numbers, names, scopes, ranks and measured attribute of a question (in its searched form:
     Simplified, Arabic numerals)."""
     years = tuple(dict.fromkeys(YEAR.findall(question)))
-    numbers = tuple(n for n in dict.fromkeys(_NUMBER.findall(normal_form(question))) if not YEAR.fullmatch(n))
+    numbers = tuple(n for n in dict.fromkeys(_NUMBER.findall(normal_form(without_approximations(question))))
+                    if not YEAR.fullmatch(n))
     names = segmenter.names(question)  # as often as said: a feature counts them
     amount = _AMOUNT_ASKED.search(question)
     measure = attribute_before(question, amount.start(), segmenter) if amount else ()
