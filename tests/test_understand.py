@@ -50,8 +50,8 @@ def test_a_number_the_question_only_guesses_at_is_no_constraint(question, number
 
 
 def test_a_guessed_number_is_no_term_the_answer_must_repeat(assistant):
-    """"一千多家" is the asker's estimate ("好像", a hedge like 大概, `data/fillers.txt`); as terms 1000 and 多家 (absent from the report, the heaviest weights) drew
-    the answer to the top-100 sentence."""
+    """"一千多家" is the asker's estimate ("好像", a hedge like 大概, `data/fillers.txt`); as terms 1000 and 多家
+    (absent from the report, the heaviest weights) drew the answer to the top-100 sentence."""
     from qa.answer.features import question_terms
 
     asked = "北京这边跟人工智能沾边的企业好像有1000多家，具体是多少家？"
@@ -69,6 +69,9 @@ def test_a_guessed_number_is_no_term_the_answer_must_repeat(assistant):
     ("北京的人工智能企业占全国总数的比列是多少啊？", []),  # a word jieba's dictionary lacks: a misspelling
     ("截至2019年4月，北京的人工智能企业一共有多少家？", []),  # no attribute: 一共 is skipped, 企业 is not before it
     ("字节跳动E轮融了多少钱？", []),  # 轮融, a fragment of the segmentation
+    ("字节跳动E轮融资之后估值到了多少？", ["估值"]),  # a verb of reaching an amount between
+    ("北京AI企业的融资总额达到多少？", ["融资", "总额"]),
+    ("旷视的市值约达多少？", ["市值"]),
 ])
 def test_the_measure_is_the_known_attribute_named_right_before_the_amount_asked(question, measure):
     assert [word.text for word in read_constraints(question, get_segmenter()).measure] == measure

@@ -46,9 +46,10 @@ _AMOUNT_ASKED = re.compile(r"多少|几|多大|多高|多长|多久|多远")
 _ATTRIBUTE_TAGS = frozenset({"n", "vn", "nz", "eng"})
 _ATTRIBUTE_PART_TAGS = _ATTRIBUTE_TAGS | {"l"}
 #: What is skipped between an attribute and the words asking its amount: words of these tags ("估值大概多少钱": d,
-#: m; "…的", "…了"), punctuation ("(profit)一年有多少") and the copulas ("市值是多少钱").
+#: m; "…的", "…了"), punctuation ("(profit)一年有多少"), the copulas ("市值是多少钱") and the verbs of reaching an
+#: amount ("估值到了多少", "总额达到多少").
 _BETWEEN_TAGS = frozenset({"d", "t", "m", "mq", "q", "uj", "ul", "r"})
-_COPULAS = frozenset({"是", "有", "为"})
+_COPULAS = frozenset({"是", "有", "为", "到", "达", "达到"})
 
 
 @dataclass(frozen=True)
