@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.undated import undated_name
+from qa.answer.undated import compared_date, undated_name
 from qa.understand.kind import Kind
 
 _OPENING = ("先后成立了北京前沿国际人工智能研究院、北京智源人工智能研究院，2019 年 2 月，北京国家新一代人工智能创新发展试验区"
@@ -62,3 +62,27 @@ def test_the_report_shows_the_sentence_as_the_nearest_fact(assistant) -> None:
     answer = assistant.ask("北京智源人工智能研究院是哪一年成立的？")
     assert not answer.answered and answer.short_answer is None
     assert answer.answer.startswith("报告没有单独给出“北京智源人工智能研究院”的数据；最接近的内容是") and "2019" in answer.answer
+
+
+_COMPARED = "其中北京442家(含12家上市公司)，占比35.1%，全国获投企业数较2018 年 5 月新增22家，其中北京市新增11家。"
+
+
+@pytest.mark.parametrize(("question", "window", "date"), [
+    ("截至2018年5月，北京获投的AI企业里有几家上市公司？", _COMPARED, "2018年5月"),  # written only after 较
+    ("相较2018年5月，北京获投的AI企业又多了几家？", _COMPARED, None),  # the question compares too
+    ("2018年5月以来北京获投的AI企业新增了多少家？", _COMPARED, None),  # a change asked
+    ("截至2018年5月，北京获投的AI企业里有几家上市公司？", "截至2018年5月，北京有10家；" + _COMPARED, None),  # also its own
+    ("2019年北京获投的AI企业有多少家？", "2019年北京获投企业数比2018年多", None),  # the asked year is the figure's
+    ("2018年北京获投的AI企业有多少家？", "2019年北京获投企业数比2018年多", "2018年"),
+    ("2018年朝阳区的占比是多少？", "相比2018年，2019年朝阳区由28.53%下降到25.79%", None),  # from one value to another
+    ("比起2018年5月，北京获投的AI企业一共有几家上市公司？", _COMPARED, None),  # the question puts it as a base
+    ("2017年北京获投的AI企业有多少家？", _COMPARED, None),  # not written at all: swaps.py's year check decides
+])
+def test_a_date_written_only_as_the_base_of_a_comparison_is_not_the_figures_time(question: str, window: str,
+                                                                                 date: str | None) -> None:
+    assert compared_date(question, window) == date
+
+
+def test_a_time_the_report_only_compares_with_is_refused_with_the_nearest_fact(assistant) -> None:
+    answer = assistant.ask("截至2018年5月，北京获投的AI企业里有几家上市公司？")
+    assert not answer.answered and "2018年5月" in answer.answer and "最接近的内容" in answer.answer

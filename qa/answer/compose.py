@@ -40,8 +40,8 @@ from qa.answer.structured import find_outline
 from qa.answer.ranked import naming_choice, ranked_choice
 from qa.answer.swaps import swapped_constraint
 from qa.answer.uncounted import count_unstated
-from qa.answer.undated import undated_name
-from qa.answer.unmeasured import unwritten_measure
+from qa.answer.undated import compared_date, undated_name
+from qa.answer.unmeasured import unstated_average, unwritten_measure
 from qa.answer.tables import answer_from_tables
 from qa.config import AnswerSettings
 from qa.retrieve.hybrid import Retrieval
@@ -247,6 +247,7 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
     swap = (swapped_constraint(q, best, context) or unwritten_measure(q, context, reading.answers)
             or unnamed_kind(q, around, context.segmenter) or smallest_unstated(question, [around], context.segmenter)
             or count_unstated(question, best.text) or unstated_threshold(question, best.text)
+            or unstated_average(question, best, context) or compared_date(question, around)
             or undated_name(q.qtype.kind, context.segmenter.question_words(question), best.text, context.segmenter)
             if judgement.answerable else None)
     answering = judgement.answerable and swap is None

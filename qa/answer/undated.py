@@ -8,6 +8,10 @@ something the sentence writes only before its dates, and every date stands alone
 subject of its own, the sentence gives no time for what was asked: it is shown as the nearest fact and the refusal
 says so. A date inside a clause is left alone: Chinese chains clauses on one subject ("渡川之战，又名四万十川之战，
 发生于1575年"); so is one put first, which sets the time of every clause after it.
+
+A date can also be the base a figure is compared with: "截至2018年5月，北京获投的AI企业里有几家上市公司？" retrieves
+"…其中北京442家(含12家上市公司)，…全国获投企业数较2018年5月新增22家", which writes 2018年5月 only after 较 — its
+figures are of April 2019 (`compared_date`).
 """
 
 from __future__ import annotations
@@ -77,3 +81,35 @@ def undated_name(kind: Kind, words: list[tuple[str, str]], sentence: str, segmen
         if not tagged or not tagged[0][1].startswith("n"):
             return None
     return max(written, key=len)
+
+
+#: Words that make the date after them the base of a comparison ("较2018年5月新增22家"), not the time of the figure.
+_COMPARED_WITH = re.compile(r"(?:较|比|相比|相较|比起|同比)\s*$")
+#: A question asking for a change over time: the base date is what it compares with.
+_ASKS_CHANGE = re.compile(r"新增|增加|增长|增多|多了|多出|变化|减少|少了|下降|上升|涨|降|以来|至今")
+#: A change stated from one value to another ("相比2018年，…占比由60.96%提高到62.44%"): the compared time's own
+#: figure is written too.
+_FROM_TO = re.compile(r"由[^，。；,;]*?(?:到|至)")
+#: A date with its month when it has one ("2018年5月", "2018 年 5 月", "2019年").
+_FULL_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?")
+
+
+def _compared_only(date: str, text: str) -> bool:
+    """Every place `text` writes `date` is the base of a comparison, and it writes it somewhere."""
+    found = [m.start() for m in re.finditer(re.escape(date), text)]
+    return bool(found) and all(_COMPARED_WITH.search(text[:at]) for at in found)
+
+
+def compared_date(question: str, window: str) -> str | None:
+    """The date the question states as its own time ("截至2018年5月，…有几家") when the sentence's window writes it
+    only as the base of a comparison ("较2018年5月新增22家": the figures are of another time); None when the
+    question compares or asks a change itself ("相较2018年5月…多了几家"), or the window gives the compared time's
+    value too ("由60.96%提高到62.44%")."""
+    if _ASKS_CHANGE.search(question) or _FROM_TO.search(window):
+        return None
+    window_norm = re.sub(r"\s+", "", window)
+    for asked in _FULL_DATE.finditer(question):
+        date = re.sub(r"\s+", "", asked.group(0))
+        if not _COMPARED_WITH.search(question[:asked.start()]) and _compared_only(date, window_norm):
+            return date
+    return None

@@ -11,10 +11,19 @@ it, the sentence is shown as the nearest fact, not as the answer.
 The verifier decides, not the word's absence alone: the report may say the attribute in other words ("海淀区的人工
 智能企业占全市多少比例？": 全市 is never written, the report says 北京), and then the verifier reads the window as
 answering.
+
+An average is another attribute than the amounts it would be computed from: "北京AI企业的平均单笔融资金额是多少？"
+retrieves "北京有119家人工智能企业单次融资金额超过1亿元", a count, and was answered with it. A question asking an
+average (平均, 人均, 均值, 均价) of a neighbourhood that states none (no 均 in the sentence's passage and the passages
+beside it) is a near miss.
 """
 
 from __future__ import annotations
 
+import re
+
+from qa.answer.answerable import local_text
+from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext
 from qa.answer.features import Question
 
@@ -34,3 +43,14 @@ def unwritten_measure(q: Question, context: AnswerContext, verified: float) -> s
         return None
     first = next(n for n, word in enumerate(measure) if not context.writes_any(word.forms))
     return "".join(word.text for word in measure[first:])
+
+
+#: An average asked, with the words after it up to the asking words: what a refusal names ("平均单笔融资金额").
+_AVERAGE_ASKED = re.compile(r"(?:平均|人均|均值|均价)[^，。？?！!、；;是有为多几]*")
+
+
+def unstated_average(question: str, best: Candidate, context: AnswerContext) -> str | None:
+    """The average the question asks ("平均单笔融资金额") when the chosen sentence's neighbourhood states no average
+    (no 均 in it), else None."""
+    asked = _AVERAGE_ASKED.search(question)
+    return asked.group(0) if asked and "均" not in local_text(best, context) else None
