@@ -30,6 +30,8 @@ from qa.answer.arithmetic import Figure, Operation, _compared, asked_operation
     ("人民币融资和美元融资各有多少家，哪个多？", Operation("compare", "人民币融资", "美元融资", "多")),
     ("车和家跟特斯联比，谁融的钱多？", Operation("compare", "车和家", "特斯联", "多")),  # "…比，" frames the sides
     ("跟2018年相比，朝阳区获投AI企业占比下降了几个百分点？", Operation("change", "朝阳区获投AI企业占比")),
+    # two times compared: the frame names what changed (it was "2018年", and 海淀's change was shown in bold)
+    ("朝阳区在获投AI公司里的份额，2019年比2018年掉了几个点？", Operation("change", "朝阳区在获投AI公司里的份额")),
 ])
 def test_the_asked_operation_is_read(question: str, operation: Operation) -> None:
     assert asked_operation(question) == operation
@@ -42,6 +44,7 @@ def test_the_asked_operation_is_read(question: str, operation: Operation) -> Non
     "东京证券交易所和大阪证券交易所的上市企业合计总市值在全球名列第几位？",
     "寒武纪比地平线早成立吗？",
     "截至2019年4月，北京跟人工智能相关的企业一共有多少家？",  # 跟…相关: related to AI, not 北京 plus AI
+    "2019年比2018年掉了几个点？",  # two times and nothing that changed
 ])
 def test_questions_without_arithmetic_are_left_alone(question: str) -> None:
     assert asked_operation(question) is None

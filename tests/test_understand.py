@@ -84,3 +84,25 @@ def test_the_answer_names_the_question_it_answered(assistant):
     answer = assistant.ask("那朝阳区呢？", previous="海淀区的人工智能企业占比多少？")
     assert answer.question == "朝阳区的人工智能企业占比多少？" and answer.typed == "那朝阳区呢？"
     assert "25.79%" in answer.answer and "typed" not in answer.to_json()
+
+
+_WRITES_WHOLE = "2018年海淀区占比60.96%，2019年提高到62.44%。民国29年，三门县成立。2029年规划"
+
+
+@pytest.mark.parametrize(("question", "read"), [
+    ("19年比18年掉了几个点？", "2019年比2018年掉了几个点？"),
+    ("为啥北京2015、18年冒出来那么多", "为啥北京2015、2018年冒出来那么多"),
+    ("民国29年，三门县是怎么成立的？", "民国29年，三门县是怎么成立的？"),  # the corpus writes "国29年": an era's year
+    ("17年北京有多少家？", "17年北京有多少家？"),  # the corpus never writes 2017年
+    ("成立了18年", "成立了18年"), ("第19年", "第19年"), ("18年来变化大", "18年来变化大"),  # spans, ordinals
+    ("2019年", "2019年"),
+])
+def test_a_two_digit_year_is_read_whole_when_the_corpus_writes_it_so(question, read):
+    from qa.understand.years import full_years
+
+    assert full_years(question, lambda text: text in _WRITES_WHOLE) == read
+
+
+def test_the_question_reader_reads_two_digit_years_whole(assistant):
+    understood = assistant.understand("朝阳区AI企业占比从18年到19年掉了几个百分点？")
+    assert understood.constraints.years == ("2018", "2019") and "从2018年到2019年" in understood.searched

@@ -141,6 +141,9 @@ def asked_operation(question: str) -> Operation | None:
         return Operation("ratio", _side(m["a"]), _side(m["b"]))
     if m := _DIFFERENCE.search(q):
         a, b = _side(m["a"]), _side(m["b"])
+        if _only_time(a) and _only_time(b):  # "朝阳区的份额，2019年比2018年掉了几个点": the frame names the subject
+            framed = _FRAME.match(m["a"])
+            return Operation("change", _side(framed.group(0))) if framed else None
         if _only_time(a):
             return Operation("change", b)
         return Operation("change", a) if _only_time(b) else Operation("difference", a, b)

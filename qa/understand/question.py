@@ -21,6 +21,7 @@ from qa.understand.followup import rewrite_followup
 from qa.understand.kind import QuestionType, classify
 from qa.understand.spelling import NameCorrector, Vocabulary
 from qa.understand.validate import analysed_part, clean_question
+from qa.understand.years import full_years
 
 
 @dataclass(frozen=True)
@@ -54,14 +55,16 @@ class QuestionReader:
         self._settings = settings
         self._segmenter = segmenter
         self._names = NameCorrector(segmenter, terms, in_corpus)
+        self._in_corpus = in_corpus
         #: the corpus is written in Traditional script: questions keep their own words (see `to_simplified`)
         self._traditional_corpus = traditional_corpus
 
     def _searched_form(self, text: str) -> str:
         """The question as it is searched and analysed: Simplified characters (and, for a Simplified corpus,
-        mainland words: `to_simplified`), Arabic numerals, names the corpus spells otherwise corrected to its
+        mainland words: `to_simplified`), Arabic numerals, two-digit years the corpus writes whole ("19年" →
+        2019年: `full_years`), names the corpus spells otherwise corrected to its
         spelling within the part the encoder reads (3 of 1,610 CMRC trial and report questions are longer)."""
-        text = arabic_numerals(to_simplified(text, self._traditional_corpus))
+        text = full_years(arabic_numerals(to_simplified(text, self._traditional_corpus)), self._in_corpus)
         limit = self._settings.retrieval.max_encoded_chars
         return self._names.corrected(text[:limit]) + text[limit:]
 
