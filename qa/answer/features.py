@@ -116,8 +116,9 @@ def question_terms(question: str, segmenter: Segmenter,
                    in_corpus: Callable[[str], bool]) -> tuple[list[str], frozenset[str]]:
     """The question's content words in normal form, without question words ("多少", "哪几条", "什么"), chatty
     fillers ("到底", "来着"), one-character function words ("跟", "着"), pointing phrases ("那笔", "这家") and
-    numbers it only guesses at ("1000多家"): the text answers the first and need not repeat the others. One-character words the corpus writes together are one word (`_joined_runs`); the second
-    value holds those joined words."""
+    numbers it only guesses at ("1000多家"): the text answers the first and need not repeat the others.
+    One-character words the corpus writes together are one word (`_joined_runs`); the second value holds those
+    joined words."""
     pieces = [[normal_form(w) for w in segmenter.words(piece)]
               for piece in _PAUSE.split(without_approximations(question)) if piece]
     words, joined = _joined_runs(pieces, segmenter, in_corpus)

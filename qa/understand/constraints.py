@@ -28,6 +28,8 @@ _APPROXIMATE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?[多余来](?!少)[家个位�
 def without_approximations(question: str) -> str:
     """The question without the numbers it only guesses at (`_APPROXIMATE`)."""
     return _APPROXIMATE.sub(" ", question)
+
+
 #: A scope of the whole country or the world ("全国…有多少家" asks for the national count; a sentence that says
 #: "北京有119家" answers a narrower question). Narrower scopes (全市, 全区) are left out, since the place a sentence
 #: names ("北京市") is often that scope in other words, and so is 国内, which is relative ("奈及利亞國內").
