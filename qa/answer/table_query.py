@@ -21,7 +21,7 @@ import cn2an
 from qa.answer.listed import listed_beside
 from qa.answer.money import ASKED_CURRENCY, currency_names
 from qa.understand.kind import WH_WORDS, Kind, asked_name
-from qa.understand.constraints import asked_noun, attribute_before
+from qa.understand.constraints import AMOUNT_ASKED, asked_noun, attribute_before
 from qa.ingest.columns import Column, ColumnType, Table
 from qa.ingest.table import entity_names, row_entity
 from qa.ingest.values import CURRENCIES, Amount, find_amount, find_date
@@ -370,7 +370,7 @@ def _unwritten_attribute(asked: str, segmenter: Segmenter, document: str) -> boo
     matched 赚钱), but for a word asking for money itself ("融资额", which the report writes 融资金额). The row's
     funding is not the answer — the sentences decide, and refuse ("报告中没有关于“估值”的内容"); an attribute
     elsewhere in the question is another part of it ("Momenta那笔是什么性质的投资，金额多少？")."""
-    for asking in _AMOUNT_ASKED.finditer(asked):
+    for asking in AMOUNT_ASKED.finditer(asked):
         attribute = attribute_before(asked, asking.start(), segmenter)
         if attribute and normal_form(attribute[-1]) not in document and not _MONEY.search(attribute[-1]):
             return True
@@ -418,8 +418,6 @@ def _in_other_currency(norm: str, table: Table, row: dict[str, str]) -> tuple[Co
 #: often than a name. Weakly tagged names count: a company jieba does not know ("云知声", nr) is still a name here.
 _PROPER_NAME_TAGS = (NAME_TAGS | WEAK_NAME_TAGS) - {"eng"}
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
-#: Words asking an amount.
-_AMOUNT_ASKED = re.compile(r"多少|几")
 
 
 def _names_elsewhere(norm: str, table: Table, segmenter: Segmenter, document: str) -> bool:

@@ -42,7 +42,7 @@ _ORDINAL = re.compile(rf"第([零〇一二两三四五六七八九十百千\d]+)
 
 
 #: Words asking for an amount: the word right before them names what is measured ("利润大概多少", "估值多少钱").
-_AMOUNT_ASKED = re.compile(r"多少|几|多大|多高|多长|多久|多远")
+AMOUNT_ASKED = re.compile(r"多少|几|多大|多高|多长|多久|多远")
 #: Tags of words that name an attribute ("估值" n, "valuation" eng, "利润" n), and of the words before it that name
 #: it with it ("从业人员总数": l).
 _ATTRIBUTE_TAGS = frozenset({"n", "vn", "nz", "eng"})
@@ -176,7 +176,7 @@ def read_constraints(question: str, segmenter: Segmenter) -> Constraints:
     numbers = tuple(n for n in dict.fromkeys(_NUMBER.findall(normal_form(without_approximations(question))))
                     if not YEAR.fullmatch(n))
     names = segmenter.names(question)  # as often as said: a feature counts them
-    amount = _AMOUNT_ASKED.search(question)
+    amount = AMOUNT_ASKED.search(question)
     measure = attribute_before(question, amount.start(), segmenter) if amount else ()
     return Constraints(years, numbers, tuple(_named(n, segmenter) for n in names),
                        tuple(dict.fromkeys(SCOPE.findall(normal_form(question)))), tuple(ranks(normal_form(question))),
