@@ -18,6 +18,9 @@ from qa.answer.arithmetic import Figure, Operation, _compared, asked_operation
     ("全国获得过风险投资的AI企业里，不在北京的有多少家？", Operation("complement", "全国获得过风险投资的AI企业", "北京")),
     ("截至2019年4月，全国的AI企业中北京以外的有多少家？", Operation("complement", "全国的AI企业", "北京")),
     ("除了北京，全国其他地方加起来还有多少家AI企业？", Operation("complement", "全国", "北京")),  # the part first
+    # the whole, then the part taken away, then what remains
+    ("全国的AI企业，扣掉北京的还剩多少家？", Operation("complement", "全国的AI企业", "北京")),
+    ("除掉北京，全国其他地方还有几家？", Operation("complement", "全国", "北京")),  # 除掉 is no part "掉北京"
     ("车和家那笔融资是特斯联B轮融资的几倍？", Operation("ratio", "车和家那笔融资", "特斯联B轮融资")),
     ("海淀和朝阳两区合计占比多少？", Operation("sum", "海淀", "朝阳两区")),
     # a clause before the sides frames the question; the sides are what the last clause names
@@ -108,6 +111,8 @@ def test_a_complement_subtracts_the_part_from_the_whole(assistant) -> None:
     # unless the question asks about what was added
     ("全国较2018年5月新增的AI企业里，北京以外的有几家？", "44家 − 14家 = 30家"),
     ("跟2018年5月比，全国新增的AI企业里北京以外的有几家？", "44家 − 14家 = 30家"),
+    # "多出来的" asks about what was added too
+    ("全国比2018年5月多出来的那批AI公司，除掉北京的还剩几家？", "44家 − 14家 = 30家"),
     # a figure written before its side in the side's own clause ("有42家位于海淀，6家位于朝阳")
     ("百强里北京那些AI企业，海淀比朝阳多出几家？", "42家 − 6家 = 36家"),
     # but not a bare number there ("《2019北京人工智能发展白皮书》"): no unit asked, the next mention's figure

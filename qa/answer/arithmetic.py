@@ -37,9 +37,14 @@ _CHANGE = re.compile(r"(?:提高|增加|增长|上升|下降|减少|降低|回�
 #: "全国的AI企业中北京以外的…", "全国…企业里，不在北京的…": the whole, then the part left out.
 _COMPLEMENT = re.compile(r"(?P<whole>[^，,。？?]{2,24}?)(?:里|中|当中|之中)[，,]?"
                          r"(?:(?:不在|除了?|非)(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?|(?P<part2>[^，,。？?的]{1,12}?)(?:以外|之外))的")
+#: The words that take a part away from a whole: 除了, 除掉, 扣掉, 不算 …
+_TAKEN_AWAY = r"(?:除掉|扣掉|扣除|去掉|除去|刨去|刨除|减去|不算|不包括|不计|除了?)"
 #: "除了北京，全国其他地方还有多少家": the part left out first, then the whole and what else it holds.
-_COMPLEMENT_FIRST = re.compile(r"(?:除了?|不算|不包括|不计)(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?[，,]?"
+_COMPLEMENT_FIRST = re.compile(_TAKEN_AWAY + r"(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?[，,]?"
                                r"(?P<whole>[^，,。？?]{2,24}?)(?:的)?(?:其他|其它|其余|别的|剩下)")
+#: "北京那批拿到VC的AI公司，扣掉已经上市的，还剩多少家": the whole, then the part taken away, then what remains.
+_COMPLEMENT_REST = re.compile(r"(?P<whole>[^。？?]{2,30}?)[，,]?" + _TAKEN_AWAY
+                              + r"(?P<part>[^，,。？?]{1,12}?)的?[，,]?(?:还|就)?(?:剩下?|余下)")
 _SUM = re.compile(r"(?P<a>[^，,。？?]{1,16}?)(?:和|与|跟|加上)(?P<b>[^，,。？?]{1,16}?)(?:一共|合计|总共|加起来|之和|总和)"
                   r"[^，,。？?]{0,4}(?:多少|几)")
 #: Which of two is more (or less): "海淀跟朝阳哪个区的企业占比比较高？", "人民币融资的多还是美元融资的多？".
@@ -61,7 +66,7 @@ _FROM_TO = re.compile(r"[由从]\s*(\d+(?:\.\d+)?)\s*(%|亿元|亿|万|家|个)?
                       r"(\d+(?:\.\d+)?)\s*(%|亿元|亿|万|家|个)?")
 #: A figure of what was added or lost ("较2018年5月新增44家"), and a question asking about such figures.
 _CHANGE_LEAD = re.compile(r"(?:新增|增加|减少|增长|下降|提高|降低|净增|新设)了?\s*$")
-_CHANGE_WORD = re.compile(r"新增|增加|减少|增长|下降|提高|降低|净增|新设")
+_CHANGE_WORD = re.compile(r"新增|多出|增加|减少|增长|下降|提高|降低|净增|新设")
 #: How much of the question a statement covers (ranks the statements operands are taken from).
 Coverage = Callable[[str], float]
 #: A figure belongs to a mention when it follows within this many characters, in the same sentence.
@@ -152,6 +157,8 @@ def asked_operation(question: str) -> Operation | None:
     if (m := _COMPLEMENT.search(q)) and re.search(r"多少|几", q[m.end():]):
         return Operation("complement", _side(m["whole"]), _side(m["part"] or m["part2"]))
     if (m := _COMPLEMENT_FIRST.search(q)) and re.search(r"多少|几", q[m.end():]):
+        return Operation("complement", _side(m["whole"]), _side(m["part"]))
+    if (m := _COMPLEMENT_REST.search(q)) and re.search(r"多少|几", q[m.end():]):
         return Operation("complement", _side(m["whole"]), _side(m["part"]))
     if (m := _SUM.search(q)) and not _RELATED.match(m["b"]):
         return Operation("sum", _side(m["a"]), _side(m["b"]))
