@@ -6,7 +6,7 @@ the two is more) → a question about the document
 itself (`document.py`: what a figure or table shows, what a part is titled) → a table operation (`tables.py`: a named row's attribute,
 earliest/largest, count, filter, comparison) → a section outline → the sentence the learned selector ranks first
 (`features.py` + `models/selector.json`), if the learned answerability check (`answerable.py`) finds the question's
-constraints supported near it: then led by its short answer phrase for factoid questions (`short.py` +
+constraints supported near it and no near-miss check (`near_miss.py`) finds one the sentence answers in place of: then led by its short answer phrase for factoid questions (`short.py` +
 `models/short.json`; for "哪个区…最多", the name the quoted figures make largest, `extreme.py`) and continued where
 the answer runs on (`continuation.py`); else a refusal that names what the report lacks and, for a near miss, shows
 that sentence as the nearest fact (not answered).
@@ -18,30 +18,26 @@ from __future__ import annotations
 import numpy as np
 
 from qa.answer.arithmetic import compute
-from qa.answer.asked_kind import unnamed_kind
 from qa.answer.candidates import Candidate, collect
 from qa.answer.context import AnswerContext
 from qa.answer.continuation import Quoted, continued, grounds
 from qa.answer.answerable import Evidence, Judgement, decide, evidence_for, refused_whatever_verified
 from qa.answer.document import answer_about_document
-from qa.answer.extreme import largest_named, smallest_unstated
+from qa.answer.extreme import largest_named
 from qa.answer.enumeration import Item, announces, enumeration
 from qa.answer.features import FEATURES, Question, analyse, feature_matrix
 from qa.answer.focus import focused
 from qa.answer.model import bundled_model
+from qa.answer.near_miss import near_miss
 from qa.understand.kind import Kind, listed_items
 from qa.understand.question import Understood
-from qa.answer.between import counted_between, unstated_threshold
+from qa.answer.between import counted_between
 from qa.answer.beside import read_beside
 from qa.answer.reader import Reading, Window, read_candidate, window_of
 from qa.answer.short import scored_phrase
 from qa.answer.shown import shown_short
 from qa.answer.structured import find_outline
 from qa.answer.ranked import naming_choice, ranked_choice
-from qa.answer.swaps import swapped_constraint
-from qa.answer.uncounted import count_unstated
-from qa.answer.undated import compared_date, undated_name
-from qa.answer.unmeasured import unstated_average, unwritten_measure
 from qa.answer.tables import answer_from_tables
 from qa.config import AnswerSettings
 from qa.retrieve.hybrid import Retrieval
@@ -244,12 +240,7 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
         return reply(_refusal(judgement.evidence, quote, traditional, question), False)
     window, reading = read
     around = window_of(best, context).text  # the whole window: the reader's may be cut to its budget
-    swap = (swapped_constraint(q, best, context) or unwritten_measure(q, context, reading.answers)
-            or unnamed_kind(q, around, context.segmenter) or smallest_unstated(question, [around], context.segmenter)
-            or count_unstated(question, best.text) or unstated_threshold(question, best.text)
-            or unstated_average(question, best, context) or compared_date(question, around)
-            or undated_name(q.qtype.kind, context.segmenter.question_words(question), best.text, context.segmenter)
-            if judgement.answerable else None)
+    swap = near_miss(question, q, best, around, reading.answers, context) if judgement.answerable else None
     answering = judgement.answerable and swap is None
     items = enumeration(best, context) if answering and q.qtype.wants_list else None
     if items is not None:  # one item of a numbered list (or a sentence of its details): the whole list
