@@ -132,6 +132,9 @@ def test_question_terms_are_bounded_and_drop_fillers(assistant):
     context = assistant.context
     chatty = weigh_terms("北京到底有多少家AI企业来着？", assistant.segmenter, context.terms, context.in_corpus)
     assert "到底" not in chatty.weights and "来着" not in chatty.weights and chatty.forms["ai"] == ("人工智能",)
+    # "报告觉得…": the report's opinion asked in chat words; a report never writes 觉得, and it weighed as the rarest term
+    opinion = weigh_terms("报告觉得北京AI产业目前有哪些短板？", assistant.segmenter, context.terms, context.in_corpus)
+    assert "觉得" not in opinion.weights and "短板" in opinion.weights
     long = "，".join(f"第{i}个词语言模型参数规模训练数据" for i in range(40))
     assert len(weigh_terms(long, assistant.segmenter, context.terms, context.in_corpus).weights) == MAX_TERMS
 
