@@ -7,19 +7,23 @@ list question asks for all of them: from the chosen item (or the item a chosen s
 the same numbering before and after it are gathered, across passage boundaries, with the sentence that announces
 them ("…可以采取："). Only sentences that open with an item marker are items ("(3)", "三是"): the
 numbering is the writer's own statement that they are one list. A sentence that enumerates things itself ("二是
-应用技术领先：在中文信息处理、语音合成与识别…") answers a question about those things ("在哪些方向上处于世界领先？")
-and stays alone.
+应用技术领先：在中文信息处理、语音合成与识别…") answers a question about those things ("在哪些方向上处于世界领先？":
+the sentence holds most of the question, or the clause of its list a word of it) and stays alone; a question it
+holds little of, none of it in the list's clause ("北京AI产业目前有哪些短板？" ← "一是底层技术还比较薄弱，特别是在
+基础理论、核心算法…"), asks for the items.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import cn2an
 
 from qa.answer.candidates import Candidate, next_statement, previous_statement
 from qa.answer.context import AnswerContext
-from qa.text import LIST_ITEM, SUB_ITEM, simplified_chars
+from qa.answer.features import WeightedTerms
+from qa.text import LIST_ITEM, SUB_ITEM, fold, simplified_chars
 from qa.types import Passage
 
 #: The numbering styles whose items are gathered: Chinese reports' "(3)…" and "三是…" (`qa.text`, as the outline and
@@ -57,14 +61,37 @@ def _text(at: tuple[Passage, int]) -> str:
     return at[0].statements[at[1]]
 
 
-def enumeration(best: Candidate, context: AnswerContext) -> list[Item] | None:
+#: A sentence listing things itself answers alone when it holds at least this share of the question's term weight.
+#: Chosen from the list questions of the looked-at report sets whose chosen item lists things with "、": the ones
+#: asking for the items cover 0.20–0.35 ("北京AI产业目前有哪些短板？" ← "一是底层技术还比较薄弱，特别是在基础理论、
+#: 核心算法…"), the ones asking for the things it lists 0.56–1.00 ("北京的人工智能有哪些落地场景？" ← "三是落地场景
+#: 丰富：在医疗、教育、金融…"); half the weight lies in the gap.
+ANSWERS_ALONE = 0.5
+
+
+#: Clause marks: a list written with "、" runs within one clause.
+_CLAUSE_MARK = re.compile(r"[，,：:；;。]")
+
+
+def _lists_what_is_asked(text: str, terms: WeightedTerms) -> bool:
+    """The sentence lists things itself ("、") and the question asks for them: it holds most of the question, or a
+    word of the question stands in the clause of the list ("…等方向处于世界领先水平" of "在哪些方向算是world-leading的"):
+    the things it lists are what is asked, not the items of the enumeration it belongs to."""
+    def covers(part: str) -> float:
+        return terms.coverage(fold(part).replace(" ", ""), partial=False)
+
+    return "、" in text and (covers(text) >= ANSWERS_ALONE
+                            or any("、" in clause and covers(clause) > 0 for clause in _CLAUSE_MARK.split(text)))
+
+
+def enumeration(best: Candidate, context: AnswerContext, terms: WeightedTerms) -> list[Item] | None:
     """The announcing sentence (if any) and the items of the enumeration the chosen sentence belongs to: an item
     it opens, or one it details (an item opened at most `ITEM_REACH` - 1 sentences before it); None when there is
     none, or the enumeration has fewer than `MIN_ITEMS` items (a chosen sentence that announces the items is
     followed by them already: `continuation.py`). Between two items at most `ITEM_REACH` - 1 sentences may run (an
     item's own details, which are not quoted)."""
-    if "、" in best.text:
-        return None  # a sentence that lists things itself ("二是应用技术领先：在中文信息处理、语音合成…"): those are asked for
+    if _lists_what_is_asked(best.text, terms):
+        return None  # "二是应用技术领先：在中文信息处理、语音合成…" for "在哪些方向上…领先": those things are asked for
     opening: tuple[Passage, int] | None = (best.passage, best.index)
     marker = _marker(best.text)
     for _ in range(ITEM_REACH - 1):  # a sentence of an item's details belongs to the item ("降低税费外…" of "(1)…")
