@@ -168,10 +168,15 @@ def test_a_question_of_fillers_alone_asks_about_nothing(assistant):
     assert not answer.answered and answer.answer.startswith("抱歉")
 
 
-def test_a_group_opened_by_a_time_word_is_no_finer_category(assistant):
-    """"B轮往后" opens the group as "B轮及以后" does (jieba tags 往后 as a time word, not a localizer)."""
-    answer = assistant.ask("B轮往后的那些公司加起来一共融了多少钱，占全部融资额的几成？")
-    assert answer.answered and "1319.89亿元" in answer.answer
+@pytest.mark.parametrize(("question", "figure"), [
+    # "B轮往后" opens the group as "B轮及以后" does (jieba tags 往后 as a time word, not a localizer)
+    ("B轮往后的那些公司加起来一共融了多少钱，占全部融资额的几成？", "1319.89亿元"),
+    # "A轮及更早" says "A轮及以前" by an adverb and an adjective of time (更 d, 早 a)
+    ("A轮及更早的企业融资总额占比是多少？", "13.88%"),
+])
+def test_a_group_opened_by_a_time_word_is_no_finer_category(assistant, question: str, figure: str):
+    answer = assistant.ask(question)
+    assert answer.answered and figure in answer.answer
 
 
 def test_a_rank_is_answered_by_the_sentence_stating_it_and_read_in_any_numerals():

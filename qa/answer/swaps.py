@@ -140,14 +140,19 @@ _INCLUDED = re.compile(r"([\u4e00-\u9fffa-z0-9+\-]+)\((?:含|包括|包含)([^()
 _ALONE = re.compile(r"(?:光是|光|单独|单单|仅仅|仅|只是|只有|只)$")
 
 
+#: The characters that say a group's direction in time: 以前 is 更早, 以后 更晚.
+_DIRECTION_WORDS = {"前": "前早", "后": "后晚"}
+
+
 def _opened_in_question(code: str, direction: str, words: list[tuple[str, str]]) -> bool:
-    """The question writes, after the code, a localizer or time word of the same direction ("c轮甚至更后面",
-    "b轮往后": jieba tags 往后 t)."""
+    """The question writes, after the code, a localizer, time word or adverb of the same direction ("c轮甚至更后面",
+    "b轮往后": jieba tags 往后 t; "a轮及更早": 更 d, 早 a)."""
     after = False
+    said = _DIRECTION_WORDS.get(direction, direction)
     for w, flag in words:
         if code in w or w == code[:-1]:
             after = True
-        elif after and flag in ("f", "t") and direction in w:
+        elif after and flag in ("f", "t", "d", "a") and any(ch in w for ch in said):
             return True
     return False
 
