@@ -77,9 +77,10 @@ def use_server_threads() -> None:
     apply_thread_policy(SERVING_THREADS, override=True)
 
 
-def clear_answer_caches() -> None:
+def clear_answer_caches(keep_models: bool = False) -> None:
     """Empty every per-text cache of the answer path (not the index's remembered sentence tags), so a measured
-    condition starts as a server that just loaded its index would."""
+    condition starts as a server that just loaded its index would; with `keep_models`, the loaded answer models
+    (`bundled_*`) stay, so a question asked again is timed as a new question to a warm server."""
     import functools
 
     for name, module in list(sys.modules.items()):
@@ -87,5 +88,6 @@ def clear_answer_caches() -> None:
             continue
         for value in vars(module).values():
             if (isinstance(value, functools._lru_cache_wrapper)  # type: ignore[attr-defined]
-                    and value.__module__ == name and value.__name__ != "get_segmenter"):
+                    and value.__module__ == name and value.__name__ != "get_segmenter"
+                    and not (keep_models and value.__name__.startswith("bundled_"))):
                 value.cache_clear()
