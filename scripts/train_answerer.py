@@ -4,6 +4,7 @@
     .venv/bin/python scripts/train_answerer.py --short               # only models/short.json
     .venv/bin/python scripts/train_answerer.py --short-traditional   # only models/short_traditional.json
     .venv/bin/python scripts/train_answerer.py --answerable          # only models/answerable.json
+    .venv/bin/python scripts/train_answerer.py --selector            # models/selector.json, then answerable.json
 
 Data: the CMRC 2018 trial set (../shared/eval/cmrc2018_trial.json, CC BY-SA 4.0, Cui et al. 2019; its contexts
 become a corpus indexed under --work), with --drcd the first 160 DRCD dev articles (../shared/eval/drcd_dev.json,
@@ -22,6 +23,9 @@ Models, in the order they depend on each other:
 
 `--answerable` trains only the answerability model (after the reader changed: its verifier is one of the
 features); its refusal numbers replace those in training.json, every other model and number stays.
+
+`--selector` trains only the selector and then the answerability model (whose features include the selector's
+score and margin, so it is refitted on the new selector's out-of-fold scores); the other models stay.
 
 `--short-traditional` trains only the short-answer trees for Traditional-script sentences, on the first 160 DRCD
 dev articles (the shipped focus model picks their clauses): one set of trees for both scripts cost CMRC what it gave
@@ -791,6 +795,19 @@ def train_answerable(examples: list[Example], negatives: list[Example],
     return replace(fit_answerable(ax, ay, origins), thresholds={"answer": threshold}), numbers
 
 
+def write_partial(flag: str, models: dict[str, tuple[Model, int | None]], numbers: dict[str, object]) -> None:
+    """Write the models one partial run (`--<flag>`) trained, each naming the command, and put their numbers into
+    training.json in place of the earlier ones; every other model and number stays."""
+    report = json.loads((MODELS_DIR / TRAINING_REPORT).read_text(encoding="utf-8"))
+    report["cv"].update(numbers)
+    report[f"{flag}_command"] = f"{COMMAND} --{flag}"
+    (MODELS_DIR / TRAINING_REPORT).write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+    meta = {"command": f"{COMMAND} --{flag}", "numbers": TRAINING_REPORT}
+    for name, (model, indent) in models.items():
+        (MODELS_DIR / f"{name}.json").write_text(json.dumps(model.to_json(meta), ensure_ascii=False, indent=indent)
+                                                 + "\n")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "train", help="corpus/index of CMRC trial")
@@ -805,6 +822,9 @@ def main() -> int:
     parser.add_argument("--calibration-trees", type=Path, metavar="PATH",
                         help=f"with --short: fit the trees without {CALIBRATION_NOTE}, write them to PATH "
                              "(for calibrate_short.py --trees; not shipped)")
+    parser.add_argument("--selector", action="store_true",
+                        help="train only the selector and the answerability model after it (its scores are one of "
+                             "the latter's features); their numbers replace those in training.json")
     parser.add_argument("--answerable", action="store_true",
                         help="train only the answerability model (after a new reader); its refusal numbers replace "
                              "those in training.json, the other models and numbers stay")
@@ -839,13 +859,7 @@ def main() -> int:
     examples = examples_of(asked, locator)
     if args.answerable:
         answerable, refusal = train_answerable(examples, examples_of(unanswerable, locator), args.ablate)
-        report = json.loads((MODELS_DIR / TRAINING_REPORT).read_text(encoding="utf-8"))
-        report["cv"].update(questions=numbers["questions"], **refusal)
-        report["answerable_command"] = f"{COMMAND} --answerable"
-        (MODELS_DIR / TRAINING_REPORT).write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
-        (MODELS_DIR / "answerable.json").write_text(json.dumps(
-            answerable.to_json({"command": f"{COMMAND} --answerable", "numbers": TRAINING_REPORT}),
-            ensure_ascii=False, indent=1) + "\n")
+        write_partial("answerable", {"answerable": (answerable, 1)}, {"questions": numbers["questions"], **refusal})
         print(json.dumps(refusal, ensure_ascii=False, indent=1))
         return 0
     numbers["focus"] = {"clauses": len(fy), "cv_top1": round(focus_cv_top1(fx, fy, fgroups, fsentences), 4)}
@@ -859,6 +873,12 @@ def main() -> int:
     if args.ablate:
         numbers["selector_cv_without"] = {group: ablation_cv(examples, drop) for group, drop in ABLATIONS.items()}
     selector = fit_selector(examples, SELECTOR_TREES, REPORT_SHARE)
+    if args.selector:
+        answerable, refusal = train_answerable(examples, examples_of(unanswerable, locator), False)
+        write_partial("selector", {"selector": (selector, None), "answerable": (answerable, 1)},
+                      {"selector_cv": numbers["selector_cv"], **refusal})
+        print(json.dumps({"selector_cv": numbers["selector_cv"], **refusal}, ensure_ascii=False, indent=1))
+        return 0
 
     short_examples = [ex for ex in examples if ex.short_X]
     numbers["short_cv_on_gold_sentences"] = short_cv(short_examples)
