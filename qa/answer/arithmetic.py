@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Callable, NamedTuple
 from qa.answer.candidates import Candidate
 from qa.answer.features import Question
 from qa.text import CLAUSE_END, fold
+from qa.understand.constraints import ASKS_CHANGE
 
 if TYPE_CHECKING:  # tables.py reads the operation a question asks from here
     from qa.answer.tables import Marker
@@ -64,9 +65,9 @@ _STATED_TOTAL = re.compile(r"(?:合计|总共|一共|共计|总计|加起来)[^�
 _STATED_REST = re.compile(r"(?:其他|其它|其余)[^，,。；\d]{0,6}\d")
 _FROM_TO = re.compile(r"[由从]\s*(\d+(?:\.\d+)?)\s*(%|亿元|亿|万|家|个)?[^。；，,\d]{0,8}?(?:提高|增加|增长|上升|下降|减少|降低|回落|升|降)(?:到|至)\s*"
                       r"(\d+(?:\.\d+)?)\s*(%|亿元|亿|万|家|个)?")
-#: A figure of what was added or lost ("较2018年5月新增44家"), and a question asking about such figures.
+#: A figure of what was added or lost ("较2018年5月新增44家"); a question asks about such figures when it asks a
+#: change (`constraints.ASKS_CHANGE`).
 _CHANGE_LEAD = re.compile(r"(?:新增|增加|减少|增长|下降|提高|降低|净增|新设)了?\s*$")
-_CHANGE_WORD = re.compile(r"新增|多出|增加|减少|增长|下降|提高|降低|净增|新设")
 #: How much of the question a statement covers (ranks the statements operands are taken from).
 Coverage = Callable[[str], float]
 #: A figure belongs to a mention when it follows within this many characters, in the same sentence.
@@ -218,7 +219,7 @@ _MEASURED_BY = re.compile(r"^(?:按照?|以|从|就)(?P<what>[^，,]{1,10}?)(?:�
 
 def _wanted(question: str) -> Wanted:
     measured = _MEASURED_BY.match(question.strip())
-    return Wanted(_asked_unit(question), bool(_CHANGE_WORD.search(question)), measured["what"] if measured else "")
+    return Wanted(_asked_unit(question), bool(ASKS_CHANGE.search(question)), measured["what"] if measured else "")
 
 
 def _figure_after(mentions: Mentions, c: Candidate, wanted: Wanted, shared: str = "") -> Figure | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from qa.segment.tokenizer import Segmenter
+from qa.understand.constraints import ASKS_CHANGE
 from qa.understand.kind import Kind
 from qa.text import normal_form
 
@@ -85,8 +86,6 @@ def undated_name(kind: Kind, words: list[tuple[str, str]], sentence: str, segmen
 
 #: Words that make the date after them the base of a comparison ("较2018年5月新增22家"), not the time of the figure.
 _COMPARED_WITH = re.compile(r"(?:较|比|相比|相较|比起|同比)\s*$")
-#: A question asking for a change over time: the base date is what it compares with.
-_ASKS_CHANGE = re.compile(r"新增|增加|增长|增多|多了|多出|变化|减少|少了|下降|上升|涨|降|以来|至今")
 #: A change stated from one value to another ("相比2018年，…占比由60.96%提高到62.44%"): the compared time's own
 #: figure is written too.
 _FROM_TO = re.compile(r"由[^，。；,;]*?(?:到|至)")
@@ -105,7 +104,7 @@ def compared_date(question: str, window: str) -> str | None:
     only as the base of a comparison ("较2018年5月新增22家": the figures are of another time); None when the
     question compares or asks a change itself ("相较2018年5月…多了几家"), or the window gives the compared time's
     value too ("由60.96%提高到62.44%")."""
-    if _ASKS_CHANGE.search(question) or _FROM_TO.search(window):
+    if ASKS_CHANGE.search(question) or _FROM_TO.search(window):
         return None
     window_norm = re.sub(r"\s+", "", window)
     for asked in _FULL_DATE.finditer(question):
