@@ -71,6 +71,7 @@ _COMPARED = "其中北京442家(含12家上市公司)，占比35.1%，全国获�
     ("截至2018年5月，北京获投的AI企业里有几家上市公司？", _COMPARED, "2018年5月"),  # written only after 较
     ("相较2018年5月，北京获投的AI企业又多了几家？", _COMPARED, None),  # the question compares too
     ("2018年5月以来北京获投的AI企业新增了多少家？", _COMPARED, None),  # a change asked
+    ("2018年5月到现在，北京获投的AI企业多了几家？", _COMPARED, None),  # a change asked in chat words
     ("截至2018年5月，北京获投的AI企业里有几家上市公司？", "截至2018年5月，北京有10家；" + _COMPARED, None),  # also its own
     ("2019年北京获投的AI企业有多少家？", "2019年北京获投企业数比2018年多", None),  # the asked year is the figure's
     ("2018年北京获投的AI企业有多少家？", "2019年北京获投企业数比2018年多", "2018年"),
