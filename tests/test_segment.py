@@ -54,6 +54,13 @@ def test_names_trusts_weak_tags_only_for_well_known_words():
     assert "英文名" not in names and "腾讯" in names
 
 
+def test_common_words_the_dictionary_tags_as_names_are_no_names():
+    segmenter = get_segmenter()
+    assert segmenter.names("国内的投资机构，光北京一个城市就占了多少？") == ["北京"]  # 城市: ns in jieba
+    assert "东西" not in segmenter.names("AI公司主要在哪几样东西上得自己掏大钱？")
+    assert not segmenter.is_listed_place("上市") and segmenter.is_listed_place("上海")
+
+
 def test_traditional_script_and_taiwan_wording_become_simplified():
     from qa.segment.script import to_simplified
     assert to_simplified("哪個區的人工智慧企業最多？") == "哪个区的人工智能企业最多？"

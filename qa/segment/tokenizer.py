@@ -106,6 +106,7 @@ class Segmenter:
         self._pos = jieba.posseg.POSTokenizer(self._jieba)
         self.stopwords = frozenset(_data_lines("stopwords.txt"))
         self.fillers = frozenset(_data_lines("fillers.txt"))
+        self.not_names = frozenset(line for line in _data_lines("not_names.txt") if not line.startswith("#"))
         self.aliases = _aliases()
         self._phrases = tuple(a for a in self.aliases if " " in a)
         self._known_tags: dict[str, str] = {}
@@ -222,8 +223,9 @@ class Segmenter:
 
     def is_listed_place(self, word: str) -> bool:
         """A place name of jieba's dictionary (tag ns): not a word its HMM guessed from unknown characters
-        ("锦地罗不" of "锦地罗不需要"), nor a common noun the dictionary tags as a person ("帝王")."""
-        return self._pos.word_tag_tab.get(word) == "ns"
+        ("锦地罗不" of "锦地罗不需要"), nor a common noun the dictionary tags as a person ("帝王") or as a place
+        (`data/not_names.txt`: 城市, 上市)."""
+        return self._pos.word_tag_tab.get(word) == "ns" and word not in self.not_names
 
     def names_a_place(self, word: str) -> bool:
         """A place name of jieba's dictionary, alone or with its level: "石景山", which the dictionary tags a person,
@@ -232,7 +234,10 @@ class Segmenter:
                                                  for level in ADMINISTRATIVE_LEVELS)
 
     def is_name(self, word: str, flag: str) -> bool:
-        """A proper name by its jieba POS tag (a weakly tagged word only when jieba knows it well)."""
+        """A proper name by its jieba POS tag (a weakly tagged word only when jieba knows it well), never a common
+        word the dictionary tags as one (`data/not_names.txt`: 城市, 东西 — "光北京一个城市" names no second place)."""
+        if word in self.not_names:
+            return False
         if flag in NAME_TAGS:
             return True
         return flag in WEAK_NAME_TAGS and self._jieba.FREQ.get(word, 0) >= MIN_WEAK_NAME_FREQ
