@@ -469,10 +469,13 @@ def test_common_english_words_of_a_mixed_question_are_read_as_the_report_writes_
     # 公司 → 企业: the report writes 公司 only in 上市公司, which drew "公司" questions to the 1259家 sentence
     ("北京现在到底有多少家跟AI沾边的公司啊？", "1084家"),
     ("在北京投过AI公司的投资机构（VC之类）大概有多少家？", "超过200家"),
+    ("报告说北京AI行业短缺哪种大牛？", "领军人才"),  # 大牛 → 人才
+    ("北京AI公司2014年起冒出来一大堆，报告说原因是什么？", "资本青睐"),  # 冒出来 → 成立, 增多
+    ("AI企业在哪些东西上要掏大钱？", "办公空间"),  # 大钱 → 大笔
 ])
 def test_chat_words_are_read_as_the_written_words_a_report_uses(assistant, question: str, key: str):
-    """份额 → 占比, 单轮 → 单次, 扎堆 → 集中, 公司 → 企业 (`data/synonyms.txt`): a question in chat words is
-    answered."""
+    """份额 → 占比, 单轮 → 单次, 扎堆 → 集中, 公司 → 企业, 大牛 → 人才 … (`data/synonyms.txt`): a question in chat
+    words is answered."""
     answer = assistant.ask(question)
     assert answer.answered and key in answer.answer
 
