@@ -12,6 +12,8 @@ from qa.answer.uncounted import count_unstated
     # years, dates, shares and a figure's own number count nothing
     ("2016年新成立了多少家AI公司啊", "2015到2016年爆发式增长，2017年有所回落，详见图1。", "2016年新成立的AI公司"),
     ("海淀区投过AI公司的机构有几家？", "北京市人工智能企业主要集中于海淀区，占比达62.44%。", "海淀区投过AI公司的机构"),
+    # one 的 between the two parts, not "…统计的的企业…"
+    ("图1统计的是多少家企业的成立时间？", "总体而言，大多数人工智能企业处于增长期。", "图1统计的企业的成立时间"),
 ])
 def test_a_count_asked_of_a_sentence_that_states_none_is_named(question: str, sentence: str, counted: str) -> None:
     assert count_unstated(question, sentence) == counted

@@ -39,4 +39,4 @@ def count_unstated(question: str, sentence: str) -> str | None:
         return None
     before = _ASKING_LEAD.sub("", CLAUSE_END.split(question[:asked.start()])[-1])
     after = _PARTICLES.sub("", CLAUSE_END.split(question[asked.end():])[0])  # "…多少家AI公司？"
-    return (f"{before}的{after}" if before and after else before or after) or None
+    return (f"{before.removesuffix('的')}的{after}" if before and after else before or after) or None
