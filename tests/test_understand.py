@@ -61,6 +61,33 @@ def test_a_guessed_number_is_no_term_the_answer_must_repeat(assistant):
     assert answer.answered and "1084家" in answer.answer
 
 
+@pytest.mark.parametrize(("question", "terms"), [
+    ("报告点了名的那几个国家重点实验室叫啥？帮我列一下", ["点", "名", "国家重点实验室", "叫"]),  # was 帮, 我列
+    ("北京AI产业存在哪些问题？列几条", ["北京", "ai", "产业", "存在", "问题"]),
+    ("北京有代表性的AI企业能举几个例子吗？", ["北京", "代表性", "ai", "企业"]),  # a request ending the clause
+    ("北京前后搞起来了哪些AI研究院？把名字列给我", ["北京", "前后", "搞", "起来", "ai", "研究院"]),
+    ("政府具体可以怎么支持AI企业？给我说几条措施", ["政府", "支持", "ai", "企业", "措施"]),  # 措施 is asked for
+    ("超10亿那张名单上有几家？", ["超", "10", "亿", "名单"]),  # 那/张: a measure word pointing back is no term
+    ("北京那批拿到VC的AI公司", ["北京", "拿到", "vc", "ai", "公司"]),
+    ("北京AI最底层那块跟国外比差在哪？", ["北京", "ai", "最底层", "国外", "差"]),  # the HMM's 比差: 比 + 差
+    ("依图的估值是多少", ["依图", "估值"]),  # a name the HMM made holds no function character: it stays whole
+    ("最稀缺的是哪一类人才", ["稀缺", "人才"]),  # 哪 + 一类: the measure word belongs to the question word
+    ("哪种人才", ["人才"]),  # 种: a measure word jieba tags m
+    ("哪类企业", ["企业"]),  # a question word the HMM made is no glued word to cut
+])
+def test_requests_and_pointing_words_are_no_terms(assistant, question, terms):
+    from qa.answer.features import question_terms
+
+    assert question_terms(question, assistant.segmenter, lambda text: False)[0] == terms
+
+
+@pytest.mark.parametrize("question", ["北京有多少家企业可以说是领先的？", "报告讲了什么？", "他说的北京写字楼在哪"])
+def test_words_of_saying_inside_what_is_asked_stay(question):
+    from qa.understand.constraints import without_requests
+
+    assert without_requests(question) == question
+
+
 @pytest.mark.parametrize(("question", "measure"), [
     ("北京AI相关软件企业的利润大概多少？", ["利润"]),  # an adverb between the attribute and the amount asked
     ("北京AI相关软件企业一年的profit有多少？", ["profit"]),  # an English word, a copula between

@@ -20,10 +20,10 @@ from rapidfuzz.distance import LCSseq
 from qa.answer.answer_types import span_holds
 from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext, TermStatistics
-from qa.understand.constraints import Constraints, without_approximations
+from qa.understand.constraints import Constraints, without_approximations, without_requests
 from qa.understand.kind import WH_WORDS, Kind, QuestionType
 from qa.understand.question import Understood
-from qa.segment.tokenizer import HAS_WORD_CHAR, Segmenter
+from qa.segment.tokenizer import DEMONSTRATIVES, HAS_WORD_CHAR, Segmenter
 from qa.text import CLAUSE_BREAK, FIGURE_POINTER, SENTENCE_END, is_cjk, normal_form
 
 PARTIAL_CREDIT = 0.5
@@ -115,17 +115,48 @@ def _standalone(term: str) -> re.Pattern[str]:
 def question_terms(question: str, segmenter: Segmenter,
                    in_corpus: Callable[[str], bool]) -> tuple[list[str], frozenset[str]]:
     """The question's content words in normal form, without question words ("多少", "哪几条", "什么"), chatty
-    fillers ("到底", "来着"), one-character function words ("跟", "着"), pointing phrases ("那笔", "这家") and
-    numbers it only guesses at ("1000多家"): the text answers the first and need not repeat the others.
+    fillers ("到底", "来着"), one-character function words ("跟", "着"), pointing phrases ("那笔", "这家"),
+    numbers it only guesses at ("1000多家") and requests of how to show the answer ("帮我列一下"): the text answers
+    the first and need not repeat the others.
     One-character words the corpus writes together are one word (`_joined_runs`); the second value holds those
     joined words."""
-    pieces = [[normal_form(w) for w in segmenter.words(piece)]
-              for piece in _PAUSE.split(without_approximations(question)) if piece]
+    pieces = [_without_pointing(segmenter, _unglued(segmenter, [normal_form(w) for w in segmenter.words(piece)],
+                                                    in_corpus))
+              for piece in _PAUSE.split(without_approximations(without_requests(question))) if piece]
     words, joined = _joined_runs(pieces, segmenter, in_corpus)
     terms = list(dict.fromkeys(t for t in words
                                if t and t not in segmenter.stopwords and not _asks(t) and not segmenter.is_filler(t)
                                and not segmenter.is_function_word(t) and not segmenter.is_deictic(t)))
     return terms, joined
+
+
+def _unglued(segmenter: Segmenter, words: list[str], in_corpus: Callable[[str], bool]) -> list[str]:
+    """The words, with each one jieba's HMM glued out of a leading function character and what follows ("跟国外比差在
+    哪" → 比差, "帮我查一下" → 我查) cut back into its characters: no dictionary or corpus word, it weighed as a rare
+    term the report lacks. Only such a leading character: a name the HMM made ("依图") stays whole, and so does a verb
+    with its particle ("融了", whose 融 alone the report writes in every 融资) and a chat word with written forms
+    ("大牛" → 人才)."""
+    out: list[str] = []
+    for w in words:
+        glued = (len(w) > 1 and all(is_cjk(ch) for ch in w) and not segmenter.in_dictionary(w)
+                 and not segmenter.in_vocabulary(w) and not _asks(w) and not segmenter.is_deictic(w)
+                 and not segmenter.alias_forms(w)
+                 and (w[0] in segmenter.stopwords or segmenter.is_function_word(w[0])) and not in_corpus(w))
+        out.extend(w if glued else [w])
+    return out
+
+
+#: Words a measure word after them belongs to: the demonstratives and 哪.
+_POINTING = DEMONSTRATIVES | {"哪"}
+_ONE_MEASURE = re.compile(r"一[^\W\d]")
+
+
+def _without_pointing(segmenter: Segmenter, words: list[str]) -> list[str]:
+    """The words without a measure word that follows 这/那/哪, alone or after 一 ("超10亿那张名单上": 张 points at 名单;
+    "最稀缺的是哪一类人才": 一类 is part of the question word) — neither is a term."""
+    return [w for i, w in enumerate(words)
+            if not (i and words[i - 1] in _POINTING and (segmenter.is_measure_word(w) or (
+                _ONE_MEASURE.fullmatch(w) is not None and segmenter.is_measure_word(w[1]))))]
 
 
 #: Punctuation and spaces: a run of characters never continues across them.

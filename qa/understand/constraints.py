@@ -30,6 +30,24 @@ def without_approximations(question: str) -> str:
     return _APPROXIMATE.sub(" ", question)
 
 
+#: Where a clause starts or ends.
+_CLAUSE_EDGE = r"[，,。？?！!；;:：\s]"
+#: How an asker asks to be shown the answer ("帮我列一下", "列几条", "举几个例子", "把名字列给我", "帮忙list一下"): what the
+#: answer should look like, never something a sentence must say — yet each word weighed as a rare term the report
+#: lacks ("帮", "我列"), and the question was refused. A whole clause of such words, or one ending a clause after
+#: "能/可以" ("…能举几个例子吗"); "给我说几条措施" keeps 措施.
+_REQUEST = re.compile(
+    r"(?:(?<=" + _CLAUSE_EDGE + r")|^|(?=能|可以|可不可以))"
+    r"(?:请|麻烦你?|帮忙|帮我|给我|你|再|随便|能不能|能否|可不可以|可以|能)*(?:把(?:名字|名单|它们|这些)?)?"
+    r"(?:列举|举例|列|举|说|讲|写|list)(?:一下|出来|给我|几[个条项点样家]|一些|个|下)*(?:例子|名字|名单)?"
+    r"[吗呗吧呀啊嘛呢]*(?=" + _CLAUSE_EDGE + r"|$)", re.IGNORECASE)
+
+
+def without_requests(question: str) -> str:
+    """The question without the words asking how to be shown the answer (`_REQUEST`)."""
+    return _REQUEST.sub(" ", question)
+
+
 #: A scope of the whole country or the world ("全国…有多少家" asks for the national count; a sentence that says
 #: "北京有119家" answers a narrower question). Narrower scopes (全市, 全区) are left out, since the place a sentence
 #: names ("北京市") is often that scope in other words, and so is 国内, which is relative ("奈及利亞國內").
