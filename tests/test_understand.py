@@ -73,7 +73,9 @@ def test_a_guessed_number_is_no_term_the_answer_must_repeat(assistant):
     ("依图的估值是多少", ["依图", "估值"]),  # a name the HMM made holds no function character: it stays whole
     ("最稀缺的是哪一类人才", ["稀缺", "人才"]),  # 哪 + 一类: the measure word belongs to the question word
     ("哪种人才", ["人才"]),  # 种: a measure word jieba tags m
-    ("哪类企业", ["企业"]),  # a question word the HMM made is no glued word to cut
+    ("哪类企业", ["企业"]),  # a question word the HMM made: 哪 + 类, a measure word
+    ("北京最稀缺的是哪一类大牛", ["北京", "稀缺", "大牛"]),  # a chat word with written forms (人才) stays whole
+    ("云知声那次融资融了多少钱", ["云知声", "融资", "融了", "钱"]),  # a verb with its particle: only a leading one
 ])
 def test_requests_and_pointing_words_are_no_terms(assistant, question, terms):
     from qa.answer.features import question_terms

@@ -139,8 +139,7 @@ def _unglued(segmenter: Segmenter, words: list[str], in_corpus: Callable[[str], 
     out: list[str] = []
     for w in words:
         glued = (len(w) > 1 and all(is_cjk(ch) for ch in w) and not segmenter.in_dictionary(w)
-                 and not segmenter.in_vocabulary(w) and not _asks(w) and not segmenter.is_deictic(w)
-                 and not segmenter.alias_forms(w)
+                 and not segmenter.in_vocabulary(w) and not segmenter.alias_forms(w)
                  and (w[0] in segmenter.stopwords or segmenter.is_function_word(w[0])) and not in_corpus(w))
         out.extend(w if glued else [w])
     return out
