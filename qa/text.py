@@ -239,8 +239,20 @@ def coded_words(text_norm: str) -> set[str]:
 
 def as_written(word: str, text: str) -> str:
     """`word`, found case-insensitively in `text`, as `text` writes it ("gdp" in "…GDP的比重" → "GDP"): the answer
-    layer compares folded words, but a message should name the user's own word. `word` itself when not found."""
+    layer compares folded words, but a message should name the user's own word. When the whole word is not there
+    (a group the question wrote in short: "c轮及以后" of "C轮以后"), each Latin word of it as `text` writes that word."""
     at = text.lower().find(word.lower())
-    if at < 0 or len(text.lower()) != len(text):
+    if len(text.lower()) != len(text):
         return word
+    if at < 0:
+        return _LATIN_RUN.sub(lambda run: _written_run(run.group(), text), word)
     return text[at:at + len(word)]
+
+
+_LATIN_RUN = re.compile(r"[A-Za-z]+")
+
+
+def _written_run(run: str, text: str) -> str:
+    """A Latin word as `text` writes it standing alone (not inside a longer word), else as it is."""
+    found = re.search(rf"(?<![A-Za-z]){re.escape(run)}(?![A-Za-z])", text, re.IGNORECASE)
+    return found.group() if found else run

@@ -35,3 +35,11 @@ def test_statements_are_cut_after_semicolons_outside_brackets():
     text = "全国企业较2018年新增44家，其中北京14家；全国获投企业1259家(含31家；上市公司)，其中北京442家。下一句。"
     assert split_statements(text) == ["全国企业较2018年新增44家，其中北京14家；",
                                       "全国获投企业1259家(含31家；上市公司)，其中北京442家。", "下一句。"]
+
+
+def test_a_refusal_names_the_users_word_as_written():
+    from qa.text import as_written
+    assert as_written("gdp", "北京AI产业占GDP的比重") == "GDP"
+    # the whole group is not in the question ("C轮以后"): its Latin word is still written as the user wrote it
+    assert as_written("c轮及以后", "C轮以后的企业占比多少") == "C轮及以后"
+    assert as_written("a轮", "Ai企业有多少") == "a轮"  # "a" only inside another word: left as it is
