@@ -221,7 +221,7 @@ class Segmenter:
     def is_measure_word(self, word: str) -> bool:
         """A one-character measure word (jieba's tag q, or one of `MEASURE_WORDS`, which its dictionary tags
         otherwise: 种 m, 条 n, 块 zg): after 这/那 it only points back ("那张名单", which jieba cuts 那/张/名单, unlike
-        "那笔" that it keeps whole)."""
+        "那笔" that it keeps whole), after 哪 it belongs to the question word ("哪一类")."""
         return len(word) == 1 and (word in MEASURE_WORDS or self._pos.word_tag_tab.get(word) == "q")
 
     def is_function_word(self, word: str) -> bool:
