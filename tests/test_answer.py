@@ -184,6 +184,9 @@ def test_characters_the_corpus_writes_together_are_one_term(assistant):
 
     question_terms("，".join("猫狗" for _ in range(100)), assistant.segmenter, counted)
     assert 0 < len(looked_up) <= MAX_TERMS  # a bounded number of corpus searches per question
+    looked_up.clear()  # words jieba's HMM glues from a leading function character ("比差") are looked up as bounded
+    question_terms("，".join("跟国外比差" for _ in range(100)), assistant.segmenter, counted)
+    assert "比差" in looked_up and len(looked_up) <= 2 * MAX_TERMS
 
 
 @pytest.mark.parametrize(("question", "not_a_term"), [

@@ -135,3 +135,12 @@ def test_a_two_digit_year_is_read_whole_when_the_corpus_writes_it_so(question, r
 def test_the_question_reader_reads_two_digit_years_whole(assistant):
     understood = assistant.understand("朝阳区AI企业占比从18年到19年掉了几个百分点？")
     assert understood.constraints.years == ("2018", "2019") and "从2018年到2019年" in understood.searched
+
+
+def test_a_glued_word_the_corpus_writes_stays_whole(assistant):
+    """"我查" is cut into its characters only because no text of the corpus holds it (a stopword such as 我 ends a run,
+    so the characters would not be joined again)."""
+    from qa.answer.features import question_terms
+
+    assert question_terms("帮我查北京企业", assistant.segmenter, lambda text: text == "我查")[0] == ["帮", "我查", "北京", "企业"]
+    assert question_terms("帮我查北京企业", assistant.segmenter, lambda text: False)[0] == ["帮", "查", "北京", "企业"]

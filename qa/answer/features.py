@@ -120,9 +120,10 @@ def question_terms(question: str, segmenter: Segmenter,
     the first and need not repeat the others.
     One-character words the corpus writes together are one word (`_joined_runs`); the second value holds those
     joined words."""
-    pieces = [_without_pointing(segmenter, _unglued(segmenter, [normal_form(w) for w in segmenter.words(piece)],
-                                                    in_corpus))
-              for piece in _PAUSE.split(without_approximations(without_requests(question))) if piece]
+    pieces = _unglued(segmenter, [[normal_form(w) for w in segmenter.words(piece)]
+                                  for piece in _PAUSE.split(without_approximations(without_requests(question)))
+                                  if piece], in_corpus)
+    pieces = [_without_pointing(segmenter, piece) for piece in pieces]
     words, joined = _joined_runs(pieces, segmenter, in_corpus)
     terms = list(dict.fromkeys(t for t in words
                                if t and t not in segmenter.stopwords and not _asks(t) and not segmenter.is_filler(t)
@@ -130,24 +131,28 @@ def question_terms(question: str, segmenter: Segmenter,
     return terms, joined
 
 
-def _unglued(segmenter: Segmenter, words: list[str], in_corpus: Callable[[str], bool]) -> list[str]:
-    """The words, with each one jieba's HMM glued out of a leading function character and what follows ("跟国外比差在
+def _unglued(segmenter: Segmenter, pieces: list[list[str]], in_corpus: Callable[[str], bool]) -> list[list[str]]:
+    """The pieces' words, with each one jieba's HMM glued out of a leading function character and what follows ("跟国外比差在
     哪" → 比差, "帮我查一下" → 我查) cut back into its characters: no dictionary or corpus word, it weighed as a rare
     term the report lacks. Only such a leading character: a name the HMM made ("依图") stays whole, and so does a verb
     with its particle ("融了", whose 融 alone the report writes in every 融资) and a chat word with written forms
     ("大牛" → 人才)."""
-    out: list[str] = []
-    for w in words:
-        glued = (len(w) > 1 and all(is_cjk(ch) for ch in w) and not segmenter.in_dictionary(w)
-                 and not segmenter.in_vocabulary(w) and not segmenter.alias_forms(w)
-                 and (w[0] in segmenter.stopwords or segmenter.is_function_word(w[0])) and not in_corpus(w))
-        out.extend(w if glued else [w])
-    return out
+    looked_up = 0  # corpus searches per question, bounded as `_joined_runs` bounds its own
+
+    def cut(w: str) -> list[str]:
+        nonlocal looked_up
+        if (len(w) < 2 or not all(is_cjk(ch) for ch in w) or segmenter.in_dictionary(w)
+                or segmenter.in_vocabulary(w) or segmenter.alias_forms(w) or looked_up >= MAX_TERMS
+                or not (w[0] in segmenter.stopwords or segmenter.is_function_word(w[0]))):
+            return [w]
+        looked_up += 1
+        return [w] if in_corpus(w) else list(w)
+
+    return [[part for w in piece for part in cut(w)] for piece in pieces]
 
 
 #: Words a measure word after them belongs to: the demonstratives and 哪.
 _POINTING = DEMONSTRATIVES | {"哪"}
-_ONE_MEASURE = re.compile(r"一[^\W\d]")
 
 
 def _without_pointing(segmenter: Segmenter, words: list[str]) -> list[str]:
@@ -155,7 +160,7 @@ def _without_pointing(segmenter: Segmenter, words: list[str]) -> list[str]:
     "最稀缺的是哪一类人才": 一类 is part of the question word) — neither is a term."""
     return [w for i, w in enumerate(words)
             if not (i and words[i - 1] in _POINTING and (segmenter.is_measure_word(w) or (
-                _ONE_MEASURE.fullmatch(w) is not None and segmenter.is_measure_word(w[1]))))]
+                len(w) == 2 and w[0] == "一" and segmenter.is_measure_word(w[1]))))]
 
 
 #: Punctuation and spaces: a run of characters never continues across them.
