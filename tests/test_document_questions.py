@@ -3,9 +3,16 @@ it, a part's heading and its sub-sections — answered from the structure ingest
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
 
 from qa.answer.document import _number
+from qa.config import Settings
+from qa.pipeline import Assistant
+
+from conftest import copy_corpus, with_vector_cache
 
 
 @pytest.mark.parametrize(("text", "number"), [("3", 3), ("三", 3), ("十", 10), ("十二", 12), ("二十", 20), ("二十一", 21)])
@@ -69,5 +76,41 @@ def test_an_item_of_a_named_section_is_read_from_the_outline(assistant) -> None:
 
 
 def test_a_heading_asked_how_it_is_written_is_a_document_question(assistant) -> None:
+    """Asked in Traditional script, the assistant's own words are Traditional; the heading it quotes is verbatim."""
     answer = assistant.ask("報告第一部分的第二小節標題怎麼寫的？")
-    assert answer.answered and "第2节是“2、人工智能企业分布呈现高度集中、海淀独大的态势”" in answer.answer
+    assert answer.answered and answer.answer.startswith("報告第1部分“一、北京市人工智能产业发展情况”的第2節是")
+    assert "“2、人工智能企业分布呈现高度集中、海淀独大的态势”[1]" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["这份报告一共分几个部分？", "報告分幾個部分", "报告的结构是怎样的", "全文有哪几大块？"])
+def test_how_the_report_is_divided_is_its_top_level_headings(assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.answered
+    frame = "報告共 3 部分：" if question.startswith("報") else "报告共 3 部分："
+    assert answer.answer.startswith(frame + "一、北京市人工智能产业发展情况[1]；二、")
+    assert answer.answer.endswith("三、对策建议[3]。")
+
+
+@pytest.mark.parametrize("question", ["报告说北京AI底层技术还比较弱，具体是弱在哪几块？", "北京AI产业的问题分几个部分？"])
+def test_parts_of_what_the_report_says_are_not_its_outline(assistant, question: str) -> None:
+    """The parts must follow the document's name: "报告说…弱在哪几块" asks for parts of what the report says."""
+    assert not assistant.ask(question).answer.startswith("报告共")
+
+
+def test_what_a_figure_means_is_a_figure_question(assistant) -> None:
+    """"说明了什么问题" asks what a figure shows, as "展示了什么" does."""
+    answer = assistant.ask("图2说明了什么问题")
+    assert answer.answered and answer.answer.startswith("图 2 是“北京人工智能企业年度融资总额")
+
+
+def test_of_several_reports_the_outline_is_that_of_the_one_the_question_finds(settings: Settings,
+                                                                             tmp_path: Path) -> None:
+    """Part numbers restart in every document: "上海那份报告分几个部分" is answered from the Shanghai report's
+    headings, not from the first document's."""
+    corpus = copy_corpus(tmp_path / "corpus")
+    (corpus / "shanghai.md").write_text("# 上海人工智能产业报告\n\n## 一、上海人工智能概况\n\n上海市人工智能企业"
+                                        "数量较多。\n\n## 二、上海人工智能发展建议\n\n上海应加强算力建设。\n",
+                                        encoding="utf-8")
+    own = replace(settings, corpus_dir=corpus, index_dir=with_vector_cache(settings, tmp_path / "index"))
+    answer = Assistant(own, show_progress=False).ask("上海人工智能产业报告一共分几个部分？")
+    assert answer.answer.startswith("报告共 2 部分：一、上海人工智能概况[1]；二、上海人工智能发展建议")

@@ -197,7 +197,7 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
     if computed is not None:
         text = computed.text if computed.answered else own_words(computed.text, traditional)
         return reply(text, computed.answered, computed.short)
-    about = answer_about_document(question, context, cites)
+    about = answer_about_document(question, context, cites, hits[0].passage.source if hits else None, traditional)
     if about is not None:
         return reply(about.text, True)
     table = answer_from_tables(question, q, hits, context, cites, traditional)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from qa.answer.context import AnswerContext
 from qa.answer.features import bigrams
-from qa.answer.tables import Marker
+from qa.answer.tables import Marker, Say, wording
 from qa.text import normal_form
 from qa.types import Passage, PassageKind
 
@@ -31,11 +31,20 @@ _ITEM_ASKED = re.compile(rf"第\s*{_NUMBER}\s*(条|点|项)")
 MIN_SHARED_PAIRS = 2
 #: The question asks what the thing is or shows, not for a value inside it ("表1里哪家融资最多" is a table
 #: operation, "图2中2018年融资多少" a sentence question, "表1里哪家成立得最晚，是什么时候？" asks when: 什么时候).
-_WHAT = re.compile(r"(?:是|讲|说|聊|谈|写|画|列|展示|显示|反映|描述|呈现|表现|表达|介绍|关于|统计|标题|题目|名字|叫)"
+_WHAT = re.compile(r"(?:是|讲|说明|说|聊|谈|写|画|列|展示|显示|表明|反映|体现|描述|呈现|表现|表达|介绍|关于|统计|标题|题目|名字|叫)"
                    r"(?:的|了|着)?(?:是)?"
                    r"(?:一[份个张幅种])?"
                    r"(?:(?:什么|啥)(?!时候|时间)|哪方面|何(?!时))"
                    r"|(?:什么|啥|哪些)(?:内容|信息|数据|主题|情况)|主要(?:内容|讲|说|是)|标题|题目")
+
+
+#: The document itself as a question names it ("这份报告", "全文").
+_DOCUMENT = r"(?:这份|这篇|整份|整篇|本)?(?:报告|全文|文章|本文|文档|白皮书)"
+#: The question asks how the document is divided ("报告一共分几个部分", "报告的目录"): a count or list of parts
+#: right after the document's name — not "报告说…弱在哪几块", where the parts belong to what the report says.
+_OUTLINE_ASKED = re.compile(
+    rf"{_DOCUMENT}(?:的|里|中|一共|总共|共|都|主要|大概|整体)*(?:分为|分成|分|包括|包含|有|由)?了?"
+    rf"(?:几|多少|哪几|哪些)(?:个|大)?{_PART_WORDS}|{_DOCUMENT}的?(?:目录|大纲|提纲|章节|结构|框架)")
 
 
 @dataclass(frozen=True)
@@ -73,50 +82,70 @@ def _pointing(passages: tuple[Passage, ...], kind: str, number: int) -> tuple[Pa
     return None
 
 
-def _figure(kind: str, number: int, context: AnswerContext, cites: Marker) -> DocumentAnswer | None:
-    caption = _labelled(context.passages, kind, number)
+def _figure(kind: str, number: int, passages: tuple[Passage, ...], cites: Marker, say: Say) -> DocumentAnswer | None:
+    caption = _labelled(passages, kind, number)
     if caption is None:
         return None
     title = re.sub(rf"^{kind}\s*{number}\s*", "", caption.text.split("\n")[0]).strip()
-    text = f"{kind} {number} 是“{title}”{cites.mark(caption)}。"
-    pointed = _pointing(context.passages, kind, number)
+    text = say(f"{kind} {number} 是") + f"“{title}”{cites.mark(caption)}。"
+    pointed = _pointing(passages, kind, number)
     if pointed is not None:
-        text += f"正文中提到：{pointed[1].strip()}{cites.mark(pointed[0])}"
+        text += say("正文中提到：") + f"{pointed[1].strip()}{cites.mark(pointed[0])}"
     return DocumentAnswer(text)
 
 
-def _top(number: int, context: AnswerContext) -> tuple[str, Passage] | None:
-    """The document's `number`-th top-level heading and the first passage under it."""
+def _tops(passages: tuple[Passage, ...]) -> list[tuple[str, Passage]]:
+    """The document's top-level headings in order, each with the first passage under it."""
     tops: dict[str, Passage] = {}
-    for p in context.passages:
+    for p in passages:
         if p.section and p.kind in (PassageKind.TEXT, PassageKind.HEADING):
             tops.setdefault(p.section[0], p)
-    return list(tops.items())[number - 1] if 1 <= number <= len(tops) else None
+    return list(tops.items())
 
 
-def _part(number: int, context: AnswerContext, cites: Marker) -> DocumentAnswer | None:
-    top = _top(number, context)
+def _top(number: int, passages: tuple[Passage, ...]) -> tuple[str, Passage] | None:
+    """The document's `number`-th top-level heading and the first passage under it."""
+    tops = _tops(passages)
+    return tops[number - 1] if 1 <= number <= len(tops) else None
+
+
+def _outline(passages: tuple[Passage, ...], cites: Marker, say: Say) -> DocumentAnswer | None:
+    """The top-level headings in order ("报告共 3 部分：一、…[1]；二、…[2]；三、…[3]。"); None for a document
+    without headings."""
+    tops = _tops(passages)
+    if not tops:
+        return None
+    parts = "；".join(f"{heading.rstrip('。；;，,')}{cites.mark(p)}" for heading, p in tops)
+    return DocumentAnswer(say(f"报告共 {len(tops)} 部分：") + f"{parts}。")
+
+
+def _part(number: int, passages: tuple[Passage, ...], context: AnswerContext, cites: Marker,
+          say: Say) -> DocumentAnswer | None:
+    top = _top(number, passages)
     if top is None:
         return None
     heading, opening = top
-    text = f"报告第{number}部分是“{heading}”{cites.mark(opening)}"
+    text = say(f"报告第{number}部分是") + f"“{heading}”{cites.mark(opening)}"
     children = context.sections.get((heading,), {})
     if children:
-        text += "，包括：" + "；".join(f"{name.rstrip('。；;，,')}{cites.mark(p)}" for name, p in children.items())
+        text += say("，包括：") + "；".join(f"{name.rstrip('。；;，,')}{cites.mark(p)}" for name, p in children.items())
     return DocumentAnswer(text + "。")
 
 
-def _subpart(number: int, sub: int, context: AnswerContext, cites: Marker) -> DocumentAnswer | None:
+def _subpart(number: int, sub: int, passages: tuple[Passage, ...], context: AnswerContext, cites: Marker,
+             say: Say) -> DocumentAnswer | None:
     """The `sub`-th section under the `number`-th top-level heading ("第一部分第3小节" → "3、融资情况良好…")."""
-    top = _top(number, context)
+    top = _top(number, passages)
     children = list(context.sections.get((top[0],), {}).items()) if top is not None else []
     if not 1 <= sub <= len(children):
         return None
     name, passage = children[sub - 1]
-    return DocumentAnswer(f"报告第{number}部分“{top[0]}”的第{sub}节是“{name.rstrip('。；;，,')}”{cites.mark(passage)}。")
+    return DocumentAnswer(say(f"报告第{number}部分") + f"“{top[0]}”" + say(f"的第{sub}节是")
+                          + f"“{name.rstrip('。；;，,')}”{cites.mark(passage)}。")
 
 
-def _item(number: int, unit: str, question: str, context: AnswerContext, cites: Marker) -> DocumentAnswer | None:
+def _item(number: int, unit: str, question: str, context: AnswerContext, cites: Marker,
+          say: Say) -> DocumentAnswer | None:
     """The n-th item of the section the question names by its heading's words ("对策建议的第二条主要讲啥？" →
     "2、加大高端人工智能人才引进和企业支持力度"): the section with n items or more whose heading shares the most
     character pairs with the question, at least `MIN_SHARED_PAIRS` (the asked "第二条" is taken out of the question
@@ -131,20 +160,27 @@ def _item(number: int, unit: str, question: str, context: AnswerContext, cites: 
         return None
     heading = best[1][-1]
     name, passage = list(context.sections[best[1]].items())[number - 1]
-    return DocumentAnswer(f"“{heading}”的第{number}{unit}是“{name.rstrip('。；;，,')}”{cites.mark(passage)}。")
+    return DocumentAnswer(f"“{heading}”" + say(f"的第{number}{unit}是") + f"“{name.rstrip('。；;，,')}”{cites.mark(passage)}。")
 
 
-def answer_about_document(question: str, context: AnswerContext, cites: Marker) -> DocumentAnswer | None:
-    """The answer to a question about a numbered figure, table, part or item of the document; None for other
-    questions."""
+def answer_about_document(question: str, context: AnswerContext, cites: Marker, source: str | None = None,
+                          traditional: bool = False) -> DocumentAnswer | None:
+    """The answer to a question about how the document is divided, or about a numbered figure, table, part or
+    item of it; None for other questions. `source`: the document asked about (of a corpus of several, the one the
+    question retrieves first — figure and part numbers restart in each document); the assistant's own words are in
+    the question's script (`traditional`), what it quotes stays verbatim."""
+    passages = tuple(p for p in context.passages if source is None or p.source == source)
+    say = wording(traditional)
+    if _OUTLINE_ASKED.search(question):
+        return _outline(passages, cites, say)
     if not _WHAT.search(question):
         return None
     if m := _FIGURE_ASKED.search(question):
-        return _figure(m[1], _number(m[2]), context, cites)
+        return _figure(m[1], _number(m[2]), passages, cites, say)
     if m := _SUBPART_ASKED.search(question):
-        return _subpart(_number(m[1]), _number(m[2]), context, cites)
+        return _subpart(_number(m[1]), _number(m[2]), passages, context, cites, say)
     if m := _PART_ASKED.search(question):
-        return _part(_number(m[1]), context, cites)
+        return _part(_number(m[1]), passages, context, cites, say)
     if m := _ITEM_ASKED.search(question):
-        return _item(_number(m[1]), m[2], question, context, cites)
+        return _item(_number(m[1]), m[2], question, context, cites, say)
     return None
