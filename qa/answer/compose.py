@@ -130,6 +130,12 @@ NEAR_MISS_MIN_COVERED = 0.4
 NAMED_MISSING = 2
 
 
+def _nameable(terms: tuple[str, ...]) -> tuple[str, ...]:
+    """The terms a refusal may name: a single character is no topic of its own — "报告中没有关于“写”的内容" (这报告是谁
+    写的？) or "“拿”" (拿了多少钱) read as if the report never wrote or got anything, and "“C”" is the letter of "C轮"."""
+    return tuple(term for term in terms if len(term) > 1)
+
+
 def _refusal(evidence: Evidence, quote: str, traditional: bool, question: str) -> str:
     """A refusal that says what the report lacks — a year, words it never uses, or words it never uses together,
     each written as the question wrote it ("GDP", not the folded "gdp") — and, for a near miss, shows the nearest
@@ -137,12 +143,14 @@ def _refusal(evidence: Evidence, quote: str, traditional: bool, question: str) -
     def named(term: str) -> str:
         return f"“{as_written(term, question)}”"
 
+    absent, missing, present = (_nameable(terms) for terms in
+                                (evidence.absent_terms, evidence.missing_terms, evidence.present_terms))
     if evidence.missing_years:
         lacks = f"报告没有{'、'.join(evidence.missing_years)}年的数据"
-    elif evidence.absent_terms:
-        lacks = f"报告中没有关于{'、'.join(named(t) for t in evidence.absent_terms[:NAMED_MISSING])}的内容"
-    elif evidence.missing_terms and evidence.present_terms:
-        lacks = f"报告中没有同时涉及{named(evidence.present_terms[0])}和{named(evidence.missing_terms[0])}的内容"
+    elif absent:
+        lacks = f"报告中没有关于{'、'.join(named(t) for t in absent[:NAMED_MISSING])}的内容"
+    elif missing and present:
+        lacks = f"报告中没有同时涉及{named(present[0])}和{named(missing[0])}的内容"
     else:
         return own_words(NO_ANSWER, traditional)
     if evidence.missing_names or evidence.covered < NEAR_MISS_MIN_COVERED:
