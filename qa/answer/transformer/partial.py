@@ -63,7 +63,8 @@ def run_from(model: BertModel, hidden: torch.Tensor, attention_mask: torch.Tenso
 def _inferred(block: BertLayer, hidden: torch.Tensor, mask: torch.Tensor, heads: int) -> torch.Tensor:
     """One BERT layer without dropout, as `BertLayer` computes it in eval mode (the same operations in the same
     order: equal outputs, `test_e5_torch`). Why not `block(...)`: at answer time the reader's twelve layers went
-    through ~25 Python module calls and wrappers each, ~9 % of its reading time on one thread (bench/README)."""
+    through ~25 Python module calls and wrappers each, ~9 % of its reading time on one thread (BENCHMARKS.md, tenth
+    session)."""
     batch, tokens, width = hidden.shape
     attention = block.attention.self
 
