@@ -781,7 +781,7 @@ def report_unanswerable(assistant: Assistant, answerable: list[Item], sets: tupl
     items = []
     for path in sets:
         questions, _ = read_questions(path)
-        items += [Item(f"report:unanswerable:{path.stem}:{q.id}", q.q, (), True, answerable=False, made="written",
+        items += [Item(f"report:unanswerable:{q.id}", q.q, (), True, answerable=False, made="written",
                        source="report")
                   for q in questions if q.unanswerable]
     context = assistant.context

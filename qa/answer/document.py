@@ -163,8 +163,8 @@ def _item(number: int, unit: str, question: str, context: AnswerContext, cites: 
     return DocumentAnswer(f"“{heading}”" + say(f"的第{number}{unit}是") + f"“{name.rstrip('。；;，,')}”{cites.mark(passage)}。")
 
 
-def answer_about_document(question: str, context: AnswerContext, cites: Marker, source: str | None = None,
-                          traditional: bool = False) -> DocumentAnswer | None:
+def answer_about_document(question: str, context: AnswerContext, cites: Marker, source: str | None,
+                          traditional: bool) -> DocumentAnswer | None:
     """The answer to a question about how the document is divided, or about a numbered figure, table, part or
     item of it; None for other questions. `source`: the document asked about (of a corpus of several, the one the
     question retrieves first — figure and part numbers restart in each document); the assistant's own words are in
