@@ -169,18 +169,23 @@ def answer_about_document(question: str, context: AnswerContext, cites: Marker, 
     item of it; None for other questions. `source`: the document asked about (of a corpus of several, the one the
     question retrieves first — figure and part numbers restart in each document); the assistant's own words are in
     the question's script (`traditional`), what it quotes stays verbatim."""
-    passages = tuple(p for p in context.passages if source is None or p.source == source)
     say = wording(traditional)
+
+    def own() -> tuple[Passage, ...]:
+        """The asked document's passages — gathered only for a document question: a corpus of 100,000 passages
+        would otherwise be walked for every question."""
+        return tuple(p for p in context.passages if source is None or p.source == source)
+
     if _OUTLINE_ASKED.search(question):
-        return _outline(passages, cites, say)
+        return _outline(own(), cites, say)
     if not _WHAT.search(question):
         return None
     if m := _FIGURE_ASKED.search(question):
-        return _figure(m[1], _number(m[2]), passages, cites, say)
+        return _figure(m[1], _number(m[2]), own(), cites, say)
     if m := _SUBPART_ASKED.search(question):
-        return _subpart(_number(m[1]), _number(m[2]), passages, context, cites, say)
+        return _subpart(_number(m[1]), _number(m[2]), own(), context, cites, say)
     if m := _PART_ASKED.search(question):
-        return _part(_number(m[1]), passages, context, cites, say)
+        return _part(_number(m[1]), own(), context, cites, say)
     if m := _ITEM_ASKED.search(question):
         return _item(_number(m[1]), m[2], question, context, cites, say)
     return None
