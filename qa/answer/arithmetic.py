@@ -4,8 +4,10 @@ or which of two is more.
 "海淀区的占比比朝阳区高多少个百分点？" needs two figures the report states in different places and their difference;
 quoting either figure would be a wrong answer. This module reads which operation a question asks for (generic
 Chinese comparison wording only), finds each operand as the first figure that follows its mention in the retrieved
-statements — preferring one statement that holds both, ranked by how much of the question it covers — and shows
-the calculation with every operand cited: "海淀区 62.44%[1]，朝阳区 25.79%[1]：62.44% − 25.79% = 36.65 个百分点。"
+statements — preferring one statement that holds both, ranked by how much of the question it covers; a figure
+counts only from a sentence that holds what its side names (`Support`: "获投企业占比" is not the "企业占比28.48%" of
+a sentence about funding rounds, and "超过5亿元" needs a 5 there) — and shows the calculation with every operand
+cited: "海淀区 62.44%[1]，朝阳区 25.79%[1]：62.44% − 25.79% = 36.65 个百分点。"
 Percentages subtract to percentage points; 亿 and 万 are brought to one unit first. When an operand is missing, the
 answer is a refusal that names it. "海淀跟朝阳哪个区的占比比较高？" is answered "海淀 62.44%[1]，朝阳 25.79%[1]：海淀更高
 （62.44% > 25.79%）。" (short answer 海淀; "…差几家" adds the difference); a comparison without a figure of one unit
@@ -16,13 +18,13 @@ no operation are left to the other paths (None).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Callable, NamedTuple
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
 
 from qa.answer.candidates import Candidate
-from qa.answer.features import Question
-from qa.text import CLAUSE_END, fold
+from qa.answer.features import Question, WeightedTerms, contains_term
+from qa.text import CLAUSE_END, fold, normal_form
 from qa.understand.constraints import ASKS_CHANGE
 
 if TYPE_CHECKING:  # tables.py reads the operation a question asks from here
@@ -33,11 +35,11 @@ _FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(个百分点|%|亿美元|亿
 #: Which operation, read from the asking part (checked in this order).
 _RATIO = re.compile(r"^(?P<a>.+?)是(?P<b>.+?)的(?:几|多少)倍")
 #: "比" as the comparison word, not inside 占比, 相比, 对比, 比例, 比重 …
-_DIFFERENCE = re.compile(r"^(?P<a>.+?)(?<![占相对之])比(?![例重率较])(?P<b>.+?)(?:提高|增加|增长|上升|降低|减少|下降|涨|跌|掉|多|少|高|低|大|小)(?:出|了)*(?:多少|几)")
+_DIFFERENCE = re.compile(r"^(?P<a>.+?)(?<![占相对之])比(?![例重率较])(?P<b>.+?)(?:提高|增加|增长|上升|降低|减少|下降|涨|跌|掉|(?:多|少)[\u4e00-\u9fff]?|高|低|大|小)(?:出|了)*(?:多少|几)")
 _CHANGE = re.compile(r"(?:提高|增加|增长|上升|下降|减少|降低|回落|变化|变动|涨|跌|掉)了?(?:多少|几)")
 #: "全国的AI企业中北京以外的…", "全国…企业里，不在北京的…": the whole, then the part left out.
 _COMPLEMENT = re.compile(r"(?P<whole>[^，,。？?]{2,24}?)(?:里|中|当中|之中)[，,]?"
-                         r"(?:(?:不在|除了?|非)(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?|(?P<part2>[^，,。？?的]{1,12}?)(?:以外|之外))的")
+                         r"(?:(?:不在|不是|除了?|非)(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?|(?P<part2>[^，,。？?的]{1,12}?)(?:以外|之外))的")
 #: The words that take a part away from a whole: 除了, 除掉, 扣掉, 不算 …
 _TAKEN_AWAY = r"(?:除掉|扣掉|扣除|去掉|除去|刨去|刨除|减去|不算|不包括|不计|除了?)"
 #: "除了北京，全国其他地方还有多少家": the part left out first, then the whole and what else it holds.
@@ -46,7 +48,7 @@ _COMPLEMENT_FIRST = re.compile(_TAKEN_AWAY + r"(?P<part>[^，,。？?的]{1,12}?
 #: "北京那批拿到VC的AI公司，扣掉已经上市的，还剩多少家": the whole, then the part taken away, then what remains.
 _COMPLEMENT_REST = re.compile(r"(?P<whole>[^。？?]{2,30}?)[，,]?" + _TAKEN_AWAY
                               + r"(?P<part>[^，,。？?]{1,12}?)的?[，,]?(?:还|就)?(?:剩下?|余下)")
-_SUM = re.compile(r"(?P<a>[^，,。？?]{1,16}?)(?:和|与|跟|加上)(?P<b>[^，,。？?]{1,16}?)(?:一共|合计|总共|加起来|之和|总和)"
+_SUM = re.compile(r"(?P<a>[^，,。？?]{1,16}?)(?:和|与|跟|加上)(?P<b>[^，,。？?]{1,16}?)(?:一共|合计|总共|加起来|加一起|加在一起|相加|之和|总和)"
                   r"[^，,。？?]{0,4}(?:多少|几)")
 #: Which of two is more (or less): "海淀跟朝阳哪个区的企业占比比较高？", "人民币融资的多还是美元融资的多？".
 _WHICH_MORE = re.compile(r"^(?P<a>.+)(?:和|跟|与|同|还是)(?P<b>.+?)比?[，,]?(?:哪个|哪一个|谁|哪家|哪边|哪一方|哪种)"
@@ -74,6 +76,11 @@ Coverage = Callable[[str], float]
 MENTION_REACH = 24
 _LEADING = re.compile(r"^(?:请问|那么|那|就是|我想问|想问一下|问一下|截至[^，,]*[，,]|报告里|报告中)+")
 _UNIT_SCALE = {"亿": Decimal(10) ** 8, "亿元": Decimal(10) ** 8, "万": Decimal(10) ** 4, "万元": Decimal(10) ** 4}
+#: Words that ask for a share: the figures wanted are percentages ("占比", "比例" …).
+_SHARE_WORDS = r"百分点|占比|比例|比重|百分之"
+#: A side's figure counts only from a sentence that holds at least this share (a majority) of the IDF weight of
+#: what the side names: "获投企业占比" is not "天使轮（含preA）企业占比28.48%" of a sentence without 获投.
+SIDE_SUPPORT = 1 / 2
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,8 @@ class Figure:
     candidate: Candidate
     #: the statement's words between the side's mention and the figure ("获得过风险投资的人工智能企业")
     lead: str = ""
+    #: where the side's mention ends in the statement (its sentence is the figure's support)
+    at: int = 0
 
     @property
     def scaled(self) -> Decimal:
@@ -132,7 +141,11 @@ _FRAME = re.compile(r"^.*[，,：:；;]")
 
 def _side(text: str) -> str:
     side = _LEADING.sub("", _ASKING_TAIL.sub("", text).strip(" ，,、的"))
-    side = _FRAME.sub("", side) or side
+    last = _FRAME.sub("", side)
+    if last and _TRAILING_TIME.fullmatch(last):  # "朝阳区的占比，从2018年到2019年": the last clause says only when
+        side = side[:len(side) - len(last)].rstrip("，,：:；; ") or side
+    else:
+        side = last or side
     side = _LEADING_TIME.sub("", side) or side
     subject = _TRAILING_TIME.sub("", side)
     return subject if len(subject) > 1 else side  # "和2018年5月" is a time, not a subject "和"
@@ -188,16 +201,86 @@ class Mentions(NamedTuple):
 MOST_OF_SIDE = 2 / 3
 
 
-def _mentions(side: str, statement: str) -> Mentions:
-    """The side's longest prefix found in the statement; else its longest part found that keeps most of it (a
-    leading verb the statement does not repeat: "用美元融资的" ← "美元融资50家")."""
-    side_f, text_f = fold(side), fold(statement)
+def _mentions(side: str, statement: str, support: Support) -> Mentions:
+    """The side's longest prefix found in the statement; else its longest part found that keeps most of it, in
+    characters and in what it names (a leading verb the statement does not repeat: "用美元融资的" ← "美元融资50家";
+    not "全国的人工智能企业" ← "全国获得过风险投资的人工智能企业1259家": 全国 is most of what it names)."""
+    text_f = fold(statement)
+    found = [_mentions_as(spelling, text_f, side, support) for spelling in reversed(support.spellings(side))]
+    return max(found, key=lambda mentions: mentions.size)  # of equal ones, in the report's words: its attribute too
+
+
+def _mentions_as(side_f: str, text_f: str, side: str, support: Support) -> Mentions:
+    """`_mentions` of the side written `side_f` (folded)."""
     for size in range(len(side_f), 1, -1):
         for start in range(0, len(side_f) - size + 1) if size >= MOST_OF_SIDE * len(side_f) else (0,):
-            found = [m.end() for m in re.finditer(re.escape(side_f[start:start + size]), text_f)]
-            if found:
-                return Mentions(found, re.sub(r"^(?:企业)?的?", "", side_f[start + size:]), size)
+            part = side_f[start:start + size]
+            if part in text_f and (not start or support.keeps_most(part, side)):
+                return Mentions(_ends(part, text_f), re.sub(r"^(?:企业)?的?", "", side_f[start + size:]), size)
     return Mentions([], "")
+
+
+def _ends(part: str, text: str) -> list[int]:
+    """Where each occurrence of `part` in `text` ends (they do not overlap)."""
+    ends, at = [], text.find(part)
+    while at >= 0:
+        ends.append(at + len(part))
+        at = text.find(part, at + len(part))
+    return ends
+
+
+@dataclass
+class Support:
+    """Which of the question's terms a side names, weighed (`WeightedTerms`), and whether the corpus writes a term
+    in one of its forms at all (a word it never writes is the answerability layer's to judge, not a side's). One
+    per question: what each side names is kept, every statement asks it again."""
+
+    terms: WeightedTerms
+    writes: Callable[[Iterable[str]], bool]
+    _named_of: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def spellings(self, side: str) -> list[str]:
+        """The side folded as the question wrote it and in the report's words — each of its terms that has other
+        forms (an alias, a chat word) written as the first of them unless the side already holds it ("北京ai企业"
+        → "北京人工智能企业") — each also without 的, which a noun phrase may drop ("全国的人工智能企业" is written
+        "全国人工智能企业4084家"), so that its mention in the report is found either way."""
+        text = written = fold(side)
+        for term, forms in self.terms.forms.items():
+            if forms and forms[0] not in written:
+                written = re.sub(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])", forms[0], written)
+        return list(dict.fromkeys((text, text.replace("的", ""), written, written.replace("的", ""))))
+
+    def holds(self, side: str, other: str, sentence: str) -> bool:
+        """The sentence holds at least SIDE_SUPPORT of the weight of the terms the side names that the corpus
+        writes somewhere — of those the other side does not name, when there are any: "北京获投AI企业占全国的比例"
+        and "北京AI企业数量占全国的比例" differ by 获投 and 数量 alone. Words asking for a share are left out, the
+        asked unit holds them."""
+        named = self._named(side)
+        own = {t: w for t, w in named.items() if t not in self._named(other)} or named
+        sentence_norm = normal_form(sentence)
+        held = sum(w for t, w in own.items() if self.terms.found(sentence_norm, t))
+        numbers = re.findall(r"\d+(?:\.\d+)?", normal_form(side))
+        return held >= SIDE_SUPPORT * sum(own.values()) and all(contains_term(sentence_norm, n) for n in numbers)
+
+    def keeps_most(self, part: str, side: str) -> bool:
+        """The part of the side holds at least MOST_OF_SIDE of the weight of what the side names."""
+        named, part_norm = self._named(side), normal_form(part)
+        kept = sum(w for t, w in named.items() if self.terms.found(part_norm, t))
+        return kept >= MOST_OF_SIDE * sum(named.values())
+
+    def _named(self, side: str) -> dict[str, float]:
+        if side not in self._named_of:
+            side_norm = normal_form(side)
+            self._named_of[side] = {t: w for t, w in self.terms.weights.items()
+                                    if self.terms.found(side_norm, t) and not re.fullmatch(_SHARE_WORDS, t)
+                                    and self.writes((t, *self.terms.forms[t]))}
+        return self._named_of[side]
+
+
+def sentence_around(text: str, at: int) -> str:
+    """The sentence of `text` that holds character `at`."""
+    start = max(text.rfind(end, 0, at) for end in "。！？；") + 1
+    return text[start:at] + sentence_from(text, at)
 
 
 def _bigrams(text: str) -> set[str]:
@@ -206,20 +289,33 @@ def _bigrams(text: str) -> set[str]:
 
 class Wanted(NamedTuple):
     """What the question says of the figures it wants: their unit ("%" for 占比), whether they are changes
-    ("新增"), and what they measure when a leading clause says so ("按融资额算，…": 融资额)."""
+    ("新增"), what they measure when a leading clause says so ("按融资额算，…": 融资额), and of which years."""
 
     unit: str | None
     changes: bool
     measured: str
+    #: the years the question names (`Constraints.years`): the earlier one of a change picks its earlier figure
+    years: tuple[str, ...] = ()
 
 
 #: "按融资额算，…", "从融资总额来看，…": what every figure of the question measures.
 _MEASURED_BY = re.compile(r"^(?:按照?|以|从|就)(?P<what>[^，,]{1,10}?)(?:来看|来算|来说|而言|计算?|算|看)?的?话?[，,]")
 
 
-def _wanted(question: str) -> Wanted:
+def _wanted(question: str, years: tuple[str, ...]) -> Wanted:
     measured = _MEASURED_BY.match(question.strip())
-    return Wanted(_asked_unit(question), bool(ASKS_CHANGE.search(question)), measured["what"] if measured else "")
+    return Wanted(_asked_unit(question), bool(ASKS_CHANGE.search(question)), measured["what"] if measured else "",
+                  years)
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
+
+
+def _asks_earlier(years: tuple[str, ...], sentence: str) -> bool:
+    """The question names the earlier of the sentence's years and not the later ("2018年那会儿…" of "相比2018年，
+    2019年海淀区的占比由60.96%提高到62.44%"): the figure wanted is the one a change starts from."""
+    said = sorted(set(_YEAR.findall(sentence)))
+    return len(said) >= 2 and said[0] in years and said[-1] not in years
 
 
 def _figure_after(mentions: Mentions, c: Candidate, wanted: Wanted, shared: str = "") -> Figure | None:
@@ -227,10 +323,13 @@ def _figure_after(mentions: Mentions, c: Candidate, wanted: Wanted, shared: str 
     in the same sentence — or, when the side asks for an attribute of the mentioned thing (its own, or `shared`:
     the other side's, as in "A的融资总额占比比B高多少" where B's is A's), a later figure of the sentence whose
     lead-in from the mention says more of that attribute, and most of it (its character pairs: "A轮及以前的企业数量
-    占73.28%，但是融资总额占比仅为13.88%" → 13.88%; the first of the best). When the question says what it
-    measures ("按融资额算"), that is chosen by the same way: "B轮、C轮及以后的企业数量占比合计24.21%，融资总额
-    1319.89亿元，占比86.12%" → 86.12%."""
-    attribute = _bigrams(mentions.attribute or shared)
+    占73.28%，但是融资总额占比仅为13.88%" → 13.88%; the first of the best) — such a figure also when none is near
+    ("北京人工智能企业数量占全国的比例" ← "北京人工智能相关企业数量达1084家，占全国人工智能企业总量的26.5%"). Words asking
+    for a share are no attribute's pairs: the asked unit holds them, and the report writes "占…的26.5%". When the
+    question says what it measures ("按融资额算"), that is chosen the same way: "B轮、C轮及以后的企业数量占比合计
+    24.21%，融资总额1319.89亿元，占比86.12%" → 86.12%. A far figure needs the side's own attribute: the other's
+    would take "全国…4084家" for "北京" from the title "《2019北京人工智能发展白皮书》…"."""
+    attribute = _bigrams(re.sub(_SHARE_WORDS, "", mentions.attribute or shared))
     measured = _bigrams(wanted.measured)
     for at in mentions.ends:
         sentence = sentence_from(c.text, at)
@@ -238,17 +337,18 @@ def _figure_after(mentions: Mentions, c: Candidate, wanted: Wanted, shared: str 
         if before := _figure_before(c, at - mentions.size, sentence, wanted):
             return before
         near = [m for m in figures if m.end() <= MENTION_REACH]
-        if not near:
-            continue
-        m = near[0]
-        for wanted_pairs in (attribute, measured):
-            if not wanted_pairs:
+        m = near[0] if near else None
+        for wanted_pairs in (attribute if near or mentions.attribute else set(), measured):
+            if not (wanted_pairs and figures):
                 continue
             said = {f.start(): len(wanted_pairs & _bigrams(fold(sentence[:f.start()]))) for f in figures}
             best = max(figures, key=lambda f: (said[f.start()], -f.start()))  # ties: the first, `m` itself
             if 2 * said[best.start()] >= len(wanted_pairs):
                 m = best  # a later figure only when its lead-in says more of what is asked, and most of it
-        return Figure(*stated_value(sentence, m), c, sentence[:m.start()])
+        if m is None:
+            continue
+        earlier = _asks_earlier(wanted.years, sentence_around(c.text, at))
+        return Figure(*stated_value(sentence, m, earlier), c, sentence[:m.start()], at)
     return None
 
 
@@ -269,7 +369,8 @@ def _figure_before(c: Candidate, start: int, sentence: str, wanted: Wanted) -> F
     if found is None:
         return None
     clause, m = found
-    return Figure(*stated_value(clause, m), c, clause[m.end():])
+    earlier = _asks_earlier(wanted.years, sentence_around(c.text, start))
+    return Figure(*stated_value(clause, m, earlier), c, clause[m.end():], start)
 
 
 def sentence_from(text: str, at: int) -> str:
@@ -283,24 +384,31 @@ def figures_in(sentence: str, unit: str | None = None) -> list[re.Match[str]]:
             if sentence[m.end():m.end() + 1] not in ("年", "月", "日") and not (unit and (m[2] or "") != unit)]
 
 
-def stated_value(sentence: str, m: re.Match[str]) -> tuple[Decimal, str, str]:
+def stated_value(sentence: str, m: re.Match[str], earlier: bool = False) -> tuple[Decimal, str, str]:
     """The value, unit and text of the figure a match of `figures_in` states: the one it rose or fell to when it
-    opens a "由 x 提高到 y" ("海淀区的占比由60.96%提高到62.44%": the figure now is 62.44%)."""
+    opens a "由 x 提高到 y" ("海淀区的占比由60.96%提高到62.44%": the figure now is 62.44%), unless the `earlier`
+    time is asked (60.96%)."""
     change = _FROM_TO.search(sentence)
-    if change is not None and change.start(1) == m.start(1):
+    if change is not None and change.start(1) == m.start(1) and not earlier:
         unit_of = change[4] or change[2] or ""
         return Decimal(change[3]), unit_of, f"{change[3]}{unit_of}"
     return Decimal(m[1]), m[2] or "", m.group().strip()
 
 
-def _both(op: Operation, c: Candidate, wanted: Wanted) -> tuple[Figure | None, Figure | None]:
-    """Each side's figure in one statement (a comparison's sides share what they compare)."""
-    a, b = _mentions(op.a, c.text), _mentions(op.b, c.text)
-    return _figure_after(a, c, wanted, b.attribute), _figure_after(b, c, wanted, a.attribute)
+def _both(op: Operation, c: Candidate, wanted: Wanted, support: Support) -> tuple[Figure | None, Figure | None]:
+    """Each side's figure in one statement (a comparison's sides share what they compare), where the figure's
+    sentence holds what the side names."""
+    a, b = _mentions(op.a, c.text, support), _mentions(op.b, c.text, support)
+
+    def held(figure: Figure | None, side: str, other: str) -> Figure | None:
+        return figure if figure is None or support.holds(side, other, sentence_around(c.text, figure.at)) else None
+
+    return (held(_figure_after(a, c, wanted, b.attribute), op.a, op.b),
+            held(_figure_after(b, c, wanted, a.attribute), op.b, op.a))
 
 
 def _asked_unit(question: str) -> str | None:
-    if re.search(r"百分点|占比|比例|比重|百分之", question):
+    if re.search(_SHARE_WORDS, question):
         return "%"
     if re.search(r"多少家|几家", question):
         return "家"
@@ -313,15 +421,15 @@ def format_decimal(value: Decimal) -> str:
     return text if text not in ("", "-0") else "0"
 
 
-def _pair(op: Operation, candidates: list[Candidate], coverage: Coverage,
-          wanted: Wanted) -> tuple[Figure | None, Figure | None]:
+def _pair(op: Operation, candidates: list[Candidate], coverage: Coverage, wanted: Wanted,
+          support: Support) -> tuple[Figure | None, Figure | None]:
     """Each side's figure: from one statement holding both when there is one (the best covered; of equally covered
     ones, the one whose figures least often count something else than the question asks: what was added or lost
     ("较2018年5月新增44家") for a question that asks no change, or the reverse, or fewer than it asks, narrowed by a
     relative clause ("全国获得过风险投资的人工智能企业1259家" against "全国人工智能企业4084家")), else each from the
     best covered statement that holds it."""
     ranked = sorted(((coverage(c.text), c) for c in candidates), key=lambda covered: -covered[0])
-    found = [_both(op, c, wanted) for _, c in ranked]
+    found = [_both(op, c, wanted, support) for _, c in ranked]
     holding = [(covered, a, b) for (covered, _), (a, b) in zip(ranked, found)
                if a is not None and b is not None and a.text != b.text]
     if holding:
@@ -338,10 +446,11 @@ def _counts_else(figure: Figure, wanted: Wanted) -> int:
     return int(bool(_CHANGE_LEAD.search(figure.lead)) != wanted.changes) + int("的" in figure.lead)
 
 
-def _change(op: Operation, candidates: list[Candidate], coverage: Coverage) -> tuple[Figure, Figure] | None:
+def _change(op: Operation, candidates: list[Candidate], coverage: Coverage,
+            support: Support) -> tuple[Figure, Figure] | None:
     """The earlier and later figure of the first "由 x 提高到 y" after the subject's mention."""
     for c in sorted(candidates, key=lambda c: -coverage(c.text)):
-        mentions = _mentions(op.a, c.text).ends
+        mentions = _mentions(op.a, c.text, support).ends
         for m in _FROM_TO.finditer(c.text, mentions[0] if mentions else 0):
             if not mentions and len(candidates) > 1:
                 break
@@ -351,16 +460,18 @@ def _change(op: Operation, candidates: list[Candidate], coverage: Coverage) -> t
     return None
 
 
-def compute(question: str, q: Question, candidates: list[Candidate], cites: Marker) -> Computed | None:
+def compute(question: str, q: Question, candidates: list[Candidate], cites: Marker,
+            writes: Callable[[Iterable[str]], bool]) -> Computed | None:
     """The asked operation computed from the statements, shown with its operands cited; None when the question
     asks for no operation, or when the report states the result itself (a total or a rest it gives is quoted
-    instead)."""
+    instead). `writes`: whether the corpus writes one of some forms of a term (`Support`)."""
     op = asked_operation(question)
     if op is None:
         return None
     coverage = lambda text: q.terms.coverage(fold(text).replace(" ", ""), partial=False)  # noqa: E731
+    support = Support(q.terms, writes)
     if op.kind == "change":
-        found = _change(op, candidates, coverage)
+        found = _change(op, candidates, coverage, support)
         if found is None:
             return None
         earlier, later = found
@@ -369,13 +480,13 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
         change = f"{'下降' if later.scaled < earlier.scaled else '提高'} {_subtract(later, earlier, signed=False)}"
         return Computed(f"{op.a}由 {earlier.text} 变为 {later.text}{mark}：{later.text} − {earlier.text} = {result}，"
                         f"即{change}。", change, True)
-    if op.kind == "sum" and any(_STATED_TOTAL.search(c.text) and _mentions(op.a, c.text).ends and _mentions(op.b, c.text).ends
-                                for c in candidates):
+    if op.kind == "sum" and any(_STATED_TOTAL.search(c.text) and _mentions(op.a, c.text, support).ends
+                                and _mentions(op.b, c.text, support).ends for c in candidates):
         return None
-    if op.kind == "complement" and any(_STATED_REST.search(c.text) and _mentions(op.b, c.text).ends
+    if op.kind == "complement" and any(_STATED_REST.search(c.text) and _mentions(op.b, c.text, support).ends
                                        for c in candidates):
         return None
-    a, b = _pair(op, candidates, coverage, _wanted(question))
+    a, b = _pair(op, candidates, coverage, _wanted(question, q.constraints.years), support)
     if a is None and b is None:
         return None  # neither figure: the question may be answered as stated ("木星的质量是…的几倍")
     if a is not None and b is not None and (a.candidate, a.text) == (b.candidate, b.text):
@@ -391,7 +502,7 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
     marks = cites.mark(a.candidate.passage), cites.mark(b.candidate.passage)
     shown = f"{op.a} {a.text}{marks[0]}，{op.b} {b.text}{marks[1]}："
     if op.kind == "compare":
-        return _compared(op, a, b, shown, bool(_GAP.search(question)))
+        return _compared(op, a, b, shown, asks_gap(question))
     if op.kind == "ratio":
         result = f"{format_decimal(a.scaled / b.scaled)} 倍"
         return Computed(f"{shown}{a.text} ÷ {b.text} ≈ {result}。", result, True)
@@ -400,6 +511,11 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
         return Computed(f"{shown}{a.text} + {b.text} = {result}。", result, True)
     result = _subtract(a, b)
     return Computed(f"{shown}{a.text} − {b.text} = {result}。", result, True)
+
+
+def asks_gap(question: str) -> bool:
+    """A comparison that also asks by how much ("…哪个多？差几家", "谁融得多？多多少亿美元？")."""
+    return _GAP.search(question) is not None
 
 
 def _compared(op: Operation, a: Figure, b: Figure, shown: str, gap: bool) -> Computed:
