@@ -341,11 +341,26 @@ def test_an_amount_asked_in_another_currency_than_the_row_gives_is_refused(assis
     ("表1里车和家那笔融资的金额是第四范式那笔的几倍？", "30 亿元人民币 ÷ 10 亿元人民币 = 3 倍", "3 倍"),
     ("车和家的融资比第四范式多多少？", "30 亿元人民币 − 10 亿元人民币 = 20 亿元人民币", "20 亿元人民币"),
     ("旷视的融资比字节跳动少多少", "40 亿美元 − 6 亿美元 = 34 亿美元", "34 亿美元"),  # how much less
+    ("特斯联比第四范式那轮多融了多少？", "12 亿元人民币 − 10 亿元人民币 = 2 亿元人民币", "2 亿元人民币"),  # a verb after 多
+    ("Geek+和Momenta这两笔美元融资加一起是多少亿美元？", "1.5 亿美元 + 2 亿美元 = 3.5 亿美元", "3.5 亿美元"),
 ])
-def test_a_multiple_or_difference_of_two_rows_is_computed_with_both_cells_cited(assistant, question, step, short):
+def test_a_multiple_difference_or_sum_of_two_rows_is_computed_with_both_cells_cited(assistant, question, step, short):
     answer = assistant.ask(question)
     assert answer.answered and step in answer.answer and answer.short_answer == short
     assert answer.answer.count("[1]") == 1 and answer.answer.count("[2]") == 1
+
+
+def test_which_of_two_rows_is_more_says_by_how_much_when_asked(assistant):
+    answer = assistant.ask("表1里字节跳动和地平线那轮融资，谁融得多？多多少亿美元？")
+    assert answer.short_answer == "字节跳动" and answer.answer.endswith("更多，相差 34 亿美元。")
+    assert "相差" not in assistant.ask("车和家跟特斯联比，谁融的钱多？").answer  # not asked
+    assert "相差" not in assistant.ask("普强信息和地平线谁融得多？差多少").answer  # "1 亿美元以上" is a bound
+
+
+def test_a_sum_written_with_a_plus_is_the_tables_bound_not_a_filter(assistant):
+    """"10亿+名单" names Table 1 by its title ("单次融资超过10亿…"), as "超过10亿" would: no row is filtered by it."""
+    answer = assistant.ask("那张10亿+名单里，时间上最新的一笔融资是啥时候、哪几家？")
+    assert "普强信息（2019.3）" in answer.answer and "明略数据（2019.3）" in answer.answer
 
 
 @pytest.mark.parametrize("question", [

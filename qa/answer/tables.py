@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Protocol
 
-from qa.answer.arithmetic import Operation, asked_operation, format_decimal
+from qa.answer.arithmetic import Operation, asked_operation, asks_gap, format_decimal
 from qa.answer.context import AnswerContext
 from qa.answer.features import Question
 from qa.understand.kind import Kind
@@ -172,9 +172,30 @@ def _compare(query: TableQuery, question: str, cites: Marker, say: Say = _as_wri
     if all(keyed[r.id][0] == keyed[first.id][0] for r in rest):
         return TableAnswer(say("据{label}，按{column}，").format(label=label, column=column.name)
                            + _names(ranked, cites, values) + say("相同。"))
+    gap = _gap(values[first.id], values[rest[0].id]) if len(rest) == 1 and asks_gap(question) else None
     text = (say("据{label}，按{column}，").format(label=label, column=column.name) + _names([first], cites, values)
-            + say("比") + _names(rest, cites, values) + say("更{order}。").format(order=say(order.word[-1])))
+            + say("比") + _names(rest, cites, values) + say("更{order}").format(order=say(order.word[-1]))
+            + (say("，相差 {gap}").format(gap=gap) if gap else "") + "。")
     return TableAnswer(text, row_entity(first.cells) if _asks_which(question) else values[first.id])
+
+
+def _gap(first: str, second: str) -> str | None:
+    """How far apart two amounts written alike are ("40 亿美元", "6 亿美元" → "34 亿美元"); None for amounts in
+    different units or currencies, or a bound ("1 亿美元以上")."""
+    written = _written_alike(first, second)
+    if written is None:
+        return None
+    x, y, unit = written
+    return f"{format_decimal(abs(x - y))}{unit}"
+
+
+def _written_alike(a: str, b: str) -> tuple[Decimal, Decimal, str] | None:
+    """The numbers of two amounts written with the same unit and currency, and that unit (with the table's space
+    before it); None otherwise."""
+    written_a, written_b = _WRITTEN_AMOUNT.match(a), _WRITTEN_AMOUNT.match(b)
+    if written_a is None or written_b is None or written_a[3] != written_b[3]:
+        return None
+    return Decimal(written_a[1]), Decimal(written_b[1]), written_a[2] + written_a[3]
 
 
 def _lookup_value(row: Passage, column: Column, kind: Kind) -> str:
@@ -207,7 +228,7 @@ def _row_named_in(side: str, query: TableQuery) -> Passage | None:
 
 
 def _computed(query: TableQuery, op: Operation, question: str, cites: Marker, say: Say) -> TableAnswer | None:
-    """A multiple or a difference of two named rows' amounts ("车和家那笔融资的金额是第四范式那笔的几倍？"), each
+    """A multiple, difference or sum of two named rows' amounts ("车和家那笔融资的金额是第四范式那笔的几倍？"), each
     cell cited and the step shown ("30 亿元人民币 ÷ 10 亿元人民币 = 3 倍"); None unless each side names one row and
     both cells of the asked column (when it measures; else the first column holding an amount in both: "单笔融资"
     may be read as the column 融资阶段) are amounts written alike — the same unit and currency, so neither is a bound
@@ -220,15 +241,16 @@ def _computed(query: TableQuery, op: Operation, question: str, cites: Marker, sa
     a, b = next(((x, y) for x, y in pairs if x is not None and y is not None), (None, None))
     if a is None or b is None:
         return None
-    written_a, written_b = _WRITTEN_AMOUNT.match(a.text), _WRITTEN_AMOUNT.match(b.text)
-    if written_a is None or written_b is None or written_a[3] != written_b[3]:
+    written = _written_alike(a.text, b.text)
+    if written is None:
         return None
-    x, y = Decimal(written_a[1]), Decimal(written_b[1])
-    unit = written_a[2] + written_a[3]
+    x, y, unit = written
     if op.kind == "ratio":
         if y == 0:
             return None
         step, result = f"{a.text} ÷ {b.text}", f"{format_decimal(x / y)} 倍"
+    elif op.kind == "sum":
+        step, result = f"{a.text} + {b.text}", f"{format_decimal(x + y)}{unit}"
     elif _ASKS_LESS.search(question):  # "旷视比字节跳动少多少": how much less the first is
         step, result = f"{b.text} − {a.text}", f"{format_decimal(y - x)}{unit}"
     else:
@@ -249,7 +271,7 @@ def run(query: TableQuery, question: str, kind: Kind, cites: Marker, say: Say = 
             label=say(label), entity=row_entity(row.cells), column=column.name, held=held,
             value=query.contradicted.value) + phrase_row(row, label, say) + cites.mark(row), answered=False)
     op = asked_operation(question)
-    if op is not None and op.kind in ("ratio", "difference") and len(query.named) == 2:
+    if op is not None and op.kind in ("ratio", "difference", "sum") and len(query.named) == 2:
         if (computed := _computed(query, op, question, cites, say)) is not None:
             return computed
     if query.op is Op.LOOKUP:
