@@ -133,6 +133,9 @@ def test_a_complement_subtracts_the_part_from_the_whole(assistant) -> None:
     # the other side's attribute takes no figure far from a mention: "北京" of the title "《2019北京人工智能发展白皮书》"
     # is followed, 40 characters on, by "全国人工智能企业4084家", which says all of 全国AI企业
     ("截至2019年4月全国AI企业里不在北京的有多少家？", "4084家 − 1084家 = 3000家"),
+    # a round number the side says of its own figure ("4000多家") is neither its attribute nor a number its
+    # sentence must hold; 刨掉 takes a part away as 扣掉 does
+    ("全国4000多家AI企业，刨掉北京的还剩多少家？", "4084家 − 1084家 = 3000家"),
     # a side is found as the question writes it or in the report's words (其它 and 其他 are one word): 其它区域 is
     # written as the question writes it
     ("2018年朝阳区的占比比其它区域高多少个百分点？", "28.53% − 10.51% = 18.02 个百分点"),
@@ -169,6 +172,16 @@ def test_a_missing_operand_is_named(assistant) -> None:
 def test_a_total_the_report_states_is_quoted_not_recomputed(assistant) -> None:
     answer = assistant.ask("海淀和朝阳两区合计占比多少？")
     assert answer.answered and "88%" in answer.answer and "+" not in answer.answer
+    # unless the question asks another year than the total's: 2018's shares are added
+    earlier = assistant.ask("2018年的时候，海淀和朝阳的获投企业占比合计是多少？")
+    assert earlier.short_answer == "89.49%" and "60.96% + 28.53% = 89.49%" in earlier.answer
+
+
+def test_a_change_of_a_year_the_report_does_not_give_is_not_computed(assistant) -> None:
+    """The report gives the districts' shares for 2018 and 2019: "2017年…比2019年低几个百分点" is no change from
+    2018 (it was answered "62.44% − 60.96% = 1.48 个百分点")."""
+    answer = assistant.ask("2017年海淀区获投企业占比是多少？比2019年低几个百分点？")
+    assert not answer.answered and "2017" in answer.answer and "−" not in answer.answer
 
 
 def test_sides_that_differ_by_one_word_each_take_the_figure_of_their_own_sentence(assistant) -> None:

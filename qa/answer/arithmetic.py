@@ -41,7 +41,7 @@ _CHANGE = re.compile(r"(?:提高|增加|增长|上升|下降|减少|降低|回�
 _COMPLEMENT = re.compile(r"(?P<whole>[^，,。？?]{2,24}?)(?:里|中|当中|之中)[，,]?"
                          r"(?:(?:不在|不是|除了?|非)(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?|(?P<part2>[^，,。？?的]{1,12}?)(?:以外|之外))的")
 #: The words that take a part away from a whole: 除了, 除掉, 扣掉, 不算 …
-_TAKEN_AWAY = r"(?:除掉|扣掉|扣除|去掉|除去|刨去|刨除|减去|不算|不包括|不计|除了?)"
+_TAKEN_AWAY = r"(?:除掉|扣掉|扣除|去掉|除去|刨掉|刨去|刨除|减去|不算|不包括|不计|除了?)"
 #: "除了北京，全国其他地方还有多少家": the part left out first, then the whole and what else it holds.
 _COMPLEMENT_FIRST = re.compile(_TAKEN_AWAY + r"(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?[，,]?"
                                r"(?P<whole>[^，,。？?]{2,24}?)(?:的)?(?:其他|其它|其余|别的|剩下)")
@@ -81,6 +81,10 @@ _SHARE_WORDS = r"百分点|占比|比例|比重|百分之"
 #: A side's figure counts only from a sentence that holds at least this share (a majority) of the IDF weight of
 #: what the side names: "获投企业占比" is not "天使轮（含preA）企业占比28.48%" of a sentence without 获投.
 SIDE_SUPPORT = 1 / 2
+#: What a side's attribute says that no lead-in needs to: the asked share, a number of the figure itself.
+_NO_ATTRIBUTE = re.compile(_SHARE_WORDS + r"|\d+(?:\.\d+)?[多余来]?[家个项人]?")
+#: A number a side names exactly, which its sentence must hold too — not a round one ("4000多家", "1000余家").
+_EXACT_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.]|[多余来])")
 
 
 @dataclass(frozen=True)
@@ -254,12 +258,12 @@ class Support:
         """The sentence holds at least SIDE_SUPPORT of the weight of the terms the side names that the corpus
         writes somewhere — of those the other side does not name, when there are any: "北京获投AI企业占全国的比例"
         and "北京AI企业数量占全国的比例" differ by 获投 and 数量 alone. Words asking for a share are left out, the
-        asked unit holds them."""
+        asked unit holds them; every exact number the side names must be there too (`_EXACT_NUMBER`)."""
         named = self._named(side)
         own = {t: w for t, w in named.items() if t not in self._named(other)} or named
         sentence_norm = normal_form(sentence)
         held = sum(w for t, w in own.items() if self.terms.found(sentence_norm, t))
-        numbers = re.findall(r"\d+(?:\.\d+)?", normal_form(side))
+        numbers = _EXACT_NUMBER.findall(normal_form(side))
         return held >= SIDE_SUPPORT * sum(own.values()) and all(contains_term(sentence_norm, n) for n in numbers)
 
     def keeps_most(self, part: str, side: str) -> bool:
@@ -314,8 +318,12 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 def _asks_earlier(years: tuple[str, ...], sentence: str) -> bool:
     """The question names the earlier of the sentence's years and not the later ("2018年那会儿…" of "相比2018年，
     2019年海淀区的占比由60.96%提高到62.44%"): the figure wanted is the one a change starts from."""
-    said = sorted(set(_YEAR.findall(sentence)))
+    said = sorted(_years_in(sentence))
     return len(said) >= 2 and said[0] in years and said[-1] not in years
+
+
+def _years_in(text: str) -> set[str]:
+    return set(_YEAR.findall(normal_form(text)))
 
 
 def _figure_after(mentions: Mentions, c: Candidate, wanted: Wanted, shared: str = "") -> Figure | None:
@@ -325,11 +333,12 @@ def _figure_after(mentions: Mentions, c: Candidate, wanted: Wanted, shared: str 
     lead-in from the mention says more of that attribute, and most of it (its character pairs: "A轮及以前的企业数量
     占73.28%，但是融资总额占比仅为13.88%" → 13.88%; the first of the best) — such a figure also when none is near
     ("北京人工智能企业数量占全国的比例" ← "北京人工智能相关企业数量达1084家，占全国人工智能企业总量的26.5%"). Words asking
-    for a share are no attribute's pairs: the asked unit holds them, and the report writes "占…的26.5%". When the
+    for a share are no attribute's pairs: the asked unit holds them, and the report writes "占…的26.5%"; nor is a
+    number the side says of its own figure ("全国4000多家AI企业": not the 1084家 after "…4084家"). When the
     question says what it measures ("按融资额算"), that is chosen the same way: "B轮、C轮及以后的企业数量占比合计
     24.21%，融资总额1319.89亿元，占比86.12%" → 86.12%. A far figure needs the side's own attribute: the other's
     would take "全国…4084家" for "北京" from the title "《2019北京人工智能发展白皮书》…"."""
-    attribute = _bigrams(re.sub(_SHARE_WORDS, "", mentions.attribute or shared))
+    attribute = _bigrams(_NO_ATTRIBUTE.sub("", mentions.attribute or shared))
     measured = _bigrams(wanted.measured)
     for at in mentions.ends:
         sentence = sentence_from(c.text, at)
@@ -446,14 +455,17 @@ def _counts_else(figure: Figure, wanted: Wanted) -> int:
     return int(bool(_CHANGE_LEAD.search(figure.lead)) != wanted.changes) + int("的" in figure.lead)
 
 
-def _change(op: Operation, candidates: list[Candidate], coverage: Coverage,
-            support: Support) -> tuple[Figure, Figure] | None:
-    """The earlier and later figure of the first "由 x 提高到 y" after the subject's mention."""
+def _change(op: Operation, candidates: list[Candidate], coverage: Coverage, support: Support,
+            years: tuple[str, ...]) -> tuple[Figure, Figure] | None:
+    """The earlier and later figure of the first "由 x 提高到 y" after the subject's mention, in a sentence that
+    names every year the question does (`years`: "2017年…比2019年低几个百分点" is no change from 2018)."""
     for c in sorted(candidates, key=lambda c: -coverage(c.text)):
         mentions = _mentions(op.a, c.text, support).ends
         for m in _FROM_TO.finditer(c.text, mentions[0] if mentions else 0):
             if not mentions and len(candidates) > 1:
                 break
+            if not set(years) <= _years_in(sentence_around(c.text, m.start())):
+                continue
             earlier = Figure(Decimal(m[1]), m[2] or m[4] or "", f"{m[1]}{m[2] or m[4] or ''}", c)
             later = Figure(Decimal(m[3]), m[4] or m[2] or "", f"{m[3]}{m[4] or m[2] or ''}", c)
             return earlier, later
@@ -471,7 +483,7 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
     coverage = lambda text: q.terms.coverage(fold(text).replace(" ", ""), partial=False)  # noqa: E731
     support = Support(q.terms, writes)
     if op.kind == "change":
-        found = _change(op, candidates, coverage, support)
+        found = _change(op, candidates, coverage, support, q.constraints.years)
         if found is None:
             return None
         earlier, later = found
@@ -480,8 +492,10 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
         change = f"{'下降' if later.scaled < earlier.scaled else '提高'} {_subtract(later, earlier, signed=False)}"
         return Computed(f"{op.a}由 {earlier.text} 变为 {later.text}{mark}：{later.text} − {earlier.text} = {result}，"
                         f"即{change}。", change, True)
+    years = set(q.constraints.years)  # a total the report states is of the years it names, if any
     if op.kind == "sum" and any(_STATED_TOTAL.search(c.text) and _mentions(op.a, c.text, support).ends
-                                and _mentions(op.b, c.text, support).ends for c in candidates):
+                                and _mentions(op.b, c.text, support).ends and years <= _years_in(c.text)
+                                for c in candidates):
         return None
     if op.kind == "complement" and any(_STATED_REST.search(c.text) and _mentions(op.b, c.text, support).ends
                                        for c in candidates):
