@@ -54,10 +54,25 @@ def test_a_sub_section_of_a_part_is_its_numbered_child(assistant) -> None:
     assert "第9节" not in assistant.ask("第一部分第9节讲啥").answer  # no such sub-section: the usual path
 
 
-@pytest.mark.parametrize("question", ["表1里哪家融资最多？", "图2中2018年融资多少？", "第九部分讲的是什么？"])
+@pytest.mark.parametrize(("question", "stated"), [
+    ("图1那个figure统计的是多少家企业的成立时间？", "442家获得融资的AI企业"),
+    ("表1那份单次融资超10亿的企业名单，数据截止到什么时候？", "截止2019.3"),
+])
+def test_a_value_the_caption_states_is_answered_by_the_caption(assistant, question: str, stated: str) -> None:
+    """The figure's data are not in the text, but its caption says how many companies it counts, and the table's
+    title the date its rows run to: both had been answered with a neighbouring sentence, or refused."""
+    answer = assistant.ask(question)
+    assert answer.answered and answer.answer.startswith(("图 1 是", "表 1 是")) and stated in answer.answer
+
+
+@pytest.mark.parametrize("question", ["表1里哪家融资最多？", "图2中2018年融资多少？", "第九部分讲的是什么？",
+                                      "表1里有多少家企业？",  # no count of 家 in its title: the table counts its rows
+                                      "表1里哪家的融资截止到2019年？",  # a row is asked
+                                      "表1里最新的一笔融资是什么时候？",  # when a round was, not the data's date
+                                      "企业成立时间分布图一共统计了多少家企业？"])  # 一共 is no figure number
 def test_other_questions_naming_a_figure_or_part_take_their_usual_path(assistant, question: str) -> None:
     answer = assistant.ask(question)
-    assert not answer.answer.startswith(("图 2 是", "报告第9部分"))
+    assert not answer.answer.startswith(("图 1 是", "图 2 是", "表 1 是", "报告第9部分"))
 
 
 def test_a_table_question_asking_when_is_a_table_operation(assistant) -> None:

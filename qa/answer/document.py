@@ -20,7 +20,8 @@ from qa.types import Passage, PassageKind
 
 _CN_DIGITS = {ch: n for n, ch in enumerate("零一二三四五六七八九十")}
 _NUMBER = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
-_FIGURE_ASKED = re.compile(rf"([图表])\s*{_NUMBER}(?!\d)")
+#: "图3", "表一" — not the 一 of a word after 图 or 表 ("分布图一共统计了…", "列表一般…").
+_FIGURE_ASKED = re.compile(rf"([图表])\s*(?!一(?:共|起|下|些|般|直|定|样)){_NUMBER}(?!\d)")
 _PART_WORDS = r"(?:部分|章|大部分|篇|大块|块|板块)"
 _PART_ASKED = re.compile(rf"第\s*{_NUMBER}\s*{_PART_WORDS}")
 #: A sub-section of a numbered part ("第一部分第3小节", "第二章的第一节").
@@ -36,6 +37,20 @@ _WHAT = re.compile(r"(?:是|讲|说明|说|聊|谈|写|画|列|展示|显示|表
                    r"(?:一[份个张幅种])?"
                    r"(?:(?:什么|啥)(?!时候|时间)|哪方面|何(?!时))"
                    r"|(?:什么|啥|哪些)(?:内容|信息|数据|主题|情况)|主要(?:内容|讲|说|是)|标题|题目")
+
+
+#: A value asked of a figure or table as a whole that its caption may state: a count of a measure word ("图1统计的
+#:是多少家企业" ← "图 1 …（442 家获得融资的 AI 企业）") or the date its data run to ("表1的数据截止到什么时候" ←
+#: "表 1 …（截止 2019.3）"). Not which row ("表1里哪家…"): that is the table's.
+_CAPTION_VALUE = re.compile(r"(?:多少|几)(?P<unit>[家个项位所条名])|(?P<until>截[止至]|统计到|为止)")
+_ROW_ASKED = re.compile(r"哪[家个些位]|谁")
+_CAPTION_DATE = r"(?:19|20)\d{2}(?:\s*[.\-年/]\s*\d{1,2})?"
+
+
+def _states_asked(caption: Passage, asked: re.Match[str]) -> bool:
+    """The caption states a value of the kind asked: a count of its measure word, or a date."""
+    wanted = rf"\d+\s*{asked['unit']}" if asked["unit"] else _CAPTION_DATE
+    return re.search(wanted, caption.text) is not None
 
 
 #: The document itself as a question names it ("这份报告", "全文").
@@ -178,6 +193,11 @@ def answer_about_document(question: str, context: AnswerContext, cites: Marker, 
 
     if _OUTLINE_ASKED.search(question):
         return _outline(own(), cites, say)
+    if (m := _FIGURE_ASKED.search(question)) and (asked := _CAPTION_VALUE.search(question)) \
+            and not _ROW_ASKED.search(question):
+        caption = _labelled(own(), m[1], _number(m[2]))
+        if caption is not None and _states_asked(caption, asked):
+            return _figure(m[1], _number(m[2]), own(), cites, say)
     if not _WHAT.search(question):
         return None
     if m := _FIGURE_ASKED.search(question):
