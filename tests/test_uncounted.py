@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.uncounted import count_unstated
+from qa.answer.uncounted import count_unstated, kind_uncounted
 
 
 @pytest.mark.parametrize(("question", "sentence", "counted"), [
@@ -36,3 +36,23 @@ def test_the_report_shows_the_sentence_as_the_nearest_fact(assistant) -> None:
     answer = assistant.ask("北京做AI+医疗的企业具体有多少家？")
     assert not answer.answered and answer.short_answer is None
     assert answer.answer.startswith("报告中没有关于“北京做AI+医疗的企业”的数据；最接近的内容是") and "AI+医疗、" in answer.answer
+
+
+@pytest.mark.parametrize(("question", "window", "kind"), [
+    ("北京AI公司里有多少家是做自动驾驶的？", "全国人工智能企业较2018年5月新增44家，其中北京市新增14家。", "自动驾驶"),
+    ("北京专门做AI芯片的企业一共有多少家？", "北京人工智能相关企业数量达1084家。", "AI芯片"),  # 芯片 unnamed
+    # what the counted things do, named in the window in a form of its own (ai → 人工智能), or not a count asked
+    ("北京搞AI的公司一共有多少家？", "北京人工智能相关企业数量达1084家。", None),
+    ("全国做人工智能的企业有多少家？", "全国人工智能企业4084家。", None),
+    ("北京有哪些做自动驾驶的公司？", "北京人工智能相关企业数量达1084家。", None),
+])
+def test_a_count_of_companies_doing_what_the_window_never_names_is_no_answer(assistant, question: str, window: str,
+                                                                            kind: str | None) -> None:
+    assert kind_uncounted(question, window, assistant.segmenter) == kind
+
+
+def test_a_count_of_another_kind_is_shown_as_the_nearest_fact(assistant) -> None:
+    """"新增14家" counts new AI companies, not those doing 自动驾驶: it had been the answer."""
+    answer = assistant.ask("北京AI公司里有多少家是做自动驾驶的？")
+    assert not answer.answered and "“自动驾驶”" in answer.answer and answer.short_answer is None
+

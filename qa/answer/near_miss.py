@@ -10,7 +10,8 @@ first that finds a miss deciding:
 2. an attribute the corpus never writes and the verifier does not read as answered (`unmeasured.unwritten_measure`);
 3. a place of the asked kind ("哪个区") the window names none of (`asked_kind.py`);
 4. the least of names where the report lists only the leaders (`extreme.smallest_unstated`);
-5. a count asked where the sentence counts nothing (`uncounted.py`);
+5. a count asked where the sentence counts nothing, or where the window names nothing of what the counted things
+   do (`uncounted.py`);
 6. a threshold no sentence gives a count for (`between.unstated_threshold`);
 7. an average of a neighbourhood that states none (`unmeasured.unstated_average`);
 8. a date the sentence only compares with ("较2018年5月新增…", `undated.compared_date`);
@@ -30,7 +31,7 @@ from qa.answer.context import AnswerContext
 from qa.answer.extreme import smallest_unstated
 from qa.answer.features import Question
 from qa.answer.swaps import swapped_constraint
-from qa.answer.uncounted import count_unstated
+from qa.answer.uncounted import count_unstated, kind_uncounted
 from qa.answer.undated import compared_date, undated_name
 from qa.answer.unmeasured import unstated_average, unwritten_measure
 
@@ -42,6 +43,7 @@ def near_miss(question: str, q: Question, best: Candidate, window: str, verified
     segmenter = context.segmenter
     return (swapped_constraint(q, best, context) or unwritten_measure(q, context, verified)
             or unnamed_kind(q, window, segmenter) or smallest_unstated(question, [window], segmenter)
-            or count_unstated(question, best.text) or unstated_threshold(question, best.text)
+            or count_unstated(question, best.text) or kind_uncounted(question, window, segmenter)
+            or unstated_threshold(question, best.text)
             or unstated_average(question, best, context) or compared_date(question, window)
             or undated_name(q.qtype.kind, segmenter.question_words(question), best.text, segmenter))
