@@ -41,6 +41,8 @@ from qa.answer.arithmetic import Figure, Operation, _compared, asked_operation
     ("朝阳区在获投AI公司里的份额，2019年比2018年掉了几个点？", Operation("change", "朝阳区在获投AI公司里的份额")),
     # a last clause that only says when ("从2018年到2019年"): what changed is named before it
     ("朝阳区在北京获投AI企业里的占比，从2018年到2019年掉了多少个百分点？", Operation("change", "朝阳区在北京获投AI企业里的占比")),
+    # …or only the share asked ("占比由2018年到2019年"): it had been the subject "占比由"
+    ("海淀朝阳以外的其它区域，占比由2018年到2019年提高了多少？", Operation("change", "海淀朝阳以外的其它区域")),
 ])
 def test_the_asked_operation_is_read(question: str, operation: Operation) -> None:
     assert asked_operation(question) == operation
@@ -89,6 +91,11 @@ def test_a_change_takes_both_figures_of_one_statement(assistant) -> None:
     assert assistant.ask("其它区域的获投AI企业占比从2018到2019年提高了多少个百分点？").answer.startswith(
         "其它区域的获投AI企业占比由 10.51% 变为 11.77%")
     assert assistant.ask("海淀区获投AI企业的占比涨了多少？").short_answer == "提高 1.48 个百分点"
+    # the change whose own subject the question names, not the first after a name it mentions on the way (海淀):
+    # "…朝阳区由28.53%下降到25.79%，其它区域由10.51%提高到11.77%"
+    assert assistant.ask("海淀朝阳以外的其它区域，占比由2018年到2019年提高了多少？").short_answer == "提高 1.26 个百分点"
+    # the share asked is no part of the subject: "海淀区的占比由…" does not name "朝阳区的占比" better than "朝阳区由…"
+    assert assistant.ask("朝阳区的占比从2018年到2019年下降了多少个百分点？").short_answer == "下降 2.74 个百分点"
     # compared with "上一年", a time without a number: a change the report states itself ("同比增长46.1%")
     said = assistant.ask("北京AI相关软件企业的收入比上一年涨了多少？")
     assert said.answered and "46.1%" in said.answer
