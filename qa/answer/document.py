@@ -39,10 +39,10 @@ _WHAT = re.compile(r"(?:是|讲|说明|说|聊|谈|写|画|列|展示|显示|表
                    r"|(?:什么|啥|哪些)(?:内容|信息|数据|主题|情况)|主要(?:内容|讲|说|是)|标题|题目")
 
 
-#: A value asked of a figure or table as a whole that its caption may state: a count of a measure word ("图1统计的
-#:是多少家企业" ← "图 1 …（442 家获得融资的 AI 企业）") or the date its data run to ("表1的数据截止到什么时候" ←
-#: "表 1 …（截止 2019.3）"). Not which row ("表1里哪家…"): that is the table's.
-_CAPTION_VALUE = re.compile(r"(?:多少|几)(?P<unit>[家个项位所条名])|(?P<until>截[止至]|统计到|为止)")
+#: A value asked of a figure or table as a whole that its caption may state: a count of a measure word
+#: ("图1统计的是多少家企业" ← "图 1 …（442 家获得融资的 AI 企业）") or the date its data run to ("表1的数据截止到什么
+#: 时候" ← "表 1 …（截止 2019.3）"). Not which row ("表1里哪家…"): that is the table's.
+_CAPTION_VALUE = re.compile(r"(?:多少|几)(?P<unit>[家个项位所条名])|截[止至]|统计到|为止")
 _ROW_ASKED = re.compile(r"哪[家个些位]|谁")
 _CAPTION_DATE = r"(?:19|20)\d{2}(?:\s*[.\-年/]\s*\d{1,2})?"
 

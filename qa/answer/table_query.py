@@ -123,9 +123,9 @@ _TABLE_NUMBER = re.compile(r"表\s*([零〇一二三四五六七八九十]+)")
 _NAMED_CURRENCY = currency_names(c for c in CURRENCIES if len(c) > 1)
 _CURRENCY = re.compile(_NAMED_CURRENCY)
 #: A number the question states, with its unit and currency and a comparison before or after it ("超过10亿",
-#: "1亿元以上", "10亿+"). Only a sum (`find_amount`: a unit or currency) stated without a comparison filters rows: a table's
-#: title often sets the bound already ("单次融资超过10亿…名单"), while its cells round ("1 亿美元以上") — compared,
-#: they would drop rows the title includes.
+#: "1亿元以上", "10亿+"). Only a sum (`find_amount`: a unit or currency) stated without a comparison filters rows:
+#: a table's title often sets the bound already ("单次融资超过10亿…名单"), while its cells round ("1 亿美元以上") —
+#: compared, they would drop rows the title includes.
 _STATED_SUM = re.compile(rf"(超过|超|过|逾|大于|高于|多于|不少于|至少|低于|少于|小于|不到|不足|近)?\s*"
                          rf"(\d+(?:\.\d+)?\s*[万亿千百]*\s*(?:{_NAMED_CURRENCY}|元)?)\s*(以上|以下|左右|多|余|\+)?")
 _YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月)?")
