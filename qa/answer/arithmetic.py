@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
 from qa.answer.candidates import Candidate
 from qa.answer.features import Question, WeightedTerms, contains_term
 from qa.text import CLAUSE_END, fold, normal_form
-from qa.understand.constraints import ASKS_CHANGE
+from qa.understand.constraints import ASKS_CHANGE, YEAR
 
 if TYPE_CHECKING:  # tables.py reads the operation a question asks from here
     from qa.answer.tables import Marker
@@ -314,9 +314,6 @@ def _wanted(question: str, years: tuple[str, ...]) -> Wanted:
                   years)
 
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
-
-
 def _asks_earlier(years: tuple[str, ...], sentence: str) -> bool:
     """The question names the earlier of the sentence's years and not the later ("2018年那会儿…" of "相比2018年，
     2019年海淀区的占比由60.96%提高到62.44%"): the figure wanted is the one a change starts from."""
@@ -325,7 +322,8 @@ def _asks_earlier(years: tuple[str, ...], sentence: str) -> bool:
 
 
 def _years_in(text: str) -> set[str]:
-    return set(_YEAR.findall(normal_form(text)))
+    """The years a text names, read as the question's are (`constraints.YEAR`)."""
+    return set(YEAR.findall(normal_form(text)))
 
 
 def _figure_after(mentions: Mentions, c: Candidate, wanted: Wanted, shared: str = "") -> Figure | None:

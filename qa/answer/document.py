@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from qa.answer.context import AnswerContext
 from qa.answer.features import bigrams
 from qa.answer.tables import Marker, Say, wording
+from qa.ingest.values import find_date
 from qa.text import normal_form
 from qa.types import Passage, PassageKind
 
@@ -44,13 +45,13 @@ _WHAT = re.compile(r"(?:是|讲|说明|说|聊|谈|写|画|列|展示|显示|表
 #: 时候" ← "表 1 …（截止 2019.3）"). Not which row ("表1里哪家…"): that is the table's.
 _CAPTION_VALUE = re.compile(r"(?:多少|几)(?P<unit>[家个项位所条名])|截[止至]|统计到|为止")
 _ROW_ASKED = re.compile(r"哪[家个些位]|谁")
-_CAPTION_DATE = r"(?:19|20)\d{2}(?:\s*[.\-年/]\s*\d{1,2})?"
 
 
 def _states_asked(caption: Passage, asked: re.Match[str]) -> bool:
     """The caption states a value of the kind asked: a count of its measure word, or a date."""
-    wanted = rf"\d+\s*{asked['unit']}" if asked["unit"] else _CAPTION_DATE
-    return re.search(wanted, caption.text) is not None
+    if not asked["unit"]:
+        return find_date(caption.text) is not None
+    return re.search(rf"\d+\s*{asked['unit']}", caption.text) is not None
 
 
 #: The document itself as a question names it ("这份报告", "全文").

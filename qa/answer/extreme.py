@@ -87,8 +87,7 @@ def _measured_in(norm: str, order: Order, quoted: str, segmenter: Segmenter) -> 
     人工智能), but the words that only count."""
     measure = attribute_before(norm, norm.index(order.word), segmenter)
     text = normal_form(quoted)
-    return all(any(form in text for form in (normal_form(word), *segmenter.alias_forms(normal_form(word))))
-               for word in measure if word not in _COUNT_WORDS)
+    return all(segmenter.written_in(word, text) for word in measure if word not in _COUNT_WORDS)
 
 
 def _ranked_names(question: str, quoted: list[str],

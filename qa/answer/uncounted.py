@@ -59,6 +59,4 @@ def kind_uncounted(question: str, window: str, segmenter: Segmenter) -> str | No
     if doing is None or _COUNT_ASKED.search(question) is None:
         return None
     kind, text = doing["kind"], normal_form(window)
-    unnamed = [t for t in segmenter.content_terms(kind)
-               if not any(normal_form(form) in text for form in (t, *segmenter.alias_forms(t)))]
-    return kind if unnamed else None
+    return kind if not all(segmenter.written_in(t, text) for t in segmenter.content_terms(kind)) else None

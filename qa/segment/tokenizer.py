@@ -19,7 +19,7 @@ from typing import Sequence
 import jieba
 import jieba.posseg
 
-from qa.text import fold, simplified_chars
+from qa.text import fold, normal_form, simplified_chars
 
 _ATOM = re.compile(r"[a-z0-9][a-z0-9.%+\-]*[a-z0-9%+]|[a-z0-9]")
 _YEAR_MONTH = re.compile(r"(\d{4})年(\d{1,2})月")
@@ -153,6 +153,12 @@ class Segmenter:
         if (place := ADMINISTRATIVE_PLACE.fullmatch(term)) and self.is_listed_place(term):
             return (*forms, place[1])
         return forms
+
+    def written_in(self, word: str, text_norm: str) -> bool:
+        """The word, or one of the forms a report writes it in (`alias_forms`: "ai" as 人工智能), occurs in the text
+        (in normal form): whether a passage says it at all."""
+        word = normal_form(word)
+        return any(form in text_norm for form in (word, *(normal_form(f) for f in self.alias_forms(word))))
 
     def content_terms(self, text: str) -> list[str]:
         """Distinct precise-mode words that carry meaning (no stopwords), in order of appearance."""
