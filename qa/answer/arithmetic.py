@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
 from qa.answer.candidates import Candidate
 from qa.answer.features import Question, WeightedTerms, contains_term
 from qa.text import CLAUSE_END, fold, normal_form
-from qa.understand.constraints import ASKS_CHANGE, YEAR
+from qa.understand.constraints import ASKS_CHANGE, TAKEN_AWAY, YEAR
 
 if TYPE_CHECKING:  # tables.py reads the operation a question asks from here
     from qa.answer.tables import Marker
@@ -40,13 +40,11 @@ _CHANGE = re.compile(r"(?:提高|增加|增长|上升|下降|减少|降低|回�
 #: "全国的AI企业中北京以外的…", "全国…企业里，不在北京的…": the whole, then the part left out.
 _COMPLEMENT = re.compile(r"(?P<whole>[^，,。？?]{2,24}?)(?:里|中|当中|之中)[，,]?"
                          r"(?:(?:不在|不是|除了?|非)(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?|(?P<part2>[^，,。？?的]{1,12}?)(?:以外|之外))的")
-#: The words that take a part away from a whole: 除了, 除掉, 扣掉, 不算 …
-_TAKEN_AWAY = r"(?:除掉|扣掉|扣除|去掉|除去|刨掉|刨去|刨除|减去|不算|不包括|不计|除了?)"
 #: "除了北京，全国其他地方还有多少家": the part left out first, then the whole and what else it holds.
-_COMPLEMENT_FIRST = re.compile(_TAKEN_AWAY + r"(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?[，,]?"
+_COMPLEMENT_FIRST = re.compile(TAKEN_AWAY + r"(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?[，,]?"
                                r"(?P<whole>[^，,。？?]{2,24}?)(?:的)?(?:其他|其它|其余|别的|剩下)")
 #: "北京那批拿到VC的AI公司，扣掉已经上市的，还剩多少家": the whole, then the part taken away, then what remains.
-_COMPLEMENT_REST = re.compile(r"(?P<whole>[^。？?]{2,30}?)[，,]?" + _TAKEN_AWAY
+_COMPLEMENT_REST = re.compile(r"(?P<whole>[^。？?]{2,30}?)[，,]?" + TAKEN_AWAY
                               + r"(?P<part>[^，,。？?]{1,12}?)的?[，,]?(?:还|就)?(?:剩下?|余下)")
 _SUM = re.compile(r"(?P<a>[^，,。？?]{1,16}?)(?:和|与|跟|加上)(?P<b>[^，,。？?]{1,16}?)(?:一共|合计|总共|加起来|加一起|加在一起|相加|之和|总和)"
                   r"[^，,。？?]{0,4}(?:多少|几)")

@@ -24,7 +24,7 @@ from qa.text import CLAUSE_END, normal_form
 #: Counters, in both scripts.
 _COUNTERS = "家个個项項人名位所座种種条條次件只隻款部"
 #: "多少家", "几个": a count asked, by its counter — not "哪几个" (which ones) nor "列几个" (give a few).
-_COUNT_ASKED = re.compile(rf"(?<![哪说說列举舉讲講给給写寫提])(?:多少|几|幾)[{_COUNTERS}]")
+COUNT_ASKED = re.compile(rf"(?<![哪说說列举舉讲講给給写寫提])(?:多少|几|幾)[{_COUNTERS}]")
 #: A count stated: a number not of a year, a date, a share or a figure's or table's own ("2015到2016年", "占比达
 #: 62.44%", "详见图1" count nothing), or a Chinese numeral before a counter ("三家").
 _COUNT_STATED = re.compile(r"(?<![\d.图表第])(?!(?:19|20)\d{2}(?!\d))\d+(?:\.\d+)?"
@@ -43,7 +43,7 @@ _DOING = re.compile(r"(?:专门做|专做|专注于?|从事|做|搞)(?P<kind>[^�
 def count_unstated(question: str, sentence: str) -> str | None:
     """What the question counts ("北京做AI+医疗的企业"; "2016年新成立的AI公司" of "2016年新成立多少家AI公司"), when
     it asks how many and the sentence states no count; else None."""
-    asked = _COUNT_ASKED.search(question)
+    asked = COUNT_ASKED.search(question)
     if asked is None or _COUNT_STATED.search(sentence) or ("、" in sentence and not _OPEN_LIST.search(sentence)):
         return None
     before = _ASKING_LEAD.sub("", CLAUSE_END.split(question[:asked.start()])[-1])
@@ -56,7 +56,7 @@ def kind_uncounted(question: str, window: str, segmenter: Segmenter) -> str | No
     many of them and the window (the chosen sentence with its neighbours) names some word of it in none of its
     forms; else None."""
     doing = _DOING.search(question)
-    if doing is None or _COUNT_ASKED.search(question) is None:
+    if doing is None or COUNT_ASKED.search(question) is None:
         return None
     kind, text = doing["kind"], normal_form(window)
     return kind if not all(segmenter.written_in(t, text) for t in segmenter.content_terms(kind)) else None
