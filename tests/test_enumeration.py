@@ -54,3 +54,15 @@ def test_an_item_that_lists_things_itself_answers_a_question_about_them(assistan
                                                                           other_item: str) -> None:
     answer = assistant.ask(question)
     assert listed in answer.answer and other_item not in answer.answer
+
+
+def test_a_how_question_about_what_the_list_announces_gets_every_item(assistant) -> None:
+    """"…政府应加大对人工智能企业的支持力度,可以采取：" says what the question asks; item (3), chosen, adds nothing of it."""
+    text = normal_form(assistant.ask("報告建議政府怎麼支持AI企業？").answer)
+    assert all(normal_form(item) in text for item in ("(1)税费减免", "(2)结合各类", "(3)对区内", "(4)还可以借鉴"))
+
+
+def test_a_how_question_only_one_item_answers_keeps_that_item(assistant) -> None:
+    """(3) alone says 高级别人才 and 比例, which the announcing sentence does not."""
+    answer = assistant.ask("对高级别人才达到一定比例的企业，政府可以怎么做？")
+    assert "给予奖励" in answer.answer and "(1)税费减免" not in answer.answer

@@ -252,7 +252,8 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
     around = window_of(best, context).text  # the whole window: the reader's may be cut to its budget
     swap = near_miss(question, q, best, around, reading.answers, context) if judgement.answerable else None
     answering = judgement.answerable and swap is None
-    items = enumeration(best, context, q.terms) if answering and q.qtype.wants_list else None
+    how = q.qtype.kind is Kind.HOW
+    items = enumeration(best, context, q.terms, how) if answering and (q.qtype.wants_list or how) else None
     if items is not None:  # one item of a numbered list (or a sentence of its details): the whole list
         return reply(_enumerated(items, cites), True)
     added = continued(q, best, context) if answering else []

@@ -84,12 +84,28 @@ def _lists_what_is_asked(text: str, terms: WeightedTerms) -> bool:
                             or any("、" in clause and covers(clause) > 0 for clause in _CLAUSE_MARK.split(text)))
 
 
-def enumeration(best: Candidate, context: AnswerContext, terms: WeightedTerms) -> list[Item] | None:
+def _held(text: str, terms: WeightedTerms) -> set[str]:
+    """The question's terms the text holds."""
+    norm = fold(text).replace(" ", "")
+    return {t for t in terms.weights if terms.found(norm, t)}
+
+
+def _asks_the_announced(announcing: str, item: str, terms: WeightedTerms) -> bool:
+    """A how-question asks for everything the announcing sentence announces when the chosen item holds no term of
+    the question that the announcement lacks: "报告建议政府怎么支持AI企业？" is said by "政府应加大对人工智能企业的支持力度,
+    可以采取：" and (3) adds nothing of it, while "对高级别人才达到一定比例的企业，政府可以怎么做？" names what only (3)
+    says (高级别, 人才, 比例): (3) alone answers it."""
+    return bool(_held(announcing, terms)) and _held(item, terms) <= _held(announcing, terms)
+
+
+def enumeration(best: Candidate, context: AnswerContext, terms: WeightedTerms,
+                how: bool = False) -> list[Item] | None:
     """The announcing sentence (if any) and the items of the enumeration the chosen sentence belongs to: an item
     it opens, or one it details (an item opened at most `ITEM_REACH` - 1 sentences before it); None when there is
     none, or the enumeration has fewer than `MIN_ITEMS` items (a chosen sentence that announces the items is
     followed by them already: `continuation.py`). Between two items at most `ITEM_REACH` - 1 sentences may run (an
-    item's own details, which are not quoted)."""
+    item's own details, which are not quoted). For a `how` question only an announced enumeration the question
+    asks about as a whole (`_asks_the_announced`)."""
     if _lists_what_is_asked(best.text, terms):
         return None  # "二是应用技术领先：在中文信息处理、语音合成…" for "在哪些方向上…领先": those things are asked for
     opening: tuple[Passage, int] | None = (best.passage, best.index)
@@ -129,5 +145,7 @@ def enumeration(best: Candidate, context: AnswerContext, terms: WeightedTerms) -
             number, gap = number + 1, 0
             items.append(at)
     if len(items) < MIN_ITEMS:
+        return None
+    if how and not (announced and _asks_the_announced(_text(announced[0]), best.text, terms)):
         return None
     return [Item(p, p.statements[i]) for p, i in announced + items]
