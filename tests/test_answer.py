@@ -20,6 +20,7 @@ from qa.types import Passage, PassageKind
     ("对高级别人才达到一定比例的企业，政府可以怎么做？", Kind.HOW),  # "比例" is in the condition, not asked
     ("为什么北京AI企业融资情况良好？", Kind.WHY),
     ("凭什么说海淀区对AI企业有持续的吸引力？", Kind.WHY),  # "on what grounds" asks why
+    ("海淀对AI公司有持续的吸引力，这结论报告是拿啥依据得出来的？", Kind.WHY),
     ("为啥企业数量在2015年大增？报告怎么解释的？", Kind.WHY),  # a why followed up by a how is still a why
     ("报告建议政府咋支持AI企业？", Kind.HOW),  # 咋 is 怎么 in chat
     ("这部电影叫什么？为什么这样命名？", Kind.WHY),
@@ -27,6 +28,9 @@ from qa.types import Passage, PassageKind
     ("这部作品被称为什么？作者是谁？", Kind.PERSON),  # "被称为什么" asks a name, not why
     ("商汤科技的创始人是谁？", Kind.PERSON),
     ("北京人工智能企业主要集中在哪个区？", Kind.PLACE),
+    ("How many 北京的AI startup 拿到过融资？", Kind.QUANTITY),  # English "how many" is no "how"
+    ("How much money did 地平线 raise？", Kind.QUANTITY),
+    ("How did 北京 attract AI talent？", Kind.HOW),
 ])
 def test_question_kinds(question, kind):
     assert classify(question).kind is kind

@@ -27,13 +27,13 @@ class Kind(str, Enum):
 
 
 #: "报告是怎么解释…的" asks for the explanation, a reason (not a method: 怎么 alone is HOW).
-_WHY = re.compile(r"为什么|为何|原因|何故|怎么会|为啥|凭什么|凭啥|何以|依据是什么|有何依据|根据什么|(?:怎么|如何|怎样|作何)解释|why",
+_WHY = re.compile(r"为什么|为何|原因|何故|怎么会|为啥|凭什么|凭啥|何以|依据是(?:什么|啥)|有何依据|(?:什么|啥)(?:依据|理由)|根据(?:什么|啥)|(?:怎么|如何|怎样|作何)解释|why",
                   re.IGNORECASE)
 #: Checked in this order: "有哪些企业成立于2015年" wants a list, not a date; "为什么…多少" wants reasons.
 _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     (Kind.LIST, re.compile(r"哪些|哪几|有几[条个项点方种类]|几条|几个方面|几方面|包括什么|列举|分别")),
     (Kind.WHY, _WHY),
-    (Kind.HOW, re.compile(r"如何|怎么|怎样|咋|什么办法|什么方法|什么方式|哪种方式|通过什么|how", re.IGNORECASE)),
+    (Kind.HOW, re.compile(r"如何|怎么|怎样|咋|什么办法|什么方法|什么方式|哪种方式|通过什么|how(?!\s*(?:many|much))", re.IGNORECASE)),
     (Kind.TIME, re.compile(r"什么时候|何时|哪一?年|哪个?月|几月|几年|哪一?天|几号|时间|日期|年代|朝代|when", re.IGNORECASE)),
     (Kind.QUANTITY, re.compile(r"多少|几[家个位项次成倍种名人岁座部张]|比例|占比|比重|多大|多高|多长|多远|多重|多久|"
                                r"规模|金额|数量|几何|百分之|增长了?多|多快|how many|how much", re.IGNORECASE)),
