@@ -31,6 +31,7 @@ from qa.answer.unmeasured import unwritten_measure
     ("C轮及以后的北京AI企业占多少比例？", "北京AI企业里单独处在C轮的占比是多少？", "9.73%", "“C轮”"),  # a finer category
     ("天使轮（包括pre-A）的公司占多大比例", "北京AI企业里preA轮企业的占比是多少？", "28.48%", "“preA”"),  # in a bracket
     ("天使轮（包括pre-A）的公司占多大比例", "天使轮里光是preA的企业占比是多少？", "28.48%", "“preA”"),  # taken alone
+    ("天使轮（包括pre-A）的公司占多大比例", "天使轮不算preA的话，北京AI企业占比多少？", "28.48%", "“preA”"),  # left out
     ("B轮、C轮及以后的企业融资总额是多少？", "C轮及以后的企业融资总额是多少亿元？", "1319.89亿元", "“C轮及以后”"),  # listed
     ("北京AI融资总额里，B轮及以后的企业拿走了多大份额", "单独算B轮的北京AI企业，融资总额是多少亿元？", "1319.89亿元",
      "“B轮”"),  # listed first, the group not opened

@@ -36,7 +36,7 @@ A finer category than the sentence reports: a code the sentence writes only as t
 占据9.73%", "A轮及以前": the code, an optional 及, then 以后/之后/以前/之前/以上/以下) asked alone ("单独处在C轮的
 占比"), or only listed beside another code the question does not ask ("B轮、C轮及以后的企业…融资总额1319.89亿元" for
 "C轮及以后的企业融资总额是多少", or for "单独算B轮的…融资总额" — unless the question opens the group after it: "B轮及以后"), or a word the sentence writes only inside a bracket that a wider item includes ("天使轮（含preA）"), asked
-without that item ("preA轮企业的占比"), or taken by itself ("天使轮里光是preA的…"). A question that opens the same
+without that item ("preA轮企业的占比"), taken by itself ("天使轮里光是preA的…") or left out ("天使轮不算preA的话"). A question that opens the same
 group in other words is no swap ("融资走到C轮甚至
 更后面的": a localizer after the code in the same direction, 后/前/上/下), nor one that names the item ("天使轮（包括
 pre-A）的公司"); the bracket only for a question asking how many ("preA属于哪一轮？" is answered by 天使轮).
@@ -68,7 +68,7 @@ from qa.answer.features import Question
 from qa.answer.listed import listed_as_item, listed_beside
 from qa.answer.money import other_currency
 from qa.segment.tokenizer import ADMINISTRATIVE_PLACE
-from qa.understand.constraints import YEAR, Rank, ranks
+from qa.understand.constraints import TAKEN_AWAY, YEAR, Rank, ranks
 from qa.understand.kind import Kind
 from qa.text import CODE, coded_words, normal_form
 
@@ -138,6 +138,9 @@ _GROUP_AFTER = re.compile(r"及?[以之]([后前上下])")
 _INCLUDED = re.compile(r"([\u4e00-\u9fffa-z0-9+\-]+)\((?:含|包括|包含)([^()]+)\)")
 #: Words that take an item by itself ("天使轮里光是preA的"), written right before it.
 _ALONE = re.compile(r"(?:光是|光|单独|单单|仅仅|仅|只是|只有|只)$")
+#: Words that leave an item out ("天使轮不算preA的话"), written right before it: the figure that includes it is not
+#: the one asked.
+_LEFT_OUT = re.compile(TAKEN_AWAY + "$")
 
 
 #: The characters that say a group's direction in time: 以前 is 更早, 以后 更晚.
@@ -185,7 +188,8 @@ def _grouped(asked_codes: set[str], sentence: str, words: list[tuple[str, str]],
     for head, items in _INCLUDED.findall(sentence) if counted else ():
         for item in re.split(r"[、,，及和]", items):
             if item and item in question and sentence.count(item) == 1 and (
-                    head not in question or _ALONE.search(question[:question.index(item)])):
+                    head not in question or _ALONE.search(question[:question.index(item)])
+                    or _LEFT_OUT.search(question[:question.index(item)])):
                 found.append(item)
     return found
 
