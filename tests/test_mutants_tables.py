@@ -190,7 +190,8 @@ def test_date_filters_by_year_and_by_month(table: Table) -> None:
     year = ask(TableQuery(Op.LIST, table, filters=[Filter(founded, "2012年", year=2012)]))
     assert year == TableAnswer("据表 3，成立时间在2012年的共 2 项：蓝鲸智造[1]、星火协作[2]。")
     month = ask(TableQuery(Op.LIST, table, filters=[Filter(founded, "2012年6月", year=2012, month=6)]))
-    assert month == TableAnswer("据表 3，成立时间在2012年6月的共 1 项：蓝鲸智造[1]。")
+    assert month == TableAnswer("据表 3，成立时间在2012年6月的共 1 项：蓝鲸智造（成立时间 2012.06，轮次 C轮，融资额 1.2亿元，"
+                                "市场份额 30%，融资事件 2019.3获C轮融资1.2亿元）[1]。")  # one row: its other cells too
     both = [Filter(founded, "2015年", year=2015), Filter(col(table, "轮次"), "A轮")]
     assert ask(TableQuery(Op.COUNT, table, filters=both, unit="家")) == TableAnswer(
         "据表 3，成立时间在2015年、轮次为“A轮”的共 2 家：云梯机器人[1]、青禾自动化[2]。")

@@ -169,7 +169,7 @@ def test_a_sum_the_question_states_keeps_the_rows_of_that_sum(assistant):
     is the table's own, which its rounded cells would break."""
     answer = ask(assistant, "表里单次融了6亿美元的公司有哪几家？")
     assert "共 3 家：旷视科技[1]、地平线[2]、智车优行[3]" in answer.answer
-    assert "共 1 项：特斯联[1]" in ask(assistant, "融了12亿元人民币的是哪家公司啊").answer  # which row holds it
+    assert "共 1 项：特斯联（成立时间 2015-11，" in ask(assistant, "融了12亿元人民币的是哪家公司啊").answer  # which row
     assert "共 3 家：旷视科技[1]、地平线[2]、智车优行[3]" in ask(assistant, "融资6亿美圆的一共几家，都是谁").answer
     for bound in ("超10亿人民币", "过10亿"):
         assert ask(assistant, f"单次融资{bound}的那14家北京AI公司里，哪家成立得最早？").short_answer == "普强信息"
@@ -178,6 +178,12 @@ def test_a_sum_the_question_states_keeps_the_rows_of_that_sum(assistant):
 def test_table_1_founded_in_a_year(assistant):
     answer = ask(assistant, "表1里2014年成立的企业有哪些？")
     assert "成立时间在2014年的共 3 项：商汤科技[1]、智车优行[2]、明略数据[3]" in answer.answer
+
+
+def test_a_year_said_of_the_money_filters_the_money_column_dates(assistant):
+    """"2019年才拿到这笔大钱" names no column, but the money's: its event dates, not the founding dates."""
+    answer = ask(assistant, "表1里头有哪几家是2019年才拿到这笔大钱的？")
+    assert "融资事件在2019年的共 3 家：普强信息[1]、地平线[2]、明略数据[3]" in answer.answer
 
 
 def test_table_1_largest_financing(assistant):
@@ -451,3 +457,9 @@ def test_an_attribute_the_report_never_writes_asked_of_a_row_is_not_its_funding(
     assert looked_up.answered and looked_up.short_answer == "10 亿美元"
     assert assistant.ask("旷视是哪年成立的公司？").short_answer == "2011-10"  # 公司 is written (上市公司)
     assert assistant.ask("商汤科技那轮融资额是多少").short_answer == "10 亿美元"  # money words the report writes otherwise
+
+
+def test_the_one_row_a_filter_finds_is_read_whole(assistant):
+    """"唯一一家C轮的是谁？啥时候融的" asks the row's other cells too: one row found is given with them."""
+    answer = ask(assistant, "表里唯一一家C轮的startup是谁？啥时候融的")
+    assert "共 1 项：第四范式（成立时间 2015-5，轮次 C 轮，融资事件 2018.12 融资 10 亿元人民币）[1]" in answer.answer

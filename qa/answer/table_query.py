@@ -248,7 +248,8 @@ def _filters(norm: str, table: Table, named: list[Column],
         if not (m[1] or m[3]) and (amount := find_amount(m[2])) is not None:
             found.append(Filter(money[0], m[2].strip(), amount=amount))
     dated = [c for c in named if c.type is ColumnType.DATE or c.has_dates] \
-        or [c for c in table.columns if c.type is ColumnType.DATE]
+        or [c for c in money if c.has_dates and _MONEY.search(norm)] \
+        or [c for c in table.columns if c.type is ColumnType.DATE]  # "2019年才拿到这笔大钱的": the money's date
     for year, month in _YEAR_MONTH.findall(norm):
         if dated:
             found.append(Filter(dated[0], f"{year}年{month + '月' if month else ''}", int(year), int(month or 0)))

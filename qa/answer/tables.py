@@ -82,13 +82,17 @@ def measured(row: Passage, column: Column, measure: Measure) -> tuple[tuple[floa
         return None
 
 
-def phrase_row(row: Passage, label: str, say: Say = _as_written) -> str:
-    """"据表 1，寒武纪：成立时间 2016-3，轮次 B 轮，融资事件 …" — the row in words, with its column names."""
+def _facts(row: Passage) -> str:
+    """"成立时间 2016-3，轮次 B 轮，融资事件 …" — the row's cells but its name and serial number, with their columns."""
     entity = row_entity(row.cells)
     serial = row.cells[0][1] if row.cells and row.cells[0][1].isdigit() else None
-    facts = "，".join(f"{name} {value}" for i, (name, value) in enumerate(row.cells)
-                     if value and value != entity and not (i == 0 and value == serial))
-    return say("据{label}，").format(label=say(label)) + f"{entity}：{facts}"
+    return "，".join(f"{name} {value}" for i, (name, value) in enumerate(row.cells)
+                    if value and value != entity and not (i == 0 and value == serial))
+
+
+def phrase_row(row: Passage, label: str, say: Say = _as_written) -> str:
+    """"据表 1，寒武纪：成立时间 2016-3，轮次 B 轮，融资事件 …" — the row in words, with its column names."""
+    return say("据{label}，").format(label=say(label)) + f"{row_entity(row.cells)}：{_facts(row)}"
 
 
 def _same_sum(amount: Amount, stated: Amount) -> bool:
@@ -298,8 +302,10 @@ def run(query: TableQuery, question: str, kind: Kind, cites: Marker, say: Say = 
     shown = say(label)
     if not query.filters:  # all of the table's rows: say what it lists ("表1列的是哪些企业？"), its title verbatim
         shown += titled_label(query.table)[len(label):]
+    # one row found: what else its cells say is there to be read ("唯一一家C轮的是谁？啥时候融的")
+    facts = {rows[0].id: _facts(rows[0])} if len(rows) == 1 else None
     return TableAnswer(say("据{label}，{condition}共 {n} {unit}：").format(
-        label=shown, condition=condition, n=len(rows), unit=unit) + f"{_names(rows, cites)}。")
+        label=shown, condition=condition, n=len(rows), unit=unit) + f"{_names(rows, cites, facts)}。")
 
 
 def answer_from_tables(question: str, q: Question, hits: list[Hit], context: AnswerContext,
