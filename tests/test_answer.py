@@ -28,7 +28,8 @@ from qa.types import Passage, PassageKind
     ("这部作品被称为什么？作者是谁？", Kind.PERSON),  # "被称为什么" asks a name, not why
     ("商汤科技的创始人是谁？", Kind.PERSON),
     ("北京人工智能企业主要集中在哪个区？", Kind.PLACE),
-    ("How many 北京的AI startup 拿到过融资？", Kind.QUANTITY),  # English "how many" is no "how"
+    ("How many 北京的AI startup 拿到过融资？", Kind.QUANTITY),
+    ("报告一共提了几条对策建议？各是啥", Kind.LIST),  # the asking clause says "each", as 分别 does  # English "how many" is no "how"
     ("How much money did 地平线 raise？", Kind.QUANTITY),
     ("How did 北京 attract AI talent？", Kind.HOW),
 ])
@@ -112,6 +113,8 @@ def test_a_list_question_asking_for_what_a_heading_names_gets_the_outline(assist
     answer = _answer(assistant, "整体来看，报告最后给出了哪几条对策建议？")
     assert answer.answer.startswith("“三、对策建议”下共有 3 项")
     assert _answer(assistant, "报告一共提了几条建议？分别是啥").answer.startswith("“三、对策建议”下共有 3 项")
+    # "各是啥" asks for each item, as 分别 does, and names nothing to match
+    assert _answer(assistant, "报告最后一共提了几条对策建议？各是啥").answer.startswith("“三、对策建议”下共有 3 项")
     assert not assistant.ask("上海AI产业存在哪些问题？").answered  # the report's problems are Beijing's
 
 

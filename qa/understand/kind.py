@@ -31,7 +31,7 @@ _WHY = re.compile(r"为什么|为何|原因|何故|怎么会|为啥|凭什么|�
                   re.IGNORECASE)
 #: Checked in this order: "有哪些企业成立于2015年" wants a list, not a date; "为什么…多少" wants reasons.
 _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
-    (Kind.LIST, re.compile(r"哪些|哪几|有几[条个项点方种类]|几条|几个方面|几方面|包括什么|列举|分别")),
+    (Kind.LIST, re.compile(r"哪些|哪几|有几[条个项点方种类]|几条|几个方面|几方面|包括什么|列举|分别|各是|各自是")),
     (Kind.WHY, _WHY),
     (Kind.HOW, re.compile(r"如何|怎么|怎样|咋|什么办法|什么方法|什么方式|哪种方式|通过什么|how(?!\s*(?:many|much))", re.IGNORECASE)),
     (Kind.TIME, re.compile(r"什么时候|何时|哪一?年|哪个?月|几月|几年|哪一?天|几号|时间|日期|年代|朝代|when", re.IGNORECASE)),
