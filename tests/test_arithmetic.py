@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from qa.answer.arithmetic import Figure, Operation, _compared, asked_operation
+from qa.answer.arithmetic import Figure, Operation, _compared, asked_operation, figures_in
 
 
 @pytest.mark.parametrize(("question", "operation"), [
@@ -253,3 +253,9 @@ def test_a_comparison_names_the_side_its_direction_asks_for(a, b, way, said, sho
 ])
 def test_a_comparison_without_two_figures_of_one_unit_computes_nothing(assistant, question, unsaid) -> None:
     assert unsaid not in assistant.ask(question).answer
+
+
+def test_a_bare_year_is_no_figure() -> None:
+    """"从2015到2016年": the 年 is written once, after the second year; 2015 is a year all the same."""
+    assert [m.group() for m in figures_in("北京人工智能企业从2015到2016年爆发式增长，新增44家")] == ["44家"]
+    assert [m.group() for m in figures_in("其中北京2015家企业")] == ["2015家"]  # with a unit it is a count

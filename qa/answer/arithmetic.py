@@ -32,6 +32,8 @@ if TYPE_CHECKING:  # tables.py reads the operation a question asks from here
 
 #: A figure: a number with its unit (the unit decides what may be subtracted from what).
 _FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(个百分点|%|亿美元|亿元|万元|亿|万|家|个|人|项|元|件|次)?")
+#: A bare number that is a year ("从2015到2016年": the 年 is written once, after the second).
+_BARE_YEAR = re.compile(r"(?:19|20)\d{2}")
 #: Which operation, read from the asking part (checked in this order).
 _RATIO = re.compile(r"^(?P<a>.+?)是(?P<b>.+?)的(?:几|多少)倍")
 #: "比" as the comparison word, not inside 占比, 相比, 对比, 比例, 比重 …
@@ -386,9 +388,11 @@ def sentence_from(text: str, at: int) -> str:
 
 
 def figures_in(sentence: str, unit: str | None = None) -> list[re.Match[str]]:
-    """The figures of a sentence, in order, but dates ("2019年"), and only those of `unit` when one is asked."""
+    """The figures of a sentence, in order, but dates ("2019年", "2015到2016年"), and only those of `unit` when one is
+    asked."""
     return [m for m in _FIGURE.finditer(sentence)
-            if sentence[m.end():m.end() + 1] not in ("年", "月", "日") and not (unit and (m[2] or "") != unit)]
+            if sentence[m.end():m.end() + 1] not in ("年", "月", "日") and not (unit and (m[2] or "") != unit)
+            and not (m[2] is None and _BARE_YEAR.fullmatch(m[1]))]
 
 
 def stated_value(sentence: str, m: re.Match[str], earlier: bool = False) -> tuple[Decimal, str, str]:
