@@ -55,6 +55,11 @@ FIGURE_POINTER = re.compile(r"[如见][图表]\d+")
 _THOUSANDS_SEPARATOR = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
+def without_thousands_separators(text: str) -> str:
+    """The text with "2,173" written "2173": what is left of its commas are clause breaks."""
+    return _THOUSANDS_SEPARATOR.sub("", text)
+
+
 def nfkc(text: str) -> str:
     """Compatibility forms unified: full-width digits and letters become ASCII, ligatures split."""
     return unicodedata.normalize("NFKC", text)

@@ -506,3 +506,15 @@ def test_a_phrase_stating_another_threshold_is_not_bold(assistant):
     assert states_another_threshold("融资1万以上的有几家", "有3家融资在10万以上")
     answer = assistant.ask("超过1亿的北京AI企业有多少家")
     assert "119家" in answer.answer and answer.short_answer != "14家人工智能企业单次融资金额超过10亿元"
+
+
+def test_a_phrase_holding_two_values_is_not_bold_for_one_asked(assistant):
+    """"14.48%，C轮及以后占据9.73%" runs over a clause break with a figure on each side: it is two values."""
+    from qa.answer.shown import one_value_asked_many_given
+
+    assert one_value_asked_many_given(True, "14.48%，C轮及以后占据9.73%")
+    assert not one_value_asked_many_given(True, "C轮及以后占据9.73%")
+    assert not one_value_asked_many_given(True, "10余个国家重点实验室，位居全国第一")  # one figure
+    assert not one_value_asked_many_given(True, "6,476名")  # a thousands separator
+    assert not one_value_asked_many_given(False, "一是底层技术，二是3个方面")  # no number asked
+    assert "14.48%" not in (assistant.ask("C轮及以后的北京AI企业占多少比例？").short_answer or "")

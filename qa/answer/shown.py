@@ -34,6 +34,7 @@ fit a model on, so nothing is fitted: the threshold alone is chosen on each scri
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -45,7 +46,7 @@ from qa.answer.reader import Reading, Window, span_in_sentence
 from qa.answer.short import Scored, about_another_place
 from qa.segment.script import written_traditional
 from qa.segment.tokenizer import Segmenter
-from qa.text import char_f1
+from qa.text import char_f1, without_thousands_separators
 
 SHOW_FEATURES: tuple[str, ...] = (
     "tree_probability", "tree_margin", "span_probability", "span_inside", "agreement", "verifier", "log_chars",
@@ -68,6 +69,17 @@ def states_another_threshold(question: str, phrase: str) -> bool:
     another set than the one asked ("14家…超过10亿元" is no answer to "超过1亿的…有多少家")."""
     asked = thresholds(question)
     return bool(asked) and bool(thresholds(phrase) - asked)
+
+
+#: A figure on each side of a clause break: "14.48%，C轮及以后占据9.73%" is two values, not one.
+_FIGURES_ACROSS_CLAUSES = re.compile(r"\d[^，,；;]*[，,；;].*\d")
+
+
+def one_value_asked_many_given(wants_number: bool, phrase: str) -> bool:
+    """A number or a date is asked, and the phrase runs over a clause break with a figure on each side: it holds
+    two of the sentence's values (the trees' phrase of "C轮及以后的北京AI企业占多少比例？" was "14.48%，C轮及以后占据
+    9.73%"), so which one answers is not shown in bold."""
+    return wants_number and bool(_FIGURES_ACROSS_CLAUSES.search(without_thousands_separators(phrase)))
 
 
 def span_alone_probability(reading: Reading, answerable: float) -> float:
@@ -115,5 +127,6 @@ def shown_short(q: Question, scored: Scored | None, reading: Reading, window: Wi
     passing = [(p, text) for p, text, threshold in
                ((answerable * float(model.probabilities(np.asarray([row]))[0]), text, model.thresholds["show"])
                 for model, row, text in offers)
-               if p >= threshold and not states_another_threshold(q.text, text)]
+               if p >= threshold and not states_another_threshold(q.text, text)
+               and not one_value_asked_many_given(q.qtype.wants_number, text)]
     return max(passing, key=lambda offer: offer[0])[1] if passing else None
