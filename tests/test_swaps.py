@@ -29,6 +29,8 @@ from qa.answer.unmeasured import unwritten_measure
     ("单次融资超过1亿元人民币的北京AI企业有多少家？", "全国单次融资超过1亿元人民币的AI企业有多少家？", "119家",
      "“全国”"),  # the whole country asked, one city's figure said
     ("C轮及以后的北京AI企业占多少比例？", "北京AI企业里单独处在C轮的占比是多少？", "9.73%", "“C轮”"),  # a finer category
+    ("C轮及以后的北京AI企业占多少比例？", "北京AI企业里单纯处于C轮的占比是多少（不算C轮以后的）？", "9.73%",
+     "“C轮”"),  # the group named only to leave it out
     ("天使轮（包括pre-A）的公司占多大比例", "北京AI企业里preA轮企业的占比是多少？", "28.48%", "“preA”"),  # in a bracket
     ("天使轮（包括pre-A）的公司占多大比例", "天使轮里光是preA的企业占比是多少？", "28.48%", "“preA”"),  # taken alone
     ("天使轮（包括pre-A）的公司占多大比例", "天使轮不算preA的话，北京AI企业占比多少？", "28.48%", "“preA”"),  # left out

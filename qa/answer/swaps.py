@@ -137,7 +137,7 @@ _GROUP_AFTER = re.compile(r"及?[以之]([后前上下])")
 #: An item a bracket includes in the item before it: "天使轮（含prea）" (normal form: brackets folded by NFKC).
 _INCLUDED = re.compile(r"([\u4e00-\u9fffa-z0-9+\-]+)\((?:含|包括|包含)([^()]+)\)")
 #: Words that take an item by itself ("天使轮里光是preA的"), written right before it.
-_ALONE = re.compile(r"(?:光是|光|单独|单单|仅仅|仅|只是|只有|只)$")
+_ALONE = re.compile(r"(?:光是|光|单独|单纯|单单|纯|仅仅|仅|只是|只有|只)$")
 #: Words that leave an item out ("天使轮不算preA的话"), written right before it: the figure that includes it is not
 #: the one asked.
 _LEFT_OUT = re.compile(TAKEN_AWAY + "$")
@@ -149,14 +149,15 @@ _DIRECTION_WORDS = {"前": "前早", "后": "后晚"}
 
 def _opened_in_question(code: str, direction: str, words: list[tuple[str, str]]) -> bool:
     """The question writes, after the code, a localizer, time word or adverb of the same direction ("c轮甚至更后面",
-    "b轮往后": jieba tags 往后 t; "a轮及更早": 更 d, 早 a)."""
-    after = False
+    "b轮往后": jieba tags 往后 t; "a轮及更早": 更 d, 早 a) — not after a word leaving it out ("不算c轮以后的")."""
+    after, before = False, ""
     said = _DIRECTION_WORDS.get(direction, direction)
     for w, flag in words:
         if code in w or w == code[:-1]:
-            after = True
+            after = not _LEFT_OUT.search(before)
         elif after and flag in ("f", "t", "d", "a") and any(ch in w for ch in said):
             return True
+        before = (before + w)[-4:]
     return False
 
 
