@@ -59,6 +59,15 @@ def test_a_misspelt_place_is_corrected_by_any_reading_and_flat_initials(assistan
     assert assistant.understand("曹阳区的获投AI企业占比是多少？").searched.startswith("朝阳区")
 
 
+def test_a_place_jieba_knows_that_sounds_like_one_of_the_corpus_is_that_place(assistant) -> None:
+    """潮阳 is a place of jieba's dictionary (in Guangdong), read chao; the report's 朝阳 is read zhao or chao: a place
+    name the corpus lacks that may sound like exactly one of its places is that place. A place sounding like none
+    (丰台, 上海) stays as asked, and its question is refused as before."""
+    assert assistant.understand("潮阳有几家百强AI企业？").searched.startswith("朝阳有几家")
+    assert assistant.understand("丰台区的AI企业占比多少？").searched.startswith("丰台区")
+    assert assistant.understand("上海的AI企业有多少家？").searched.startswith("上海")
+
+
 def test_a_loose_sound_corrects_only_to_a_place(assistant) -> None:
     """企页 may sound like the report's 企业, but 企业 is no place: the loose reading never makes a common word."""
     assert assistant.understand("北京的企页有多少家？").searched == "北京的企页有多少家？"

@@ -9,7 +9,9 @@ Matching: same toneless pinyin (pypinyin) for any length — for a two-character
 lacks both it and the corpus word (矿视 → 旷视: a name); edit distance 1 (rapidfuzz) for names of at least
 `MIN_EDIT_CHARS` characters — on two-character words one edit is too loose (上市 vs 上海); and for a noun jieba's
 dictionary lacks, the only corpus word one character away whose differing character has the same pinyin initial
-(海定 → 海淀: the slip of a pinyin input method; 上市 and 上海 are dictionary words, left alone).
+(海定 → 海淀: the slip of a pinyin input method; 上市 and 上海 are dictionary words, left alone). A name the
+corpus lacks that may sound — in any reading, zh/ch/sh read flat — like exactly one place of the corpus is that
+place, even one jieba's dictionary knows (潮阳, a town in Guangdong, → 朝阳, which reads zhao or chao).
 """
 
 from __future__ import annotations
@@ -187,6 +189,8 @@ class NameCorrector:
         for name in self._segmenter.names(question):
             if not self._terms.has_term(name):
                 close = self.spellings.closest(name)
+                if close is None:  # a place of the corpus read loosely: 潮阳 → 朝阳 (朝 reads zhao or chao)
+                    close = self._place_sounding_like(name)
                 if close is not None and not self._in_corpus(name) and not self._homophones(name, close):
                     question = re.sub(re.escape(name), close, question, flags=re.IGNORECASE)
         for word, _ in self._unknown_words(question):
