@@ -95,7 +95,7 @@ def _asks_the_announced(announcing: str, item: str, terms: WeightedTerms) -> boo
     the question that the announcement lacks: "报告建议政府怎么支持AI企业？" is said by "政府应加大对人工智能企业的支持力度,
     可以采取：" and (3) adds nothing of it, while "对高级别人才达到一定比例的企业，政府可以怎么做？" names what only (3)
     says (高级别, 人才, 比例): (3) alone answers it."""
-    return bool(_held(announcing, terms)) and _held(item, terms) <= _held(announcing, terms)
+    return _held(item, terms) <= _held(announcing, terms)
 
 
 def enumeration(best: Candidate, context: AnswerContext, terms: WeightedTerms,
