@@ -11,6 +11,7 @@ import pytest
     "单次融资在1亿到10亿之间的北京AI企业有几家",
     "单次融资在1到10亿之间的北京AI企业有几家",  # the lower threshold's unit is the higher one's
     "單次融資超過1億元但沒超過10億元的北京AI企業有多少家？",
+    "单笔融资超1个亿的北京AI公司里，没超过10亿的有多少家？",  # 超 alone; the two thresholds in two clauses
 ])
 def test_a_count_between_two_thresholds_is_the_difference_of_the_counts_above_them(assistant, question: str) -> None:
     answer = assistant.ask(question)

@@ -18,8 +18,9 @@ from qa.text import fold
 #: Words saying a figure is passed, and the magnitudes a threshold is written in ("超过10亿", "1万以上").
 _PASSES = r"(?:超过|高于|多于|大于|不少于|不低于)"
 _AMOUNT = r"(\d+(?:\.\d+)?)\s*个?\s*([亿万千百])?"
-#: "超过1亿元但没超过10亿元", "过了1个亿、但没到10亿", "1亿到10亿之间": the lower and the higher threshold.
-_BETWEEN = (re.compile(rf"(?:{_PASSES}|过了?)\s*{_AMOUNT}[^，,。？?\d]{{0,8}}?(?:没有?|未|不)"
+#: "超过1亿元但没超过10亿元", "过了1个亿、但没到10亿", "超1个亿的…公司里，没超过10亿的", "1亿到10亿之间": the lower
+#: and the higher threshold.
+_BETWEEN = (re.compile(rf"(?:{_PASSES}|超|过了?)\s*{_AMOUNT}[^。？?\d]{{0,14}}?(?:没有?|未|不)"
                        rf"(?:超过|到|过|满|足|及|达到)\s*{_AMOUNT}"),
             re.compile(rf"{_AMOUNT}[^，,。？?\d]{{0,3}}?(?:到|至|~|-)\s*{_AMOUNT}[^，,。？?\d]{{0,4}}?之间"))
 #: A threshold a text states.
