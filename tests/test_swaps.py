@@ -31,6 +31,8 @@ from qa.answer.unmeasured import unwritten_measure
     ("C轮及以后的北京AI企业占多少比例？", "北京AI企业里单独处在C轮的占比是多少？", "9.73%", "“C轮”"),  # a finer category
     ("C轮及以后的北京AI企业占多少比例？", "北京AI企业里单纯处于C轮的占比是多少（不算C轮以后的）？", "9.73%",
      "“C轮”"),  # the group named only to leave it out
+    ("C轮及以后的北京AI企业占多少比例？", "北京AI企业里单独处在C轮的占比是多少？C轮以后的不算", "9.73%",
+     "“C轮”"),  # left out after it is named
     ("天使轮（包括pre-A）的公司占多大比例", "北京AI企业里preA轮企业的占比是多少？", "28.48%", "“preA”"),  # in a bracket
     ("天使轮（包括pre-A）的公司占多大比例", "天使轮里光是preA的企业占比是多少？", "28.48%", "“preA”"),  # taken alone
     ("天使轮（包括pre-A）的公司占多大比例", "天使轮不算preA的话，北京AI企业占比多少？", "28.48%", "“preA”"),  # left out

@@ -141,6 +141,8 @@ _ALONE = re.compile(r"(?:光是|光|单独|单纯|单单|纯|仅仅|仅|只是|�
 #: Words that leave an item out ("天使轮不算preA的话"), written right before it: the figure that includes it is not
 #: the one asked.
 _LEFT_OUT = re.compile(TAKEN_AWAY + "$")
+#: Words after a group that leave it out ("c轮以后的不算", "…的除外").
+_LEFT_OUT_AFTER = re.compile(r"的?(?:都|也)?(?:不算|不计|不包括|不含|除外)")
 
 
 #: The characters that say a group's direction in time: 以前 is 更早, 以后 更晚.
@@ -149,14 +151,16 @@ _DIRECTION_WORDS = {"前": "前早", "后": "后晚"}
 
 def _opened_in_question(code: str, direction: str, words: list[tuple[str, str]]) -> bool:
     """The question writes, after the code, a localizer, time word or adverb of the same direction ("c轮甚至更后面",
-    "b轮往后": jieba tags 往后 t; "a轮及更早": 更 d, 早 a) — not after a word leaving it out ("不算c轮以后的")."""
+    "b轮往后": jieba tags 往后 t; "a轮及更早": 更 d, 早 a) — not with a word leaving it out ("不算c轮以后的",
+    "c轮以后的不算")."""
     after, before = False, ""
     said = _DIRECTION_WORDS.get(direction, direction)
-    for w, flag in words:
+    for n, (w, flag) in enumerate(words):
         if code in w or w == code[:-1]:
             after = not _LEFT_OUT.search(before)
         elif after and flag in ("f", "t", "d", "a") and any(ch in w for ch in said):
-            return True
+            if not _LEFT_OUT_AFTER.match("".join(v for v, _ in words[n + 1:n + 4])):  # "c轮以后的不算"
+                return True
         before = (before + w)[-4:]
     return False
 
