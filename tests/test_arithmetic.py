@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from qa.answer.arithmetic import Figure, Operation, _compared, asked_operation, figures_in
+from qa.answer.arithmetic import Figure, Operation, _compared, _of_another_code, asked_operation, figures_in
 
 
 @pytest.mark.parametrize(("question", "operation"), [
@@ -259,3 +259,19 @@ def test_a_bare_year_is_no_figure() -> None:
     """"从2015到2016年": the 年 is written once, after the second year; 2015 is a year all the same."""
     assert [m.group() for m in figures_in("北京人工智能企业从2015到2016年爆发式增长，新增44家")] == ["44家"]
     assert [m.group() for m in figures_in("其中北京2015家企业")] == ["2015家"]  # with a unit it is a count
+
+
+def test_a_figure_of_another_round_group_is_no_operand(assistant) -> None:
+    """"数量占比" is written in the B/C group's clause (24.21%); the A group's 73.28% and 13.88% are said after
+    "A轮及以前": its share of the number, and of the money in the next clause, whose subject carries over."""
+    answer = assistant.ask("北京A轮及以前的AI公司，数量占比比融资总额占比高出几个百分点？")
+    assert answer.short_answer == "59.4 个百分点" and "73.28% − 13.88%" in answer.answer
+    other = assistant.ask("B轮、C轮及以后的企业，数量占比比融资总额占比低多少")  # its money share is not found
+    assert "13.88%" not in other.answer or not other.answered
+
+
+def test_only_codes_of_one_kind_tell_groups_apart() -> None:
+    """"ai企" (AI企业) and "b轮" are codes of different words: a question naming only the first names no round."""
+    assert _of_another_code("B轮、C轮及以后的企业数量占比", frozenset({"a轮", "ai公"}))
+    assert not _of_another_code("B轮、C轮及以后的企业数量占比", frozenset({"ai企"}))
+    assert not _of_another_code("B轮、C轮及以后的企业数量占比", frozenset({"b轮", "ai企"}))

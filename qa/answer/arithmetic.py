@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
 
 from qa.answer.candidates import Candidate
 from qa.answer.features import Question, WeightedTerms, contains_term
-from qa.text import CLAUSE_END, fold, normal_form
+from qa.text import CLAUSE_END, coded_words, fold, normal_form
 from qa.understand.constraints import ASKS_CHANGE, TAKEN_AWAY, YEAR
 
 if TYPE_CHECKING:  # tables.py reads the operation a question asks from here
@@ -302,6 +302,8 @@ class Wanted(NamedTuple):
     measured: str
     #: the years the question names (`Constraints.years`): the earlier one of a change picks its earlier figure
     years: tuple[str, ...] = ()
+    #: the coded words the question names ("a轮"): a figure in a clause naming only others is another group's
+    codes: frozenset[str] = frozenset()
 
 
 #: "按融资额算，…", "从融资总额来看，…": what every figure of the question measures.
@@ -311,7 +313,7 @@ _MEASURED_BY = re.compile(r"^(?:按照?|以|从|就)(?P<what>[^，,]{1,10}?)(?:�
 def _wanted(question: str, years: tuple[str, ...]) -> Wanted:
     measured = _MEASURED_BY.match(question.strip())
     return Wanted(_asked_unit(question), bool(ASKS_CHANGE.search(question)), measured["what"] if measured else "",
-                  years)
+                  years, frozenset(coded_words(normal_form(question))))
 
 
 def _asks_earlier(years: tuple[str, ...], sentence: str) -> bool:
@@ -412,10 +414,24 @@ def _both(op: Operation, c: Candidate, wanted: Wanted, support: Support) -> tupl
     a, b = _mentions(op.a, c.text, support), _mentions(op.b, c.text, support)
 
     def held(figure: Figure | None, side: str, other: str) -> Figure | None:
-        return figure if figure is None or support.holds(side, other, sentence_around(c.text, figure.at)) else None
+        return figure if figure is None or (support.holds(side, other, sentence_around(c.text, figure.at))
+                                            and not _of_another_code(c.text[:figure.at], wanted.codes)) else None
 
     return (held(_figure_after(a, c, wanted, b.attribute), op.a, op.b),
             held(_figure_after(b, c, wanted, a.attribute), op.b, op.a))
+
+
+def _of_another_code(before_mention: str, asked: frozenset[str]) -> bool:
+    """The clause of a side's mention names only other codes of a kind the question names one of — or, naming none,
+    the nearest clause before it in the statement that names some (its subject carries over: "A轮及以前的企业数量占
+    73.28%，但是融资总额占比仅为13.88%"). In "北京A轮及以前的AI公司，数量占比比融资总额占比高出几个百分点？" the 24.21% of
+    "B轮、C轮及以后的企业数量占比合计24.21%" is another group's share: 数量占比 is written there, not where the A轮
+    group's 73.28% stands."""
+    named: set[str] = set()
+    for clause in reversed(CLAUSE_END.split(before_mention)):
+        if named := coded_words(normal_form(clause)):
+            break
+    return bool(named) and not named & asked and any(code[-1] == own[-1] for code in named for own in asked)
 
 
 def _asked_unit(question: str) -> str | None:
