@@ -16,6 +16,8 @@ from qa.answer.unmeasured import unwritten_measure
 
 @pytest.mark.parametrize(("answerable", "near_miss", "key", "lacks"), [
     ("北京获投AI企业里，海淀区占比多少？", "北京获投AI企业里，丰台区占比多少？", "62.44%", "“丰台区”"),  # a district
+    ("截至2019年4月，北京共有多少家AI企业获得融资？", "截至2019年底，北京共有多少家AI企业获得融资？", "442家",
+     "“2019年底”"),  # the end of the year, where the report's count is of April
     ("到2025年，人工智能应用市场总值预计能达到多少美元？", "到2030年，人工智能应用市场总值预计能达到多少美元？",
      "1270亿美元", "2030年"),  # a year the report names elsewhere, not for this figure
     ("北京AI企业中处于B轮的企业占比多少？", "北京AI企业中处于D轮的企业占比多少？", "14.48%", "“D轮”"),  # a round
