@@ -26,6 +26,8 @@ from qa.answer.arithmetic import Figure, Operation, _compared, _of_another_code,
     ("车和家那笔融资是特斯联B轮融资的几倍？", Operation("ratio", "车和家那笔融资", "特斯联B轮融资")),
     ("海淀和朝阳两区合计占比多少？", Operation("sum", "海淀", "朝阳两区")),
     ("Geek+和Momenta这两笔融资加一起是多少？", Operation("sum", "Geek+", "Momenta这两笔融资")),
+    # 加 alone joins the sides (not 增加), and what the sum is of may stand between 一共 and 多少
+    ("2018年海淀加朝阳一共占北京获投AI企业的多少？", Operation("sum", "海淀", "朝阳")),
     ("特斯联比第四范式多融了多少？", Operation("difference", "特斯联", "第四范式")),  # a verb between 多 and 了
     # a clause before the sides frames the question; the sides are what the last clause names
     ("北京获投AI企业的注册地占比里，海淀比朝阳高出多少个百分点？", Operation("difference", "海淀", "朝阳")),
@@ -56,6 +58,8 @@ def test_the_asked_operation_is_read(question: str, operation: Operation) -> Non
     "寒武纪比地平线早成立吗？",
     "截至2019年4月，北京跟人工智能相关的企业一共有多少家？",  # 跟…相关: related to AI, not 北京 plus AI
     "2019年比2018年掉了几个点？",  # two times and nothing that changed
+    "北京增加的AI企业一共有多少家？",  # 增加 is no 加 joining two sides, nor is 加大
+    "政府加大AI投入一共多少钱？",
 ])
 def test_questions_without_arithmetic_are_left_alone(question: str) -> None:
     assert asked_operation(question) is None
@@ -275,3 +279,6 @@ def test_only_codes_of_one_kind_tell_groups_apart() -> None:
     assert _of_another_code("B轮、C轮及以后的企业数量占比", frozenset({"a轮", "ai公"}))
     assert not _of_another_code("B轮、C轮及以后的企业数量占比", frozenset({"ai企"}))
     assert not _of_another_code("B轮、C轮及以后的企业数量占比", frozenset({"b轮", "ai企"}))
+    # a clause with a subject of its own does not carry the one before it; one opened by a connective does
+    assert not _of_another_code("大多处于A轮，占比达44.80%，天使轮（含preA）企业占比", frozenset({"b轮"}))
+    assert _of_another_code("处于A轮及以前的企业数量占73.28%，但是融资总额占比", frozenset({"b轮"}))

@@ -48,8 +48,9 @@ _COMPLEMENT_FIRST = re.compile(TAKEN_AWAY + r"(?P<part>[^，,。？?的]{1,12}?)
 #: "北京那批拿到VC的AI公司，扣掉已经上市的，还剩多少家": the whole, then the part taken away, then what remains.
 _COMPLEMENT_REST = re.compile(r"(?P<whole>[^。？?]{2,30}?)[，,]?" + TAKEN_AWAY
                               + r"(?P<part>[^，,。？?]{1,12}?)的?[，,]?(?:还|就)?(?:剩下?|余下)")
-_SUM = re.compile(r"(?P<a>[^，,。？?]{1,16}?)(?:和|与|跟|加上)(?P<b>[^，,。？?]{1,16}?)(?:一共|合计|总共|加起来|加一起|加在一起|相加|之和|总和)"
-                  r"[^，,。？?]{0,4}(?:多少|几)")
+_SUM = re.compile(r"(?P<a>[^，,。？?]{1,16}?)(?:和|与|跟|加上|(?<![增参追更添施])加(?![入快大强上起一在]))"
+                  r"(?P<b>[^，,。？?]{1,16}?)(?:一共|合计|总共|加起来|加一起|加在一起|相加|之和|总和)"
+                  r"(?:[^，,。？?]{0,4}|占[^，,。？?]{0,12}?)(?<!第)(?:多少|几)")  # "一共占北京获投AI企业的多少"
 #: Which of two is more (or less): "海淀跟朝阳哪个区的企业占比比较高？", "人民币融资的多还是美元融资的多？".
 _WHICH_MORE = re.compile(r"^(?P<a>.+)(?:和|跟|与|同|还是)(?P<b>.+?)比?[，,]?(?:哪个|哪一个|谁|哪家|哪边|哪一方|哪种)"
                          r"[^，,。？?]{0,16}?(?P<way>高|多|大|低|少|小)")
@@ -421,15 +422,19 @@ def _both(op: Operation, c: Candidate, wanted: Wanted, support: Support) -> tupl
             held(_figure_after(b, c, wanted, a.attribute), op.b, op.a))
 
 
+#: Words opening a clause that goes on about the subject of the clause before it.
+_CARRIES_SUBJECT = re.compile(r"(?:但是|但|而且|而|并且|且|同时|却|其中)")
+
+
 def _of_another_code(before_mention: str, asked: frozenset[str]) -> bool:
-    """The clause of a side's mention names only other codes of a kind the question names one of — or, naming none,
-    the nearest clause before it in the statement that names some (its subject carries over: "A轮及以前的企业数量占
-    73.28%，但是融资总额占比仅为13.88%"). In "北京A轮及以前的AI公司，数量占比比融资总额占比高出几个百分点？" the 24.21% of
+    """The clause of a side's mention names only other codes of a kind the question names one of — or, naming none
+    and opening with a connective, the clause before it (its subject carries over: "A轮及以前的企业数量占73.28%，但是
+    融资总额占比仅为13.88%"; "…A轮，占比达44.80%，天使轮（含preA）企业占比28.48%" has a subject of its own). In "北京A轮及以前的AI公司，数量占比比融资总额占比高出几个百分点？" the 24.21% of
     "B轮、C轮及以后的企业数量占比合计24.21%" is another group's share: 数量占比 is written there, not where the A轮
     group's 73.28% stands."""
     named: set[str] = set()
     for clause in reversed(CLAUSE_END.split(before_mention)):
-        if named := coded_words(normal_form(clause)):
+        if (named := coded_words(normal_form(clause))) or not _CARRIES_SUBJECT.match(clause.strip()):
             break
     return bool(named) and not named & asked and any(code[-1] == own[-1] for code in named for own in asked)
 
