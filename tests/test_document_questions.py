@@ -35,6 +35,12 @@ def test_what_a_figure_counts_is_its_caption(assistant) -> None:
     assert listing.answered and listing.answer.startswith("表 1 是“单次融资超过10亿人民币的北京人工智能企业名单")
 
 
+def test_what_kind_of_chart_a_figure_is_is_its_caption(assistant) -> None:
+    """"是哪一年的什么分布图" asks what the figure is, though 什么 follows no verb."""
+    answer = assistant.ask("圖3是哪一年的什麼分佈圖？")
+    assert answer.answered and "2019年北京人工智能企业区域分布" in answer.answer
+
+
 def test_a_part_question_gets_its_heading_and_sub_sections(assistant) -> None:
     answer = assistant.ask("这份报告的第二部分讲的是什么？")
     assert answer.answered and "存在的问题" in answer.answer and "领军人才短缺" in answer.answer

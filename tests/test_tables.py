@@ -463,3 +463,10 @@ def test_the_one_row_a_filter_finds_is_read_whole(assistant):
     """"唯一一家C轮的是谁？啥时候融的" asks the row's other cells too: one row found is given with them."""
     answer = ask(assistant, "表里唯一一家C轮的startup是谁？啥时候融的")
     assert "共 1 项：第四范式（成立时间 2015-5，轮次 C 轮，融资事件 2018.12 融资 10 亿元人民币）[1]" in answer.answer
+
+
+def test_a_verb_complement_names_no_column(assistant):
+    """"折成美元" is 折/成: 成 completes the verb, it is not the first character of 成立时间 — no founding date in bold
+    for a question the table cannot answer (a conversion)."""
+    answer = assistant.ask("明略數據那筆20億人民幣，折成美元是多少？")
+    assert answer.short_answer != "2014-4" and "2014-4" not in answer.answer.split("。")[0]

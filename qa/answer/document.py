@@ -31,13 +31,15 @@ _ITEM_ASKED = re.compile(rf"第\s*{_NUMBER}\s*(条|点|项)")
 #: Character pairs a section heading must share with the question to be the one it names ("对策建议的第二条":
 #: 对策, 策建, 建议): one pair is a word in common, not a name.
 MIN_SHARED_PAIRS = 2
-#: The question asks what the thing is or shows, not for a value inside it ("表1里哪家融资最多" is a table
+#: The question asks what the thing is or shows ("图3是哪一年的什么分布图" too: what kind of chart), not for a value
+#: inside it ("表1里哪家融资最多" is a table
 #: operation, "图2中2018年融资多少" a sentence question, "表1里哪家成立得最晚，是什么时候？" asks when: 什么时候).
 _WHAT = re.compile(r"(?:是|讲|说明|说|聊|谈|写|画|列|展示|显示|表明|反映|体现|描述|呈现|表现|表达|介绍|关于|统计|标题|题目|名字|叫)"
                    r"(?:的|了|着)?(?:是)?"
                    r"(?:一[份个张幅种])?"
                    r"(?:(?:什么|啥)(?!时候|时间)|哪方面|何(?!时))"
-                   r"|(?:什么|啥|哪些)(?:内容|信息|数据|主题|情况)|主要(?:内容|讲|说|是)|标题|题目")
+                   r"|(?:什么|啥|哪些)(?:内容|信息|数据|主题|情况)|(?:什么|啥)(?:样的?)?(?:分布|统计)?[图表]"
+                   r"|主要(?:内容|讲|说|是)|标题|题目")
 
 
 #: A value asked of a figure or table as a whole that its caption may state: a count of a measure word

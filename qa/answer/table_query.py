@@ -106,6 +106,8 @@ _WHICH = re.compile(r"哪家|哪个|谁")
 _LIST = re.compile(r"哪些|哪几|哪[两三四五六七八九十\d]+[家个位项]|都有谁|有谁|都是谁|列出|列举")
 #: Aspect particles after a verb ("融了", "成立过") that do not change what is asked.
 _PARTICLES = "了过着得"
+#: One-character words that complete a verb before them ("折成美元", "换到", "变为"): no column's first character.
+_COMPLEMENTS = "成到为完"
 _EACH = re.compile(r"分别|各自|各是")
 #: "除了百度和寒武纪，还有哪些？" names rows to leave out: a list question asks for the others, not about the named rows.
 _EXCEPT = re.compile(r"除了|除去|除开|以外|之外")
@@ -180,7 +182,7 @@ def _one_character_words(rest: str, segmenter: Segmenter) -> frozenset[str]:
     """The question's one-character words that are not stopwords, aspect particles dropped (segmented once per
     question, not once per column)."""
     stems = (w.rstrip(_PARTICLES) or w for w in segmenter.words(rest))
-    return frozenset(w for w in stems if len(w) == 1 and w not in segmenter.stopwords)
+    return frozenset(w for w in stems if len(w) == 1 and w not in segmenter.stopwords and w not in _COMPLEMENTS)
 
 
 def _offers(column: Column, order: Order) -> bool:
