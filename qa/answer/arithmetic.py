@@ -70,7 +70,7 @@ _FROM_TO = re.compile(r"[由从]\s*(\d+(?:\.\d+)?)\s*(%|亿元|亿|万|家|个)?
                       r"(\d+(?:\.\d+)?)\s*(%|亿元|亿|万|家|个)?")
 #: A figure of what was added or lost ("较2018年5月新增44家"); a question asks about such figures when it asks a
 #: change (`constraints.ASKS_CHANGE`).
-_CHANGE_LEAD = re.compile(r"(?:新增|增加|减少|增长|下降|提高|降低|净增|新设)了?\s*$")
+CHANGE_LEAD = re.compile(r"(?:新增|增加|减少|增长|下降|提高|降低|净增|新设|多了|少了)了?(?:约|近|超过)?\s*$")
 #: How much of the question a statement covers (ranks the statements operands are taken from).
 Coverage = Callable[[str], float]
 #: A figure belongs to a mention when it follows within this many characters, in the same sentence.
@@ -475,7 +475,7 @@ def _counts_else(figure: Figure, wanted: Wanted) -> int:
     """How many of two things the question does not ask the figure counts: a change ("新增44家") when the question
     asks none (an amount when it asks one), and a set narrowed by a relative clause ("…的") between the side's
     mention and the figure."""
-    return int(bool(_CHANGE_LEAD.search(figure.lead)) != wanted.changes) + int("的" in figure.lead)
+    return int(bool(CHANGE_LEAD.search(figure.lead)) != wanted.changes) + int("的" in figure.lead)
 
 
 def _change(op: Operation, candidates: list[Candidate], coverage: Coverage, support: Support,

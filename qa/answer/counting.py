@@ -16,6 +16,7 @@ import re
 
 import numpy as np
 
+from qa.answer.arithmetic import CHANGE_LEAD
 from qa.answer.features import WeightedTerms
 from qa.answer.uncounted import COUNT_ASKED
 from qa.text import normal_form
@@ -23,14 +24,12 @@ from qa.understand.constraints import ASKS_CHANGE
 
 #: A count's number: digits or a Chinese numeral, perhaps rounded ("200余", "三十多", "上百").
 _NUMBER = r"(?:\d+(?:\.\d+)?[万亿]?|[零〇一二两三四五六七八九十百千万亿]+)(?:余|多)?"
-#: Words that make the count after them a change, not a total ("新增44家", "减少了3个").
-_CHANGE_BEFORE = re.compile(r"(?:新增|增加|增长|减少|净增|多了|少了)了?(?:约|近|超过)?$")
 
 
 def _states_count(text: str, counter: str) -> bool:
     """Whether the (folded) text states a count with the counter that is not a change."""
     for found in re.finditer(rf"{_NUMBER}(?={counter})", text):
-        if not _CHANGE_BEFORE.search(text[max(0, found.start() - 8):found.start()]):
+        if not CHANGE_LEAD.search(text[max(0, found.start() - 8):found.start()]):  # "新增44家" is a change
             return True
     return False
 
