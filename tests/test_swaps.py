@@ -10,7 +10,7 @@ import pytest
 
 from qa.answer.candidates import Candidate
 from qa.answer.features import analyse
-from qa.answer.swaps import swapped_constraint
+from qa.answer.swaps import swapped_constraint, year_end_swapped
 from qa.answer.unmeasured import unwritten_measure
 
 
@@ -307,3 +307,11 @@ def test_a_choice_refused_for_a_place_it_lacks_is_tried_again_on_a_sentence_nami
     assert answer.answered and "28.53%" in answer.answer and "1259" not in answer.answer
     assert not assistant.ask("丰台区的AI获投企业占比是多少？").answered
     assert not assistant.ask("海淀区的AI软件企业收入规模是多少？").answered
+
+
+def test_the_end_of_a_year_is_missing_only_where_the_statement_gives_another_month() -> None:
+    """"截至2019年底" is not answered by a count of April; a statement that says the year's end too may answer it."""
+    assert year_end_swapped(("2019年底",), "截至2019年4月，北京共有442家企业获得融资。", "截至2019年4月，北京共有442家") \
+        == "2019年底"
+    assert year_end_swapped(("2019年底",), "2019年4月有300家，到2019年底有442家。", "2019年4月有300家") is None
+    assert year_end_swapped(("2017年底",), "2017年6月有20家，2017年年底有30家。", "2017年6月有20家") is None  # 年年底

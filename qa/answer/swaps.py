@@ -68,7 +68,7 @@ from qa.answer.features import Question
 from qa.answer.listed import listed_as_item, listed_beside
 from qa.answer.money import other_currency
 from qa.segment.tokenizer import ADMINISTRATIVE_PLACE
-from qa.understand.constraints import TAKEN_AWAY, YEAR, Rank, ranks
+from qa.understand.constraints import TAKEN_AWAY, YEAR, Rank, ranks, year_ends
 from qa.understand.kind import Kind
 from qa.text import CODE, coded_words, normal_form
 
@@ -208,14 +208,14 @@ def _ranks_swapped(asked: tuple[Rank, ...], local: str) -> list[str]:
     return [r.written for r in asked if not r.held_by(around) and any(r.contradicted_by(o) for o in others)]
 
 
-#: The end of a year ("2019年底", "2019年末", "2019年12月"), and a month of a year ("2019年4月").
-_YEAR_END = re.compile(r"((?:19|20)\d{2})年(?:年?底|年?末|12月)")
+#: A month of a year ("2019年4月").
 _MONTH = re.compile(r"(?:19|20)\d{2}年\d{1,2}月")
 
 
-def _year_ends(text_norm: str) -> list[str]:
-    """The ends of years a text names, written "2019年底": "截至2019年底…" is not answered by a figure "截至2019年4月"."""
-    return [f"{year}年底" for year in _YEAR_END.findall(text_norm)]
+def year_end_swapped(asked: tuple[str, ...], said: str, sentence: str) -> str | None:
+    """The end of a year the question asks ("2019年底") where the sentence states a month instead ("截至2019年4月，
+    北京共有442家…"), unless the statement says that year's end too; None otherwise."""
+    return _swapped(list(asked), set(year_ends(said)), set(_MONTH.findall(sentence)), "", False)
 
 
 def _amounts(text_norm: str) -> dict[str, str]:
@@ -272,7 +272,8 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
     amounts = sorted(value for value, number in _amounts(question).items() if number not in amounts_around.values())
     checks = (  # (values asked, held where they should be, the sentence's values of the same type, same ending)
         ([f"{y}年" for y in q.constraints.years], years_around, {f"{y}年" for y in YEAR.findall(sentence)}, True),
-        (_year_ends(question), set(_year_ends(said)), set(_MONTH.findall(sentence)), False),
+        ([year_end] if (year_end := year_end_swapped(q.constraints.year_ends, said, sentence)) else [], set(), None,
+         True),
         (names, set(), sentence_names, True),
         (sorted(asked_codes), local_codes, sentence_codes, True),
         (_one_letter(asked_codes, document), local_codes, None, True),

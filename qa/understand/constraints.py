@@ -18,6 +18,13 @@ from qa.segment.tokenizer import HAS_WORD_CHAR, Segmenter
 from qa.text import normal_form
 
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+#: The end of a year ("2019年底", "2019年年末", "2019年12月"): a time point, not the whole year.
+YEAR_END = re.compile(r"((?:19|20)\d{2})年(?:年?底|年?末|12月)")
+
+
+def year_ends(text_norm: str) -> tuple[str, ...]:
+    """The ends of years a text names, each written "2019年底"."""
+    return tuple(dict.fromkeys(f"{year}年底" for year in YEAR_END.findall(text_norm)))
 #: Numbers other than years that a question states as a constraint ("1亿", "10亿元", "100强").
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?%?")
 #: A number the question guesses at ("好像有1000多家", "100余家", "10来个", with its measure word): the asker's
@@ -136,6 +143,8 @@ class Constraints:
     """What the question pins down, in the order it says it."""
 
     years: tuple[str, ...]
+    #: "2019年底": the end of a year asked, which a figure of another month of it does not answer
+    year_ends: tuple[str, ...]
     numbers: tuple[str, ...]
     names: tuple[Name, ...]
     #: "全国", "全球": the whole area the question asks about
@@ -201,6 +210,6 @@ def read_constraints(question: str, segmenter: Segmenter) -> Constraints:
     names = segmenter.names(question)  # as often as said: a feature counts them
     amount = AMOUNT_ASKED.search(question)
     measure = attribute_before(question, amount.start(), segmenter) if amount else ()
-    return Constraints(years, numbers, tuple(_named(n, segmenter) for n in names),
+    return Constraints(years, year_ends(normal_form(question)), numbers, tuple(_named(n, segmenter) for n in names),
                        tuple(dict.fromkeys(SCOPE.findall(normal_form(question)))), tuple(ranks(normal_form(question))),
                        tuple(_named(word, segmenter) for word in measure))
