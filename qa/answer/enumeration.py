@@ -23,7 +23,7 @@ import cn2an
 from qa.answer.candidates import Candidate, next_statement, previous_statement
 from qa.answer.context import AnswerContext
 from qa.answer.features import WeightedTerms
-from qa.text import LIST_ITEM, SUB_ITEM, fold, simplified_chars
+from qa.text import LIST_ITEM, SUB_ITEM, normal_form, simplified_chars
 from qa.types import Passage
 
 #: The numbering styles whose items are gathered: Chinese reports' "(3)…" and "三是…" (`qa.text`, as the outline and
@@ -78,7 +78,7 @@ def _lists_what_is_asked(text: str, terms: WeightedTerms) -> bool:
     word of the question stands in the clause of the list ("…等方向处于世界领先水平" of "在哪些方向算是world-leading的"):
     the things it lists are what is asked, not the items of the enumeration it belongs to."""
     def covers(part: str) -> float:
-        return terms.coverage(fold(part).replace(" ", ""), partial=False)
+        return terms.coverage(normal_form(part), partial=False)
 
     return "、" in text and (covers(text) >= ANSWERS_ALONE
                             or any("、" in clause and covers(clause) > 0 for clause in _CLAUSE_MARK.split(text)))
@@ -86,7 +86,7 @@ def _lists_what_is_asked(text: str, terms: WeightedTerms) -> bool:
 
 def _held(text: str, terms: WeightedTerms) -> set[str]:
     """The question's terms the text holds."""
-    norm = fold(text).replace(" ", "")
+    norm = normal_form(text)
     return {t for t in terms.weights if terms.found(norm, t)}
 
 
