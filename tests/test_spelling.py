@@ -87,3 +87,15 @@ def test_dictionary_words_sharing_characters_are_spellings_of_one_word(assistant
     corrector = NameCorrector(assistant.segmenter, assistant.context.terms, lambda text: False)
     assert corrector._homophones("成都", "程度")
     assert not corrector._homophones("冰淇淋", "霜淇淋") and not corrector._homophones("旷世", "旷视")
+
+
+def test_a_rare_word_jieba_tags_a_name_that_sounds_like_a_corpus_name_is_that_name(assistant) -> None:
+    """旷世 ("unrivalled") is in jieba's dictionary, tagged nr but too rare (16) to be a name it knows; it sounds
+    exactly like the report's 旷视, which the dictionary lacks. 领衔 (a dictionary verb, not a name) stays."""
+    assert assistant.understand("字节跳动那笔融资是曠世的幾倍？").searched == "字节跳动那笔融资是旷视的几倍？"
+    assert assistant.understand("北京哪家AI公司领衔？").searched == "北京哪家AI公司领衔？"
+
+
+def test_pinyin_with_u_for_ü_is_the_name_it_spells(assistant) -> None:
+    """pypinyin writes 略 as "lve"; people type "Minglue" for 明略."""
+    assert assistant.understand("Minglue数据那轮D轮是啥时候融的").searched.startswith("明略数据")

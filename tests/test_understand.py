@@ -144,3 +144,40 @@ def test_a_glued_word_the_corpus_writes_stays_whole(assistant):
 
     assert question_terms("帮我查北京企业", assistant.segmenter, lambda text: text == "我查")[0] == ["帮", "我查", "北京", "企业"]
     assert question_terms("帮我查北京企业", assistant.segmenter, lambda text: False)[0] == ["帮", "查", "北京", "企业"]
+
+
+def test_english_words_the_corpus_never_writes_are_read_in_its_chinese(assistant):
+    """"founded" and the phrase "funding amount" are words of the general alias list the report never writes; a
+    name (Geek+) stays as typed, and so does an English word the report writes itself (GPU, in "高端GPU")."""
+    searched = assistant.understand("Geek+是什么时候founded的？它那轮funding amount是多少？").searched
+    assert searched == "Geek+是什么时候成立的？它那轮融资金额是多少？"
+    assert "GPU" in assistant.understand("GPU贵不贵？").searched
+    assert assistant.understand("Table 1里the largest single funding round是哪家公司的？").searched == \
+        "表 1里the最大单次融资是哪家公司的？"
+
+
+def test_only_english_words_of_what_is_asked_become_chinese():
+    from qa.understand.english import in_chinese
+
+    segmenter = get_segmenter()
+    never = lambda term: False  # noqa: E731 - a corpus that writes no English
+    assert in_chinese("the biggest single funding amount", segmenter, never) == "the最大单次融资金额"
+    assert in_chinese("VC和AI startup", segmenter, never) == "VC和AI startup"  # topic words stay
+    assert in_chinese("largest", segmenter, lambda term: term == "largest") == "largest"
+
+
+@pytest.mark.parametrize("question, measure", [("寒武纪那笔融资是哪年哪月、第几轮？", ()), ("融资是第几轮？", ("融资",))])
+def test_runs_of_question_words_are_no_terms(question, measure):
+    """"哪年哪月" (vn) is no attribute whose amount 第几轮 asks; 融资 is."""
+    from qa.understand.kind import asks
+
+    assert asks("哪年哪月") and asks("第几轮") and asks("几几年")
+    assert not asks("哪家公司") and not asks("第四范式") and not asks("融资")
+    assert tuple(n.text for n in read_constraints(question, get_segmenter()).measure) == measure
+
+
+def test_a_question_word_jieba_lacks_stays_whole():
+    """哪类人 is not 哪/类人 ("humanoid"), and 眼下 is a filler like 现在."""
+    segmenter = get_segmenter()
+    assert segmenter.words("北京眼下最缺的是哪类人")[-2:] == ["哪类", "人"]
+    assert segmenter.is_filler("眼下")

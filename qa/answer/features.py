@@ -21,7 +21,7 @@ from qa.answer.answer_types import span_holds
 from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext, TermStatistics
 from qa.understand.constraints import Constraints, without_approximations, without_requests
-from qa.understand.kind import WH_WORDS, Kind, QuestionType
+from qa.understand.kind import WH_WORDS, Kind, QuestionType, asks
 from qa.understand.question import Understood
 from qa.segment.tokenizer import DEMONSTRATIVES, HAS_WORD_CHAR, Segmenter
 from qa.text import CLAUSE_BREAK, FIGURE_POINTER, SENTENCE_END, is_cjk, normal_form
@@ -126,7 +126,7 @@ def question_terms(question: str, segmenter: Segmenter,
     pieces = [_without_pointing(segmenter, piece) for piece in pieces]
     words, joined = _joined_runs(pieces, segmenter, in_corpus)
     terms = list(dict.fromkeys(t for t in words
-                               if t and t not in segmenter.stopwords and not _asks(t) and not segmenter.is_filler(t)
+                               if t and t not in segmenter.stopwords and not asks(t) and not segmenter.is_filler(t)
                                and not segmenter.is_function_word(t) and not segmenter.is_deictic(t)))
     return terms, joined
 
@@ -224,11 +224,6 @@ def weigh_terms(question: str, segmenter: Segmenter, stats: TermStatistics,
     parts = {t: [p for p in segmenter.index_tokens(t) if len(p) >= 2 and p != t and p not in forms[t]]
              for t in weights}
     return WeightedTerms(weights, parts, forms)
-
-
-def _asks(term: str) -> bool:
-    """A question word, alone or with its measure word ("几条", "哪家", "多少家")."""
-    return WH_WORDS.fullmatch(term) is not None or (len(term) <= 3 and WH_WORDS.match(term) is not None)
 
 
 @lru_cache(maxsize=1 << 16)

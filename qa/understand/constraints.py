@@ -16,6 +16,7 @@ from typing import Iterable
 from qa.segment.numerals import numeral_value
 from qa.segment.tokenizer import HAS_WORD_CHAR, Segmenter
 from qa.text import normal_form
+from qa.understand.kind import asks
 
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 #: The end of a year ("2019年底", "2019年年末", "2019年12月"): a time point, not the whole year.
@@ -159,7 +160,7 @@ class Constraints:
 def attribute_before(text: str, end: int, segmenter: Segmenter) -> tuple[str, ...]:
     """The attribute `text` names right before position `end`, skipping adverbs, measure words, particles,
     punctuation and copulas: a word of two or more characters tagged as a noun, either English or a word of
-    jieba's dictionary, or an untagged word of the corpus's vocabulary ("融资总额") — one its HMM made up is most
+    jieba's dictionary (no question word: "哪年哪月" vn), or an untagged word of the corpus's vocabulary ("融资总额") — one its HMM made up is most
     often a misspelling ("比列" for 比例, "海定区") or a fragment ("轮融" of "E轮融了多少"), not an attribute — with
     the known nouns right before it that name it with it ("从业人员", "总数"); the words in order, none when another
     word stands there ("一共有多少家": 一共 is skipped, 家 follows)."""
@@ -170,7 +171,7 @@ def attribute_before(text: str, end: int, segmenter: Segmenter) -> tuple[str, ..
 
     def known(word: str, flag: str, tags: frozenset[str]) -> bool:
         """A noun jieba knows, an English word, or a word of the corpus's vocabulary given no tag ("融资总额" x)."""
-        return len(word) > 1 and ((flag in tags and (word.isascii() or segmenter.in_dictionary(word)))
+        return len(word) > 1 and not asks(word) and ((flag in tags and (word.isascii() or segmenter.in_dictionary(word)))
                                   or (flag == "x" and segmenter.in_vocabulary(word)))
 
     if not before or not known(*before[-1], _ATTRIBUTE_TAGS):

@@ -24,7 +24,7 @@ from pypinyin import Style, lazy_pinyin, pinyin
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
 
-from qa.segment.tokenizer import Segmenter
+from qa.segment.tokenizer import WEAK_NAME_TAGS, Segmenter
 from qa.text import fold, is_cjk
 
 MIN_EDIT_CHARS = 3
@@ -36,8 +36,10 @@ _LATIN = re.compile(r"[a-z]+")
 
 @lru_cache(maxsize=1 << 15)
 def _sound(word: str) -> str:
-    """Toneless pinyin of a Chinese word, or the letters of a Latin one, as one lowercase key."""
-    return "".join(lazy_pinyin(word)).lower() if any(is_cjk(ch) for ch in word) else "".join(_LATIN.findall(word.lower()))
+    """Toneless pinyin of a Chinese word, or the letters of a Latin one, as one lowercase key; ü as u on both
+    sides (pypinyin writes 略 "lve", people type "Minglue" for 明略)."""
+    key = "".join(lazy_pinyin(word)) if any(is_cjk(ch) for ch in word) else "".join(_LATIN.findall(word.lower()))
+    return key.lower().replace("v", "u")
 
 
 @lru_cache(maxsize=1 << 15)
@@ -193,6 +195,12 @@ class NameCorrector:
                     close = self._place_sounding_like(name)
                 if close is not None and not self._in_corpus(name) and not self._homophones(name, close):
                     question = re.sub(re.escape(name), close, question, flags=re.IGNORECASE)
+        for word in self._rare_names(question):
+            # a rare word jieba tags a person's or other name (旷世, "unrivalled": nr, dictionary count 16) that
+            # sounds exactly like a name of the corpus jieba's dictionary lacks (旷视): that name misspelt
+            close = self.spellings.sounding_like(word)
+            if close is not None and not self._segmenter.in_dictionary(close) and not self._in_corpus(word):
+                question = question.replace(word, close)
         for word, _ in self._unknown_words(question):
             # two characters of a word jieba's dictionary lacks (its HMM made it of a misspelt name: 矿视, or of one
             # with the word before it: 里清云) that sound exactly like a corpus word the dictionary lacks too (a name:
@@ -220,6 +228,13 @@ class NameCorrector:
             if close is not None and not self._in_corpus(word):
                 question = question.replace(word, close)
         return question
+
+    def _rare_names(self, question: str) -> list[str]:
+        """The question's Chinese words jieba tags as a name only weakly (`WEAK_NAME_TAGS`) and too rarely to be
+        one of the names it knows (`Segmenter.is_name`), which the corpus does not write."""
+        return [word for word, flag in self._segmenter.question_words(question)
+                if flag in WEAK_NAME_TAGS and len(word) >= 2 and all(is_cjk(ch) for ch in word)
+                and not self._segmenter.is_name(word, flag) and not self._terms.has_term(word)]
 
     def _unknown_words(self, question: str) -> list[tuple[str, str]]:
         """The question's Chinese words of two or more characters that jieba's dictionary lacks, with their tags."""
