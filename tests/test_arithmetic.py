@@ -44,7 +44,14 @@ from qa.answer.arithmetic import Figure, Operation, _compared, _of_another_code,
     # a last clause that only says when ("从2018年到2019年"): what changed is named before it
     ("朝阳区在北京获投AI企业里的占比，从2018年到2019年掉了多少个百分点？", Operation("change", "朝阳区在北京获投AI企业里的占比")),
     # …or only the share asked ("占比由2018年到2019年"): it had been the subject "占比由"
-    ("海淀朝阳以外的其它区域，占比由2018年到2019年提高了多少？", Operation("change", "海淀朝阳以外的其它区域")),
+    # …the rest besides named ones is the side, named last ("海淀朝阳以外的其它区域" is 其它区域)
+    ("海淀朝阳以外的其它区域，占比由2018年到2019年提高了多少？", Operation("change", "其它区域")),
+    ("2019年海淀的占比比海淀朝阳以外的其它区域高出多少个百分点？", Operation("difference", "海淀的占比", "其它区域")),
+    # a side that only says it is counted ("的家数") names what is counted
+    ("单笔融资过亿的那119家里，拿人民币的家数是拿美元的多少倍？", Operation("ratio", "拿人民币", "拿美元")),
+    # how far apart two sides are, whichever is larger; a time before them says when ("2018年那会儿")
+    ("2018年那会儿海淀、朝阳俩区的占比差了多少个点？", Operation("gap", "海淀", "朝阳俩区的占比")),
+    ("海淀和朝阳的占比相差多少个百分点？", Operation("gap", "海淀", "朝阳的占比")),
 ])
 def test_the_asked_operation_is_read(question: str, operation: Operation) -> None:
     assert asked_operation(question) == operation
@@ -282,3 +289,78 @@ def test_only_codes_of_one_kind_tell_groups_apart() -> None:
     # a clause with a subject of its own does not carry the one before it; one opened by a connective does
     assert not _of_another_code("大多处于A轮，占比达44.80%，天使轮（含preA）企业占比", frozenset({"b轮"}))
     assert _of_another_code("处于A轮及以前的企业数量占73.28%，但是融资总额占比", frozenset({"b轮"}))
+
+
+@pytest.mark.parametrize(("question", "shown", "short"), [
+    # the whole of a share is 100 %; the part's share is the one a statement about that whole gives
+    ("全國AI企業裡，北京以外的地方加起來佔了百分之多少？", "北京 26.5%[1]：100% − 26.5% = 73.5%。", "73.5%"),
+    ("全国获投AI企业当中，北京以外的占全国的比例是多少？", "北京 35.1%[1]：100% − 35.1% = 64.9%。", "64.9%"),
+    # a ranking's length is its whole when the part is counted in that ranking
+    ("国内AI前百强里不在北京的有多少家", "国内AI前百强 100家[1]，北京 53家[1]：100家 − 53家 = 47家。", "47家"),
+])
+def test_a_complement_of_a_share_or_a_ranking_has_its_whole_from_the_question(assistant, question, shown,
+                                                                              short) -> None:
+    answer = assistant.ask(question)
+    assert answer.answered and shown in answer.answer and answer.short_answer == short
+
+
+def test_a_ranking_is_no_whole_of_a_part_counted_elsewhere(assistant) -> None:
+    """"top100里，北京以外的": the part's figure found first is 北京's 14 new companies, of a sentence naming no
+    ranking; 100 − 14 would be wrong, so the whole stays unfound."""
+    answer = assistant.ask("全国AI top100里，北京以外的有几家？")
+    assert "86" not in answer.answer and answer.short_answer is None
+
+
+def test_a_side_keeps_the_count_word_the_report_writes(assistant) -> None:
+    """"上海的人工智能企业数量": 数量 stays (reports write it), so the side is not found as the "全国人工智能企业4084家" of
+    a sentence that never names 上海 ("的家数" alone is dropped, as in the ratio above)."""
+    answer = assistant.ask("上海的人工智能企业数量比北京少多少家？")
+    assert not answer.answered and "3000" not in answer.answer
+
+
+def test_which_is_larger_also_says_how_many_times_when_asked(assistant) -> None:
+    answer = assistant.ask("海淀跟朝阳哪个区的获投AI公司占比更大？大概是另一个的几倍")
+    assert "海淀更大（62.44% > 25.79%），62.44% ÷ 25.79% ≈ 2.42 倍。" in answer.answer and answer.short_answer == "海淀"
+
+
+def test_how_much_lower_is_the_second_minus_the_first(assistant) -> None:
+    """"A比B低多少" is B − A, a positive gap (it had been "13.88% − 86.12% = -72.24 个百分点")."""
+    answer = assistant.ask("按融资总额算，A轮及以前的企业占比比B轮、C轮及以后的低多少个百分点？")
+    assert "86.12% − 13.88% = 72.24 个百分点" in answer.answer and answer.short_answer == "72.24 个百分点"
+
+
+def test_an_operand_is_of_what_the_question_measures_by(assistant) -> None:
+    """"按融资总额算": the company-count shares of C轮及以后 (9.73%) and B轮 (14.48%) are not its operands."""
+    answer = assistant.ask("按融资总额算，C轮及以后企业的占比比B轮企业高多少个百分点？")
+    assert "4.75" not in answer.answer and answer.short_answer is None
+
+
+@pytest.mark.parametrize(("question", "shown"), [
+    ("倒回2018年5月那会儿，全国一共有多少家人工智能企业？", "全国人工智能企业 4084家[1]，较2018年5月新增 44家[2]：4084家 − 44家 = 4040家。"),
+    ("2018年5月那会儿，北京有多少家AI相关企业？", "北京市 1084家[1]，较2018年5月新增 14家[2]：1084家 − 14家 = 1070家。"),
+    ("往回推到2018年5月，北京拿到风投的AI企业当时有几家？", "北京市 442家[1]，较2018年5月新增 11家[1]：442家 − 11家 = 431家。"),
+    ("2018 年 5 月全国获得过风投的 AI 企业有多少家？", "全国获投企业数 1259家[1]，较2018年5月新增 22家[1]：1259家 − 22家 = 1237家。"),
+])
+def test_a_count_at_the_base_date_of_a_change_is_the_count_now_less_the_change(assistant, question, shown) -> None:
+    """The count now and the change are of one population: 北京's 14 new AI companies come off its 1084, not off
+    the 442 companies that got venture capital (another population, in the next clause)."""
+    answer = assistant.ask(question)
+    assert answer.answered and shown in answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "截至2018年5月，北京获投的AI企业里有几家上市公司？",  # the change counts no listed companies
+    "跟2018年5月比，北京多出来几家AI企业？",  # asks the change itself
+    "2018年5月深圳有多少家AI企业？",  # no change of 深圳
+    "2017年5月那会儿，北京有多少家AI相关企业？",  # no change counted from that date
+])
+def test_a_count_at_a_base_date_is_computed_only_for_a_population_the_change_counts(assistant, question) -> None:
+    answer = assistant.ask(question)
+    assert " − " not in answer.answer
+
+
+def test_how_far_apart_two_sides_are_is_the_larger_less_the_smaller(assistant) -> None:
+    """"差了多少" asks a size, not a signed difference; "18年那会儿" picks the earlier figures of "由 x 提高到 y"."""
+    answer = assistant.ask("18年那会儿海淀、朝阳俩区在获投企业里的占比差了多少个点？")
+    assert "60.96% − 28.53% = 32.43 个百分点" in answer.answer
+    assert assistant.ask("朝阳跟海淀的占比差多少").short_answer == "36.65 个百分点"

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
 from qa.answer.candidates import Candidate
 from qa.answer.features import Question, WeightedTerms, contains_term
 from qa.text import CLAUSE_END, coded_words, fold, normal_form
+from qa.answer.uncounted import COUNT_ASKED
 from qa.understand.constraints import ASKS_CHANGE, TAKEN_AWAY, YEAR
 
 if TYPE_CHECKING:  # tables.py reads the operation a question asks from here
@@ -48,6 +49,8 @@ _COMPLEMENT_FIRST = re.compile(TAKEN_AWAY + r"(?P<part>[^，,。？?的]{1,12}?)
 #: "北京那批拿到VC的AI公司，扣掉已经上市的，还剩多少家": the whole, then the part taken away, then what remains.
 _COMPLEMENT_REST = re.compile(r"(?P<whole>[^。？?]{2,30}?)[，,]?" + TAKEN_AWAY
                               + r"(?P<part>[^，,。？?]{1,12}?)的?[，,]?(?:还|就)?(?:剩下?|余下)")
+#: How far apart two sides are ("海淀和朝阳的占比相差多少个百分点", "海淀、朝阳俩区…的占比差了多少个点").
+_GAP_OF_TWO = re.compile(r"^(?P<a>[^，,。？?]+?)(?:、|和|跟|与|同)(?P<b>[^，,。？?、]+?)(?:相差|差了?|差距|差值)(?:是|有)?(?:多少|几)")
 _SUM = re.compile(r"(?P<a>[^，,。？?]{1,16}?)(?:和|与|跟|加上|(?<![增参追更添施])加(?![入快大强上起一在]))"
                   r"(?P<b>[^，,。？?]{1,16}?)(?:一共|合计|总共|加起来|加一起|加在一起|相加|之和|总和)"
                   r"(?:[^，,。？?]{0,4}|占[^，,。？?]{0,12}?)(?<!第)(?:多少|几)")  # "一共占北京获投AI企业的多少"
@@ -57,6 +60,8 @@ _WHICH_MORE = re.compile(r"^(?P<a>.+)(?:和|跟|与|同|还是)(?P<b>.+?)比?[�
 _MORE_OR = re.compile(r"^(?P<a>.+?)(?P<way>高|多|大|低|少|小)还是(?P<b>.+?)(?P=way)")
 #: The directions a comparison asks for: the larger figure's side wins for these.
 _MORE = frozenset("高多大")
+#: A comparison that also asks how many times the other ("…哪个区的占比更大？大概是另一个的几倍").
+_ASKS_MULTIPLE = re.compile(r"(?:几|多少)倍")
 #: A comparison that also asks by how much ("…哪个多？差几家").
 _GAP = re.compile(r"差(?:了|距)?(?:多少|几)|相差|差值|多(?:出|了)?(?:多少|几)|高(?:出|了)?(?:多少|几)")
 #: The second side of a "sum" that is the object of a relation ("北京跟人工智能相关的企业一共有多少家": 跟 is "with",
@@ -108,14 +113,18 @@ class Figure:
 
 @dataclass(frozen=True)
 class Operation:
-    """What to compute: "difference" a − b, "complement" a − b (whole − part), "sum", "ratio" a / b, "change"
-    (the later figure of a "由 x 提高到 y" after the subject a, minus the earlier), or "compare": which of a and b
-    is `way` (高/多/大: the larger figure; 低/少/小: the smaller)."""
+    """What to compute: "difference" a − b, "gap" |a − b|, "complement" a − b (whole − part), "sum", "ratio" a / b,
+    "change" (the later figure of a "由 x 提高到 y" after the subject a, minus the earlier), or "compare": which of
+    a and b is `way` (高/多/大: the larger figure; 低/少/小: the smaller)."""
 
     kind: str
     a: str
     b: str = ""
     way: str = ""
+
+
+#: The operations two table rows' amounts are computed by (`tables.py`).
+ROW_OPERATIONS = frozenset({"ratio", "difference", "sum"})
 
 
 @dataclass(frozen=True)
@@ -128,7 +137,7 @@ class Computed:
 
 
 #: A leading time span ("2018到2019年") says when, not what: the side is found by what follows it.
-_LEADING_TIME = re.compile(r"^(?:(?:19|20)\d{2}年?(?:\d{1,2}月)?(?:到|至|-|—|和|与)?)+")
+_LEADING_TIME = re.compile(r"^(?:(?:19|20)\d{2}年?(?:\d{1,2}月)?(?:到|至|-|—|和|与)?)+(?:那会儿?|那时候?|那阵子?|当时)?")
 
 
 #: A time after the subject ("朝阳区占比2019年比2018年…", "…占比从2018到2019年提高了…") says when too.
@@ -137,6 +146,13 @@ _TRAILING_TIME = re.compile(r"(?:从|自|在|由)?(?:(?:19|20)\d{2}年?(?:\d{1,2
 
 #: What a side's text may end with that asks, not names ("美元融资各有多少家" of "…和美元融资各有多少家，哪个多？").
 _ASKING_TAIL = re.compile(r"(?:各|分别|都)?(?:有|是|为)?(?:多少|几)[^，,]*$")
+#: What a side may end with that only says it is counted ("拿人民币的家数" of "…拿人民币的家数是拿美元的多少倍"): the
+#: figure is a count by its unit, and reports seldom write these words (数量 and 总数 they do write, and a side
+#: keeps them: "上海的人工智能企业数量" is not found as the "人工智能企业" of "全国人工智能企业4084家").
+_COUNT_TAIL = re.compile(r"的?(?:家数|个数|数目)$")
+#: A side that is what remains besides some named ones ("海淀朝阳以外的其它区域"): the remainder is named last, and the
+#: report names it so ("其它区域由10.51%提高到11.77%"); the names before it are not the side.
+_BESIDES = re.compile(r"^.+?(?:以外|之外)的(?=..)")
 
 
 #: A clause before the side frames the question ("北京获投AI企业的注册地占比里，海淀比朝阳…", "跟2018年相比，朝阳区…"):
@@ -145,7 +161,7 @@ _FRAME = re.compile(r"^.*[，,：:；;]")
 
 
 def _side(text: str) -> str:
-    side = _LEADING.sub("", _ASKING_TAIL.sub("", text).strip(" ，,、的"))
+    side = _BESIDES.sub("", _LEADING.sub("", _COUNT_TAIL.sub("", _ASKING_TAIL.sub("", text).strip(" ，,、的"))))
     last = _FRAME.sub("", side)
     if last and not _NO_ATTRIBUTE.sub("", _TRAILING_TIME.sub("", last)).strip("的 "):
         # "朝阳区的占比，从2018年到2019年", "其它区域，占比由2018年到2019年": the last clause says only when, or
@@ -183,6 +199,8 @@ def asked_operation(question: str) -> Operation | None:
         return Operation("complement", _side(m["whole"]), _side(m["part"]))
     if (m := _SUM.search(q)) and not _RELATED.match(m["b"]):
         return Operation("sum", _side(m["a"]), _side(m["b"]))
+    if m := _GAP_OF_TWO.search(q):
+        return Operation("gap", _side(m["a"]), _side(m["b"]))
     return None
 
 
@@ -415,11 +433,20 @@ def _both(op: Operation, c: Candidate, wanted: Wanted, support: Support) -> tupl
     a, b = _mentions(op.a, c.text, support), _mentions(op.b, c.text, support)
 
     def held(figure: Figure | None, side: str, other: str) -> Figure | None:
-        return figure if figure is None or (support.holds(side, other, sentence_around(c.text, figure.at))
+        sentence = sentence_around(c.text, figure.at) if figure is not None else ""
+        return figure if figure is None or (support.holds(side, other, sentence) and _measures(wanted, sentence)
                                             and not _of_another_code(c.text[:figure.at], wanted.codes)) else None
 
     return (held(_figure_after(a, c, wanted, b.attribute), op.a, op.b),
             held(_figure_after(b, c, wanted, a.attribute), op.b, op.a))
+
+
+def _measures(wanted: Wanted, sentence: str) -> bool:
+    """The sentence says what the question measures by ("按融资总额算，…"), in most of its character pairs, when it
+    says one: "按融资总额算，C轮及以后企业的占比比B轮企业高多少" is not answered with the company-count shares of "从企业
+    数量上看，…B轮占比14.48%，C轮及以后占据9.73%"."""
+    measured = _bigrams(wanted.measured)
+    return 2 * len(measured & _bigrams(fold(sentence))) >= len(measured)
 
 
 #: Words opening a clause that goes on about the subject of the clause before it.
@@ -509,10 +536,10 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
     asks for no operation, or when the report states the result itself (a total or a rest it gives is quoted
     instead). `writes`: whether the corpus writes one of some forms of a term (`Support`)."""
     op = asked_operation(question)
-    if op is None:
-        return None
     coverage = lambda text: q.terms.coverage(fold(text).replace(" ", ""), partial=False)  # noqa: E731
     support = Support(q.terms, writes)
+    if op is None:
+        return _counted_before(question, candidates, coverage, support, cites)
     if op.kind == "change":
         found = _change(op, candidates, coverage, support, q.constraints.years)
         if found is None:
@@ -531,7 +558,12 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
     if op.kind == "complement" and any(_STATED_REST.search(c.text) and _mentions(op.b, c.text, support).ends
                                        for c in candidates):
         return None
-    a, b = _pair(op, candidates, coverage, _wanted(question, q.constraints.years), support)
+    wanted = _wanted(question, q.constraints.years)
+    if op.kind == "complement" and wanted.unit == "%":
+        return _rest_of_share(op, candidates, coverage, support, cites)
+    a, b = _pair(op, candidates, coverage, wanted, support)
+    if op.kind == "complement" and b is not None:
+        a = _ranked_whole(op.a, b) or a  # "前百强中…不在北京的": the whole is the ranking's length
     if a is None and b is None:
         return None  # neither figure: the question may be answered as stated ("木星的质量是…的几倍")
     if a is not None and b is not None and (a.candidate, a.text) == (b.candidate, b.text):
@@ -547,15 +579,147 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
     marks = cites.mark(a.candidate.passage), cites.mark(b.candidate.passage)
     shown = f"{op.a} {a.text}{marks[0]}，{op.b} {b.text}{marks[1]}："
     if op.kind == "compare":
-        return _compared(op, a, b, shown, asks_gap(question))
+        return _compared(op, a, b, shown, asks_gap(question), _ASKS_MULTIPLE.search(question) is not None)
     if op.kind == "ratio":
         result = f"{format_decimal(a.scaled / b.scaled)} 倍"
         return Computed(f"{shown}{a.text} ÷ {b.text} ≈ {result}。", result, True)
     if op.kind == "sum":
         result = f"{format_decimal((a.scaled + b.scaled) / _UNIT_SCALE.get(a.unit, Decimal(1)))}{a.unit}"
         return Computed(f"{shown}{a.text} + {b.text} = {result}。", result, True)
+    if op.kind == "gap":  # how far apart, the larger first
+        (big, small) = (a, b) if a.scaled >= b.scaled else (b, a)
+        result = _subtract(big, small)
+        return Computed(f"{shown}{big.text} − {small.text} = {result}。", result, True)
+    if op.kind == "difference" and asks_less(question):
+        result = _subtract(b, a)
+        return Computed(f"{shown}{b.text} − {a.text} = {result}。", result, True)
     result = _subtract(a, b)
     return Computed(f"{shown}{a.text} − {b.text} = {result}。", result, True)
+
+
+#: A whole its own name counts: "前百强", "十强", "前100强", "top 100" has that many members.
+_RANKED_WHOLE = re.compile(r"(百|十|\d+)强|top\s*(\d+)", re.IGNORECASE)
+#: Units of a count: a ranking's length is a count of the same things.
+_COUNTERS = frozenset({"家", "个", "人", "项", ""})
+
+
+def _ranked_whole(side: str, part: Figure) -> Figure | None:
+    """The size of a whole that is a ranking of a stated length ("国内人工智能企业前百强中，不在北京的有几家": 100),
+    counted in the part's unit and cited where the part is, when the part's sentence names a ranking of that length
+    too (the part is counted in it: "前百强中，位于北京的53家", not "其中北京市新增14家"); None for any other whole."""
+    size = _ranking_size(side)
+    if size is None or part.unit not in _COUNTERS or _ranking_size(sentence_around(part.candidate.text, part.at)) != size:
+        return None
+    return Figure(Decimal(size), part.unit, f"{size}{part.unit}", part.candidate)
+
+
+def _ranking_size(text: str) -> int | None:
+    """How many a ranking the text names holds ("前百强" 100, "top 10" 10), or None."""
+    m = _RANKED_WHOLE.search(text)
+    return None if m is None else ({"百": 100, "十": 10}.get(m[1] or "") or int(m[1] or m[2]))
+
+
+#: A year and month a count is asked at ("2018年5月那会儿，北京有多少家…").
+_ASKED_DATE = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月")
+#: What a statement counts from a base date: "较2018年5月新增44家" — its subject is the clause's words before it.
+_SINCE = re.compile(r"(?:较|比|相比|与)\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月[^，,。；\d]{0,4}?"
+                    r"(?:新增|增加|多了|净增)了?\s*(\d+)\s*(家|个)")
+#: A further change of a part in the next clause, counted from the same date: "，其中北京市新增14家".
+_PART_SINCE = re.compile(r"[，,]\s*其中([^，,。；\d]{2,8}?)(?:新增|增加|多了|净增)了?\s*(\d+)\s*(家|个)")
+
+
+def _counted_before(question: str, candidates: list[Candidate], coverage: Coverage, support: Support,
+                    cites: Marker) -> Computed | None:
+    """A count asked at a date the report gives only as the base of a change ("2018年5月那会儿，北京有多少家AI相关
+    企业？" of "全国人工智能企业较2018年5月新增44家，其中北京市新增14家" and "…北京人工智能相关企业数量达1084家"): the
+    count now less the change since that date (1084家 − 14家 = 1070家), both cited. The change is one of the best
+    covered statement counting from that year and month: the part "其中X" names when the question names X's place
+    (its first two characters: 北京), else the clause's own subject when the question names that one's ("全国");
+    whatever the question counts after its asking words ("几家上市公司") must be what that statement counts. The count
+    now is the first count after the subject's mention (or its place's), not itself a change, in the best covered
+    statement that holds one. None when the question asks no count at such a date, or asks a change itself ("跟
+    2018年5月比，北京多出来几家")."""
+    norm = normal_form(question)
+    asked, counted = _ASKED_DATE.search(norm), COUNT_ASKED.search(norm)
+    if asked is None or counted is None or ASKS_CHANGE.search(question):
+        return None
+    ranked = sorted(candidates, key=lambda c: -coverage(c.text))
+    for c in ranked:
+        text = normal_form(c.text)
+        for since in _SINCE.finditer(text):
+            part = _PART_SINCE.match(text, since.end())
+            own = CLAUSE_END.split(text[:since.start()])[-1]  # the subject's clause: "全国人工智能企业"
+            changed = text[since.start() - len(own):(part or since).end()]  # that clause and its part's
+            head = _counted_head(norm[counted.end():], support.terms)
+            if (since[1], int(since[2])) != (asked[1], int(asked[2])) or (head and not support.terms.found(changed,
+                                                                                                        head)):
+                continue
+            subject, added, unit = (part[1], part[2], part[3]) if part and part[1][:2] in norm else \
+                (own, since[3], since[4])
+            if subject[:2] not in norm or (now := _count_now(own, subject, unit, ranked, support)) is None:
+                continue
+            result = f"{format_decimal(now.value - Decimal(added))}{unit}"
+            return Computed(f"{subject} {now.text}{cites.mark(now.candidate.passage)}，较{asked[0]}新增 {added}{unit}"
+                            f"{cites.mark(c.passage)}：{now.text} − {added}{unit} = {result}。", result, True)
+    return None
+
+
+def _counted_head(after_asking: str, terms: WeightedTerms) -> str | None:
+    """What the question counts, named after its asking words: the question term that ends last there (a Chinese
+    noun phrase ends with its head: 企业 of "有多少家AI相关企业", 上市公司 of "有几家上市公司"); None when it names
+    nothing there. The change's clauses must write it, so "北京获投的AI企业里有几家上市公司" is no question about "全国
+    获投企业数较2018年5月新增22家，其中北京市新增11家"."""
+    ends = {t: after_asking.rfind(t) + len(t) for t in terms.weights if terms.found(after_asking, t) and t in after_asking}
+    return max(ends, key=ends.__getitem__) if ends else None
+
+
+def _count_now(population: str, subject: str, unit: str, ranked: list[Candidate], support: Support) -> Figure | None:
+    """The count now of the subject — the population the change counts ("全国人工智能企业"), or a part of it
+    ("北京市"): in the best covered statement that holds one, the first count in `unit` within MENTION_REACH after a
+    mention of the population written whole (else of its place, its first two characters: "全国获投企业数" is written
+    "全国获得过风险投资的人工智能企业1259家"), not itself a change — for a part, after a mention of the part's place
+    in the rest of that sentence ("全国人工智能企业4084家，北京人工智能相关企业数量达1084家": 1084家; never the 442家 of
+    "全国获得过风险投资的人工智能企业…，其中北京442家", another population)."""
+    for whole in (True, False):  # the population written whole anywhere first, then its place
+        for c in ranked:
+            mentions = _mentions(population, c.text, support)
+            for at in (mentions.ends if mentions.size == len(population) else []) if whole else \
+                    _ends(population[:2], fold(c.text)):
+                sentence = sentence_from(c.text, at)
+                starts = [0] if subject == population else _ends(subject[:2], fold(sentence))
+                for start in starts:
+                    counts = [m for m in figures_in(sentence[start:], unit) if m.start() <= MENTION_REACH]
+                    if counts and not CHANGE_LEAD.search(sentence[start:start + counts[0].start()]):
+                        value, unit_of, written = stated_value(sentence[start:], counts[0])
+                        return Figure(value, unit_of, written, c, at=at + start)
+    return None
+
+
+def _rest_of_share(op: Operation, candidates: list[Candidate], coverage: Coverage, support: Support,
+                   cites: Marker) -> Computed | None:
+    """A complement asked as a share ("全国AI企业里，北京以外的地方加起来占了百分之多少"): the whole is 100 %, and the
+    part's share is the first one after the part's mention in a sentence that holds what both the whole and the part
+    name, of the statement naming the whole most fully (the longest part of it written there: "全国
+    人工智能企业4084家…26.5%", not "全国获得过风险投资的人工智能企业1259家…35.1%"), then the best covered; None when
+    no statement does — the sentences then decide."""
+    for c in sorted(candidates, key=lambda c: (-_mentions(op.a, c.text, support).size, -coverage(c.text))):
+        for at in _mentions(op.b, c.text, support).ends:
+            shares = figures_in(sentence_from(c.text, at), "%")
+            sentence = sentence_around(c.text, at)
+            if shares and support.holds(op.b, op.a, sentence) and support.holds(op.a, op.b, sentence):
+                part = shares[0].group().strip()
+                rest = f"{format_decimal(Decimal(100) - Decimal(shares[0][1]))}%"
+                return Computed(f"{op.b} {part}{cites.mark(c.passage)}：100% − {part} = {rest}。", rest, True)
+    return None
+
+
+#: A difference asked as how much less ("少多少", "低了几").
+_ASKS_LESS = re.compile(r"(?:降低|减少|下降|少|低|小|跌|掉)(?:出|了)*(?:多少|几)")
+
+
+def asks_less(question: str) -> bool:
+    """A difference asked as how much less the first side is ("A轮及以前的占比比B轮、C轮及以后的低多少"): b − a."""
+    return _ASKS_LESS.search(question) is not None
 
 
 def asks_gap(question: str) -> bool:
@@ -563,14 +727,18 @@ def asks_gap(question: str) -> bool:
     return _GAP.search(question) is not None
 
 
-def _compared(op: Operation, a: Figure, b: Figure, shown: str, gap: bool) -> Computed:
-    """Which side is more (or less), the two figures shown, and by how much when the question asks (`gap`); the
-    winning side as the question wrote it is the short answer (none when they are equal)."""
+def _compared(op: Operation, a: Figure, b: Figure, shown: str, gap: bool, multiple: bool = False) -> Computed:
+    """Which side is more (or less), the two figures shown, and by how much when the question asks: the difference
+    (`gap`), or how many times the smaller one the larger is (`multiple`: "…哪个区的占比更大？大概是另一个的几倍");
+    the winning side as the question wrote it is the short answer (none when they are equal)."""
     if a.scaled == b.scaled:
         return Computed(f"{shown}两者相同（{a.text}）。", None, True)
     (winner, won), lost = ((op.a, a), b) if (a.scaled > b.scaled) == (op.way in _MORE) else ((op.b, b), a)
     sign = ">" if won.scaled > lost.scaled else "<"
     by = f"，相差 {_subtract(a, b, signed=False)}" if gap else ""
+    larger, smaller = (a, b) if a.scaled > b.scaled else (b, a)
+    if multiple and smaller.scaled > 0:
+        by += f"，{larger.text} ÷ {smaller.text} ≈ {format_decimal(larger.scaled / smaller.scaled)} 倍"
     return Computed(f"{shown}{winner}更{op.way}（{won.text} {sign} {lost.text}）{by}。", winner, True)
 
 
