@@ -94,8 +94,34 @@ def test_a_rare_word_jieba_tags_a_name_that_sounds_like_a_corpus_name_is_that_na
     exactly like the report's 旷视, which the dictionary lacks. 领衔 (a dictionary verb, not a name) stays."""
     assert assistant.understand("字节跳动那笔融资是曠世的幾倍？").searched == "字节跳动那笔融资是旷视的几倍？"
     assert assistant.understand("北京哪家AI公司领衔？").searched == "北京哪家AI公司领衔？"
+    # a common noun (矿石, n) is no misspelt name, nor is a rare name (卫浴 nr, 梅园 nr) one of a dictionary word
+    # of the corpus that sounds the same (位于, 美元)
+    for question in ("北京的矿石企业有多少家？", "北京卫浴企业有多少家？", "梅园在哪里？"):
+        assert assistant.understand(question).searched == question
 
 
 def test_pinyin_with_u_for_ü_is_the_name_it_spells(assistant) -> None:
     """pypinyin writes 略 as "lve"; people type "Minglue" for 明略."""
     assert assistant.understand("Minglue数据那轮D轮是啥时候融的").searched.startswith("明略数据")
+
+
+def test_two_one_character_words_sounding_like_a_corpus_name_are_that_name(assistant) -> None:
+    """商烫 is cut 商/烫 and sounds exactly like the report's 商汤; 花是 (花/是) sounds like 化石, a dictionary word."""
+    assert assistant.understand("商燙那筆D輪是曠視那筆的幾倍啊？").searched.startswith("商汤那笔")
+    from qa.understand.spelling import NameCorrector
+
+    words = ("化石", "商汤", "万石")
+
+    class Words:
+        """A corpus whose words are 化石 (a dictionary word), 商汤 and 万石 (names jieba's dictionary lacks)."""
+
+        def has_term(self, term: str) -> bool:
+            return term in words
+
+        def vocabulary(self) -> tuple[str, ...]:
+            return words
+
+    corrector = NameCorrector(assistant.segmenter, Words(), lambda text: text in words)
+    assert corrector.corrected("花是什么样的") == "花是什么样的"
+    assert corrector.corrected("商烫是哪年成立的") == "商汤是哪年成立的"
+    assert corrector.corrected("魏玩是谁的妻子") == "魏玩是谁的妻子"  # 玩是 sounds like 万石, but 是 is a stopword

@@ -74,6 +74,8 @@ def test_a_guessed_number_is_no_term_the_answer_must_repeat(assistant):
     ("最稀缺的是哪一类人才", ["稀缺", "人才"]),  # 哪 + 一类: the measure word belongs to the question word
     ("哪种人才", ["人才"]),  # 种: a measure word jieba tags m
     ("哪类企业", ["企业"]),  # a question word the HMM made: 哪 + 类, a measure word
+    ("青云和第四范式这两笔一共多少亿", ["青云", "第四范式", "亿"]),  # 这 + 两笔: a numeral and a measure word
+    ("哪年哪月、第几轮", []),  # a run of question words is no term
     ("北京最稀缺的是哪一类大牛", ["北京", "稀缺", "大牛"]),  # a chat word with written forms (人才) stays whole
     ("云知声那次融资融了多少钱", ["云知声", "融资", "融了", "钱"]),  # a verb with its particle: only a leading one
 ])
@@ -164,6 +166,12 @@ def test_only_english_words_of_what_is_asked_become_chinese():
     assert in_chinese("the biggest single funding amount", segmenter, never) == "the最大单次融资金额"
     assert in_chinese("VC和AI startup", segmenter, never) == "VC和AI startup"  # topic words stay
     assert in_chinese("largest", segmenter, lambda term: term == "largest") == "largest"
+    # the longest listed phrase first: "single round" is one asked thing, not 单次 + 轮
+    from qa.segment.tokenizer import Segmenter
+
+    listed = Segmenter()
+    listed.asked_in_english = {"single": ("单次",), "round": ("轮",), "single round": ("单轮",)}
+    assert in_chinese("the single round", listed, never) == "the单轮"
 
 
 @pytest.mark.parametrize("question, measure", [("寒武纪那笔融资是哪年哪月、第几轮？", ()), ("融资是第几轮？", ("融资",))])

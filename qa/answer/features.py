@@ -155,12 +155,17 @@ def _unglued(segmenter: Segmenter, pieces: list[list[str]], in_corpus: Callable[
 _POINTING = DEMONSTRATIVES | {"哪"}
 
 
+#: Numerals a measure word after 这/那/哪 may carry ("这两笔", "那三家", "哪一类").
+_SMALL_NUMERALS = frozenset("一两二三四五六七八九十几")
+
+
 def _without_pointing(segmenter: Segmenter, words: list[str]) -> list[str]:
-    """The words without a measure word that follows 这/那/哪, alone or after 一 ("超10亿那张名单上": 张 points at 名单;
-    "最稀缺的是哪一类人才": 一类 is part of the question word) — neither is a term."""
+    """The words without a measure word that follows 这/那/哪, alone or after a numeral ("超10亿那张名单上": 张 points
+    at 名单; "青云和第四范式这两笔": 两笔 points at the two rows named; "最稀缺的是哪一类人才": 一类 is part of the question
+    word) — neither is a term."""
     return [w for i, w in enumerate(words)
             if not (i and words[i - 1] in _POINTING and (segmenter.is_measure_word(w) or (
-                len(w) == 2 and w[0] == "一" and segmenter.is_measure_word(w[1]))))]
+                len(w) == 2 and w[0] in _SMALL_NUMERALS and segmenter.is_measure_word(w[1]))))]
 
 
 #: Punctuation and spaces: a run of characters never continues across them.

@@ -213,6 +213,12 @@ class NameCorrector:
                     close = self._place_sounding_like(pair)
                 if close is not None and not self._in_corpus(pair):
                     question = question.replace(pair, close)
+        for pair in self._single_character_pairs(question):
+            # two one-character words that sound exactly like a name of the corpus jieba's dictionary lacks (商烫,
+            # 商/烫 → 商汤) — not like a dictionary word (花是 of "花是什么样的" is no 化石)
+            close = self.spellings.sounding_like(pair)
+            if close is not None and not self._segmenter.in_dictionary(close) and not self._in_corpus(pair):
+                question = question.replace(pair, close)
         for size in WINDOW_CHARS:
             for start in range(len(question) - size + 1):
                 window = question[start:start + size]
@@ -229,12 +235,20 @@ class NameCorrector:
                 question = question.replace(word, close)
         return question
 
+    def _single_character_pairs(self, question: str) -> list[str]:
+        """Each two adjacent one-character Chinese words of the question, joined — none with a stopword or function
+        word ("魏玩是谁的妻子": 玩是 sounds like 万石 of another article, but 是 is the verb of the question)."""
+        words = [word for word, _ in self._segmenter.question_words(question)]
+        return [a + b for a, b in zip(words, words[1:]) if len(a) == len(b) == 1 and is_cjk(a) and is_cjk(b)
+                and not any(w in self._segmenter.stopwords or self._segmenter.is_function_word(w) for w in (a, b))]
+
     def _rare_names(self, question: str) -> list[str]:
-        """The question's Chinese words jieba tags as a name only weakly (`WEAK_NAME_TAGS`) and too rarely to be
-        one of the names it knows (`Segmenter.is_name`), which the corpus does not write."""
+        """The question's Chinese words jieba tags as a name only weakly (`WEAK_NAME_TAGS`: too rare to be one of
+        the names it knows, `Segmenter.is_name`, which the loop over names has seen), which the corpus does not
+        write."""
         return [word for word, flag in self._segmenter.question_words(question)
                 if flag in WEAK_NAME_TAGS and len(word) >= 2 and all(is_cjk(ch) for ch in word)
-                and not self._segmenter.is_name(word, flag) and not self._terms.has_term(word)]
+                and not self._terms.has_term(word)]
 
     def _unknown_words(self, question: str) -> list[tuple[str, str]]:
         """The question's Chinese words of two or more characters that jieba's dictionary lacks, with their tags."""
