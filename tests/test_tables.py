@@ -470,3 +470,39 @@ def test_a_verb_complement_names_no_column(assistant):
     for a question the table cannot answer (a conversion)."""
     answer = assistant.ask("明略數據那筆20億人民幣，折成美元是多少？")
     assert answer.short_answer != "2014-4" and "2014-4" not in answer.answer.split("。")[0]
+
+
+def test_an_extreme_within_rows_of_one_category_reads_their_amounts(assistant):
+    """"D轮那几家，谁单笔拿得最多" filters 轮次 to D 轮, so 最多 cannot ask which 轮次 most rows hold; with the table
+    pointed at ("表一"), the one column holding amounts in its text is ordered."""
+    answer = ask(assistant, "表一裡面D輪那幾家，誰單筆拿得最多？金額多少")
+    assert answer.short_answer == "商汤科技" and "10 亿美元" in answer.answer
+    assert ask(assistant, "表1里哪个轮次最多？").short_answer == "D 轮"
+    # a size the table does not hold is not read from its amounts
+    for question in ("表1里估值最高的是哪家公司？", "表1那14家里面哪家员工人数最多"):
+        assert "字节跳动" not in assistant.ask(question).answer
+
+
+def test_which_ones_is_a_list_not_a_count(assistant):
+    """"哪几家" asks which rows pass both filters (a year and a currency), not how many."""
+    answer = ask(assistant, "2014年成立、又是用美元融資的公司有哪幾家？")
+    assert "共 2 家：商汤科技[1]、智车优行[2]。" in answer.answer
+    assert "共 3 家" in ask(assistant, "表1里2014年成立的有几家？").answer
+
+
+def test_two_named_rows_are_computed_without_a_column_named_unless_another_attribute_is(assistant):
+    """"商汤那笔D轮是旷视那笔的几倍" names no column (D轮 is a cell value): the rows' amounts are divided; "字节跳动的估值
+    是旷视的几倍" names 估值, which the report never writes — no funding ratio stands in for it."""
+    answer = ask(assistant, "商燙那筆D輪是曠視那筆的幾倍啊？")
+    assert "10 亿美元 ÷ 6 亿美元 = 1.67 倍" in answer.answer
+    assert "倍" not in assistant.ask("字节跳动的估值是旷视的几倍？").answer
+
+
+def test_a_total_of_the_rows_a_filter_finds_sums_their_amounts(assistant):
+    """"用人民币融资的几笔加起来一共多少亿元": five rows in 亿元人民币, each cited; amounts not written alike (dollar rows
+    with a bound, "1 亿美元以上") are not summed."""
+    answer = ask(assistant, "表1里用人民币融资的几笔加起来一共多少亿元？")
+    assert answer.short_answer == "82.8 亿元人民币" and "青云 10.8 亿元人民币[1] + " in answer.answer
+    assert "=" not in assistant.ask("表1里美元融资的加起来一共多少钱？").answer
+    for question in ("表1里2013年的融资加起来一共多少亿元？", "表1里2019年3月融资的加起来一共多少亿元？"):  # 0 rows, 1 row
+        assert "=" not in assistant.ask(question).answer

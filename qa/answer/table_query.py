@@ -18,6 +18,7 @@ from typing import Callable
 
 import cn2an
 
+from qa.answer.arithmetic import ROW_OPERATIONS, asked_operation
 from qa.answer.listed import listed_beside
 from qa.answer.money import ASKED_CURRENCY, currency_names
 from qa.understand.kind import WH_WORDS, Kind, asked_name
@@ -36,6 +37,7 @@ class Op(str, Enum):
     COUNT = "count"      # how many rows pass the filters
     LIST = "list"        # which rows pass the filters
     COMPARE = "compare"  # two or more named rows ordered by a column, or each one's value (分别)
+    TOTAL = "total"      # the sum of the amounts of the rows that pass the filters
 
 
 class Measure(str, Enum):
@@ -78,7 +80,7 @@ class TableQuery:
     column: Column | None = None
     order: Order | None = None
     filters: list[Filter] = field(default_factory=list)
-    #: the counting word of a count question ("家" in 几家), for the answer's wording
+    #: the counting word of a count or list question ("家" in 几家, 哪几家), for the answer's wording
     unit: str = "项"
     #: a cell value the question states that the named row does not hold ("字节跳动D轮…" where its 轮次 is E 轮):
     #: the table answers another question than the one asked
@@ -100,10 +102,12 @@ _COMPARATIVES: tuple[tuple[re.Pattern[str], Measure, bool], ...] = (
     (re.compile(r"多|大|高"), Measure.SIZE, True),
     (re.compile(r"少|小|低"), Measure.SIZE, False),
 )
-_COUNT = re.compile(r"(?:几|多少)([家个项位所只条名])|数量|数目|总数")
+_COUNT = re.compile(r"(?:(?<!哪)几|多少)([家个项位所只条名])|数量|数目|总数")  # "哪几家" asks which ones
 #: "融了12亿元人民币的是哪家？": which row holds a value or sum the question quotes — the rows that do.
 _WHICH = re.compile(r"哪家|哪个|谁")
 _LIST = re.compile(r"哪些|哪几|哪[两三四五六七八九十\d]+[家个位项]|都有谁|有谁|都是谁|列出|列举")
+#: The counter a list question asks its rows in ("哪几家").
+_WHICH_COUNTED = re.compile(r"哪几([家个项位所只条名])")
 #: Aspect particles after a verb ("融了", "成立过") that do not change what is asked.
 _PARTICLES = "了过着得"
 #: One-character words that complete a verb before them ("折成美元", "换到", "变为"): no column's first character.
@@ -115,6 +119,10 @@ _EXCEPT = re.compile(r"除了|除去|除开|以外|之外")
 _GENERAL = re.compile(r"介绍|信息|情况|简介|概况|资料|基本|名[称字]|[全简]称|[全英中]文?名|叫什么|是什么公司|是什么企业")
 #: Words that ask for an amount of money: they name the table's amount columns ("E轮融了多少钱").
 _MONEY = re.compile(r"钱|金额|融资额|融了多少|融到多少|融资多少")
+#: An amount of money asked by its unit ("一共多少亿元", "多少万美元").
+_MONEY_UNIT_ASKED = re.compile(r"多少(?:亿|万)?(?:元|美元)|多少亿")
+#: A total asked ("加起来一共", "合计").
+_TOTAL = re.compile(r"加起来|加在一起|加一起|一共|合计|总共|总计|之和")
 #: Words that ask for a time or quantity without naming what it is of: they never match a column name.
 _TYPE_WORDS = re.compile(r"时间|日期|年份|时候|哪一?年|几月|多少|几")
 #: How a question points at a table without its number.
@@ -211,16 +219,19 @@ def asked_order(norm: str, comparative: bool) -> Order | None:
     return None
 
 
-def _measured_column(table: Table, order: Order, named: list[Column], rest: str, explicit: bool) -> Column | None:
+def _measured_column(table: Table, order: Order, named: list[Column], rest: str, explicit: bool,
+                     money: bool) -> Column | None:
     """The column an ordering reads: the named one offering it that the question names most fully, else — when
-    the question points at the table itself — its only column of that exact type."""
+    the question points at the table itself — its only column of that exact type (for a size asked of money, else
+    its only column holding amounts in its text: "2018.7 融资 6 亿美元"; "估值最高", "员工人数最多" ask another size)."""
     offering = sorted((c for c in named if _offers(c, order)), key=lambda c: -_overlap(rest, c))
     if offering:
         return offering[0]
     if not explicit:
         return None
     exact = ColumnType.DATE if order.measure is Measure.TIME else ColumnType.AMOUNT
-    typed = [c for c in table.columns if c.type is exact]
+    typed = [c for c in table.columns if c.type is exact] or (
+        [c for c in table.columns if c.has_amounts] if money and order.measure is Measure.SIZE else [])
     return typed[0] if len(typed) == 1 else None
 
 
@@ -352,13 +363,18 @@ def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmen
             return TableQuery(Op.LOOKUP, table, named, coded[0], contradicted=Filter(*coded))
     if len(named) >= 2:
         order = asked_order(rest, comparative=True)
-        column = _measured_column(table, order, columns, rest, False) if order else None
+        column = _measured_column(table, order, columns, rest, False, False) if order else None
         if column is not None:
             return TableQuery(Op.COMPARE, table, named, column, order)
         if _EACH.search(norm) and columns:
             return TableQuery(Op.COMPARE, table, named, columns[0])
     if _unwritten_attribute(norm, segmenter, document):
         return None
+    if len(named) == 2 and (op := asked_operation(norm)) is not None and op.kind in ROW_OPERATIONS \
+            and not _unwritten_noun(asked, segmenter, document):
+        # "商汤那笔D轮是旷视那笔的几倍": two rows' amounts computed, though no column is named — unless the question
+        # names something else to compute ("字节跳动的估值是旷视的几倍": 估值, which the report never writes)
+        return TableQuery(Op.LOOKUP, table, named, columns[0] if columns else None)
     if columns or _GENERAL.search(rest):
         # asked for what the row holds, but of a time none of its dates is ("旷视2019年又融了一轮吗？融了多少？")
         if len(named) == 1 and (off := _off_date(norm, table, dict(named[0].cells))) is not None:
@@ -378,6 +394,13 @@ def _unwritten_attribute(asked: str, segmenter: Segmenter, document: str) -> boo
         if attribute and normal_form(attribute[-1]) not in document and not _MONEY.search(attribute[-1]):
             return True
     return False
+
+
+def _unwritten_noun(asked: str, segmenter: Segmenter, document: str) -> bool:
+    """The question's words besides the rows it names hold a noun of two or more characters the document never
+    writes."""
+    return any(len(word) > 1 and flag.startswith("n") and normal_form(word) not in document
+               for word, flag in segmenter.tagged(asked))
 
 
 def _cell_codes(cell: str) -> set[str]:
@@ -491,10 +514,17 @@ def _table_wide(norm: str, table: Table, explicit: bool, segmenter: Segmenter) -
     # a column's own name ("最近融资额") is not an ordering word
     order = asked_order(reduce(lambda text, c: text.replace(normal_form(c.name), " "), table.columns, norm), False)
     if order is not None:
-        column = _measured_column(table, order, columns, rest, explicit)
+        # a category the question filters to one value ("D轮那几家，谁单笔拿得最多") has no value most rows hold
+        filtered = {f.column.name for f in filters if f.column.type is ColumnType.CATEGORY}
+        column = _measured_column(table, order, [c for c in columns if c.name not in filtered], rest, explicit,
+                                  _MONEY.search(norm) is not None)
         return TableQuery(Op.EXTREME, table, [], column, order, filters) if column else None
     if not filters and not explicit:
         return None
+    if explicit and _TOTAL.search(norm) and (_MONEY.search(norm) or _MONEY_UNIT_ASKED.search(norm)):
+        # "表1里用人民币融资的几笔加起来一共多少亿元": the amounts of the rows passing the filters, summed
+        money = [c for c in table.columns if c.type is ColumnType.AMOUNT or c.has_amounts]
+        return TableQuery(Op.TOTAL, table, [], money[0], None, filters) if money else None
     if m := _COUNT.search(norm):
         # A count of the table's rows answers "how many in the table": a question that neither points at the table
         # nor quotes one of its values or sums ("2016年北京新成立了多少家", "…用美元融资的有多少家") asks about a
@@ -503,5 +533,6 @@ def _table_wide(norm: str, table: Table, explicit: bool, segmenter: Segmenter) -
             return None
         return TableQuery(Op.COUNT, table, [], None, None, filters, unit=m.group(1) or "项")
     if _LIST.search(norm) or (_WHICH.search(norm) and any(not (f.year or f.currency) for f in filters)):
-        return TableQuery(Op.LIST, table, [], None, None, filters)
+        counted = _WHICH_COUNTED.search(norm)  # "哪几家" lists the rows and counts them in 家
+        return TableQuery(Op.LIST, table, [], None, None, filters, unit=counted.group(1) if counted else "项")
     return None

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Protocol
 
-from qa.answer.arithmetic import Operation, asked_operation, asks_gap, format_decimal
+from qa.answer.arithmetic import ROW_OPERATIONS, Operation, asked_operation, asks_gap, asks_less, format_decimal
 from qa.answer.context import AnswerContext
 from qa.answer.features import Question
 from qa.understand.kind import Kind
@@ -160,6 +160,23 @@ def _extreme(query: TableQuery, rows: list[Passage], question: str, cites: Marke
     return TableAnswer(text, short)
 
 
+def _total(query: TableQuery, rows: list[Passage], cites: Marker, say: Say = _as_written) -> TableAnswer | None:
+    """The sum of the rows' amounts, each cited ("青云 10.8 亿元人民币[1] + 车和家 30 亿元人民币[2] + … = 82.8 亿元人民币"); None
+    unless there are two or more and all are written alike — one unit and currency, no bound ("1 亿美元以上")."""
+    column = query.column
+    assert column is not None
+    amounts = [a for r in rows if (a := find_amount(cell(r, column))) is not None]
+    written = [_WRITTEN_AMOUNT.match(a.text) for a in amounts]
+    if len(amounts) < max(2, len(rows)) or any(w is None or w[3] != written[0][3] for w in written):
+        return None  # a total of fewer than two amounts is no sum; a row without one leaves it unknown
+    unit = written[0][2] + written[0][3]
+    total = f"{format_decimal(sum(Decimal(w[1]) for w in written))}{unit}"
+    step = " + ".join(f"{row_entity(r.cells)} {a.text}{cites.mark(r)}" for a, r in zip(amounts, rows))
+    text = say("据{label}，{condition}共 {n} 项：").format(
+        label=say(table_label(query.table)), condition=_condition(query.filters, say), n=len(rows))
+    return TableAnswer(text + f"{step} = {say(total)}。", say(total))
+
+
 def _compare(query: TableQuery, question: str, cites: Marker, say: Say = _as_written) -> TableAnswer | None:
     column, order, label = query.column, query.order, say(table_label(query.table))
     assert column is not None
@@ -221,8 +238,6 @@ def _measures(column: Column) -> bool:
 #: An amount as a table writes it: its number, the space the table puts after it (if any), then its unit and
 #: currency ("30 亿元人民币", "3000万元").
 _WRITTEN_AMOUNT = re.compile(r"^(\d+(?:\.\d+)?)(\s*)(\S.*)$")
-#: A difference asked as how much less ("少多少", "低了几").
-_ASKS_LESS = re.compile(r"(?:降低|减少|下降|少|低|小|跌|掉)(?:出|了)*(?:多少|几)")
 
 
 def _row_named_in(side: str, query: TableQuery) -> Passage | None:
@@ -255,7 +270,7 @@ def _computed(query: TableQuery, op: Operation, question: str, cites: Marker, sa
         step, result = f"{a.text} ÷ {b.text}", f"{format_decimal(x / y)} 倍"
     elif op.kind == "sum":
         step, result = f"{a.text} + {b.text}", f"{format_decimal(x + y)}{unit}"
-    elif _ASKS_LESS.search(question):  # "旷视比字节跳动少多少": how much less the first is
+    elif asks_less(question):  # "旷视比字节跳动少多少": how much less the first is
         step, result = f"{b.text} − {a.text}", f"{format_decimal(y - x)}{unit}"
     else:
         step, result = f"{a.text} − {b.text}", f"{format_decimal(x - y)}{unit}"
@@ -275,7 +290,7 @@ def run(query: TableQuery, question: str, kind: Kind, cites: Marker, say: Say = 
             label=say(label), entity=row_entity(row.cells), column=column.name, held=held,
             value=query.contradicted.value) + phrase_row(row, label, say) + cites.mark(row), answered=False)
     op = asked_operation(question)
-    if op is not None and op.kind in ("ratio", "difference", "sum") and len(query.named) == 2:
+    if op is not None and op.kind in ROW_OPERATIONS and len(query.named) == 2:
         if (computed := _computed(query, op, question, cites, say)) is not None:
             return computed
     if query.op is Op.LOOKUP:
@@ -291,9 +306,11 @@ def run(query: TableQuery, question: str, kind: Kind, cites: Marker, say: Say = 
     rows = [r for r in query.table.rows if r not in query.excluded and all(_passes(r, f) for f in query.filters)]
     if query.op is Op.EXTREME:
         return _extreme(query, rows, question, cites, say)
+    if query.op is Op.TOTAL:
+        return _total(query, rows, cites, say)
     if not rows:
         return None
-    unit = say(query.unit if query.op is Op.COUNT else "项")
+    unit = say(query.unit)
     condition = _condition(query.filters, say)
     if query.excluded:  # "除了寒武纪，还有哪些…"
         left_out = "、".join(row_entity(r.cells) for r in query.excluded)
