@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
 
 from qa.answer.candidates import Candidate
 from qa.answer.features import Question, WeightedTerms, contains_term
-from qa.text import CLAUSE_END, coded_words, fold, normal_form
 from qa.answer.uncounted import COUNT_ASKED
+from qa.text import CLAUSE_END, coded_words, fold, normal_form
 from qa.understand.constraints import ASKS_CHANGE, TAKEN_AWAY, YEAR
 
 if TYPE_CHECKING:  # tables.py reads the operation a question asks from here
@@ -51,8 +51,10 @@ _COMPLEMENT_REST = re.compile(r"(?P<whole>[^。？?]{2,30}?)[，,]?" + TAKEN_AWA
                               + r"(?P<part>[^，,。？?]{1,12}?)的?[，,]?(?:还|就)?(?:剩下?|余下)")
 #: How far apart two sides are ("海淀和朝阳的占比相差多少个百分点", "海淀、朝阳俩区…的占比差了多少个点").
 _GAP_OF_TWO = re.compile(r"^(?P<a>[^，,。？?]+?)(?:、|和|跟|与|同)(?P<b>[^，,。？?、]+?)(?:相差|差了?|差距|差值)(?:是|有)?(?:多少|几)")
+#: Words saying that amounts are added up ("加起来一共", "合计").
+TOTAL_WORDS = r"一共|合计|总共|总计|共计|加起来|加一起|加在一起|相加|之和|总和"
 _SUM = re.compile(r"(?P<a>[^，,。？?]{1,16}?)(?:和|与|跟|加上|(?<![增参追更添施])加(?![入快大强上起一在]))"
-                  r"(?P<b>[^，,。？?]{1,16}?)(?:一共|合计|总共|加起来|加一起|加在一起|相加|之和|总和)"
+                  rf"(?P<b>[^，,。？?]{{1,16}}?)(?:{TOTAL_WORDS})"
                   r"(?:[^，,。？?]{0,4}|占[^，,。？?]{0,12}?)(?<!第)(?:多少|几)")  # "一共占北京获投AI企业的多少"
 #: Which of two is more (or less): "海淀跟朝阳哪个区的企业占比比较高？", "人民币融资的多还是美元融资的多？".
 _WHICH_MORE = re.compile(r"^(?P<a>.+)(?:和|跟|与|同|还是)(?P<b>.+?)比?[，,]?(?:哪个|哪一个|谁|哪家|哪边|哪一方|哪种)"
@@ -608,7 +610,8 @@ def _ranked_whole(side: str, part: Figure) -> Figure | None:
     counted in the part's unit and cited where the part is, when the part's sentence names a ranking of that length
     too (the part is counted in it: "前百强中，位于北京的53家", not "其中北京市新增14家"); None for any other whole."""
     size = _ranking_size(side)
-    if size is None or part.unit not in _COUNTERS or _ranking_size(sentence_around(part.candidate.text, part.at)) != size:
+    said = sentence_around(part.candidate.text, part.at)
+    if size is None or part.unit not in _COUNTERS or _ranking_size(said) != size:
         return None
     return Figure(Decimal(size), part.unit, f"{size}{part.unit}", part.candidate)
 
@@ -644,13 +647,13 @@ def _counted_before(question: str, candidates: list[Candidate], coverage: Covera
     if asked is None or counted is None or ASKS_CHANGE.search(question):
         return None
     ranked = sorted(candidates, key=lambda c: -coverage(c.text))
+    head = _counted_head(norm[counted.end():], support.terms)
     for c in ranked:
         text = normal_form(c.text)
         for since in _SINCE.finditer(text):
             part = _PART_SINCE.match(text, since.end())
             own = CLAUSE_END.split(text[:since.start()])[-1]  # the subject's clause: "全国人工智能企业"
             changed = text[since.start() - len(own):(part or since).end()]  # that clause and its part's
-            head = _counted_head(norm[counted.end():], support.terms)
             if (since[1], int(since[2])) != (asked[1], int(asked[2])) or (head and not support.terms.found(changed,
                                                                                                         head)):
                 continue
@@ -669,7 +672,7 @@ def _counted_head(after_asking: str, terms: WeightedTerms) -> str | None:
     noun phrase ends with its head: 企业 of "有多少家AI相关企业", 上市公司 of "有几家上市公司"); None when it names
     nothing there. The change's clauses must write it, so "北京获投的AI企业里有几家上市公司" is no question about "全国
     获投企业数较2018年5月新增22家，其中北京市新增11家"."""
-    ends = {t: after_asking.rfind(t) + len(t) for t in terms.weights if terms.found(after_asking, t) and t in after_asking}
+    ends = {t: after_asking.rfind(t) + len(t) for t in terms.weights if t in after_asking}
     return max(ends, key=ends.__getitem__) if ends else None
 
 

@@ -18,7 +18,7 @@ from typing import Callable
 
 import cn2an
 
-from qa.answer.arithmetic import ROW_OPERATIONS, asked_operation
+from qa.answer.arithmetic import ROW_OPERATIONS, TOTAL_WORDS, asked_operation
 from qa.answer.listed import listed_beside
 from qa.answer.money import ASKED_CURRENCY, currency_names
 from qa.understand.kind import WH_WORDS, Kind, asked_name
@@ -122,7 +122,7 @@ _MONEY = re.compile(r"钱|金额|融资额|融了多少|融到多少|融资多�
 #: An amount of money asked by its unit ("一共多少亿元", "多少万美元").
 _MONEY_UNIT_ASKED = re.compile(r"多少(?:亿|万)?(?:元|美元)|多少亿")
 #: A total asked ("加起来一共", "合计").
-_TOTAL = re.compile(r"加起来|加在一起|加一起|一共|合计|总共|总计|之和")
+_TOTAL = re.compile(TOTAL_WORDS)
 #: Words that ask for a time or quantity without naming what it is of: they never match a column name.
 _TYPE_WORDS = re.compile(r"时间|日期|年份|时候|哪一?年|几月|多少|几")
 #: How a question points at a table without its number.

@@ -161,8 +161,9 @@ def _extreme(query: TableQuery, rows: list[Passage], question: str, cites: Marke
 
 
 def _total(query: TableQuery, rows: list[Passage], cites: Marker, say: Say = _as_written) -> TableAnswer | None:
-    """The sum of the rows' amounts, each cited ("青云 10.8 亿元人民币[1] + 车和家 30 亿元人民币[2] + … = 82.8 亿元人民币"); None
-    unless there are two or more and all are written alike — one unit and currency, no bound ("1 亿美元以上")."""
+    """The sum of the rows' amounts, each cited ("青云 10.8 亿元人民币[1] + 车和家 30 亿元人民币[2] + … = 82.8 亿元
+    人民币"); None unless there are two or more and all are written alike — one unit and currency, no bound ("1 亿
+    美元以上")."""
     column = query.column
     assert column is not None
     amounts = [a for r in rows if (a := find_amount(cell(r, column))) is not None]

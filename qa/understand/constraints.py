@@ -160,10 +160,10 @@ class Constraints:
 def attribute_before(text: str, end: int, segmenter: Segmenter) -> tuple[str, ...]:
     """The attribute `text` names right before position `end`, skipping adverbs, measure words, particles,
     punctuation and copulas: a word of two or more characters tagged as a noun, either English or a word of
-    jieba's dictionary (no question word: "哪年哪月" vn), or an untagged word of the corpus's vocabulary ("融资总额") — one its HMM made up is most
-    often a misspelling ("比列" for 比例, "海定区") or a fragment ("轮融" of "E轮融了多少"), not an attribute — with
-    the known nouns right before it that name it with it ("从业人员", "总数"); the words in order, none when another
-    word stands there ("一共有多少家": 一共 is skipped, 家 follows)."""
+    jieba's dictionary (no question word: "哪年哪月" vn), or an untagged word of the corpus's vocabulary ("融资总额")
+    — one its HMM made up is most often a misspelling ("比列" for 比例, "海定区") or a fragment ("轮融" of "E轮融了
+    多少"), not an attribute — with the known nouns right before it that name it with it ("从业人员", "总数"); the
+    words in order, none when another word stands there ("一共有多少家": 一共 is skipped, 家 follows)."""
     before = [(w, f) for w, f in segmenter.tagged(text[:end]) if w.strip()]
     while before and (before[-1][1] in _BETWEEN_TAGS or before[-1][0] in _COPULAS
                       or not HAS_WORD_CHAR.search(before[-1][0])):
@@ -171,8 +171,9 @@ def attribute_before(text: str, end: int, segmenter: Segmenter) -> tuple[str, ..
 
     def known(word: str, flag: str, tags: frozenset[str]) -> bool:
         """A noun jieba knows, an English word, or a word of the corpus's vocabulary given no tag ("融资总额" x)."""
-        return len(word) > 1 and not asks(word) and ((flag in tags and (word.isascii() or segmenter.in_dictionary(word)))
-                                  or (flag == "x" and segmenter.in_vocabulary(word)))
+        return len(word) > 1 and not asks(word) and (
+            (flag in tags and (word.isascii() or segmenter.in_dictionary(word)))
+            or (flag == "x" and segmenter.in_vocabulary(word)))
 
     if not before or not known(*before[-1], _ATTRIBUTE_TAGS):
         return ()

@@ -6,8 +6,8 @@ which extreme ("最大"), which one round ("单次") — and a refusal names a w
 “amount”的内容"). Only such words (`qa/segment/data/english_asked.txt`) that the corpus itself never writes are
 replaced, each by its first Chinese form, the longest phrase first ("funding amount" → 融资金额). Topic words stay as
 typed, matched through their forms: put in Chinese ("VC" → 风险投资), "北京投过AI公司的VC机构有多少家" chose the
-sentence of 1259 companies that got 风险投资 over the agencies' count on 5 report questions (measured, run j1); a
-name ("Geek+") and an English word the corpus writes ("GPU" of "高端GPU") stay too.
+sentence of 1259 companies that got 风险投资 over the agencies' count on 5 report questions when they were (README,
+thirteenth session); a name ("Geek+") and an English word the corpus writes ("GPU" of "高端GPU") stay too.
 """
 
 from __future__ import annotations

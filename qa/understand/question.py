@@ -62,10 +62,10 @@ class QuestionReader:
 
     def _searched_form(self, text: str) -> str:
         """The question as it is searched and analysed: Simplified characters (and, for a Simplified corpus,
-        mainland words: `to_simplified`), Arabic numerals, English words in the Chinese the corpus writes for them
-        (`in_chinese`: "founded" → 成立), two-digit years the corpus writes whole ("19年" →
-        2019年: `full_years`), names the corpus spells otherwise corrected to its spelling within the part the
-        encoder reads (3 of 1,610 CMRC trial and report questions are longer)."""
+        mainland words: `to_simplified`), Arabic numerals, two-digit years the corpus writes whole ("19年" →
+        2019年: `full_years`), English words of what is asked in the Chinese the corpus writes for them
+        (`in_chinese`: "founded" → 成立), names the corpus spells otherwise corrected to its spelling within the
+        part the encoder reads (3 of 1,610 CMRC trial and report questions are longer)."""
         text = full_years(arabic_numerals(to_simplified(text, self._traditional_corpus)), self._in_corpus)
         text = in_chinese(text, self._segmenter, self._in_corpus)
         limit = self._settings.retrieval.max_encoded_chars
