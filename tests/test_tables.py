@@ -506,3 +506,11 @@ def test_a_total_of_the_rows_a_filter_finds_sums_their_amounts(assistant):
     assert "=" not in assistant.ask("表1里美元融资的加起来一共多少钱？").answer
     for question in ("表1里2013年的融资加起来一共多少亿元？", "表1里2019年3月融资的加起来一共多少亿元？"):  # 0 rows, 1 row
         assert "=" not in assistant.ask(question).answer
+
+
+def test_a_value_as_one_end_of_a_range_filters_no_rows(assistant):
+    """"B轮及以后的企业有多少家" asks the report's group ("B轮、C轮及以后…绝对数量超过100家"), not Table 1's 4 B 轮 rows."""
+    for question in ("B轮及以后的企业有多少家？", "B轮以后的公司有多少家？"):
+        answer = assistant.ask(question)
+        assert "超过100家" in answer.answer and "共 4 家" not in answer.answer
+    assert "共 5 家" in ask(assistant, "表1里D轮的有哪几家？").answer

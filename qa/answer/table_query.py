@@ -235,16 +235,26 @@ def _measured_column(table: Table, order: Order, named: list[Column], rest: str,
     return typed[0] if len(typed) == 1 else None
 
 
+#: Words after a quoted value that make it one end of a range ("B轮及以后", "C轮以前"): no value to filter rows by.
+_RANGE_AFTER = re.compile(r"(?:及|和)?(?:以后|之后|往后|以上|以前|之前|以下)")
+
+
 def quoted_values(norm: str, table: Table) -> dict[tuple[str, str], Column]:
-    """Cell values the question quotes whole ("D轮", "战略投资"), with their columns."""
+    """Cell values the question quotes whole ("D轮", "战略投资"), with their columns — none of a column one of whose
+    values the question quotes as one end of a range ("B轮及以后的企业有多少家", "B轮、C轮及以后的企业…": the report's
+    "B轮、C轮及以后…超过100家", not the table's four B 轮 rows)."""
     values: dict[tuple[str, str], Column] = {}
     for column in table.columns:
         if column.type in (ColumnType.NAME, ColumnType.SERIAL):
             continue
+        quoted: dict[tuple[str, str], Column] = {}
         for row in table.rows:
             value = dict(row.cells).get(column.name, "")
             if len(normal_form(value)) >= MIN_FILTER_VALUE_CHARS and not value.isdigit() and normal_form(value) in norm:
-                values[(column.name, value)] = column
+                quoted[(column.name, value)] = column
+        if not any(_RANGE_AFTER.match(norm, m.end()) for _, value in quoted
+                   for m in re.finditer(re.escape(normal_form(value)), norm)):
+            values.update(quoted)
     return values
 
 
