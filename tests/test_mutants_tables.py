@@ -176,11 +176,13 @@ def test_a_value_the_named_row_does_not_hold_is_stated_not_answered(table: Table
                                      + ROW + "[1]", answered=False)
 
 
-def test_count_uses_the_questions_counting_word_and_a_list_says_items(table: Table) -> None:
+def test_count_and_list_use_the_questions_counting_word_else_say_items(table: Table) -> None:
     a_round = [Filter(col(table, "轮次"), "A轮")]
     count = ask(TableQuery(Op.COUNT, table, filters=a_round, unit="家"))
     assert count == TableAnswer("据表 3，轮次为“A轮”的共 3 家：云梯机器人[1]、青禾自动化[2]、远帆科技[3]。")
-    listed = ask(TableQuery(Op.LIST, table, filters=a_round, unit="家"))
+    listed = ask(TableQuery(Op.LIST, table, filters=a_round, unit="家"))  # "哪几家"
+    assert listed == TableAnswer("据表 3，轮次为“A轮”的共 3 家：云梯机器人[1]、青禾自动化[2]、远帆科技[3]。")
+    listed = ask(TableQuery(Op.LIST, table, filters=a_round))  # "哪些"
     assert listed == TableAnswer("据表 3，轮次为“A轮”的共 3 项：云梯机器人[1]、青禾自动化[2]、远帆科技[3]。")
     assert ask(TableQuery(Op.COUNT, table, filters=[Filter(col(table, "轮次"), "D轮")])) is None
 
