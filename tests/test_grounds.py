@@ -77,3 +77,25 @@ def test_a_claim_asked_why_is_followed_by_its_support(assistant: Assistant) -> N
     assert "13.88%" not in assistant.ask("北京AI产业的头部效应怎么样了？").answer
     # a claim stated with its own figure ("…占比达73.28%，大多数…仍处于初创期") is its own support
     assert "资本认可" not in assistant.ask("为什么说大多数北京AI企业还处在初创期？").answer
+
+
+def test_a_statement_cut_at_its_semicolon_goes_on_about_what_the_question_asks(assistant: Assistant) -> None:
+    """"…实现资源、信息协同共享；" is cut at its semicolon, and the rest of the sentence ("依托联盟在…专利保护等方面提供
+    公共服务…") goes on about the alliance asked about: a how-question or one asking the details (具体) gets it, a
+    question asking neither does not."""
+    for question in ("产业联盟建起来之后具体要干些啥", "那个产业联盟搭起来以后，具体靠什么方式来发挥作用？"):
+        answer = assistant.ask(question)
+        assert "协同共享" in answer.answer and "专利保护" in answer.answer
+    q = _question(assistant, "产业联盟是谁和谁搭的？")
+    from qa.answer.continuation import Quoted, _goes_on_about_it
+
+    quoted = "搭建政府、企业及高校合作的产业联盟,架起沟通桥梁，实现资源、信息协同共享；"
+    following = "依托联盟在行业公共平台、数据库建设、专利保护等方面提供公共服务，为行业生态的打造提供实施主体。"
+    assert not _goes_on_about_it(q, quoted, following, [])
+    assert not _goes_on_about_it(_question(assistant, "产业联盟具体有多少家成员？"), quoted, following, [])  # exactly
+    how = _question(assistant, "产业联盟要怎么发挥作用？")
+    assert _goes_on_about_it(how, quoted, following, [])
+    assert not _goes_on_about_it(how, quoted.replace("；", "。"), following, [])  # a sentence of its own ends
+    assert not _goes_on_about_it(how, quoted, "为行业生态的打造提供实施主体。", [])  # names nothing asked
+    one_added = [Quoted(following, assistant.index.passages[0])]
+    assert not _goes_on_about_it(how, quoted, following, one_added)  # the rest of one sentence, once

@@ -98,6 +98,29 @@ def _gives_the_reason(q: Question, chosen: str, sentence: str, added: list[Quote
         bool(_ASKS_WHY_SAID.search(q.norm)) and not _REASONS.search(simplified_chars(chosen)))
 
 
+#: A question asking for the details of what it names ("产业联盟建起来之后具体要干些啥").
+_ASKS_DETAIL = re.compile(r"具体")
+
+
+def _goes_on_about_it(q: Question, quoted: str, sentence: str, added: list[Quoted]) -> bool:
+    """For a how-question, or one asking for details (具体), the statement after a chosen one that a semicolon ends
+    is the rest of its sentence — once — when its first clause names again a question term the chosen one names
+    ("…实现资源、信息协同共享；" then "依托联盟在行业公共平台、数据库建设、专利保护等方面提供公共服务…": the alliance's
+    work goes on). The statements of a sentence are cut at its semicolons (`text.split_statements`; passages are cut between
+    sentences, so they share one), and the model never saw such a cut followed by its own subject."""
+    if added or not quoted.rstrip().endswith(("；", ";")) or not (
+            q.qtype.kind is Kind.HOW or (_ASKS_DETAIL.search(q.norm) and not q.qtype.wants_number)):
+        return False  # "具体是多少家" asks an exact number, not details
+    first = normal_form(re.split(r"[，,]", sentence, maxsplit=1)[0])
+    said = normal_form(quoted)
+    return any(q.terms.found(said, t) and _named_in(first, t, q) for t in q.terms.weights)
+
+
+def _named_in(clause: str, term: str, q: Question) -> bool:
+    """The term, or a two-character part of it, is in the clause ("联盟" of 产业联盟)."""
+    return q.terms.found(clause, term) or any(term[i:i + 2] in clause for i in range(len(term) - 1))
+
+
 def continued(q: Question, chosen: Candidate, context: AnswerContext, model: Model | None = None) -> list[Quoted]:
     """The sentences after `chosen` that belong to the answer (possibly none): by structure up to the next item or
     heading (an announced list to its end), a why-question's reason sentence, else while the model says so."""
@@ -116,7 +139,8 @@ def continued(q: Question, chosen: Candidate, context: AnswerContext, model: Mod
             # an announced list runs through its items; an item's explanation ends where the next item starts
             if index < len(passage.headings) or (_opens_item(sentence) and not announces):
                 break
-        elif not _gives_the_reason(q, chosen.text, sentence, out) and model.probabilities(np.asarray(
+        elif not _gives_the_reason(q, chosen.text, sentence, out) and not _goes_on_about_it(
+                q, quoted, sentence, out) and model.probabilities(np.asarray(
                 [continuation_row(q, quoted, sentence, passage is chosen.passage, len(out))],
                 dtype=np.float32))[0] <= CONTINUE_ABOVE:
             break
