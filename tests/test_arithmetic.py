@@ -353,6 +353,7 @@ def test_a_count_at_the_base_date_of_a_change_is_the_count_now_less_the_change(a
     "跟2018年5月比，北京多出来几家AI企业？",  # asks the change itself
     "2018年5月深圳有多少家AI企业？",  # no change of 深圳
     "2017年5月那会儿，北京有多少家AI相关企业？",  # no change counted from that date
+    "2018年北京有多少家AI相关企业？",  # a year alone: the change counts from a month of it
 ])
 def test_a_count_at_a_base_date_is_computed_only_for_a_population_the_change_counts(assistant, question) -> None:
     answer = assistant.ask(question)

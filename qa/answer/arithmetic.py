@@ -26,7 +26,7 @@ from qa.answer.candidates import Candidate
 from qa.answer.features import Question, WeightedTerms, contains_term
 from qa.answer.uncounted import COUNT_ASKED
 from qa.text import CLAUSE_END, coded_words, fold, normal_form
-from qa.understand.constraints import ASKS_CHANGE, TAKEN_AWAY, YEAR
+from qa.understand.constraints import ASKS_CHANGE, TAKEN_AWAY, YEAR, YEAR_MONTH
 
 if TYPE_CHECKING:  # tables.py reads the operation a question asks from here
     from qa.answer.tables import Marker
@@ -622,8 +622,6 @@ def _ranking_size(text: str) -> int | None:
     return None if m is None else ({"百": 100, "十": 10}.get(m[1] or "") or int(m[1] or m[2]))
 
 
-#: A year and month a count is asked at ("2018年5月那会儿，北京有多少家…").
-_ASKED_DATE = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月")
 #: What a statement counts from a base date: "较2018年5月新增44家" — its subject is the clause's words before it.
 _SINCE = re.compile(r"(?:较|比|相比|与)\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月[^，,。；\d]{0,4}?"
                     r"(?:新增|增加|多了|净增)了?\s*(\d+)\s*(家|个)")
@@ -643,9 +641,9 @@ def _counted_before(question: str, candidates: list[Candidate], coverage: Covera
     statement that holds one. None when the question asks no count at such a date, or asks a change itself ("跟
     2018年5月比，北京多出来几家")."""
     norm = normal_form(question)
-    asked, counted = _ASKED_DATE.search(norm), COUNT_ASKED.search(norm)
-    if asked is None or counted is None or ASKS_CHANGE.search(question):
-        return None
+    asked, counted = YEAR_MONTH.search(norm), COUNT_ASKED.search(norm)
+    if asked is None or not asked[2] or counted is None or ASKS_CHANGE.search(question):
+        return None  # a year and month asked ("2018年5月那会儿…有多少家"), and no change
     ranked = sorted(candidates, key=lambda c: -coverage(c.text))
     head = _counted_head(norm[counted.end():], support.terms)
     for c in ranked:

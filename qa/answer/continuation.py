@@ -113,12 +113,8 @@ def _goes_on_about_it(q: Question, quoted: str, sentence: str, added: list[Quote
         return False  # "具体是多少家" asks an exact number, not details
     first = normal_form(re.split(r"[，,]", sentence, maxsplit=1)[0])
     said = normal_form(quoted)
-    return any(q.terms.found(said, t) and _named_in(first, t, q) for t in q.terms.weights)
-
-
-def _named_in(clause: str, term: str, q: Question) -> bool:
-    """The term, or a two-character part of it, is in the clause ("联盟" of 产业联盟)."""
-    return q.terms.found(clause, term) or any(term[i:i + 2] in clause for i in range(len(term) - 1))
+    return any(q.terms.found(said, t) and (q.terms.found(first, t) or any(p in first for p in q.terms.parts[t]))
+               for t in q.terms.weights)  # the term or one of its parts ("联盟" of 产业联盟)
 
 
 def continued(q: Question, chosen: Candidate, context: AnswerContext, model: Model | None = None) -> list[Quoted]:

@@ -22,7 +22,7 @@ from qa.answer.arithmetic import ROW_OPERATIONS, TOTAL_WORDS, asked_operation
 from qa.answer.listed import listed_beside
 from qa.answer.money import ASKED_CURRENCY, currency_names
 from qa.understand.kind import WH_WORDS, Kind, asked_name
-from qa.understand.constraints import AMOUNT_ASKED, asked_noun, attribute_before
+from qa.understand.constraints import AMOUNT_ASKED, YEAR_MONTH, asked_noun, attribute_before
 from qa.ingest.columns import Column, ColumnType, Table
 from qa.ingest.table import entity_names, row_entity
 from qa.ingest.values import CURRENCIES, Amount, find_amount, find_date
@@ -138,7 +138,6 @@ _CURRENCY = re.compile(_NAMED_CURRENCY)
 #: compared, they would drop rows the title includes.
 _STATED_SUM = re.compile(rf"(超过|超|过|逾|大于|高于|多于|不少于|至少|低于|少于|小于|不到|不足|近)?\s*"
                          rf"(\d+(?:\.\d+)?\s*[万亿千百]*\s*(?:{_NAMED_CURRENCY}|元)?)\s*(以上|以下|左右|多|余|\+)?")
-_YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月)?")
 #: A cell value shorter than this ("B", "10") is too ambiguous to filter rows by.
 MIN_FILTER_VALUE_CHARS = 2
 
@@ -171,7 +170,7 @@ def _rest(norm: str, named: list[Passage]) -> str:
     for row in named:
         for alias in sorted(entity_names(row_entity(row.cells)), key=len, reverse=True):
             norm = norm.replace(normal_form(alias), " ")
-    for pattern in (_TABLE_WORDS, _YEAR_MONTH, _TYPE_WORDS, WH_WORDS):
+    for pattern in (_TABLE_WORDS, YEAR_MONTH, _TYPE_WORDS, WH_WORDS):
         norm = pattern.sub(" ", norm)
     return norm
 
@@ -273,7 +272,7 @@ def _filters(norm: str, table: Table, named: list[Column],
     dated = [c for c in named if c.type is ColumnType.DATE or c.has_dates] \
         or [c for c in money if c.has_dates and _MONEY.search(norm)] \
         or [c for c in table.columns if c.type is ColumnType.DATE]  # "2019年才拿到这笔大钱的": the money's date
-    for year, month in _YEAR_MONTH.findall(norm):
+    for year, month in YEAR_MONTH.findall(norm):
         if dated:
             found.append(Filter(dated[0], f"{year}年{month + '月' if month else ''}", int(year), int(month or 0)))
     if values:
@@ -343,7 +342,7 @@ def _off_date(norm: str, table: Table, row: dict[str, str]) -> Filter | None:
     dated = [(c, d) for c in table.columns if (c.type is ColumnType.DATE or c.has_dates)
              and (d := find_date(row.get(c.name, ""))) is not None]
     title = normal_form(table.title)
-    for year, month in _YEAR_MONTH.findall(norm):
+    for year, month in YEAR_MONTH.findall(norm):
         if not dated or f"{year}年" in title:
             continue
         if not any(d.year == int(year) and (not month or d.month == int(month)) for _, d in dated):

@@ -19,6 +19,8 @@ from qa.text import normal_form
 from qa.understand.kind import asks
 
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+#: A year, and its month when one is written ("2018年5月", "2019 年"): when a question asks about.
+YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月)?")
 #: The end of a year ("2019年底", "2019年年末", "2019年12月"): a time point, not the whole year.
 YEAR_END = re.compile(r"((?:19|20)\d{2})年(?:年?底|年?末|12月)")
 
