@@ -23,8 +23,16 @@ def test_words_examples_and_page_rule_are_read():
                                     page_start="indent")
 
 
+def test_other_names_of_the_report_s_names_are_read():
+    profile = parse_profile('[aliases]\n"字节跳动" = ["ByteDance", " Toutiao "]\n"旷视" = ["Megvii"]\n')
+    assert profile.aliases == (("字节跳动", "ByteDance"), ("字节跳动", "Toutiao"), ("旷视", "Megvii"))
+
+
 @pytest.mark.parametrize("text, message", [
     ("[segment\nwords = 1", "格式错误"),
+    ("[aliases]\n\"字节跳动\" = \"ByteDance\"", "字符串列表"),
+    ("[aliases]\n\"字节=跳动\" = [\"ByteDance\"]", "不能含“=”"),
+    ("[aliases]\n\" \" = [\"ByteDance\"]", "不能为空"),
     ("[segment]\nwords = \"滨江区\"", "字符串列表"),
     ("[cleanup]\npage_start = \"blank-line\"", "page_start"),
     ("segment = 3", "必须是一个表"),

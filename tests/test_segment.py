@@ -151,3 +151,9 @@ def test_a_filler_jieba_tags_as_a_name_is_no_name(assistant):
     assert "那阵子" not in assistant.segmenter.names("2018年那阵子，海淀、朝阳之外的其他区在北京获投AI企业里占多少？")
     answer = assistant.ask("2018年那陣子，海淀、朝陽之外的其他區在北京獲投AI企業裡佔多少？")  # 其他 is 其它 too
     assert answer.answered and "10.51%" in answer.answer
+
+
+def test_a_chat_word_jieba_would_cut_is_kept_whole_to_be_read_as_written() -> None:
+    """"风投" (jieba: 风/投) is a chat word of `data/synonyms.txt`: kept whole, it is matched as 风险投资."""
+    segmenter = get_segmenter()
+    assert "风投" in segmenter.words("没拿过风投的企业") and segmenter.aliases["风投"] == ("风险投资",)

@@ -57,6 +57,8 @@ def test_a_misspelt_place_is_corrected_by_any_reading_and_flat_initials(assistan
     jieba's dictionary lacks (比朝杨, 曹阳区), two characters that may sound like a place of the corpus are that place."""
     assert "海淀比朝阳多" in assistant.understand("百强里北京那批，海淀比朝杨多出几家？").searched
     assert assistant.understand("曹阳区的获投AI企业占比是多少？").searched.startswith("朝阳区")
+    # …and two one-character words jieba cut it into (和/朝/杨: a preposition and a surname)
+    assert "海淀和朝阳两个区" in assistant.understand("海殿和朝杨两个区的AI企业加一块能占多少？").searched
 
 
 def test_a_place_jieba_knows_that_sounds_like_one_of_the_corpus_is_that_place(assistant) -> None:

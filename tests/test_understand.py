@@ -174,6 +174,19 @@ def test_only_english_words_of_what_is_asked_become_chinese():
     assert in_chinese("the single round", listed, never) == "the单轮"
 
 
+def test_other_names_the_corpus_gives_its_names_are_read_as_the_report_writes_them(assistant):
+    """`qa.toml`'s [aliases]: "ByteDance" is 字节跳动, "4Paradigm" (digits first) 第四范式, "Face++" 旷视 — and the
+    table row is then read as for the Chinese name."""
+    from qa.segment.tokenizer import CORPUS_ALIAS, Segmenter
+
+    assert assistant.understand("4Paradigm和Face++哪家成立早？").searched == "第四范式和旷视哪家成立早？"
+    answer = assistant.ask("ByteDance在表1里是哪一轮融的？那一笔拿了多少钱")
+    assert answer.answered and "字节跳动" in answer.answer and answer.short_answer == "40 亿美元"
+    named = Segmenter(("字节跳动 nt", f"字节跳动{CORPUS_ALIAS}ByteDance"))
+    assert named.asked_in_english["bytedance"] == ("字节跳动",) and "字节跳动" in named.vocabulary[0]
+    assert named.in_vocabulary("字节跳动") and not named.in_vocabulary(f"字节跳动{CORPUS_ALIAS}ByteDance")
+
+
 @pytest.mark.parametrize("question, measure", [("寒武纪那笔融资是哪年哪月、第几轮？", ()), ("融资是第几轮？", ("融资",))])
 def test_runs_of_question_words_are_no_terms(question, measure):
     """"哪年哪月" (vn) is no attribute whose amount 第几轮 asks; 融资 is."""

@@ -36,16 +36,18 @@ from qa.ingest.profile import CorpusProfile, read_profile
 from qa.ingest.read import Entry, Skipped, read_corpus, read_entries
 from qa.ingest.source import ReadOptions, SourceDocument
 from qa.ingest.table import entity_names, row_entity
-from qa.segment.tokenizer import encode_tags, get_segmenter
+from qa.segment.tokenizer import CORPUS_ALIAS, encode_tags, get_segmenter
 from qa.types import Passage, PassageKind
 
 EMBED_BATCH = 16
 
 
 def corpus_vocabulary(profile: CorpusProfile, passages: list[Passage]) -> tuple[str, ...]:
-    """Words the segmenter must keep whole: the profile's, then every table row's name and its aliases."""
+    """Words the segmenter must keep whole: the profile's, then every table row's name and its aliases; then the
+    other names the profile gives the report's names (`CORPUS_ALIAS` entries)."""
     names = [name for p in passages if p.kind is PassageKind.TABLE_ROW for name in entity_names(row_entity(p.cells))]
-    return tuple(dict.fromkeys([*profile.words, *(n for n in names if " " not in n)]))
+    return tuple(dict.fromkeys([*profile.words, *(n for n in names if " " not in n),
+                                *(f"{name}{CORPUS_ALIAS}{alias}" for name, alias in profile.aliases)]))
 
 
 def encode_in_batches(embedder: Embedder, texts: list[str], show_progress: bool,

@@ -8,6 +8,8 @@ Report-specific knowledge lives here as data, not in code — any report works w
     examples = ["哪个区的人工智能企业最多？"] # clickable example questions in the chat
     [cleanup]
     page_start = "indent"               # how the text marks a new PDF page: "form-feed" (default) or "indent"
+    [aliases]
+    "字节跳动" = ["ByteDance"]           # other names a question may use for the report's own names
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ class CorpusProfile:
     words: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
     page_start: str = "form-feed"
+    #: (the report's name, another name a question may use for it)
+    aliases: tuple[tuple[str, str], ...] = ()
 
 
 def _strings(table: dict[str, object], key: str, where: str) -> tuple[str, ...]:
@@ -46,6 +50,14 @@ def _table(data: dict[str, object], key: str, where: str) -> dict[str, object]:
     return value
 
 
+def _aliases(names: dict[str, object], where: str) -> tuple[tuple[str, str], ...]:
+    """`[aliases]`: each of the report's names with the other names a question may use for it."""
+    pairs = tuple((name.strip(), alias) for name in names for alias in _strings(names, name, where))
+    if any(not name or "=" in name + alias for name, alias in pairs):
+        raise CorpusError(f"{where}：[aliases] 的名称不能为空，也不能含“=”")
+    return pairs
+
+
 def parse_profile(text: str, where: str = PROFILE_NAME) -> CorpusProfile:
     """Parse `qa.toml` text; a malformed file is a `CorpusError` naming what is wrong."""
     try:
@@ -57,6 +69,7 @@ def parse_profile(text: str, where: str = PROFILE_NAME) -> CorpusProfile:
         raise CorpusError(f"{where}：cleanup.page_start 只能是 {' 或 '.join(PAGE_STARTS)}")
     return CorpusProfile(
         words=_strings(_table(data, "segment", where), "words", where),
+        aliases=_aliases(_table(data, "aliases", where), where),
         examples=_strings(_table(data, "chat", where), "examples", where)[:MAX_EXAMPLES],
         page_start=str(page_start),
     )

@@ -18,7 +18,7 @@ from typing import Sequence
 import jieba
 import jieba.posseg
 
-from qa.text import fold, normal_form, simplified_chars
+from qa.text import fold, is_cjk, normal_form, simplified_chars
 
 _ATOM = re.compile(r"[a-z0-9][a-z0-9.%+\-]*[a-z0-9%+]|[a-z0-9]")
 _YEAR_MONTH = re.compile(r"(\d{4})年(\d{1,2})月")
@@ -73,6 +73,9 @@ def _data_lines(name: str) -> list[str]:
 QUESTION_WORD_FREQ = 100
 
 
+#: How a vocabulary entry gives another name of a corpus word: "字节跳动=bytedance" (`qa.toml`'s `[aliases]`).
+CORPUS_ALIAS = "="
+
 #: English words and abbreviations → the Chinese forms reports write; words of a chat → the written words.
 #: English words that say what is asked of a thing ("founded" → 成立): also put in Chinese in the question itself.
 _ASKED_IN_ENGLISH = "english_asked.txt"
@@ -93,14 +96,17 @@ def _aliases(files: tuple[str, ...] = _ALIAS_FILES) -> dict[str, tuple[str, ...]
 class Segmenter:
     """jieba with the corpus's vocabulary, in its own `jieba.Tokenizer` so other users are unaffected.
 
-    `vocabulary` entries are a word, optionally followed by a space and a jieba POS tag ("海淀区 ns")."""
+    `vocabulary` entries are a word, optionally followed by a space and a jieba POS tag ("海淀区 ns"), or another name
+    of a corpus word a question may use (`CORPUS_ALIAS`: "字节跳动=bytedance", from the corpus's `qa.toml`)."""
 
     def __init__(self, vocabulary: tuple[str, ...] = ()) -> None:
         self.vocabulary = vocabulary
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
-        self._added = frozenset(entry.strip().partition(" ")[0] for entry in vocabulary) - {""}
-        for entry in vocabulary:
+        named = [entry.partition(CORPUS_ALIAS) for entry in vocabulary if CORPUS_ALIAS in entry]
+        words = [entry for entry in vocabulary if CORPUS_ALIAS not in entry]
+        self._added = frozenset(entry.strip().partition(" ")[0] for entry in words) - {""}
+        for entry in words:
             word, _, tag = entry.strip().partition(" ")
             if word:
                 self._jieba.add_word(word, None, tag.strip() or None)
@@ -110,9 +116,14 @@ class Segmenter:
         self.stopwords = frozenset(_data_lines("stopwords.txt"))
         self.fillers = frozenset(_data_lines("fillers.txt"))
         self.not_names = frozenset(line for line in _data_lines("not_names.txt") if not line.startswith("#"))
-        self.aliases = _aliases()
-        #: the English words a question is read with in Chinese (`qa.understand.english`), with their forms
-        self.asked_in_english = _aliases((_ASKED_IN_ENGLISH,))
+        corpus_names = {alias.strip().lower(): (word.strip(),) for word, _, alias in named}
+        self.aliases = _aliases() | corpus_names
+        for word in self.aliases:  # a chat word jieba would cut ("风投" → 风/投) is kept whole, to be read as written
+            if len(word) > 1 and all(is_cjk(ch) for ch in word) and not self._jieba.FREQ.get(word):
+                self._jieba.add_word(word)
+        #: the English words a question is read with in Chinese (`qa.understand.english`), with their forms; the
+        #: corpus's other names of its own words too ("ByteDance" → 字节跳动): a name is read as the report writes it
+        self.asked_in_english = _aliases((_ASKED_IN_ENGLISH,)) | corpus_names
         self._phrases = tuple(a for a in self.aliases if " " in a)
         self._known_tags: dict[str, str] = {}
 

@@ -17,8 +17,9 @@ from typing import Callable
 
 from qa.segment.tokenizer import Segmenter
 
-#: A run of Latin words separated by spaces: where an alias phrase may start and end.
-_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z.&'-]*(?: +[A-Za-z][A-Za-z.&'-]*)*")
+#: A run of Latin words separated by spaces (a word may open with digits: "4Paradigm"; end in "+": "Face++"): where
+#: an alias phrase may start and end.
+_LATIN_RUN = re.compile(r"\d*[A-Za-z][A-Za-z.&'+-]*(?: +\d*[A-Za-z][A-Za-z.&'+-]*)*")
 #: Alias phrases have at most this many words ("internet of things").
 MAX_PHRASE_WORDS = 4
 

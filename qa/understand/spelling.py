@@ -215,9 +215,12 @@ class NameCorrector:
                     question = question.replace(pair, close)
         for pair in self._single_character_pairs(question):
             # two one-character words that sound exactly like a name of the corpus jieba's dictionary lacks (商烫,
-            # 商/烫 → 商汤) — not like a dictionary word (花是 of "花是什么样的" is no 化石)
+            # 商/烫 → 商汤) — not like a dictionary word (花是 of "花是什么样的" is no 化石) — or like a place of the
+            # corpus, read loosely (朝/杨 → 朝阳)
             close = self.spellings.sounding_like(pair)
-            if close is not None and not self._segmenter.in_dictionary(close) and not self._in_corpus(pair):
+            if close is None or self._segmenter.in_dictionary(close):
+                close = self._place_sounding_like(pair)
+            if close is not None and not self._in_corpus(pair):
                 question = question.replace(pair, close)
         for size in WINDOW_CHARS:
             for start in range(len(question) - size + 1):
