@@ -24,7 +24,7 @@ from qa.answer.arithmetic import Figure, Operation, _compared, _of_another_code,
     ("北京的获投企业里，不是上市公司的有几家？", Operation("complement", "北京的获投企业", "上市公司")),
     ("除掉北京，全国其他地方还有几家？", Operation("complement", "全国", "北京")),  # 除掉 is no part "掉北京"
     ("车和家那笔融资是特斯联B轮融资的几倍？", Operation("ratio", "车和家那笔融资", "特斯联B轮融资")),
-    ("海淀和朝阳两区合计占比多少？", Operation("sum", "海淀", "朝阳两区")),
+    ("海淀和朝阳两区合计占比多少？", Operation("sum", "海淀", "朝阳")),
     ("Geek+和Momenta这两笔融资加一起是多少？", Operation("sum", "Geek+", "Momenta这两笔融资")),
     # 加 alone joins the sides (not 增加), and what the sum is of may stand between 一共 and 多少
     ("2018年海淀加朝阳一共占北京获投AI企业的多少？", Operation("sum", "海淀", "朝阳")),
@@ -52,6 +52,16 @@ from qa.answer.arithmetic import Figure, Operation, _compared, _of_another_code,
     # how far apart two sides are, whichever is larger; a time before them says when ("2018年那会儿")
     ("2018年那会儿海淀、朝阳俩区的占比差了多少个点？", Operation("gap", "海淀", "朝阳俩区的占比")),
     ("海淀和朝阳的占比相差多少个百分点？", Operation("gap", "海淀", "朝阳的占比")),
+    # the part said by what it has not done; "里头" closes the whole too
+    ("全国4000多家AI企业里头，没拿过风投的大概有多少家？", Operation("complement", "全国4000多家AI企业", "拿过风投")),
+    # what remains, named after the part taken away ("其他地方一共还剩")
+    ("全国4084家AI企业，刨掉北京的，其他地方一共还剩多少家？", Operation("complement", "全国4084家AI企业", "北京")),
+    # a part's share of its whole
+    ("全国新增的那44家AI公司里，北京占了几成？", Operation("share", "全国新增的那44家AI公司", "北京")),
+    # a frame naming the subject of a change, tried when the side is found nowhere
+    ("北京海淀、朝阳以外的其它区域，获投AI企业占比从2018到2019年涨了多少个百分点？",
+     Operation("change", "获投AI企业占比", frame="其它区域")),
+    ("海淀跟朝阳两个区加一块有几家？", Operation("sum", "海淀", "朝阳")),  # "两个区" says there are two
 ])
 def test_the_asked_operation_is_read(question: str, operation: Operation) -> None:
     assert asked_operation(question) == operation
@@ -365,3 +375,32 @@ def test_how_far_apart_two_sides_are_is_the_larger_less_the_smaller(assistant) -
     answer = assistant.ask("18年那会儿海淀、朝阳俩区在获投企业里的占比差了多少个点？")
     assert "60.96% − 28.53% = 32.43 个百分点" in answer.answer
     assert assistant.ask("朝阳跟海淀的占比差多少").short_answer == "36.65 个百分点"
+
+
+@pytest.mark.parametrize(("question", "shown"), [
+    # a whole that states its size is that figure; the part is the one its statement names after it
+    ("北京那442家获投企业里，不是上市公司的有几家？", "北京获投企业 442家[1]，上市公司 12家[1]：442家 − 12家 = 430家。"),
+    ("全国4084家AI企业，刨掉北京的，其他地方一共还剩多少家？", "4084家 − 1084家 = 3000家。"),
+    # a part's share of a whole, both counted (14 of the 44 new companies)
+    ("全国比18年5月多出来的那44家AI公司里，北京占了几成啊？", "北京 14家[1]：14家 ÷ 44家 ≈ 31.82%。"),
+    ("国内AI百强里，北京的占了多少", "国内AI百强 100家[1]，北京 53家[1]：53家 ÷ 100家 ≈ 53%。"),
+    ("那44家里，北京占了几成？", "44家[1]，北京 14家[1]：14家 ÷ 44家 ≈ 31.82%。"),  # a whole that is only its size
+    # a stated total in percent ("合计超过88%") is no count of companies
+    ("国内AI百强里落户北京的那53家，海淀跟朝阳两个区加一块有几家？", "海淀 42家[1]，朝阳 6家[1]：42家 + 6家 = 48家。"),
+    ("北京海淀、朝阳以外的其它区域，获投AI企业占比从2018到2019年涨了多少个百分点？",
+     "其它区域的获投AI企业占比由 10.51% 变为 11.77%[1]：11.77% − 10.51% = 1.26 个百分点"),
+    # the part said by what it has not done, in a chat word ("风投") read as the report writes it (风险投资)
+    ("全国4000多家AI企业里头，没拿过风投的大概有多少家？", "全国AI企业 4084家[1]，拿过风投 1259家[2]：4084家 − 1259家 = 2825家。"),
+])
+def test_a_whole_of_a_stated_size_a_share_and_a_framed_change_are_computed(assistant, question, shown) -> None:
+    answer = assistant.ask(question)
+    assert answer.answered and shown in answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "北京那500家AI企业里，不是上市公司的有几家？",  # no whole of that size
+    "全国AI企业里，北京占几成",  # the report states the share (26.5%): quoted, not recomputed
+])
+def test_a_share_stated_or_a_whole_of_an_unstated_size_computes_nothing(assistant, question) -> None:
+    answer = assistant.ask(question)
+    assert " − " not in answer.answer and " ÷ " not in answer.answer

@@ -26,7 +26,7 @@ from qa.answer.candidates import Candidate
 from qa.answer.features import Question, WeightedTerms, contains_term
 from qa.answer.uncounted import COUNT_ASKED
 from qa.text import CLAUSE_END, coded_words, fold, normal_form
-from qa.understand.constraints import ASKS_CHANGE, TAKEN_AWAY, YEAR, YEAR_MONTH
+from qa.understand.constraints import ASKS_CHANGE, MEASURED_BY, TAKEN_AWAY, YEAR, YEAR_MONTH
 
 if TYPE_CHECKING:  # tables.py reads the operation a question asks from here
     from qa.answer.tables import Marker
@@ -40,19 +40,27 @@ _RATIO = re.compile(r"^(?P<a>.+?)是(?P<b>.+?)的(?:几|多少)倍")
 #: "比" as the comparison word, not inside 占比, 相比, 对比, 比例, 比重 …
 _DIFFERENCE = re.compile(r"^(?P<a>.+?)(?<![占相对之])比(?![例重率较])(?P<b>.+?)(?:提高|增加|增长|上升|降低|减少|下降|涨|跌|掉|(?:多|少)[\u4e00-\u9fff]?|高|低|大|小)(?:出|了)*(?:多少|几)")
 _CHANGE = re.compile(r"(?:提高|增加|增长|上升|下降|减少|降低|回落|变化|变动|涨|跌|掉)了?(?:多少|几)")
-#: "全国的AI企业中北京以外的…", "全国…企业里，不在北京的…": the whole, then the part left out.
-_COMPLEMENT = re.compile(r"(?P<whole>[^，,。？?]{2,24}?)(?:里|中|当中|之中)[，,]?"
-                         r"(?:(?:不在|不是|除了?|非)(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?|(?P<part2>[^，,。？?的]{1,12}?)(?:以外|之外))的")
+#: "全国的AI企业中北京以外的…", "全国…企业里，不在北京的…": the whole, then the part left out; or the part said by what
+#: it has not done ("…企业里头，没拿过风投的": the part is those who have, "拿过风投").
+_COMPLEMENT = re.compile(r"(?P<whole>[^，,。？?]{2,24}?)(?:里头|里面|里|中|当中|之中)[，,]?"
+                         r"(?:(?:不在|不是|除了?|非)(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?|(?P<part2>[^，,。？?的]{1,12}?)(?:以外|之外)"
+                         r"|(?:没有?|未曾?|从未|不曾)(?P<part3>[^，,。？?的]{1,12}?))的")
 #: "除了北京，全国其他地方还有多少家": the part left out first, then the whole and what else it holds.
 _COMPLEMENT_FIRST = re.compile(TAKEN_AWAY + r"(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?[，,]?"
                                r"(?P<whole>[^，,。？?]{2,24}?)(?:的)?(?:其他|其它|其余|别的|剩下)")
-#: "北京那批拿到VC的AI公司，扣掉已经上市的，还剩多少家": the whole, then the part taken away, then what remains.
+#: "北京那批拿到VC的AI公司，扣掉已经上市的，还剩多少家": the whole, then the part taken away, then what remains
+#: ("…，刨掉北京的，其他地方一共还剩多少家").
 _COMPLEMENT_REST = re.compile(r"(?P<whole>[^。？?]{2,30}?)[，,]?" + TAKEN_AWAY
-                              + r"(?P<part>[^，,。？?]{1,12}?)的?[，,]?(?:还|就)?(?:剩下?|余下)")
+                              + r"(?P<part>[^，,。？?]{1,12}?)的?[，,]?(?:(?:其他|其它|其余|别的)[^，,。？?]{0,4}?)?"
+                                r"(?:一共|总共)?(?:还|就)?(?:剩下?|余下)")
+#: "全国新增的那44家AI公司里，北京占了几成": the share of a part in its whole, both counted.
+_SHARE_OF = re.compile(r"(?P<whole>[^，,。？?]{2,30}?)(?:里头|里面|里|中|当中|之中)[，,]?(?P<part>[^，,。？?]{1,12}?)的?"
+                       r"(?:所占的?|占了?)(?:比例|比重|份额)?(?:是|为|有|大概|大约)*"
+                       r"(?:几成|多少|多大比例|多大比重|百分之几|百分之多少)(?![家个項项人])")
 #: How far apart two sides are ("海淀和朝阳的占比相差多少个百分点", "海淀、朝阳俩区…的占比差了多少个点").
 _GAP_OF_TWO = re.compile(r"^(?P<a>[^，,。？?]+?)(?:、|和|跟|与|同)(?P<b>[^，,。？?、]+?)(?:相差|差了?|差距|差值)(?:是|有)?(?:多少|几)")
 #: Words saying that amounts are added up ("加起来一共", "合计").
-TOTAL_WORDS = r"一共|合计|总共|总计|共计|加起来|加一起|加在一起|相加|之和|总和"
+TOTAL_WORDS = r"一共|合计|总共|总计|共计|加起来|加一起|加在一起|加一块|加在一块|合起来|相加|之和|总和"
 _SUM = re.compile(r"(?P<a>[^，,。？?]{1,16}?)(?:和|与|跟|加上|(?<![增参追更添施])加(?![入快大强上起一在]))"
                   rf"(?P<b>[^，,。？?]{{1,16}}?)(?:{TOTAL_WORDS})"
                   r"(?:[^，,。？?]{0,4}|占[^，,。？?]{0,12}?)(?<!第)(?:多少|几)")  # "一共占北京获投AI企业的多少"
@@ -73,6 +81,14 @@ _RELATED = re.compile(r"^[^，,。？?]{1,12}?(?:相关|有关|沾边|挂钩|关
 _STATED_TOTAL = re.compile(r"(?:合计|总共|一共|共计|总计|加起来)[^，,。；\d]{0,6}\d")
 #: The rest the report states itself ("朝阳区由28.53%下降到25.79%，其它区域由10.51%提高到11.77%"): quoted.
 _STATED_REST = re.compile(r"(?:其他|其它|其余)[^，,。；\d]{0,6}\d")
+
+
+def _states(pattern: re.Pattern[str], text: str, unit: str | None) -> bool:
+    """The text states a total or rest itself (`pattern`), in the unit asked when one is: "合计超过88%" is no
+    count of companies."""
+    return any(unit is None or _FIGURE.match(text, m.end() - 1)[2] == unit for m in pattern.finditer(text))
+
+
 _FROM_TO = re.compile(r"[由从]\s*(\d+(?:\.\d+)?)\s*(%|亿元|亿|万|家|个)?[^。；，,\d]{0,8}?(?:提高|增加|增长|上升|下降|减少|降低|回落|升|降)(?:到|至)\s*"
                       r"(\d+(?:\.\d+)?)\s*(%|亿元|亿|万|家|个)?")
 #: A figure of what was added or lost ("较2018年5月新增44家"); a question asks about such figures when it asks a
@@ -115,7 +131,8 @@ class Figure:
 
 @dataclass(frozen=True)
 class Operation:
-    """What to compute: "difference" a − b, "gap" |a − b|, "complement" a − b (whole − part), "sum", "ratio" a / b,
+    """What to compute: "difference" a − b, "gap" |a − b|, "complement" a − b (whole − part), "share" b / a (of
+    the whole a), "sum", "ratio" a / b,
     "change" (the later figure of a "由 x 提高到 y" after the subject a, minus the earlier), or "compare": which of
     a and b is `way` (高/多/大: the larger figure; 低/少/小: the smaller)."""
 
@@ -123,6 +140,9 @@ class Operation:
     a: str
     b: str = ""
     way: str = ""
+    #: a clause before a change's side that may name its subject instead ("北京海淀、朝阳以外的其它区域，获投AI
+    #: 企业占比从2018到2019年涨了多少": 其它区域), tried when no statement mentions the side
+    frame: str = ""
 
 
 #: The operations two table rows' amounts are computed by (`tables.py`).
@@ -148,10 +168,11 @@ _TRAILING_TIME = re.compile(r"(?:从|自|在|由)?(?:(?:19|20)\d{2}年?(?:\d{1,2
 
 #: What a side's text may end with that asks, not names ("美元融资各有多少家" of "…和美元融资各有多少家，哪个多？").
 _ASKING_TAIL = re.compile(r"(?:各|分别|都)?(?:有|是|为)?(?:多少|几)[^，,]*$")
-#: What a side may end with that only says it is counted ("拿人民币的家数" of "…拿人民币的家数是拿美元的多少倍"): the
+#: What a side may end with that only says it is counted ("拿人民币的家数" of "…拿人民币的家数是拿美元的多少倍"), or
+#: that there are two sides ("朝阳两个区" of "海淀跟朝阳两个区加一块有几家"): the
 #: figure is a count by its unit, and reports seldom write these words (数量 and 总数 they do write, and a side
 #: keeps them: "上海的人工智能企业数量" is not found as the "人工智能企业" of "全国人工智能企业4084家").
-_COUNT_TAIL = re.compile(r"的?(?:家数|个数|数目)$")
+_COUNT_TAIL = re.compile(r"的?(?:家数|个数|数目)$|(?:这|那)?(?:两|俩)个?[区家类种]?$")
 #: A side that is what remains besides some named ones ("海淀朝阳以外的其它区域"): the remainder is named last, and the
 #: report names it so ("其它区域由10.51%提高到11.77%"); the names before it are not the side.
 _BESIDES = re.compile(r"^.+?(?:以外|之外)的(?=..)")
@@ -192,13 +213,19 @@ def asked_operation(question: str) -> Operation | None:
             return Operation("change", b)
         return Operation("change", a) if _only_time(b) else Operation("difference", a, b)
     if _CHANGE.search(q):
-        return Operation("change", _side(_CHANGE.split(q)[0]))
+        before = _CHANGE.split(q)[0]
+        side, framed = _side(before), _FRAME.match(before)
+        frame = _side(framed.group(0)) if framed else ""
+        said = frame not in side and not _only_time(re.sub(r"(?:相比|比较|对比)$", "", frame))  # "跟2018年相比"
+        return Operation("change", side, frame=frame if said else "")
     if (m := _COMPLEMENT.search(q)) and re.search(r"多少|几", q[m.end():]):
-        return Operation("complement", _side(m["whole"]), _side(m["part"] or m["part2"]))
+        return Operation("complement", _side(m["whole"]), _side(m["part"] or m["part2"] or m["part3"]))
     if (m := _COMPLEMENT_FIRST.search(q)) and re.search(r"多少|几", q[m.end():]):
         return Operation("complement", _side(m["whole"]), _side(m["part"]))
     if (m := _COMPLEMENT_REST.search(q)) and re.search(r"多少|几", q[m.end():]):
         return Operation("complement", _side(m["whole"]), _side(m["part"]))
+    if m := _SHARE_OF.search(q):
+        return Operation("share", _side(m["whole"]), _side(m["part"]))
     if (m := _SUM.search(q)) and not _RELATED.match(m["b"]):
         return Operation("sum", _side(m["a"]), _side(m["b"]))
     if m := _GAP_OF_TWO.search(q):
@@ -327,12 +354,10 @@ class Wanted(NamedTuple):
     codes: frozenset[str] = frozenset()
 
 
-#: "按融资额算，…", "从融资总额来看，…": what every figure of the question measures.
-_MEASURED_BY = re.compile(r"^(?:按照?|以|从|就)(?P<what>[^，,]{1,10}?)(?:来看|来算|来说|而言|计算?|算|看)?的?话?[，,]")
 
 
 def _wanted(question: str, years: tuple[str, ...]) -> Wanted:
-    measured = _MEASURED_BY.match(question.strip())
+    measured = MEASURED_BY.match(question.strip())
     return Wanted(_asked_unit(question), bool(ASKS_CHANGE.search(question)), measured["what"] if measured else "",
                   years, frozenset(coded_words(normal_form(question))))
 
@@ -508,14 +533,24 @@ def _counts_else(figure: Figure, wanted: Wanted) -> int:
 
 
 def _change(op: Operation, candidates: list[Candidate], coverage: Coverage, support: Support,
-            years: tuple[str, ...]) -> tuple[Figure, Figure] | None:
-    """The earlier and later figure of a "由 x 提高到 y" in a sentence that names every year the question does
-    (`years`: "2017年…比2019年低几个百分点" is no change from 2018): of a statement that mentions the subject, the one
-    whose own subject — its clause's words before it, "其它区域由10.51%提高到11.77%" — shares most character pairs
-    with the question's (no words of the share asked), of equals the first."""
-    subject = _bigrams(_NO_ATTRIBUTE.sub("", fold(op.a)))
+            years: tuple[str, ...]) -> tuple[str, Figure, Figure] | None:
+    """What changed, and the earlier and later figure of a "由 x 提高到 y" in a sentence that names every year the
+    question does (`years`: "2017年…比2019年低几个百分点" is no change from 2018): of a statement that mentions the
+    subject — the side, else the frame's (`Operation.frame`) — the one whose own subject — its clause's words before
+    it, "其它区域由10.51%提高到11.77%" — shares most character pairs with the question's (no words of the share
+    asked), of equals the first."""
+    for side in filter(None, (op.a, op.frame)):
+        if found := _change_of(side, candidates, coverage, support, years):
+            return (op.a if side == op.a else f"{side}的{op.a}", *found)
+    return None
+
+
+def _change_of(side: str, candidates: list[Candidate], coverage: Coverage, support: Support,
+               years: tuple[str, ...]) -> tuple[Figure, Figure] | None:
+    """`_change`'s figures for one side."""
+    subject = _bigrams(_NO_ATTRIBUTE.sub("", fold(side)))
     for c in sorted(candidates, key=lambda c: -coverage(c.text)):
-        if not _mentions(op.a, c.text, support).ends and len(candidates) > 1:
+        if not _mentions(side, c.text, support).ends and len(candidates) > 1:
             continue
         changes = [m for m in _FROM_TO.finditer(c.text) if set(years) <= _years_in(sentence_around(c.text, m.start()))]
         if not changes:
@@ -546,24 +581,33 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
         found = _change(op, candidates, coverage, support, q.constraints.years)
         if found is None:
             return None
-        earlier, later = found
+        changed, earlier, later = found
         mark = cites.mark(later.candidate.passage)
         result = _subtract(later, earlier)
         change = f"{'下降' if later.scaled < earlier.scaled else '提高'} {_subtract(later, earlier, signed=False)}"
-        return Computed(f"{op.a}由 {earlier.text} 变为 {later.text}{mark}：{later.text} − {earlier.text} = {result}，"
+        return Computed(f"{changed}由 {earlier.text} 变为 {later.text}{mark}：{later.text} − {earlier.text} = {result}，"
                         f"即{change}。", change, True)
     years = set(q.constraints.years)  # a total the report states is of the years it names, if any
-    if op.kind == "sum" and any(_STATED_TOTAL.search(c.text) and _mentions(op.a, c.text, support).ends
+    wanted = _wanted(question, q.constraints.years)
+    if op.kind == "sum" and any(_states(_STATED_TOTAL, c.text, wanted.unit) and _mentions(op.a, c.text, support).ends
                                 and _mentions(op.b, c.text, support).ends and years <= _years_in(c.text)
                                 for c in candidates):
         return None
-    if op.kind == "complement" and any(_STATED_REST.search(c.text) and _mentions(op.b, c.text, support).ends
-                                       for c in candidates):
+    if op.kind == "complement" and any(_states(_STATED_REST, c.text, wanted.unit)
+                                       and _mentions(op.b, c.text, support).ends for c in candidates):
         return None
-    wanted = _wanted(question, q.constraints.years)
+    if op.kind == "share":
+        return _share(op, candidates, coverage, wanted, support, cites)
     if op.kind == "complement" and wanted.unit == "%":
         return _rest_of_share(op, candidates, coverage, support, cites)
+    size = None
+    if op.kind == "complement":
+        whole, size = _sized(op.a)
+        op = Operation(op.kind, whole, op.b)
     a, b = _pair(op, candidates, coverage, wanted, support)
+    if size is not None:
+        a = _whole_of_size(size, a, op, sorted(candidates, key=lambda c: -coverage(c.text)), support)
+        b = (_part_after(op, a, wanted, support) if a is not None else None) or b
     if op.kind == "complement" and b is not None:
         a = _ranked_whole(op.a, b) or a  # "前百强中…不在北京的": the whole is the ranking's length
     if a is None and b is None:
@@ -579,7 +623,7 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
     if (op.kind == "ratio" and b.scaled == 0) or (op.kind == "complement" and b.scaled > a.scaled):
         return None  # no quotient; a part larger than its whole means the figures found are not the whole and part
     marks = cites.mark(a.candidate.passage), cites.mark(b.candidate.passage)
-    shown = f"{op.a} {a.text}{marks[0]}，{op.b} {b.text}{marks[1]}："
+    shown = _operands(op, a, b, marks)
     if op.kind == "compare":
         return _compared(op, a, b, shown, asks_gap(question), _ASKS_MULTIPLE.search(question) is not None)
     if op.kind == "ratio":
@@ -597,6 +641,71 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
         return Computed(f"{shown}{b.text} − {a.text} = {result}。", result, True)
     result = _subtract(a, b)
     return Computed(f"{shown}{a.text} − {b.text} = {result}。", result, True)
+
+
+#: A whole that states its own size ("北京那1084家AI相关企业", "全国4000多家AI企业"): the number is no word the report
+#: writes there; it says which figure is the whole's — that number, or one in its range ("4000多": 4000 to 4999).
+_OWN_SIZE = re.compile(r"(?:那|这)?(\d+)(多|余|来)?(家|个|人|项)")
+
+
+def _sized(whole: str) -> tuple[str, tuple[Decimal, Decimal, str] | None]:
+    """The whole without the size it states of itself (a whole that is only its size, "那44家", keeps it as its
+    name), and that size as a range [low, high) with its unit."""
+    m = _OWN_SIZE.search(whole)
+    if m is None:
+        return whole, None
+    low = Decimal(m[1])
+    high = low + (Decimal(10) ** (len(m[1]) - 1) if m[2] else 1)
+    return whole[:m.start()] + whole[m.end():] or whole, (low, high, m[3])
+
+
+def _whole_of_size(size: tuple[Decimal, Decimal, str], found: Figure | None, op: Operation,
+                   ranked: list[Candidate], support: Support) -> Figure | None:
+    """The whole's figure when it is of the size the question states: the one found, else the first figure of
+    that size in the best covered statements whose sentence holds what the whole names; None when there is none
+    (a stated size the report does not give is not computed from another)."""
+    low, high, unit = size
+    if found is not None and found.unit == unit and low <= found.value < high:
+        return found
+    for c in ranked:
+        for m in figures_in(c.text, unit):
+            if m[2] == unit and low <= Decimal(m[1]) < high and support.holds(op.a, op.b, sentence_around(c.text, m.start())):
+                return Figure(Decimal(m[1]), unit, m.group().strip(), c, "", m.end())
+    return None
+
+
+def _share(op: Operation, candidates: list[Candidate], coverage: Coverage, wanted: Wanted, support: Support,
+           cites: Marker) -> Computed | None:
+    """The part's share of its whole, part ÷ whole of their counts — None when either count is not found (nor a
+    whole of the stated size), or when the part's sentence goes on to state its share (the quoting path answers:
+    "北京…1084家，占全国人工智能企业总量的26.5%")."""
+    whole, size = _sized(op.a)
+    op = Operation(op.kind, whole, op.b)
+    a, b = _pair(op, candidates, coverage, wanted._replace(unit=size[2] if size else None), support)
+    if size is not None:
+        a = _whole_of_size(size, a, op, sorted(candidates, key=lambda c: -coverage(c.text)), support)
+        b = (_part_after(op, a, wanted._replace(unit=a.unit), support) if a is not None else None) or b
+    if b is not None:
+        a = _ranked_whole(op.a, b) or a  # "国内AI百强里，北京的占了多少": of 100
+    if (a is None or b is None or a.unit != b.unit or a.unit == "%" or not 0 < b.scaled < a.scaled
+            or figures_in(sentence_from(b.candidate.text, b.at), "%")):
+        return None
+    result = f"{format_decimal(b.scaled / a.scaled * 100)}%"
+    marks = cites.mark(a.candidate.passage), cites.mark(b.candidate.passage)
+    return Computed(f"{_operands(op, a, b, marks)}{b.text} ÷ {a.text} ≈ {result}。", result, True)
+
+
+def _operands(op: Operation, a: Figure, b: Figure, marks: tuple[str, str]) -> str:
+    """Each side named with its figure and citation ("北京 14家[1]"); a side that is its figure ("44家") once."""
+    return "，".join(f"{side} {figure.text}{mark}" if figure.text not in side else f"{figure.text}{mark}"
+                    for side, figure, mark in ((op.a, a, marks[0]), (op.b, b, marks[1]))) + "："
+
+
+def _part_after(op: Operation, whole: Figure, wanted: Wanted, support: Support) -> Figure | None:
+    """The part's figure where the statement names it after the whole's figure ("北京442家(含12家上市公司)": not
+    the 31家 of "全国…1259家(含31家上市公司)" before it), or None."""
+    mentions = _mentions(op.b, whole.candidate.text, support)
+    return _figure_after(mentions._replace(ends=[e for e in mentions.ends if e > whole.at]), whole.candidate, wanted)
 
 
 #: A whole its own name counts: "前百强", "十强", "前100强", "top 100" has that many members.
