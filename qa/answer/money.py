@@ -33,6 +33,20 @@ ASKED_CURRENCY = re.compile(r"(?:多少|几)[千百万亿]*("
                             + currency_names(n for n in CURRENCIES if len(n) > 1 or n == "元") + ")")
 
 
+#: Words before a sum that make it a bound ("超过1亿元"), not an amount of anything.
+_BOUND_BEFORE = re.compile(r"(?:超过|高于|多于|大于|不少于|不低于|超)\s*$")
+#: A sum written in Chinese numerals ("几十万人民币"): an amount, if not one read as a figure.
+_SUM_IN_WORDS = re.compile(rf"(?<![\d.])[零一二两三四五六七八九十几数][零一二两三四五六七八九十百千万亿几数]*\s*(?:{_NAMES})")
+
+
+def states_amount(text_norm: str) -> bool:
+    """The text states a sum of money that is no bound ("融资总额1319.89亿元", "几十万人民币"; not "单次融资金额超过
+    1亿元人民币" alone)."""
+    return bool(_SUM_IN_WORDS.search(text_norm)) or any(
+        not _BOUND_BEFORE.search(text_norm[:m.start()]) and not text_norm[m.end():].lstrip().startswith("以上")
+        for m in _SUM.finditer(text_norm))
+
+
 def _sums(text_norm: str) -> list[tuple[str, str, str, str]]:
     """(number, scale, currency, as written) of every sum with a currency."""
     return [(m[1], m[2], CURRENCIES[m[3]], m.group()) for m in _SUM.finditer(text_norm)]

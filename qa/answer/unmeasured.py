@@ -26,6 +26,9 @@ from qa.answer.answerable import local_text
 from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext
 from qa.answer.features import Question
+from qa.answer.money import states_amount
+from qa.text import CLAUSE_END, fold, normal_form
+from qa.understand.constraints import MEASURED_BY
 
 #: The verifier's P(the window answers) from which an attribute the corpus never writes counts as said in other
 #: words: its own decision point. On every question of the report sets, the CMRC 2018 trial set and DRCD-40 where
@@ -43,6 +46,39 @@ def unwritten_measure(q: Question, context: AnswerContext, verified: float) -> s
         return None
     first = next(n for n, word in enumerate(measure) if not context.writes_any(word.forms))
     return "".join(word.text for word in measure[first:])
+
+
+#: A measure a question says its figures are by ("按融资金额算的话，…": 融资金额): a count or an amount.
+_MEASURE = re.compile(r"(?:数量|家数|个数|数目|金额|总额|额)$")
+
+
+def measured_otherwise(question: str, sentence: str) -> str | None:
+    """The measure the question's figures are by ("按融资金额算" of "按融资金额算的话，北京光是A轮这一档的AI企业占比多少？"),
+    when the chosen sentence shares no character pair with it — its figures are by another ("从企业数量上看，…A轮，
+    占比达44.80%") — else None. Any pair is enough: "按融资额算" is answered by a sentence of 融资总额."""
+    said = MEASURED_BY.match(question.strip())
+    if said is None or not _MEASURE.search(what := fold(said["what"])):
+        return None
+    text = fold(sentence)
+    return None if any(what[i:i + 2] in text for i in range(len(what) - 1)) else f"按{said['what']}算"
+
+
+#: An amount of money asked ("一共多少钱", "融资金额加起来是多少", "融了多少亿").
+_MONEY_ASKED = re.compile(r"多少钱|(?P<noun>金额|总额|融资额)[^，,。？?\d]{0,6}?(?:多少|几)|(?:多少|几)[千百万]*亿|融了多少")
+#: What an amount asked is of: the words before the asking, without those that only say it is asked or added up.
+_ASKING_LEAD = re.compile(r"(?:加起来|加一起|一共|总共|合计|到底|大概|大约|是|有|为)+$")
+
+
+def amount_unstated(question: str, sentence: str) -> str | None:
+    """The amount of money the question asks ("融资金额" of "…那119家AI公司，融资金额加起来一共多少钱？"), when the
+    sentence states no sum that is not a bound — "北京有119家人工智能企业单次融资金额超过1亿元人民币" counts companies
+    above a bound, it gives no amount of theirs — else None."""
+    asked = _MONEY_ASKED.search(question)
+    if asked is None or states_amount(normal_form(sentence)):
+        return None
+    if asked["noun"] is None:  # "…一共弄到了多少钱": the words before name no amount
+        return "金额"
+    return _ASKING_LEAD.sub("", CLAUSE_END.split(question[:asked.start()])[-1]) + asked["noun"]
 
 
 #: An average asked, with the words after it up to the asking words: what a refusal names ("平均单笔融资金额").
