@@ -62,6 +62,8 @@ from qa.answer.arithmetic import Figure, Operation, _compared, _of_another_code,
     ("北京海淀、朝阳以外的其它区域，获投AI企业占比从2018到2019年涨了多少个百分点？",
      Operation("change", "获投AI企业占比", frame="其它区域")),
     ("海淀跟朝阳两个区加一块有几家？", Operation("sum", "海淀", "朝阳")),  # "两个区" says there are two
+    # where some are is the side ("北京落在海淀的家数": 海淀's, "有42家位于海淀")
+    ("国内AI前百强里，北京落在海淀的家数是朝阳的几倍？", Operation("ratio", "海淀", "朝阳")),
 ])
 def test_the_asked_operation_is_read(question: str, operation: Operation) -> None:
     assert asked_operation(question) == operation
@@ -385,6 +387,16 @@ def test_how_far_apart_two_sides_are_is_the_larger_less_the_smaller(assistant) -
     ("全国比18年5月多出来的那44家AI公司里，北京占了几成啊？", "北京 14家[1]：14家 ÷ 44家 ≈ 31.82%。"),
     ("国内AI百强里，北京的占了多少", "国内AI百强 100家[1]，北京 53家[1]：53家 ÷ 100家 ≈ 53%。"),
     ("那44家里，北京占了几成？", "44家[1]，北京 14家[1]：14家 ÷ 44家 ≈ 31.82%。"),  # a whole that is only its size
+    # a whole of a stated size before a comma; the part by a chat word; 已经 says when, not what
+    ("全国4000多家AI企业，拿过VC的比例是多少？", "全国AI企业 4084家[1]，拿过VC 1259家[2]：1259家 ÷ 4084家 ≈ 30.83%。"),
+    ("北京拿过风投的那442家AI startup里，已经上市的占百分之几？", "上市 12家[1]：12家 ÷ 442家 ≈ 2.71%。"),
+    # a side that states its size has that figure (not the 12家 after "北京442家")
+    ("北京获投的442家企业比全国获投的1259家少多少家", "1259家 − 442家 = 817家。"),
+    # the part of a whole is the one its statement names after the whole (12家, not 全国's 31家 before it)
+    ("北京那批拿到VC的AI公司，扣掉已经上市的，还剩多少家？", "442家[1]，上市 12家[1]：442家 − 12家 = 430家。"),
+    ("北京AI企業裡，不在A輪的企業加起來佔多少？", "A轮 44.80%[1]：100% − 44.80% = 55.2%。"),  # 占多少 asks a share
+    ("按家数算，A轮的比B轮的高了几个百分点？", "44.80% − 14.48% = 30.32 个百分点。"),  # 家数 is the report's 数量
+    ("国内AI前百强里，北京落在海淀的家数是朝阳的几倍？", "海淀 42家[1]，朝阳 6家[1]：42家 ÷ 6家 ≈ 7 倍。"),
     # a stated total in percent ("合计超过88%") is no count of companies
     ("国内AI百强里落户北京的那53家，海淀跟朝阳两个区加一块有几家？", "海淀 42家[1]，朝阳 6家[1]：42家 + 6家 = 48家。"),
     ("北京海淀、朝阳以外的其它区域，获投AI企业占比从2018到2019年涨了多少个百分点？",
@@ -399,8 +411,12 @@ def test_a_whole_of_a_stated_size_a_share_and_a_framed_change_are_computed(assis
 
 @pytest.mark.parametrize("question", [
     "北京那500家AI企业里，不是上市公司的有几家？",  # no whole of that size
+    "浙江获得过风险投资的AI企业比北京的442家少多少家？",  # a place the report never names
+    "百强里北京那几家，除了海淀朝阳，剩下西城、平谷、昌平加一块是几家？",  # what remains, named item by item
+    "北京获投AI企业中，海淀区占比多少",  # a whole of no stated size: the report's own share answers
+    "全国AI企业里，北京获投企业占几成",  # …not 22家 ÷ 1259家, two figures of other populations
     "全国AI企业里，北京占几成",  # the report states the share (26.5%): quoted, not recomputed
 ])
-def test_a_share_stated_or_a_whole_of_an_unstated_size_computes_nothing(assistant, question) -> None:
+def test_a_share_stated_a_whole_of_an_unstated_size_or_an_unnamed_place_computes_nothing(assistant, question) -> None:
     answer = assistant.ask(question)
     assert " − " not in answer.answer and " ÷ " not in answer.answer

@@ -154,6 +154,7 @@ def test_english_words_the_corpus_never_writes_are_read_in_its_chinese(assistant
     searched = assistant.understand("Geek+是什么时候founded的？它那轮funding amount是多少？").searched
     assert searched == "Geek+是什么时候成立的？它那轮融资金额是多少？"
     assert "GPU" in assistant.understand("GPU贵不贵？").searched
+    assert assistant.understand("青云和第四范式这两笔人民币funding一共多少亿？").searched == "青云和第四范式这两笔人民币融资一共多少亿？"
     assert assistant.understand("Table 1里the largest single funding round是哪家公司的？").searched == \
         "表 1里the最大单次融资是哪家公司的？"
 

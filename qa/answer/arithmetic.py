@@ -26,7 +26,7 @@ from qa.answer.candidates import Candidate
 from qa.answer.features import Question, WeightedTerms, contains_term
 from qa.answer.uncounted import COUNT_ASKED
 from qa.text import CLAUSE_END, coded_words, fold, normal_form
-from qa.understand.constraints import ASKS_CHANGE, MEASURED_BY, TAKEN_AWAY, YEAR, YEAR_MONTH
+from qa.understand.constraints import ASKS_CHANGE, TAKEN_AWAY, YEAR, YEAR_MONTH, measured_by
 
 if TYPE_CHECKING:  # tables.py reads the operation a question asks from here
     from qa.answer.tables import Marker
@@ -53,10 +53,11 @@ _COMPLEMENT_FIRST = re.compile(TAKEN_AWAY + r"(?P<part>[^，,。？?的]{1,12}?)
 _COMPLEMENT_REST = re.compile(r"(?P<whole>[^。？?]{2,30}?)[，,]?" + TAKEN_AWAY
                               + r"(?P<part>[^，,。？?]{1,12}?)的?[，,]?(?:(?:其他|其它|其余|别的)[^，,。？?]{0,4}?)?"
                                 r"(?:一共|总共)?(?:还|就)?(?:剩下?|余下)")
-#: "全国新增的那44家AI公司里，北京占了几成": the share of a part in its whole, both counted.
-_SHARE_OF = re.compile(r"(?P<whole>[^，,。？?]{2,30}?)(?:里头|里面|里|中|当中|之中)[，,]?(?P<part>[^，,。？?]{1,12}?)的?"
-                       r"(?:所占的?|占了?)(?:比例|比重|份额)?(?:是|为|有|大概|大约)*"
-                       r"(?:几成|多少|多大比例|多大比重|百分之几|百分之多少)(?![家个項项人])")
+#: "全国新增的那44家AI公司里，北京占了几成", "全国4000多家AI企业，拿过VC的比例是多少": the share of a part in its
+#: whole, both counted — computed only for a whole that states its size or is a ranking (`_share`).
+_SHARE_OF = re.compile(r"(?P<whole>[^，,。？?]{2,30}?)(?:(?:里头|里面|里|中|当中|之中)[，,]?|(?<=[^，,。？?]{2})[，,])"
+                       r"(?P<part>[^，,。？?]{1,12}?)的?(?:(?:所占的?|占了?)(?:比例|比重|份额|比)?|占比|比例|比重)"
+                       r"(?:是|为|有|大概|大约)*(?:几成|多少|多大比例|多大比重|百分之几|百分之多少)(?![家个項项人])")
 #: How far apart two sides are ("海淀和朝阳的占比相差多少个百分点", "海淀、朝阳俩区…的占比差了多少个点").
 _GAP_OF_TWO = re.compile(r"^(?P<a>[^，,。？?]+?)(?:、|和|跟|与|同)(?P<b>[^，,。？?、]+?)(?:相差|差了?|差距|差值)(?:是|有)?(?:多少|几)")
 #: Words saying that amounts are added up ("加起来一共", "合计").
@@ -73,7 +74,8 @@ _MORE = frozenset("高多大")
 #: A comparison that also asks how many times the other ("…哪个区的占比更大？大概是另一个的几倍").
 _ASKS_MULTIPLE = re.compile(r"(?:几|多少)倍")
 #: A comparison that also asks by how much ("…哪个多？差几家").
-_GAP = re.compile(r"差(?:了|距)?(?:多少|几)|相差|差值|多(?:出|了)?(?:多少|几)|高(?:出|了)?(?:多少|几)")
+_GAP = re.compile(r"差(?:了|距)?(?:多少|几)|相差|差值|多(?:出|了)?(?:多少|几)|高(?:出|了)?(?:多少|几)"
+                  r"|[早晚](?:成立)?了?(?:多少|几)")
 #: The second side of a "sum" that is the object of a relation ("北京跟人工智能相关的企业一共有多少家": 跟 is "with",
 #: the companies related to AI, not 北京 plus 人工智能).
 _RELATED = re.compile(r"^[^，,。？?]{1,12}?(?:相关|有关|沾边|挂钩|关联|无关|相似|类似|一样|相同|不同|合作|相比|对比)")
@@ -98,7 +100,7 @@ CHANGE_LEAD = re.compile(r"(?:新增|增加|减少|增长|下降|提高|降低|�
 Coverage = Callable[[str], float]
 #: A figure belongs to a mention when it follows within this many characters, in the same sentence.
 MENTION_REACH = 24
-_LEADING = re.compile(r"^(?:请问|那么|那|就是|我想问|想问一下|问一下|截至[^，,]*[，,]|报告里|报告中)+")
+_LEADING = re.compile(r"^(?:请问|那么|那|就是|我想问|想问一下|问一下|截至[^，,]*[，,]|报告里|报告中|已经|已)+")
 _UNIT_SCALE = {"亿": Decimal(10) ** 8, "亿元": Decimal(10) ** 8, "万": Decimal(10) ** 4, "万元": Decimal(10) ** 4}
 #: Words that ask for a share: the figures wanted are percentages ("占比", "比例" …).
 _SHARE_WORDS = r"百分点|占比|比例|比重|百分之"
@@ -174,8 +176,9 @@ _ASKING_TAIL = re.compile(r"(?:各|分别|都)?(?:有|是|为)?(?:多少|几)[^�
 #: keeps them: "上海的人工智能企业数量" is not found as the "人工智能企业" of "全国人工智能企业4084家").
 _COUNT_TAIL = re.compile(r"的?(?:家数|个数|数目)$|(?:这|那)?(?:两|俩)个?[区家类种]?$")
 #: A side that is what remains besides some named ones ("海淀朝阳以外的其它区域"): the remainder is named last, and the
-#: report names it so ("其它区域由10.51%提高到11.77%"); the names before it are not the side.
-_BESIDES = re.compile(r"^.+?(?:以外|之外)的(?=..)")
+#: report names it so ("其它区域由10.51%提高到11.77%"); the names before it are not the side. So is where some are
+#: ("北京落在海淀的家数" is 海淀's: "有42家位于海淀").
+_BESIDES = re.compile(r"^.+?(?:以外|之外)的(?=..)|^(?:.*[，,])?[^，,]{1,8}?(?:落在|落户在?|位于|坐落在|分布在)(?=..)")
 
 
 #: A clause before the side frames the question ("北京获投AI企业的注册地占比里，海淀比朝阳…", "跟2018年相比，朝阳区…"):
@@ -222,7 +225,8 @@ def asked_operation(question: str) -> Operation | None:
         return Operation("complement", _side(m["whole"]), _side(m["part"] or m["part2"] or m["part3"]))
     if (m := _COMPLEMENT_FIRST.search(q)) and re.search(r"多少|几", q[m.end():]):
         return Operation("complement", _side(m["whole"]), _side(m["part"]))
-    if (m := _COMPLEMENT_REST.search(q)) and re.search(r"多少|几", q[m.end():]):
+    if (m := _COMPLEMENT_REST.search(q)) and re.search(r"^[^、]*?(?:多少|几)", q[m.end():]):
+        # what remains, unless it is named item by item ("剩下西城、平谷、昌平加一块是几家": their sum)
         return Operation("complement", _side(m["whole"]), _side(m["part"]))
     if m := _SHARE_OF.search(q):
         return Operation("share", _side(m["whole"]), _side(m["part"]))
@@ -286,11 +290,15 @@ def _ends(part: str, text: str) -> list[int]:
 @dataclass
 class Support:
     """Which of the question's terms a side names, weighed (`WeightedTerms`), and whether the corpus writes a term
-    in one of its forms at all (a word it never writes is the answerability layer's to judge, not a side's). One
-    per question: what each side names is kept, every statement asks it again."""
+    in one of its forms at all (a word it never writes is the answerability layer's to judge, not a side's — but
+    a proper name is the side's own). One per question: what each side names is kept, every statement asks it
+    again."""
 
     terms: WeightedTerms
     writes: Callable[[Iterable[str]], bool]
+    #: the question's Chinese proper names: a side names them whether the corpus writes them or not ("浙江…的AI企业"
+    #: is not found as the "北京442家" of a sentence that never says 浙江)
+    names: frozenset[str] = frozenset()
     _named_of: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def spellings(self, side: str) -> list[str]:
@@ -327,7 +335,7 @@ class Support:
             side_norm = normal_form(side)
             self._named_of[side] = {t: w for t, w in self.terms.weights.items()
                                     if self.terms.found(side_norm, t) and not re.fullmatch(_SHARE_WORDS, t)
-                                    and self.writes((t, *self.terms.forms[t]))}
+                                    and (t in self.names or self.writes((t, *self.terms.forms[t])))}
         return self._named_of[side]
 
 
@@ -357,8 +365,7 @@ class Wanted(NamedTuple):
 
 
 def _wanted(question: str, years: tuple[str, ...]) -> Wanted:
-    measured = MEASURED_BY.match(question.strip())
-    return Wanted(_asked_unit(question), bool(ASKS_CHANGE.search(question)), measured["what"] if measured else "",
+    return Wanted(_asked_unit(question), bool(ASKS_CHANGE.search(question)), measured_by(question),
                   years, frozenset(coded_words(normal_form(question))))
 
 
@@ -493,8 +500,12 @@ def _of_another_code(before_mention: str, asked: frozenset[str]) -> bool:
     return bool(named) and not named & asked and any(code[-1] == own[-1] for code in named for own in asked)
 
 
+#: "…加起来占多少", "占了几成": a share asked without a share word.
+_SHARE_ASKED = re.compile(r"占[了到]?(?:多少|几成)(?![家个项人])")
+
+
 def _asked_unit(question: str) -> str | None:
-    if re.search(_SHARE_WORDS, question):
+    if re.search(_SHARE_WORDS, question) or _SHARE_ASKED.search(question):
         return "%"
     if re.search(r"多少家|几家", question):
         return "家"
@@ -574,7 +585,7 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
     instead). `writes`: whether the corpus writes one of some forms of a term (`Support`)."""
     op = asked_operation(question)
     coverage = lambda text: q.terms.coverage(fold(text).replace(" ", ""), partial=False)  # noqa: E731
-    support = Support(q.terms, writes)
+    support = Support(q.terms, writes, frozenset(name.text for name in q.constraints.names if not name.latin))
     if op is None:
         return _counted_before(question, candidates, coverage, support, cites)
     if op.kind == "change":
@@ -600,14 +611,7 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
         return _share(op, candidates, coverage, wanted, support, cites)
     if op.kind == "complement" and wanted.unit == "%":
         return _rest_of_share(op, candidates, coverage, support, cites)
-    size = None
-    if op.kind == "complement":
-        whole, size = _sized(op.a)
-        op = Operation(op.kind, whole, op.b)
-    a, b = _pair(op, candidates, coverage, wanted, support)
-    if size is not None:
-        a = _whole_of_size(size, a, op, sorted(candidates, key=lambda c: -coverage(c.text)), support)
-        b = (_part_after(op, a, wanted, support) if a is not None else None) or b
+    op, a, b = _sized_pair(op, candidates, coverage, wanted, support)
     if op.kind == "complement" and b is not None:
         a = _ranked_whole(op.a, b) or a  # "前百强中…不在北京的": the whole is the ranking's length
     if a is None and b is None:
@@ -659,17 +663,39 @@ def _sized(whole: str) -> tuple[str, tuple[Decimal, Decimal, str] | None]:
     return whole[:m.start()] + whole[m.end():] or whole, (low, high, m[3])
 
 
-def _whole_of_size(size: tuple[Decimal, Decimal, str], found: Figure | None, op: Operation,
-                   ranked: list[Candidate], support: Support) -> Figure | None:
-    """The whole's figure when it is of the size the question states: the one found, else the first figure of
-    that size in the best covered statements whose sentence holds what the whole names; None when there is none
+def _sized_pair(op: Operation, candidates: list[Candidate], coverage: Coverage, wanted: Wanted,
+                support: Support) -> tuple[Operation, Figure | None, Figure | None]:
+    """The operation with sides named without the sizes they state, and each side's figure (`_pair`) — for a side
+    that states its size ("北京的442家", "全国4000多家AI企业") the figure of that size, and for the part of a whole
+    (a complement's, a share's) the one the whole's statement names after the whole ("北京442家(含12家上市公司)":
+    not the 31家 of 全国 before it)."""
+    (a_side, a_size), (b_side, b_size) = _sized(op.a), _sized(op.b)
+    op = Operation(op.kind, a_side, b_side, op.way, op.frame)
+    a, b = _pair(op, candidates, coverage, wanted, support)
+    ranked = sorted(candidates, key=lambda c: -coverage(c.text))
+    if a_size is not None:
+        a = _of_size(a_size, a, op.a, op.b, ranked, support)
+    if a is not None and op.kind in ("complement", "share"):
+        if bool(CHANGE_LEAD.search(a.lead)) != wanted.changes:
+            return op, None, b  # "全国获投企业数较2018年5月新增22家" is no whole of a question asking no change
+        b = _part_after(op, a, wanted._replace(unit=a.unit), support) or b
+    if b_size is not None:
+        b = _of_size(b_size, b, op.b, op.a, ranked, support)
+    return op, a, b
+
+
+def _of_size(size: tuple[Decimal, Decimal, str], found: Figure | None, side: str, other: str,
+             ranked: list[Candidate], support: Support) -> Figure | None:
+    """The side's figure when it is of the size the question states: the one found, else the first figure of
+    that size in the best covered statements whose sentence holds what the side names; None when there is none
     (a stated size the report does not give is not computed from another)."""
     low, high, unit = size
     if found is not None and found.unit == unit and low <= found.value < high:
         return found
     for c in ranked:
         for m in figures_in(c.text, unit):
-            if m[2] == unit and low <= Decimal(m[1]) < high and support.holds(op.a, op.b, sentence_around(c.text, m.start())):
+            if m[2] == unit and low <= Decimal(m[1]) < high and support.holds(side, other,
+                                                                           sentence_around(c.text, m.start())):
                 return Figure(Decimal(m[1]), unit, m.group().strip(), c, "", m.end())
     return None
 
@@ -677,22 +703,27 @@ def _whole_of_size(size: tuple[Decimal, Decimal, str], found: Figure | None, op:
 def _share(op: Operation, candidates: list[Candidate], coverage: Coverage, wanted: Wanted, support: Support,
            cites: Marker) -> Computed | None:
     """The part's share of its whole, part ÷ whole of their counts — None when either count is not found (nor a
-    whole of the stated size), or when the part's sentence goes on to state its share (the quoting path answers:
-    "北京…1084家，占全国人工智能企业总量的26.5%")."""
-    whole, size = _sized(op.a)
-    op = Operation(op.kind, whole, op.b)
-    a, b = _pair(op, candidates, coverage, wanted._replace(unit=size[2] if size else None), support)
-    if size is not None:
-        a = _whole_of_size(size, a, op, sorted(candidates, key=lambda c: -coverage(c.text)), support)
-        b = (_part_after(op, a, wanted._replace(unit=a.unit), support) if a is not None else None) or b
+    whole of the stated size), or when the part's sentence goes on to state its share of that whole (the quoting
+    path answers: "北京…1084家，占全国人工智能企业总量的26.5%")."""
+    size = _sized(op.a)[1]
+    if size is None and _ranking_size(op.a) is None:
+        return None  # a whole of no stated size: the report's own shares answer ("北京获投AI企业中，海淀区占比多少")
+    op, a, b = _sized_pair(op, candidates, coverage, wanted._replace(unit=size[2] if size else None), support)
     if b is not None:
         a = _ranked_whole(op.a, b) or a  # "国内AI百强里，北京的占了多少": of 100
     if (a is None or b is None or a.unit != b.unit or a.unit == "%" or not 0 < b.scaled < a.scaled
-            or figures_in(sentence_from(b.candidate.text, b.at), "%")):
+            or _states_share(op.a, b, support)):
         return None
     result = f"{format_decimal(b.scaled / a.scaled * 100)}%"
     marks = cites.mark(a.candidate.passage), cites.mark(b.candidate.passage)
     return Computed(f"{_operands(op, a, b, marks)}{b.text} ÷ {a.text} ≈ {result}。", result, True)
+
+
+def _states_share(whole: str, part: Figure, support: Support) -> bool:
+    """The part's sentence goes on to a percentage after naming the whole ("1084家，占全国人工智能企业总量的26.5%"; not
+    "442家(含12家上市公司），占比35.1%": that share is of 北京's 442 in 全国's, no share of the 12 in the 442)."""
+    rest = sentence_from(part.candidate.text, part.at)
+    return any(_mentions(whole, rest[:m.start()], support).ends for m in figures_in(rest, "%"))
 
 
 def _operands(op: Operation, a: Figure, b: Figure, marks: tuple[str, str]) -> str:

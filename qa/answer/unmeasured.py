@@ -28,7 +28,7 @@ from qa.answer.context import AnswerContext
 from qa.answer.features import Question
 from qa.answer.money import states_amount
 from qa.text import CLAUSE_END, fold, normal_form
-from qa.understand.constraints import MEASURED_BY
+from qa.understand.constraints import measured_by
 
 #: The verifier's P(the window answers) from which an attribute the corpus never writes counts as said in other
 #: words: its own decision point. On every question of the report sets, the CMRC 2018 trial set and DRCD-40 where
@@ -49,18 +49,18 @@ def unwritten_measure(q: Question, context: AnswerContext, verified: float) -> s
 
 
 #: A measure a question says its figures are by ("按融资金额算的话，…": 融资金额): a count or an amount.
-_MEASURE = re.compile(r"(?:数量|家数|个数|数目|金额|总额|额)$")
+_MEASURE = re.compile(r"(?:数量|金额|总额|额)$")
 
 
 def measured_otherwise(question: str, sentence: str) -> str | None:
     """The measure the question's figures are by ("按融资金额算" of "按融资金额算的话，北京光是A轮这一档的AI企业占比多少？"),
     when the chosen sentence shares no character pair with it — its figures are by another ("从企业数量上看，…A轮，
     占比达44.80%") — else None. Any pair is enough: "按融资额算" is answered by a sentence of 融资总额."""
-    said = MEASURED_BY.match(question.strip())
-    if said is None or not _MEASURE.search(what := fold(said["what"])):
+    what = fold(measured_by(question))
+    if not _MEASURE.search(what):
         return None
     text = fold(sentence)
-    return None if any(what[i:i + 2] in text for i in range(len(what) - 1)) else f"按{said['what']}算"
+    return None if any(what[i:i + 2] in text for i in range(len(what) - 1)) else f"按{what}算"
 
 
 #: An amount of money asked ("一共多少钱", "融资金额加起来是多少", "融了多少亿").
