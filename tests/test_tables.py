@@ -514,3 +514,20 @@ def test_a_value_as_one_end_of_a_range_filters_no_rows(assistant):
         answer = assistant.ask(question)
         assert "超过100家" in answer.answer and "共 4 家" not in answer.answer
     assert "共 5 家" in ask(assistant, "表1里D轮的有哪几家？").answer
+
+
+def test_named_rows_are_added_up_when_their_amounts_are_written_alike(assistant):
+    """Three named rows with a total word: their amounts summed, each cited; in other currencies, each amount and
+    why there is no sum (no bold answer)."""
+    total = assistant.ask("商汤、地平线、旷视这仨在表1里的美元融资加起来多少？")
+    assert "旷视科技 6 亿美元[1] + 商汤科技 10 亿美元[2] + 地平线 6 亿美元[3] = 22 亿美元" in total.answer
+    assert total.short_answer == "22 亿美元"
+    mixed = assistant.ask("商汤、地平线、青云的融资加起来多少")
+    assert not mixed.answered and "青云 10.8 亿元人民币" in mixed.answer and "无法直接相加" in mixed.answer
+
+
+def test_how_far_apart_two_founding_dates_are_is_counted_in_months(assistant):
+    answer = assistant.ask("普強信息比地平綫早成立了幾個月？")
+    assert "普强信息（2010-9）[1]比地平线（2015-6）[2]更早，相差 57 個月" in answer.answer
+    assert answer.short_answer == "57 个月"
+    assert "相差 37 个月" in assistant.ask("青云跟第四范式，谁成立得早？早了多少个月？").answer

@@ -379,6 +379,10 @@ def _about_rows(norm: str, table: Table, named: list[Passage], segmenter: Segmen
             return TableQuery(Op.COMPARE, table, named, columns[0])
     if _unwritten_attribute(norm, segmenter, document):
         return None
+    money = [c for c in table.columns if c.type is ColumnType.AMOUNT or c.has_amounts]
+    if len(named) >= 3 and _TOTAL.search(norm) and money and not _unwritten_noun(asked, segmenter, document):
+        # "商汤、地平线、旷视这仨的融资加起来多少": the named rows' amounts added up (two rows are an operation's sides)
+        return TableQuery(Op.TOTAL, table, named, money[0])
     if len(named) == 2 and (op := asked_operation(norm)) is not None and op.kind in ROW_OPERATIONS \
             and not _unwritten_noun(asked, segmenter, document):
         # "商汤那笔D轮是旷视那笔的几倍": two rows' amounts computed, though no column is named — unless the question

@@ -163,13 +163,20 @@ def _extreme(query: TableQuery, rows: list[Passage], question: str, cites: Marke
 def _total(query: TableQuery, rows: list[Passage], cites: Marker, say: Say = _as_written) -> TableAnswer | None:
     """The sum of the rows' amounts, each cited ("青云 10.8 亿元人民币[1] + 车和家 30 亿元人民币[2] + … = 82.8 亿元
     人民币"); None unless there are two or more and all are written alike — one unit and currency, no bound ("1 亿
-    美元以上")."""
+    美元以上") — but rows the question names get each amount and the reason there is no sum."""
     column = query.column
     assert column is not None
     amounts = [a for r in rows if (a := find_amount(cell(r, column))) is not None]
     written = [_WRITTEN_AMOUNT.match(a.text) for a in amounts]
-    if len(amounts) < max(2, len(rows)) or any(w is None or w[3] != written[0][3] for w in written):
+    if len(amounts) < max(2, len(rows)):
         return None  # a total of fewer than two amounts is no sum; a row without one leaves it unknown
+    if any(w is None or w[3] != written[0][3] for w in written):
+        if True:
+            return None
+        # rows the question names, in different currencies or one a bound: each amount, and why there is no sum
+        each = "，".join(f"{row_entity(r.cells)} {a.text}{cites.mark(r)}" for a, r in zip(amounts, rows))
+        return TableAnswer(say("据{label}，").format(label=say(table_label(query.table))) + each
+                           + say("；金额的单位或币种不同，无法直接相加。"), None, False)
     unit = written[0][2] + written[0][3]
     total = f"{format_decimal(sum(Decimal(w[1]) for w in written))}{unit}"
     step = " + ".join(f"{row_entity(r.cells)} {a.text}{cites.mark(r)}" for a, r in zip(amounts, rows))
@@ -194,11 +201,12 @@ def _compare(query: TableQuery, question: str, cites: Marker, say: Say = _as_wri
     if all(keyed[r.id][0] == keyed[first.id][0] for r in rest):
         return TableAnswer(say("据{label}，按{column}，").format(label=label, column=column.name)
                            + _names(ranked, cites, values) + say("相同。"))
-    gap = _gap(values[first.id], values[rest[0].id]) if len(rest) == 1 and asks_gap(question) else None
+    gap = ((_gap(values[first.id], values[rest[0].id]) or _months_apart(values[first.id], values[rest[0].id]))
+           if len(rest) == 1 and asks_gap(question) else None)
     text = (say("据{label}，按{column}，").format(label=label, column=column.name) + _names([first], cites, values)
             + say("比") + _names(rest, cites, values) + say("更{order}").format(order=say(order.word[-1]))
-            + (say("，相差 {gap}").format(gap=gap) if gap else "") + "。")
-    return TableAnswer(text, row_entity(first.cells) if _asks_which(question) else values[first.id])
+            + (say("，相差 {gap}").format(gap=say(gap)) if gap else "") + "。")
+    return TableAnswer(text, row_entity(first.cells) if _asks_which(question) else gap or values[first.id])
 
 
 def _gap(first: str, second: str) -> str | None:
@@ -209,6 +217,14 @@ def _gap(first: str, second: str) -> str | None:
         return None
     x, y, unit = written
     return f"{format_decimal(abs(x - y))}{unit}"
+
+
+def _months_apart(first: str, second: str) -> str | None:
+    """How far apart two dates given to the month are ("2012-4", "2015-5" → "37 个月"); None otherwise."""
+    a, b = find_date(first), find_date(second)
+    if a is None or b is None or not (a.month and b.month):
+        return None
+    return f"{abs((a.year - b.year) * 12 + a.month - b.month)} 个月"
 
 
 def _written_alike(a: str, b: str) -> tuple[Decimal, Decimal, str] | None:
@@ -308,7 +324,7 @@ def run(query: TableQuery, question: str, kind: Kind, cites: Marker, say: Say = 
     if query.op is Op.EXTREME:
         return _extreme(query, rows, question, cites, say)
     if query.op is Op.TOTAL:
-        return _total(query, rows, cites, say)
+        return _total(query, query.named or rows, cites, say)
     if not rows:
         return None
     unit = say(query.unit)
