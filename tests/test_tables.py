@@ -531,3 +531,9 @@ def test_how_far_apart_two_founding_dates_are_is_counted_in_months(assistant):
     assert "普强信息（2010-9）[1]比地平线（2015-6）[2]更早，相差 57 個月" in answer.answer
     assert answer.short_answer == "57 个月"
     assert "相差 37 个月" in assistant.ask("青云跟第四范式，谁成立得早？早了多少个月？").answer
+
+
+def test_an_operation_with_one_operand_outside_the_table_is_left_to_the_sentences(assistant):
+    """"驭势科技那笔融资比Momenta的2亿美元多还是少": 驭势科技 is no row; Momenta's row is not the answer."""
+    answer = assistant.ask("驭势科技那笔融资比Momenta的2亿美元多还是少？差多少？")
+    assert not answer.answered and answer.short_answer is None

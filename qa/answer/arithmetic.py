@@ -362,8 +362,6 @@ class Wanted(NamedTuple):
     codes: frozenset[str] = frozenset()
 
 
-
-
 def _wanted(question: str, years: tuple[str, ...]) -> Wanted:
     return Wanted(_asked_unit(question), bool(ASKS_CHANGE.search(question)), measured_by(question),
                   years, frozenset(coded_words(normal_form(question))))
@@ -733,8 +731,8 @@ def _operands(op: Operation, a: Figure, b: Figure, marks: tuple[str, str]) -> st
 
 
 def _part_after(op: Operation, whole: Figure, wanted: Wanted, support: Support) -> Figure | None:
-    """The part's figure where the statement names it after the whole's figure ("北京442家(含12家上市公司)": not
-    the 31家 of "全国…1259家(含31家上市公司)" before it), or None."""
+    """The part's figure where the whole's statement names it after the whole (its figure, or where the whole is
+    mentioned: "北京442家(含12家上市公司)": not the 31家 of "全国…1259家(含31家上市公司)" before it), or None."""
     mentions = _mentions(op.b, whole.candidate.text, support)
     return _figure_after(mentions._replace(ends=[e for e in mentions.ends if e > whole.at]), whole.candidate, wanted)
 

@@ -171,7 +171,7 @@ def _total(query: TableQuery, rows: list[Passage], cites: Marker, say: Say = _as
     if len(amounts) < max(2, len(rows)):
         return None  # a total of fewer than two amounts is no sum; a row without one leaves it unknown
     if any(w is None or w[3] != written[0][3] for w in written):
-        if True:
+        if not query.named:
             return None
         # rows the question names, in different currencies or one a bound: each amount, and why there is no sum
         each = "，".join(f"{row_entity(r.cells)} {a.text}{cites.mark(r)}" for a, r in zip(amounts, rows))
@@ -310,6 +310,10 @@ def run(query: TableQuery, question: str, kind: Kind, cites: Marker, say: Say = 
     if op is not None and op.kind in ROW_OPERATIONS and len(query.named) == 2:
         if (computed := _computed(query, op, question, cites, say)) is not None:
             return computed
+    if (op is not None and op.b and len(query.named) == 1
+            and not all(_row_named_in(side, query) for side in (op.a, op.b))):
+        # "驭势科技那笔融资比Momenta的2亿美元多还是少": one operand is no row of the table — the sentences decide
+        return None
     if query.op is Op.LOOKUP:
         if kind in (Kind.PERSON, Kind.PLACE) and (query.column is None or _measures(query.column)):
             # "…那轮融资是谁领投的？": the row is named, but no cell says who or where — the sentences decide
