@@ -26,7 +26,7 @@ from qa.answer.candidates import Candidate
 from qa.answer.features import Question, WeightedTerms, contains_term
 from qa.answer.uncounted import COUNT_ASKED
 from qa.text import CLAUSE_END, coded_words, fold, normal_form
-from qa.understand.constraints import ASKS_CHANGE, TAKEN_AWAY, YEAR, YEAR_MONTH, measured_by
+from qa.understand.constraints import ASKS_CHANGE, COUNT_WORDS, TAKEN_AWAY, YEAR, YEAR_MONTH, measured_by
 
 if TYPE_CHECKING:  # tables.py reads the operation a question asks from here
     from qa.answer.tables import Marker
@@ -174,7 +174,7 @@ _ASKING_TAIL = re.compile(r"(?:各|分别|都)?(?:有|是|为)?(?:多少|几)[^�
 #: that there are two sides ("朝阳两个区" of "海淀跟朝阳两个区加一块有几家"): the
 #: figure is a count by its unit, and reports seldom write these words (数量 and 总数 they do write, and a side
 #: keeps them: "上海的人工智能企业数量" is not found as the "人工智能企业" of "全国人工智能企业4084家").
-_COUNT_TAIL = re.compile(r"的?(?:家数|个数|数目)$|(?:这|那)?(?:两|俩)个?[区家类种]?$")
+_COUNT_TAIL = re.compile(rf"的?(?:{COUNT_WORDS})$|(?:这|那)?(?:两|俩)个?[区家类种]?$")
 #: A side that is what remains besides some named ones ("海淀朝阳以外的其它区域"): the remainder is named last, and the
 #: report names it so ("其它区域由10.51%提高到11.77%"); the names before it are not the side. So is where some are
 #: ("北京落在海淀的家数" is 海淀's: "有42家位于海淀").
@@ -498,12 +498,13 @@ def _of_another_code(before_mention: str, asked: frozenset[str]) -> bool:
     return bool(named) and not named & asked and any(code[-1] == own[-1] for code in named for own in asked)
 
 
-#: "…加起来占多少", "占了几成": a share asked without a share word.
-_SHARE_ASKED = re.compile(r"占[了到]?(?:多少|几成)(?![家个项人])")
+#: "…加起来占多少", "占了几成": a share asked without a share word (`unshared.SHARE_ASKED` leaves out 占了多少,
+#: which may ask a count: a share is refused there only when asked in so many words; here it picks percentages).
+_SHARE_UNSAID = re.compile(r"占[了到]?(?:多少|几成)(?![家个项人])")
 
 
 def _asked_unit(question: str) -> str | None:
-    if re.search(_SHARE_WORDS, question) or _SHARE_ASKED.search(question):
+    if re.search(_SHARE_WORDS, question) or _SHARE_UNSAID.search(question):
         return "%"
     if re.search(r"多少家|几家", question):
         return "家"

@@ -14,17 +14,17 @@ from typing import NamedTuple
 from qa.answer.candidates import Candidate
 from qa.answer.tables import Marker
 from qa.text import fold
+from qa.understand.constraints import PASSES
 
-#: Words saying a figure is passed, and the magnitudes a threshold is written in ("超过10亿", "1万以上").
-_PASSES = r"(?:超过|高于|多于|大于|不少于|不低于)"
+#: The magnitudes a threshold is written in ("超过10亿", "1万以上"), after the words saying it is passed (`PASSES`).
 _AMOUNT = r"(\d+(?:\.\d+)?)\s*个?\s*([亿万千百])?"
 #: "超过1亿元但没超过10亿元", "过了1个亿、但没到10亿", "超1个亿的…公司里，没超过10亿的", "1亿到10亿之间": the lower
 #: and the higher threshold.
-_BETWEEN = (re.compile(rf"(?:{_PASSES}|超|过了?)\s*{_AMOUNT}[^。？?\d]{{0,14}}?(?:没有?|未|不)"
+_BETWEEN = (re.compile(rf"(?:{PASSES}|超|过了?)\s*{_AMOUNT}[^。？?\d]{{0,14}}?(?:没有?|未|不)"
                        rf"(?:超过|到|过|满|足|及|达到)\s*{_AMOUNT}"),
             re.compile(rf"{_AMOUNT}[^，,。？?\d]{{0,3}}?(?:到|至|~|-)\s*{_AMOUNT}[^，,。？?\d]{{0,4}}?之间"))
 #: A threshold a text states.
-_THRESHOLD = re.compile(rf"{_PASSES}\s*{_AMOUNT}|{_AMOUNT}[^\d，,。]{{0,3}}?以上")
+_THRESHOLD = re.compile(rf"{PASSES}\s*{_AMOUNT}|{_AMOUNT}[^\d，,。]{{0,3}}?以上")
 #: A count asked.
 _COUNT_ASKED = re.compile(r"(?:多少|几)家")
 
@@ -60,7 +60,7 @@ def unstated_threshold(question: str, sentence: str) -> str | None:
 def _count_above(threshold: Threshold, candidates: list[Candidate]) -> tuple[int, Candidate] | None:
     """The count a statement gives right before the threshold it passes ("119家…超过1亿元"), from the first
     statement that gives one."""
-    passes = re.compile(rf"(\d+)\s*家[^，,。；;（(\d]{{0,30}}?{_PASSES}\s*{re.escape(threshold.number)}\s*"
+    passes = re.compile(rf"(\d+)\s*家[^，,。；;（(\d]{{0,30}}?{PASSES}\s*{re.escape(threshold.number)}\s*"
                         rf"{threshold.unit}(?![\d.])")
     for c in candidates:
         if m := passes.search(fold(c.text)):

@@ -18,6 +18,7 @@ import re
 from typing import Iterable
 
 from qa.ingest.values import CURRENCIES
+from qa.understand.constraints import PASSES
 
 
 def currency_names(names: Iterable[str]) -> str:
@@ -34,7 +35,7 @@ ASKED_CURRENCY = re.compile(r"(?:多少|几)[千百万亿]*("
 
 
 #: Words before a sum that make it a bound ("超过1亿元"), not an amount of anything.
-_BOUND_BEFORE = re.compile(r"(?:超过|高于|多于|大于|不少于|不低于|超)\s*$")
+_BOUND_BEFORE = re.compile(rf"(?:{PASSES}|超)\s*$")
 #: A sum written in Chinese numerals ("几十万人民币"): an amount, if not one read as a figure.
 _SUM_IN_WORDS = re.compile(rf"(?<![\d.])[零一二两三四五六七八九十几数][零一二两三四五六七八九十百千万亿几数]*\s*(?:{_NAMES})")
 

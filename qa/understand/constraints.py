@@ -74,15 +74,17 @@ _ORDINAL = re.compile(rf"第([零〇一二两三四五六七八九十百千\d]+)
 ASKS_CHANGE = re.compile(r"新增|净增|新设|新成立|冒出|增加|增长|增多|多了|多出|提高|上升|涨|变化|减少|少了|下降|降|以来|至今")
 #: "按融资额算，…", "从融资总额来看，…": what every figure of the question measures (`what`).
 _MEASURED_BY = re.compile(r"^(?:按照?|以|从|就)(?P<what>[^，,]{1,10}?)(?:来看|来算|来说|而言|计算?|算|看)?的?话?[，,]")
-#: Words of a count that reports write as 数量 ("按家数算" is by 企业数量).
-_COUNT_WORDS = re.compile(r"家数|个数|数目")
+#: Words of a count that reports seldom write (they write 数量: "按家数算" is by 企业数量).
+COUNT_WORDS = r"家数|个数|数目"
+#: Words saying a figure is passed ("超过1亿元", "不低于10亿"): a threshold or a bound, not an amount of anything.
+PASSES = r"(?:超过|高于|多于|大于|不少于|不低于)"
 
 
 def measured_by(question: str) -> str:
     """What the question says its figures are measured by ("按融资额算，…" → 融资额), count words in the report's
     word ("按家数算" → 数量); "" when it says nothing."""
     said = _MEASURED_BY.match(question.strip())
-    return _COUNT_WORDS.sub("数量", said["what"]) if said else ""
+    return re.sub(COUNT_WORDS, "数量", said["what"]) if said else ""
 
 
 #: Words that take a part away from a whole ("全国…扣掉北京的", "天使轮不算preA的话"), written before the part.

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from qa.segment.tokenizer import Segmenter
+from qa.segment.tokenizer import CORPUS_ALIAS, Segmenter
 from qa.text import fold, nfkc
 
 _LEAD = r"(?:那么|那|还有|再看看?|换成|如果是|要是|至于)"
@@ -108,7 +108,7 @@ def _entities(text: str, segmenter: Segmenter) -> list[tuple[str, bool]]:
     """(entity, is a place) of `text`, in order: names by jieba POS, scope words, and the corpus's own untagged
     words that name something (its table's company names: 地平线, 青云), generic terms ("人工智能企业") aside."""
     names = {fold(n) for n in segmenter.names(text)}
-    own = {e.strip() for e in segmenter.vocabulary if " " not in e.strip()}
+    own = {e.strip() for e in segmenter.vocabulary if " " not in e.strip() and CORPUS_ALIAS not in e}
     out: list[tuple[str, bool]] = []
     for word, flag in segmenter.tagged(text):
         if _find(text, word) < 0:
