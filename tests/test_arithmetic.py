@@ -15,6 +15,7 @@ from qa.answer.arithmetic import Figure, Operation, _compared, _of_another_code,
     ("海淀区的获投AI企业占比比朝阳区高出多少个百分点？", Operation("difference", "海淀区的获投AI企业占比", "朝阳区")),
     ("2019年海淀区的占比比2018年提高了几个百分点？", Operation("change", "海淀区的占比")),
     ("和2018年5月比，全国的人工智能企业增加了多少家？", Operation("change", "全国的人工智能企业")),
+    ("跟2018年5月那会儿比，北京拿到VC的AI公司多了几家？", Operation("change", "北京拿到VC的AI公司")),
     ("全国获得过风险投资的AI企业里，不在北京的有多少家？", Operation("complement", "全国获得过风险投资的AI企业", "北京")),
     ("截至2019年4月，全国的AI企业中北京以外的有多少家？", Operation("complement", "全国的AI企业", "北京")),
     ("除了北京，全国其他地方加起来还有多少家AI企业？", Operation("complement", "全国", "北京")),  # the part first
@@ -25,6 +26,16 @@ from qa.answer.arithmetic import Figure, Operation, _compared, _of_another_code,
     ("除掉北京，全国其他地方还有几家？", Operation("complement", "全国", "北京")),  # 除掉 is no part "掉北京"
     ("车和家那笔融资是特斯联B轮融资的几倍？", Operation("ratio", "车和家那笔融资", "特斯联B轮融资")),
     ("海淀和朝阳两区合计占比多少？", Operation("sum", "海淀", "朝阳")),
+    # three or more items listed: what remains after the others is each of them, not a complement
+    ("除了海淀朝阳，剩下西城、平谷、昌平加一块是几家？", Operation("sum", "西城", "平谷", more=("昌平",))),
+    ("西城、平谷和昌平一共有几家？", Operation("sum", "西城", "平谷", more=("昌平",))),
+    # a hedge names no side; what remains besides named ones may follow 那些
+    ("2019年海淀的获投企业占比，大概是海淀朝阳以外那些其它区域的几倍？", Operation("ratio", "海淀的获投企业占比", "其它区域")),
+    # a whole is those of its group where they are (a part is where it is: "北京落在海淀的" → 海淀)
+    ("AI百强里落户北京的那些，朝阳区的算下来占百分之多少？", Operation("share", "AI百强里落户北京的那些", "朝阳区")),
+    # a change whose subject is in the clause before: the frame
+    ("海淀、朝阳以外的其它区域，获投企业占比2019年比2018年涨了几个百分点？",
+     Operation("change", "获投企业占比", frame="其它区域")),
     ("Geek+和Momenta这两笔融资加一起是多少？", Operation("sum", "Geek+", "Momenta这两笔融资")),
     # 加 alone joins the sides (not 增加), and what the sum is of may stand between 一共 and 多少
     ("2018年海淀加朝阳一共占北京获投AI企业的多少？", Operation("sum", "海淀", "朝阳")),
@@ -416,7 +427,49 @@ def test_a_whole_of_a_stated_size_a_share_and_a_framed_change_are_computed(assis
     "北京获投AI企业中，海淀区占比多少",  # a whole of no stated size: the report's own share answers
     "全国AI企业里，北京获投企业占几成",  # …not 22家 ÷ 1259家, two figures of other populations
     "全国AI企业里，北京占几成",  # the report states the share (26.5%): quoted, not recomputed
+    "2019年海淀的获投企业占比，是海淀那边的几倍？",
+    "海淀区获投企业的占比是海淀区2019年占比的几倍？",  # one fact said twice in a passage: 62.44% ÷ 62.44% is no answer
 ])
 def test_a_share_stated_a_whole_of_an_unstated_size_or_an_unnamed_place_computes_nothing(assistant, question) -> None:
     answer = assistant.ask(question)
     assert " − " not in answer.answer and " ÷ " not in answer.answer
+
+
+@pytest.mark.parametrize(("question", "shown"), [
+    # the whole is Beijing's 1084家, not the national 1259家 of "全国获得过风险投资的…1259家(含31家上市公司)"; the part is
+    # the 12家 the sentence gives once it comes to 北京 ("其中北京442家(含12家上市公司)"), not 全国's 31家
+    ("北京的AI企业中，不是上市公司的有几家？", "北京的AI企业 1084家[1]，上市公司 12家[2]：1084家 − 12家 = 1072家。"),
+    # the part 拿过风投 is Beijing's: the figure after "其中北京" (442家), not the national 1259家 its mention is near
+    ("北京的AI相关公司里头，没拿过风投的粗算一下大概剩多少家？", "1084家[1]，拿过风投 442家[2]：1084家 − 442家 = 642家。"),
+    # jieba's one word "没拿到": its verb's written form (获得) finds "北京共有442家企业获得融资"
+    ("北京那1084家AI相关企业里，没拿到过融资的大概有多少家？", "拿到过融资 442家[2]：1084家 − 442家 = 642家。"),
+    # the figures of an aside in brackets break the mention's own down: 119家, not the 69家 of "（人民币融资69家…）"
+    ("北京442家獲投企業中，單次融資超過1億元人民幣的佔比多少？", "单次融资超过1亿元人民币 119家[2]：119家 ÷ 442家 ≈ 26.92%。"),
+    # "融资总额占比" is written whole only in the A轮 group's clause (13.88%, another group): the B/C group's share is
+    # found by its shorter mention, "融资总额1319.89亿元，占比86.12%"
+    ("B轮、C轮及以后那些企业，融资总额占比比它们的数量占比高了多少个百分点？", "86.12% − 24.21% = 61.91 个百分点。"),
+    # those of a ranking in one place are the 53家 the report counts there, not the ranking's 100
+    ("AI百强里落户北京的那些，朝阳区的算下来占百分之多少？", "6家 ÷ 53家 ≈ 11.32%。"),
+    # an aside breaks down the figure before it only in its unit: "人民币" is the 69家 after "…1亿元人民币（"
+    ("单笔融资过亿的那119家里，拿人民币的家数是拿美元的多少倍？", "拿人民币 69家[1]，拿美元 50家[1]：69家 ÷ 50家 ≈ 1.38 倍。"),
+    ("海淀、朝陽以外的其它區域，獲投企業佔比19年比18年漲了幾個percentage points？", "11.77% − 10.51% = 1.26 个百分点"),
+])
+def test_a_side_of_a_place_takes_no_figure_of_a_whole_area_the_place_is_named_after(assistant, question, shown) -> None:
+    answer = assistant.ask(question)
+    assert answer.answered and shown in answer.answer
+
+
+@pytest.mark.parametrize(("question", "shown"), [
+    ("百强里北京那几家，除了海淀朝阳，剩下西城、平古、昌平加一块是几家？", "西城 1家[1]，平谷 2家[1]，昌平 2家[1]：1家 + 2家 + 2家 = 5家。"),
+    # an attribute said once after the last item is every item's
+    ("天使轮、A轮、B轮的占比加起来是多少", "28.48% + 44.80% + 14.48% = 87.76%。"),
+])
+def test_three_listed_items_are_added_up_each_cited(assistant, question, shown) -> None:
+    answer = assistant.ask(question)
+    assert answer.answered and shown in answer.answer and answer.short_answer == shown.split(" = ")[1].rstrip("。")
+
+
+def test_a_listed_item_without_a_figure_is_named_and_table_rows_are_left_to_the_table(assistant) -> None:
+    refused = assistant.ask("天使轮、A轮、E轮的占比加起来是多少")
+    assert not refused.answered and "“E轮的占比”" in refused.answer
+    assert "= 22 亿美元" in assistant.ask("商汤、地平线、旷视这仨的融资加起来多少").answer

@@ -1,7 +1,7 @@
 """Retrieval on the dev questions: evidence in the cited passages, better than every baseline row."""
 
 from qa.text import normal_form as norm
-from qa.retrieve.hybrid import retrieve
+from qa.retrieve.hybrid import _with_quoted_figures, retrieve
 from qa.types import PassageKind
 
 
@@ -29,3 +29,23 @@ def test_hybrid_ranking_beats_the_baseline_at_five(assistant, dev_questions):
 def test_company_founding_question_retrieves_its_table_row(assistant):
     hits = retrieve(assistant.index, "商汤科技是什么时候成立的？", 3, assistant.settings.retrieval).hits
     assert hits[0].passage.kind is PassageKind.TABLE_ROW and "商汤科技" in hits[0].passage.text
+
+
+def test_a_figure_the_question_quotes_brings_the_passage_that_writes_it(assistant):
+    """Fusion ranks "北京人工智能相关企业数量达1084家" below the eight candidates for this question (its dense rank is
+    past 30); the quoted 1084 brings it back, last. A year or a one-digit number brings nothing."""
+    question = "北京那1084家AI相关企业里，没拿到过融资的大概有多少家？"
+    hits = retrieve(assistant.index, question, 8, assistant.settings.retrieval).hits
+    assert len(hits) == 9 and "1084" in norm(hits[-1].passage.text)
+    assert hits[-1].score == hits[-2].score
+    plain = retrieve(assistant.index, "2019年北京有1家AI企业吗？", 8, assistant.settings.retrieval).hits
+    assert len(plain) == 8
+
+
+def test_of_the_passages_writing_a_quoted_figure_the_best_for_the_whole_question_is_brought(assistant):
+    """442 is written in three passages; the caption of Figure 1 is the one this question is about. A year quoted
+    brings nothing (years are written everywhere)."""
+    lexical, tokens = assistant.index.lexical, assistant.index.segmenter.index_tokens
+    brought = _with_quoted_figures(lexical, tokens("那442家获得融资的AI企业，成立时间分布图是怎样的"), [])
+    assert [assistant.index.passages[pos].text[:4] for pos, _ in brought] == ["图 1 "]
+    assert _with_quoted_figures(lexical, tokens("2019年北京有多少AI企业"), []) == []

@@ -20,13 +20,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple
+from itertools import chain
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple
 
 from qa.answer.candidates import Candidate
 from qa.answer.features import Question, WeightedTerms, contains_term
 from qa.answer.uncounted import COUNT_ASKED
 from qa.text import CLAUSE_END, coded_words, fold, normal_form
-from qa.understand.constraints import ASKS_CHANGE, COUNT_WORDS, TAKEN_AWAY, YEAR, YEAR_MONTH, measured_by
+from qa.understand.constraints import ASKS_CHANGE, COUNT_WORDS, SCOPE, TAKEN_AWAY, YEAR, YEAR_MONTH, measured_by
 
 if TYPE_CHECKING:  # tables.py reads the operation a question asks from here
     from qa.answer.tables import Marker
@@ -40,11 +41,13 @@ _RATIO = re.compile(r"^(?P<a>.+?)是(?P<b>.+?)的(?:几|多少)倍")
 #: "比" as the comparison word, not inside 占比, 相比, 对比, 比例, 比重 …
 _DIFFERENCE = re.compile(r"^(?P<a>.+?)(?<![占相对之])比(?![例重率较])(?P<b>.+?)(?:提高|增加|增长|上升|降低|减少|下降|涨|跌|掉|(?:多|少)[\u4e00-\u9fff]?|高|低|大|小)(?:出|了)*(?:多少|几)")
 _CHANGE = re.compile(r"(?:提高|增加|增长|上升|下降|减少|降低|回落|变化|变动|涨|跌|掉)了?(?:多少|几)")
+#: The words saying something was not done ("没拿过", "未曾获得").
+_NOT_DONE = r"(?:没有?|未曾?|从未|不曾)"
 #: "全国的AI企业中北京以外的…", "全国…企业里，不在北京的…": the whole, then the part left out; or the part said by what
 #: it has not done ("…企业里头，没拿过风投的": the part is those who have, "拿过风投").
 _COMPLEMENT = re.compile(r"(?P<whole>[^，,。？?]{2,24}?)(?:里头|里面|里|中|当中|之中)[，,]?"
                          r"(?:(?:不在|不是|除了?|非)(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?|(?P<part2>[^，,。？?的]{1,12}?)(?:以外|之外)"
-                         r"|(?:没有?|未曾?|从未|不曾)(?P<part3>[^，,。？?的]{1,12}?))的")
+                         r"|" + _NOT_DONE + r"(?P<part3>[^，,。？?的]{1,12}?))的")
 #: "除了北京，全国其他地方还有多少家": the part left out first, then the whole and what else it holds.
 _COMPLEMENT_FIRST = re.compile(TAKEN_AWAY + r"(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?[，,]?"
                                r"(?P<whole>[^，,。？?]{2,24}?)(?:的)?(?:其他|其它|其余|别的|剩下)")
@@ -65,6 +68,12 @@ TOTAL_WORDS = r"一共|合计|总共|总计|共计|加起来|加一起|加在一
 _SUM = re.compile(r"(?P<a>[^，,。？?]{1,16}?)(?:和|与|跟|加上|(?<![增参追更添施])加(?![入快大强上起一在]))"
                   rf"(?P<b>[^，,。？?]{{1,16}}?)(?:{TOTAL_WORDS})"
                   r"(?:[^，,。？?]{0,4}|占[^，,。？?]{0,12}?)(?<!第)(?:多少|几)")  # "一共占北京获投AI企业的多少"
+#: Three or more items listed and added up ("剩下西城、平谷、昌平加一块是几家", "西城、平谷和昌平一共有几家").
+_SUM_OF_LIST = re.compile(r"(?P<items>[^，,。？?、]{1,12}(?:、[^，,。？?、]{1,12})+(?:和|与|跟|及|以及)?[^，,。？?、]{1,12}?)"
+                          r"(?:这|那)?(?:[三四五六七八九]|\d)?个?[区家类项种]?的?(?:" + TOTAL_WORDS + r")"
+                          r"[^，,。？?]{0,4}(?<!第)(?:多少|几)")
+_ITEM_BREAK = re.compile(r"、|和|与|跟|以及|及")
+_REMAINING = re.compile(r"^(?:剩下|剩余|其余|其他|其它)(?:的|还有)?")
 #: Which of two is more (or less): "海淀跟朝阳哪个区的企业占比比较高？", "人民币融资的多还是美元融资的多？".
 _WHICH_MORE = re.compile(r"^(?P<a>.+)(?:和|跟|与|同|还是)(?P<b>.+?)比?[，,]?(?:哪个|哪一个|谁|哪家|哪边|哪一方|哪种)"
                          r"[^，,。？?]{0,16}?(?P<way>高|多|大|低|少|小)")
@@ -145,6 +154,12 @@ class Operation:
     #: a clause before a change's side that may name its subject instead ("北京海淀、朝阳以外的其它区域，获投AI
     #: 企业占比从2018到2019年涨了多少": 其它区域), tried when no statement mentions the side
     frame: str = ""
+    #: a sum's items after a and b ("西城、平谷、昌平加一块": 昌平)
+    more: tuple[str, ...] = ()
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        return (self.a, self.b, *self.more)
 
 
 #: The operations two table rows' amounts are computed by (`tables.py`).
@@ -175,10 +190,12 @@ _ASKING_TAIL = re.compile(r"(?:各|分别|都)?(?:有|是|为)?(?:多少|几)[^�
 #: figure is a count by its unit, and reports seldom write these words (数量 and 总数 they do write, and a side
 #: keeps them: "上海的人工智能企业数量" is not found as the "人工智能企业" of "全国人工智能企业4084家").
 _COUNT_TAIL = re.compile(rf"的?(?:{COUNT_WORDS})$|(?:这|那)?(?:两|俩)个?[区家类种]?$")
-#: A side that is what remains besides some named ones ("海淀朝阳以外的其它区域"): the remainder is named last, and the
-#: report names it so ("其它区域由10.51%提高到11.77%"); the names before it are not the side. So is where some are
-#: ("北京落在海淀的家数" is 海淀's: "有42家位于海淀").
-_BESIDES = re.compile(r"^.+?(?:以外|之外)的(?=..)|^(?:.*[，,])?[^，,]{1,8}?(?:落在|落户在?|位于|坐落在|分布在)(?=..)")
+#: A side that is what remains besides some named ones ("海淀朝阳以外的其它区域", "…以外那些其它区域"): the remainder
+#: is named last, and the report names it so ("其它区域由10.51%提高到11.77%"); the names before it are not the side.
+_BESIDES = re.compile(r"^.+?(?:以外|之外)(?:的|那些|这些)+(?=..)")
+#: So is where some are ("北京落在海淀的家数" is 海淀's: "有42家位于海淀") — but for a whole, which is those of its
+#: group that are there ("AI百强里落户北京的那些": the 53 of the ranking in 北京).
+_WHERE = re.compile(r"^(?:.*[，,])?[^，,]{1,8}?(?:落在|落户在?|位于|坐落在|分布在)(?=..)")
 
 
 #: A clause before the side frames the question ("北京获投AI企业的注册地占比里，海淀比朝阳…", "跟2018年相比，朝阳区…"):
@@ -186,8 +203,14 @@ _BESIDES = re.compile(r"^.+?(?:以外|之外)的(?=..)|^(?:.*[，,])?[^，,]{1,8
 _FRAME = re.compile(r"^.*[，,：:；;]")
 
 
-def _side(text: str) -> str:
+#: Words that only hedge a figure ("…的占比，大概是…的几倍", "朝阳区的算下来占…"): no side names them.
+_HEDGES = re.compile(r"大概|大约|大致|差不多|约莫|估计|粗略|粗算|算下来|算起来|算一下")
+
+
+def _side(text: str, whole: bool = False) -> str:
+    text = _HEDGES.sub("", text)
     side = _BESIDES.sub("", _LEADING.sub("", _COUNT_TAIL.sub("", _ASKING_TAIL.sub("", text).strip(" ，,、的"))))
+    side = side if whole else _WHERE.sub("", side)
     last = _FRAME.sub("", side)
     if last and not _NO_ATTRIBUTE.sub("", _TRAILING_TIME.sub("", last)).strip("的 "):
         # "朝阳区的占比，从2018年到2019年", "其它区域，占比由2018年到2019年": the last clause says only when, or
@@ -198,6 +221,15 @@ def _side(text: str) -> str:
     side = _LEADING_TIME.sub("", side) or side
     subject = _TRAILING_TIME.sub("", side)
     return subject if len(subject) > 1 else side  # "和2018年5月" is a time, not a subject "和"
+
+
+def _change_said(before: str) -> Operation:
+    """The change of what the text before the change word names, with the clause before it as the frame that may
+    name the subject instead ("海淀、朝阳以外的其它区域，获投企业占比2019年比2018年涨了几个百分点": 其它区域)."""
+    side, framed = _side(before), _FRAME.match(before)
+    frame = _side(framed.group(0)) if framed else ""
+    said = frame not in side and not _only_time(re.sub(r"(?:相比|比较|对比)$", "", frame))  # "跟2018年相比"
+    return Operation("change", side, frame=frame if said else "")
 
 
 def asked_operation(question: str) -> Operation | None:
@@ -214,22 +246,21 @@ def asked_operation(question: str) -> Operation | None:
             return Operation("change", _side(framed.group(0))) if framed else None
         if _only_time(a):
             return Operation("change", b)
-        return Operation("change", a) if _only_time(b) else Operation("difference", a, b)
+        return _change_said(m["a"]) if _only_time(b) else Operation("difference", a, b)
     if _CHANGE.search(q):
-        before = _CHANGE.split(q)[0]
-        side, framed = _side(before), _FRAME.match(before)
-        frame = _side(framed.group(0)) if framed else ""
-        said = frame not in side and not _only_time(re.sub(r"(?:相比|比较|对比)$", "", frame))  # "跟2018年相比"
-        return Operation("change", side, frame=frame if said else "")
+        return _change_said(_CHANGE.split(q)[0])
+    if (m := _SUM_OF_LIST.search(q)) and len(items := [_side(_REMAINING.sub("", item)) for item in
+                                                        _ITEM_BREAK.split(m["items"]) if item.strip()]) >= 3:
+        return Operation("sum", items[0], items[1], more=tuple(items[2:]))
     if (m := _COMPLEMENT.search(q)) and re.search(r"多少|几", q[m.end():]):
-        return Operation("complement", _side(m["whole"]), _side(m["part"] or m["part2"] or m["part3"]))
+        return Operation("complement", _side(m["whole"], whole=True), _side(m["part"] or m["part2"] or m["part3"]))
     if (m := _COMPLEMENT_FIRST.search(q)) and re.search(r"多少|几", q[m.end():]):
-        return Operation("complement", _side(m["whole"]), _side(m["part"]))
+        return Operation("complement", _side(m["whole"], whole=True), _side(m["part"]))
     if (m := _COMPLEMENT_REST.search(q)) and re.search(r"^[^、]*?(?:多少|几)", q[m.end():]):
         # what remains, unless it is named item by item ("剩下西城、平谷、昌平加一块是几家": their sum)
-        return Operation("complement", _side(m["whole"]), _side(m["part"]))
+        return Operation("complement", _side(m["whole"], whole=True), _side(m["part"]))
     if m := _SHARE_OF.search(q):
-        return Operation("share", _side(m["whole"]), _side(m["part"]))
+        return Operation("share", _side(m["whole"], whole=True), _side(m["part"]))
     if (m := _SUM.search(q)) and not _RELATED.match(m["b"]):
         return Operation("sum", _side(m["a"]), _side(m["b"]))
     if m := _GAP_OF_TWO.search(q):
@@ -238,10 +269,10 @@ def asked_operation(question: str) -> Operation | None:
 
 
 def _only_time(text: str) -> bool:
-    """"2018年", "和2018年5月", "上一年", "去年同期": the comparison is with an earlier time of the same thing (a
-    change)."""
+    """"2018年", "和2018年5月", "跟2018年5月那会儿", "上一年", "去年同期": the comparison is with an earlier time of the
+    same thing (a change)."""
     return bool(re.fullmatch(r"(?:和|跟|与|同)?(?:(?:19|20)\d{2}年?(?:\d{1,2}月份?)?|上一?年|去年|前一?年|上个?月|上季度)"
-                             r"(?:同期)?(?:相)?的?", text))
+                             r"(?:同期|那会儿?|那时候?|那阵子?|的时候)?(?:相)?的?", text))
 
 
 class Mentions(NamedTuple):
@@ -270,12 +301,30 @@ def _mentions(side: str, statement: str, support: Support) -> Mentions:
 
 def _mentions_as(side_f: str, text_f: str, side: str, support: Support) -> Mentions:
     """`_mentions` of the side written `side_f` (folded)."""
+    return next((mentions for _, mentions in _every_mention_as(side_f, text_f, side, support)), Mentions([], ""))
+
+
+def _every_mention_as(side_f: str, text_f: str, side: str, support: Support) -> Iterator[tuple[str, Mentions]]:
+    """Each part of the side written `side_f` that the statement holds and that may stand for the side, with its
+    mentions, the longest first."""
     for size in range(len(side_f), 1, -1):
         for start in range(0, len(side_f) - size + 1) if size >= MOST_OF_SIDE * len(side_f) else (0,):
             part = side_f[start:start + size]
             if part in text_f and (not start or support.keeps_most(part, side)):
-                return Mentions(_ends(part, text_f), re.sub(r"^(?:企业)?的?", "", side_f[start + size:]), size)
-    return Mentions([], "")
+                yield part, Mentions(_ends(part, text_f), re.sub(r"^(?:企业)?的?", "", side_f[start + size:]), size)
+
+
+def _shorter_mentions(side: str, statement: str, support: Support, than: Mentions) -> Iterator[Mentions]:
+    """The side's mentions shorter than `than` that keep most of it (in characters or in what it names), the longest
+    first: where the
+    longest one's figure is another's ("融资总额占比" is written whole only in the A轮 group's "但是融资总额占比仅为
+    13.88%", the B/C group's share after "融资总额1319.89亿元，占比86.12%"); not a leading place alone ("北京" of
+    "北京的AI企业" is the "其中北京442家" of firms with venture capital)."""
+    text_f = fold(statement)
+    shorter = {m.size: m for spelling in support.spellings(side)
+               for part, m in _every_mention_as(spelling, text_f, side, support)
+               if m.size < than.size and (m.size >= MOST_OF_SIDE * len(spelling) or support.keeps_most(part, side))}
+    yield from (shorter[size] for size in sorted(shorter, reverse=True))
 
 
 def _ends(part: str, text: str) -> list[int]:
@@ -299,6 +348,9 @@ class Support:
     #: the question's Chinese proper names: a side names them whether the corpus writes them or not ("浙江…的AI企业"
     #: is not found as the "北京442家" of a sentence that never says 浙江)
     names: frozenset[str] = frozenset()
+    #: the written forms of the verb of a term saying it was not done (jieba's "没拿到" → 拿到 → 获得): a complement's
+    #: part is that verb without the negation ("…里，没拿到过融资的" → 拿到过融资, written "获得融资")
+    done_forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _named_of: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def spellings(self, side: str) -> list[str]:
@@ -307,7 +359,7 @@ class Support:
         → "北京人工智能企业") — each also without 的, which a noun phrase may drop ("全国的人工智能企业" is written
         "全国人工智能企业4084家"), so that its mention in the report is found either way."""
         text = written = fold(side)
-        for term, forms in self.terms.forms.items():
+        for term, forms in (*self.terms.forms.items(), *self.done_forms.items()):
             if forms and forms[0] not in written:
                 written = re.sub(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])", forms[0], written)
         return list(dict.fromkeys((text, text.replace("的", ""), written, written.replace("的", ""))))
@@ -423,12 +475,20 @@ def figure_before(text: str, unit: str | None = None) -> tuple[str, re.Match[str
     return (clause, counted[-1]) if counted else None
 
 
+#: An aside in brackets, to its end or the end of the text.
+_ASIDE = re.compile(r"[（(][^）)]*[）)]?")
+
+
 def _figure_before(c: Candidate, start: int, sentence: str, wanted: Wanted) -> Figure | None:
-    """`figure_before` the mention starting at `start`, when no figure follows it in its own clause."""
-    if figures_in(CLAUSE_END.split(sentence)[0], wanted.unit):
+    """`figure_before` the mention starting at `start`, when no figure follows it in its own clause — but for the
+    figures of an aside in brackets that break the figure before down, in its unit ("北京有119家人工智能企业单次融资
+    金额超过1亿元人民币（人民币融资69家，美元融资50家）": 单次融资超过1亿元人民币 is 119家, not 69家; but "人民币" is 69家,
+    not the 1亿元 it follows)."""
+    own_clause = CLAUSE_END.split(sentence)[0]
+    if figures_in(_ASIDE.sub("", own_clause), wanted.unit):
         return None
     found = figure_before(c.text[:start], wanted.unit)
-    if found is None:
+    if found is None or any(m[2] != found[1][2] for m in figures_in(own_clause, wanted.unit)):
         return None
     clause, m = found
     earlier = _asks_earlier(wanted.years, sentence_around(c.text, start))
@@ -461,16 +521,85 @@ def stated_value(sentence: str, m: re.Match[str], earlier: bool = False) -> tupl
 
 def _both(op: Operation, c: Candidate, wanted: Wanted, support: Support) -> tuple[Figure | None, Figure | None]:
     """Each side's figure in one statement (a comparison's sides share what they compare), where the figure's
-    sentence holds what the side names."""
+    sentence holds what the side names; a part of a whole (a complement's, a share's) is where its whole is."""
     a, b = _mentions(op.a, c.text, support), _mentions(op.b, c.text, support)
+    b_area = op.a + op.b if op.kind in ("complement", "share") else op.b
+    return (_side_figure(c, op.a, op.b, a, b.attribute, op.a, wanted, support),
+            _side_figure(c, op.b, op.a, b, a.attribute, b_area, wanted, support))
 
-    def held(figure: Figure | None, side: str, other: str) -> Figure | None:
+
+def _side_figure(c: Candidate, side: str, other: str, own: Mentions, shared: str, area: str, wanted: Wanted,
+                 support: Support) -> Figure | None:
+    """The figure of the side's first mention in the statement, the longest mention first, whose sentence holds
+    what the side names (not `other`'s), of what the question measures, of the codes it asks and of the place
+    the side is in (`area`)."""
+    def held(figure: Figure | None, mentions: Mentions) -> Figure | None:
+        if figure is not None and _of_another_area(c.text[:figure.at], area, support):
+            figure = _in_place(figure, area, mentions, c, wanted, support, shared)
         sentence = sentence_around(c.text, figure.at) if figure is not None else ""
         return figure if figure is None or (support.holds(side, other, sentence) and _measures(wanted, sentence)
                                             and not _of_another_code(c.text[:figure.at], wanted.codes)) else None
 
-    return (held(_figure_after(a, c, wanted, b.attribute), op.a, op.b),
-            held(_figure_after(b, c, wanted, a.attribute), op.b, op.a))
+    for mentions in chain((own,), _shorter_mentions(side, c.text, support, own) if own.ends else ()):
+        for end in mentions.ends:
+            if (figure := held(_figure_after(mentions._replace(ends=[end]), c, wanted, shared), mentions)) is not None:
+                return figure
+    return None
+
+
+def _items_summed(op: Operation, candidates: list[Candidate], coverage: Coverage, wanted: Wanted, support: Support,
+                  cites: Marker) -> Computed | None:
+    """Three or more items added up, each with its figure cited, from the best covered statement holding it. A
+    missing item is named, and items of other units are not added; None when no statement gives any of them (table
+    rows: "商汤、地平线、旷视这仨的融资加起来多少")."""
+    ranked = sorted(candidates, key=lambda c: -coverage(c.text))
+    items = op.items
+
+    def figure_of(item: str) -> Figure | None:
+        others = "、".join(i for i in items if i != item)
+        return next((figure for c in ranked if (figure := _side_figure(
+            c, item, others, (m := _mentions(item, c.text, support)), m.attribute, item, wanted, support))), None)
+
+    figures = [figure_of(item) for item in items]
+    if not any(figures):
+        return None
+    if (missing := next((item for item, figure in zip(items, figures) if figure is None), None)) is not None:
+        return Computed(f"抱歉，报告中没有找到“{missing}”的相应数字，无法计算。", None, False)
+    summed = [figure for figure in figures if figure is not None]
+    if len({figure.unit for figure in summed}) > 1:
+        shown = "、".join(f"“{item}”（{figure.text}）" for item, figure in zip(items, summed))
+        return Computed(f"抱歉，{shown}的单位不同，无法直接相加。", None, False)
+    unit = summed[0].unit
+    result = f"{format_decimal(sum(f.scaled for f in summed) / _UNIT_SCALE.get(unit, Decimal(1)))}{unit}"
+    shown = "，".join(f"{item} {figure.text}{cites.mark(figure.candidate.passage)}" if figure.text not in item
+                     else f"{figure.text}{cites.mark(figure.candidate.passage)}" for item, figure in zip(items, summed))
+    return Computed(f"{shown}：{' + '.join(f.text for f in summed)} = {result}。", result, True)
+
+
+def _in_place(figure: Figure, side_area: str, mentions: Mentions, c: Candidate, wanted: Wanted, support: Support,
+              shared: str) -> Figure | None:
+    """The side's figure where its sentence comes to the side's place after another area's figure ("全国获得过风险投资
+    的人工智能企业1259家(含31家上市公司)，其中北京442家(含12家上市公司)"): after the place, the figure of the side's
+    mention there ("上市公司" → 12家), else the place's first figure ("北京…拿过风投的" → 442家) — not when a relative
+    clause narrows the mention ("北京的AI企业" is not "获得过风险投资的人工智能企业"'s 442家); None when the sentence does
+    not come to the place."""
+    rest = sentence_from(c.text, figure.at)
+    found = [(at, place) for place in support.names if place in normal_form(side_area) and (at := rest.find(place)) >= 0]
+    if not found:
+        return None
+    at, place = min(found)
+    place_end = figure.at + at + len(place)
+    later = Mentions([end for end in mentions.ends if end > place_end], mentions.attribute, mentions.size)
+    if (mentioned := _figure_after(later, c, wanted, shared)) is not None:
+        return mentioned
+    figures = figures_in(rest[at + len(place):], wanted.unit)
+    start = figure.at - mentions.size
+    start += c.text[start] == "的"  # a mention may open with the side's 的
+    lead = SCOPE.sub("", normal_form(CLAUSE_END.split(c.text[:start])[-1]))
+    if not figures or len(lead) > 1 and lead.endswith("的"):
+        return None  # the mention narrowed by a clause the side does not say ("获得过风险投资的人工智能企业")
+    after = rest[at + len(place):]
+    return Figure(*stated_value(after, figures[0]), c, rest[:at + len(place)] + after[:figures[0].start()], place_end)
 
 
 def _measures(wanted: Wanted, sentence: str) -> bool:
@@ -496,6 +625,16 @@ def _of_another_code(before_mention: str, asked: frozenset[str]) -> bool:
         if (named := coded_words(normal_form(clause))) or not _CARRIES_SUBJECT.match(clause.strip()):
             break
     return bool(named) and not named & asked and any(code[-1] == own[-1] for code in named for own in asked)
+
+
+def _of_another_area(before_figure: str, side: str, support: Support) -> bool:
+    """The figure's clause is about a whole area (全国, 全球) the side does not name, and not about the place the side
+    names: in "北京的AI企业中，不是上市公司的有几家" the whole is not the 1259家 of "全国获得过风险投资的人工智能企业1259家"
+    (the side's 北京 is there only later, in "其中北京442家"); the sentence holding 北京 somewhere is not enough."""
+    side_norm, clause = normal_form(side), normal_form(CLAUSE_END.split(before_figure)[-1])
+    places = [name for name in support.names if name in side_norm]
+    return (bool(places) and not any(place in clause for place in places)
+            and any(scope not in side_norm for scope in SCOPE.findall(clause)))
 
 
 #: "…加起来占多少", "占了几成": a share asked without a share word (`unshared.SHARE_ASKED` leaves out 占了多少,
@@ -532,7 +671,19 @@ def _pair(op: Operation, candidates: list[Candidate], coverage: Coverage, wanted
         _, a, b = min((h for h in holding if h[0] == holding[0][0]),
                       key=lambda h: _counts_else(h[1], wanted) + _counts_else(h[2], wanted))
         return a, b
-    return next((a for a, _ in found if a is not None), None), next((b for _, b in found if b is not None), None)
+    return _best_covered([(covered, a) for (covered, _), (a, _) in zip(ranked, found)], wanted), \
+        _best_covered([(covered, b) for (covered, _), (_, b) in zip(ranked, found)], wanted)
+
+
+def _best_covered(found: list[tuple[float, Figure | None]], wanted: Wanted) -> Figure | None:
+    """The figure of the best covered statement holding one; of equally covered ones, the one that least often
+    counts something else than asked (`_counts_else`: not the "北京市新增14家" of a statement as covered as "北京人工
+    智能相关企业数量达1084家"), else the first."""
+    held = [(covered, figure) for covered, figure in found if figure is not None]
+    if not held:
+        return None
+    return min((figure for covered, figure in held if covered == held[0][0]),
+               key=lambda figure: _counts_else(figure, wanted))
 
 
 def _counts_else(figure: Figure, wanted: Wanted) -> int:
@@ -578,13 +729,16 @@ def _own_clause(text: str, change: re.Match[str]) -> str:
 
 
 def compute(question: str, q: Question, candidates: list[Candidate], cites: Marker,
-            writes: Callable[[Iterable[str]], bool]) -> Computed | None:
+            writes: Callable[[Iterable[str]], bool], alias_forms: Callable[[str], tuple[str, ...]]) -> Computed | None:
     """The asked operation computed from the statements, shown with its operands cited; None when the question
     asks for no operation, or when the report states the result itself (a total or a rest it gives is quoted
-    instead). `writes`: whether the corpus writes one of some forms of a term (`Support`)."""
+    instead). `writes`: whether the corpus writes one of some forms of a term (`Support`); `alias_forms`: the
+    forms the report writes for a chat word (the segmenter's)."""
     op = asked_operation(question)
     coverage = lambda text: q.terms.coverage(fold(text).replace(" ", ""), partial=False)  # noqa: E731
-    support = Support(q.terms, writes, frozenset(name.text for name in q.constraints.names if not name.latin))
+    done = {m[1]: forms for t in q.terms.weights
+            if (m := re.fullmatch(_NOT_DONE + r"(..+)", t)) and (forms := alias_forms(m[1]))}
+    support = Support(q.terms, writes, frozenset(name.text for name in q.constraints.names if not name.latin), done)
     if op is None:
         return _counted_before(question, candidates, coverage, support, cites)
     if op.kind == "change":
@@ -599,8 +753,8 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
                         f"即{change}。", change, True)
     years = set(q.constraints.years)  # a total the report states is of the years it names, if any
     wanted = _wanted(question, q.constraints.years)
-    if op.kind == "sum" and any(_states(_STATED_TOTAL, c.text, wanted.unit) and _mentions(op.a, c.text, support).ends
-                                and _mentions(op.b, c.text, support).ends and years <= _years_in(c.text)
+    if op.kind == "sum" and any(_states(_STATED_TOTAL, c.text, wanted.unit) and years <= _years_in(c.text)
+                                and all(_mentions(item, c.text, support).ends for item in op.items)
                                 for c in candidates):
         return None
     if op.kind == "complement" and any(_states(_STATED_REST, c.text, wanted.unit)
@@ -608,6 +762,8 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
         return None
     if op.kind == "share":
         return _share(op, candidates, coverage, wanted, support, cites)
+    if op.more:
+        return _items_summed(op, candidates, coverage, wanted, support, cites)
     if op.kind == "complement" and wanted.unit == "%":
         return _rest_of_share(op, candidates, coverage, support, cites)
     op, a, b = _sized_pair(op, candidates, coverage, wanted, support)
@@ -615,8 +771,10 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
         a = _ranked_whole(op.a, b) or a  # "前百强中…不在北京的": the whole is the ranking's length
     if a is None and b is None:
         return None  # neither figure: the question may be answered as stated ("木星的质量是…的几倍")
-    if a is not None and b is not None and (a.candidate, a.text) == (b.candidate, b.text):
-        return None  # both sides read one figure ("35.1% − 35.1% = 0"): the other side's figure was not found
+    if a is not None and b is not None and (a.candidate.passage.id, a.text) == (b.candidate.passage.id, b.text):
+        # both sides read one figure ("35.1% − 35.1% = 0"), or the passage's one fact said twice ("集中于海淀区，占比达
+        # 62.44%" and "海淀区的占比由60.96%提高到62.44%"): the other side's figure was not found
+        return None
     if op.kind == "compare" and (a is None or b is None or a.unit != b.unit):
         return None  # a comparison of table rows ("车和家跟特斯联比，谁融的钱多？") or said in words: other paths
     if a is None or b is None:
@@ -747,10 +905,11 @@ _COUNTERS = frozenset({"家", "个", "人", "项", ""})
 def _ranked_whole(side: str, part: Figure) -> Figure | None:
     """The size of a whole that is a ranking of a stated length ("国内人工智能企业前百强中，不在北京的有几家": 100),
     counted in the part's unit and cited where the part is, when the part's sentence names a ranking of that length
-    too (the part is counted in it: "前百强中，位于北京的53家", not "其中北京市新增14家"); None for any other whole."""
+    too (the part is counted in it: "前百强中，位于北京的53家", not "其中北京市新增14家"); None for any other whole,
+    and for those of the ranking somewhere ("AI百强里落户北京的那些": the 53家 the report counts there)."""
     size = _ranking_size(side)
     said = sentence_around(part.candidate.text, part.at)
-    if size is None or part.unit not in _COUNTERS or _ranking_size(said) != size:
+    if size is None or part.unit not in _COUNTERS or _ranking_size(said) != size or _WHERE.search(side):
         return None
     return Figure(Decimal(size), part.unit, f"{size}{part.unit}", part.candidate)
 

@@ -202,7 +202,7 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
     between = counted_between(question, statements, cites)
     if between is not None:
         return reply(between.text, True, between.short)
-    computed = compute(question, q, statements, cites, context.writes_any)
+    computed = compute(question, q, statements, cites, context.writes_any, context.segmenter.alias_forms)
     if computed is not None:
         text = computed.text if computed.answered else own_words(computed.text, traditional)
         return reply(text, computed.answered, computed.short)

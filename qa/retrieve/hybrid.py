@@ -11,6 +11,7 @@ hits for the same rankings.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -21,6 +22,7 @@ from qa.index.dense import DenseIndex
 from qa.index.lexical import LexicalIndex
 from qa.index.loader import LoadedIndex
 from qa.types import Hit
+from qa.understand.constraints import YEAR
 
 #: (passage position, fused score), best first
 Ranked = list[tuple[int, float]]
@@ -73,6 +75,29 @@ def retriever_for(index: LoadedIndex) -> Retriever:
     return EmbeddedRetriever(index.lexical, index.dense)
 
 
+#: A number of two or more digits that is no year: a figure the question quotes ("北京那1084家AI相关企业里…"). A
+#: one-digit number is written in most statements and points at none.
+_QUOTED_FIGURE = re.compile(r"\d{2,}(?:\.\d+)?")
+
+
+def _with_quoted_figures(lexical: LexicalIndex, tokens: list[str], ranked: Ranked) -> Ranked:
+    """The ranking with, for each figure the question quotes, the passage that writes it (of several, the best
+    by BM25 for the whole question) when fusion left it out: the figure pins the statement the question is about,
+    though its other words may rank it low ("北京那1084家AI相关企业里，没拿到过融资的…": lexical first, dense below
+    30, not among the 8 fused). Added last, with the lowest fused score."""
+    figures = [t for t in dict.fromkeys(tokens) if _QUOTED_FIGURE.fullmatch(t) and not YEAR.fullmatch(t)]
+    if not figures:
+        return ranked
+    scores, held = lexical.scores(tokens), {pos for pos, _ in ranked}
+    lowest = ranked[-1][1] if ranked else 0.0
+    for figure in figures:
+        writing = np.flatnonzero(lexical.scores([figure]) > 0)
+        if writing.size and (best := int(writing[np.argmax(scores[writing])])) not in held:
+            ranked.append((best, lowest))
+            held.add(best)
+    return ranked
+
+
 @dataclass(frozen=True)
 class Retrieval:
     """The ranked passages, and the question's vector (the answer layer compares it with sentence vectors)."""
@@ -84,7 +109,8 @@ class Retrieval:
 def retrieve(index: LoadedIndex, question: str, n: int, settings: RetrievalSettings) -> Retrieval:
     """The `n` best passages for a question, by fused lexical + dense rank."""
     query_vector = index.embedder.embed_queries([question[:settings.max_encoded_chars]])[0]
-    ranked = retriever_for(index).ranked(index.segmenter.index_tokens(question), query_vector, n, settings)
+    tokens = index.segmenter.index_tokens(question)
+    ranked = _with_quoted_figures(index.lexical, tokens, retriever_for(index).ranked(tokens, query_vector, n, settings))
     if index.rows is None:
         return Retrieval([Hit(index.passages[pos], score) for pos, score in ranked], query_vector)
     passages = index.rows.at([pos for pos, _ in ranked])  # from the engine, with their neighbours
