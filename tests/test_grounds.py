@@ -99,3 +99,22 @@ def test_a_statement_cut_at_its_semicolon_goes_on_about_what_the_question_asks(a
     assert not _goes_on_about_it(how, quoted, "为行业生态的打造提供实施主体。", [])  # names nothing asked
     one_added = [Quoted(following, assistant.index.passages[0])]
     assert not _goes_on_about_it(how, quoted, following, one_added)  # the rest of one sentence, once
+
+
+def test_a_sentence_detailing_an_item_is_quoted_after_the_item(assistant: Assistant) -> None:
+    """"降低税费外，…以税收返还等方式支持企业发展" details item "(1)税费减免、返还。": asked how taxes can be eased, the
+    item that names the measure comes first; an item chosen itself needs none."""
+    answer = assistant.ask("政府在税这块能怎么帮AI startup减负？")
+    assert answer.answered and answer.answer.startswith("(1)税费减免、返还。降低税费外")
+    item = next(Candidate(p, 0, False, i, s, np.zeros(1), False) for p in assistant.index.passages
+                for i, s in enumerate(p.statements) if s.startswith("(3)对区内"))
+    assert grounds(_question(assistant, "对高级别人才比例高的企业，政府可以怎么做？"), item, assistant.context) is None
+
+
+def test_a_heading_or_a_longer_item_before_the_chosen_sentence_is_not_quoted(assistant: Assistant) -> None:
+    """Only a numbered item that just names what the chosen sentence details comes first: not the section heading
+    "1.人工智能企业蓬勃发展，头部效应逐渐显现。", nor "一是技术研发优势突出：…", longer than the sentence chosen after it."""
+    why = assistant.ask("为啥北京2015、16年冒出来那么多AI公司？报告给的解释是啥")
+    assert why.answered and why.answer.startswith("从企业成立时间分布图可以看出")
+    how = assistant.ask("百度、字節這些大廠是怎麼在北京推動AI技術快速迭代的？")
+    assert how.answered and how.answer.startswith("百度、字节跳动、商汤、旷视为代表")

@@ -16,6 +16,13 @@ def test_the_corpus_vocabulary_keeps_names_and_terms_whole():
     assert "智车优行" in tokens and "北京智源人工智能研究院" in tokens
 
 
+def test_a_word_the_hmm_makes_around_de_is_cut_at_it():
+    """jieba's HMM joins "融的资" (of the split verb 融…资): no word, cut at 的; a dictionary word with 的 stays."""
+    words = get_segmenter().words("哪些公司是在2018年下半年融的资？")
+    assert "融的资" not in words and words[-3:] == ["融", "的", "资"]
+    assert "目的地" in get_segmenter().words("这趟的目的地是哪里")
+
+
 def test_vocabulary_tags_make_names():
     assert "智车优行" in get_segmenter(("智车优行 nt",)).names("智车优行的情况")
 

@@ -54,6 +54,8 @@ from qa.answer.unmeasured import unwritten_measure
      "“从业人员总数”"),  # an attribute never written, named by two words
     ("单次融资超过1亿元的北京AI企业有多少家？", "北京AI企业的平均单笔融资金额是多少？", "119家",
      "“平均单笔融资金额”"),  # an average, where the neighbourhood states none
+    ("北京AI企业里A轮及以下的占比是多少？", "北京AI企业里处于战略投资阶段的占比是多少？", "73.28%",
+     "“战略投资”"),  # a round Table 1's 轮次 holds beside its coded rounds, of which the sentence states others
 ])
 def test_a_swapped_value_is_refused_with_the_nearest_fact(assistant, answerable, near_miss, key, lacks):
     answered = assistant.ask(answerable)

@@ -472,6 +472,32 @@ def test_a_verb_complement_names_no_column(assistant):
     assert answer.short_answer != "2014-4" and "2014-4" not in answer.answer.split("。")[0]
 
 
+@pytest.mark.parametrize("question", ["字节跳动在表1里是哪一轮融的？", "ByteDance是哪轮融的资", "字节跳动第几轮融的资？"])
+def test_the_measure_word_asked_which_one_of_names_its_column(assistant, question):
+    """jieba joins 轮 to its numeral ("一轮") or to the verb after it ("哪轮融"): asked which one of, it is a word of
+    its own and names 轮次."""
+    assert assistant.ask(question).short_answer == "E 轮"
+
+
+@pytest.mark.parametrize(("question", "unlisted"), [
+    ("云知声在表1里那笔单次超10亿的融资是哪一轮？", "云知声"),  # named elsewhere in the report, no row of 表1
+    ("表1里云知声是哪年成立的？", "云知声"),  # 表1里 is the table's, not part of the name
+])
+def test_a_column_asked_of_what_the_table_pointed_at_does_not_list_is_refused(assistant, question, unlisted):
+    answer = assistant.ask(question)
+    assert not answer.answered and f"中没有“{unlisted}”，报告没有所问的数据" in answer.answer
+    assert assistant.ask("表1中旷视是哪一轮？").short_answer == "D 轮"
+
+
+def test_a_half_or_quarter_of_a_year_filters_the_months_of_its_dates(assistant):
+    """"2018年下半年" is July to December: 7 of the 9 rows dated 2018, not all 9; a named row dated outside the
+    asked half is of another time."""
+    second_half = assistant.ask("表1里哪些公司是在2018年下半年融资的？")
+    assert "融资事件在2018年下半年的共 7 项" in second_half.answer and "寒武纪" not in second_half.answer
+    assert "共 2 家：旷视科技[1]、商汤科技[2]" in assistant.ask("表1里2018年Q3融资的有几家？").answer
+    assert not assistant.ask("旷视2018年上半年融了多少？").answered
+
+
 def test_an_extreme_within_rows_of_one_category_reads_their_amounts(assistant):
     """"D轮那几家，谁单笔拿得最多" filters 轮次 to D 轮, so 最多 cannot ask which 轮次 most rows hold; with the table
     pointed at ("表一"), the one column holding amounts in its text is ordered."""

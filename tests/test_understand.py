@@ -49,6 +49,17 @@ def test_a_number_the_question_only_guesses_at_is_no_constraint(question, number
     assert read_constraints(question, get_segmenter()).numbers == numbers
 
 
+@pytest.mark.parametrize("question", ["北京AI产业现状那部分，总结了哪几个特点？", "报告引用的白皮书数据统计到哪天？"])
+def test_how_the_report_talks_is_no_term_or_measure(assistant, question):
+    """A saying verb whose subject is the report or a part of it (总结, 引用) describes the report, not what a
+    sentence of it must say: no term, and no attribute measured ("报告总结了几条")."""
+    from qa.answer.features import question_terms
+
+    terms = question_terms(question, assistant.segmenter, lambda text: False)[0]
+    assert "总结" not in terms and "引用" not in terms
+    assert read_constraints("报告总结了几条？", get_segmenter()).measure == (read_constraints("报告几条？", get_segmenter()).measure)
+
+
 def test_a_guessed_number_is_no_term_the_answer_must_repeat(assistant):
     """"一千多家" is the asker's estimate ("好像", a hedge like 大概, `data/fillers.txt`); as terms 1000 and 多家
     (absent from the report, the heaviest weights) drew the answer to the top-100 sentence."""

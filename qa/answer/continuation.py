@@ -150,10 +150,22 @@ def grounds(q: Question, chosen: Candidate, context: AnswerContext) -> Quoted | 
     """For a why/how question answered by a sentence that concludes from the one before it (in either script:
     可見 is 可见), that sentence before (in the same section): asked "凭什么说海淀区对AI企业有持续的吸引力", the
     conclusion "可以看出，海淀区对人工智能企业具有持续的吸引力。" only restates what is asked — what it was concluded
-    from ("2019年海淀区的占比由60.96%提高到62.44%") is the answer, quoted before it."""
-    if q.qtype.kind not in (Kind.WHY, Kind.HOW) or not _CONCLUDES.match(simplified_chars(chosen.text.strip())):
+    from ("2019年海淀区的占比由60.96%提高到62.44%") is the answer, quoted before it. So is the item a chosen sentence
+    details ("政府在税这块能怎么帮AI企业减负？" ← "降低税费外，…如以税收返还等方式支持企业发展": its item "(1)税费减免、
+    返还。" names the measure; `_names_item`)."""
+    if q.qtype.kind not in (Kind.WHY, Kind.HOW):
         return None
-    return sentence_beside(chosen, -1, context)
+    if _CONCLUDES.match(simplified_chars(chosen.text.strip())):
+        return sentence_beside(chosen, -1, context)
+    before = sentence_beside(chosen, -1, context)
+    return before if before is not None and _names_item(before.text, chosen.text) else None
+
+
+def _names_item(item: str, chosen: str) -> bool:
+    """`item` is a numbered item ("(1)…", "一是…") that only names what the chosen sentence after it details: shorter
+    than it, and the chosen sentence opens no item (nor heading) of its own."""
+    numbered = any(p.match(simplified_chars(item.strip())) for p in (LIST_ITEM, SUB_ITEM))
+    return numbered and len(item) < len(chosen) and not _opens_item(chosen)
 
 
 def sentence_beside(chosen: Candidate, step: int, context: AnswerContext) -> Quoted | None:

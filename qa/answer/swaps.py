@@ -67,6 +67,7 @@ from qa.answer.context import AnswerContext
 from qa.answer.features import Question
 from qa.answer.listed import listed_as_item, listed_beside
 from qa.answer.money import other_currency
+from qa.ingest.columns import ColumnType, Table
 from qa.segment.tokenizer import ADMINISTRATIVE_PLACE
 from qa.understand.constraints import TAKEN_AWAY, YEAR, Rank, ranks, year_ends
 from qa.understand.kind import Kind
@@ -96,6 +97,25 @@ def _one_letter(codes: set[str], document: str) -> list[str]:
     return sorted(code for code in codes if _ONE_LETTER.fullmatch(code)
                   and any(_ONE_LETTER.fullmatch(other) and other[-1] == code[-1] and other[0] != code[0]
                           for other in written))
+
+
+def _kin_in_tables(question: str, tables: tuple[Table, ...]) -> tuple[list[str], set[str]]:
+    """The values the question states of a table's category whose other values are codes ("战略投资" of 轮次, beside
+    "B 轮", "D 轮"), with those codes' heads (轮): a value of the codes' type written without one, which a sentence
+    stating shares of "A轮及以下" does not give ("北京AI企业里处于战略投资阶段的占比是多少？")."""
+    stated: list[str] = []
+    heads: set[str] = set()
+    for table in tables:
+        for column in table.columns:
+            if column.type is not ColumnType.CATEGORY:
+                continue
+            values = {normal_form(dict(row.cells).get(column.name, "")) for row in table.rows}
+            codes = {code[-1] for value in values for code in coded_words(value)}
+            named = [v for v in values if len(v) > 1 and not coded_words(v) and v in question]
+            if codes and named:
+                stated += named
+                heads |= codes
+    return stated, heads
 
 
 def _kin_of_codes(words: list[tuple[str, str]], codes: set[str]) -> list[str]:
@@ -267,6 +287,7 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
     sentence_words = {normal_form(w) for w, _ in context.segmenter.tagged(c.text) if len(w) > 1}
     document = context.document_text(c.passage.source)
     mates = _listed_mates(words, local, sentence_words, question, document)
+    table_kin, table_heads = _kin_in_tables(question, context.tables)
     amounts_around = _amounts(local)
     # a number the neighbourhood holds with another unit is not missing ("第111名" ← "排名第111位")
     amounts = sorted(value for value, number in _amounts(question).items() if number not in amounts_around.values())
@@ -278,6 +299,7 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
         (sorted(asked_codes), local_codes, sentence_codes, True),
         (_one_letter(asked_codes, document), local_codes, None, True),
         (kin, {w for w in kin if w in local}, sentence_codes, True),
+        (table_kin, {w for w in table_kin if w in local}, {c for c in sentence_codes if c[-1] in table_heads}, False),
         (mates, set(), sentence_words, True),
         (_subset(words, local, document) if q.qtype.kind is Kind.QUANTITY else [], set(), None, True),
         (amounts, set(amounts_around), set(_amounts(sentence)), True),

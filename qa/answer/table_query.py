@@ -11,7 +11,7 @@ column by themselves: "寒武纪是哪一年上市的？" asks about 上市, whi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import lru_cache, reduce
 from typing import Callable
@@ -25,7 +25,7 @@ from qa.understand.kind import WH_WORDS, Kind, asked_name
 from qa.understand.constraints import AMOUNT_ASKED, YEAR_MONTH, asked_noun, attribute_before
 from qa.ingest.columns import Column, ColumnType, Table
 from qa.ingest.table import entity_names, row_entity
-from qa.ingest.values import CURRENCIES, Amount, find_amount, find_date
+from qa.ingest.values import CURRENCIES, Amount, DateValue, find_amount, find_date
 from qa.segment.tokenizer import NAME_TAGS, WEAK_NAME_TAGS, Segmenter
 from qa.text import TABLE_TITLE, coded_words, fold, normal_form
 from qa.types import Hit, Passage
@@ -65,9 +65,15 @@ class Filter:
     value: str
     year: int = 0
     month: int = 0
+    #: the last month of a span of months the question asks ("2018年下半年": 7 to 12); 0 for one month
+    last_month: int = 0
     currency: bool = False
     #: a sum the question states ("融了6亿美元"): rows whose amount is that sum; `value` is how the question wrote it
     amount: Amount | None = None
+
+    def holds(self, date: DateValue) -> bool:
+        """The date is of the year asked, and of its month or months when asked."""
+        return date.year == self.year and (not self.month or self.month <= date.month <= (self.last_month or self.month))
 
 
 @dataclass
@@ -87,6 +93,9 @@ class TableQuery:
     contradicted: Filter | None = None
     #: rows the question leaves out ("除了寒武纪，表1里还有哪些B轮企业？")
     excluded: list[Passage] = field(default_factory=list)
+    #: what the question asks a column of that the table it points at does not list ("云知声在表1里那笔融资是哪一轮"):
+    #: the table has no answer, and the sentences have none either (they name it only elsewhere)
+    unlisted: str = ""
 
 
 #: Superlatives first (最早 must not read as the comparative 早); the comparatives need two named rows.
@@ -126,7 +135,7 @@ _TOTAL = re.compile(TOTAL_WORDS)
 #: Words that ask for a time or quantity without naming what it is of: they never match a column name.
 _TYPE_WORDS = re.compile(r"时间|日期|年份|时候|哪一?年|几月|多少|几")
 #: How a question points at a table without its number.
-_TABLE_WORDS = re.compile(r"表\s*\d+|表[中里内格上]|名单|清单|列表|榜单")
+_TABLE_WORDS = re.compile(r"表\s*\d+[中里内上]?|表[中里内格上]|名单|清单|列表|榜单")
 _TABLE_NUMBER = re.compile(r"表\s*([零〇一二三四五六七八九十]+)")
 #: A currency the question names ("按人民币计的融资中…"): not a bare 元, which any amount of yuan ends with, nor
 #: the unit of a sum the question states ("超10亿人民币的那14家" keeps rounds in dollars over that sum too).
@@ -165,8 +174,15 @@ def named_rows(norm: str, table: Table) -> list[Passage]:
             if any(normal_form(a) in norm for a in entity_names(row_entity(r.cells)))]
 
 
+#: The measure word a question asks which one of ("哪一轮", "第几轮"): it names the kind of the answer.
+_ASKED_MEASURE = re.compile(r"(?:哪一?|第几)([\u4e00-\u9fff])")
+
+
 def _rest(norm: str, named: list[Passage]) -> str:
-    """What the question asks besides the rows it names, its table, numbers and question words."""
+    """What the question asks besides the rows it names, its table, numbers and question words — a measure word asked
+    which one of kept apart as a word of its own ("是哪一轮融的" → 轮, which names 轮次; jieba would join it to its
+    numeral, "一轮", or to the verb after it, "哪轮融")."""
+    norm = _ASKED_MEASURE.sub(r" \1 ", norm)
     for row in named:
         for alias in sorted(entity_names(row_entity(row.cells)), key=len, reverse=True):
             norm = norm.replace(normal_form(alias), " ")
@@ -272,9 +288,9 @@ def _filters(norm: str, table: Table, named: list[Column],
     dated = [c for c in named if c.type is ColumnType.DATE or c.has_dates] \
         or [c for c in money if c.has_dates and _MONEY.search(norm)] \
         or [c for c in table.columns if c.type is ColumnType.DATE]  # "2019年才拿到这笔大钱的": the money's date
-    for year, month in YEAR_MONTH.findall(norm):
+    for said, year, first, last in asked_times(norm):
         if dated:
-            found.append(Filter(dated[0], f"{year}年{month + '月' if month else ''}", int(year), int(month or 0)))
+            found.append(Filter(dated[0], said, year, first, last))
     if values:
         (_, value), column = max(values.items(), key=lambda kv: len(normal_form(kv[0][1])))
         found.append(Filter(column, value))
@@ -333,6 +349,26 @@ def parse(question: str, tables: tuple[Table, ...], hits: list[Hit], segmenter: 
     return None
 
 
+#: A part of a year ("2018年下半年", "2019年一季度", "2018年Q3"): its months.
+_PART_OF_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*的?(?:([上前])半年|([下后])半年|第?([一二三四1-4])季度?|[Qq]([1-4]))")
+_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4}
+
+
+def asked_times(norm: str) -> list[tuple[str, int, int, int]]:
+    """The times the question states, each as it says it with its year and first and last month (0, 0 for a whole
+    year; a month, or the months of a half or quarter of the year: "2018年下半年" → 7 to 12)."""
+    times, parts = [], list(_PART_OF_YEAR.finditer(norm))
+    for m in parts:
+        quarter = m[4] or m[5]
+        first = 1 if m[2] else 7 if m[3] else 3 * (_QUARTERS.get(quarter) or int(quarter)) - 2
+        times.append((m.group().replace("的", "").upper(), int(m[1]), first, first + (5 if m[2] or m[3] else 2)))
+    for m in YEAR_MONTH.finditer(norm):
+        if not any(part.start() <= m.start() < part.end() for part in parts):
+            month = int(m[2] or 0)
+            times.append((f"{m[1]}年{m[2] + '月' if m[2] else ''}", int(m[1]), month, month))
+    return times
+
+
 def _off_date(norm: str, table: Table, row: dict[str, str]) -> Filter | None:
     """A year (or year and month) the question states that no date of the named row holds ("旷视2019年又融了一轮吗？"
     of a row dated 2011-10 and 2018.7): the row is of another time, and so is not the answer — checked only when the
@@ -342,12 +378,12 @@ def _off_date(norm: str, table: Table, row: dict[str, str]) -> Filter | None:
     dated = [(c, d) for c in table.columns if (c.type is ColumnType.DATE or c.has_dates)
              and (d := find_date(row.get(c.name, ""))) is not None]
     title = normal_form(table.title)
-    for year, month in YEAR_MONTH.findall(norm):
+    for said, year, first, last in asked_times(norm):
         if not dated or f"{year}年" in title:
             continue
-        if not any(d.year == int(year) and (not month or d.month == int(month)) for _, d in dated):
-            column = min(dated, key=lambda cd: abs(cd[1].year - int(year)))[0]
-            return Filter(column, f"{year}年{month + '月' if month else ''}", int(year), int(month or 0))
+        asked = Filter(dated[0][0], said, year, first, last)
+        if not any(asked.holds(d) for _, d in dated):
+            return replace(asked, column=min(dated, key=lambda cd: abs(cd[1].year - year))[0])
     return None
 
 
@@ -465,12 +501,18 @@ def _names_elsewhere(norm: str, table: Table, segmenter: Segmenter, document: st
     table's document lists beside the table's own entities ("代表性企业包括百度、寒武纪、地平线…": 百度, which jieba
     tags a common noun, is one more of them): "云知声最近那轮融资拿了多少钱" asks about a company outside the
     table, which the table's most recent round does not answer."""
-    entities = {normal_form(name) for row in table.rows for name in entity_names(row_entity(row.cells))}
     tagged = segmenter.tagged(norm)
-    return any(len(word) > 1 and normal_form(word) not in table.text
-               and (flag in _PROPER_NAME_TAGS or _unknown_chinese(word, segmenter)
-                    or listed_beside(normal_form(word), entities, document))
-               for word, flag in tagged) or _unwritten_compound(tagged, document)
+    return _name_elsewhere(tagged, table, segmenter, document) is not None or _unwritten_compound(tagged, document)
+
+
+def _name_elsewhere(tagged: list[tuple[str, str]], table: Table, segmenter: Segmenter, document: str) -> str | None:
+    """The first word of `_names_elsewhere`'s kinds (a proper name, an unknown word, one listed beside the table's
+    entities) that the table never mentions."""
+    entities = {normal_form(name) for row in table.rows for name in entity_names(row_entity(row.cells))}
+    return next((word for word, flag in tagged
+                 if len(word) > 1 and normal_form(word) not in table.text
+                 and (flag in _PROPER_NAME_TAGS or _unknown_chinese(word, segmenter)
+                      or listed_beside(normal_form(word), entities, document))), None)
 
 
 def _unwritten_compound(tagged: list[tuple[str, str]], document: str) -> bool:
@@ -492,11 +534,25 @@ def _about_table(norm: str, table: Table, explicit: bool, segmenter: Segmenter, 
     for last: jieba's POS HMM is slow on long runs of unknown characters (~250 ms for 96 random ones), and most
     questions are no table-wide operation at all."""
     query = _table_wide(norm, table, explicit, segmenter)
+    if query is None and explicit:
+        return _of_unlisted(norm, table, segmenter, document)
     if query is None or _asks_another_kind(norm, table, segmenter):
         return None
     if explicit or not _names_elsewhere(norm, table, segmenter, document):
         return query
     return None
+
+
+def _of_unlisted(norm: str, table: Table, segmenter: Segmenter, document: str) -> TableQuery | None:
+    """A column asked of something the question names in the table it points at, which that table does not list
+    ("云知声在表1里那笔单次超10亿的融资是哪一轮？": a company the report names elsewhere, no row of 表1) — asked when
+    the question is no list, count or extreme, which `_table_wide` reads."""
+    rest = _rest(norm, [])
+    columns = [c for c in table.columns if c.type is not ColumnType.SERIAL and column_named(rest, c, segmenter)]
+    if not columns:
+        return None
+    unlisted = _name_elsewhere(segmenter.tagged(rest), table, segmenter, document)
+    return TableQuery(Op.LOOKUP, table, column=columns[0], unlisted=unlisted) if unlisted else None
 
 
 def _asks_another_kind(norm: str, table: Table, segmenter: Segmenter) -> bool:

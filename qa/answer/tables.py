@@ -109,8 +109,7 @@ def _passes(row: Passage, f: Filter) -> bool:
         return (amount := find_amount(value)) is not None and _same_sum(amount, f.amount)
     if not f.year:
         return value == f.value
-    date = find_date(value)
-    return date is not None and date.year == f.year and (not f.month or date.month == f.month)
+    return (date := find_date(value)) is not None and f.holds(date)
 
 
 def _condition(filters: list[Filter], say: Say = _as_written) -> str:
@@ -306,6 +305,9 @@ def run(query: TableQuery, question: str, kind: Kind, cites: Marker, say: Say = 
         return TableAnswer(say("{label}中{entity}的{column}是“{held}”，不是“{value}”，报告没有所问的数据；最接近的内容是：").format(
             label=say(label), entity=row_entity(row.cells), column=column.name, held=held,
             value=query.contradicted.value) + phrase_row(row, label, say) + cites.mark(row), answered=False)
+    if query.unlisted:
+        return TableAnswer(say("{title}中没有“{name}”，报告没有所问的数据。").format(
+            title=titled_label(query.table), name=query.unlisted), answered=False)
     op = asked_operation(question)
     if op is not None and op.kind in ROW_OPERATIONS and len(query.named) == 2:
         if (computed := _computed(query, op, question, cites, say)) is not None:

@@ -144,8 +144,16 @@ class Segmenter:
         """Precise-mode words (no stopword removal): the units a question's terms are matched with."""
         out: list[str] = []
         for piece, is_atom in self._pieces(fold(text)):
-            out.extend([piece] if is_atom else self._jieba.lcut(piece))
+            out.extend([piece] if is_atom else [part for w in self._jieba.lcut(piece) for part in self._unglued(w)])
         return [w for w in out if HAS_WORD_CHAR.search(w)]
+
+    def _unglued(self, word: str) -> list[str]:
+        """A word jieba's HMM made around the particle 的 ("哪些公司是在2018年下半年融的资" → 融的资), cut at it: the
+        particle only links what stands around it, and the made-up word would weigh as a rare term the report lacks."""
+        at = word.find("的", 1, len(word) - 1)
+        if at < 0 or self.in_dictionary(word) or self.in_vocabulary(word):
+            return [word]
+        return [w for w in (word[:at], "的", *self._unglued(word[at + 1:])) if w]
 
     def index_tokens(self, text: str) -> list[str]:
         """Tokens for BM25: search-mode words and atoms, plus year.month forms and the Chinese forms of English

@@ -53,9 +53,17 @@ _REQUEST = re.compile(
     r"[吗呗吧呀啊嘛呢]*(?=" + _CLAUSE_EDGE + r"|$)", re.IGNORECASE)
 
 
+#: How the report itself talks ("报告总结了几条", "那部分，总结了哪几个特点", "报告引用的白皮书", "文中提到"): a saying
+#: verb whose subject is the report or a part of it describes the report, never what a sentence of it must say —
+#: yet it weighed as a rare term the report lacks ("报告中没有关于“总结”的数据").
+_REPORT_TALK = re.compile(r"(报告|文中|文章|作者|白皮书|部分|章|节|段)([里中]?[，,]?(?:一共|主要|都|又|还)?)"
+                          r"(?:总结|归纳|概括|提到|提及|提出|指出|列举|列出|认为|引用)(?:了|过|出)?")
+
+
 def without_requests(question: str) -> str:
-    """The question without the words asking how to be shown the answer (`_REQUEST`)."""
-    return _REQUEST.sub(" ", question)
+    """The question without the words asking how to be shown the answer (`_REQUEST`) or saying how the report
+    talks (`_REPORT_TALK`)."""
+    return _REPORT_TALK.sub(r"\1\2 ", _REQUEST.sub(" ", question))
 
 
 #: A scope of the whole country or the world ("全国…有多少家" asks for the national count; a sentence that says
@@ -227,8 +235,9 @@ def read_constraints(question: str, segmenter: Segmenter) -> Constraints:
     numbers = tuple(n for n in dict.fromkeys(_NUMBER.findall(normal_form(without_approximations(question))))
                     if not YEAR.fullmatch(n))
     names = segmenter.names(question)  # as often as said: a feature counts them
-    amount = AMOUNT_ASKED.search(question)
-    measure = attribute_before(question, amount.start(), segmenter) if amount else ()
+    asked = without_requests(question)  # "报告总结了几条" measures no 总结
+    amount = AMOUNT_ASKED.search(asked)
+    measure = attribute_before(asked, amount.start(), segmenter) if amount else ()
     return Constraints(years, year_ends(normal_form(question)), numbers, tuple(_named(n, segmenter) for n in names),
                        tuple(dict.fromkeys(SCOPE.findall(normal_form(question)))), tuple(ranks(normal_form(question))),
                        tuple(_named(word, segmenter) for word in measure))
