@@ -159,6 +159,7 @@ class Operation:
 
     @property
     def items(self) -> tuple[str, ...]:
+        """Every side, in the question's order (a sum's items)."""
         return (self.a, self.b, *self.more)
 
 
@@ -208,6 +209,8 @@ _HEDGES = re.compile(r"大概|大约|大致|差不多|约莫|估计|粗略|粗�
 
 
 def _side(text: str, whole: bool = False) -> str:
+    """What a stretch of the question names as one side — without the asking words, hedges, count words, leading
+    fillers, the names it sets aside, where a part is (not a `whole`'s), and the time or frame clauses around it."""
     text = _HEDGES.sub("", text)
     side = _BESIDES.sub("", _LEADING.sub("", _COUNT_TAIL.sub("", _ASKING_TAIL.sub("", text).strip(" ，,、的"))))
     side = side if whole else _WHERE.sub("", side)
@@ -316,10 +319,9 @@ def _every_mention_as(side_f: str, text_f: str, side: str, support: Support) -> 
 
 def _shorter_mentions(side: str, statement: str, support: Support, than: Mentions) -> Iterator[Mentions]:
     """The side's mentions shorter than `than` that keep most of it (in characters or in what it names), the longest
-    first: where the
-    longest one's figure is another's ("融资总额占比" is written whole only in the A轮 group's "但是融资总额占比仅为
-    13.88%", the B/C group's share after "融资总额1319.89亿元，占比86.12%"); not a leading place alone ("北京" of
-    "北京的AI企业" is the "其中北京442家" of firms with venture capital)."""
+    first: where the longest one's figure is another's ("融资总额占比" is written whole only in the A轮 group's "但是
+    融资总额占比仅为13.88%", the B/C group's share after "融资总额1319.89亿元，占比86.12%"); not a leading place alone
+    ("北京" of "北京的AI企业" is the "其中北京442家" of firms with venture capital)."""
     text_f = fold(statement)
     shorter = {m.size: m for spelling in support.spellings(side)
                for part, m in _every_mention_as(spelling, text_f, side, support)
