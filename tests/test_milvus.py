@@ -20,7 +20,7 @@ from qa.index.build import build_index
 from qa.index.loader import open_index, problem_with
 from qa.index.store import BM25_DIR, DENSE, live_folder, read_manifest
 from qa.pipeline import Assistant
-from qa.retrieve.hybrid import retrieve
+from qa.retrieve.hybrid import retrieve, retriever_for
 
 from conftest import copy_corpus, with_vector_cache
 from engines import free_port, milvus_server, require
@@ -39,6 +39,15 @@ def test_answers_through_milvus_equal_the_embedded_ones(assistant: Assistant, mi
         embedded, engine = assistant.ask(question["q"], 5), milvus_assistant.ask(question["q"], 5)
         assert [getattr(engine, f) for f in QUESTIONS_COMPARED] == [getattr(embedded, f) for f in QUESTIONS_COMPARED]
         assert engine.citations[0].id == embedded.citations[0].id
+
+
+def test_a_quoted_figure_brings_the_same_passage_through_the_engine(assistant: Assistant,
+                                                                   milvus_assistant: Assistant) -> None:
+    """The engine's BM25 finds the passages writing a figure and picks the best for the question, as bm25s does."""
+    tokens = assistant.index.segmenter.index_tokens("那442家获得融资的AI企业，成立时间分布图是怎样的")
+    embedded = retriever_for(assistant.index).writing("442", tokens)
+    assert embedded is not None and retriever_for(milvus_assistant.index).writing("442", tokens) == embedded
+    assert retriever_for(milvus_assistant.index).writing("9999", tokens) is None  # written nowhere
 
 
 def test_the_replica_keeps_no_bm25_matrix_and_no_faiss_index(milvus_assistant: Assistant) -> None:

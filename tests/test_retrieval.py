@@ -1,7 +1,7 @@
 """Retrieval on the dev questions: evidence in the cited passages, better than every baseline row."""
 
 from qa.text import normal_form as norm
-from qa.retrieve.hybrid import _with_quoted_figures, retrieve
+from qa.retrieve.hybrid import _with_quoted_figures, retrieve, retriever_for
 from qa.types import PassageKind
 
 
@@ -45,7 +45,7 @@ def test_a_figure_the_question_quotes_brings_the_passage_that_writes_it(assistan
 def test_of_the_passages_writing_a_quoted_figure_the_best_for_the_whole_question_is_brought(assistant):
     """442 is written in three passages; the caption of Figure 1 is the one this question is about. A year quoted
     brings nothing (years are written everywhere)."""
-    lexical, tokens = assistant.index.lexical, assistant.index.segmenter.index_tokens
-    brought = _with_quoted_figures(lexical, tokens("那442家获得融资的AI企业，成立时间分布图是怎样的"), [])
+    retriever, tokens = retriever_for(assistant.index), assistant.index.segmenter.index_tokens
+    brought = _with_quoted_figures(retriever, tokens("那442家获得融资的AI企业，成立时间分布图是怎样的"), [])
     assert [assistant.index.passages[pos].text[:4] for pos, _ in brought] == ["图 1 "]
-    assert _with_quoted_figures(lexical, tokens("2019年北京有多少AI企业"), []) == []
+    assert _with_quoted_figures(retriever, tokens("2019年北京有多少AI企业"), []) == []

@@ -33,6 +33,10 @@ class Retriever(Protocol):
 
     def ranked(self, tokens: list[str], query_vector: np.ndarray, n: int, settings: RetrievalSettings) -> Ranked: ...
 
+    def writing(self, figure: str, tokens: list[str]) -> int | None:
+        """Of the passages that write the token `figure`, the one BM25 scores highest for the question's tokens."""
+        ...
+
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:
     """Positions of the `n` highest positive scores, best first."""
@@ -64,6 +68,10 @@ class EmbeddedRetriever:
                 fused[int(pos)] = fused.get(int(pos), 0.0) + weight / (settings.rrf_k + rank + 1)
         return best_first(fused, n)
 
+    def writing(self, figure: str, tokens: list[str]) -> int | None:
+        holding = np.flatnonzero(self.lexical.scores([figure]) > 0)
+        return int(holding[np.argmax(self.lexical.scores(tokens)[holding])]) if holding.size else None
+
 
 def retriever_for(index: LoadedIndex) -> Retriever:
     """The retriever of the loaded build: Milvus when it was built there, else the embedded one."""
@@ -80,19 +88,15 @@ def retriever_for(index: LoadedIndex) -> Retriever:
 _QUOTED_FIGURE = re.compile(r"\d{2,}(?:\.\d+)?")
 
 
-def _with_quoted_figures(lexical: LexicalIndex, tokens: list[str], ranked: Ranked) -> Ranked:
+def _with_quoted_figures(retriever: Retriever, tokens: list[str], ranked: Ranked) -> Ranked:
     """The ranking with, for each figure the question quotes, the passage that writes it (of several, the best
-    by BM25 for the whole question) when fusion left it out: the figure pins the statement the question is about,
-    though its other words may rank it low ("北京那1084家AI相关企业里，没拿到过融资的…": lexical first, dense below
-    30, not among the 8 fused). Added last, with the lowest fused score."""
+    by BM25 for the whole question: `Retriever.writing`) when fusion left it out: the figure pins the statement the
+    question is about, though its other words may rank it low ("北京那1084家AI相关企业里，没拿到过融资的…": lexical
+    first, dense below 30, not among the 8 fused). Added last, with the lowest fused score."""
     figures = [t for t in dict.fromkeys(tokens) if _QUOTED_FIGURE.fullmatch(t) and not YEAR.fullmatch(t)]
-    if not figures:
-        return ranked
-    scores, held = lexical.scores(tokens), {pos for pos, _ in ranked}
-    lowest = ranked[-1][1] if ranked else 0.0
+    held, lowest = {pos for pos, _ in ranked}, ranked[-1][1] if ranked else 0.0
     for figure in figures:
-        writing = np.flatnonzero(lexical.scores([figure]) > 0)
-        if writing.size and (best := int(writing[np.argmax(scores[writing])])) not in held:
+        if (best := retriever.writing(figure, tokens)) is not None and best not in held:
             ranked.append((best, lowest))
             held.add(best)
     return ranked
@@ -109,8 +113,8 @@ class Retrieval:
 def retrieve(index: LoadedIndex, question: str, n: int, settings: RetrievalSettings) -> Retrieval:
     """The `n` best passages for a question, by fused lexical + dense rank."""
     query_vector = index.embedder.embed_queries([question[:settings.max_encoded_chars]])[0]
-    tokens = index.segmenter.index_tokens(question)
-    ranked = _with_quoted_figures(index.lexical, tokens, retriever_for(index).ranked(tokens, query_vector, n, settings))
+    tokens, retriever = index.segmenter.index_tokens(question), retriever_for(index)
+    ranked = _with_quoted_figures(retriever, tokens, retriever.ranked(tokens, query_vector, n, settings))
     if index.rows is None:
         return Retrieval([Hit(index.passages[pos], score) for pos, score in ranked], query_vector)
     passages = index.rows.at([pos for pos, _ in ranked])  # from the engine, with their neighbours

@@ -18,6 +18,10 @@ from qa.index.milvus import MilvusBuild, MilvusUnavailable, dense_search_params,
 from qa.retrieve.hybrid import Ranked, best_first
 
 
+#: The most hits one Milvus search returns (its topk limit).
+MILVUS_TOP_K = 16384
+
+
 @dataclass(frozen=True)
 class MilvusRetriever:
     """Hybrid search in the collection behind `build.alias`: passage positions with fused scores."""
@@ -48,3 +52,22 @@ class MilvusRetriever:
             raise MilvusUnavailable(f"Milvus 检索失败（{self.build.uri}）：{exc}") from exc
         fused = {int(hit["pos"]): settings.dense_weight * float(hit["distance"]) for hit in (found[0] if found else [])}
         return best_first(fused, n)
+
+    def writing(self, figure: str, tokens: list[str]) -> int | None:
+        """The engine's BM25 over the figure alone finds the passages writing it; of those, its BM25 over the
+        question's known tokens picks the best (the embedded path's choice, `EmbeddedRetriever.writing`)."""
+        if not self.lexical.has_term(figure):
+            return None
+        known = [t for t in tokens if self.lexical.has_term(t)]
+        try:
+            holding = self._bm25(term_text([figure]), min(self.lexical.num_docs, MILVUS_TOP_K), "")
+            best = self._bm25(term_text(known), 1, f"pos in {holding}") if holding else []
+        except Exception as exc:  # grpc or server errors: the engine is down or the alias is gone
+            raise MilvusUnavailable(f"Milvus 检索失败（{self.build.uri}）：{exc}") from exc
+        return best[0] if best else None
+
+    def _bm25(self, text: str, limit: int, where: str) -> list[int]:
+        """Positions of the passages the engine's BM25 finds for `text`, best first, among those `where` admits."""
+        found = self.build.client.search(self.build.alias, data=[text], anns_field="sparse", limit=limit,
+                                         search_params={"metric_type": "BM25"}, filter=where, output_fields=["pid"])
+        return [int(hit["pos"]) for hit in (found[0] if found else [])]
