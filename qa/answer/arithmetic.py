@@ -586,7 +586,8 @@ def _in_place(figure: Figure, side_area: str, mentions: Mentions, c: Candidate, 
     clause narrows the mention ("北京的AI企业" is not "获得过风险投资的人工智能企业"'s 442家); None when the sentence does
     not come to the place."""
     rest = sentence_from(c.text, figure.at)
-    found = [(at, place) for place in support.names if place in normal_form(side_area) and (at := rest.find(place)) >= 0]
+    area = normal_form(side_area)
+    found = [(at, place) for place in support.names if place in area and (at := rest.find(place)) >= 0]
     if not found:
         return None
     at, place = min(found)

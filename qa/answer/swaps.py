@@ -105,17 +105,27 @@ def _kin_in_tables(question: str, tables: tuple[Table, ...]) -> tuple[list[str],
     stating shares of "A轮及以下" does not give ("北京AI企业里处于战略投资阶段的占比是多少？")."""
     stated: list[str] = []
     heads: set[str] = set()
+    for uncoded, codes in _coded_categories(tables):
+        if named := [value for value in uncoded if value in question]:
+            stated += named
+            heads |= codes
+    return stated, heads
+
+
+@lru_cache(maxsize=8)
+def _coded_categories(tables: tuple[Table, ...]) -> tuple[tuple[tuple[str, ...], frozenset[str]], ...]:
+    """Per category column holding codes, its values without one (in normal form) and its codes' heads — read once
+    per corpus, not once per question."""
+    found = []
     for table in tables:
         for column in table.columns:
-            if column.type is not ColumnType.CATEGORY:
-                continue
-            values = {normal_form(dict(row.cells).get(column.name, "")) for row in table.rows}
-            codes = {code[-1] for value in values for code in coded_words(value)}
-            named = [v for v in values if len(v) > 1 and not coded_words(v) and v in question]
-            if codes and named:
-                stated += named
-                heads |= codes
-    return stated, heads
+            if column.type is ColumnType.CATEGORY:
+                values = {normal_form(dict(row.cells).get(column.name, "")) for row in table.rows}
+                codes = frozenset(code[-1] for value in values for code in coded_words(value))
+                uncoded = tuple(sorted(v for v in values if len(v) > 1 and not coded_words(v)))
+                if codes and uncoded:
+                    found.append((uncoded, codes))
+    return tuple(found)
 
 
 def _kin_of_codes(words: list[tuple[str, str]], codes: set[str]) -> list[str]:

@@ -73,7 +73,8 @@ class Filter:
 
     def holds(self, date: DateValue) -> bool:
         """The date is of the year asked, and of its month or months when asked."""
-        return date.year == self.year and (not self.month or self.month <= date.month <= (self.last_month or self.month))
+        last = self.last_month or self.month
+        return date.year == self.year and (not self.month or self.month <= date.month <= last)
 
 
 @dataclass

@@ -4,8 +4,8 @@
 so the answerability model finds the sentence close enough — but it counts the companies, it does not name them.
 When a question asks which companies, institutions or universities (哪几家, 哪些公司, 都有哪些企业, 名单) and the
 chosen sentence names none — no list (、), no pointer to a table or figure that lists them ("企业名单如表1"), no
-proper name but places and the question's own words ("上市公司" of "上市的AI公司", which jieba tags nt) — the sentence is shown as the nearest fact, and the
-refusal names the list asked for.
+proper name but places and the question's own words ("上市公司" of "上市的AI公司", which jieba tags nt) — the
+sentence is shown as the nearest fact, and the refusal names the list asked for.
 """
 
 from __future__ import annotations
