@@ -65,6 +65,9 @@ from qa.answer.arithmetic import Figure, Operation, _compared, _of_another_code,
     ("海淀和朝阳的占比相差多少个百分点？", Operation("gap", "海淀", "朝阳的占比")),
     # the part said by what it has not done; "里头" closes the whole too
     ("全国4000多家AI企业里头，没拿过风投的大概有多少家？", Operation("complement", "全国4000多家AI企业", "拿过风投")),
+    # …and with what it is said of before the negation ("单次融资没超过1亿元的": those over 1亿 are the part)
+    ("北京获得融资的AI企业中，单次融资没超过1亿元的有多少家？",
+     Operation("complement", "北京获得融资的AI企业", "单次融资超过1亿元")),
     # what remains, named after the part taken away ("其他地方一共还剩")
     ("全国4084家AI企业，刨掉北京的，其他地方一共还剩多少家？", Operation("complement", "全国4084家AI企业", "北京")),
     # a part's share of its whole
@@ -235,6 +238,10 @@ def test_sides_that_differ_by_one_word_each_take_the_figure_of_their_own_sentenc
 
 
 @pytest.mark.parametrize(("question", "unfound"), [
+    # a side said by what was not done is not the figure of those that did ("全国获得过风险投资的…1259家"): a
+    # confident "442家 − 1259家 = -817家" before
+    ("北京的AI企业里，获得过融资的比没获得过的多几家？", "没获得过"),
+    ("北京的获投AI企业里，不是上市公司的比上市公司多几家？", "不是上市公司"),
     # 获投 is in no sentence of the 28.48% that "企业占比" would take: a confident 44.80% − 28.48% before
     ("北京AI企业数量占全国的比例比获投企业占比低多少？", "获投企业占比"),
     # the report counts rounds over 1亿 and over 10亿, never over 5亿: "69家 − 14家 = 55家" before

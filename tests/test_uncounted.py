@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.uncounted import count_unstated, kind_uncounted
+from qa.answer.uncounted import count_unstated, did_otherwise, kind_uncounted
 
 
 @pytest.mark.parametrize(("question", "sentence", "counted"), [
@@ -56,3 +56,28 @@ def test_a_count_of_another_kind_is_shown_as_the_nearest_fact(assistant) -> None
     answer = assistant.ask("北京AI公司里有多少家是做自动驾驶的？")
     assert not answer.answered and "“自动驾驶”" in answer.answer and answer.short_answer is None
 
+
+
+@pytest.mark.parametrize(("question", "sentence", "not_done"), [
+    ("北京有多少家AI企业没有拿到融资", "截至2019年4月，北京共有442家企业获得融资。", "没有拿到融资"),  # 拿到 as 获得
+    ("北京还没上市的获投AI企业有几家", "其中北京442家(含12家上市公司)，占比35.1%。", "没上市"),
+    ("沒獲得融資的北京AI企業有多少家", "截至2019年4月，北京共有442家企业获得融资。", "没获得融资"),  # Traditional
+    # jieba's one word for the negation and its verb, written by the report in another form (拿到 as 获得)
+    ("没拿到融资的北京AI企业有多少家", "北京共有442家企业获得风险投资。", "没拿到融资"),
+    # the sentence counts those that did not, or what was not done is not what it says, or no count is asked
+    ("北京有多少家AI企业没有拿到融资", "北京尚有642家企业未获得融资。", None),
+    ("没获得融资的北京AI企业有多少家？", "北京人工智能相关企业数量达1084家。", None),
+    ("北京没拿到融资的AI企业多吗", "截至2019年4月，北京共有442家企业获得融资。", None),
+    # one character ("过" of "没拿过风投") says nothing: "超过" is no 拿过
+    ("北京有多少家AI企业没拿过风投", "北京有119家人工智能企业单次融资金额超过1亿元人民币。", None),
+])
+def test_a_count_of_what_was_not_done_is_not_that_of_those_that_did_it(assistant, question: str, sentence: str,
+                                                                       not_done: str | None) -> None:
+    assert did_otherwise(question, sentence, assistant.segmenter) == not_done
+
+
+def test_the_count_of_those_that_did_is_shown_as_the_nearest_fact(assistant) -> None:
+    """"北京共有442家企业获得融资" had been the answer, 442家 in bold, to how many did not get any."""
+    answer = assistant.ask("北京有多少家AI企业没有拿到融资")
+    assert not answer.answered and answer.short_answer is None and "“没有拿到融资”" in answer.answer
+    assert "442家企业获得融资" in answer.answer

@@ -27,7 +27,8 @@ from qa.answer.candidates import Candidate
 from qa.answer.features import Question, WeightedTerms, contains_term
 from qa.answer.uncounted import COUNT_ASKED
 from qa.text import CLAUSE_END, coded_words, fold, normal_form
-from qa.understand.constraints import ASKS_CHANGE, COUNT_WORDS, SCOPE, TAKEN_AWAY, YEAR, YEAR_MONTH, measured_by
+from qa.understand.constraints import (ASKS_CHANGE, COUNT_WORDS, NOT_DONE, SCOPE, TAKEN_AWAY, YEAR, YEAR_MONTH,
+                                      measured_by)
 
 if TYPE_CHECKING:  # tables.py reads the operation a question asks from here
     from qa.answer.tables import Marker
@@ -41,13 +42,12 @@ _RATIO = re.compile(r"^(?P<a>.+?)是(?P<b>.+?)的(?:几|多少)倍")
 #: "比" as the comparison word, not inside 占比, 相比, 对比, 比例, 比重 …
 _DIFFERENCE = re.compile(r"^(?P<a>.+?)(?<![占相对之])比(?![例重率较])(?P<b>.+?)(?:提高|增加|增长|上升|降低|减少|下降|涨|跌|掉|(?:多|少)[\u4e00-\u9fff]?|高|低|大|小)(?:出|了)*(?:多少|几)")
 _CHANGE = re.compile(r"(?:提高|增加|增长|上升|下降|减少|降低|回落|变化|变动|涨|跌|掉)了?(?:多少|几)")
-#: The words saying something was not done ("没拿过", "未曾获得").
-_NOT_DONE = r"(?:没有?|未曾?|从未|不曾)"
 #: "全国的AI企业中北京以外的…", "全国…企业里，不在北京的…": the whole, then the part left out; or the part said by what
-#: it has not done ("…企业里头，没拿过风投的": the part is those who have, "拿过风投").
+#: it has not done ("…企业里头，没拿过风投的": the part is those who have, "拿过风投"; "…企业中，单次融资没超过1亿元的":
+#: "单次融资超过1亿元").
 _COMPLEMENT = re.compile(r"(?P<whole>[^，,。？?]{2,24}?)(?:里头|里面|里|中|当中|之中)[，,]?"
                          r"(?:(?:不在|不是|除了?|非)(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?|(?P<part2>[^，,。？?的]{1,12}?)(?:以外|之外)"
-                         r"|" + _NOT_DONE + r"(?P<part3>[^，,。？?的]{1,12}?))的")
+                         r"|(?P<done>[^，,。？?的没未不]{0,8}?)" + NOT_DONE + r"(?P<part3>[^，,。？?的]{1,12}?))的")
 #: "除了北京，全国其他地方还有多少家": the part left out first, then the whole and what else it holds.
 _COMPLEMENT_FIRST = re.compile(TAKEN_AWAY + r"(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?[，,]?"
                                r"(?P<whole>[^，,。？?]{2,24}?)(?:的)?(?:其他|其它|其余|别的|剩下)")
@@ -256,7 +256,8 @@ def asked_operation(question: str) -> Operation | None:
                                                         _ITEM_BREAK.split(m["items"]) if item.strip()]) >= 3:
         return Operation("sum", items[0], items[1], more=tuple(items[2:]))
     if (m := _COMPLEMENT.search(q)) and re.search(r"多少|几", q[m.end():]):
-        return Operation("complement", _side(m["whole"], whole=True), _side(m["part"] or m["part2"] or m["part3"]))
+        part = m["part"] or m["part2"] or m["done"] + m["part3"]
+        return Operation("complement", _side(m["whole"], whole=True), _side(part))
     if (m := _COMPLEMENT_FIRST.search(q)) and re.search(r"多少|几", q[m.end():]):
         return Operation("complement", _side(m["whole"], whole=True), _side(m["part"]))
     if (m := _COMPLEMENT_REST.search(q)) and re.search(r"^[^、]*?(?:多少|几)", q[m.end():]):
@@ -269,6 +270,11 @@ def asked_operation(question: str) -> Operation | None:
     if m := _GAP_OF_TWO.search(q):
         return Operation("gap", _side(m["a"]), _side(m["b"]))
     return None
+
+
+def _missing(side: str) -> Computed:
+    """The refusal naming the operand the report was not found to state."""
+    return Computed(f"抱歉，报告中没有找到“{side}”的相应数字，无法计算。", None, False)
 
 
 def _only_time(text: str) -> bool:
@@ -307,12 +313,20 @@ def _mentions_as(side_f: str, text_f: str, side: str, support: Support) -> Menti
     return next((mentions for _, mentions in _every_mention_as(side_f, text_f, side, support)), Mentions([], ""))
 
 
+#: A word a side is negated by ("没获得过的", "不是上市公司的"): its mention must keep it — without it the statement
+#: counts the others ("全国获得过风险投资的…1259家" is not the count of those that did not).
+_NEGATION = re.compile(NOT_DONE + r"|不是|不在")
+
+
 def _every_mention_as(side_f: str, text_f: str, side: str, support: Support) -> Iterator[tuple[str, Mentions]]:
-    """Each part of the side written `side_f` that the statement holds and that may stand for the side, with its
-    mentions, the longest first."""
+    """Each part of the side written `side_f` that the statement holds and that may stand for the side (keeping
+    its negation, if any), with its mentions, the longest first."""
+    negated = _NEGATION.search(side_f)
     for size in range(len(side_f), 1, -1):
         for start in range(0, len(side_f) - size + 1) if size >= MOST_OF_SIDE * len(side_f) else (0,):
             part = side_f[start:start + size]
+            if negated and not start <= negated.start() < negated.end() <= start + size:
+                continue
             if part in text_f and (not start or support.keeps_most(part, side)):
                 yield part, Mentions(_ends(part, text_f), re.sub(r"^(?:企业)?的?", "", side_f[start + size:]), size)
 
@@ -566,7 +580,7 @@ def _items_summed(op: Operation, candidates: list[Candidate], coverage: Coverage
     if not any(figures):
         return None
     if (missing := next((item for item, figure in zip(items, figures) if figure is None), None)) is not None:
-        return Computed(f"抱歉，报告中没有找到“{missing}”的相应数字，无法计算。", None, False)
+        return _missing(missing)
     summed = [figure for figure in figures if figure is not None]
     if len({figure.unit for figure in summed}) > 1:
         shown = "、".join(f"“{item}”（{figure.text}）" for item, figure in zip(items, summed))
@@ -740,7 +754,7 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
     op = asked_operation(question)
     coverage = lambda text: q.terms.coverage(fold(text).replace(" ", ""), partial=False)  # noqa: E731
     done = {m[1]: forms for t in q.terms.weights
-            if (m := re.fullmatch(_NOT_DONE + r"(..+)", t)) and (forms := alias_forms(m[1]))}
+            if (m := re.fullmatch(NOT_DONE + r"(..+)", t)) and (forms := alias_forms(m[1]))}
     support = Support(q.terms, writes, frozenset(name.text for name in q.constraints.names if not name.latin), done)
     if op is None:
         return _counted_before(question, candidates, coverage, support, cites)
@@ -781,7 +795,7 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
     if op.kind == "compare" and (a is None or b is None or a.unit != b.unit):
         return None  # a comparison of table rows ("车和家跟特斯联比，谁融的钱多？") or said in words: other paths
     if a is None or b is None:
-        return Computed(f"抱歉，报告中没有找到“{op.a if a is None else op.b}”的相应数字，无法计算。", None, False)
+        return _missing(op.a if a is None else op.b)
     if a.unit != b.unit and not {a.unit, b.unit} <= set(_UNIT_SCALE) | {""}:
         return Computed(f"抱歉，“{op.a}”（{a.text}）和“{op.b}”（{b.text}）的单位不同，无法直接计算。", None, False)
     if (op.kind == "ratio" and b.scaled == 0) or (op.kind == "complement" and b.scaled > a.scaled):

@@ -11,8 +11,8 @@ first that finds a miss deciding:
    or a measure the question's figures are by that the sentence does not say (`unmeasured.measured_otherwise`);
 3. a place of the asked kind ("哪个区") the window names none of (`asked_kind.py`);
 4. the least of names where the report lists only the leaders (`extreme.smallest_unstated`);
-5. a count asked where the sentence counts nothing, or where the window names nothing of what the counted things
-   do (`uncounted.py`);
+5. a count asked where the sentence counts nothing, where the window names nothing of what the counted things
+   do, or where the sentence counts those that did what they have not (`uncounted.py`);
 6. a threshold no sentence gives a count for (`between.unstated_threshold`);
 7. an average of a neighbourhood that states none (`unmeasured.unstated_average`), an amount of money asked of
    a sentence that states none but bounds (`unmeasured.amount_unstated`);
@@ -35,7 +35,7 @@ from qa.answer.context import AnswerContext
 from qa.answer.extreme import smallest_unstated
 from qa.answer.features import Question
 from qa.answer.swaps import swapped_constraint
-from qa.answer.uncounted import count_unstated, kind_uncounted
+from qa.answer.uncounted import count_unstated, did_otherwise, kind_uncounted
 from qa.answer.undated import compared_date, undated_name
 from qa.answer.unmeasured import amount_unstated, measured_otherwise, unstated_average, unwritten_measure
 from qa.answer.unlisted import names_unlisted
@@ -51,6 +51,7 @@ def near_miss(question: str, q: Question, best: Candidate, window: str, verified
             or measured_otherwise(question, best.text)
             or unnamed_kind(q, window, segmenter) or smallest_unstated(question, [window], segmenter)
             or count_unstated(question, best.text) or kind_uncounted(question, window, segmenter)
+            or did_otherwise(question, best.text, segmenter)
             or unstated_threshold(question, best.text)
             or unstated_average(question, best, context) or amount_unstated(question, best.text)
             or share_unstated(question, best.text) or names_unlisted(question, best.text, segmenter)

@@ -97,6 +97,8 @@ def measured_by(question: str) -> str:
 
 #: Words that take a part away from a whole ("全国…扣掉北京的", "天使轮不算preA的话"), written before the part.
 TAKEN_AWAY = r"(?:除掉|扣掉|扣除|去掉|除去|刨掉|刨去|刨除|减去|不算|不含|不包括|不计|排除|除了?)"
+#: Words saying something was not done ("没拿过", "未曾获得", "尚未上市"): what follows is what the others did.
+NOT_DONE = r"(?:没有?|未曾?|从未|不曾|尚未)"
 #: Words asking for an amount: the word right before them names what is measured ("利润大概多少", "估值多少钱").
 AMOUNT_ASKED = re.compile(r"多少|几|多大|多高|多长|多久|多远")
 #: Tags of words that name an attribute ("估值" n, "valuation" eng, "利润" n), and of the words before it that name
