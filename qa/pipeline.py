@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 
+from qa.answer.arithmetic import wholes_to_find
 from qa.answer.compose import compose
 from qa.answer.context import AnswerContext
 from qa.answer.reader import bundled_reader
 from qa.config import AnswerSettings, Settings
 from qa.index.loader import LoadedIndex, open_index
 from qa.ingest.profile import read_profile
-from qa.retrieve.hybrid import retrieve
+from qa.retrieve.hybrid import retrieve, with_passages_for
 from qa.segment.script import corpus_is_traditional
 from qa.segment.tokenizer import Segmenter
 from qa.types import Answer
@@ -18,6 +19,9 @@ from qa.understand.question import QuestionReader, Understood
 from qa.understand.validate import QuestionError, QuestionTooLong
 
 __all__ = ["Assistant", "QuestionError", "QuestionTooLong", "check_k"]
+
+#: Passages retrieved for a whole a complement needs the count of (`wholes_to_find`).
+WHOLE_PASSAGES = 5
 
 
 def check_k(k: object, settings: AnswerSettings) -> int:
@@ -69,6 +73,8 @@ class Assistant:
         understood = self.understand(question, previous)
         k = check_k(k, answer_settings)
         found = retrieve(self.index, understood.searched, max(k, answer_settings.candidates), self.settings.retrieval)
+        if wholes := wholes_to_find(understood.searched):
+            found = with_passages_for(self.index, found, wholes, WHOLE_PASSAGES, self.settings.retrieval)
         answer = compose(understood, found, self.context, k, answer_settings)
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
         return answer

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from qa.answer.arithmetic import Figure, Operation, _compared, _of_another_code, asked_operation, figures_in
+from qa.answer.arithmetic import (Figure, Operation, _compared, _of_another_code, asked_operation, figures_in,
+                                  wholes_to_find)
 
 
 @pytest.mark.parametrize(("question", "operation"), [
@@ -68,6 +69,10 @@ from qa.answer.arithmetic import Figure, Operation, _compared, _of_another_code,
     # …and with what it is said of before the negation ("单次融资没超过1亿元的": those over 1亿 are the part)
     ("北京获得融资的AI企业中，单次融资没超过1亿元的有多少家？",
      Operation("complement", "北京获得融资的AI企业", "单次融资超过1亿元")),
+    # the count of what has not done something, without a "…里" whole: the part first, or the whole around the asking
+    ("没获得融资的北京AI企业有多少家？", Operation("complement", "北京AI企业", "获得融资")),
+    ("北京还没上市的获投AI企业有几家", Operation("complement", "北京获投AI企业", "上市")),
+    ("北京有多少家AI企业没有拿到融资", Operation("complement", "北京AI企业", "拿到融资")),
     # what remains, named after the part taken away ("其他地方一共还剩")
     ("全国4084家AI企业，刨掉北京的，其他地方一共还剩多少家？", Operation("complement", "全国4084家AI企业", "北京")),
     # a part's share of its whole
@@ -93,6 +98,7 @@ def test_the_asked_operation_is_read(question: str, operation: Operation) -> Non
     "2019年比2018年掉了几个点？",  # two times and nothing that changed
     "北京增加的AI企业一共有多少家？",  # 增加 is no 加 joining two sides, nor is 加大
     "政府加大AI投入一共多少钱？",
+    "有多少家没拿到融资？",  # what was not done, of no named whole
 ])
 def test_questions_without_arithmetic_are_left_alone(question: str) -> None:
     assert asked_operation(question) is None
@@ -480,3 +486,31 @@ def test_a_listed_item_without_a_figure_is_named_and_table_rows_are_left_to_the_
     refused = assistant.ask("天使轮、A轮、E轮的占比加起来是多少")
     assert not refused.answered and "“E轮的占比”" in refused.answer
     assert "= 22 亿美元" in assistant.ask("商汤、地平线、旷视这仨的融资加起来多少").answer
+
+
+@pytest.mark.parametrize(("question", "wholes"), [
+    ("北京的AI企业里，没获得过融资的有几家？", ("北京的AI企业有多少家",)),  # asked as a count, in the asked unit
+    ("北京那1084家AI相关企业里，没拿到过融资的大概有多少家？", ()),  # a whole stating its size is found by it
+    ("海淀区的占比比朝阳区高多少个百分点？", ()),  # no complement
+])
+def test_a_complement_retrieves_its_whole_asked_as_a_count(question: str, wholes: tuple[str, ...]) -> None:
+    assert wholes_to_find(question) == wholes
+
+
+@pytest.mark.parametrize(("question", "shown"), [
+    # the whole's statement is retrieved for it; "北京有119家人工智能企业单次融资…" is no whole of 442 funded firms
+    ("北京的AI企业里，没获得过融资的有几家？", "北京的AI企业 1084家[1]，获得过融资 442家[2]：1084家 − 442家 = 642家。"),
+    ("没获得融资的北京AI企业有多少家？", "1084家 − 442家 = 642家"),
+    ("北京获得融资的AI企业中，单次融资没超过1亿元的有多少家？", "442家 − 119家 = 323家"),
+])
+def test_a_count_of_what_was_not_done_is_the_whole_less_those_that_did(assistant, question: str, shown: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.answered and shown in answer.answer
+
+
+def test_operands_of_another_year_than_asked_compute_nothing(assistant) -> None:
+    """The report counts 北京's AI companies 截至2019年4月: "2018年…" is not 1084家 − 442家 — the operand is named with
+    the year. A comparison's base date ("较2018年5月新增22家") dates no figure, so 2019's question is computed."""
+    earlier = assistant.ask("2018年北京有多少家AI企业没拿到融资")
+    assert not earlier.answered and "“2018年的北京AI企业”" in earlier.answer and "−" not in earlier.answer
+    assert "1084家 − 442家 = 642家" in assistant.ask("2019年北京的AI企业里，没拿过风投的有几家？").answer

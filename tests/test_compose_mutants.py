@@ -73,6 +73,8 @@ def test_a_refusal_the_verifier_decides_names_what_the_report_lacks(assistant: A
     ("这报告是谁写的？", "抱歉，报告中没有找到能回答这个问题的内容。"),  # "写" alone is absent: named nothing
     ("旷视现在的valuation大概多少钱？", "抱歉，报告中没有关于“valuation”的内容，无法回答。"),  # not "钱"
     ("报告里有关于GDP的数据吗", "抱歉，报告中没有关于“GDP”的内容，无法回答。"),  # 关于 is a preposition, no term
+    # jieba's one word for a verb not done is no topic either ("报告中没有关于“没拿过”、“上海”的内容" before)
+    ("上海的AI企业里，没拿过风投的有几家", "抱歉，报告中没有关于“上海”的内容，无法回答。"),
 ])
 def test_a_refusal_names_no_single_character(assistant: Assistant, question: str, text: str) -> None:
     """A single character is no topic of its own: "报告中没有关于“写”的内容" reads as if the report wrote nothing; nor is

@@ -1,7 +1,7 @@
 """Retrieval on the dev questions: evidence in the cited passages, better than every baseline row."""
 
 from qa.text import normal_form as norm
-from qa.retrieve.hybrid import _with_quoted_figures, retrieve, retriever_for
+from qa.retrieve.hybrid import _with_quoted_figures, retrieve, retriever_for, with_passages_for
 from qa.types import PassageKind
 
 
@@ -49,3 +49,19 @@ def test_of_the_passages_writing_a_quoted_figure_the_best_for_the_whole_question
     brought = _with_quoted_figures(retriever, tokens("那442家获得融资的AI企业，成立时间分布图是怎样的"), [])
     assert [assistant.index.passages[pos].text[:4] for pos, _ in brought] == ["图 1 "]
     assert _with_quoted_figures(retriever, tokens("2019年北京有多少AI企业"), []) == []
+
+
+def test_passages_retrieved_for_a_whole_are_added_last_once(assistant):
+    """The count of "北京的AI企业" (1084家) is in no passage the question "北京的AI企业里，没获得过融资的有几家？" ranks;
+    retrieved for the whole asked as a count, it is added after the question's own hits, at their lowest score, and
+    a passage already held is not added twice."""
+    settings = assistant.settings.retrieval
+    found = retrieve(assistant.index, "北京的AI企业里，没获得过融资的有几家？", 8, settings)
+    assert not any("1084家" in hit.passage.text for hit in found.hits)
+    more = with_passages_for(assistant.index, found, ("北京的AI企业有多少家",), 5, settings)
+    assert more.hits[:len(found.hits)] == found.hits and more.query_vector is found.query_vector
+    added = more.hits[len(found.hits):]
+    assert any("1084家" in hit.passage.text for hit in added)
+    assert all(hit.score == found.hits[-1].score for hit in added)
+    ids = [hit.passage.id for hit in more.hits]
+    assert len(ids) == len(set(ids))

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple
 from qa.answer.candidates import Candidate
 from qa.answer.features import Question, WeightedTerms, contains_term
 from qa.answer.uncounted import COUNT_ASKED
+from qa.answer.undated import own_years
 from qa.text import CLAUSE_END, coded_words, fold, normal_form
 from qa.understand.constraints import (ASKS_CHANGE, COUNT_WORDS, NOT_DONE, SCOPE, TAKEN_AWAY, YEAR, YEAR_MONTH,
                                       measured_by)
@@ -56,6 +57,14 @@ _COMPLEMENT_FIRST = re.compile(TAKEN_AWAY + r"(?P<part>[^，,。？?的]{1,12}?)
 _COMPLEMENT_REST = re.compile(r"(?P<whole>[^。？?]{2,30}?)[，,]?" + TAKEN_AWAY
                               + r"(?P<part>[^，,。？?]{1,12}?)的?[，,]?(?:(?:其他|其它|其余|别的)[^，,。？?]{0,4}?)?"
                                 r"(?:一共|总共)?(?:还|就)?(?:剩下?|余下)")
+#: The count of what has not done something, asked without a "…里" whole: "没获得融资的北京AI企业有多少家" (the part
+#: first, then the whole), "北京还没上市的获投AI企业有几家" (the whole's place before the negation), "北京有多少家AI企业没
+#: 有拿到融资" (the whole around the asking words, the part after the negation).
+_NOT_DONE_COUNTED = re.compile(r"^(?P<place>[^，,。？?的]{0,8}?)(?:还|仍)?" + NOT_DONE + r"(?P<part>[^，,。？?的]{1,12}?)的"
+                               r"(?P<whole>[^，,。？?的]{2,16}?)(?:一共|总共|共|大概|大约)?(?:有|是)?(?:多少|几)[家个]")
+_COUNTED_NOT_DONE = re.compile(r"^(?P<place>[^，,。？?]{0,12}?)(?:里|中|当中)?(?:一共|总共|共)?有(?:多少|几)[家个]"
+                               r"(?P<whole>[^，,。？?]{0,12}?)"
+                               r"(?:还|仍)?" + NOT_DONE + r"(?P<part>[^，,。？?的]{1,12}?)[？?。]?$")
 #: "全国新增的那44家AI公司里，北京占了几成", "全国4000多家AI企业，拿过VC的比例是多少": the share of a part in its
 #: whole, both counted — computed only for a whole that states its size or is a ranking (`_share`).
 _SHARE_OF = re.compile(r"(?P<whole>[^，,。？?]{2,30}?)(?:(?:里头|里面|里|中|当中|之中)[，,]?|(?<=[^，,。？?]{2})[，,])"
@@ -263,6 +272,8 @@ def asked_operation(question: str) -> Operation | None:
     if (m := _COMPLEMENT_REST.search(q)) and re.search(r"^[^、]*?(?:多少|几)", q[m.end():]):
         # what remains, unless it is named item by item ("剩下西城、平谷、昌平加一块是几家": their sum)
         return Operation("complement", _side(m["whole"], whole=True), _side(m["part"]))
+    if (m := _NOT_DONE_COUNTED.search(q) or _COUNTED_NOT_DONE.search(q)) and len(m["place"] + m["whole"]) > 1:
+        return Operation("complement", _side(m["place"] + m["whole"], whole=True), _side(m["part"]))
     if m := _SHARE_OF.search(q):
         return Operation("share", _side(m["whole"], whole=True), _side(m["part"]))
     if (m := _SUM.search(q)) and not _RELATED.match(m["b"]):
@@ -275,6 +286,25 @@ def asked_operation(question: str) -> Operation | None:
 def _missing(side: str) -> Computed:
     """The refusal naming the operand the report was not found to state."""
     return Computed(f"抱歉，报告中没有找到“{side}”的相应数字，无法计算。", None, False)
+
+
+def wholes_to_find(question: str) -> tuple[str, ...]:
+    """The whole a complement asked needs the count of, when it states no size of its own ("北京的AI企业里，没获得过
+    融资的有几家": 北京的AI企业): the question's own words may not bring the statement that counts it, so it is
+    retrieved by its words alone (`Assistant.ask`)."""
+    op = asked_operation(question)
+    if op is None or op.kind != "complement" or _sized(op.a)[1] is not None:
+        return ()
+    return (f"{op.a}有多少{_asked_unit(question) or ''}",)  # asked as a count: the statements that count it
+
+
+def _of_other_years(figure: Figure, years: set[str]) -> bool:
+    """The figure's passage is dated, but names no year the question asks ("2018年北京有多少家AI企业没拿到融资" of
+    "截至2019年4月，北京人工智能相关企业数量达1084家"): another year's figure. The passage, not the sentence: a date
+    said once at its start dates the sentences after it; a comparison's base date dates nothing ("…其中北京442家…较
+    2018年5月新增22家" is not of 2018), though its figure may be written too ("相比2018年，…由60.96%提高到…")."""
+    passage = normal_form(figure.candidate.passage.text)
+    return bool(years and own_years(passage) and not years & _years_in(passage))
 
 
 def _only_time(text: str) -> bool:
@@ -688,8 +718,14 @@ def _pair(op: Operation, candidates: list[Candidate], coverage: Coverage, wanted
         _, a, b = min((h for h in holding if h[0] == holding[0][0]),
                       key=lambda h: _counts_else(h[1], wanted) + _counts_else(h[2], wanted))
         return a, b
-    return _best_covered([(covered, a) for (covered, _), (a, _) in zip(ranked, found)], wanted), \
-        _best_covered([(covered, b) for (covered, _), (_, b) in zip(ranked, found)], wanted)
+    a = _best_covered([(covered, a) for (covered, _), (a, _) in zip(ranked, found)], wanted)
+    b = _best_covered([(covered, b) for (covered, _), (_, b) in zip(ranked, found)], wanted)
+    if op.kind == "complement" and a is not None and b is not None and a.unit == b.unit and a.scaled <= b.scaled:
+        # a whole no larger than its part counts another set ("北京有119家人工智能企业单次融资…超过1亿元" of "北京的AI企业
+        # 里，没获得过融资的": 442家 got funding): the best covered figure of the whole larger than the part, if any
+        a = _best_covered([(covered, whole) for (covered, _), (whole, _) in zip(ranked, found)
+                           if whole is not None and whole.unit == b.unit and whole.scaled > b.scaled], wanted) or a
+    return a, b
 
 
 def _best_covered(found: list[tuple[float, Figure | None]], wanted: Wanted) -> Figure | None:
@@ -796,6 +832,8 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
         return None  # a comparison of table rows ("车和家跟特斯联比，谁融的钱多？") or said in words: other paths
     if a is None or b is None:
         return _missing(op.a if a is None else op.b)
+    if undated := next((side for side, figure in ((op.a, a), (op.b, b)) if _of_other_years(figure, years)), None):
+        return _missing(f"{'、'.join(sorted(years))}年的{undated}")
     if a.unit != b.unit and not {a.unit, b.unit} <= set(_UNIT_SCALE) | {""}:
         return Computed(f"抱歉，“{op.a}”（{a.text}）和“{op.b}”（{b.text}）的单位不同，无法直接计算。", None, False)
     if (op.kind == "ratio" and b.scaled == 0) or (op.kind == "complement" and b.scaled > a.scaled):

@@ -15,6 +15,8 @@ Citations list the passages the answer uses first (in marker order), then the ot
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from qa.answer.arithmetic import compute
@@ -30,6 +32,7 @@ from qa.answer.features import FEATURES, Question, analyse, feature_matrix
 from qa.answer.focus import focused
 from qa.answer.model import bundled_model
 from qa.answer.near_miss import near_miss
+from qa.understand.constraints import NOT_DONE
 from qa.understand.kind import Kind, listed_items
 from qa.understand.question import Understood
 from qa.answer.between import counted_between
@@ -133,8 +136,9 @@ NAMED_MISSING = 2
 
 def _nameable(terms: tuple[str, ...]) -> tuple[str, ...]:
     """The terms a refusal may name: a single character is no topic of its own — "报告中没有关于“写”的内容" (这报告是谁
-    写的？) or "“拿”" (拿了多少钱) read as if the report never wrote or got anything, and "“C”" is the letter of "C轮"."""
-    return tuple(term for term in terms if len(term) > 1)
+    写的？) or "“拿”" (拿了多少钱) read as if the report never wrote or got anything, and "“C”" is the letter of "C轮";
+    nor is jieba's one word for a verb not done ("上海的AI企业里，没拿过风投的…" lacks 上海, not "“没拿过”")."""
+    return tuple(term for term in terms if len(term) > 1 and not re.match(NOT_DONE, term))
 
 
 def _refusal(evidence: Evidence, quote: str, traditional: bool, question: str) -> str:

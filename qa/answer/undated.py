@@ -93,6 +93,12 @@ _FROM_TO = re.compile(r"由[^，。；,;]*?(?:到|至)")
 _FULL_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?")
 
 
+def own_years(text: str) -> set[str]:
+    """The years the text dates its figures by: those it names, but not as the base of a comparison ("较2018年5月
+    新增22家" is of a later time)."""
+    return {m.group()[:4] for m in _FULL_DATE.finditer(text) if not _COMPARED_WITH.search(text[:m.start()])}
+
+
 def _compared_only(date: str, text: str) -> bool:
     """Every place `text` writes `date` is the base of a comparison, and it writes it somewhere."""
     found = [m.start() for m in re.finditer(re.escape(date), text)]

@@ -119,3 +119,17 @@ def retrieve(index: LoadedIndex, question: str, n: int, settings: RetrievalSetti
         return Retrieval([Hit(index.passages[pos], score) for pos, score in ranked], query_vector)
     passages = index.rows.at([pos for pos, _ in ranked])  # from the engine, with their neighbours
     return Retrieval([Hit(p, score) for p, (_, score) in zip(passages, ranked) if p is not None], query_vector)
+
+
+def with_passages_for(index: LoadedIndex, found: Retrieval, texts: tuple[str, ...], n: int,
+                      settings: RetrievalSettings) -> Retrieval:
+    """The retrieval with, for each text, its `n` best passages the question's ranking left out, added last with
+    its lowest score: a statement an operand needs that the question's other words rank low."""
+    hits, held = list(found.hits), {hit.passage.id for hit in found.hits}
+    lowest = hits[-1].score if hits else 0.0
+    for text in texts:
+        for hit in retrieve(index, text, n, settings).hits:
+            if hit.passage.id not in held:
+                hits.append(Hit(hit.passage, lowest))
+                held.add(hit.passage.id)
+    return Retrieval(hits, found.query_vector)
