@@ -73,6 +73,9 @@ from qa.answer.arithmetic import (Figure, Operation, _compared, _of_another_code
     ("没获得融资的北京AI企业有多少家？", Operation("complement", "北京AI企业", "获得融资")),
     ("北京还没上市的获投AI企业有几家", Operation("complement", "北京获投AI企业", "上市")),
     ("北京有多少家AI企业没有拿到融资", Operation("complement", "北京AI企业", "拿到融资")),
+    # a change whose years are compared after the subject's clause ("比2018年" is no side)
+    ("朝阳区在北京获投AI企业里的占比，2019年比2018年变化了多少个百分点？",
+     Operation("change", "朝阳区在北京获投AI企业里的占比")),
     # what remains, named after the part taken away ("其他地方一共还剩")
     ("全国4084家AI企业，刨掉北京的，其他地方一共还剩多少家？", Operation("complement", "全国4084家AI企业", "北京")),
     # a part's share of its whole
@@ -259,7 +262,7 @@ def test_a_side_takes_no_figure_from_a_sentence_without_what_it_names(assistant,
 
 
 @pytest.mark.parametrize(("question", "shown", "short"), [
-    ("海淀跟朝陽哪個區的AI企業佔比比較高？各是多少", "海淀 62.44%[1]，朝阳 25.79%[1]：海淀更高（62.44% > 25.79%）。", "海淀"),
+    ("海淀跟朝陽哪個區的AI企業佔比比較高？各是多少", "海淀 62.44%[1]，朝陽 25.79%[1]：海淀更高（62.44% > 25.79%）。", "海淀"),
     ("海淀和朝阳哪个区的AI企业占比更低？", "朝阳更低（25.79% < 62.44%）", "朝阳"),
     ("B轮的企业和C轮及以后的企业，哪个占比更高？", "B轮的企业 14.48%[1]，C轮及以后的企业 9.73%[1]：B轮的企业更高", "B轮的企业"),
     ("单笔融资过亿的北京AI公司里，人民币融资的多还是美元融资的多？", "人民币融资更多（69家 > 50家）。", "人民币融资"),
@@ -418,7 +421,7 @@ def test_how_far_apart_two_sides_are_is_the_larger_less_the_smaller(assistant) -
     ("北京获投的442家企业比全国获投的1259家少多少家", "1259家 − 442家 = 817家。"),
     # the part of a whole is the one its statement names after the whole (12家, not 全国's 31家 before it)
     ("北京那批拿到VC的AI公司，扣掉已经上市的，还剩多少家？", "442家[1]，上市 12家[1]：442家 − 12家 = 430家。"),
-    ("北京AI企業裡，不在A輪的企業加起來佔多少？", "A轮 44.80%[1]：100% − 44.80% = 55.2%。"),  # 占多少 asks a share
+    ("北京AI企業裡，不在A輪的企業加起來佔多少？", "A輪 44.80%[1]：100% − 44.80% = 55.2%。"),  # 占多少 asks a share
     ("按家数算，A轮的比B轮的高了几个百分点？", "44.80% − 14.48% = 30.32 个百分点。"),  # 家数 is the report's 数量
     ("国内AI前百强里，北京落在海淀的家数是朝阳的几倍？", "海淀 42家[1]，朝阳 6家[1]：42家 ÷ 6家 ≈ 7 倍。"),
     # a stated total in percent ("合计超过88%") is no count of companies
@@ -457,7 +460,7 @@ def test_a_share_stated_a_whole_of_an_unstated_size_or_an_unnamed_place_computes
     # jieba's one word "没拿到": its verb's written form (获得) finds "北京共有442家企业获得融资"
     ("北京那1084家AI相关企业里，没拿到过融资的大概有多少家？", "拿到过融资 442家[2]：1084家 − 442家 = 642家。"),
     # the figures of an aside in brackets break the mention's own down: 119家, not the 69家 of "（人民币融资69家…）"
-    ("北京442家獲投企業中，單次融資超過1億元人民幣的佔比多少？", "单次融资超过1亿元人民币 119家[2]：119家 ÷ 442家 ≈ 26.92%。"),
+    ("北京442家獲投企業中，單次融資超過1億元人民幣的佔比多少？", "單次融資超過1億元人民幣 119家[2]：119家 ÷ 442家 ≈ 26.92%。"),
     # "融资总额占比" is written whole only in the A轮 group's clause (13.88%, another group): the B/C group's share is
     # found by its shorter mention, "融资总额1319.89亿元，占比86.12%"
     ("B轮、C轮及以后那些企业，融资总额占比比它们的数量占比高了多少个百分点？", "86.12% − 24.21% = 61.91 个百分点。"),
@@ -514,3 +517,22 @@ def test_operands_of_another_year_than_asked_compute_nothing(assistant) -> None:
     earlier = assistant.ask("2018年北京有多少家AI企业没拿到融资")
     assert not earlier.answered and "“2018年的北京AI企业”" in earlier.answer and "−" not in earlier.answer
     assert "1084家 − 442家 = 642家" in assistant.ask("2019年北京的AI企业里，没拿过风投的有几家？").answer
+
+
+def test_a_computed_answer_to_a_traditional_question_is_worded_in_it_but_its_figures_as_the_report_writes_them(
+        assistant) -> None:
+    """The sides as the question names them (1億元 of a side is its word), the calculation's figures as the report's
+    ("个百分点" of a result stays: a key is never rewritten)."""
+    answer = assistant.ask("北京獲得融資的AI企業中，單次融資沒超過1億元的有多少家？")
+    assert answer.answer == "北京獲得融資的AI企業 442家[1]，單次融資超過1億元 119家[2]：442家 − 119家 = 323家。"
+    changed = assistant.ask("朝陽區在北京獲投AI企業裡的佔比，2019年比2018年變化了多少個百分點？").answer
+    assert changed.startswith("朝陽區在北京獲投AI企業裡的佔比由 28.53% 變為 25.79%[1]：") and "2.74 个百分点" in changed
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("朝阳区的占比比海淀区高多少个百分点？", "= -36.65 个百分点，即朝阳区的占比比海淀区低 36.65 个百分点。"),
+    ("海淀区的占比比朝阳区低多少个百分点？", "= -36.65 个百分点，即海淀区的占比比朝阳区高 36.65 个百分点。"),
+    ("全国AI企业比北京AI企业少多少家", "= -3000家，即全国AI企业比北京AI企业多 3000家。"),
+])
+def test_a_difference_the_other_way_round_than_asked_says_so(assistant, question: str, said: str) -> None:
+    assert assistant.ask(question).answer.endswith(said)

@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # tables.py reads the operation a question asks from here
     from qa.answer.tables import Marker
 
 #: A figure: a number with its unit (the unit decides what may be subtracted from what).
-_FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(个百分点|%|亿美元|亿元|万元|亿|万|家|个|人|项|元|件|次)?")
+FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(个百分点|%|亿美元|亿元|万元|亿|万|家|个|人|项|元|件|次)?")
 #: A bare number that is a year ("从2015到2016年": the 年 is written once, after the second).
 _BARE_YEAR = re.compile(r"(?:19|20)\d{2}")
 #: Which operation, read from the asking part (checked in this order).
@@ -106,7 +106,7 @@ _STATED_REST = re.compile(r"(?:其他|其它|其余)[^，,。；\d]{0,6}\d")
 def _states(pattern: re.Pattern[str], text: str, unit: str | None) -> bool:
     """The text states a total or rest itself (`pattern`), in the unit asked when one is: "合计超过88%" is no
     count of companies."""
-    return any(unit is None or _FIGURE.match(text, m.end() - 1)[2] == unit for m in pattern.finditer(text))
+    return any(unit is None or FIGURE.match(text, m.end() - 1)[2] == unit for m in pattern.finditer(text))
 
 
 _FROM_TO = re.compile(r"[由从]\s*(\d+(?:\.\d+)?)\s*(%|亿元|亿|万|家|个)?[^。；，,\d]{0,8}?(?:提高|增加|增长|上升|下降|减少|降低|回落|升|降)(?:到|至)\s*"
@@ -189,8 +189,9 @@ class Computed:
 _LEADING_TIME = re.compile(r"^(?:(?:19|20)\d{2}年?(?:\d{1,2}月)?(?:到|至|-|—|和|与)?)+(?:那会儿?|那时候?|那阵子?|当时)?")
 
 
-#: A time after the subject ("朝阳区占比2019年比2018年…", "…占比从2018到2019年提高了…") says when too.
-_TRAILING_TIME = re.compile(r"(?:从|自|在|由)?(?:(?:19|20)\d{2}年?(?:\d{1,2}月)?(?:到|至|-|—|和|与)?)+$")
+#: A time after the subject ("朝阳区占比2019年比2018年…", "…占比从2018到2019年提高了…", "…的占比，2019年比2018年变化了
+#: 多少") says when too.
+_TRAILING_TIME = re.compile(r"(?:从|自|在|由)?(?:(?:19|20)\d{2}年?(?:\d{1,2}月)?(?:到|至|-|—|和|与|比|较)?)+$")
 
 
 #: What a side's text may end with that asks, not names ("美元融资各有多少家" of "…和美元融资各有多少家，哪个多？").
@@ -549,7 +550,7 @@ def sentence_from(text: str, at: int) -> str:
 def figures_in(sentence: str, unit: str | None = None) -> list[re.Match[str]]:
     """The figures of a sentence, in order, but dates ("2019年", "2015到2016年"), and only those of `unit` when one is
     asked."""
-    return [m for m in _FIGURE.finditer(sentence)
+    return [m for m in FIGURE.finditer(sentence)
             if sentence[m.end():m.end() + 1] not in ("年", "月", "日") and not (unit and (m[2] or "") != unit)
             and not (m[2] is None and _BARE_YEAR.fullmatch(m[1]))]
 
@@ -852,11 +853,14 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
         (big, small) = (a, b) if a.scaled >= b.scaled else (b, a)
         result = _subtract(big, small)
         return Computed(f"{shown}{big.text} − {small.text} = {result}。", result, True)
-    if op.kind == "difference" and asks_less(question):
-        result = _subtract(b, a)
-        return Computed(f"{shown}{b.text} − {a.text} = {result}。", result, True)
-    result = _subtract(a, b)
-    return Computed(f"{shown}{a.text} − {b.text} = {result}。", result, True)
+    less = op.kind == "difference" and asks_less(question)
+    first, second = (b, a) if less else (a, b)
+    result = _subtract(first, second)
+    text = f"{shown}{first.text} − {second.text} = {result}"
+    if first.scaled < second.scaled:  # a difference the other way round than asked: said so
+        word = ("高" if less else "低") if a.unit == "%" else ("多" if less else "少")
+        text += f"，即{op.a}比{op.b}{word} {_subtract(first, second, signed=False)}"
+    return Computed(f"{text}。", result, True)
 
 
 #: A whole that states its own size ("北京那1084家AI相关企业", "全国4000多家AI企业"): the number is no word the report

@@ -19,7 +19,7 @@ import re
 
 import numpy as np
 
-from qa.answer.arithmetic import compute
+from qa.answer.arithmetic import FIGURE, compute
 from qa.answer.candidates import Candidate, collect
 from qa.answer.context import AnswerContext
 from qa.answer.counting import counting_choice
@@ -187,6 +187,21 @@ def own_words(message: str, traditional: bool) -> str:
     return to_traditional(message) if traditional else message
 
 
+def own_words_around_figures(message: str, traditional: bool) -> str:
+    """A computed answer in the question's script — its words, and the sides named as the question names them ("單次
+    融資超過1億元") — but the figures its calculation reads (after "：") as the report writes them: a key is never
+    rewritten."""
+    if not traditional:
+        return message
+    calculated = {figure.group() for figure in FIGURE.finditer(message.partition("：")[2])}
+    parts, at = [], 0
+    for figure in FIGURE.finditer(message):
+        if figure.group() in calculated:
+            parts += [to_traditional(message[at:figure.start()]), figure.group()]
+            at = figure.end()
+    return "".join(parts) + to_traditional(message[at:])
+
+
 def compose(understood: Understood, found: Retrieval, context: AnswerContext, k: int,
             settings: AnswerSettings) -> Answer:
     """The answer to the understood question from its retrieved passages (every hit is a candidate; `k` are
@@ -208,7 +223,8 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
         return reply(between.text, True, between.short)
     computed = compute(question, q, statements, cites, context.writes_any, context.segmenter.alias_forms)
     if computed is not None:
-        text = computed.text if computed.answered else own_words(computed.text, traditional)
+        text = own_words_around_figures(computed.text, traditional) if computed.answered else \
+            own_words(computed.text, traditional)
         return reply(text, computed.answered, computed.short)
     about = answer_about_document(question, context, cites, hits[0].passage.source if hits else None, traditional)
     if about is not None:
