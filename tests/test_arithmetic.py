@@ -76,6 +76,12 @@ from qa.answer.arithmetic import (Figure, Operation, _compared, _of_another_code
     # a change whose years are compared after the subject's clause ("比2018年" is no side)
     ("朝阳区在北京获投AI企业里的占比，2019年比2018年变化了多少个百分点？",
      Operation("change", "朝阳区在北京获投AI企业里的占比")),
+    # a whole closed by a comma; what is left out said after what it is of ("注册地不在海淀区的": 海淀区)
+    ("北京的AI相关企业，尚未获得融资的有多少家？", Operation("complement", "北京的AI相关企业", "获得融资")),
+    ("截至2019年4月，全国AI企业里北京以外的有多少家？", Operation("complement", "全国AI企业", "北京")),  # 里 first
+    ("全国比2018年5月多出来的那批AI公司，除掉北京的还剩几家？",  # 除掉 takes away: not 除 and a part "掉北京"
+     Operation("complement", "全国比2018年5月多出来的那批AI公司", "北京")),
+    ("北京获投企业里，注册地不在海淀区的占百分之几？", Operation("complement", "北京获投企业", "海淀区")),
     # what remains, named after the part taken away ("其他地方一共还剩")
     ("全国4084家AI企业，刨掉北京的，其他地方一共还剩多少家？", Operation("complement", "全国4084家AI企业", "北京")),
     # a part's share of its whole
@@ -102,6 +108,7 @@ def test_the_asked_operation_is_read(question: str, operation: Operation) -> Non
     "北京增加的AI企业一共有多少家？",  # 增加 is no 加 joining two sides, nor is 加大
     "政府加大AI投入一共多少钱？",
     "有多少家没拿到融资？",  # what was not done, of no named whole
+    "百强里北京的那53家，除了海淀排第二的是哪个区？几家",  # which one, then its count
 ])
 def test_questions_without_arithmetic_are_left_alone(question: str) -> None:
     assert asked_operation(question) is None
@@ -517,6 +524,16 @@ def test_operands_of_another_year_than_asked_compute_nothing(assistant) -> None:
     earlier = assistant.ask("2018年北京有多少家AI企业没拿到融资")
     assert not earlier.answered and "“2018年的北京AI企业”" in earlier.answer and "−" not in earlier.answer
     assert "1084家 − 442家 = 642家" in assistant.ask("2019年北京的AI企业里，没拿过风投的有几家？").answer
+    # a date the passage writes only as a comparison's base ("较2018年5月新增22家") is not the figures' time
+    compared = assistant.ask("18年5月那会儿，北京获投的AI公司里还没上市的有几家？")
+    assert not compared.answered and "“2018年5月的北京获投的AI公司”" in compared.answer
+
+
+def test_a_change_is_no_operand_of_a_question_asking_none(assistant) -> None:
+    """"全国获投企业数较2018年5月新增22家" is no count of 全国's companies with venture capital: "22家 ÷ 442家 ≈ 0.05 倍"
+    before."""
+    answer = assistant.ask("全國拿到VC的AI企業數，大概是北京的幾倍？")
+    assert "22家" not in answer.answer and answer.short_answer != "0.05 倍"
 
 
 def test_a_computed_answer_to_a_traditional_question_is_worded_in_it_but_its_figures_as_the_report_writes_them(

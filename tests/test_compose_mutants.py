@@ -42,12 +42,13 @@ def test_an_arithmetic_refusal_is_in_the_questions_script(assistant: Assistant, 
     assert answer.answer == text and not answer.answered and answer.short_answer is None
 
 
-def test_a_computed_answer_quotes_the_report_whatever_the_script(assistant: Assistant) -> None:
+def test_a_computed_answer_names_the_sides_in_the_questions_script_and_its_figures_as_the_report(
+        assistant: Assistant) -> None:
     simplified = assistant.ask("2019年海淀区获投企业的占比比朝阳区高多少？")
     traditional = assistant.ask("2019年海淀區獲投企業的佔比比朝陽區高多少？")
     assert simplified.answered and traditional.answered
-    assert traditional.answer == simplified.answer == (
-        "海淀区获投企业的占比 62.44%[1]，朝阳区 25.79%[1]：62.44% − 25.79% = 36.65 个百分点。")
+    assert simplified.answer == "海淀区获投企业的占比 62.44%[1]，朝阳区 25.79%[1]：62.44% − 25.79% = 36.65 个百分点。"
+    assert traditional.answer == "海淀區獲投企業的佔比 62.44%[1]，朝陽區 25.79%[1]：62.44% − 25.79% = 36.65 个百分点。"
     assert traditional.short_answer == simplified.short_answer == "36.65 个百分点"
 
 

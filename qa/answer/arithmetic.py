@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple
 from qa.answer.candidates import Candidate
 from qa.answer.features import Question, WeightedTerms, contains_term
 from qa.answer.uncounted import COUNT_ASKED
-from qa.answer.undated import own_years
+from qa.answer.undated import compared_date, own_years
 from qa.text import CLAUSE_END, coded_words, fold, normal_form
 from qa.understand.constraints import (ASKS_CHANGE, COUNT_WORDS, NOT_DONE, SCOPE, TAKEN_AWAY, YEAR, YEAR_MONTH,
                                       measured_by)
@@ -43,12 +43,16 @@ _RATIO = re.compile(r"^(?P<a>.+?)是(?P<b>.+?)的(?:几|多少)倍")
 #: "比" as the comparison word, not inside 占比, 相比, 对比, 比例, 比重 …
 _DIFFERENCE = re.compile(r"^(?P<a>.+?)(?<![占相对之])比(?![例重率较])(?P<b>.+?)(?:提高|增加|增长|上升|降低|减少|下降|涨|跌|掉|(?:多|少)[\u4e00-\u9fff]?|高|低|大|小)(?:出|了)*(?:多少|几)")
 _CHANGE = re.compile(r"(?:提高|增加|增长|上升|下降|减少|降低|回落|变化|变动|涨|跌|掉)了?(?:多少|几)")
-#: "全国的AI企业中北京以外的…", "全国…企业里，不在北京的…": the whole, then the part left out; or the part said by what
-#: it has not done ("…企业里头，没拿过风投的": the part is those who have, "拿过风投"; "…企业中，单次融资没超过1亿元的":
-#: "单次融资超过1亿元").
-_COMPLEMENT = re.compile(r"(?P<whole>[^，,。？?]{2,24}?)(?:里头|里面|里|中|当中|之中)[，,]?"
-                         r"(?:(?:不在|不是|除了?|非)(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?|(?P<part2>[^，,。？?的]{1,12}?)(?:以外|之外)"
-                         r"|(?P<done>[^，,。？?的没未不]{0,8}?)" + NOT_DONE + r"(?P<part3>[^，,。？?的]{1,12}?))的")
+#: "全国的AI企业中北京以外的…", "全国…企业里，不在北京的…", "北京获投企业里，注册地不在海淀区的…": the whole, then the
+#: part left out; or the part said by what it has not done ("…企业里头，没拿过风投的": the part is those who have,
+#: "拿过风投"; "…企业中，单次融资没超过1亿元的": "单次融资超过1亿元").
+_LEFT_OUT = (r"(?:(?:[^，,。？?的没未不]{0,6}?)(?:不在|不是|非|" + TAKEN_AWAY + r")(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?"
+             r"|(?P<part2>[^，,。？?的]{1,12}?)(?:以外|之外)"
+             r"|(?P<done>[^，,。？?的没未不]{0,8}?)" + NOT_DONE + r"(?P<part3>[^，,。？?的]{1,12}?))的")
+_COMPLEMENT = re.compile(r"(?P<whole>[^，,。？?]{2,24}?)(?:里头|里面|里|中|当中|之中)[，,]?" + _LEFT_OUT)
+#: …or closed by a comma alone ("北京的AI相关企业，尚未获得融资的…"), tried after 里/中: "截至2019年4月，全国AI企业里北京以外的"
+#: is of 全国AI企业.
+_COMPLEMENT_AFTER_COMMA = re.compile(r"(?P<whole>[^，,。？?]{2,24}?)[，,]" + _LEFT_OUT)
 #: "除了北京，全国其他地方还有多少家": the part left out first, then the whole and what else it holds.
 _COMPLEMENT_FIRST = re.compile(TAKEN_AWAY + r"(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?[，,]?"
                                r"(?P<whole>[^，,。？?]{2,24}?)(?:的)?(?:其他|其它|其余|别的|剩下)")
@@ -265,7 +269,8 @@ def asked_operation(question: str) -> Operation | None:
     if (m := _SUM_OF_LIST.search(q)) and len(items := [_side(_REMAINING.sub("", item)) for item in
                                                         _ITEM_BREAK.split(m["items"]) if item.strip()]) >= 3:
         return Operation("sum", items[0], items[1], more=tuple(items[2:]))
-    if (m := _COMPLEMENT.search(q)) and re.search(r"多少|几", q[m.end():]):
+    if (m := _COMPLEMENT.search(q) or _COMPLEMENT_AFTER_COMMA.search(q)) and re.search(r"多少|几", q[m.end():]) \
+            and "哪" not in q[m.end():]:  # "…，除了海淀排第二的是哪个区？几家" asks which, then its count
         part = m["part"] or m["part2"] or m["done"] + m["part3"]
         return Operation("complement", _side(m["whole"], whole=True), _side(part))
     if (m := _COMPLEMENT_FIRST.search(q)) and re.search(r"多少|几", q[m.end():]):
@@ -299,13 +304,16 @@ def wholes_to_find(question: str) -> tuple[str, ...]:
     return (f"{op.a}有多少{_asked_unit(question) or ''}",)  # asked as a count: the statements that count it
 
 
-def _of_other_years(figure: Figure, years: set[str]) -> bool:
-    """The figure's passage is dated, but names no year the question asks ("2018年北京有多少家AI企业没拿到融资" of
-    "截至2019年4月，北京人工智能相关企业数量达1084家"): another year's figure. The passage, not the sentence: a date
-    said once at its start dates the sentences after it; a comparison's base date dates nothing ("…其中北京442家…较
-    2018年5月新增22家" is not of 2018), though its figure may be written too ("相比2018年，…由60.96%提高到…")."""
+def _of_another_time(figure: Figure, years: set[str], question: str) -> str | None:
+    """The time the question asks that the figure is not of, or None: its passage is dated but names no year the
+    question asks ("2018年北京有多少家AI企业没拿到融资" of "截至2019年4月，北京人工智能相关企业数量达1084家"), or names
+    the asked date only as the base of a comparison ("2018年5月那会儿…" of "…其中北京442家…较2018年5月新增22家",
+    `undated.compared_date`). The passage, not the sentence: a date said once at its start dates the sentences after
+    it; a comparison's base date dates nothing, though its figure may be written too ("相比2018年，…由60.96%提高到…")."""
     passage = normal_form(figure.candidate.passage.text)
-    return bool(years and own_years(passage) and not years & _years_in(passage))
+    if years and own_years(passage) and not years & _years_in(passage):
+        return f"{'、'.join(sorted(years))}年"
+    return compared_date(question, passage)
 
 
 def _only_time(text: str) -> bool:
@@ -579,13 +587,14 @@ def _side_figure(c: Candidate, side: str, other: str, own: Mentions, shared: str
                  support: Support) -> Figure | None:
     """The figure of the side's first mention in the statement, the longest mention first, whose sentence holds
     what the side names (not `other`'s), of what the question measures, of the codes it asks and of the place
-    the side is in (`area`)."""
+    the side is in (`area`) — and no change ("全国获投企业数较2018年5月新增22家") when the question asks none."""
     def held(figure: Figure | None, mentions: Mentions) -> Figure | None:
         if figure is not None and _of_another_area(c.text[:figure.at], area, support):
             figure = _in_place(figure, area, mentions, c, wanted, support, shared)
         sentence = sentence_around(c.text, figure.at) if figure is not None else ""
         return figure if figure is None or (support.holds(side, other, sentence) and _measures(wanted, sentence)
-                                            and not _of_another_code(c.text[:figure.at], wanted.codes)) else None
+                                            and not _of_another_code(c.text[:figure.at], wanted.codes)
+                                            and not (CHANGE_LEAD.search(figure.lead) and not wanted.changes)) else None
 
     for mentions in chain((own,), _shorter_mentions(side, c.text, support, own) if own.ends else ()):
         for end in mentions.ends:
@@ -833,8 +842,9 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
         return None  # a comparison of table rows ("车和家跟特斯联比，谁融的钱多？") or said in words: other paths
     if a is None or b is None:
         return _missing(op.a if a is None else op.b)
-    if undated := next((side for side, figure in ((op.a, a), (op.b, b)) if _of_other_years(figure, years)), None):
-        return _missing(f"{'、'.join(sorted(years))}年的{undated}")
+    for side, figure in ((op.a, a), (op.b, b)):
+        if when := _of_another_time(figure, years, question):
+            return _missing(f"{when}的{side}")
     if a.unit != b.unit and not {a.unit, b.unit} <= set(_UNIT_SCALE) | {""}:
         return Computed(f"抱歉，“{op.a}”（{a.text}）和“{op.b}”（{b.text}）的单位不同，无法直接计算。", None, False)
     if (op.kind == "ratio" and b.scaled == 0) or (op.kind == "complement" and b.scaled > a.scaled):
