@@ -8,8 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from qa.answer.arithmetic import (Figure, Operation, _compared, _of_another_code, asked_operation, figures_in,
-                                  wholes_to_find)
+from qa.answer.arithmetic import (Figure, Operation, Support, _compared, _of_another_code, _states_rest_of,
+                                  asked_operation, figures_in, wholes_to_find)
+from qa.answer.features import analyse
+from qa.retrieve.hybrid import retrieve
 
 
 @pytest.mark.parametrize(("question", "operation"), [
@@ -553,3 +555,31 @@ def test_a_computed_answer_to_a_traditional_question_is_worded_in_it_but_its_fig
 ])
 def test_a_difference_the_other_way_round_than_asked_says_so(assistant, question: str, said: str) -> None:
     assert assistant.ask(question).answer.endswith(said)
+
+
+def test_a_stated_rest_that_leaves_out_more_than_the_part_is_no_answer_to_its_rest(assistant) -> None:
+    """"其它区域由10.51%提高到11.77%" is what 海淀 and 朝阳 leave: the rest besides 海淀 alone is computed."""
+    answer = assistant.ask("北京獲投企業裡，註冊地不在海淀區的佔百分之幾？")
+    assert answer.short_answer == "37.56%" and "100% − 62.44% = 37.56%" in answer.answer
+
+
+def test_a_stated_rest_is_the_parts_when_each_clause_giving_a_figure_before_it_names_the_part(assistant) -> None:
+    """"相比2018年" gives no figure and names neither district; "朝阳区由28.53%…" names one the part 海淀区 lacks."""
+    understood = assistant.understand("除了海淀朝阳，北京其他区加起来2019年占多少比例？")
+    found = retrieve(assistant.index, understood.searched, 8, assistant.settings.retrieval)
+    support = Support(analyse(understood, found.query_vector, assistant.context).terms, assistant.context.writes_any)
+    text = "相比2018年，2019年海淀区的占比由60.96%提高到62.44%，朝阳区由28.53%下降到25.79%，其它区域由10.51%提高到11.77%。"
+    assert _states_rest_of("海淀朝阳", text, "%", support)
+    assert not _states_rest_of("海淀区", text, "%", support)
+
+
+@pytest.mark.parametrize("question", [
+    "北京AI企业里光C轮（不算D轮及以后）的占比多少？",  # a bracketed qualifier of the part, no rest
+    "北京AI企业里纯天使轮、不算preA的那部分占比是多少？",  # one listed item said without another
+    "北京AI企业里纯天使轮、不是preA的那部分占比是多少？",
+])
+def test_a_part_qualified_by_what_it_leaves_out_is_no_rest(question: str) -> None:
+    """Both had been "100% − …" (75.79%, 71.52%) for one step: what is taken away opens the rest only right after
+    the whole."""
+    operation = asked_operation(question)
+    assert operation is None or operation.kind != "complement"

@@ -46,7 +46,8 @@ _CHANGE = re.compile(r"(?:提高|增加|增长|上升|下降|减少|降低|回�
 #: "全国的AI企业中北京以外的…", "全国…企业里，不在北京的…", "北京获投企业里，注册地不在海淀区的…": the whole, then the
 #: part left out; or the part said by what it has not done ("…企业里头，没拿过风投的": the part is those who have,
 #: "拿过风投"; "…企业中，单次融资没超过1亿元的": "单次融资超过1亿元").
-_LEFT_OUT = (r"(?:(?:[^，,。？?的没未不]{0,6}?)(?:不在|不是|非|" + TAKEN_AWAY + r")(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?"
+_LEFT_OUT = (r"(?:(?:[^，,。？?的没未不、（(]{0,6}?)(?:不在|不是|非)(?P<part>[^，,。？?的]{1,12}?)(?:以外|之外)?"
+             r"|" + TAKEN_AWAY + r"(?P<part4>[^，,。？?的]{1,12}?)(?:以外|之外)?"
              r"|(?P<part2>[^，,。？?的]{1,12}?)(?:以外|之外)"
              r"|(?P<done>[^，,。？?的没未不]{0,8}?)" + NOT_DONE + r"(?P<part3>[^，,。？?的]{1,12}?))的")
 _COMPLEMENT = re.compile(r"(?P<whole>[^，,。？?]{2,24}?)(?:里头|里面|里|中|当中|之中)[，,]?" + _LEFT_OUT)
@@ -105,6 +106,19 @@ _RELATED = re.compile(r"^[^，,。？?]{1,12}?(?:相关|有关|沾边|挂钩|关
 _STATED_TOTAL = re.compile(r"(?:合计|总共|一共|共计|总计|加起来)[^，,。；\d]{0,6}\d")
 #: The rest the report states itself ("朝阳区由28.53%下降到25.79%，其它区域由10.51%提高到11.77%"): quoted.
 _STATED_REST = re.compile(r"(?:其他|其它|其余)[^，,。；\d]{0,6}\d")
+
+
+def _states_rest_of(part: str, text: str, unit: str | None, support: Support) -> bool:
+    """The statement gives the rest besides the part itself ("除了海淀朝阳，北京其他区…" of "…海淀区…朝阳区由28.53%下降到
+    25.79%，其它区域由10.51%提高到11.77%"): it mentions the part and states a rest, and every clause before the rest
+    that gives a figure names some of the part — a clause of another item ("朝阳区由28.53%…" when only 海淀区 is left
+    out) makes the stated rest another one."""
+    rest = _STATED_REST.search(text)
+    if rest is None or not (_states(_STATED_REST, text, unit) and _mentions(part, text, support).ends):
+        return False
+    pairs = _bigrams(fold(part))
+    return all(pairs & _bigrams(fold(clause)) for clause in CLAUSE_END.split(text[:rest.start()])
+               if figures_in(clause, unit))
 
 
 def _states(pattern: re.Pattern[str], text: str, unit: str | None) -> bool:
@@ -271,7 +285,7 @@ def asked_operation(question: str) -> Operation | None:
         return Operation("sum", items[0], items[1], more=tuple(items[2:]))
     if (m := _COMPLEMENT.search(q) or _COMPLEMENT_AFTER_COMMA.search(q)) and re.search(r"多少|几", q[m.end():]) \
             and "哪" not in q[m.end():]:  # "…，除了海淀排第二的是哪个区？几家" asks which, then its count
-        part = m["part"] or m["part2"] or m["done"] + m["part3"]
+        part = m["part"] or m["part4"] or m["part2"] or m["done"] + m["part3"]
         return Operation("complement", _side(m["whole"], whole=True), _side(part))
     if (m := _COMPLEMENT_FIRST.search(q)) and re.search(r"多少|几", q[m.end():]):
         return Operation("complement", _side(m["whole"], whole=True), _side(m["part"]))
@@ -820,8 +834,7 @@ def compute(question: str, q: Question, candidates: list[Candidate], cites: Mark
                                 and all(_mentions(item, c.text, support).ends for item in op.items)
                                 for c in candidates):
         return None
-    if op.kind == "complement" and any(_states(_STATED_REST, c.text, wanted.unit)
-                                       and _mentions(op.b, c.text, support).ends for c in candidates):
+    if op.kind == "complement" and any(_states_rest_of(op.b, c.text, wanted.unit, support) for c in candidates):
         return None
     if op.kind == "share":
         return _share(op, candidates, coverage, wanted, support, cites)
