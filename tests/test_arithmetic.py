@@ -80,6 +80,7 @@ from qa.retrieve.hybrid import retrieve
      Operation("change", "朝阳区在北京获投AI企业里的占比")),
     # a whole closed by a comma; what is left out said after what it is of ("注册地不在海淀区的": 海淀区)
     ("北京的AI相关企业，尚未获得融资的有多少家？", Operation("complement", "北京的AI相关企业", "获得融资")),
+    ("全国获投的AI企业里，还没上市的有多少家？", Operation("complement", "全国获投的AI企业", "上市")),  # not 还上市
     ("截至2019年4月，全国AI企业里北京以外的有多少家？", Operation("complement", "全国AI企业", "北京")),  # 里 first
     ("全国比2018年5月多出来的那批AI公司，除掉北京的还剩几家？",  # 除掉 takes away: not 除 and a part "掉北京"
      Operation("complement", "全国比2018年5月多出来的那批AI公司", "北京")),
