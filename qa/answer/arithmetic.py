@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple
 
@@ -263,8 +264,10 @@ def _change_said(before: str) -> Operation:
     return Operation("change", side, frame=frame if said else "")
 
 
+@lru_cache(maxsize=256)
 def asked_operation(question: str) -> Operation | None:
-    """The one arithmetic step the question asks for, or None."""
+    """The one arithmetic step the question asks for, or None. Cached: one question is read by the pipeline (the
+    whole to retrieve), by `compute` and by the table paths — the same regular expressions four times otherwise."""
     q = question.strip()
     if m := _WHICH_MORE.search(q) or _MORE_OR.search(q):
         return Operation("compare", _side(m["a"]), _side(m["b"]), m["way"])
