@@ -24,7 +24,7 @@ from qa.answer.candidates import Candidate, collect
 from qa.answer.context import AnswerContext
 from qa.answer.counting import counting_choice
 from qa.answer.continuation import Quoted, continued, grounds
-from qa.answer.answerable import Evidence, Judgement, decide, evidence_for, refused_whatever_verified
+from qa.answer.answerable import Evidence, Judgement, decide, evidence_for, refused_whatever_verified, sentence_text
 from qa.answer.document import answer_about_document
 from qa.answer.extreme import largest_named
 from qa.answer.enumeration import Item, announces, enumeration
@@ -244,7 +244,8 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
     if not candidates or not q.terms.weights:  # a question of fillers alone ("啊啊啊") asks about nothing
         return reply(own_words(NO_ANSWER, traditional), False)
     scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, context))
-    chosen = counting_choice(question, q.terms, [c.text for c in candidates], scores,
+    chosen = counting_choice(question, q.terms, [c.text for c in candidates],
+                             [sentence_text(c, context) for c in candidates], scores,
                              ranked_choice(q, candidates, scores, int(np.argmax(scores)), context.titles))
 
     def judged(i: int) -> tuple[Judgement, tuple[Window, Reading] | None]:

@@ -64,7 +64,7 @@ def measured_otherwise(question: str, sentence: str) -> str | None:
 
 
 #: An amount of money asked ("一共多少钱", "融资金额加起来是多少", "融了多少亿").
-_MONEY_ASKED = re.compile(r"多少钱|(?P<noun>金额|总额|融资额)[^，,。？?\d]{0,6}?(?:多少|几)|(?:多少|几)[千百万]*亿|融了多少")
+MONEY_ASKED = re.compile(r"多少钱|(?P<noun>金额|总额|融资额)[^，,。？?\d]{0,6}?(?:多少|几)|(?:多少|几)[千百万]*亿|融了多少")
 #: What an amount asked is of: the words before the asking, without those that only say it is asked or added up.
 _ASKING_LEAD = re.compile(r"(?:加起来|加一起|一共|总共|合计|到底|大概|大约|是|有|为)+$")
 
@@ -73,7 +73,7 @@ def amount_unstated(question: str, sentence: str) -> str | None:
     """The amount of money the question asks ("融资金额" of "…那119家AI公司，融资金额加起来一共多少钱？"), when the
     sentence states no sum that is not a bound — "北京有119家人工智能企业单次融资金额超过1亿元人民币" counts companies
     above a bound, it gives no amount of theirs — else None."""
-    asked = _MONEY_ASKED.search(question)
+    asked = MONEY_ASKED.search(question)
     if asked is None or states_amount(normal_form(sentence)):
         return None
     if asked["noun"] is None:  # "…一共弄到了多少钱": the words before name no amount
