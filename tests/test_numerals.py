@@ -19,6 +19,7 @@ def test_counting_numerals_are_converted(question, searched):
     assert arabic_numerals(question) == searched
 
 
-@pytest.mark.parametrize("question", ["一是底层技术", "统一的标准", "第一家", "两家公司", "哪一年成立", "百分之多少"])
-def test_numerals_inside_words_ordinals_and_articles_stay(question):
+@pytest.mark.parametrize("question", ["一是底层技术", "统一的标准", "第一家", "两家公司", "哪一年成立", "百分之多少",
+                                      "北京那几十家", "北京那幾十家", "数十家企业", "好几千家"])
+def test_numerals_inside_words_ordinals_articles_and_rough_counts_stay(question):
     assert arabic_numerals(question) == question

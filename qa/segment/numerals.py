@@ -4,8 +4,8 @@
 Reports write figures in Arabic numerals ("1亿元", "14家"); a user types "过一亿", "一千多家". Without this the
 question's number matches nothing, so neither search nor the answerability check sees the constraint. Only a
 numeral that counts something is converted — one followed by a magnitude (万, 亿) or a measure word — and not an
-ordinal ("第一"), a lone "一"/"两" before a measure word ("一家", "两个": an article, not a figure), or a numeral
-inside a word ("统一"). The conversion itself is cn2an's (a maintained library for Chinese numerals).
+ordinal ("第一"), a lone "一"/"两" before a measure word ("一家", "两个": an article, not a figure), a rough count
+("几十家", "数百个": some tens, not 10), or a numeral inside a word ("统一"). The conversion itself is cn2an's (a maintained library for Chinese numerals).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import cn2an
 
 _DIGITS = "零〇一二两三四五六七八九十百千"
 _MEASURE = "家个位名年月日岁倍种项次人部座件只条张届成元"
+#: Characters before a numeral that make it no figure: an ordinal's 第, a rough count's 几/数 ("几十家" is no "10家").
+_NOT_A_FIGURE_AFTER = "第几幾数數"
 _NUMERAL = re.compile(rf"([{_DIGITS}]+)(?=[万亿]|[多余]?[{_MEASURE}])")
 _PERCENT = re.compile(rf"百分之([{_DIGITS}]+(?:点[{_DIGITS}]+)?)")
 #: What cn2an raises for a numeral it cannot read: ValueError as documented, and KeyError for some malformed ones
@@ -26,7 +28,7 @@ _UNREADABLE = (ValueError, KeyError)
 def _converted(match: re.Match[str]) -> str:
     numeral = match.group(1)
     follows = match.string[match.end():match.end() + 1]
-    if match.start() and match.string[match.start() - 1] == "第":
+    if match.start() and match.string[match.start() - 1] in _NOT_A_FIGURE_AFTER:
         return numeral
     if len(numeral) == 1 and numeral in "一两" and follows not in "万亿":
         return numeral
