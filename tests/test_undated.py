@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.undated import compared_date, undated_name
+from qa.answer.undated import calendar_unstated, compared_date, undated_name
 from qa.understand.kind import Kind
 
 _OPENING = ("先后成立了北京前沿国际人工智能研究院、北京智源人工智能研究院，2019 年 2 月，北京国家新一代人工智能创新发展试验区"
@@ -87,3 +87,29 @@ def test_a_date_written_only_as_the_base_of_a_comparison_is_not_the_figures_time
 def test_a_time_the_report_only_compares_with_is_refused_with_the_nearest_fact(assistant) -> None:
     answer = assistant.ask("截至2018年5月，北京获投的AI企业里有几家上市公司？")
     assert not answer.answered and "2018年5月" in answer.answer and "最接近的内容" in answer.answer
+
+
+_LABS = "拥有模式识别国家重点实验室、智能技术与系统国家重点实验室等10余个国家重点实验室。"
+
+
+@pytest.mark.parametrize(("question", "window", "unit"), [
+    ("模式识别国家重点实验室是哪一年成立的？", _LABS, "年份"),
+    ("模式识别国家重点实验室是哪年成立的？", _LABS, "年份"),
+    ("模式识别国家重点实验室是哪一年成立的？", "该实验室成立于1987年。", None),
+    ("该实验室成立于何年？", "该实验室成立于一九八七年。", None),
+    ("寒武纪是哪一天上市的？", "代表性企业包括百度、寒武纪、地平线。", "日期"),
+    ("寒武纪是哪天上市的？", "寒武纪于7月20日上市。", None),
+    ("寒武纪是几号上市的？", "寒武纪上市那天股价大涨。", None),  # 天 names a day
+    ("寒武纪是几号上市的？", "代表性企业包括百度、寒武纪、地平线。", "日期"),
+    ("明略数据那轮是哪个月融的？", "明略数据 2019.3 E轮 3亿美元", None),  # a dotted date writes its month
+    ("明略数据那轮是几月融的？", "明略数据 E轮 3亿美元", "月份"),
+    ("寒武纪什么时候上市的？", "代表性企业包括百度、寒武纪、地平线。", None),  # "when": the learned judgement's
+])
+def test_a_calendar_unit_asked_of_a_window_writing_none_is_unstated(question: str, window: str,
+                                                                    unit: str | None) -> None:
+    assert calendar_unstated(question, window) == unit
+
+
+def test_a_year_asked_of_a_sentence_that_dates_nothing_is_refused(assistant) -> None:
+    answer = assistant.ask("模式识别国家重点实验室是哪一年成立的？")
+    assert not answer.answered and answer.answer.startswith("报告中没有关于“年份”的数据；最接近的内容是")

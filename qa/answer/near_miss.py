@@ -18,7 +18,8 @@ first that finds a miss deciding:
    a sentence that states none but bounds (`unmeasured.amount_unstated`);
 8. a share asked where the sentence states none (`unshared.share_unstated`); which organisations, asked of a
    sentence that names none (`unlisted.names_unlisted`);
-9. a date the sentence only compares with ("较2018年5月新增…", `undated.compared_date`);
+9. a date the sentence only compares with ("较2018年5月新增…", `undated.compared_date`), or a calendar unit asked
+   ("哪一年") the window writes none of (`undated.calendar_unstated`);
 10. a when-question whose name the sentence writes only before a date that opens another subject's clause
    (`undated.undated_name`).
 
@@ -36,7 +37,7 @@ from qa.answer.extreme import smallest_unstated
 from qa.answer.features import Question
 from qa.answer.swaps import swapped_constraint
 from qa.answer.uncounted import count_unstated, did_otherwise, kind_uncounted
-from qa.answer.undated import compared_date, undated_name
+from qa.answer.undated import calendar_unstated, compared_date, undated_name
 from qa.answer.unmeasured import amount_unstated, measured_otherwise, unstated_average, unwritten_measure
 from qa.answer.unlisted import names_unlisted
 from qa.answer.unshared import share_unstated
@@ -55,5 +56,5 @@ def near_miss(question: str, q: Question, best: Candidate, window: str, verified
             or unstated_threshold(question, best.text)
             or unstated_average(question, best, context) or amount_unstated(question, best.text)
             or share_unstated(question, best.text) or names_unlisted(question, best.text, segmenter)
-            or compared_date(question, window)
+            or compared_date(question, window) or calendar_unstated(question, window)
             or undated_name(q.qtype.kind, segmenter.question_words(question), best.text, segmenter))

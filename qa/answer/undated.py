@@ -12,6 +12,11 @@ says so. A date inside a clause is left alone: Chinese chains clauses on one sub
 A date can also be the base a figure is compared with: "截至2018年5月，北京获投的AI企业里有几家上市公司？" retrieves
 "…其中北京442家(含12家上市公司)，…全国获投企业数较2018年5月新增22家", which writes 2018年5月 only after 较 — its
 figures are of April 2019 (`compared_date`).
+
+And a question asking for a calendar unit — which year, which month, which day — is not answered by a window that
+writes no such unit at all: "模式識別國家重點實驗室是哪一年成立的？" retrieves the sentence listing the laboratory among
+Beijing's strengths, which dates nothing (`calendar_unstated`). "什么时候" is left to the learned judgement: its
+answers are often times without a calendar unit ("唐末", "赛后", "高二的时候").
 """
 
 from __future__ import annotations
@@ -118,3 +123,21 @@ def compared_date(question: str, window: str) -> str | None:
         if not _COMPARED_WITH.search(question[:asked.start()]) and _compared_only(date, window_norm):
             return date
     return None
+
+
+#: A calendar unit a question asks for, the noun a refusal names it by, and how a text writes that unit.
+_CALENDAR_ASKED = (
+    (re.compile(r"哪一?年|何年|哪个年份|几几年"), "年份", re.compile(r"年")),
+    (re.compile(r"哪一?个?月|几月|何月"), "月份", re.compile(r"月|\d{4}\s*[-./]\s*\d{1,2}")),
+    (re.compile(r"哪一?天|几号|几日|何日"), "日期", re.compile(r"[日号天]|\d{4}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}")),
+)
+
+
+def calendar_unstated(question: str, window: str) -> str | None:
+    """The calendar unit the (folded) question asks for ("年份" of "哪一年成立的") when the sentence's window writes
+    no such unit anywhere, else None."""
+    for asked, noun, written in _CALENDAR_ASKED:
+        if asked.search(question) and not written.search(window):
+            return noun
+    return None
+
