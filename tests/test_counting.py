@@ -41,13 +41,13 @@ def _terms(*words: str) -> WeightedTerms:
 ])
 def test_the_best_sentence_stating_the_count_asked_is_chosen(question: str, terms: WeightedTerms,
                                                             sentences: list[str], chosen: int) -> None:
-    assert counting_choice(question, terms, sentences, [normal_form(s) for s in sentences], np.array([0.8, 0.6]),
+    assert counting_choice(question, terms, sentences, lambda i: normal_form(sentences[i]), np.array([0.8, 0.6]),
                            0) == chosen
 
 
 def test_of_several_stating_the_count_the_selector_picks() -> None:
     sentences = [_NEW, _TOTAL, _FUNDED]
-    assert counting_choice("北京有多少家AI企业？", _terms("北京"), sentences, [normal_form(s) for s in sentences],
+    assert counting_choice("北京有多少家AI企业？", _terms("北京"), sentences, lambda i: normal_form(sentences[i]),
                            np.array([0.9, 0.3, 0.5]), 0) == 2
 
 
@@ -63,7 +63,7 @@ def test_of_several_stating_the_count_the_selector_picks() -> None:
 def test_an_amount_asked_is_answered_by_a_sentence_stating_a_sum(question: str, sentences: list[str],
                                                                  chosen: int) -> None:
     terms = _terms("b", "c", "北京", "企业")
-    assert counting_choice(question, terms, sentences, [normal_form(s) for s in sentences], np.array([0.8, 0.6]),
+    assert counting_choice(question, terms, sentences, lambda i: normal_form(sentences[i]), np.array([0.8, 0.6]),
                            0) == chosen
 
 
@@ -72,13 +72,13 @@ def test_a_term_the_sentence_has_by_its_section_is_held() -> None:
     sentences = [_ROUND_SHARES, _ROUND_SUMS.replace("北京市", "")]
     subjects = [normal_form(sentences[0]), normal_form("北京市人工智能产业\n" + sentences[1])]
     terms = _terms("人工智能", "北京")
-    assert counting_choice("北京的人工智能企业总共融了多少钱？", terms, sentences, subjects, np.array([0.8, 0.6]), 0) == 1
-    assert counting_choice("北京的人工智能企业总共融了多少钱？", terms, sentences, [normal_form(s) for s in sentences],
+    assert counting_choice("北京的人工智能企业总共融了多少钱？", terms, sentences, subjects.__getitem__, np.array([0.8, 0.6]), 0) == 1
+    assert counting_choice("北京的人工智能企业总共融了多少钱？", terms, sentences, lambda i: normal_form(sentences[i]),
                            np.array([0.8, 0.6]), 0) == 0
     # a term the chosen sentence has by its own section is held too: a sum stated without it is another's
     sentences = [_ROUND_SHARES.replace("人工智能", ""), _ROUND_SUMS]
     subjects = [normal_form("医疗人工智能\n" + sentences[0]), normal_form(sentences[1])]
-    assert counting_choice("北京的医疗AI企业总共融了多少钱？", _terms("医疗", "北京"), sentences, subjects,
+    assert counting_choice("北京的医疗AI企业总共融了多少钱？", _terms("医疗", "北京"), sentences, subjects.__getitem__,
                            np.array([0.8, 0.6]), 0) == 0
 
 

@@ -245,7 +245,7 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
         return reply(own_words(NO_ANSWER, traditional), False)
     scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, context))
     chosen = counting_choice(question, q.terms, [c.text for c in candidates],
-                             [sentence_text(c, context) for c in candidates], scores,
+                             lambda i: sentence_text(candidates[i], context), scores,
                              ranked_choice(q, candidates, scores, int(np.argmax(scores)), context.titles))
 
     def judged(i: int) -> tuple[Judgement, tuple[Window, Reading] | None]:

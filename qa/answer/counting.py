@@ -59,20 +59,20 @@ def _asked_value(question_norm: str) -> Callable[[str], bool] | None:
     return states_amount if money is not None and money["noun"] is None else None
 
 
-def counting_choice(question: str, terms: WeightedTerms, sentences: list[str], subjects: list[str],
+def counting_choice(question: str, terms: WeightedTerms, sentences: list[str], subject_of: Callable[[int], str],
                     scores: np.ndarray, chosen: int) -> int:
     """The chosen candidate sentence, or — when the question asks how many or how much money and the chosen
     sentence states no such count or sum (`_asked_value`) — the best-scored one that does and still holds every
-    question term the chosen one holds, each sentence read with what names its subject (`subjects`: the folded
-    sentence with its document title and section path — "北京市处于…的企业" is about 人工智能 by its section); the
-    chosen one when none does. Why that condition: "北京做AI+医疗的企业具体有多少家？" chose the sentence naming
-    AI+医疗 but no count; a count of all companies answers another question, and `uncounted.py` then shows the
-    chosen sentence as the nearest fact."""
+    question term the chosen one holds, each sentence read with what names its subject (`subject_of(i)`: the folded
+    sentence i with its document title and section path, only read when needed — "北京市处于…的企业" is about 人工智能
+    by its section); the chosen one when none does. Why that condition: "北京做AI+医疗的企业具体有多少家？" chose the
+    sentence naming AI+医疗 but no count; a count of all companies answers another question, and `uncounted.py` then
+    shows the chosen sentence as the nearest fact."""
     question = normal_form(question)
     states = _asked_value(question)
     if states is None or states(normal_form(sentences[chosen])):
         return chosen
-    held = [t for t in terms.weights if terms.found(subjects[chosen], t)]
+    held = [t for t in terms.weights if terms.found(subject_of(chosen), t)]
     stating = [i for i, text in enumerate(sentences)
-               if states(normal_form(text)) and all(terms.found(subjects[i], t) for t in held)]
+               if states(normal_form(text)) and all(terms.found(subject_of(i), t) for t in held)]
     return max(stating, key=lambda i: scores[i]) if stating else chosen

@@ -5,7 +5,8 @@ Reports write figures in Arabic numerals ("1亿元", "14家"); a user types "过
 question's number matches nothing, so neither search nor the answerability check sees the constraint. Only a
 numeral that counts something is converted — one followed by a magnitude (万, 亿) or a measure word — and not an
 ordinal ("第一"), a lone "一"/"两" before a measure word ("一家", "两个": an article, not a figure), a rough count
-("几十家", "数百个": some tens, not 10), or a numeral inside a word ("统一"). The conversion itself is cn2an's (a maintained library for Chinese numerals).
+("几十家", "数十个": some tens, not 10), or a numeral inside a word ("统一"). The conversion itself is cn2an's (a
+maintained library for Chinese numerals).
 """
 
 from __future__ import annotations
