@@ -482,6 +482,10 @@ def test_common_english_words_of_a_mixed_question_are_read_as_the_report_writes_
     ("报告说北京AI行业短缺哪种大牛？", "领军人才"),  # 大牛 → 人才
     ("北京AI公司2014年起冒出来一大堆，报告说原因是什么？", "资本青睐"),  # 冒出来 → 成立, 增多
     ("AI企业在哪些东西上要掏大钱？", "办公空间"),  # 大钱 → 大笔
+    ("北京做AI的startup有多大比例还在A轮？", "44.80%"),  # startup → 企业, not only 初创企业
+    ("做AI的企业资金紧张，主要是钱花在了哪里", "办公空间"),  # 资金紧张 → 资金压力
+    ("那119家单笔融资破亿的公司里，拿RMB融的有几家？", "69家"),  # 单笔 → 单次
+    ("北京AI企业的数据统计到哪年为止", "2019年"),  # 为止 frames the time asked
 ])
 def test_chat_words_are_read_as_the_written_words_a_report_uses(assistant, question: str, key: str):
     """份额 → 占比, 单轮 → 单次, 扎堆 → 集中, 公司 → 企业, 大牛 → 人才 … (`data/synonyms.txt`): a question in chat
