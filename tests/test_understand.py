@@ -39,6 +39,11 @@ def test_constraints_hold_years_other_numbers_and_names_with_their_other_forms()
     assert names["ai"].latin and names["ai"].found_in("北京人工智能企业")
 
 
+def test_a_year_in_full_width_digits_is_a_year_constraint():
+    """"那２０１７年的时候呢？" asks about 2017 as much as "2017年" does: the year must be supported, or it is refused."""
+    assert read_constraints("国内AI百强里北京有53家，那２０１７年的时候呢？", get_segmenter()).years == ("2017",)
+
+
 @pytest.mark.parametrize(("question", "numbers"), [
     ("北京好像有1000多家AI企业，具体多少家？", ()),  # a guess at the answer: 1084家 answers it
     ("有100余家还是10来个？", ()),

@@ -233,7 +233,7 @@ def _named(text: str, segmenter: Segmenter) -> Name:
 def read_constraints(question: str, segmenter: Segmenter) -> Constraints:
     """The years, other numbers, names, scopes, ranks and measured attribute of a question (in its searched form:
     Simplified, Arabic numerals)."""
-    years = tuple(dict.fromkeys(YEAR.findall(question)))
+    years = tuple(dict.fromkeys(YEAR.findall(normal_form(question))))  # full-width digits too ("２０１７年")
     numbers = tuple(n for n in dict.fromkeys(_NUMBER.findall(normal_form(without_approximations(question))))
                     if not YEAR.fullmatch(n))
     names = segmenter.names(question)  # as often as said: a feature counts them
