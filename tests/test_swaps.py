@@ -273,6 +273,8 @@ def test_an_attribute_never_written_is_answered_when_the_verifier_reads_it_said_
 @pytest.mark.parametrize(("question", "unwritten"), [
     ("北京人工智能企业的从业人员总数大概有多少人？", "从业人员总数"),  # named from its first word the report lacks
     ("北京AI软件企业的收入规模有多少？", None),  # an attribute the report writes is no near miss, whatever the verifier
+    # 规模 only says how it is measured: 利润 names the attribute, and the report writes 收入规模
+    ("北京AI相关软件企业一年的利润规模大概多大？", "利润规模"),
 ])
 def test_the_unwritten_attribute_is_named_from_its_first_unwritten_word(assistant, question, unwritten):
     """Read with the verifier's P at 0 (doubting): only an attribute the corpus never writes is a near miss."""

@@ -37,12 +37,20 @@ from qa.understand.constraints import measured_by
 VERIFIED_OTHERWISE = 0.5
 
 
+#: Heads that say how an attribute is measured, not which one ("利润规模", "从业人员总数"): the word before names it.
+_MEASURING_HEADS = frozenset({"规模", "总额", "金额", "数额", "数量", "总数", "总量", "数目", "水平"})
+
+
 def unwritten_measure(q: Question, context: AnswerContext, verified: float) -> str | None:
     """The attribute whose amount the question asks, from its first word the corpus never writes ("从业人员总数";
-    "利润" of "软件企业利润"), when the corpus never writes the attribute's last word, which names it, and the
+    "利润" of "软件企业利润"), when the corpus never writes the word that names the attribute — its last, or the last
+    before a head that only says how it is measured ("利润" of "利润规模": the report writes 收入规模) — and the
     verifier's P `verified` is below VERIFIED_OTHERWISE; else None."""
     measure = q.constraints.measure
-    if not measure or verified >= VERIFIED_OTHERWISE or context.writes_any(measure[-1].forms):
+    if not measure or verified >= VERIFIED_OTHERWISE:
+        return None
+    naming = next((word for word in reversed(measure) if word.text not in _MEASURING_HEADS), measure[-1])
+    if context.writes_any(naming.forms):
         return None
     first = next(n for n, word in enumerate(measure) if not context.writes_any(word.forms))
     return "".join(word.text for word in measure[first:])
