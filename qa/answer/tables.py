@@ -317,8 +317,9 @@ def run(query: TableQuery, question: str, kind: Kind, cites: Marker, say: Say = 
         # "驭势科技那笔融资比Momenta的2亿美元多还是少": one operand is no row of the table — the sentences decide
         return None
     if query.op is Op.LOOKUP:
-        if kind in (Kind.PERSON, Kind.PLACE) and (query.column is None or _measures(query.column)):
-            # "…那轮融资是谁领投的？": the row is named, but no cell says who or where — the sentences decide
+        if kind in (Kind.PERSON, Kind.PLACE, Kind.ORG) and (query.column is None or _measures(query.column)):
+            # "…那轮融资是谁领投的？", "…的领投方是哪家机构": the row is named, but no cell says who, where or
+            # which organisation besides the named one — the sentences decide
             return None
         rows = query.named[:MAX_LOOKUP_ROWS]
         text = "\n".join(f"{phrase_row(r, label, say)}{cites.mark(r)}" for r in rows)
