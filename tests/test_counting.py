@@ -36,6 +36,7 @@ def _terms(*words: str) -> WeightedTerms:
     ("北京有多少家做AI芯片的企业？", _terms("北京", "芯片"), ["北京AI产业生态良好。", "全国AI芯片发展迅速。"], 0),
     ("北京有多少个AI企业？", _terms("北京", "企业"), [_NEW, _TOTAL], 0),  # another counter: 家 is no 个
     ("林永康有几个孩子？", _terms("林永康"), ["林永康已婚，育有3名子女。", "林永康被判入囚九个月。"], 0),  # a duration
+    ("为什么说北京的钱越来越往头部那几家集中？", _terms("北京", "集中"), [_SHARES, _FUNDED], 0),  # 那几家: those few
     # a count that loses a word the chosen sentence holds counts something else
     ("北京做AI+医疗的企业具体有多少家？", _terms("ai+医疗", "企业"), ["如AI+医疗、AI+安防等。", _TOTAL], 0),
 ])
