@@ -486,6 +486,7 @@ def test_common_english_words_of_a_mixed_question_are_read_as_the_report_writes_
     ("做AI的企业资金紧张，主要是钱花在了哪里", "办公空间"),  # 资金紧张 → 资金压力
     ("那119家单笔融资破亿的公司里，拿RMB融的有几家？", "69家"),  # 单笔 → 单次
     ("北京AI企业的数据统计到哪年为止", "2019年"),  # 为止 frames the time asked
+    ("北京大部分AI企业还在起步阶段吗", "初创期"),  # 大部分 → 大多数, 起步阶段 → 初创期 (either is enough)
 ])
 def test_chat_words_are_read_as_the_written_words_a_report_uses(assistant, question: str, key: str):
     """份额 → 占比, 单轮 → 单次, 扎堆 → 集中, 公司 → 企业, 大牛 → 人才 … (`data/synonyms.txt`): a question in chat
