@@ -140,4 +140,3 @@ def calendar_unstated(question: str, window: str) -> str | None:
         if asked.search(question) and not written.search(window):
             return noun
     return None
-
