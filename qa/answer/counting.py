@@ -22,9 +22,8 @@ import numpy as np
 
 from qa.answer.arithmetic import CHANGE_LEAD
 from qa.answer.features import WeightedTerms
-from qa.answer.money import states_amount
+from qa.answer.money import MONEY_ASKED, states_amount
 from qa.answer.uncounted import COUNT_ASKED
-from qa.answer.unmeasured import MONEY_ASKED
 from qa.text import normal_form
 from qa.understand.constraints import ASKS_CHANGE
 

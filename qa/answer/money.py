@@ -10,6 +10,9 @@ see that the currency is another. The table path refuses an amount asked in anot
 - a figure asked in a named currency ("有多少美元", "能达到多少人民币") where every sum of the sentence is in another
   and the sentence never names the asked one. A bare 元 asks for no currency here ("多少元" is as often any money),
   and conversion is not the report's figure: "折合多少美元" of "30亿元人民币" is not answered either.
+
+It is also the one place that reads whether a question asks an amount of money (`MONEY_ASKED`) and whether a text
+states a sum that is no bound (`states_amount`): `counting.py` chooses a sentence by them, `unmeasured.py` refuses one.
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ _SUM = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)\s*([万亿千百]*)\s*({_NAMES})"
 #: The currency an amount is asked in ("折合多少美元", "多少亿人民币"); 元 alone is 人民币 (`CURRENCIES`).
 ASKED_CURRENCY = re.compile(r"(?:多少|几)[千百万亿]*("
                             + currency_names(n for n in CURRENCIES if len(n) > 1 or n == "元") + ")")
+
+#: An amount of money asked ("一共多少钱", "融资金额加起来是多少", "融了多少亿"), with the noun that names it when one does.
+MONEY_ASKED = re.compile(r"多少钱|(?P<noun>金额|总额|融资额)[^，,。？?\d]{0,6}?(?:多少|几)|(?:多少|几)[千百万]*亿|融了多少")
 
 
 #: Words before a sum that make it a bound ("超过1亿元"), not an amount of anything.

@@ -26,7 +26,7 @@ from qa.answer.answerable import local_text
 from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext
 from qa.answer.features import Question
-from qa.answer.money import states_amount
+from qa.answer.money import MONEY_ASKED, states_amount
 from qa.text import CLAUSE_END, fold, normal_form
 from qa.understand.constraints import measured_by
 
@@ -71,8 +71,6 @@ def measured_otherwise(question: str, sentence: str) -> str | None:
     return None if any(what[i:i + 2] in text for i in range(len(what) - 1)) else f"按{what}算"
 
 
-#: An amount of money asked ("一共多少钱", "融资金额加起来是多少", "融了多少亿").
-MONEY_ASKED = re.compile(r"多少钱|(?P<noun>金额|总额|融资额)[^，,。？?\d]{0,6}?(?:多少|几)|(?:多少|几)[千百万]*亿|融了多少")
 #: What an amount asked is of: the words before the asking, without those that only say it is asked or added up.
 _ASKING_LEAD = re.compile(r"(?:加起来|加一起|一共|总共|合计|到底|大概|大约|是|有|为)+$")
 
