@@ -14,12 +14,14 @@ from qa.segment.numerals import arabic_numerals
     ("二〇一六年三月成立", "2016年3月成立"),
     ("百分之二十六点五", "26.5%"),
     ("两千亿", "2000亿"),
+    ("七成的股份", "70%的股份"), ("是不是连一成都不到", "是不是连10%都不到"),  # a share in tenths, not 成都
 ])
 def test_counting_numerals_are_converted(question, searched):
     assert arabic_numerals(question) == searched
 
 
 @pytest.mark.parametrize("question", ["一是底层技术", "统一的标准", "第一家", "两家公司", "哪一年成立", "百分之多少",
-                                      "北京那几十家", "北京那幾十家", "数十家企业", "好几千家"])
+                                      "北京那几十家", "北京那幾十家", "数十家企业", "好几千家",
+                                      "一成立就融资", "三成员", "八九成", "占几成"])
 def test_numerals_inside_words_ordinals_articles_and_rough_counts_stay(question):
     assert arabic_numerals(question) == question

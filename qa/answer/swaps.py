@@ -69,7 +69,7 @@ from qa.answer.listed import listed_as_item, listed_beside
 from qa.answer.money import other_currency
 from qa.ingest.columns import ColumnType, Table
 from qa.segment.tokenizer import ADMINISTRATIVE_PLACE
-from qa.understand.constraints import TAKEN_AWAY, YEAR, Rank, ranks, year_ends
+from qa.understand.constraints import TAKEN_AWAY, YEAR, Rank, guess_fits, guessed_shares, ranks, year_ends
 from qa.understand.kind import Kind
 from qa.text import CODE, coded_words, normal_form
 
@@ -253,6 +253,20 @@ def _amounts(text_norm: str) -> dict[str, str]:
     return {number + unit: number for number, unit in _AMOUNT.findall(text_norm)}
 
 
+#: A share stated in a text.
+_SHARE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)%")
+
+
+def _unfitting_guesses(question: str, local: str) -> str:
+    """The question without the shares it guesses at that a share of the local text fits ("占了70%多" of 73.28%):
+    a guess no stated share fits stays, a value swapped ("北京占了50%多" where the text says 35.1%)."""
+    stated = [float(x) for x in _SHARE.findall(local)]
+    for guess in reversed(guessed_shares(question)):
+        if any(guess_fits(guess, share) for share in stated):
+            question = question[:guess.start()] + " " + question[guess.end():]
+    return question
+
+
 def _swapped(asked: list[str], said_elsewhere: set[str], sentence_values: set[str] | None, question: str,
              same_ending: bool) -> str | None:
     """The first asked value missing where it should be, whose type-mate the sentence holds instead: a value of
@@ -300,7 +314,8 @@ def swapped_constraint(q: Question, c: Candidate, context: AnswerContext) -> str
     table_kin, table_heads = _kin_in_tables(question, context.tables)
     amounts_around = _amounts(local)
     # a number the neighbourhood holds with another unit is not missing ("第111名" ← "排名第111位")
-    amounts = sorted(value for value, number in _amounts(question).items() if number not in amounts_around.values())
+    amounts = sorted(value for value, number in _amounts(_unfitting_guesses(question, local)).items()
+                     if number not in amounts_around.values())
     checks = (  # (values asked, held where they should be, the sentence's values of the same type, same ending)
         ([f"{y}年" for y in q.constraints.years], years_around, {f"{y}年" for y in YEAR.findall(sentence)}, True),
         ([year_end] if (year_end := year_end_swapped(q.constraints.year_ends, said, sentence)) else [], set(), None,

@@ -33,11 +33,44 @@ _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?%?")
 #: A number the question guesses at ("好像有1000多家", "100余家", "10来个", with its measure word): the asker's
 #: estimate of the answer, not a constraint the sentence must repeat (1084家 answers "一千多家").
 _APPROXIMATE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?[多余来](?!少)[家个位项名人条次种所件]?")
+#: A share the question holds a guess against ("是不是连10%都不到" — typed "一成" —, "有没有30%", "超过50%了吗",
+#: "占了70%多"): the asker's bound on the share asked, which the answer's sentence states as its own figure (9.73%),
+#: not a constraint it must repeat — though a figure no stated share fits is a value swapped (`guess_fits`).
+_GUESS_BEFORE = r"(?P<before>不到|不足|没到|低于|超过|超|过|高于|有没有|是不是有|将近|接近|近|约|大约|大概|差不多)"
+_GUESS_AFTER = r"(?P<after>不到|不足|没到|以下|以上|左右|上下|出头|多|余)"
+_GUESSED_SHARE = re.compile(rf"{_GUESS_BEFORE}\s*(?P<share>\d+(?:\.\d+)?)%"
+                            rf"|(?<![\d.])(?P<share2>\d+(?:\.\d+)?)%\s*[都也]?{_GUESS_AFTER}")
+#: What a guess word says of the share asked, against the share guessed (s): its lowest and highest value.
+_BELOW = frozenset({"不到", "不足", "没到", "低于", "以下", "将近", "接近", "近"})
+_ABOVE = frozenset({"超过", "超", "过", "高于", "以上", "多", "余", "出头"})
+#: How far "about", "more than" and "nearly" reach: a tenth, the step a share in tenths ("七成多") is guessed in.
+GUESS_REACH = 10.0
+
+
+def guess_fits(guess: re.Match[str], share: float) -> bool:
+    """A share stated in a text agrees with a guess of `_GUESSED_SHARE` ("70%多" of 73.28; "10%都不到" of 9.73;
+    "有没有30%" of any share: a yes/no question)."""
+    word = guess["before"] or guess["after"]
+    guessed = float(guess["share"] or guess["share2"])
+    if word in ("有没有", "是不是有"):
+        return True
+    if word in _BELOW:
+        low = guessed - GUESS_REACH if word in ("将近", "接近", "近") else 0.0
+        return low <= share <= guessed
+    if word in _ABOVE:
+        high = guessed + GUESS_REACH if word in ("多", "余", "出头") else 100.0
+        return guessed <= share <= high
+    return abs(share - guessed) <= GUESS_REACH / 2
+
+
+def guessed_shares(question: str) -> list[re.Match[str]]:
+    """The shares the question only guesses at (`_GUESSED_SHARE`)."""
+    return list(_GUESSED_SHARE.finditer(question))
 
 
 def without_approximations(question: str) -> str:
-    """The question without the numbers it only guesses at (`_APPROXIMATE`)."""
-    return _APPROXIMATE.sub(" ", question)
+    """The question without the numbers it only guesses at (`_APPROXIMATE`, `_GUESSED_SHARE`)."""
+    return _GUESSED_SHARE.sub(" ", _APPROXIMATE.sub(" ", question))
 
 
 #: Where a clause starts or ends.
