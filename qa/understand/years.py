@@ -3,7 +3,8 @@
 As typed, "19年" is no year constraint, the selector finds no year to match, and a refusal names "19年比18年" as
 missing. A two-digit year is read as 20NN年 when the corpus writes 20NN年 and never writes the two digits with the
 character the question puts before them (a CMRC article's "天正16年" or "民国29年" keeps its era year: the corpus
-writes "正16年"), and not when a duration follows ("19年来", "10年前", "20多年").
+writes "正16年"), and not when a duration follows ("19年来", "10年前", "20多年"). The first year of a range says
+年 only once ("15到16年那会儿爆发式增长"): it is read whole when the range's last year is.
 """
 
 from __future__ import annotations
@@ -14,16 +15,33 @@ from typing import Callable
 #: Two digits and 年, not part of a longer number, not an ordinal or a span ("第19年", "近10年", "满20年", "有30年"),
 #: not a duration ("来", "前", "后", "间", "多", "内", "以", "左右").
 _SHORT_YEAR = re.compile(r"(?<![\d.第近每满历有了过达])(\d{2})年(?![来前后间多内以左])")
+#: What joins the two years of a range.
+_RANGE_JOIN = r"\s*(?:到|至|-|~|～|—|、|和|或)\s*"
+#: The first two-digit year of a range whose 年 comes after its last ("15到16年", "17-18年", "15、16年").
+_RANGE_START = re.compile(rf"(?<![\d.第近每满历有了过达])(\d{{2}})(?={_RANGE_JOIN}\d{{2}}年)")
+#: The first year and the join before a range's last year.
+_RANGE_BEFORE = re.compile(rf"(?<!\d)\d{{2}}{_RANGE_JOIN}$")
 
 
 def full_years(question: str, in_corpus: Callable[[str], bool]) -> str:
     """The question with each two-digit year the corpus writes whole read as 20NN年 (see the module docstring)."""
 
+    def era_year(digits: str, at: int, unit: str = "年") -> bool:
+        """The corpus writes the digits as a year of another era, after the character the question puts before
+        them, or before their range ("天正16年"; "民国28到29年", whose first year is checked without its 年)."""
+        if (opened := _RANGE_BEFORE.search(question, 0, at)) is not None:
+            at = opened.start()
+        return at > 0 and in_corpus(f"{question[at - 1]}{digits}{unit}")
+
     def whole(match: re.Match[str]) -> str:
-        digits, at = match.group(1), match.start()
-        before = question[at - 1:at]
-        if in_corpus(f"20{digits}年") and not (before and in_corpus(f"{before}{digits}年")):
+        digits = match.group(1)
+        if in_corpus(f"20{digits}年") and not era_year(digits, match.start()):
             return f"20{digits}年"
         return match.group(0)
 
-    return _SHORT_YEAR.sub(whole, question)
+    def range_start(match: re.Match[str]) -> str:
+        last = _SHORT_YEAR.match(question, question.index("年", match.end()) - 2)
+        return f"20{match.group(1)}" if last and whole(last) != last.group(0) \
+            and not era_year(match.group(1), match.start(), unit="") else match.group(0)
+
+    return _SHORT_YEAR.sub(whole, _RANGE_START.sub(range_start, question))
