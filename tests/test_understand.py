@@ -49,6 +49,8 @@ def test_a_year_in_full_width_digits_is_a_year_constraint():
     ("有100余家还是10来个？", ()),
     ("超过10亿元的有多少家？", ("10",)),  # a threshold is a constraint
     ("100多少", ("100",)),  # 多少 asks, it guesses nothing
+    ("C轮及以后的是不是连10%都不到", ()), ("有没有30%？", ()), ("占比超过50%了吗", ()), ("占了70%多", ()),  # guesses
+    ("70%的股份被谁收购", ("70%",)),  # a share named is a constraint
 ])
 def test_a_number_the_question_only_guesses_at_is_no_constraint(question, numbers):
     assert read_constraints(question, get_segmenter()).numbers == numbers
@@ -143,6 +145,9 @@ _WRITES_WHOLE = "2018年海淀区占比60.96%，2019年提高到62.44%。民国2
     ("17年北京有多少家？", "17年北京有多少家？"),  # the corpus never writes 2017年
     ("成立了18年", "成立了18年"), ("第19年", "第19年"), ("18年来变化大", "18年来变化大"),  # spans, ordinals
     ("2019年", "2019年"),
+    ("18到19年那会儿", "2018到2019年那会儿"), ("18-19年", "2018-2019年"),  # a range says 年 once
+    ("17到18年", "2017到2018年"),  # a range's first year is read as its last is
+    ("民国28到29年", "民国28到29年"),  # the corpus writes "国29年": an era's years
 ])
 def test_a_two_digit_year_is_read_whole_when_the_corpus_writes_it_so(question, read):
     from qa.understand.years import full_years
@@ -219,3 +224,57 @@ def test_a_question_word_jieba_lacks_stays_whole():
     segmenter = get_segmenter()
     assert segmenter.words("北京眼下最缺的是哪类人")[-2:] == ["哪类", "人"]
     assert segmenter.is_filler("眼下")
+
+
+@pytest.mark.parametrize(("question", "read"), [
+    ("119家里拿美金融的有多少家？", "119家里拿美元融的有多少家？"),  # jieba had cut 拿美/金融
+    ("软妹币融资的有几家", "人民币融资的有几家"),
+])
+def test_a_chat_word_with_one_written_form_is_put_in_it(question, read):
+    from qa.understand.written import in_written_words
+
+    assert in_written_words(question, lambda text: False) == read
+    assert in_written_words(question, lambda text: text in question) == question  # a corpus writing it keeps it
+
+
+def test_the_question_reader_reads_chat_words_as_written(assistant):
+    assert "拿美元融的" in assistant.understand("单次融资破亿的里头，拿美金融的有多少家？").searched
+
+
+@pytest.mark.parametrize(("question", "absent"), [
+    ("那精确加起来到底是百分之几？", {"百分之几", "精确"}),  # a percentage asked, a hedge on precision
+    ("北京AI企业占全国百分之多少", {"百分之多少"}),
+])
+def test_a_percentage_asked_and_a_precision_hedge_are_no_terms(assistant, question, absent):
+    """"百分之几" asks what a sentence states as "…%"; "精确" only asks for it exactly — as terms the report lacks they
+    had the question refused ("报告中没有关于“百分之几”、“精确”的内容")."""
+    from qa.answer.features import question_terms
+
+    assert absent.isdisjoint(question_terms(question, assistant.segmenter, lambda text: False)[0])
+
+
+def test_a_percentage_named_is_written_as_the_percent_sign(assistant):
+    assert "%" in assistant.segmenter.alias_forms("百分之")
+
+
+@pytest.mark.parametrize(("question", "share", "fits"), [
+    ("占了70%多", 73.28, True), ("占了70%多", 62.44, False), ("占了70%多", 80.5, False),
+    ("是不是连10%都不到", 9.73, True), ("是不是连10%都不到", 11.77, False),
+    ("超过50%了吗", 62.44, True), ("超过50%了吗", 35.1, False),
+    ("将近30%", 26.5, True), ("将近30%", 18.0, False),
+    ("大概40%", 42.0, True), ("大概40%", 33.0, False),
+    ("有没有30%", 9.73, True),  # a yes/no question: any share answers it
+])
+def test_a_guessed_share_fits_the_shares_its_words_allow(question, share, fits):
+    from qa.understand.constraints import guess_fits, guessed_shares
+
+    (guess,) = guessed_shares(question)
+    assert guess_fits(guess, share) is fits
+
+
+@pytest.mark.parametrize(("question", "answered"), [
+    ("A轮及以前的企业数量占了七成多，那它们的融资总额占比是多少？", True),  # 73.28% fits 七成多
+    ("北京拿到VC的AI公司，在全国拿到VC的里头占五成多？具体是多少", False),  # 35.1%: no share stated fits
+])
+def test_a_share_guessed_in_tenths_is_checked_against_the_stated_share(assistant, question, answered):
+    assert assistant.ask(question).answered is answered
