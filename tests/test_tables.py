@@ -423,6 +423,7 @@ DISTRICTS = """# 北京各区人工智能企业
     "北京哪个区的AI企业融资总额最多？",  # a place, of a table of companies
     "按融资总额算，哪个阶段的公司拿走的钱占比最高？",  # 阶段 names neither the rows nor a column (轮次)
     "表1里融资最多的AI公司总部在哪里？",  # a place asked without a noun
+    "北京AI公司A轮的最多，那C轮及以后的呢？",  # an extreme stated, then something else asked
 ])
 def test_a_kind_the_table_does_not_list_is_not_answered_from_it(assistant, question):
     assert "据表" not in assistant.ask(question).answer
@@ -433,6 +434,7 @@ def test_a_kind_the_table_does_not_list_is_not_answered_from_it(assistant, quest
     ("表1里单次融资金额最大的是谁？", "字节跳动"),  # a person or organisation asked: the rows
     ("表1里融资最多的AI公司是哪个", "字节跳动"),
     ("表1里单笔融资最多的是哪家公司，拿了多少？", "字节跳动"),  # the company is asked in the first clause
+    ("表1里哪个轮次最多，那这几家谁融得最多？", "D 轮"),  # the first clause asks: no fact stated before 那
 ])
 def test_a_kind_the_table_lists_is_answered_from_it(assistant, question, short):
     answer = assistant.ask(question)

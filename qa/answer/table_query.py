@@ -226,11 +226,26 @@ def _overlap(rest: str, column: Column) -> float:
     return sum(p in rest for p in pairs) / len(pairs)
 
 
+#: Where a question turns from what it states to what it asks: "A轮的最多，那C轮及以后的呢？".
+_CONTRAST = re.compile(r"[，,]\s*那")
+
+
+def _asked_part(norm: str) -> str:
+    """The question without the clauses it opens with as given ("北京AI公司A轮的最多，那C轮及以后的呢"): clauses
+    asking nothing (no question word) before a "，那…" clause state a fact to contrast with — an extreme said there
+    is no ordering asked."""
+    turns = list(_CONTRAST.finditer(norm))
+    if turns and not WH_WORDS.search(norm, 0, turns[-1].start()):
+        return norm[turns[-1].start():]
+    return norm
+
+
 def asked_order(norm: str, comparative: bool) -> Order | None:
     """The ordering a question asks for: an extreme ("最早", "最多"), or with `comparative` also a comparison
-    ("早", "多")."""
+    ("早", "多") — in the part of the question that asks (`_asked_part`)."""
+    asked = _asked_part(norm)
     for pattern, measure, highest in (*_ORDERS, *(_COMPARATIVES if comparative else ())):
-        if m := pattern.search(norm):
+        if m := pattern.search(asked):
             return Order(m.group(0), measure, highest)
     return None
 
