@@ -23,6 +23,12 @@ def test_a_word_the_hmm_makes_around_de_is_cut_at_it():
     assert "目的地" in get_segmenter().words("这趟的目的地是哪里")
 
 
+def test_a_word_the_hmm_makes_of_the_superlative_is_cut_after_it():
+    """"最火" is no word: 最 grades, 火 is what a report may write; dictionary words with 最 stay whole."""
+    words = get_segmenter().words("哪个区最火，最早成立的是哪家")
+    assert words[2:4] == ["最", "火"] and "最早" in words
+
+
 def test_vocabulary_tags_make_names():
     assert "智车优行" in get_segmenter(("智车优行 nt",)).names("智车优行的情况")
 

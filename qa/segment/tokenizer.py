@@ -41,6 +41,8 @@ ATOM = "atom"
 #: onomatopoeia. A one-character word so tagged ("跟", "着", "呗") links or colours a question and says nothing a
 #: sentence must repeat; longer words with these tags ("根据", "因为") can carry meaning and stay terms.
 FUNCTION_TAGS = frozenset({"p", "c", "u", "uj", "uz", "ul", "ug", "uv", "ud", "y", "e", "o"})
+#: The superlative adverb, which jieba's HMM glues to the one character it grades ("最缺", "最火").
+SUPERLATIVE = "最"
 #: The demonstratives that open a pointing phrase ("那笔", "这家", "那轮").
 DEMONSTRATIVES = frozenset("这那")
 #: Chinese measure words (classifiers) of counting things, kinds and parts: a closed class of the language.
@@ -148,10 +150,16 @@ class Segmenter:
         return [w for w in out if HAS_WORD_CHAR.search(w)]
 
     def _unglued(self, word: str) -> list[str]:
-        """A word jieba's HMM made around the particle 的 ("哪些公司是在2018年下半年融的资" → 融的资), cut at it: the
-        particle only links what stands around it, and the made-up word would weigh as a rare term the report lacks."""
+        """A word jieba's HMM made around the particle 的 ("哪些公司是在2018年下半年融的资" → 融的资), cut at it, and
+        one it made of the superlative 最 and what it grades ("眼下最缺的是哪类人" → 最缺), cut after it: the particle
+        only links what stands around it, 最 only grades, and the made-up word would weigh as a rare term the report
+        lacks (缺 is in the report's 短缺, 最缺 nowhere)."""
+        if self.in_dictionary(word) or self.in_vocabulary(word):
+            return [word]
+        if word.startswith(SUPERLATIVE) and len(word) > 1:
+            return [SUPERLATIVE, *self._unglued(word[1:])]
         at = word.find("的", 1, len(word) - 1)
-        if at < 0 or self.in_dictionary(word) or self.in_vocabulary(word):
+        if at < 0:
             return [word]
         return [w for w in (word[:at], "的", *self._unglued(word[at + 1:])) if w]
 
