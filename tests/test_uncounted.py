@@ -25,6 +25,7 @@ def test_a_count_asked_of_a_sentence_that_states_none_is_named(question: str, se
     ("北京AI企业占全国的比例是多少？", "占全国人工智能企业总量的26.5%。"),  # no count asked
     ("北京先后成立了哪几家研究院？", "先后成立了北京前沿国际人工智能研究院、北京智源人工智能研究院。"),  # which ones
     ("政府可以怎么支持AI企业？给我说几条", "政府应加大对人工智能企业的支持力度。"),  # give a few
+    ("报告说哪些AI+的领域发展得很蓬勃？List几个", "部分领域呈现出蓬勃发展的态势，如AI+医疗、AI+安防等。"),  # in English
     ("卡洛身兼几家骑士团的大团长？", "卡洛还是圣乔治骑士团、圣斐迪南骑士团和王家骑士团的大团长。"),  # a closed list
     ("英宗時期總共設置多少個行省?", "英宗時期全國共有十一個行省。"),  # Traditional counters
 ])

@@ -31,9 +31,9 @@ from qa.understand.constraints import NOT_DONE
 
 #: Counters, in both scripts.
 _COUNTERS = "家个個项項人名位所座种種条條次件只隻款部"
-#: "多少家", "几个": a count asked, by its counter — not "哪几个" (which ones), "列几个" (give a few) nor "那几家"
-#: (those few: "钱越来越往头部那几家集中").
-COUNT_ASKED = re.compile(rf"(?<![哪说說列举舉讲講给給写寫提那这這])(?:多少|几|幾)[{_COUNTERS}]")
+#: "多少家", "几个": a count asked, by its counter — not "哪几个" (which ones), "列几个" or "list几个" (give a few) nor
+#: "那几家" (those few: "钱越来越往头部那几家集中").
+COUNT_ASKED = re.compile(rf"(?<![哪说說列举舉讲講给給写寫提那这這])(?<!list)(?:多少|几|幾)[{_COUNTERS}]", re.IGNORECASE)
 #: A count stated: a number not of a year, a date, a share or a figure's or table's own ("2015到2016年", "占比达
 #: 62.44%", "详见图1" count nothing), or a Chinese numeral before a counter ("三家").
 _COUNT_STATED = re.compile(r"(?<![\d.图表第])(?!(?:19|20)\d{2}(?!\d))\d+(?:\.\d+)?"
