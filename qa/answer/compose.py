@@ -16,6 +16,7 @@ Citations list the passages the answer uses first (in marker order), then the ot
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -32,6 +33,7 @@ from qa.answer.features import FEATURES, Question, analyse, feature_matrix
 from qa.answer.focus import focused
 from qa.answer.model import bundled_model
 from qa.answer.near_miss import near_miss
+from qa.answer.remedies import problem_choice
 from qa.understand.constraints import NOT_DONE
 from qa.understand.kind import Kind, listed_items
 from qa.understand.question import Understood
@@ -244,9 +246,10 @@ def compose(understood: Understood, found: Retrieval, context: AnswerContext, k:
     if not candidates or not q.terms.weights:  # a question of fillers alone ("啊啊啊") asks about nothing
         return reply(own_words(NO_ANSWER, traditional), False)
     scores = bundled_model("selector", FEATURES).probabilities(feature_matrix(q, candidates, context))
-    chosen = counting_choice(question, q.terms, [c.text for c in candidates],
-                             lambda i: sentence_text(candidates[i], context), scores,
+    with_subject = lru_cache(maxsize=None)(lambda i: sentence_text(candidates[i], context))
+    chosen = counting_choice(question, q.terms, [c.text for c in candidates], with_subject, scores,
                              ranked_choice(q, candidates, scores, int(np.argmax(scores)), context.titles))
+    chosen = problem_choice(q.norm, q.terms, with_subject, scores, chosen)
 
     def judged(i: int) -> tuple[Judgement, tuple[Window, Reading] | None]:
         """The judgement of candidate i, with the reader's window and reading — none when it is refused whatever
