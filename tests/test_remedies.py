@@ -41,6 +41,18 @@ def test_a_negated_remedy_word_still_asks_for_the_problem():
     assert _choice("北京ai人才的短板是啥？不要建议") == 1
 
 
+def test_a_chosen_sentence_that_recommends_nothing_stays():
+    terms = WeightedTerms({"短板": 2.1}, {"短板": []}, {"短板": ("问题", "不足", "短缺")})
+    assert problem_choice("北京ai最大的短板是啥", terms, _CANDIDATES.__getitem__, _SCORES, 1) == 1
+
+
+def test_only_a_candidate_stating_a_problem_and_recommending_nothing_is_chosen_instead():
+    """Better-scored candidates holding 人才 that recommend while naming a shortage, or state no problem, are passed."""
+    candidates = (*_CANDIDATES, "三、对策建议\n应着力解决人才短缺问题", "一、现状\n北京人才总量居全国首位")
+    scores = np.array([*_SCORES, 0.9, 0.8])
+    assert problem_choice("北京ai在人才上最大的短板是啥", _TALENT, candidates.__getitem__, scores, 0) == 1
+
+
 def test_without_a_problem_stating_candidate_the_choice_stays():
     assert problem_choice("人才上有啥问题", _TALENT, (_CANDIDATES[0], _CANDIDATES[3]).__getitem__,
                           _SCORES[[0, 3]], 0) == 0

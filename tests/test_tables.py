@@ -434,7 +434,7 @@ def test_a_kind_the_table_does_not_list_is_not_answered_from_it(assistant, quest
     ("表1里单次融资金额最大的是谁？", "字节跳动"),  # a person or organisation asked: the rows
     ("表1里融资最多的AI公司是哪个", "字节跳动"),
     ("表1里单笔融资最多的是哪家公司，拿了多少？", "字节跳动"),  # the company is asked in the first clause
-    ("表1里哪个轮次最多，那这几家谁融得最多？", "D 轮"),  # the first clause asks: no fact stated before 那
+    ("表1里哪个轮次的企业最多，那这个轮次有几家？", "D 轮"),  # the first clause asks: no fact stated before 那
 ])
 def test_a_kind_the_table_lists_is_answered_from_it(assistant, question, short):
     answer = assistant.ask(question)
