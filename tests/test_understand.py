@@ -241,22 +241,6 @@ def test_the_question_reader_reads_chat_words_as_written(assistant):
     assert "拿美元融的" in assistant.understand("单次融资破亿的里头，拿美金融的有多少家？").searched
 
 
-@pytest.mark.parametrize(("question", "absent"), [
-    ("那精确加起来到底是百分之几？", {"百分之几", "精确"}),  # a percentage asked, a hedge on precision
-    ("北京AI企业占全国百分之多少", {"百分之多少"}),
-])
-def test_a_percentage_asked_and_a_precision_hedge_are_no_terms(assistant, question, absent):
-    """"百分之几" asks what a sentence states as "…%"; "精确" only asks for it exactly — as terms the report lacks they
-    had the question refused ("报告中没有关于“百分之几”、“精确”的内容")."""
-    from qa.answer.features import question_terms
-
-    assert absent.isdisjoint(question_terms(question, assistant.segmenter, lambda text: False)[0])
-
-
-def test_a_percentage_named_is_written_as_the_percent_sign(assistant):
-    assert "%" in assistant.segmenter.alias_forms("百分之")
-
-
 @pytest.mark.parametrize(("question", "share", "fits"), [
     ("占了70%多", 73.28, True), ("占了70%多", 62.44, False), ("占了70%多", 80.5, False),
     ("是不是连10%都不到", 9.73, True), ("是不是连10%都不到", 11.77, False),

@@ -53,14 +53,13 @@ WH_WORDS = re.compile(r"为什么|为何|为啥|凭什么|凭啥|什么时候|�
 _SUPERLATIVE_QUESTION = re.compile(r"最|第一|之最|居首")
 
 
-#: Question words, each with at most one measure word or unit after it, one after another: "哪年哪月", "第几轮";
-#: a percentage asked ("百分之几", "百分之多少").
-_ASKING_RUN = re.compile(rf"(?:百分之)?(?:第?(?:{WH_WORDS.pattern})[\u4e00-\u9fff]?)+")
+#: Question words, each with at most one measure word or unit after it, one after another: "哪年哪月", "第几轮".
+_ASKING_RUN = re.compile(rf"(?:第?(?:{WH_WORDS.pattern})[\u4e00-\u9fff]?)+")
 
 
 def asks(term: str) -> bool:
     """A question word, alone or with its measure word ("几条", "哪家", "多少家"), or a run of them ("哪年哪月",
-    "第几轮", "百分之几"): what the answer states, never words the report must write."""
+    "第几轮"): what the answer states, never words the report must write."""
     return (WH_WORDS.fullmatch(term) is not None or (len(term) <= 3 and WH_WORDS.match(term) is not None)
             or _ASKING_RUN.fullmatch(term) is not None)
 
