@@ -50,6 +50,7 @@ def _percent(match: re.Match[str]) -> str:
 
 
 def _tenths(match: re.Match[str]) -> str:
+    """"七成" → "70%"."""
     return f"{cn2an.cn2an(match.group(1), 'smart') * 10}%"
 
 

@@ -40,7 +40,7 @@ _GUESS_BEFORE = r"(?P<before>不到|不足|没到|低于|超过|超|过|高于|�
 _GUESS_AFTER = r"(?P<after>不到|不足|没到|以下|以上|左右|上下|出头|多|余)"
 _GUESSED_SHARE = re.compile(rf"{_GUESS_BEFORE}\s*(?P<share>\d+(?:\.\d+)?)%"
                             rf"|(?<![\d.])(?P<share2>\d+(?:\.\d+)?)%\s*[都也]?{_GUESS_AFTER}")
-#: What a guess word says of the share asked, against the share guessed (s): its lowest and highest value.
+#: Guess words putting the share asked at most at the share guessed ("不到", "将近") and at least at it ("超过", "多").
 _BELOW = frozenset({"不到", "不足", "没到", "低于", "以下", "将近", "接近", "近"})
 _ABOVE = frozenset({"超过", "超", "过", "高于", "以上", "多", "余", "出头"})
 #: How far "about", "more than" and "nearly" reach: a tenth, the step a share in tenths ("七成多") is guessed in.

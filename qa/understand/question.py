@@ -65,8 +65,9 @@ class QuestionReader:
         """The question as it is searched and analysed: Simplified characters (and, for a Simplified corpus,
         mainland words: `to_simplified`), Arabic numerals, two-digit years the corpus writes whole ("19年" →
         2019年: `full_years`), English words of what is asked in the Chinese the corpus writes for them
-        (`in_chinese`: "founded" → 成立) and chat words with one written form in it (`in_written_words`: 美金 → 美元), names the corpus spells otherwise corrected to its spelling within the
-        part the encoder reads (3 of 1,610 CMRC trial and report questions are longer)."""
+        (`in_chinese`: "founded" → 成立) and chat words with one written form in it (`in_written_words`: 美金 →
+        美元), names the corpus spells otherwise corrected to its spelling within the part the encoder reads (3 of
+        1,610 CMRC trial and report questions are longer)."""
         text = full_years(arabic_numerals(to_simplified(text, self._traditional_corpus)), self._in_corpus)
         text = in_written_words(in_chinese(text, self._segmenter, self._in_corpus), self._in_corpus)
         limit = self._settings.retrieval.max_encoded_chars

@@ -25,6 +25,7 @@ def _written_words() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _chat_word() -> re.Pattern[str]:
+    """Any chat word of `written_words.txt`, the longest first."""
     return re.compile("|".join(sorted(map(re.escape, _written_words()), key=len, reverse=True)))
 
 
