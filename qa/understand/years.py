@@ -17,8 +17,10 @@ from typing import Callable
 _SHORT_YEAR = re.compile(r"(?<![\d.第近每满历有了过达])(\d{2})年(?![来前后间多内以左])")
 #: What joins the two years of a range.
 _RANGE_JOIN = r"\s*(?:到|至|-|~|～|—|、|和|或)\s*"
-#: The first two-digit year of a range whose 年 comes after its last ("15到16年", "17-18年", "15、16年").
-_RANGE_START = re.compile(rf"(?<![\d.第近每满历有了过达])(\d{{2}})(?={_RANGE_JOIN}\d{{2}}年)")
+#: The first two-digit year of a range whose 年 comes after its last ("15到16年", "17-18年", "15、16年"), or a two-digit
+#: year with its 年: one pass over the question as typed, so every position looked back from is the question's own.
+_YEAR_OR_RANGE_START = re.compile(rf"(?<![\d.第近每满历有了过达])(?P<first>\d{{2}})(?={_RANGE_JOIN}\d{{2}}年)"
+                                  rf"|{_SHORT_YEAR.pattern}")
 #: The first year and the join before a range's last year.
 _RANGE_BEFORE = re.compile(rf"(?<!\d)\d{{2}}{_RANGE_JOIN}$")
 
@@ -33,15 +35,16 @@ def full_years(question: str, in_corpus: Callable[[str], bool]) -> str:
             at = opened.start()
         return at > 0 and in_corpus(f"{question[at - 1]}{digits}{unit}")
 
-    def whole(match: re.Match[str]) -> str:
-        digits = match.group(1)
-        if in_corpus(f"20{digits}年") and not era_year(digits, match.start()):
-            return f"20{digits}年"
-        return match.group(0)
+    def whole(digits: str, at: int) -> bool:
+        """The two digits at `at` are a year the corpus writes whole."""
+        return in_corpus(f"20{digits}年") and not era_year(digits, at)
 
-    def range_start(match: re.Match[str]) -> str:
+    def read(match: re.Match[str]) -> str:
+        """A year read whole, or a range's first year read as its last is; else the digits as typed."""
+        if (first := match["first"]) is None:
+            return f"20{match.group(2)}年" if whole(match.group(2), match.start()) else match.group(0)
         last = _SHORT_YEAR.match(question, question.index("年", match.end()) - 2)
-        return f"20{match.group(1)}" if last and whole(last) != last.group(0) \
-            and not era_year(match.group(1), match.start(), unit="") else match.group(0)
+        reads_whole = last is not None and whole(last.group(1), last.start())
+        return f"20{first}" if reads_whole and not era_year(first, match.start(), unit="") else first
 
-    return _SHORT_YEAR.sub(whole, _RANGE_START.sub(range_start, question))
+    return _YEAR_OR_RANGE_START.sub(read, question)
