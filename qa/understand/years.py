@@ -28,12 +28,12 @@ _RANGE_BEFORE = re.compile(rf"(?<!\d)\d{{2}}{_RANGE_JOIN}$")
 def full_years(question: str, in_corpus: Callable[[str], bool]) -> str:
     """The question with each two-digit year the corpus writes whole read as 20NN年 (see the module docstring)."""
 
-    def era_year(digits: str, at: int, unit: str = "年") -> bool:
+    def era_year(digits: str, at: int) -> bool:
         """The corpus writes the digits as a year of another era, after the character the question puts before
-        them, or before their range ("天正16年"; "民国28到29年", whose first year is checked without its 年)."""
+        them, or before their range ("天正16年"; "民国28到29年": the range's first year is read as its last is)."""
         if (opened := _RANGE_BEFORE.search(question, 0, at)) is not None:
             at = opened.start()
-        return at > 0 and in_corpus(f"{question[at - 1]}{digits}{unit}")
+        return at > 0 and in_corpus(f"{question[at - 1]}{digits}年")
 
     def whole(digits: str, at: int) -> bool:
         """The two digits at `at` are a year the corpus writes whole."""
@@ -45,6 +45,6 @@ def full_years(question: str, in_corpus: Callable[[str], bool]) -> str:
             return f"20{match.group(2)}年" if whole(match.group(2), match.start()) else match.group(0)
         last = _SHORT_YEAR.match(question, question.index("年", match.end()) - 2)
         reads_whole = last is not None and whole(last.group(1), last.start())
-        return f"20{first}" if reads_whole and not era_year(first, match.start(), unit="") else first
+        return f"20{first}" if reads_whole else first
 
     return _YEAR_OR_RANGE_START.sub(read, question)
