@@ -233,8 +233,8 @@ def test_a_question_word_jieba_lacks_stays_whole():
 def test_a_chat_word_with_one_written_form_is_put_in_it(question, read):
     from qa.understand.written import in_written_words
 
-    assert in_written_words(question, lambda text: False) == read
-    assert in_written_words(question, lambda text: text in question) == question  # a corpus writing it keeps it
+    assert in_written_words(question, get_segmenter(), lambda text: False) == read
+    assert in_written_words(question, get_segmenter(), lambda text: text in question) == question  # the corpus writes it
 
 
 def test_the_question_reader_reads_chat_words_as_written(assistant):

@@ -62,6 +62,7 @@ import re
 from functools import lru_cache
 
 from qa.answer.answerable import local_text, sentence_text
+from qa.answer.arithmetic import FIGURE
 from qa.answer.candidates import Candidate
 from qa.answer.context import AnswerContext
 from qa.answer.features import Question
@@ -253,14 +254,10 @@ def _amounts(text_norm: str) -> dict[str, str]:
     return {number + unit: number for number, unit in _AMOUNT.findall(text_norm)}
 
 
-#: A share stated in a text.
-_SHARE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)%")
-
-
 def _unfitting_guesses(question: str, local: str) -> str:
     """The question without the shares it guesses at that a share of the local text fits ("占了70%多" of 73.28%):
     a guess no stated share fits stays, a value swapped ("北京占了50%多" where the text says 35.1%)."""
-    stated = [float(x) for x in _SHARE.findall(local)]
+    stated = [float(figure[1]) for figure in FIGURE.finditer(local) if figure[2] == "%"]
     for guess in reversed(guessed_shares(question)):
         if any(guess_fits(guess, share) for share in stated):
             question = question[:guess.start()] + " " + question[guess.end():]

@@ -82,6 +82,8 @@ CORPUS_ALIAS = "="
 #: English words that say what is asked of a thing ("founded" → 成立): also put in Chinese in the question itself.
 _ASKED_IN_ENGLISH = "english_asked.txt"
 _ALIAS_FILES = ("aliases.txt", "synonyms.txt", _ASKED_IN_ENGLISH)
+#: Chat words jieba cannot cut out of a chat sentence, each with its one written form (`qa.understand.written`).
+_WRITTEN_WORDS = "written_words.txt"
 
 
 def _aliases(files: tuple[str, ...] = _ALIAS_FILES) -> dict[str, tuple[str, ...]]:
@@ -126,6 +128,8 @@ class Segmenter:
         #: the English words a question is read with in Chinese (`qa.understand.english`), with their forms; the
         #: corpus's other names of its own words too ("ByteDance" → 字节跳动): a name is read as the report writes it
         self.asked_in_english = _aliases((_ASKED_IN_ENGLISH,)) | corpus_names
+        #: chat words with one written form, put in it in the question's text (`qa.understand.written`: 美金 → 美元)
+        self.written_forms = {word: forms[0] for word, forms in _aliases((_WRITTEN_WORDS,)).items() if forms}
         self._phrases = tuple(a for a in self.aliases if " " in a)
         self._known_tags: dict[str, str] = {}
 

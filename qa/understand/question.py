@@ -69,7 +69,7 @@ class QuestionReader:
         美元), names the corpus spells otherwise corrected to its spelling within the part the encoder reads (3 of
         1,610 CMRC trial and report questions are longer)."""
         text = full_years(arabic_numerals(to_simplified(text, self._traditional_corpus)), self._in_corpus)
-        text = in_written_words(in_chinese(text, self._segmenter, self._in_corpus), self._in_corpus)
+        text = in_written_words(in_chinese(text, self._segmenter, self._in_corpus), self._segmenter, self._in_corpus)
         limit = self._settings.retrieval.max_encoded_chars
         return self._names.corrected(text[:limit]) + text[limit:]
 
