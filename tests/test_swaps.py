@@ -319,3 +319,13 @@ def test_the_end_of_a_year_is_missing_only_where_the_statement_gives_another_mon
         == "2019年底"
     assert year_end_swapped(("2019年底",), "2019年4月有300家，到2019年底有442家。", "2019年4月有300家") is None
     assert year_end_swapped(("2017年底",), "2017年6月有20家，2017年年底有30家。", "2017年6月有20家") is None  # 年年底
+
+
+@pytest.mark.parametrize(("local", "kept"), [
+    ("A轮及以前的企业数量占73.28%", False),  # a stated share fits "70%多"
+    ("A轮及以前的企业有73家，占比62.44%", True),  # 73 is a count, not a share; 62.44% does not fit
+])
+def test_a_guessed_share_leaves_the_near_miss_check_only_when_a_stated_share_fits(local, kept):
+    from qa.answer.swaps import _unfitting_guesses
+
+    assert ("70%多" in _unfitting_guesses("A轮及以前的企业数量占了70%多", local)) is kept
